@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Every test, on a fresh machine: installs and starts MariaDB 10.11 and seekdb
+# (scripts/engines.sh, idempotent), then runs format and lint checks, the Rust
+# unit, property and integration tests (conformance harness included) and the
+# fuzz smoke run, all against the real engines.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Builds are cached outside the clone so repeated runs on one machine reuse them.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/shadowsync-target}"
+export CARGO_TERM_COLOR=never
+
+echo "== engines"
+eval "$(scripts/engines.sh start)"
+
+echo "== format and lint"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+echo "== rust tests (unit, properties, fixtures, live engines, conformance)"
+cargo test --workspace --all-targets --no-fail-fast -- --test-threads=2
+
+if [ -f fuzz/Cargo.toml ]; then
+  echo "== fuzz smoke run (fixtures and their mutations through parse + diff)"
+  cargo test --manifest-path fuzz/Cargo.toml --quiet
+fi

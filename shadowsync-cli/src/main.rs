@@ -1,0 +1,46 @@
+//! `shadowsync`: the command-line interface.
+//!
+//! Each subcommand lives in its own module with an `Args` struct (its
+//! options) and a `run` function; this file only parses the command line,
+//! dispatches, and turns a [`failure::Failure`] into a message and an exit status.
+
+mod diff;
+mod failure;
+mod input;
+mod plan;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Keep shadow tables schema-identical to their source tables.
+#[derive(Debug, Parser)]
+#[command(name = "shadowsync", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print the statements that turn the tables of one DDL file into those of another.
+    Diff(diff::Args),
+    /// Show what it takes to bring the shadow tables of a live database in line with their sources.
+    Plan(plan::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Diff(args) => diff::run(&args),
+        Command::Plan(args) => plan::run(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("shadowsync: {failure}");
+            ExitCode::from(failure.exit_code())
+        }
+    }
+}

@@ -1,0 +1,512 @@
+//! Shadow analysis: select source tables, name their shadows, read both sides
+//! and decide per table whether the shadow is created, altered or skipped.
+//!
+//! [`read_snapshot`] reads only what the analysis needs through the
+//! [`Executor`] (one listing, one batched `SHOW CREATE TABLE` request);
+//! [`analyze_snapshot`] is pure and also serves hosts that supply DDL
+//! themselves.
+
+pub mod fingerprint;
+pub mod naming;
+pub mod rewrite;
+mod inspector;
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+pub use inspector::ShadowInspector;
+use naming::NamingRule;
+use rewrite::{shadow_table, ShadowPolicy};
+
+use crate::diff::{create_statements, diff_tables, DiffOptions};
+use crate::error::{Error, Result};
+use crate::executor::{Executor, Relation, RelationKind, ServerInfo};
+use crate::model::Table;
+use crate::parse::parse_table;
+use crate::task::plan::{FrozenPlan, PlannedAction, PlannedTable};
+
+/// Which tables to sync.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Selection {
+    /// Every base table that is not itself a shadow under the rule.
+    All,
+    /// These tables.
+    Tables(Vec<String>),
+}
+
+/// What the user asks the analysis for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnalysisRequest {
+    /// How shadows are named.
+    pub rule: NamingRule,
+    /// Which tables.
+    pub selection: Selection,
+    /// Tables the user skips from the start.
+    pub skip: Vec<String>,
+    /// Shadow rewriting switches.
+    pub policy: ShadowPolicy,
+}
+
+/// The schema facts an analysis works on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchemaSnapshot {
+    /// The server and database.
+    pub server: ServerInfo,
+    /// Every table and view of the database.
+    pub relations: Vec<Relation>,
+    /// `SHOW CREATE TABLE` text of the selected tables and their existing shadows.
+    pub ddl: HashMap<String, String>,
+}
+
+/// What happens to a shadow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// No shadow yet: create it.
+    Create,
+    /// The shadow differs: alter it.
+    Alter,
+    /// Nothing runs (see the reason).
+    Skip,
+}
+
+/// The analysis of one source table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableAnalysis {
+    /// Source table.
+    pub source: String,
+    /// Shadow table.
+    pub shadow: String,
+    /// What the analysis found (before any user skip).
+    pub planned: Action,
+    /// Why a skip: `identical`, `refused: …`, `missing: …`, … (`None` for create/alter).
+    pub reason: Option<String>,
+    /// The user skipped this table (undo with [`Analysis::unskip`]).
+    pub user_skipped: bool,
+    /// Source DDL as read.
+    pub source_ddl: Option<String>,
+    /// Shadow DDL as read (`None`: no shadow yet).
+    pub shadow_ddl: Option<String>,
+    /// Statements that make the shadow match (empty for a skip).
+    pub statements: Vec<String>,
+    /// Things the user should know (e.g. an FK still pointing at production).
+    pub warnings: Vec<String>,
+    /// Fingerprint of the source DDL.
+    pub source_fingerprint: String,
+    /// Fingerprint of the shadow DDL.
+    pub shadow_fingerprint: Option<String>,
+}
+
+impl TableAnalysis {
+    /// The effective action, user skips included.
+    pub fn action(&self) -> Action {
+        if self.user_skipped {
+            Action::Skip
+        } else {
+            self.planned
+        }
+    }
+
+    /// The effective reason, user skips included.
+    pub fn effective_reason(&self) -> Option<String> {
+        if self.user_skipped {
+            Some("user".to_string())
+        } else {
+            self.reason.clone()
+        }
+    }
+
+    /// The statements that will run (none when skipped).
+    pub fn effective_statements(&self) -> &[String] {
+        if self.action() == Action::Skip {
+            &[]
+        } else {
+            &self.statements
+        }
+    }
+}
+
+/// The analysis of a whole selection, in execution order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Analysis {
+    /// The database analysed.
+    pub database: String,
+    /// The naming rule used.
+    pub rule: NamingRule,
+    /// Per table, in the order statements run (created parents first).
+    pub tables: Vec<TableAnalysis>,
+    /// The request, kept so skips can be applied and undone.
+    pub request: AnalysisRequest,
+    /// What was read, kept so skips re-analyse without reading again.
+    pub snapshot: SchemaSnapshot,
+}
+
+impl Analysis {
+    /// Skip `source` (undo with [`Analysis::unskip`]). The other tables are
+    /// re-analysed: a child no longer points its foreign keys at the shadow of
+    /// a skipped parent that has none.
+    pub fn skip(&mut self, source: &str) -> Result<()> {
+        self.require(source)?;
+        if !self.request.skip.iter().any(|s| s == source) {
+            self.request.skip.push(source.to_string());
+        }
+        *self = analyze_snapshot(&self.snapshot, &self.request);
+        Ok(())
+    }
+
+    /// Undo a user skip of `source`.
+    pub fn unskip(&mut self, source: &str) -> Result<()> {
+        self.require(source)?;
+        self.request.skip.retain(|s| s != source);
+        *self = analyze_snapshot(&self.snapshot, &self.request);
+        Ok(())
+    }
+
+    fn require(&self, source: &str) -> Result<()> {
+        if self.tables.iter().any(|t| t.source == source) {
+            Ok(())
+        } else {
+            Err(Error::NotFound(format!("table `{source}` is not in this analysis")))
+        }
+    }
+
+    /// Every statement that would run, in order.
+    pub fn preview(&self) -> Vec<String> {
+        self.tables
+            .iter()
+            .flat_map(|t| t.effective_statements().iter().cloned())
+            .collect()
+    }
+
+    /// Freeze into a task plan for `connection` (pass it redacted).
+    pub fn freeze(&self, connection: &str) -> FrozenPlan {
+        FrozenPlan {
+            connection: connection.to_string(),
+            database: self.database.clone(),
+            naming_rule: self.rule.to_string(),
+            tables: self
+                .tables
+                .iter()
+                .map(|t| PlannedTable {
+                    source: t.source.clone(),
+                    shadow: t.shadow.clone(),
+                    action: match t.action() {
+                        Action::Create => PlannedAction::Create,
+                        Action::Alter => PlannedAction::Alter,
+                        Action::Skip => PlannedAction::Skip,
+                    },
+                    reason: t.effective_reason(),
+                    statements: t.effective_statements().to_vec(),
+                    source_fingerprint: t.source_fingerprint.clone(),
+                    shadow_fingerprint: t.shadow_fingerprint.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Names folded the way the server compares table names.
+fn name_key(name: &str, fold_case: bool) -> String {
+    if fold_case {
+        name.to_lowercase()
+    } else {
+        name.to_string()
+    }
+}
+
+/// The selected source names and the names to read, or an error for a bad request.
+struct Plan {
+    sources: Vec<String>,
+    /// Chosen names that are not sources, with the reason.
+    rejected: Vec<(String, String)>,
+}
+
+fn select(req: &AnalysisRequest, info: &ServerInfo, relations: &[Relation]) -> Plan {
+    let fold = info.lower_case_table_names != 0;
+    let kinds: HashMap<String, (RelationKind, &str)> = relations
+        .iter()
+        .map(|r| (name_key(&r.name, fold), (r.kind, r.name.as_str())))
+        .collect();
+    let mut sources = Vec::new();
+    let mut rejected = Vec::new();
+    match &req.selection {
+        Selection::All => {
+            for r in relations {
+                if r.kind == RelationKind::Table && !req.rule.is_shadow_name(&r.name, fold) {
+                    sources.push(r.name.clone());
+                }
+            }
+        }
+        Selection::Tables(names) => {
+            for name in names {
+                match kinds.get(&name_key(name, fold)) {
+                    None => rejected.push((name.clone(), "missing: no such table".into())),
+                    Some((RelationKind::View, _)) => rejected.push((name.clone(), "refused: a view is never a source".into())),
+                    Some(_) if req.rule.is_shadow_name(name, fold) => rejected.push((
+                        name.clone(),
+                        format!("refused: `{name}` is itself a shadow under rule {}", req.rule),
+                    )),
+                    Some((_, stored)) => sources.push(stored.to_string()),
+                }
+            }
+        }
+    }
+    Plan { sources, rejected }
+}
+
+/// Read what [`analyze_snapshot`] needs: server facts, the relation list and
+/// the DDL of the selected tables and their existing shadows, in one batch.
+pub fn read_snapshot(exec: &mut dyn Executor, req: &AnalysisRequest) -> Result<SchemaSnapshot> {
+    let server = exec.server_info()?;
+    let relations = exec.list_relations()?;
+    let fold = server.lower_case_table_names != 0;
+    let existing: HashSet<String> = relations
+        .iter()
+        .filter(|r| r.kind == RelationKind::Table)
+        .map(|r| name_key(&r.name, fold))
+        .collect();
+    let plan = select(req, &server, &relations);
+    let mut names = Vec::new();
+    for source in &plan.sources {
+        names.push(source.clone());
+        let shadow = req.rule.shadow_name(source);
+        if existing.contains(&name_key(&shadow, fold)) {
+            names.push(stored_name(&relations, &shadow, fold));
+        }
+    }
+    let texts = exec.show_create_tables(&names)?;
+    let ddl = names
+        .into_iter()
+        .zip(texts)
+        .filter_map(|(n, t)| t.map(|t| (n, t)))
+        .collect();
+    Ok(SchemaSnapshot {
+        server,
+        relations,
+        ddl,
+    })
+}
+
+fn stored_name(relations: &[Relation], name: &str, fold: bool) -> String {
+    relations
+        .iter()
+        .find(|r| name_key(&r.name, fold) == name_key(name, fold))
+        .map_or_else(|| name.to_string(), |r| r.name.clone())
+}
+
+/// A parsed source or shadow, with foreign keys into its own schema unqualified
+/// (OceanBase prints every reference schema-qualified).
+fn parse_in_schema(ddl: &str, database: &str) -> std::result::Result<Table, String> {
+    let mut t = parse_table(ddl).map_err(|e| format!("refused: {e}"))?;
+    for fk in &mut t.foreign_keys {
+        if fk.ref_schema.as_deref() == Some(database) {
+            fk.ref_schema = None;
+        }
+    }
+    Ok(t)
+}
+
+/// Analyse a snapshot (pure).
+pub fn analyze_snapshot(snapshot: &SchemaSnapshot, req: &AnalysisRequest) -> Analysis {
+    let info = &snapshot.server;
+    let fold = info.lower_case_table_names != 0;
+    let plan = select(req, info, &snapshot.relations);
+    let relation_kinds: HashMap<String, RelationKind> = snapshot
+        .relations
+        .iter()
+        .map(|r| (name_key(&r.name, fold), r.kind))
+        .collect();
+    let skip_keys: HashSet<String> = req.skip.iter().map(|s| name_key(s, fold)).collect();
+    let source_keys: HashSet<String> = plan.sources.iter().map(|s| name_key(s, fold)).collect();
+    // Parents that will have a shadow: selected and not skipped, or shadowed already.
+    let selected: HashSet<String> = source_keys.difference(&skip_keys).cloned().collect();
+    let has_shadow = |parent: &str| {
+        selected.contains(&name_key(parent, fold))
+            || relation_kinds.get(&name_key(&req.rule.shadow_name(parent), fold)) == Some(&RelationKind::Table)
+    };
+    let opts = DiffOptions {
+        flavor: info.flavor,
+        from_schema: Some(info.database.clone()),
+        to_schema: Some(info.database.clone()),
+        drop_tables: false,
+    };
+    let mut shadow_owner: HashMap<String, String> = HashMap::new();
+
+    let mut tables = Vec::new();
+    let mut desired_creates: Vec<(usize, Table)> = Vec::new();
+    for source in &plan.sources {
+        let shadow = req.rule.shadow_name(source);
+        let shadow_stored = stored_name(&snapshot.relations, &shadow, fold);
+        let source_ddl = snapshot.ddl.get(source).cloned();
+        let shadow_ddl = snapshot.ddl.get(&shadow_stored).cloned();
+        let mut entry = TableAnalysis {
+            source: source.clone(),
+            shadow: shadow_stored.clone(),
+            planned: Action::Skip,
+            reason: None,
+            user_skipped: skip_keys.contains(&name_key(source, fold)),
+            source_fingerprint: source_ddl.as_deref().map(fingerprint::fingerprint).unwrap_or_default(),
+            shadow_fingerprint: shadow_ddl.as_deref().map(fingerprint::fingerprint),
+            source_ddl,
+            shadow_ddl,
+            statements: Vec::new(),
+            warnings: Vec::new(),
+        };
+        let problem = name_problem(&shadow, source, info, &relation_kinds, &source_keys, &mut shadow_owner, fold);
+        let outcome = match problem {
+            Some(p) => Err(p),
+            None => analyse_pair(&entry, req, info, &has_shadow, &opts),
+        };
+        match outcome {
+            Ok(PairOutcome::Identical(w)) => {
+                entry.reason = Some("identical".into());
+                entry.warnings = w;
+            }
+            Ok(PairOutcome::Alter(statements, w)) => {
+                entry.planned = Action::Alter;
+                entry.statements = statements;
+                entry.warnings = w;
+            }
+            Ok(PairOutcome::Create(desired, w)) => {
+                entry.planned = Action::Create;
+                entry.warnings = w;
+                desired_creates.push((tables.len(), desired));
+            }
+            Err(reason) => entry.reason = Some(reason),
+        }
+        tables.push(entry);
+    }
+    order_creates(&mut tables, desired_creates, &opts);
+    for (name, reason) in plan.rejected {
+        tables.push(TableAnalysis {
+            shadow: req.rule.shadow_name(&name),
+            source: name,
+            planned: Action::Skip,
+            reason: Some(reason),
+            user_skipped: false,
+            source_ddl: None,
+            shadow_ddl: None,
+            statements: Vec::new(),
+            warnings: Vec::new(),
+            source_fingerprint: String::new(),
+            shadow_fingerprint: None,
+        });
+    }
+    Analysis {
+        database: info.database.clone(),
+        rule: req.rule.clone(),
+        tables,
+        request: req.clone(),
+        snapshot: snapshot.clone(),
+    }
+}
+
+/// Why `shadow` cannot be the shadow of `source`, if it cannot.
+fn name_problem(
+    shadow: &str,
+    source: &str,
+    info: &ServerInfo,
+    relations: &HashMap<String, RelationKind>,
+    sources: &HashSet<String>,
+    owners: &mut HashMap<String, String>,
+    fold: bool,
+) -> Option<String> {
+    let len = shadow.chars().count();
+    if len > info.max_identifier_length {
+        return Some(format!(
+            "refused: shadow name `{shadow}` has {len} characters, over the server's limit of {}",
+            info.max_identifier_length
+        ));
+    }
+    let key = name_key(shadow, fold);
+    if relations.get(&key) == Some(&RelationKind::View) {
+        return Some(format!("refused: shadow name `{shadow}` is taken by a view"));
+    }
+    if sources.contains(&key) {
+        return Some(format!("refused: shadow name `{shadow}` is taken by a selected source table"));
+    }
+    if let Some(other) = owners.insert(key, source.to_string()) {
+        return Some(format!(
+            "refused: shadow name `{shadow}` is also the shadow name of `{other}` (names differ only in case)"
+        ));
+    }
+    None
+}
+
+enum PairOutcome {
+    Identical(Vec<String>),
+    Alter(Vec<String>, Vec<String>),
+    Create(Table, Vec<String>),
+}
+
+fn analyse_pair(
+    entry: &TableAnalysis,
+    req: &AnalysisRequest,
+    info: &ServerInfo,
+    has_shadow: &dyn Fn(&str) -> bool,
+    opts: &DiffOptions,
+) -> std::result::Result<PairOutcome, String> {
+    let Some(source_ddl) = &entry.source_ddl else {
+        return Err("missing: the source table vanished while reading".into());
+    };
+    let source = parse_in_schema(source_ddl, &info.database)?;
+    let (desired, warnings) = shadow_table(&source, &req.rule, &req.policy, info.max_identifier_length, has_shadow);
+    match &entry.shadow_ddl {
+        None => Ok(PairOutcome::Create(desired, warnings)),
+        Some(shadow_ddl) => {
+            let current = parse_in_schema(shadow_ddl, &info.database)?;
+            if !shares_a_column(&current, &desired) {
+                return Err(format!(
+                    "refused: existing table `{}` shares no column with `{}`; it is not its shadow (rename or drop it)",
+                    current.name, source.name
+                ));
+            }
+            let statements = diff_tables(&current, &desired, opts).map_err(|e| format!("refused: {e}"))?;
+            if statements.is_empty() {
+                Ok(PairOutcome::Identical(warnings))
+            } else {
+                Ok(PairOutcome::Alter(statements, warnings))
+            }
+        }
+    }
+}
+
+fn shares_a_column(a: &Table, b: &Table) -> bool {
+    a.columns.iter().any(|c| b.column(&c.name).is_some())
+}
+
+/// Give created shadows their CREATE statements, parents before children,
+/// and move them ahead of the alters; FKs closing a cycle are added by the
+/// last table of the cycle to be created.
+fn order_creates(tables: &mut Vec<TableAnalysis>, creates: Vec<(usize, Table)>, opts: &DiffOptions) {
+    let refs: Vec<&Table> = creates.iter().map(|(_, t)| t).collect();
+    let (statements, deferred) = create_statements(&refs, opts);
+    let mut created_order = Vec::new();
+    for stmt in statements {
+        if let Some((i, _)) = creates.iter().find(|(_, t)| stmt.starts_with(&format!("CREATE TABLE {} ", crate::render::quote_ident(&t.name)))) {
+            tables[*i].statements.push(stmt);
+            created_order.push(*i);
+        }
+    }
+    if let Some(&last) = created_order.last() {
+        tables[last].statements.extend(deferred);
+    }
+    let mut ordered: Vec<TableAnalysis> = created_order.iter().map(|&i| tables[i].clone()).collect();
+    for (i, t) in tables.iter().enumerate() {
+        if !created_order.contains(&i) {
+            ordered.push(t.clone());
+        }
+    }
+    *tables = ordered;
+}
+
+/// Analyse live: read a snapshot through `exec`, then analyse it.
+pub fn analyze(exec: &mut dyn Executor, req: &AnalysisRequest) -> Result<Analysis> {
+    let snapshot = read_snapshot(exec, req)?;
+    Ok(analyze_snapshot(&snapshot, req))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,164 @@
+//! Naming rule: how a shadow table's name derives from its source's.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// Where the affix goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AffixPosition {
+    /// `__orders`
+    Prefix,
+    /// `orders_shadow`
+    Suffix,
+}
+
+/// A validated naming rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamingRule {
+    /// Prefix or suffix.
+    pub position: AffixPosition,
+    /// The affix itself.
+    pub affix: String,
+}
+
+/// Longest affix accepted (as ODC: at most 32 characters).
+pub const MAX_AFFIX_CHARS: usize = 32;
+
+impl NamingRule {
+    /// A prefix rule (`__` gives `__orders`).
+    pub fn prefix(affix: &str) -> Result<Self> {
+        Self::new(AffixPosition::Prefix, affix)
+    }
+
+    /// A suffix rule (`_shadow` gives `orders_shadow`).
+    pub fn suffix(affix: &str) -> Result<Self> {
+        Self::new(AffixPosition::Suffix, affix)
+    }
+
+    /// Validate the affix: 1 to 32 characters that may stand in an unquoted
+    /// identifier (ASCII letters, digits, `_`, `$`, and non-ASCII letters).
+    pub fn new(position: AffixPosition, affix: &str) -> Result<Self> {
+        let chars = affix.chars().count();
+        if chars == 0 || chars > MAX_AFFIX_CHARS {
+            return Err(Error::InvalidName(format!(
+                "the affix must have 1 to {MAX_AFFIX_CHARS} characters, `{affix}` has {chars}"
+            )));
+        }
+        if let Some(bad) = affix
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '$' || (!c.is_ascii() && c.is_alphanumeric())))
+        {
+            return Err(Error::InvalidName(format!(
+                "the affix `{affix}` contains {bad:?}; use letters, digits, `_` or `$`"
+            )));
+        }
+        Ok(NamingRule {
+            position,
+            affix: affix.to_string(),
+        })
+    }
+
+    /// Parse `prefix:__` / `suffix:_t` (the form stored in task plans).
+    pub fn parse(text: &str) -> Result<Self> {
+        match text.split_once(':') {
+            Some(("prefix", a)) => Self::prefix(a),
+            Some(("suffix", a)) => Self::suffix(a),
+            _ => Err(Error::InvalidName(format!(
+                "naming rule `{text}` is not `prefix:AFFIX` or `suffix:AFFIX`"
+            ))),
+        }
+    }
+
+    /// The shadow name of `source` (not yet checked against length limits).
+    pub fn shadow_name(&self, source: &str) -> String {
+        match self.position {
+            AffixPosition::Prefix => format!("{}{source}", self.affix),
+            AffixPosition::Suffix => format!("{source}{}", self.affix),
+        }
+    }
+
+    /// Whether `name` has the shape of a shadow under this rule (compared
+    /// case-insensitively when the server folds names).
+    pub fn is_shadow_name(&self, name: &str, fold_case: bool) -> bool {
+        let (n, a) = if fold_case {
+            (name.to_lowercase(), self.affix.to_lowercase())
+        } else {
+            (name.to_string(), self.affix.clone())
+        };
+        n.len() > a.len()
+            && match self.position {
+                AffixPosition::Prefix => n.starts_with(&a),
+                AffixPosition::Suffix => n.ends_with(&a),
+            }
+    }
+
+    /// A name derived for a shadow's constraint (FK or CHECK names are unique
+    /// per schema, so the shadow cannot reuse its source's): the rule applied
+    /// to the name, shortened deterministically to `max_len` characters.
+    pub fn constraint_name(&self, name: &str, max_len: usize) -> String {
+        fit_identifier(&self.shadow_name(name), max_len)
+    }
+}
+
+impl std::fmt::Display for NamingRule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let pos = match self.position {
+            AffixPosition::Prefix => "prefix",
+            AffixPosition::Suffix => "suffix",
+        };
+        write!(f, "{pos}:{}", self.affix)
+    }
+}
+
+/// `name` if it fits in `max_len` characters, otherwise its first characters
+/// and an 8-hex-digit hash of the whole name, so distinct long names stay distinct.
+pub fn fit_identifier(name: &str, max_len: usize) -> String {
+    if name.chars().count() <= max_len {
+        return name.to_string();
+    }
+    let hash = format!("{:08x}", crate::analysis::fingerprint::fnv1a(name.as_bytes()) as u32);
+    let keep = max_len.saturating_sub(hash.len() + 1);
+    let head: String = name.chars().take(keep).collect();
+    format!("{head}_{hash}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefix_and_suffix() {
+        let p = NamingRule::prefix("__").unwrap();
+        assert_eq!(p.shadow_name("orders"), "__orders");
+        assert!(p.is_shadow_name("__orders", false));
+        assert!(!p.is_shadow_name("__", false));
+        let s = NamingRule::suffix("_T").unwrap();
+        assert_eq!(s.shadow_name("orders"), "orders_T");
+        assert!(s.is_shadow_name("orders_t", true));
+        assert!(!s.is_shadow_name("orders_t", false));
+        assert_eq!(NamingRule::parse(&s.to_string()).unwrap(), s);
+    }
+
+    #[test]
+    fn affix_validation() {
+        assert!(NamingRule::prefix("").is_err());
+        assert!(NamingRule::prefix("a`b").is_err());
+        assert!(NamingRule::prefix("a b").is_err());
+        assert!(NamingRule::prefix(&"x".repeat(33)).is_err());
+        assert!(NamingRule::prefix("影子_").is_ok());
+        assert!(NamingRule::parse("middle:x").is_err());
+    }
+
+    #[test]
+    fn long_constraint_names_are_shortened_deterministically() {
+        let rule = NamingRule::prefix("__shadow_").unwrap();
+        let long = "c".repeat(60);
+        let a = rule.constraint_name(&long, 64);
+        assert_eq!(a.chars().count(), 64);
+        assert_eq!(a, rule.constraint_name(&long, 64));
+        assert_ne!(a, rule.constraint_name(&format!("{long}x"), 64));
+        assert_eq!(rule.constraint_name("fk", 64), "__shadow_fk");
+    }
+}

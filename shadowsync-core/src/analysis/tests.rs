@@ -1,0 +1,128 @@
+use super::*;
+use crate::executor::Flavor;
+
+fn snapshot(tables: &[(&str, &str)], views: &[&str]) -> SchemaSnapshot {
+    let mut relations: Vec<Relation> = tables
+        .iter()
+        .map(|(n, _)| Relation { name: n.to_string(), kind: RelationKind::Table })
+        .collect();
+    relations.extend(views.iter().map(|v| Relation { name: v.to_string(), kind: RelationKind::View }));
+    SchemaSnapshot {
+        server: ServerInfo {
+            flavor: Flavor::Mariadb,
+            version: "10.11".into(),
+            database: "shop".into(),
+            lower_case_table_names: 0,
+            max_identifier_length: 64,
+        },
+        relations,
+        ddl: tables.iter().map(|(n, d)| (n.to_string(), d.to_string())).collect(),
+    }
+}
+
+fn request(selection: Selection) -> AnalysisRequest {
+    AnalysisRequest {
+        rule: NamingRule::prefix("__").unwrap(),
+        selection,
+        skip: Vec::new(),
+        policy: ShadowPolicy::default(),
+    }
+}
+
+fn entry<'a>(a: &'a Analysis, source: &str) -> &'a TableAnalysis {
+    a.tables.iter().find(|t| t.source == source).unwrap()
+}
+
+#[test]
+fn create_alter_skip_and_shadows_are_not_sources() {
+    let snap = snapshot(
+        &[
+            ("orders", "CREATE TABLE `orders` (`id` int NOT NULL, `n` int, PRIMARY KEY (`id`)) ENGINE=InnoDB AUTO_INCREMENT=7"),
+            ("__orders", "CREATE TABLE `__orders` (`id` int NOT NULL, PRIMARY KEY (`id`)) ENGINE=InnoDB"),
+            ("users", "CREATE TABLE `users` (`id` int NOT NULL) ENGINE=InnoDB"),
+            ("__users", "CREATE TABLE `__users` (`id` int NOT NULL) ENGINE=InnoDB"),
+            ("items", "CREATE TABLE `items` (`id` int NOT NULL) ENGINE=InnoDB AUTO_INCREMENT=3"),
+        ],
+        &["v_orders"],
+    );
+    let a = analyze_snapshot(&snap, &request(Selection::All));
+    let sources: Vec<&str> = a.tables.iter().map(|t| t.source.as_str()).collect();
+    assert_eq!(sources, ["items", "orders", "users"], "creates first, no shadows or views");
+    assert_eq!(entry(&a, "orders").planned, Action::Alter);
+    assert_eq!(entry(&a, "orders").statements, ["ALTER TABLE `__orders` ADD COLUMN `n` int AFTER `id`"]);
+    assert_eq!(entry(&a, "users").reason.as_deref(), Some("identical"));
+    let items = entry(&a, "items");
+    assert_eq!(items.planned, Action::Create);
+    assert!(!items.statements[0].contains("AUTO_INCREMENT"), "{}", items.statements[0]);
+}
+
+#[test]
+fn chosen_tables_that_cannot_be_sources_are_reported() {
+    let snap = snapshot(&[("a", "CREATE TABLE `a` (`x` int)"), ("__a", "CREATE TABLE `__a` (`x` int)")], &["v"]);
+    let a = analyze_snapshot(&snap, &request(Selection::Tables(vec!["nope".into(), "v".into(), "__a".into()])));
+    let reasons: Vec<String> = a.tables.iter().map(|t| t.reason.clone().unwrap()).collect();
+    assert!(reasons[0].starts_with("missing"), "{reasons:?}");
+    assert!(reasons[1].contains("view"));
+    assert!(reasons[2].contains("itself a shadow"));
+}
+
+#[test]
+fn names_too_long_and_collisions_are_refused() {
+    let long = "t".repeat(63);
+    let ddl = format!("CREATE TABLE `{long}` (`x` int)");
+    let snap = snapshot(&[(&long, &ddl), ("b", "CREATE TABLE `b` (`x` int)")], &["__b"]);
+    let a = analyze_snapshot(&snap, &request(Selection::All));
+    assert!(entry(&a, &long).reason.as_deref().unwrap().contains("over the server's limit of 64"));
+    assert!(entry(&a, "b").reason.as_deref().unwrap().contains("taken by a view"));
+    let unrelated = snapshot(&[("c", "CREATE TABLE `c` (`x` int)"), ("__c", "CREATE TABLE `__c` (`other` int)")], &[]);
+    let a = analyze_snapshot(&unrelated, &request(Selection::All));
+    assert!(entry(&a, "c").reason.as_deref().unwrap().contains("not its shadow"));
+}
+
+#[test]
+fn foreign_keys_follow_parents_and_constraint_names_are_renamed() {
+    let snap = snapshot(
+        &[
+            ("parent", "CREATE TABLE `parent` (`id` int NOT NULL, PRIMARY KEY (`id`))"),
+            ("child", "CREATE TABLE `child` (`id` int NOT NULL, `p` int, `q` int, KEY `p` (`p`), KEY `q` (`q`), CONSTRAINT `fk_p` FOREIGN KEY (`p`) REFERENCES `shop`.`parent` (`id`), CONSTRAINT `fk_q` FOREIGN KEY (`q`) REFERENCES `other` (`id`), CONSTRAINT `ck` CHECK (`id` > 0))"),
+            ("other", "CREATE TABLE `other` (`id` int NOT NULL, PRIMARY KEY (`id`))"),
+        ],
+        &[],
+    );
+    let mut req = request(Selection::Tables(vec!["child".into(), "parent".into()]));
+    let a = analyze_snapshot(&snap, &req);
+    assert_eq!(a.tables[0].source, "parent", "parent created first");
+    let create = &entry(&a, "child").statements[0];
+    assert!(create.contains("CONSTRAINT `__fk_p` FOREIGN KEY (`p`) REFERENCES `__parent`"), "{create}");
+    assert!(create.contains("CONSTRAINT `__fk_q` FOREIGN KEY (`q`) REFERENCES `other`"), "{create}");
+    assert!(create.contains("CONSTRAINT `__ck` CHECK"), "{create}");
+    assert_eq!(entry(&a, "child").warnings.len(), 1);
+    // Skipping the parent re-points the child at the production parent; undo restores.
+    let mut a = a;
+    a.skip("parent").unwrap();
+    assert_eq!(entry(&a, "parent").action(), Action::Skip);
+    assert!(entry(&a, "child").statements[0].contains("REFERENCES `parent`"));
+    a.unskip("parent").unwrap();
+    assert_eq!(entry(&a, "parent").action(), Action::Create);
+    assert!(a.preview()[1].contains("REFERENCES `__parent`"));
+    req.skip.clear();
+    assert!(a.skip("nope").is_err());
+}
+
+#[test]
+fn cycles_defer_foreign_keys_until_both_shadows_exist() {
+    let snap = snapshot(
+        &[
+            ("x", "CREATE TABLE `x` (`id` int NOT NULL, `y` int, PRIMARY KEY (`id`), KEY `y` (`y`), CONSTRAINT `fx` FOREIGN KEY (`y`) REFERENCES `y` (`id`))"),
+            ("y", "CREATE TABLE `y` (`id` int NOT NULL, `x` int, PRIMARY KEY (`id`), KEY `x` (`x`), CONSTRAINT `fy` FOREIGN KEY (`x`) REFERENCES `x` (`id`))"),
+        ],
+        &[],
+    );
+    let a = analyze_snapshot(&snap, &request(Selection::All));
+    let preview = a.preview();
+    assert_eq!(preview.len(), 3, "{preview:#?}");
+    assert!(preview[2].starts_with("ALTER TABLE `__x` ADD CONSTRAINT `__fx`"), "{preview:#?}");
+    let plan = a.freeze("mysql://u:***@h/shop");
+    assert!(plan.validate().is_ok());
+    assert_eq!(plan.naming_rule, "prefix:__");
+}

@@ -1,0 +1,113 @@
+//! The ports through which the pure core reaches the outside world: the
+//! executor (a connection to one database on a server) and the clock.
+//! Adapters implement them outside the core (`shadowsync-mysql`, the C and
+//! Python bindings, test doubles).
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Result;
+
+/// Which server family a DDL text comes from or is meant for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Flavor {
+    /// Oracle MySQL 5.7 / 8.x.
+    #[default]
+    Mysql,
+    /// MariaDB 10.x / 11.x.
+    Mariadb,
+    /// OceanBase in MySQL mode (seekdb).
+    Oceanbase,
+}
+
+impl Flavor {
+    /// Parse `mysql`, `mariadb` or `oceanbase` (case-insensitive).
+    pub fn from_name(name: &str) -> Option<Flavor> {
+        match name.to_ascii_lowercase().as_str() {
+            "mysql" => Some(Flavor::Mysql),
+            "mariadb" => Some(Flavor::Mariadb),
+            "oceanbase" | "seekdb" | "ob" => Some(Flavor::Oceanbase),
+            _ => None,
+        }
+    }
+
+    /// Lower-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Flavor::Mysql => "mysql",
+            Flavor::Mariadb => "mariadb",
+            Flavor::Oceanbase => "oceanbase",
+        }
+    }
+
+    /// Recognise the flavor from `SELECT VERSION()` (and `version_comment`).
+    pub fn from_version(version: &str, comment: &str) -> Flavor {
+        let all = format!("{version} {comment}").to_ascii_lowercase();
+        if all.contains("oceanbase") || all.contains("seekdb") {
+            Flavor::Oceanbase
+        } else if all.contains("mariadb") {
+            Flavor::Mariadb
+        } else {
+            Flavor::Mysql
+        }
+    }
+}
+
+/// What the executor knows about the server and database it talks to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerInfo {
+    /// Server family.
+    pub flavor: Flavor,
+    /// `SELECT VERSION()`.
+    pub version: String,
+    /// The database (schema) the executor works in.
+    pub database: String,
+    /// `@@lower_case_table_names` (0, 1 or 2).
+    pub lower_case_table_names: u8,
+    /// Longest identifier the server accepts (64 on MySQL-family servers).
+    pub max_identifier_length: usize,
+}
+
+/// Kind of a relation in a database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RelationKind {
+    /// A base table.
+    Table,
+    /// A view (never a sync source).
+    View,
+}
+
+/// One relation listed by the executor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Relation {
+    /// Name as stored by the server.
+    pub name: String,
+    /// Table or view.
+    pub kind: RelationKind,
+}
+
+/// A connection to one database, as the core needs it. Implementations must
+/// quote nothing themselves beyond what they are given: the core builds every
+/// statement with quoted, escaped identifiers.
+pub trait Executor {
+    /// Facts about the server and the current database.
+    fn server_info(&mut self) -> Result<ServerInfo>;
+    /// All tables and views of the current database.
+    fn list_relations(&mut self) -> Result<Vec<Relation>>;
+    /// `SHOW CREATE TABLE` text of each named table, in the order given;
+    /// `None` for a table that does not exist. Implementations should batch or
+    /// run these concurrently rather than one round trip per table.
+    fn show_create_tables(&mut self, names: &[String]) -> Result<Vec<Option<String>>>;
+    /// Run one statement.
+    fn execute(&mut self, sql: &str) -> Result<()>;
+}
+
+/// Milliseconds since the Unix epoch, UTC.
+pub type Millis = i64;
+
+/// Where the core gets the time from; the core never reads a clock itself.
+pub trait Clock {
+    /// The current time.
+    fn now(&self) -> Millis;
+}

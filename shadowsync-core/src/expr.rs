@@ -1,0 +1,255 @@
+//! SQL expressions kept verbatim, compared canonically.
+//!
+//! Servers rewrite the expressions of CHECKs, generated columns, defaults and
+//! partitions (MySQL wraps `a > 0 and b < 5` as `((`a` > 0) and (`b` < 5))`,
+//! adds charset introducers, changes case). We keep the text as the server
+//! printed it, so rendering reproduces it, and compare two expressions in two
+//! steps: a cheap token key (case, quoting and spacing folded), then, only when
+//! those differ, a canonical form built with sqlparser's expression parser:
+//! redundant parentheses removed, binary operands parenthesised explicitly,
+//! identifiers and function names lower-cased, charset introducers dropped.
+
+use std::ops::ControlFlow;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use sqlparser::ast::{visit_expressions_mut, Expr, ObjectNamePart};
+use sqlparser::dialect::MySqlDialect;
+use sqlparser::parser::Parser;
+
+use crate::lex::{tokenize, TokenKind};
+
+/// An expression as written, with its canonical form computed on demand.
+#[derive(Clone)]
+pub struct SqlExpr {
+    text: String,
+    token_key: OnceLock<String>,
+    canonical: OnceLock<String>,
+}
+
+impl SqlExpr {
+    /// Wrap expression text (trimmed).
+    pub fn new(text: impl Into<String>) -> Self {
+        let text: String = text.into();
+        SqlExpr {
+            text: text.trim().to_string(),
+            token_key: OnceLock::new(),
+            canonical: OnceLock::new(),
+        }
+    }
+
+    /// The text as written.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether two expressions mean the same, by the rules in the module docs.
+    pub fn equivalent(&self, other: &SqlExpr) -> bool {
+        self.text == other.text
+            || self.token_key() == other.token_key()
+            || self.canonical() == other.canonical()
+    }
+
+    /// Spacing-, case- and quoting-insensitive key of the token stream.
+    pub fn token_key(&self) -> &str {
+        self.token_key.get_or_init(|| token_key(&self.text))
+    }
+
+    /// Canonical form (see module docs); falls back to the token key with outer
+    /// parentheses removed when sqlparser cannot read the expression.
+    pub fn canonical(&self) -> &str {
+        self.canonical
+            .get_or_init(|| canonical_form(&self.text).unwrap_or_else(|| strip_outer_parens_key(self.token_key())))
+    }
+}
+
+impl PartialEq for SqlExpr {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for SqlExpr {}
+
+impl std::fmt::Debug for SqlExpr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SqlExpr({:?})", self.text)
+    }
+}
+
+impl std::fmt::Display for SqlExpr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl Serialize for SqlExpr {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
+}
+
+impl<'de> Deserialize<'de> for SqlExpr {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(SqlExpr::new(String::deserialize(d)?))
+    }
+}
+
+/// Token key: words and identifiers lower-cased and tagged, strings kept exact,
+/// charset introducers (`_utf8mb4'x'`) dropped, no whitespace.
+fn token_key(text: &str) -> String {
+    let Ok(tokens) = tokenize(text) else {
+        return text.split_whitespace().collect::<Vec<_>>().join(" ");
+    };
+    let mut key = String::with_capacity(text.len());
+    for (i, tok) in tokens.iter().enumerate() {
+        let next_is_string = tokens.get(i + 1).is_some_and(|t| t.kind == TokenKind::Str);
+        match tok.kind {
+            TokenKind::Word if tok.text.starts_with('_') && next_is_string => continue,
+            TokenKind::Word | TokenKind::QuotedIdent => {
+                key.push('\u{1}');
+                key.push_str(&tok.text.to_lowercase());
+            }
+            TokenKind::Str => {
+                key.push('\u{2}');
+                key.push_str(&tok.text);
+                key.push('\u{2}');
+            }
+            TokenKind::Number | TokenKind::Bits | TokenKind::Punct => {
+                key.push('\u{3}');
+                key.push_str(&tok.text.to_lowercase());
+            }
+        }
+    }
+    key
+}
+
+fn strip_outer_parens_key(key: &str) -> String {
+    let open = "\u{3}(";
+    let close = "\u{3})";
+    let mut k = key;
+    while k.starts_with(open) && k.ends_with(close) && k.len() >= open.len() + close.len() {
+        let inner = &k[open.len()..k.len() - close.len()];
+        // Only strip when the outer pair encloses everything: "(a) + (b)" must stay.
+        if !parens_balanced(inner) {
+            break;
+        }
+        k = inner;
+    }
+    k.to_string()
+}
+
+fn parens_balanced(key: &str) -> bool {
+    let mut depth = 0i64;
+    for part in key.split('\u{3}') {
+        if part.starts_with('(') {
+            depth += 1;
+        } else if part.starts_with(')') {
+            depth -= 1;
+            if depth < 0 {
+                return false;
+            }
+        }
+    }
+    depth == 0
+}
+
+fn canonical_form(text: &str) -> Option<String> {
+    let dialect = MySqlDialect {};
+    let mut parser = Parser::new(&dialect).try_with_sql(text).ok()?;
+    let mut expr = parser.parse_expr().ok()?;
+    // parse_expr stops at the first token it cannot use; demand it used all.
+    parser.expect_token(&sqlparser::tokenizer::Token::EOF).ok()?;
+    let _ = visit_expressions_mut(&mut expr, |e: &mut Expr| {
+        canonicalize_node(e);
+        ControlFlow::<()>::Continue(())
+    });
+    Some(expr.to_string())
+}
+
+/// Called bottom-up: children are already canonical.
+fn canonicalize_node(e: &mut Expr) {
+    match e {
+        Expr::Nested(inner) => {
+            let inner = std::mem::replace(inner.as_mut(), Expr::value(sqlparser::ast::Value::Null));
+            *e = inner;
+        }
+        Expr::Prefixed { value, .. } => {
+            let inner = std::mem::replace(value.as_mut(), Expr::value(sqlparser::ast::Value::Null));
+            *e = inner;
+        }
+        Expr::Identifier(ident) => {
+            ident.value = ident.value.to_lowercase();
+            ident.quote_style = None;
+        }
+        Expr::CompoundIdentifier(idents) => {
+            for ident in idents {
+                ident.value = ident.value.to_lowercase();
+                ident.quote_style = None;
+            }
+        }
+        Expr::Function(f) => {
+            for part in &mut f.name.0 {
+                if let ObjectNamePart::Identifier(ident) = part {
+                    ident.value = ident.value.to_lowercase();
+                    ident.quote_style = None;
+                }
+            }
+        }
+        Expr::BinaryOp { left, right, .. } => {
+            wrap_operand(left);
+            wrap_operand(right);
+        }
+        Expr::UnaryOp { expr, .. } => wrap_operand(expr),
+        _ => {}
+    }
+}
+
+/// Parenthesise compound operands so the printed form is unambiguous without
+/// depending on how the input was parenthesised.
+fn wrap_operand(operand: &mut Box<Expr>) {
+    let compound = matches!(
+        operand.as_ref(),
+        Expr::BinaryOp { .. }
+            | Expr::UnaryOp { .. }
+            | Expr::IsNull(_)
+            | Expr::IsNotNull(_)
+            | Expr::InList { .. }
+            | Expr::Between { .. }
+            | Expr::Like { .. }
+    );
+    if compound {
+        let inner = std::mem::replace(operand.as_mut(), Expr::value(sqlparser::ast::Value::Null));
+        **operand = Expr::Nested(Box::new(inner));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn eq(a: &str, b: &str) -> bool {
+        SqlExpr::new(a).equivalent(&SqlExpr::new(b))
+    }
+
+    #[test]
+    fn redundant_parentheses_and_case_fold() {
+        assert!(eq("((`a` > 0) and (`b` < 5))", "a > 0 AND b < 5"));
+        assert!(eq("(`type` in (_utf8mb4'manga',_utf8mb4'novel'))", "`type` IN ('manga', 'novel')"));
+        assert!(eq("LOWER(`Name`)", "lower(name)"));
+        assert!(eq("(((x)))", "x"));
+    }
+
+    #[test]
+    fn different_grouping_stays_different() {
+        assert!(!eq("(a + b) * c", "a + (b * c)"));
+        assert!(!eq("a > 0 or b > 0 and c > 0", "(a > 0 or b > 0) and c > 0"));
+        assert!(!eq("'Abc'", "'abc'"));
+        assert!(!eq("a in (1, 2)", "a in (2, 1)"));
+    }
+
+    #[test]
+    fn unparsable_text_falls_back_to_tokens() {
+        assert!(eq("(some vendor thing `X`)", "some   vendor THING x"));
+    }
+}

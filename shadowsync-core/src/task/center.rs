@@ -1,0 +1,527 @@
+//! The task center: submission, approval, cancellation, abort requests,
+//! expiry, queries and logging. Execution is in [`super::runner`].
+
+use crate::error::{Error, Result};
+use crate::executor::{Clock, Millis};
+
+use super::flow::{select_flow, validate_flows, Actor, ApprovalFlow, ApprovalNode};
+use super::list::{TaskPage, TaskQuery};
+use super::log::{export_text, format_utc, redact_text, redact_url, LogEntry, LogFilter, LogLevel};
+use super::plan::{FrozenPlan, PlannedAction};
+use super::status::{check_transition, TaskStatus};
+use super::store::Store;
+use super::timeline::{TimelineAction, TimelineEvent, SYSTEM_ACTOR};
+use super::{
+    ErrorStrategy, ExecutionMode, NewTask, TableProgress, Task, TaskId, TaskSpec, TaskState,
+};
+
+/// How often a read-decide-write cycle is retried when other writers keep
+/// winning the compare-and-set; each loss means someone else made progress,
+/// so hitting this bound means something is wrong.
+const MAX_UPDATE_ATTEMPTS: usize = 16;
+
+/// What a creator submits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubmitRequest {
+    /// The analysis to freeze (its connection is redacted on submission).
+    pub plan: FrozenPlan,
+    /// Who submits.
+    pub creator: String,
+    /// When it runs once approved.
+    pub mode: ExecutionMode,
+    /// What a failing table does.
+    pub on_error: ErrorStrategy,
+    /// Free text.
+    pub remarks: String,
+}
+
+impl SubmitRequest {
+    /// Run immediately, abort on error, no remarks.
+    pub fn new(plan: FrozenPlan, creator: impl Into<String>) -> SubmitRequest {
+        SubmitRequest {
+            plan,
+            creator: creator.into(),
+            mode: ExecutionMode::Immediate,
+            on_error: ErrorStrategy::Abort,
+            remarks: String::new(),
+        }
+    }
+}
+
+/// The task center over a store and a clock. All methods take `&self`, so
+/// one center can be shared by the threads of a host.
+#[derive(Debug)]
+pub struct TaskCenter<S, C> {
+    pub(super) store: S,
+    pub(super) clock: C,
+}
+
+/// A decided change of a task's state, to be compare-and-set.
+pub(super) struct Change {
+    pub(super) state: TaskState,
+    pub(super) events: Vec<TimelineEvent>,
+}
+
+impl Change {
+    /// Move `task` to `to` at `now`, refusing what the state machine forbids.
+    pub(super) fn transition(task: &Task, to: TaskStatus, now: Millis) -> Result<Change> {
+        check_transition(task.id, task.state.status, to)?;
+        let mut state = task.state.clone();
+        state.status = to;
+        if to.is_terminal() {
+            state.finished_at = Some(now);
+        }
+        Ok(Change {
+            state,
+            events: Vec::new(),
+        })
+    }
+
+    /// The same change, recording `event` in the timeline.
+    pub(super) fn with_event(mut self, event: TimelineEvent) -> Change {
+        self.events.push(event);
+        self
+    }
+}
+
+impl<S: Store, C: Clock> TaskCenter<S, C> {
+    /// A center working on `store`, reading time from `clock`.
+    pub fn new(store: S, clock: C) -> TaskCenter<S, C> {
+        TaskCenter { store, clock }
+    }
+
+    /// The store, for hosts that need direct reads.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// Replace the approval flows; their order is their priority.
+    pub fn set_flows(&self, flows: &[ApprovalFlow]) -> Result<()> {
+        validate_flows(flows)?;
+        self.store.replace_flows(flows)
+    }
+
+    /// The approval flows, highest priority first.
+    pub fn flows(&self) -> Result<Vec<ApprovalFlow>> {
+        self.store.flows()
+    }
+
+    /// Freeze `request` into a new task under the first matching flow.
+    /// Automatic nodes pass at once; a flow of automatic nodes only leaves
+    /// the task waiting for execution.
+    pub fn submit(&self, request: SubmitRequest) -> Result<Task> {
+        self.create(request, None)
+    }
+
+    /// A new task from `old`: same connection, database, table selection and
+    /// naming rule, with `plan` freshly analysed now, and the old task's
+    /// error strategy and remarks.
+    pub fn initiate_again(
+        &self,
+        old: TaskId,
+        creator: &str,
+        plan: FrozenPlan,
+        mode: ExecutionMode,
+    ) -> Result<Task> {
+        let old_task = self.store.task(old)?;
+        let before = &old_task.spec.plan;
+        let differs = |what: &str| {
+            Err(Error::InvalidRequest(format!(
+                "initiating task {old} again needs the same {what}"
+            )))
+        };
+        if redact_url(&plan.connection) != before.connection {
+            return differs("connection");
+        }
+        if plan.database != before.database {
+            return differs("database");
+        }
+        if plan.naming_rule != before.naming_rule {
+            return differs("naming rule");
+        }
+        if plan.selection() != before.selection() {
+            return differs("table selection");
+        }
+        let request = SubmitRequest {
+            plan,
+            creator: creator.to_string(),
+            mode,
+            on_error: old_task.spec.on_error,
+            remarks: old_task.spec.remarks.clone(),
+        };
+        self.create(request, Some(old))
+    }
+
+    fn create(&self, request: SubmitRequest, initiated_from: Option<TaskId>) -> Result<Task> {
+        let now = self.clock.now();
+        let SubmitRequest {
+            mut plan,
+            creator,
+            mode,
+            on_error,
+            remarks,
+        } = request;
+        if creator.trim().is_empty() {
+            return Err(Error::InvalidRequest("a task needs a creator".into()));
+        }
+        plan.validate()?;
+        if let ExecutionMode::Scheduled { at } = mode {
+            if at < now {
+                return Err(Error::InvalidRequest(format!(
+                    "scheduled time {} is in the past",
+                    format_utc(at)
+                )));
+            }
+        }
+        plan.connection = redact_url(&plan.connection);
+        let flow = select_flow(&self.store.flows()?, &plan.connection, &plan.database);
+        let tables = plan.tables.iter().map(TableProgress::initial).collect();
+        let spec = TaskSpec {
+            plan,
+            creator,
+            mode,
+            on_error,
+            remarks,
+            created_at: now,
+            flow,
+            initiated_from,
+        };
+        let mut state = TaskState {
+            status: TaskStatus::PendingApproval,
+            approval_node: 0,
+            due_at: None,
+            worker: None,
+            started_at: None,
+            finished_at: None,
+        };
+        let submitted = TimelineEvent::new(
+            now,
+            spec.creator.clone(),
+            TimelineAction::Submitted {
+                flow: spec.flow.name.clone(),
+            },
+        );
+        let mut events = vec![match initiated_from {
+            Some(old) => submitted.with_comment(&format!("initiated again from task {old}")),
+            None => submitted,
+        }];
+        pass_automatic_nodes(&spec, &mut state, 0, now, &mut events);
+        let new = NewTask {
+            spec,
+            state,
+            tables,
+            events,
+        };
+        let id = self.store.create_task(&new)?;
+        let task = self.store.task(id)?;
+        self.log(id, LogLevel::Info, &describe_submission(&task))?;
+        if task.state.status == TaskStatus::WaitingForExecution {
+            self.log_approved(&task)?;
+        }
+        Ok(task)
+    }
+
+    /// `actor` approves the current node of task `id`; the task moves to the
+    /// next node needing a person, or, after the last one, to waiting for
+    /// execution.
+    pub fn approve(&self, id: TaskId, actor: &Actor, comment: &str) -> Result<Task> {
+        self.expire_if_overdue(id)?;
+        let task = self.update(id, |task, now| {
+            let (index, node) = current_node(task, actor, now, TaskStatus::WaitingForExecution)?;
+            let mut state = task.state.clone();
+            let mut events = vec![TimelineEvent::new(
+                now,
+                actor.name.clone(),
+                TimelineAction::Approved {
+                    node: index,
+                    name: node.name.clone(),
+                },
+            )
+            .with_comment(comment)];
+            pass_automatic_nodes(&task.spec, &mut state, index + 1, now, &mut events);
+            Ok(Change { state, events })
+        })?;
+        // The node index awaiting a decision is also the count of decided nodes.
+        self.log(
+            id,
+            LogLevel::Info,
+            &format!(
+                "{} approved ({} of {} nodes decided)",
+                actor.name,
+                task.state.approval_node,
+                task.spec.flow.nodes.len()
+            ),
+        )?;
+        if task.state.status == TaskStatus::WaitingForExecution {
+            self.log_approved(&task)?;
+        }
+        Ok(task)
+    }
+
+    /// `actor` rejects task `id` at its current node.
+    pub fn reject(&self, id: TaskId, actor: &Actor, comment: &str) -> Result<Task> {
+        self.expire_if_overdue(id)?;
+        let task = self.update(id, |task, now| {
+            let (index, _) = current_node(task, actor, now, TaskStatus::Rejected)?;
+            let event = TimelineEvent::new(
+                now,
+                actor.name.clone(),
+                TimelineAction::Rejected { node: index },
+            )
+            .with_comment(comment);
+            Ok(Change::transition(task, TaskStatus::Rejected, now)?.with_event(event))
+        })?;
+        self.log(
+            id,
+            LogLevel::Warn,
+            &format!("rejected by {}: {comment}", actor.name),
+        )?;
+        Ok(task)
+    }
+
+    /// Withdraw task `id` before it runs. The host decides who may.
+    pub fn cancel(&self, id: TaskId, actor: &Actor, comment: &str) -> Result<Task> {
+        let task = self.update(id, |task, now| {
+            let event = TimelineEvent::new(now, actor.name.clone(), TimelineAction::Cancelled)
+                .with_comment(comment);
+            Ok(Change::transition(task, TaskStatus::Cancelled, now)?.with_event(event))
+        })?;
+        self.log(id, LogLevel::Warn, &format!("cancelled by {}", actor.name))?;
+        Ok(task)
+    }
+
+    /// Ask executing task `id` to stop. The worker stops before its next
+    /// statement (the one in flight completes) and the task ends aborted.
+    /// Safe to call from any thread or process sharing the store.
+    pub fn abort(&self, id: TaskId, actor: &Actor, comment: &str) -> Result<()> {
+        if !self.store.request_abort(id)? {
+            let status = self.store.task(id)?.state.status;
+            return Err(Error::InvalidTransition {
+                task: id.to_string(),
+                from: status.to_string(),
+                to: TaskStatus::Aborted.to_string(),
+            });
+        }
+        let event = TimelineEvent::new(
+            self.clock.now(),
+            actor.name.clone(),
+            TimelineAction::AbortRequested,
+        )
+        .with_comment(comment);
+        self.store.append_events(id, &[event])?;
+        self.log(
+            id,
+            LogLevel::Warn,
+            &format!("abort requested by {}", actor.name),
+        )
+    }
+
+    /// Move every overdue task to approval expired or execution expired;
+    /// returns those moved. [`TaskCenter::run_due`] calls it first.
+    pub fn expire_overdue(&self) -> Result<Vec<(TaskId, TaskStatus)>> {
+        let now = self.clock.now();
+        let mut expired = Vec::new();
+        let candidates = self
+            .store
+            .tasks_in(&[TaskStatus::PendingApproval, TaskStatus::WaitingForExecution])?;
+        for task in candidates {
+            if let Some(status) = self.expire(&task, now)? {
+                expired.push((task.id, status));
+            }
+        }
+        Ok(expired)
+    }
+
+    /// Task `id`.
+    pub fn task(&self, id: TaskId) -> Result<Task> {
+        self.store.task(id)
+    }
+
+    /// One page of tasks (last 48 hours unless the query widens it).
+    pub fn list(&self, query: &TaskQuery) -> Result<TaskPage> {
+        query.validate()?;
+        self.store.list_tasks(query, self.clock.now())
+    }
+
+    /// Who did what when on task `id`, oldest first.
+    pub fn timeline(&self, id: TaskId) -> Result<Vec<TimelineEvent>> {
+        self.store.timeline(id)
+    }
+
+    /// The log entries of task `id` that pass `filter`, oldest first.
+    pub fn logs(&self, id: TaskId, filter: &LogFilter) -> Result<Vec<LogEntry>> {
+        Ok(filter.apply(self.store.logs(id)?))
+    }
+
+    /// The log entries of task `id` that pass `filter`, as text, one line
+    /// per entry.
+    pub fn export_logs(&self, id: TaskId, filter: &LogFilter) -> Result<String> {
+        Ok(export_text(&self.logs(id, filter)?))
+    }
+
+    /// Log `message` (redacted) for task `id`, in the store and through
+    /// `tracing`.
+    pub(super) fn log(&self, id: TaskId, level: LogLevel, message: &str) -> Result<()> {
+        let message = redact_text(message);
+        match level {
+            LogLevel::Info => tracing::info!(task = id, "{message}"),
+            LogLevel::Warn => tracing::warn!(task = id, "{message}"),
+            LogLevel::Error => tracing::error!(task = id, "{message}"),
+        }
+        self.store.append_log(&LogEntry {
+            task: id,
+            at: self.clock.now(),
+            level,
+            message,
+        })
+    }
+
+    /// Read task `id`, let `decide` compute its new state, and
+    /// compare-and-set it; when another writer got there first, read again
+    /// and decide again, so the decision always rests on the current state.
+    pub(super) fn update(
+        &self,
+        id: TaskId,
+        mut decide: impl FnMut(&Task, Millis) -> Result<Change>,
+    ) -> Result<Task> {
+        for _ in 0..MAX_UPDATE_ATTEMPTS {
+            let task = self.store.task(id)?;
+            let change = decide(&task, self.clock.now())?;
+            if self
+                .store
+                .compare_and_set(id, task.revision, &change.state, &change.events)?
+            {
+                return Ok(Task {
+                    revision: task.revision + 1,
+                    state: change.state,
+                    ..task
+                });
+            }
+        }
+        Err(Error::Store(format!(
+            "task {id} kept changing under {MAX_UPDATE_ATTEMPTS} concurrent updates"
+        )))
+    }
+
+    fn expire_if_overdue(&self, id: TaskId) -> Result<()> {
+        let task = self.store.task(id)?;
+        self.expire(&task, self.clock.now()).map(drop)
+    }
+
+    /// Expire `task` if it is overdue at `now`. A lost compare-and-set means
+    /// someone else changed the task since it was read; the next pass
+    /// decides again.
+    pub(super) fn expire(&self, task: &Task, now: Millis) -> Result<Option<TaskStatus>> {
+        let Some(status) = task.overdue_status(now) else {
+            return Ok(None);
+        };
+        let action = match status {
+            TaskStatus::ApprovalExpired => TimelineAction::ApprovalExpired,
+            _ => TimelineAction::ExecutionExpired,
+        };
+        let change = Change::transition(task, status, now)?.with_event(TimelineEvent::new(
+            now,
+            SYSTEM_ACTOR,
+            action,
+        ));
+        if !self
+            .store
+            .compare_and_set(task.id, task.revision, &change.state, &change.events)?
+        {
+            return Ok(None);
+        }
+        let deadline = match status {
+            TaskStatus::ApprovalExpired => task.approval_deadline(),
+            _ => task.execution_deadline().unwrap_or(now),
+        };
+        self.log(
+            task.id,
+            LogLevel::Warn,
+            &format!("{status}: deadline was {}", format_utc(deadline)),
+        )?;
+        Ok(Some(status))
+    }
+
+    fn log_approved(&self, task: &Task) -> Result<()> {
+        let due = task.state.due_at.map_or_else(String::new, format_utc);
+        self.log(task.id, LogLevel::Info, &format!("approved; due at {due}"))
+    }
+}
+
+/// The node of pending task `task` awaiting a decision, if `actor` may
+/// decide it at `now`; `to` is the status the decision aims at, named in the
+/// error when the task is not pending.
+fn current_node<'t>(
+    task: &'t Task,
+    actor: &Actor,
+    now: Millis,
+    to: TaskStatus,
+) -> Result<(usize, &'t ApprovalNode)> {
+    if task.state.status != TaskStatus::PendingApproval {
+        return Err(Error::InvalidTransition {
+            task: task.id.to_string(),
+            from: task.state.status.to_string(),
+            to: to.to_string(),
+        });
+    }
+    if task.overdue_status(now).is_some() {
+        return Err(Error::InvalidRequest(format!(
+            "approval of task {} expired at {}",
+            task.id,
+            format_utc(task.approval_deadline())
+        )));
+    }
+    let index = task.state.approval_node;
+    let node =
+        task.spec.flow.nodes.get(index).ok_or_else(|| {
+            Error::Store(format!("task {} waits on missing node {index}", task.id))
+        })?;
+    if !node.approvers.allow(actor) {
+        return Err(Error::InvalidRequest(format!(
+            "{} may not decide node {index} (`{}`) of task {}",
+            actor.name, node.name, task.id
+        )));
+    }
+    Ok((index, node))
+}
+
+/// Pass the automatic nodes from node `from` on, recording each; after the
+/// last node the task becomes due (now, or at its scheduled time if later).
+fn pass_automatic_nodes(
+    spec: &TaskSpec,
+    state: &mut TaskState,
+    from: usize,
+    now: Millis,
+    events: &mut Vec<TimelineEvent>,
+) {
+    let next = spec.flow.next_manual_node(from);
+    let stop = next.unwrap_or(spec.flow.nodes.len());
+    events.extend(
+        (from..stop).map(|node| {
+            TimelineEvent::new(now, SYSTEM_ACTOR, TimelineAction::AutoApproved { node })
+        }),
+    );
+    state.approval_node = stop;
+    if next.is_none() {
+        state.status = TaskStatus::WaitingForExecution;
+        state.due_at = Some(match spec.mode {
+            ExecutionMode::Immediate => now,
+            ExecutionMode::Scheduled { at } => at.max(now),
+        });
+    }
+}
+
+fn describe_submission(task: &Task) -> String {
+    let plan = &task.spec.plan;
+    let count = |action| plan.tables.iter().filter(|t| t.action == action).count();
+    format!(
+        "submitted by {} on {} / {}: {} create, {} alter, {} skip; flow `{}`",
+        task.spec.creator,
+        plan.connection,
+        plan.database,
+        count(PlannedAction::Create),
+        count(PlannedAction::Alter),
+        count(PlannedAction::Skip),
+        task.spec.flow.name
+    )
+}

@@ -1,0 +1,429 @@
+//! One worker running one claimed task: precheck, each table's statements
+//! with progress recorded before and after every statement, verification,
+//! abort requests between statements, and settling statements a crash left
+//! with an unknown outcome.
+//!
+//! Recovery rests on the statement records: `applied` statements are never
+//! sent again; a statement found `running` (sent, outcome unknown) is settled
+//! by asking the [`SchemaInspector`] what the table still needs, never by
+//! sending it again blindly.
+
+use crate::error::{Error, Result};
+use crate::executor::{Clock, Executor};
+
+use super::center::{Change, TaskCenter};
+use super::inspect::SchemaInspector;
+use super::log::{redact_text, LogLevel};
+use super::plan::PlannedTable;
+use super::status::{StatementStatus, TableStatus, TaskStatus};
+use super::store::Store;
+use super::timeline::{TimelineAction, TimelineEvent};
+use super::{ErrorStrategy, Task, TaskId};
+
+/// How running one table ended.
+enum TableOutcome {
+    Succeeded,
+    Failed,
+    /// Stopped by an abort request before one of its statements.
+    Aborted,
+}
+
+/// What re-checking an interrupted statement established.
+enum Settled {
+    /// It took effect; go on with the next statement.
+    Applied,
+    /// It took effect and the table already matches: nothing more to run.
+    TableComplete,
+    /// It did not take effect: send it again.
+    NotApplied,
+    /// Cannot tell; the table fails with this reason.
+    Unknown(String),
+}
+
+/// One worker running one claimed task.
+pub(super) struct Execution<'a, S, C> {
+    center: &'a TaskCenter<S, C>,
+    /// The task as this worker knows it; progress is updated here and in
+    /// the store together.
+    task: Task,
+    worker: &'a str,
+    exec: &'a mut dyn Executor,
+    inspector: &'a mut dyn SchemaInspector,
+}
+
+impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
+    pub(super) fn new(
+        center: &'a TaskCenter<S, C>,
+        task: Task,
+        worker: &'a str,
+        exec: &'a mut dyn Executor,
+        inspector: &'a mut dyn SchemaInspector,
+    ) -> Self {
+        Execution {
+            center,
+            task,
+            worker,
+            exec,
+            inspector,
+        }
+    }
+
+    fn id(&self) -> TaskId {
+        self.task.id
+    }
+
+    /// Run the task to a terminal status, or until the store fails (which
+    /// leaves the records as a crash would).
+    pub(super) fn run(mut self) -> Result<Task> {
+        if self.is_fresh() {
+            let drift = self.precheck();
+            if !drift.is_empty() {
+                for line in &drift {
+                    self.log(LogLevel::Error, &format!("precheck: {line}"))?;
+                }
+                self.event(TimelineAction::PrecheckFailed, None)?;
+                return self.finish(TaskStatus::PrecheckFailed);
+            }
+            self.event(TimelineAction::PrecheckPassed, None)?;
+            self.log(LogLevel::Info, "precheck passed")?;
+        }
+        let mut aborted = false;
+        for index in 0..self.task.tables.len() {
+            let outcome = match self.task.tables[index].status {
+                TableStatus::Succeeded | TableStatus::Skipped => continue,
+                // Recorded before an interruption: it counts as it did then.
+                TableStatus::Failed => TableOutcome::Failed,
+                TableStatus::Waiting | TableStatus::Running => self.run_table(index)?,
+            };
+            match outcome {
+                TableOutcome::Succeeded => {}
+                TableOutcome::Failed if self.task.spec.on_error == ErrorStrategy::Continue => {}
+                TableOutcome::Failed => break,
+                TableOutcome::Aborted => {
+                    aborted = true;
+                    break;
+                }
+            }
+        }
+        let status = self.final_status(aborted);
+        self.finish(status)
+    }
+
+    /// Whether no table has started: precheck then still describes what
+    /// this run will change. After a crash, tables already touched would
+    /// fail a precheck against the frozen fingerprints, so it is not repeated.
+    fn is_fresh(&self) -> bool {
+        self.task
+            .tables
+            .iter()
+            .all(|t| matches!(t.status, TableStatus::Waiting | TableStatus::Skipped))
+    }
+
+    /// Every difference between the live schema and the frozen one, planned
+    /// skips included (a skip decided on a stale schema is stale too).
+    fn precheck(&mut self) -> Vec<String> {
+        let mut drift = Vec::new();
+        for table in &self.task.spec.plan.tables {
+            match self.inspector.fingerprints(self.exec, table) {
+                Ok((source, shadow)) => {
+                    if source != table.source_fingerprint {
+                        drift.push(format!(
+                            "source `{}` changed since the analysis (fingerprint {} -> {source})",
+                            table.source, table.source_fingerprint
+                        ));
+                    }
+                    if shadow != table.shadow_fingerprint {
+                        drift.push(format!(
+                            "shadow `{}` changed since the analysis (fingerprint {} -> {})",
+                            table.shadow,
+                            table.shadow_fingerprint.as_deref().unwrap_or("absent"),
+                            shadow.as_deref().unwrap_or("absent")
+                        ));
+                    }
+                }
+                Err(error) => drift.push(format!("`{}` could not be read: {error}", table.source)),
+            }
+        }
+        drift
+    }
+
+    fn run_table(&mut self, index: usize) -> Result<TableOutcome> {
+        let planned = self.task.spec.plan.tables[index].clone();
+        let count = planned.statements.len();
+        for k in 0..count {
+            match self.task.tables[index].statements[k].status {
+                StatementStatus::Applied | StatementStatus::Skipped => continue,
+                StatementStatus::Failed => {
+                    let error = self.task.tables[index].statements[k]
+                        .error
+                        .clone()
+                        .unwrap_or_default();
+                    return self.fail_table(index, &format!("statement {} failed: {error}", k + 1));
+                }
+                StatementStatus::Running => match self.settle_interrupted(index, k, &planned)? {
+                    Settled::Applied => continue,
+                    Settled::TableComplete => break,
+                    Settled::NotApplied => {}
+                    Settled::Unknown(reason) => return self.fail_table(index, &reason),
+                },
+                StatementStatus::Pending => {}
+            }
+            if self.center.store.abort_requested(self.id())? {
+                return self.stop_for_abort(index, k, count);
+            }
+            self.start_table(index, &planned)?;
+            if let Err(error) = self.run_statement(index, k, &planned)? {
+                return self.fail_table(
+                    index,
+                    &format!("statement {} of {count} failed: {error}", k + 1),
+                );
+            }
+        }
+        self.verify(index, &planned)
+    }
+
+    fn start_table(&mut self, index: usize, planned: &PlannedTable) -> Result<()> {
+        if self.task.tables[index].status != TableStatus::Waiting {
+            return Ok(());
+        }
+        self.set_table(index, TableStatus::Running, None)?;
+        self.event(
+            TimelineAction::TableStarted {
+                table: planned.source.clone(),
+            },
+            None,
+        )?;
+        self.log(
+            LogLevel::Info,
+            &format!("table `{}` started", planned.source),
+        )
+    }
+
+    /// Send statement `k`, recorded as running before and as applied or
+    /// failed after. A failure of the server comes back as the inner error;
+    /// a failure of the store as the outer one, leaving the records as a
+    /// crash would.
+    fn run_statement(
+        &mut self,
+        index: usize,
+        k: usize,
+        planned: &PlannedTable,
+    ) -> Result<std::result::Result<(), String>> {
+        self.set_statement(index, k, StatementStatus::Running, None)?;
+        match self.exec.execute(&planned.statements[k]) {
+            Ok(()) => {
+                self.set_statement(index, k, StatementStatus::Applied, None)?;
+                self.log(
+                    LogLevel::Info,
+                    &format!(
+                        "`{}`: statement {} of {} applied",
+                        planned.source,
+                        k + 1,
+                        planned.statements.len()
+                    ),
+                )?;
+                Ok(Ok(()))
+            }
+            Err(error) => {
+                let error = redact_text(&error.to_string());
+                self.set_statement(index, k, StatementStatus::Failed, Some(&error))?;
+                Ok(Err(error))
+            }
+        }
+    }
+
+    fn verify(&mut self, index: usize, planned: &PlannedTable) -> Result<TableOutcome> {
+        match self.inspector.remaining_changes(self.exec, planned) {
+            Ok(remaining) if remaining.is_empty() => {
+                self.set_table(index, TableStatus::Succeeded, None)?;
+                self.event(
+                    TimelineAction::TableSucceeded {
+                        table: planned.source.clone(),
+                    },
+                    None,
+                )?;
+                self.log(
+                    LogLevel::Info,
+                    &format!("table `{}` succeeded", planned.source),
+                )?;
+                Ok(TableOutcome::Succeeded)
+            }
+            Ok(remaining) => self.fail_table(
+                index,
+                &format!("verify: the shadow still needs: {}", remaining.join("; ")),
+            ),
+            Err(error) => self.fail_table(index, &format!("verify: {error}")),
+        }
+    }
+
+    /// Decide what became of statement `k`, found sent but without outcome,
+    /// from what the table still needs: nothing (it applied, and the rest is
+    /// not needed), exactly the statements from `k` (it did not apply), or
+    /// exactly those after `k` (it applied). Anything else is unknown.
+    fn settle_interrupted(
+        &mut self,
+        index: usize,
+        k: usize,
+        planned: &PlannedTable,
+    ) -> Result<Settled> {
+        let table = &planned.source;
+        let remaining = match self.inspector.remaining_changes(self.exec, planned) {
+            Ok(remaining) => remaining,
+            Err(error) => {
+                let reason = format!(
+                    "statement {} was interrupted and could not be re-checked: {error}",
+                    k + 1
+                );
+                self.set_statement(index, k, StatementStatus::Failed, Some(&reason))?;
+                return Ok(Settled::Unknown(reason));
+            }
+        };
+        let settled = if remaining.is_empty() {
+            self.set_statement(index, k, StatementStatus::Applied, None)?;
+            for later in k + 1..planned.statements.len() {
+                self.set_statement(index, later, StatementStatus::Skipped, None)?;
+            }
+            self.log(
+                LogLevel::Warn,
+                &format!("`{table}`: statement {} was interrupted; the table already matches, so it took effect", k + 1),
+            )?;
+            Settled::TableComplete
+        } else if remaining[..] == planned.statements[k..] {
+            self.log(
+                LogLevel::Warn,
+                &format!("`{table}`: statement {} was interrupted before taking effect; sending it again", k + 1),
+            )?;
+            Settled::NotApplied
+        } else if remaining[..] == planned.statements[k + 1..] {
+            self.set_statement(index, k, StatementStatus::Applied, None)?;
+            self.log(
+                LogLevel::Warn,
+                &format!(
+                    "`{table}`: statement {} was interrupted after taking effect",
+                    k + 1
+                ),
+            )?;
+            Settled::Applied
+        } else {
+            let reason = format!(
+                "statement {} was interrupted and its outcome is unknown; the shadow still needs: {}",
+                k + 1,
+                remaining.join("; ")
+            );
+            self.set_statement(index, k, StatementStatus::Failed, Some(&reason))?;
+            Settled::Unknown(reason)
+        };
+        Ok(settled)
+    }
+
+    fn stop_for_abort(&mut self, index: usize, k: usize, count: usize) -> Result<TableOutcome> {
+        self.log(LogLevel::Warn, "stopping: abort requested")?;
+        if self.task.tables[index].status == TableStatus::Running {
+            // Some statements of this table ran: it is left half-changed.
+            let reason = format!("aborted after {k} of {count} statements");
+            self.fail_table(index, &reason)?;
+        }
+        Ok(TableOutcome::Aborted)
+    }
+
+    fn fail_table(&mut self, index: usize, reason: &str) -> Result<TableOutcome> {
+        let table = self.task.spec.plan.tables[index].source.clone();
+        let reason = redact_text(reason);
+        self.set_table(index, TableStatus::Failed, Some(&reason))?;
+        self.event(
+            TimelineAction::TableFailed {
+                table: table.clone(),
+            },
+            Some(&reason),
+        )?;
+        self.log(
+            LogLevel::Error,
+            &format!("table `{table}` failed: {reason}"),
+        )?;
+        Ok(TableOutcome::Failed)
+    }
+
+    fn final_status(&self, aborted: bool) -> TaskStatus {
+        let any = |status| self.task.tables.iter().any(|t| t.status == status);
+        if aborted {
+            TaskStatus::Aborted
+        } else if !any(TableStatus::Failed) {
+            TaskStatus::Succeeded
+        } else if self.task.spec.on_error == ErrorStrategy::Continue && any(TableStatus::Succeeded)
+        {
+            TaskStatus::PartiallySucceeded
+        } else {
+            TaskStatus::Failed
+        }
+    }
+
+    /// Skip the tables never reached, and move the task to `status` if this
+    /// worker still owns it.
+    fn finish(mut self, status: TaskStatus) -> Result<Task> {
+        let reason = format!("not run: task {status}");
+        for index in 0..self.task.tables.len() {
+            if self.task.tables[index].status == TableStatus::Waiting {
+                self.set_table(index, TableStatus::Skipped, Some(&reason))?;
+            }
+        }
+        let (id, worker) = (self.id(), self.worker);
+        let finished = self.center.update(id, |task, now| {
+            if task.state.worker.as_deref() != Some(worker) {
+                return Err(Error::InvalidRequest(format!(
+                    "task {id} was taken over by {}",
+                    task.state.worker.as_deref().unwrap_or("another worker")
+                )));
+            }
+            Ok(
+                Change::transition(task, status, now)?.with_event(TimelineEvent::new(
+                    now,
+                    worker,
+                    TimelineAction::Finished { status },
+                )),
+            )
+        })?;
+        let level = match status {
+            TaskStatus::Succeeded => LogLevel::Info,
+            TaskStatus::PartiallySucceeded | TaskStatus::Aborted => LogLevel::Warn,
+            _ => LogLevel::Error,
+        };
+        self.log(level, &format!("finished: {status}"))?;
+        Ok(finished)
+    }
+
+    fn set_table(&mut self, index: usize, status: TableStatus, error: Option<&str>) -> Result<()> {
+        self.center
+            .store
+            .set_table_status(self.id(), index, status, error)?;
+        let table = &mut self.task.tables[index];
+        table.status = status;
+        table.error = error.map(str::to_string);
+        Ok(())
+    }
+
+    fn set_statement(
+        &mut self,
+        index: usize,
+        k: usize,
+        status: StatementStatus,
+        error: Option<&str>,
+    ) -> Result<()> {
+        self.center
+            .store
+            .set_statement_status(self.id(), index, k, status, error)?;
+        let statement = &mut self.task.tables[index].statements[k];
+        statement.status = status;
+        statement.error = error.map(str::to_string);
+        Ok(())
+    }
+
+    fn event(&self, action: TimelineAction, comment: Option<&str>) -> Result<()> {
+        let event = TimelineEvent::new(self.center.clock.now(), self.worker, action)
+            .with_comment(comment.unwrap_or_default());
+        self.center.store.append_events(self.id(), &[event])
+    }
+
+    fn log(&self, level: LogLevel, message: &str) -> Result<()> {
+        self.center.log(self.id(), level, message)
+    }
+}

@@ -1,0 +1,240 @@
+//! The task center: frozen plans submitted as tasks, approved through flows,
+//! executed (now or at a scheduled time) by workers, with per-table and
+//! per-statement progress that survives crashes, a timeline and logs.
+//!
+//! Everything here is pure: time comes from a [`Clock`](crate::Clock), ids
+//! from the [`Store`], the server through an [`Executor`](crate::Executor).
+//! [`TaskCenter`] is the one entry point hosts (CLI, bindings) wrap.
+//!
+//! Concurrency model: every task-level change (status, approval node, owner)
+//! is a compare-and-set on the task's revision in the store, so racing
+//! approvers, cancellers and workers never both win; per-statement progress
+//! is written before and after each statement so a restarted worker knows
+//! exactly what ran.
+
+#![warn(missing_docs)]
+
+mod center;
+mod execution;
+pub mod flow;
+pub mod inspect;
+pub mod list;
+pub mod log;
+mod memory;
+pub mod plan;
+mod runner;
+pub mod status;
+pub mod store;
+pub mod timeline;
+
+#[cfg(test)]
+mod tests;
+
+use serde::{Deserialize, Serialize};
+
+use crate::executor::Millis;
+
+pub use center::{SubmitRequest, TaskCenter};
+pub use flow::{Actor, ApprovalFlow, ApprovalNode, Approvers, MatchRule};
+pub use inspect::SchemaInspector;
+pub use list::{ListWindow, SortKey, TaskPage, TaskQuery, TaskSummary};
+pub use log::{redact_url, LogEntry, LogFilter, LogLevel};
+pub use memory::MemoryStore;
+pub use plan::{FrozenPlan, PlannedAction, PlannedTable};
+pub use runner::{Connector, DueReport};
+pub use status::{StatementStatus, TableStatus, TaskStatus};
+pub use store::Store;
+pub use timeline::{TimelineAction, TimelineEvent};
+
+/// Task id, assigned by the store; increases with every new task.
+pub type TaskId = u64;
+
+/// When a task runs once approved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ExecutionMode {
+    /// As soon as it is approved.
+    Immediate,
+    /// Not before this time.
+    Scheduled {
+        /// Unix milliseconds.
+        at: Millis,
+    },
+}
+
+/// What a failing table does to the rest of the task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorStrategy {
+    /// Stop; the remaining tables are skipped and the task fails.
+    Abort,
+    /// Run the other tables; the task ends partially succeeded.
+    Continue,
+}
+
+/// What a task is, fixed at submission.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskSpec {
+    /// The frozen analysis (its connection is stored redacted).
+    pub plan: FrozenPlan,
+    /// Who submitted it.
+    pub creator: String,
+    /// When it runs.
+    pub mode: ExecutionMode,
+    /// What a failing table does.
+    pub on_error: ErrorStrategy,
+    /// Free text from the creator.
+    pub remarks: String,
+    /// Submission time.
+    pub created_at: Millis,
+    /// The approval flow, copied at submission so later edits of the
+    /// templates do not change a task under way.
+    pub flow: ApprovalFlow,
+    /// The task this one was initiated again from.
+    pub initiated_from: Option<TaskId>,
+}
+
+/// The task-level state that changes over a task's life; only ever replaced
+/// as a whole by a compare-and-set (see [`Store::compare_and_set`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskState {
+    /// Where the task is.
+    pub status: TaskStatus,
+    /// Index of the approval node awaiting a decision; the node count once
+    /// approved.
+    pub approval_node: usize,
+    /// When it became (or becomes) runnable: the approval time, or the
+    /// scheduled time if later. Set once approved.
+    pub due_at: Option<Millis>,
+    /// The worker executing (or that executed) it.
+    pub worker: Option<String>,
+    /// When execution started.
+    pub started_at: Option<Millis>,
+    /// When it reached a terminal status.
+    pub finished_at: Option<Millis>,
+}
+
+/// Progress of one table of a task.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableProgress {
+    /// Where the table is.
+    pub status: TableStatus,
+    /// Why it failed or was skipped.
+    pub error: Option<String>,
+    /// One entry per planned statement, same order.
+    pub statements: Vec<StatementProgress>,
+}
+
+/// Outcome of one statement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatementProgress {
+    /// Where the statement is.
+    pub status: StatementStatus,
+    /// The server's error (redacted), when it failed.
+    pub error: Option<String>,
+}
+
+impl TableProgress {
+    /// Progress of a table not started yet: planned skips are skipped from
+    /// the start, with the analysis' reason.
+    pub fn initial(table: &PlannedTable) -> TableProgress {
+        let (status, error) = match table.action {
+            PlannedAction::Skip => (TableStatus::Skipped, table.reason.clone()),
+            PlannedAction::Create | PlannedAction::Alter => (TableStatus::Waiting, None),
+        };
+        TableProgress {
+            status,
+            error,
+            statements: table
+                .statements
+                .iter()
+                .map(|_| StatementProgress {
+                    status: StatementStatus::Pending,
+                    error: None,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Everything a store persists for a new task; the store adds the id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewTask {
+    /// Fixed part.
+    pub spec: TaskSpec,
+    /// Initial state (pending approval, or already waiting for execution
+    /// when every node was automatic).
+    pub state: TaskState,
+    /// Initial progress, one per planned table.
+    pub tables: Vec<TableProgress>,
+    /// First timeline entries (submitted, automatic approvals).
+    pub events: Vec<TimelineEvent>,
+}
+
+/// A task as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Task {
+    /// Id.
+    pub id: TaskId,
+    /// Bumped by every compare-and-set of [`Task::state`].
+    pub revision: u64,
+    /// Fixed part.
+    pub spec: TaskSpec,
+    /// Changing part.
+    pub state: TaskState,
+    /// Per-table progress, one per planned table.
+    pub tables: Vec<TableProgress>,
+    /// Whether someone asked the running task to stop.
+    pub abort_requested: bool,
+}
+
+impl Task {
+    /// Last moment an approver may decide.
+    pub fn approval_deadline(&self) -> Millis {
+        self.spec
+            .created_at
+            .saturating_add(self.spec.flow.approval_expiry_ms)
+    }
+
+    /// Last moment a worker may start it (once approved).
+    pub fn execution_deadline(&self) -> Option<Millis> {
+        self.state
+            .due_at
+            .map(|due| due.saturating_add(self.spec.flow.execution_expiry_ms))
+    }
+
+    /// The expired status this task should move to at `now`, if it is overdue.
+    pub fn overdue_status(&self, now: Millis) -> Option<TaskStatus> {
+        match self.state.status {
+            TaskStatus::PendingApproval if now > self.approval_deadline() => {
+                Some(TaskStatus::ApprovalExpired)
+            }
+            TaskStatus::WaitingForExecution
+                if self.execution_deadline().is_some_and(|d| now > d) =>
+            {
+                Some(TaskStatus::ExecutionExpired)
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether a worker may start it at `now`.
+    pub fn is_due(&self, now: Millis) -> bool {
+        self.state.status == TaskStatus::WaitingForExecution
+            && self.state.due_at.is_some_and(|due| due <= now)
+            && self.overdue_status(now).is_none()
+    }
+
+    /// The columns a task list shows.
+    pub fn summary(&self) -> TaskSummary {
+        TaskSummary {
+            id: self.id,
+            creator: self.spec.creator.clone(),
+            connection: self.spec.plan.connection.clone(),
+            database: self.spec.plan.database.clone(),
+            status: self.state.status,
+            created_at: self.spec.created_at,
+            remarks: self.spec.remarks.clone(),
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! The frozen plan a task carries: the analysis as it was when the task was
+//! submitted. It never changes afterwards; a different plan is a new task.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// The analysis of one connection and database, frozen into a task.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FrozenPlan {
+    /// The connection the analysis read (stored redacted, see [`super::log::redact_url`]).
+    pub connection: String,
+    /// The database (schema) analysed.
+    pub database: String,
+    /// How shadow names are derived, e.g. `prefix:__`.
+    pub naming_rule: String,
+    /// Every selected table, in execution order.
+    pub tables: Vec<PlannedTable>,
+}
+
+/// What the analysis decided for one source table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedTable {
+    /// Source table name.
+    pub source: String,
+    /// Shadow table name.
+    pub shadow: String,
+    /// What to do with the shadow.
+    pub action: PlannedAction,
+    /// Why (mostly for skips).
+    pub reason: Option<String>,
+    /// The statements to run, in order (empty for a skip).
+    pub statements: Vec<String>,
+    /// Fingerprint of the source table as the analysis read it.
+    pub source_fingerprint: String,
+    /// Fingerprint of the shadow table as read; `None` when it did not exist.
+    pub shadow_fingerprint: Option<String>,
+}
+
+/// The action planned for a shadow table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlannedAction {
+    /// The shadow does not exist: create it.
+    Create,
+    /// The shadow differs: alter it.
+    Alter,
+    /// Nothing to run (already in step, or refused by the analysis).
+    Skip,
+}
+
+impl FrozenPlan {
+    /// Refuse a plan that could not be executed as written: no table, a
+    /// repeated source table, a create/alter without statements or a skip
+    /// with some.
+    pub fn validate(&self) -> Result<()> {
+        if self.tables.is_empty() {
+            return Err(Error::InvalidRequest("the plan has no table".into()));
+        }
+        let mut seen = BTreeSet::new();
+        for table in &self.tables {
+            if !seen.insert(table.source.as_str()) {
+                return Err(Error::InvalidRequest(format!(
+                    "table `{}` appears twice in the plan",
+                    table.source
+                )));
+            }
+            let runs = table.action != PlannedAction::Skip;
+            if runs == table.statements.is_empty() {
+                return Err(Error::InvalidRequest(format!(
+                    "table `{}`: a {:?} must {}have statements",
+                    table.source,
+                    table.action,
+                    if runs { "" } else { "not " }
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The selected source tables, in a canonical order (what "initiate
+    /// again" must keep).
+    pub fn selection(&self) -> BTreeSet<&str> {
+        self.tables.iter().map(|t| t.source.as_str()).collect()
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A planned table with the given statements (a skip when there are none).
+    pub(crate) fn table(source: &str, statements: &[&str]) -> PlannedTable {
+        PlannedTable {
+            source: source.into(),
+            shadow: format!("__{source}"),
+            action: if statements.is_empty() {
+                PlannedAction::Skip
+            } else {
+                PlannedAction::Alter
+            },
+            reason: None,
+            statements: statements.iter().map(|s| s.to_string()).collect(),
+            source_fingerprint: format!("src-{source}"),
+            shadow_fingerprint: Some(format!("shd-{source}")),
+        }
+    }
+
+    /// A plan on `conn`/`shop` with the given tables.
+    pub(crate) fn plan(connection: &str, tables: Vec<PlannedTable>) -> FrozenPlan {
+        FrozenPlan {
+            connection: connection.into(),
+            database: "shop".into(),
+            naming_rule: "prefix:__".into(),
+            tables,
+        }
+    }
+
+    #[test]
+    fn validate_accepts_a_sound_plan() {
+        let p = plan("c", vec![table("a", &["ALTER a"]), table("b", &[])]);
+        assert_eq!(p.validate(), Ok(()));
+    }
+
+    #[test]
+    fn validate_refuses_unrunnable_plans() {
+        assert!(plan("c", vec![]).validate().is_err());
+        let twice = plan("c", vec![table("a", &["x"]), table("a", &["y"])]);
+        assert!(twice.validate().is_err());
+        let mut empty_alter = table("a", &[]);
+        empty_alter.action = PlannedAction::Alter;
+        assert!(plan("c", vec![empty_alter]).validate().is_err());
+        let mut busy_skip = table("a", &["x"]);
+        busy_skip.action = PlannedAction::Skip;
+        assert!(plan("c", vec![busy_skip]).validate().is_err());
+    }
+
+    #[test]
+    fn plan_round_trips_through_json() {
+        let p = plan("c", vec![table("a", &["ALTER a"])]);
+        let json = serde_json::to_string(&p).unwrap();
+        assert!(json.contains("\"action\":\"alter\""));
+        assert_eq!(serde_json::from_str::<FrozenPlan>(&json).unwrap(), p);
+    }
+}

@@ -1,0 +1,193 @@
+//! Starting executions: claiming a due task (exactly one worker wins),
+//! taking over an interrupted one, and the scheduling pass hosts call
+//! periodically. The execution itself is in [`super::execution`].
+
+use crate::error::{Error, Result};
+use crate::executor::{Clock, Executor};
+
+use super::center::{Change, TaskCenter};
+use super::execution::Execution;
+use super::inspect::SchemaInspector;
+use super::log::{format_utc, redact_text, LogLevel};
+use super::status::TaskStatus;
+use super::store::Store;
+use super::timeline::{TimelineAction, TimelineEvent};
+use super::{Task, TaskId};
+
+/// Opens an executor on the connection and database of a task. The task
+/// only holds the redacted connection: the host maps it to credentials.
+pub trait Connector {
+    /// An executor for `task`.
+    fn connect(&mut self, task: &Task) -> Result<Box<dyn Executor>>;
+}
+
+impl<F: FnMut(&Task) -> Result<Box<dyn Executor>>> Connector for F {
+    fn connect(&mut self, task: &Task) -> Result<Box<dyn Executor>> {
+        self(task)
+    }
+}
+
+/// What one [`TaskCenter::run_due`] pass did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DueReport {
+    /// Tasks moved to approval expired or execution expired.
+    pub expired: Vec<(TaskId, TaskStatus)>,
+    /// Tasks this worker ran (or resumed) to their final status.
+    pub finished: Vec<(TaskId, TaskStatus)>,
+    /// Due tasks that were no longer waiting when this worker tried to claim
+    /// them (another worker won, or they were cancelled meanwhile).
+    pub not_claimed: Vec<TaskId>,
+    /// Tasks left as they were (due ones waiting, this worker's interrupted
+    /// ones executing) because no executor could be opened, with the
+    /// reason; the next pass tries again (due ones until they expire).
+    pub not_started: Vec<(TaskId, String)>,
+}
+
+impl<S: Store, C: Clock> TaskCenter<S, C> {
+    /// Claim waiting task `id` for `worker` and run it to its end. Exactly
+    /// one of several workers calling this for the same task wins; the
+    /// others get [`Error::InvalidTransition`]. A scheduled task is refused
+    /// before its time.
+    pub fn execute(
+        &self,
+        id: TaskId,
+        worker: &str,
+        exec: &mut dyn Executor,
+        inspector: &mut dyn SchemaInspector,
+    ) -> Result<Task> {
+        let task = self.claim(id, worker)?;
+        Execution::new(self, task, worker, exec, inspector).run()
+    }
+
+    /// Take over executing task `id` whose worker died, and finish it. Only
+    /// for a worker known to be gone: the store cannot tell a dead worker
+    /// from a slow one. Of several workers resuming at once, one wins.
+    pub fn resume(
+        &self,
+        id: TaskId,
+        worker: &str,
+        exec: &mut dyn Executor,
+        inspector: &mut dyn SchemaInspector,
+    ) -> Result<Task> {
+        let previous = self.store.task(id)?.state.worker;
+        let task = self.update(id, |task, now| {
+            if task.state.status != TaskStatus::Executing {
+                return Err(Error::InvalidTransition {
+                    task: id.to_string(),
+                    from: task.state.status.to_string(),
+                    to: TaskStatus::Executing.to_string(),
+                });
+            }
+            if task.state.worker != previous {
+                return Err(Error::InvalidRequest(format!(
+                    "task {id} was resumed by {} meanwhile",
+                    task.state.worker.as_deref().unwrap_or("another worker")
+                )));
+            }
+            let mut state = task.state.clone();
+            state.worker = Some(worker.to_string());
+            let event = TimelineEvent::new(now, worker, TimelineAction::Resumed).with_comment(
+                &format!("previous worker: {}", previous.as_deref().unwrap_or("none")),
+            );
+            Ok(Change {
+                state,
+                events: vec![event],
+            })
+        })?;
+        self.log(
+            id,
+            LogLevel::Warn,
+            &format!("resumed by {worker} after interruption"),
+        )?;
+        Execution::new(self, task, worker, exec, inspector).run()
+    }
+
+    /// One scheduling pass for `worker`: expire overdue tasks, resume the
+    /// tasks `worker` itself left executing (a crash of this worker), then
+    /// claim and run every due task. Worker ids must be unique among the
+    /// workers alive at a time; a restarted worker keeps its id.
+    pub fn run_due(
+        &self,
+        worker: &str,
+        connector: &mut dyn Connector,
+        inspector: &mut dyn SchemaInspector,
+    ) -> Result<DueReport> {
+        let mut report = DueReport {
+            expired: self.expire_overdue()?,
+            ..DueReport::default()
+        };
+        for task in self.store.tasks_in(&[TaskStatus::Executing])? {
+            if task.state.worker.as_deref() != Some(worker) {
+                continue;
+            }
+            let Some(mut exec) = self.connect(&task, connector, &mut report)? else {
+                continue;
+            };
+            let done = self.resume(task.id, worker, exec.as_mut(), inspector)?;
+            report.finished.push((done.id, done.state.status));
+        }
+        let now = self.clock.now();
+        for task in self.store.tasks_in(&[TaskStatus::WaitingForExecution])? {
+            if !task.is_due(now) {
+                continue;
+            }
+            let Some(mut exec) = self.connect(&task, connector, &mut report)? else {
+                continue;
+            };
+            match self.claim(task.id, worker) {
+                Ok(claimed) => {
+                    let done =
+                        Execution::new(self, claimed, worker, exec.as_mut(), inspector).run()?;
+                    report.finished.push((done.id, done.state.status));
+                }
+                Err(Error::InvalidTransition { .. }) => report.not_claimed.push(task.id),
+                Err(other) => return Err(other),
+            }
+        }
+        Ok(report)
+    }
+
+    /// An executor for `task`, or `None` (logged and reported) when the
+    /// connection cannot be opened.
+    fn connect(
+        &self,
+        task: &Task,
+        connector: &mut dyn Connector,
+        report: &mut DueReport,
+    ) -> Result<Option<Box<dyn Executor>>> {
+        match connector.connect(task) {
+            Ok(exec) => Ok(Some(exec)),
+            Err(error) => {
+                let reason = redact_text(&error.to_string());
+                self.log(
+                    task.id,
+                    LogLevel::Warn,
+                    &format!("could not connect: {reason}"),
+                )?;
+                report.not_started.push((task.id, reason));
+                Ok(None)
+            }
+        }
+    }
+
+    /// Move waiting task `id` to executing under `worker`, if it is due.
+    fn claim(&self, id: TaskId, worker: &str) -> Result<Task> {
+        let snapshot = self.store.task(id)?;
+        self.expire(&snapshot, self.clock.now())?;
+        let task = self.update(id, |task, now| {
+            if task.state.status == TaskStatus::WaitingForExecution && !task.is_due(now) {
+                return Err(Error::InvalidRequest(format!(
+                    "task {id} is not due before {}",
+                    format_utc(task.state.due_at.unwrap_or(now))
+                )));
+            }
+            let mut change = Change::transition(task, TaskStatus::Executing, now)?
+                .with_event(TimelineEvent::new(now, worker, TimelineAction::Started));
+            change.state.worker = Some(worker.to_string());
+            change.state.started_at = Some(now);
+            Ok(change)
+        })?;
+        self.log(id, LogLevel::Info, &format!("started by {worker}"))?;
+        Ok(task)
+    }
+}

@@ -1,0 +1,94 @@
+//! Where tasks live. The in-memory [`MemoryStore`](super::MemoryStore) is in
+//! core; the persistent SQLite store is in `shadowsync-store`.
+//!
+//! Methods take `&self`: a store is a handle that several workers (threads,
+//! or for a file-backed store, processes with their own handles) use at
+//! once. Races are settled inside the store, never by the caller:
+//! [`Store::compare_and_set`] succeeds for exactly one of several writers
+//! that read the same revision.
+
+use crate::error::Result;
+use crate::executor::Millis;
+
+use super::flow::ApprovalFlow;
+use super::list::{TaskPage, TaskQuery};
+use super::log::LogEntry;
+use super::status::{StatementStatus, TableStatus, TaskStatus};
+use super::timeline::TimelineEvent;
+use super::{NewTask, Task, TaskId, TaskState};
+
+/// Persistence of tasks, their progress, timelines, logs and the approval
+/// flows. Every method is atomic on its own.
+pub trait Store {
+    /// Persist a new task with its first timeline entries; returns its id,
+    /// greater than every id handed out before.
+    fn create_task(&self, task: &NewTask) -> Result<TaskId>;
+
+    /// The task `id` ([`Error::NotFound`](crate::Error::NotFound) if absent).
+    fn task(&self, id: TaskId) -> Result<Task>;
+
+    /// Every task currently in one of `statuses`, by id.
+    fn tasks_in(&self, statuses: &[TaskStatus]) -> Result<Vec<Task>>;
+
+    /// One page of tasks, as [`TaskQuery::select`] defines it, with the
+    /// default window measured back from `now`.
+    fn list_tasks(&self, query: &TaskQuery, now: Millis) -> Result<TaskPage>;
+
+    /// Replace the state of task `id` with `state` and append `events` to its
+    /// timeline, only if its revision is still `expected_revision`; the
+    /// revision then goes up by one. Returns whether it did.
+    fn compare_and_set(
+        &self,
+        id: TaskId,
+        expected_revision: u64,
+        state: &TaskState,
+        events: &[TimelineEvent],
+    ) -> Result<bool>;
+
+    /// Raise the abort flag of task `id` if it is executing; returns whether
+    /// it did. Does not change the revision, so a running worker is not
+    /// disturbed: it polls [`Store::abort_requested`] between statements.
+    fn request_abort(&self, id: TaskId) -> Result<bool>;
+
+    /// Whether the abort flag of task `id` is raised.
+    fn abort_requested(&self, id: TaskId) -> Result<bool>;
+
+    /// Record the status (and error) of table `table` (index in the plan).
+    fn set_table_status(
+        &self,
+        id: TaskId,
+        table: usize,
+        status: TableStatus,
+        error: Option<&str>,
+    ) -> Result<()>;
+
+    /// Record the outcome of statement `statement` of table `table`. Must be
+    /// durable when it returns: the runner calls it right before and right
+    /// after sending each statement, and recovery trusts it.
+    fn set_statement_status(
+        &self,
+        id: TaskId,
+        table: usize,
+        statement: usize,
+        status: StatementStatus,
+        error: Option<&str>,
+    ) -> Result<()>;
+
+    /// Append to the timeline of task `id`.
+    fn append_events(&self, id: TaskId, events: &[TimelineEvent]) -> Result<()>;
+
+    /// The timeline of task `id`, oldest first.
+    fn timeline(&self, id: TaskId) -> Result<Vec<TimelineEvent>>;
+
+    /// Append to the log of task `entry.task`.
+    fn append_log(&self, entry: &LogEntry) -> Result<()>;
+
+    /// The log of task `id`, oldest first.
+    fn logs(&self, id: TaskId) -> Result<Vec<LogEntry>>;
+
+    /// The approval flows, highest priority first.
+    fn flows(&self) -> Result<Vec<ApprovalFlow>>;
+
+    /// Replace the approval flows (already validated), highest priority first.
+    fn replace_flows(&self, flows: &[ApprovalFlow]) -> Result<()>;
+}

@@ -1,0 +1,137 @@
+//! Resuming interrupted executions, and run_due's retries.
+
+use super::*;
+
+/// Put task `id` in the state a crash of worker `w1` would leave: executing,
+/// with the given statement statuses on table 0.
+fn crash_state(f: &Fixture, id: TaskId, statements: &[StatementStatus]) {
+    let store = f.center.store();
+    let task = store.task(id).unwrap();
+    let mut state = task.state.clone();
+    state.status = TaskStatus::Executing;
+    state.worker = Some("w1".into());
+    assert!(store
+        .compare_and_set(id, task.revision, &state, &[])
+        .unwrap());
+    store
+        .set_table_status(id, 0, TableStatus::Running, None)
+        .unwrap();
+    for (k, status) in statements.iter().enumerate() {
+        store.set_statement_status(id, 0, k, *status, None).unwrap();
+    }
+}
+
+#[test]
+fn resume_settles_an_interrupted_statement_from_the_schema() {
+    use StatementStatus::*;
+    // A2 was sent and took effect before the crash; A3 is left.
+    let f = Fixture::new();
+    let task = f.submit(vec![table("a", &["A1", "A2", "A3"])], ErrorStrategy::Abort);
+    crash_state(&f, task.id, &[Applied, Running, Pending]);
+    f.server.0.borrow_mut().executed = vec!["A1".into(), "A2".into()];
+    let done = f.run_due("w1");
+    assert_eq!(done.finished, [(task.id, TaskStatus::Succeeded)]);
+    assert_eq!(f.server.executed(), ["A1", "A2", "A3"]);
+
+    // A2 was sent but never took effect: it is sent again.
+    let f = Fixture::new();
+    let task = f.submit(vec![table("a", &["A1", "A2", "A3"])], ErrorStrategy::Abort);
+    crash_state(&f, task.id, &[Applied, Running, Pending]);
+    f.server.0.borrow_mut().executed = vec!["A1".into()];
+    let mut exec = f.server.clone();
+    let done = f
+        .center
+        .resume(
+            task.id,
+            "w2",
+            &mut exec,
+            &mut FakeInspector(f.server.clone()),
+        )
+        .unwrap();
+    assert_eq!(done.state.status, TaskStatus::Succeeded);
+    assert_eq!(done.state.worker.as_deref(), Some("w2"));
+    assert_eq!(f.server.executed(), ["A1", "A2", "A3"]);
+    assert!(f.actions(task.id).contains(&TimelineAction::Resumed));
+
+    // The table already matches: later statements are not needed.
+    let f = Fixture::new();
+    let task = f.submit(vec![table("a", &["A1", "A2"])], ErrorStrategy::Abort);
+    crash_state(&f, task.id, &[Running, Pending]);
+    f.server.0.borrow_mut().executed = vec!["A1".into(), "A2".into()];
+    let done = f.run_due("w1");
+    assert_eq!(done.finished, [(task.id, TaskStatus::Succeeded)]);
+    let statements = &f.center.task(task.id).unwrap().tables[0].statements;
+    assert_eq!(statements[1].status, Skipped);
+    assert_eq!(f.server.executed().len(), 2);
+}
+
+#[test]
+fn resume_refuses_to_guess_an_unknown_outcome() {
+    use StatementStatus::*;
+    let f = Fixture::new();
+    let task = f.submit(vec![table("a", &["A1", "A2"])], ErrorStrategy::Abort);
+    crash_state(&f, task.id, &[Applied, Running]);
+    f.server
+        .0
+        .borrow_mut()
+        .leftover
+        .insert("a".into(), vec!["something else".into()]);
+    f.server.0.borrow_mut().executed = vec!["A1".into()];
+    // Another worker's tasks are not resumed by run_due.
+    assert_eq!(f.run_due("w2"), DueReport::default());
+    let done = f.run_due("w1");
+    assert_eq!(done.finished, [(task.id, TaskStatus::Failed)]);
+    let table = &f.center.task(task.id).unwrap().tables[0];
+    assert_eq!(table.statements[1].status, Failed);
+    assert!(table
+        .error
+        .as_deref()
+        .unwrap()
+        .contains("outcome is unknown"));
+    assert_eq!(
+        f.server.executed(),
+        ["A1"],
+        "A2 must not be re-sent blindly"
+    );
+}
+
+#[test]
+fn resume_only_takes_executing_tasks() {
+    let f = Fixture::new();
+    let task = f.submit(vec![table("a", &["A1"])], ErrorStrategy::Abort);
+    let mut exec = f.server.clone();
+    assert!(matches!(
+        f.center.resume(
+            task.id,
+            "w2",
+            &mut exec,
+            &mut FakeInspector(f.server.clone())
+        ),
+        Err(Error::InvalidTransition { .. })
+    ));
+}
+
+#[test]
+fn run_due_reports_connection_failures_and_retries_later() {
+    let f = Fixture::new();
+    let task = f.submit(vec![table("a", &["A1"])], ErrorStrategy::Abort);
+    let mut failing = |_: &Task| -> Result<Box<dyn Executor>> {
+        Err(Error::Executor("mysql://u:pw@h refused".into()))
+    };
+    let report = f
+        .center
+        .run_due("w1", &mut failing, &mut FakeInspector(f.server.clone()))
+        .unwrap();
+    assert_eq!(
+        report.not_started,
+        [(
+            task.id,
+            "executor error: mysql://u:***@h refused".to_string()
+        )]
+    );
+    assert_eq!(
+        f.center.task(task.id).unwrap().state.status,
+        TaskStatus::WaitingForExecution
+    );
+    assert_eq!(f.run_due("w1").finished, [(task.id, TaskStatus::Succeeded)]);
+}

@@ -1,0 +1,67 @@
+//! Mapping driver errors to [`shadowsync_core::Error::Executor`] without
+//! leaking the connection password.
+
+use shadowsync_core::Error;
+
+/// MySQL error `ER_NO_SUCH_TABLE` (also used by MariaDB and OceanBase).
+pub(crate) const ER_NO_SUCH_TABLE: u16 = 1146;
+
+/// Server error code of `err`, when the server (not the driver) failed.
+pub(crate) fn server_code(err: &mysql::Error) -> Option<u16> {
+    match err {
+        mysql::Error::MySqlError(e) => Some(e.code),
+        _ => None,
+    }
+}
+
+/// Removes the password from error messages.
+///
+/// The driver and server never echo the password on purpose, but a message
+/// can quote user input that contains it (a URL, a statement); scrubbing the
+/// final text holds whatever the message is built from.
+#[derive(Clone, Default)]
+pub(crate) struct Scrubber {
+    password: Option<String>,
+}
+
+impl Scrubber {
+    /// A scrubber for `password` (nothing to hide when `None` or empty).
+    pub(crate) fn new(password: Option<&str>) -> Self {
+        Scrubber {
+            password: password.filter(|p| !p.is_empty()).map(str::to_string),
+        }
+    }
+
+    /// `message` with every occurrence of the password replaced by `***`.
+    pub(crate) fn scrub(&self, message: String) -> String {
+        match &self.password {
+            Some(p) if message.contains(p.as_str()) => message.replace(p.as_str(), "***"),
+            _ => message,
+        }
+    }
+
+    /// An executor error: `context`, then the server's or driver's message
+    /// (server errors in the client's familiar `ERROR code (state): text` form).
+    pub(crate) fn error(&self, context: &str, err: &mysql::Error) -> Error {
+        let message = match err {
+            mysql::Error::MySqlError(e) => {
+                format!("{context}: ERROR {} ({}): {}", e.code, e.state, e.message)
+            }
+            other => format!("{context}: {other}"),
+        };
+        Error::Executor(self.scrub(message))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scrub_hides_the_password_everywhere() {
+        let s = Scrubber::new(Some("hunter22"));
+        assert_eq!(s.scrub("a hunter22 b hunter22".to_string()), "a *** b ***");
+        assert_eq!(Scrubber::new(Some("")).scrub("x".into()), "x");
+        assert_eq!(Scrubber::new(None).scrub("x".into()), "x");
+    }
+}

@@ -1,0 +1,238 @@
+//! Reading tasks and task lists back from the database.
+
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
+use shadowsync_core::task::list::{SortKey, TaskPage, TaskQuery, TaskSummary};
+use shadowsync_core::task::{
+    StatementProgress, StatementStatus, TableProgress, TableStatus, Task, TaskId, TaskState,
+    TaskStatus,
+};
+use shadowsync_core::{Error, Millis, Result};
+
+use crate::{db_error, from_int, to_int};
+
+/// Task `id` with its table and statement progress. Call inside a
+/// transaction so the three reads see one snapshot.
+pub(crate) fn task(conn: &Connection, id: TaskId) -> Result<Task> {
+    let row = conn
+        .query_row(
+            "SELECT spec, revision, status, approval_node, due_at, worker, started_at,
+                    finished_at, abort_requested
+             FROM tasks WHERE id = ?1",
+            [to_int(id)?],
+            |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, i64>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, i64>(3)?,
+                    row.get::<_, Option<i64>>(4)?,
+                    row.get::<_, Option<String>>(5)?,
+                    row.get::<_, Option<i64>>(6)?,
+                    row.get::<_, Option<i64>>(7)?,
+                    row.get::<_, bool>(8)?,
+                ))
+            },
+        )
+        .optional()
+        .map_err(db_error)?
+        .ok_or_else(|| Error::NotFound(format!("task {id}")))?;
+    let (spec, revision, status, approval_node, due_at, worker, started_at, finished_at, abort) =
+        row;
+    let spec = serde_json::from_str(&spec)
+        .map_err(|e| Error::Store(format!("task {id}: unreadable spec: {e}")))?;
+    Ok(Task {
+        id,
+        revision: from_int(revision)?,
+        spec,
+        state: TaskState {
+            status: task_status(&status)?,
+            approval_node: from_int(approval_node)?,
+            due_at,
+            worker,
+            started_at,
+            finished_at,
+        },
+        tables: tables(conn, id)?,
+        abort_requested: abort,
+    })
+}
+
+fn tables(conn: &Connection, id: TaskId) -> Result<Vec<TableProgress>> {
+    let mut tables = Vec::new();
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT status, error FROM task_tables WHERE task_id = ?1 ORDER BY position",
+        )
+        .map_err(db_error)?;
+    let mut rows = stmt.query([to_int(id)?]).map_err(db_error)?;
+    while let Some(row) = rows.next().map_err(db_error)? {
+        let status: String = row.get(0).map_err(db_error)?;
+        tables.push(TableProgress {
+            status: TableStatus::from_name(&status)
+                .ok_or_else(|| unknown("table status", &status))?,
+            error: row.get(1).map_err(db_error)?,
+            statements: Vec::new(),
+        });
+    }
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT table_position, status, error FROM task_statements
+             WHERE task_id = ?1 ORDER BY table_position, position",
+        )
+        .map_err(db_error)?;
+    let mut rows = stmt.query([to_int(id)?]).map_err(db_error)?;
+    while let Some(row) = rows.next().map_err(db_error)? {
+        let table: usize = from_int(row.get(0).map_err(db_error)?)?;
+        let status: String = row.get(1).map_err(db_error)?;
+        let progress = StatementProgress {
+            status: StatementStatus::from_name(&status)
+                .ok_or_else(|| unknown("statement status", &status))?,
+            error: row.get(2).map_err(db_error)?,
+        };
+        tables
+            .get_mut(table)
+            .ok_or_else(|| Error::Store(format!("task {id}: statement of missing table {table}")))?
+            .statements
+            .push(progress);
+    }
+    Ok(tables)
+}
+
+/// The ids of the tasks in one of `statuses`, ascending.
+pub(crate) fn ids_in(conn: &Connection, statuses: &[TaskStatus]) -> Result<Vec<TaskId>> {
+    let sql = format!(
+        "SELECT id FROM tasks WHERE status IN ({}) ORDER BY id",
+        placeholders(1, statuses.len())
+    );
+    let names = statuses.iter().map(|s| s.as_str());
+    let mut stmt = conn.prepare(&sql).map_err(db_error)?;
+    let ids = stmt
+        .query_map(params_from_iter(names), |row| row.get::<_, i64>(0))
+        .map_err(db_error)?
+        .collect::<rusqlite::Result<Vec<i64>>>()
+        .map_err(db_error)?;
+    ids.into_iter().map(from_int).collect()
+}
+
+/// One page of the list, filtered, sorted and paged in SQL with the same
+/// rules as [`TaskQuery::select`].
+pub(crate) fn list(conn: &Connection, query: &TaskQuery, now: Millis) -> Result<TaskPage> {
+    let mut conditions = vec!["1 = 1".to_string()];
+    let mut values: Vec<Value> = Vec::new();
+    let mut filter = |condition: &str, value: Value| {
+        values.push(value);
+        conditions.push(condition.replace('?', &format!("?{}", values.len())));
+    };
+    if let Some(since) = query.created_since(now) {
+        filter("created_at >= ?", Value::Integer(since));
+    }
+    for (column, wanted) in [
+        ("connection", &query.connection),
+        ("database_name", &query.database),
+        ("creator", &query.creator),
+    ] {
+        if let Some(wanted) = wanted {
+            filter(&format!("{column} = ?"), Value::Text(wanted.clone()));
+        }
+    }
+    if !query.statuses.is_empty() {
+        let first = values.len() + 1;
+        conditions.push(format!(
+            "status IN ({})",
+            placeholders(first, query.statuses.len())
+        ));
+        values.extend(
+            query
+                .statuses
+                .iter()
+                .map(|s| Value::Text(s.as_str().into())),
+        );
+    }
+    let condition = conditions.join(" AND ");
+
+    let total: i64 = conn
+        .query_row(
+            &format!("SELECT COUNT(*) FROM tasks WHERE {condition}"),
+            params_from_iter(values.iter()),
+            |row| row.get(0),
+        )
+        .map_err(db_error)?;
+
+    let key = match query.sort {
+        SortKey::CreatedAt => "created_at".to_string(),
+        SortKey::Status => status_rank(),
+    };
+    let direction = if query.descending { "DESC" } else { "ASC" };
+    let sql = format!(
+        "SELECT id, creator, connection, database_name, status, created_at, remarks
+         FROM tasks WHERE {condition}
+         ORDER BY {key} {direction}, created_at DESC, id DESC
+         LIMIT {} OFFSET {}",
+        to_int(query.page_size as u64)?,
+        to_int(query.offset() as u64)?,
+    );
+    let mut stmt = conn.prepare(&sql).map_err(db_error)?;
+    let mut rows = stmt
+        .query(params_from_iter(values.iter()))
+        .map_err(db_error)?;
+    let mut items = Vec::new();
+    while let Some(row) = rows.next().map_err(db_error)? {
+        items.push(summary(row)?);
+    }
+    Ok(TaskPage {
+        total: from_int(total)?,
+        items,
+    })
+}
+
+fn summary(row: &Row<'_>) -> Result<TaskSummary> {
+    let status: String = row.get(4).map_err(db_error)?;
+    Ok(TaskSummary {
+        id: from_int(row.get(0).map_err(db_error)?)?,
+        creator: row.get(1).map_err(db_error)?,
+        connection: row.get(2).map_err(db_error)?,
+        database: row.get(3).map_err(db_error)?,
+        status: task_status(&status)?,
+        created_at: row.get(5).map_err(db_error)?,
+        remarks: row.get(6).map_err(db_error)?,
+    })
+}
+
+/// `CASE status WHEN … END`, giving each status its [`TaskStatus::rank`].
+/// The names are fixed identifiers of the core, safe to inline.
+fn status_rank() -> String {
+    let arms: String = TaskStatus::ALL
+        .iter()
+        .map(|s| format!(" WHEN '{}' THEN {}", s.as_str(), s.rank()))
+        .collect();
+    format!("CASE status{arms} END")
+}
+
+/// `?first, ?first+1, …` for `count` values.
+fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|n| format!("?{n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Whether task `id` exists.
+pub(crate) fn exists(conn: &Connection, id: TaskId) -> Result<bool> {
+    conn.query_row(
+        "SELECT 1 FROM tasks WHERE id = ?1",
+        params![to_int(id)?],
+        |_| Ok(()),
+    )
+    .optional()
+    .map(|found| found.is_some())
+    .map_err(db_error)
+}
+
+pub(crate) fn task_status(name: &str) -> Result<TaskStatus> {
+    TaskStatus::from_name(name).ok_or_else(|| unknown("task status", name))
+}
+
+pub(crate) fn unknown(what: &str, name: &str) -> Error {
+    Error::Store(format!("unknown {what} `{name}` in the task database"))
+}

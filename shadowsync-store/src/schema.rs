@@ -1,0 +1,97 @@
+//! The database layout and its versioning.
+
+use rusqlite::{Connection, TransactionBehavior};
+use shadowsync_core::{Error, Result};
+
+use crate::db_error;
+
+/// Layout version written to `PRAGMA user_version`.
+const VERSION: i64 = 1;
+
+/// Version 1. The spec of a task is JSON (it never changes); the columns a
+/// list filters on are copied out of it. The state columns are only written
+/// by a compare-and-set on `revision`.
+const LAYOUT: &str = "
+CREATE TABLE tasks (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT, -- AUTOINCREMENT: ids are never reused
+    spec            TEXT    NOT NULL,
+    creator         TEXT    NOT NULL,
+    connection      TEXT    NOT NULL,
+    database_name   TEXT    NOT NULL,
+    created_at      INTEGER NOT NULL,
+    remarks         TEXT    NOT NULL,
+    revision        INTEGER NOT NULL,
+    status          TEXT    NOT NULL,
+    approval_node   INTEGER NOT NULL,
+    due_at          INTEGER,
+    worker          TEXT,
+    started_at      INTEGER,
+    finished_at     INTEGER,
+    abort_requested INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX tasks_by_created ON tasks (created_at);
+CREATE INDEX tasks_by_status ON tasks (status);
+
+CREATE TABLE task_tables (
+    task_id  INTEGER NOT NULL REFERENCES tasks (id),
+    position INTEGER NOT NULL,
+    status   TEXT    NOT NULL,
+    error    TEXT,
+    PRIMARY KEY (task_id, position)
+) WITHOUT ROWID;
+
+CREATE TABLE task_statements (
+    task_id        INTEGER NOT NULL REFERENCES tasks (id),
+    table_position INTEGER NOT NULL,
+    position       INTEGER NOT NULL,
+    status         TEXT    NOT NULL,
+    error          TEXT,
+    PRIMARY KEY (task_id, table_position, position)
+) WITHOUT ROWID;
+
+CREATE TABLE task_events (
+    seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+    task_id INTEGER NOT NULL REFERENCES tasks (id),
+    event   TEXT    NOT NULL
+);
+CREATE INDEX task_events_by_task ON task_events (task_id, seq);
+
+CREATE TABLE task_logs (
+    seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+    task_id INTEGER NOT NULL REFERENCES tasks (id),
+    at      INTEGER NOT NULL,
+    level   TEXT    NOT NULL,
+    message TEXT    NOT NULL
+);
+CREATE INDEX task_logs_by_task ON task_logs (task_id, seq);
+
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+";
+
+/// Bring the database to the current layout. Runs in an immediate
+/// transaction so that processes opening a new file at once create it once.
+pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(db_error)?;
+    let version: i64 = tx
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .map_err(db_error)?;
+    match version {
+        0 => {
+            tx.execute_batch(LAYOUT).map_err(db_error)?;
+            tx.pragma_update(None, "user_version", VERSION)
+                .map_err(db_error)?;
+        }
+        VERSION => {}
+        newer => {
+            return Err(Error::Store(format!(
+                "the task database has layout version {newer}; this build knows up to {VERSION}"
+            )))
+        }
+    }
+    tx.commit().map_err(db_error)
+}

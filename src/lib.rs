@@ -1,0 +1,7 @@
+//! shadowsync: keep shadow tables in step with their source tables.
+//!
+//! This facade re-exports the pure engine ([`core`]) and the MySQL-family
+//! adapter ([`mysql`]) so a Rust host needs a single dependency.
+
+pub use shadowsync_core as core;
+pub use shadowsync_mysql as mysql;

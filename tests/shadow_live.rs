@@ -1,0 +1,513 @@
+//! Shadow analysis end to end against real servers: MariaDB and seekdb
+//! (OceanBase, MySQL mode). Start them with
+//! `eval "$(scripts/engines.sh start)"`; a missing URL variable fails the
+//! tests rather than skipping them.
+//!
+//! Each test loads a demo schema (`tests/schema/shadow_demo_<engine>.sql`)
+//! into a scratch database, analyses it, checks the decisions for the special
+//! cases, runs the preview, and re-analyses. The final check that source and
+//! shadow are schema-identical does not use our parser: it compares the
+//! server's own `SHOW CREATE TABLE` texts after plain textual substitution.
+
+use std::collections::{BTreeSet, HashMap};
+
+use shadowsync::core::analysis::naming::NamingRule;
+use shadowsync::core::analysis::rewrite::ShadowPolicy;
+use shadowsync::core::analysis::{analyze, Action, Analysis, AnalysisRequest, Selection, TableAnalysis};
+use shadowsync::core::Executor;
+use shadowsync::mysql::{MysqlExecutor, DEFAULT_MAX_CONNECTIONS};
+
+/// A server the tests run against.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Engine {
+    Mariadb,
+    Seekdb,
+}
+
+impl Engine {
+    fn url(self) -> String {
+        let var = match self {
+            Engine::Mariadb => "SHADOWSYNC_MARIADB_URL",
+            Engine::Seekdb => "SHADOWSYNC_SEEKDB_URL",
+        };
+        std::env::var(var).unwrap_or_else(|_| {
+            panic!("{var} is not set: start the engines with `eval \"$(scripts/engines.sh start)\"`")
+        })
+    }
+
+    fn schema(self) -> &'static str {
+        match self {
+            Engine::Mariadb => include_str!("schema/shadow_demo_mariadb.sql"),
+            Engine::Seekdb => include_str!("schema/shadow_demo_seekdb.sql"),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Engine::Mariadb => "mariadb",
+            Engine::Seekdb => "seekdb",
+        }
+    }
+
+    /// An executor on a freshly created database `ssl_<test>_<engine>`
+    /// holding the demo schema.
+    fn scratch_with_demo(self, test: &str) -> (MysqlExecutor, String) {
+        let db = format!("ssl_{test}_{}", self.name());
+        let mut ex = MysqlExecutor::connect(&self.url()).expect("connect");
+        ex.drop_database(&db).expect("drop database");
+        ex.create_database(&db).expect("create database");
+        ex.use_database(&db).expect("use database");
+        for sql in statements(self.schema()) {
+            ex.execute(&sql)
+                .unwrap_or_else(|e| panic!("{}: demo schema statement failed: {e}", self.name()));
+        }
+        (ex, db)
+    }
+}
+
+/// The statements of a schema file: each ends with `;` at the end of a line;
+/// lines starting with `--` are comments.
+fn statements(file: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for line in file.lines() {
+        if line.trim_start().starts_with("--") || (current.is_empty() && line.trim().is_empty()) {
+            continue;
+        }
+        let trimmed = line.trim_end();
+        if let Some(body) = trimmed.strip_suffix(';') {
+            current.push_str(body);
+            out.push(std::mem::take(&mut current));
+        } else {
+            current.push_str(line);
+            current.push('\n');
+        }
+    }
+    assert!(current.trim().is_empty(), "schema file ends inside a statement: {current}");
+    out
+}
+
+fn request(rule: NamingRule, selection: Selection) -> AnalysisRequest {
+    AnalysisRequest {
+        rule,
+        selection,
+        skip: Vec::new(),
+        policy: ShadowPolicy::default(),
+    }
+}
+
+fn by_source(analysis: &Analysis) -> HashMap<&str, &TableAnalysis> {
+    analysis.tables.iter().map(|t| (t.source.as_str(), t)).collect()
+}
+
+/// Position of `source` in the analysis order.
+fn position(analysis: &Analysis, source: &str) -> usize {
+    analysis
+        .tables
+        .iter()
+        .position(|t| t.source == source)
+        .unwrap_or_else(|| panic!("`{source}` is not in the analysis"))
+}
+
+/// A backtick-quoted identifier as the server prints it (written here rather
+/// than taken from the core, so that the comparison stays independent).
+fn q(name: &str) -> String {
+    format!("`{}`", name.replace('`', "``"))
+}
+
+/// Names in `CONSTRAINT `name`` clauses of a `SHOW CREATE TABLE` text, in order.
+fn constraint_names(ddl: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = ddl;
+    while let Some(at) = rest.find("CONSTRAINT `") {
+        let after = &rest[at + "CONSTRAINT `".len()..];
+        let (name, len) = quoted_tail(after);
+        names.push(name);
+        rest = &after[len..];
+    }
+    names
+}
+
+/// The identifier at the start of `text` (just after its opening backtick):
+/// its unquoted value and the bytes it spans including the closing backtick.
+fn quoted_tail(text: &str) -> (String, usize) {
+    let mut name = String::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == '`' {
+            if chars.peek().map(|&(_, n)| n) == Some('`') {
+                chars.next();
+                name.push('`');
+            } else {
+                return (name, i + 1);
+            }
+        } else {
+            name.push(c);
+        }
+    }
+    panic!("unterminated identifier in {text}");
+}
+
+/// `ddl` with constraint names and the `AUTO_INCREMENT=n` counter removed.
+fn strip_names_and_counter(ddl: &str) -> String {
+    let mut out = String::with_capacity(ddl.len());
+    let mut rest = ddl;
+    while let Some(at) = rest.find("CONSTRAINT `") {
+        out.push_str(&rest[..at + "CONSTRAINT".len()]);
+        let after = &rest[at + "CONSTRAINT `".len()..];
+        let (_, len) = quoted_tail(after);
+        rest = &after[len..];
+    }
+    out.push_str(rest);
+    // The table option, `AUTO_INCREMENT=n` (MariaDB) or `AUTO_INCREMENT = n`
+    // (OceanBase); the column attribute has no `=`.
+    let mut text = out;
+    let mut from = 0;
+    while let Some(pos) = text[from..].find(" AUTO_INCREMENT") {
+        let at = from + pos;
+        let tail = &text[at + " AUTO_INCREMENT".len()..];
+        let eq = tail.trim_start_matches(' ');
+        match eq.strip_prefix('=') {
+            Some(value) => {
+                let value = value.trim_start_matches(' ');
+                let digits = value.chars().take_while(char::is_ascii_digit).count();
+                assert!(digits > 0, "AUTO_INCREMENT without a number: {text}");
+                let end = text.len() - value.len() + digits;
+                text.replace_range(at..end, "");
+            }
+            None => from = at + 1,
+        }
+    }
+    text
+}
+
+/// The shadow's `SHOW CREATE TABLE` turned back into its source's: the
+/// table name and FK targets of every shadow in `pairs` (shadow → source)
+/// replaced, in both the plain and the schema-qualified (OceanBase) form.
+fn unshadow(ddl: &str, shadow: &str, source: &str, pairs: &[(String, String)], db: &str) -> String {
+    let mut text = ddl.replacen(
+        &format!("CREATE TABLE {} (", q(shadow)),
+        &format!("CREATE TABLE {} (", q(source)),
+        1,
+    );
+    for (sh, src) in pairs {
+        // MariaDB: REFERENCES `t` (; OceanBase: REFERENCES `db`.`t`(
+        for schema in [String::new(), format!("{}.", q(db))] {
+            for paren in [" (", "("] {
+                text = text.replace(
+                    &format!("REFERENCES {schema}{}{paren}", q(sh)),
+                    &format!("REFERENCES {schema}{}{paren}", q(src)),
+                );
+            }
+        }
+    }
+    text
+}
+
+/// `ddl` with each run of consecutive foreign key lines sorted. OceanBase
+/// lists a table's foreign keys newest first, so a shadow created with its
+/// source's printed order lists them in the opposite order; their order has
+/// no meaning for the server.
+fn sort_foreign_key_lines(ddl: &str) -> String {
+    let lines: Vec<&str> = ddl.lines().collect();
+    let is_fk = |l: &str| l.trim_start().starts_with("CONSTRAINT") && l.contains(" FOREIGN KEY ");
+    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    let mut i = 0;
+    while i < lines.len() {
+        if !is_fk(lines[i]) {
+            out.push(lines[i].to_string());
+            i += 1;
+            continue;
+        }
+        let end = (i..lines.len()).find(|&j| !is_fk(lines[j])).unwrap_or(lines.len());
+        let run = &lines[i..end];
+        let commas: Vec<bool> = run.iter().map(|l| l.trim_end().ends_with(',')).collect();
+        let mut bodies: Vec<&str> = run.iter().map(|l| l.trim_end().trim_end_matches(',').trim_end()).collect();
+        bodies.sort_unstable();
+        out.extend(bodies.iter().zip(&commas).map(|(b, &c)| if c { format!("{b} ,") } else { format!("{b} ") }));
+        i = end;
+    }
+    out.join("\n")
+}
+
+/// Source and shadow are the same table for the server: their `SHOW CREATE
+/// TABLE` texts are equal once the shadow names are replaced back and the
+/// constraint names and counters left out; the shadow's constraint names are
+/// the source's under the rule (shortened to 64 characters when longer).
+/// With `fk_order_free`, the order of foreign key lines is not compared
+/// (see [`sort_foreign_key_lines`]).
+fn assert_schema_identical(
+    ex: &mut MysqlExecutor,
+    db: &str,
+    rule: &NamingRule,
+    pairs: &[(String, String)],
+    fk_order_free: bool,
+) {
+    let names: Vec<String> = pairs.iter().flat_map(|(sh, src)| [src.clone(), sh.clone()]).collect();
+    let texts = ex.show_create_tables(&names).expect("SHOW CREATE TABLE");
+    for ((shadow, source), pair) in pairs.iter().zip(texts.chunks(2)) {
+        let src_ddl = pair[0].as_deref().unwrap_or_else(|| panic!("source `{source}` is gone"));
+        let sh_ddl = pair[1].as_deref().unwrap_or_else(|| panic!("shadow `{shadow}` was not created"));
+        let mut expected = strip_names_and_counter(src_ddl);
+        let mut actual = strip_names_and_counter(&unshadow(sh_ddl, shadow, source, pairs, db));
+        if fk_order_free {
+            expected = sort_foreign_key_lines(&expected);
+            actual = sort_foreign_key_lines(&actual);
+        }
+        assert_eq!(
+            actual, expected,
+            "`{shadow}` differs from `{source}`\n--- source:\n{src_ddl}\n--- shadow:\n{sh_ddl}"
+        );
+        let mut wanted: Vec<String> = constraint_names(src_ddl).iter().map(|n| rule.shadow_name(n)).collect();
+        let mut found = constraint_names(sh_ddl);
+        wanted.sort();
+        found.sort();
+        assert_eq!(wanted.len(), found.len(), "`{shadow}`: {sh_ddl}");
+        for full in wanted {
+            if full.chars().count() <= 64 {
+                assert!(found.contains(&full), "`{shadow}` has no constraint `{full}`: {sh_ddl}");
+            } else {
+                // Shortened deterministically: 64 characters, the start kept.
+                let head: String = full.chars().take(40).collect();
+                assert!(
+                    found.iter().any(|n| n.chars().count() == 64 && n.starts_with(&head)),
+                    "`{shadow}` has no shortened constraint for `{full}`: {sh_ddl}"
+                );
+            }
+        }
+    }
+}
+
+/// Runs the preview; foreign key checks are on, so the order must be right.
+fn run_preview(ex: &mut MysqlExecutor, analysis: &Analysis) -> usize {
+    ex.execute("SET FOREIGN_KEY_CHECKS = 1").unwrap();
+    let preview = analysis.preview();
+    for sql in &preview {
+        ex.execute(sql).unwrap_or_else(|e| panic!("preview statement failed: {e}"));
+    }
+    preview.len()
+}
+
+const T62: &str = "t62_long_table_name_that_still_fits_once_prefixed_padding_xxxx";
+const T63: &str = "t63_long_table_name_whose_shadow_would_exceed_the_64_char_limit";
+
+/// Analyse the demo schema with prefix `__`, check the decisions, run the
+/// preview, re-analyse, and compare the server's texts of every pair.
+fn prefix_sync(engine: Engine) {
+    let (mut ex, db) = engine.scratch_with_demo("prefix");
+    let rule = NamingRule::prefix("__").unwrap();
+    let req = request(rule.clone(), Selection::All);
+
+    let before = ex.round_trips();
+    let analysis = analyze(&mut ex, &req).expect("analyze");
+    let used = ex.round_trips() - before;
+
+    // Selection: every base table but the shadows; never the view.
+    let engine_only = match engine {
+        Engine::Mariadb => "legacy_latin",
+        Engine::Seekdb => "bin_collated",
+    };
+    let mut expected_sources: BTreeSet<&str> = [
+        "customer", "orders", "order_item", "dept", "emp", "product", "event_log", "session_hash",
+        "region_list", "gen_cols", "article", "leaderboard", "select", "订单", "odd name`s", T62, T63,
+        "long_fk", "all_types", "uptodate", "uptodate_child", "outdated", "collide",
+    ]
+    .into_iter()
+    .collect();
+    expected_sources.insert(engine_only);
+    let sources: BTreeSet<&str> = analysis.tables.iter().map(|t| t.source.as_str()).collect();
+    assert_eq!(sources, expected_sources);
+    assert!(sources.len() >= 20);
+
+    // Reads: the listing, server facts, one SHOW CREATE TABLE per source and
+    // per existing shadow, plus the read connections the executor opens
+    // (at most DEFAULT_MAX_CONNECTIONS - 1 besides the main one).
+    let reads = analysis
+        .tables
+        .iter()
+        .map(|t| u64::from(t.source_ddl.is_some()) + u64::from(t.shadow_ddl.is_some()))
+        .sum::<u64>();
+    assert_eq!(reads, expected_sources.len() as u64 + 4, "sources + __uptodate, __uptodate_child, __outdated, __collide");
+    let pool = DEFAULT_MAX_CONNECTIONS as u64 - 1;
+    assert!(used >= 2 + reads && used <= 2 + reads + pool, "{used} round trips for {reads} reads");
+
+    let t = by_source(&analysis);
+    let action = |name: &str| t[name].action();
+    let reason = |name: &str| t[name].reason.clone().unwrap_or_default();
+
+    // The special cases.
+    assert_eq!(action("uptodate"), Action::Skip);
+    assert_eq!(reason("uptodate"), "identical");
+    assert_eq!(action("uptodate_child"), Action::Skip);
+    assert_eq!(reason("uptodate_child"), "identical");
+    assert_eq!(action("outdated"), Action::Alter);
+    let alter = t["outdated"].statements.join("\n");
+    assert!(alter.contains("DROP INDEX `idx_extra`"), "{alter}");
+    assert!(alter.contains("ADD COLUMN `c`"), "{alter}");
+    assert_eq!(action("collide"), Action::Skip);
+    assert!(reason("collide").starts_with("refused:") && reason("collide").contains("shares no column"), "{}", reason("collide"));
+    assert!(t["collide"].statements.is_empty());
+    assert_eq!(action(T63), Action::Skip);
+    assert!(reason(T63).starts_with("refused: shadow name") && reason(T63).contains("65 characters"), "{}", reason(T63));
+    assert_eq!(t[T63].shadow.chars().count(), 65);
+    assert_eq!(action(T62), Action::Create);
+    assert_eq!(t[T62].shadow.chars().count(), 64);
+    let special = ["uptodate", "uptodate_child", "outdated", "collide", T63];
+    for entry in &analysis.tables {
+        if !special.contains(&entry.source.as_str()) {
+            assert_eq!(entry.action(), Action::Create, "{}: {:?}", entry.source, entry.reason);
+            assert_eq!(entry.shadow, rule.shadow_name(&entry.source));
+        }
+        // Every FK parent is selected: no FK is left pointing at a source.
+        assert!(entry.warnings.is_empty(), "{}: {:?}", entry.source, entry.warnings);
+    }
+
+    // Parents are created before their children; creates come before alters.
+    assert!(position(&analysis, "customer") < position(&analysis, "orders"));
+    assert!(position(&analysis, "orders") < position(&analysis, "order_item"));
+    assert!(position(&analysis, "customer") < position(&analysis, "订单"));
+    assert!(position(&analysis, "customer") < position(&analysis, "long_fk"));
+    assert!(position(&analysis, T62) < position(&analysis, "outdated"));
+    assert!(t["orders"].statements[0].contains("REFERENCES `__customer` (`id`)"), "{}", t["orders"].statements[0]);
+    // The cycle: one of its FKs is added after both tables exist.
+    let cycle: Vec<&String> = ["dept", "emp"].iter().flat_map(|s| &t[s].statements).collect();
+    let added: Vec<&&String> = cycle.iter().filter(|s| s.starts_with("ALTER TABLE")).collect();
+    assert_eq!(added.len(), 1, "{cycle:#?}");
+    assert!(added[0].contains("FOREIGN KEY") && added[0].contains("REFERENCES `__"), "{}", added[0]);
+    let preview = analysis.preview();
+    let at = |needle: &str| preview.iter().position(|s| s.starts_with(needle)).unwrap_or_else(|| panic!("{needle}"));
+    assert!(at("CREATE TABLE `__dept`") < at(added[0]) && at("CREATE TABLE `__emp`") < at(added[0]));
+    // A 64-character FK name is shortened in the shadow.
+    let long_fk = &t["long_fk"].statements[0];
+    let names = constraint_names(long_fk);
+    assert_eq!(names.len(), 1, "{long_fk}");
+    assert_eq!(names[0].chars().count(), 64, "{long_fk}");
+    assert!(names[0].starts_with("__fk_long_constraint_name"), "{long_fk}");
+
+    // Explicit selections: views, shadows and missing tables are refused with a reason.
+    let picked = analyze(
+        &mut ex,
+        &request(rule.clone(), Selection::Tables(vec!["v_orders".into(), "__orphan".into(), "nope".into(), "orders".into()])),
+    )
+    .expect("analyze a selection");
+    let p = by_source(&picked);
+    assert_eq!(picked.tables.len(), 4);
+    assert_eq!(p["v_orders"].action(), Action::Skip);
+    assert!(p["v_orders"].reason.as_deref().unwrap().contains("view"), "{:?}", p["v_orders"].reason);
+    assert!(p["__orphan"].reason.as_deref().unwrap().contains("itself a shadow"), "{:?}", p["__orphan"].reason);
+    assert!(p["nope"].reason.as_deref().unwrap().starts_with("missing"), "{:?}", p["nope"].reason);
+    // `customer` is neither selected nor shadowed yet: the FK stays on it, with a warning.
+    assert_eq!(p["orders"].action(), Action::Create);
+    assert!(p["orders"].statements[0].contains("REFERENCES `customer` (`id`)"), "{}", p["orders"].statements[0]);
+    assert!(p["orders"].warnings.iter().any(|w| w.contains("customer")), "{:?}", p["orders"].warnings);
+
+    // A second analysis reuses the read connections: no connection opened.
+    let before = ex.round_trips();
+    let again = analyze(&mut ex, &req).expect("analyze again");
+    assert_eq!(ex.round_trips() - before, 2 + reads);
+    assert_eq!(again.tables, analysis.tables);
+
+    // Run it, then everything selectable is identical.
+    let ran = run_preview(&mut ex, &analysis);
+    assert_eq!(ran, analysis.tables.iter().map(|t| t.statements.len()).sum::<usize>());
+    let after = analyze(&mut ex, &req).expect("re-analyze");
+    assert!(after.preview().is_empty(), "{:#?}", after.preview());
+    let refused = ["collide", T63];
+    let mut pairs = Vec::new();
+    for entry in &after.tables {
+        assert_eq!(entry.action(), Action::Skip, "{}", entry.source);
+        if refused.contains(&entry.source.as_str()) {
+            assert_eq!(entry.reason, t[entry.source.as_str()].reason, "{}", entry.source);
+        } else {
+            assert_eq!(entry.reason.as_deref(), Some("identical"), "{}", entry.source);
+            pairs.push((entry.shadow.clone(), entry.source.clone()));
+        }
+    }
+    assert_eq!(pairs.len(), expected_sources.len() - refused.len());
+    assert_schema_identical(&mut ex, &db, &rule, &pairs, engine == Engine::Seekdb);
+    ex.drop_database(&db).unwrap();
+}
+
+/// The suffix rule on part of the schema, with a user skip and its undo.
+fn suffix_sync(engine: Engine) {
+    let (mut ex, db) = engine.scratch_with_demo("suffix");
+    let rule = NamingRule::suffix("_shadow").unwrap();
+    let tables = ["customer", "orders", "order_item", "订单"];
+    let req = request(rule.clone(), Selection::Tables(tables.iter().map(|s| s.to_string()).collect()));
+    let mut analysis = analyze(&mut ex, &req).expect("analyze");
+    let t = by_source(&analysis);
+    for name in tables {
+        assert_eq!(t[name].action(), Action::Create, "{name}");
+        assert_eq!(t[name].shadow, format!("{name}_shadow"));
+    }
+    assert!(t["orders"].statements[0].contains("REFERENCES `customer_shadow` (`id`)"), "{}", t["orders"].statements[0]);
+    assert!(t["orders"].statements[0].contains("CONSTRAINT `fk_orders_customer_shadow`"), "{}", t["orders"].statements[0]);
+
+    // Skipping the parent: its children's FKs fall back to the source, with a warning.
+    analysis.skip("customer").unwrap();
+    let t = by_source(&analysis);
+    assert_eq!(t["customer"].action(), Action::Skip);
+    assert_eq!(t["customer"].effective_reason().as_deref(), Some("user"));
+    assert!(t["orders"].statements[0].contains("REFERENCES `customer` (`id`)"), "{}", t["orders"].statements[0]);
+    assert!(t["orders"].warnings.iter().any(|w| w.contains("`customer`")), "{:?}", t["orders"].warnings);
+    assert!(analysis.preview().iter().all(|s| !s.contains("CREATE TABLE `customer_shadow`")));
+    analysis.unskip("customer").unwrap();
+    let t = by_source(&analysis);
+    assert_eq!(t["customer"].action(), Action::Create);
+    assert!(t["orders"].statements[0].contains("REFERENCES `customer_shadow` (`id`)"));
+    assert!(t["orders"].warnings.is_empty(), "{:?}", t["orders"].warnings);
+
+    run_preview(&mut ex, &analysis);
+    let after = analyze(&mut ex, &req).expect("re-analyze");
+    let mut pairs = Vec::new();
+    for entry in &after.tables {
+        assert_eq!((entry.action(), entry.reason.as_deref()), (Action::Skip, Some("identical")), "{}", entry.source);
+        pairs.push((entry.shadow.clone(), entry.source.clone()));
+    }
+    assert_schema_identical(&mut ex, &db, &rule, &pairs, engine == Engine::Seekdb);
+    // Under the suffix rule the prefix shadows are ordinary tables, and the
+    // suffix shadows are not sources.
+    let all = analyze(&mut ex, &request(rule, Selection::All)).expect("analyze all");
+    assert!(all.tables.iter().any(|t| t.source == "__uptodate"));
+    assert!(all.tables.iter().all(|t| !t.source.ends_with("_shadow")));
+    ex.drop_database(&db).unwrap();
+}
+
+mod mariadb {
+    use super::*;
+
+    #[test]
+    fn prefix_sync() {
+        super::prefix_sync(Engine::Mariadb);
+    }
+
+    #[test]
+    fn suffix_sync() {
+        super::suffix_sync(Engine::Mariadb);
+    }
+}
+
+mod seekdb {
+    use super::*;
+
+    #[test]
+    fn prefix_sync() {
+        super::prefix_sync(Engine::Seekdb);
+    }
+
+    #[test]
+    fn suffix_sync() {
+        super::suffix_sync(Engine::Seekdb);
+    }
+}
+
+#[test]
+fn schema_files_split_into_statements() {
+    for engine in [Engine::Mariadb, Engine::Seekdb] {
+        let stmts = statements(engine.schema());
+        let tables = stmts.iter().filter(|s| s.starts_with("CREATE TABLE")).count();
+        assert!(tables >= 20, "{engine:?}: {tables} tables");
+        assert!(stmts.iter().any(|s| s.starts_with("CREATE VIEW")));
+        assert!(stmts.iter().all(|s| !s.trim().is_empty() && !s.contains(";\n")));
+    }
+}
