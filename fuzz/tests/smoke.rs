@@ -171,21 +171,6 @@ fn smoke_fixtures_and_mutants() {
         for _ in 0..per_fixture {
             let input = mutate(&mut rng, text, other);
             check(&input);
-            if let Err(e) = check_invariants(&input) {
-                let t = shadowsync_core::parse::parse_tables(std::str::from_utf8(&input).unwrap()).unwrap();
-                let known = t.iter().any(|t| {
-                    let mut c: Vec<String> = t.columns.iter().map(|c| c.name.to_lowercase()).collect();
-                    let n = c.len(); c.sort(); c.dedup();
-                    let mut i: Vec<String> = t.indexes.iter().filter_map(|i| i.name.clone()).map(|n| n.to_lowercase()).collect();
-                    let ni = i.len(); i.sort(); i.dedup();
-                    let mut o: Vec<String> = t.options.iter().map(|o| o.key.clone()).collect();
-                    let no = o.len(); o.sort(); o.dedup();
-                    c.len() != n || i.len() != ni || o.len() != no
-                        || t.indexes.iter().any(|i| i.kind == shadowsync_core::IndexKind::Primary && i.name.is_some())
-                        || t.indexes.iter().any(|i| i.kind == shadowsync_core::IndexKind::Unique && i.constraint_name.is_some())
-                });
-                if !known { println!("VIOLATION: {}\n---INPUT---\n{}\n=====", e, String::from_utf8_lossy(&input)); }
-            }
             mutants += 1;
             if std::str::from_utf8(&input).is_ok_and(|s| shadowsync_core::parse::parse_tables(s).is_ok()) {
                 parsed += 1;

@@ -293,6 +293,8 @@ pub struct TableOption {
 pub enum OptionValue {
     /// A bare word or number (`InnoDB`, `utf8mb4`, `16384`).
     Word(String),
+    /// A backtick-quoted identifier, unquoted (`TABLESPACE `my ts``).
+    Ident(String),
     /// A quoted string, unescaped.
     String(String),
     /// A parenthesised identifier list (`UNION=(a,b)`).
@@ -303,7 +305,7 @@ impl OptionValue {
     /// The value as text (unquoted).
     pub fn text(&self) -> String {
         match self {
-            OptionValue::Word(w) | OptionValue::String(w) => w.clone(),
+            OptionValue::Word(w) | OptionValue::Ident(w) | OptionValue::String(w) => w.clone(),
             OptionValue::List(items) => items.join(","),
         }
     }

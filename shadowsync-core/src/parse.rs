@@ -288,6 +288,7 @@ impl<'a> Parser<'a> {
                 "only CREATE TABLE statements are supported here, not {found}"
             )));
         }
+        let statement_start = self.tokens[self.pos].start;
         self.pos += 1;
         if self.peek_kw("TEMPORARY") || self.peek_kw("OR") {
             return Err(self.unsupported("CREATE TEMPORARY / CREATE OR REPLACE"));
@@ -332,7 +333,48 @@ impl<'a> Parser<'a> {
         if !self.at_end() && !self.peek_punct(";") {
             return Err(self.unsupported("this table clause"));
         }
+        self.check_unique_names(&table, statement_start)?;
         Ok(table)
+    }
+
+    /// Servers reject (or silently let the last one win for) repeated column,
+    /// index and option names and second primary keys; the model would not
+    /// say which one counts, so such a table is refused.
+    fn check_unique_names(&self, table: &Table, statement_start: usize) -> PResult<()> {
+        let refuse = |what: String| {
+            let mut err = ParseError::new(
+                Location::of_offset(self.src, statement_start),
+                format!("{what}; the table is refused"),
+            );
+            err.table = Some(table.name.clone());
+            err
+        };
+        let mut seen = std::collections::HashSet::new();
+        for c in &table.columns {
+            if !seen.insert(c.name.to_lowercase()) {
+                return Err(refuse(format!("column `{}` is defined twice", c.name)));
+            }
+        }
+        seen.clear();
+        for i in &table.indexes {
+            if let Some(name) = &i.name {
+                if i.kind != IndexKind::Primary && !seen.insert(name.to_lowercase()) {
+                    return Err(refuse(format!("index `{name}` is defined twice")));
+                }
+            }
+        }
+        let primary_keys = table.indexes.iter().filter(|i| i.kind == IndexKind::Primary).count()
+            + table.columns.iter().filter(|c| c.inline_primary_key).count();
+        if primary_keys > 1 {
+            return Err(refuse("more than one PRIMARY KEY".to_string()));
+        }
+        seen.clear();
+        for o in &table.options {
+            if !seen.insert(o.key.clone()) {
+                return Err(refuse(format!("table option {} is given twice", o.key)));
+            }
+        }
+        Ok(())
     }
 
     fn table_element(&mut self, table: &mut Table) -> PResult<()> {
@@ -413,8 +455,7 @@ impl<'a> Parser<'a> {
             inline_primary_key: false,
             inline_unique: false,
         };
-        loop {
-            let Some(tok) = self.peek() else { break };
+        while let Some(tok) = self.peek() {
             if tok.kind != TokenKind::Word {
                 break;
             }
@@ -539,13 +580,13 @@ impl<'a> Parser<'a> {
         let mut name = first.text.to_ascii_lowercase();
         // Multi-word type names.
         let second = self.peek().filter(|t| t.kind == TokenKind::Word).map(|t| t.text.to_ascii_lowercase());
-        let multi = match (name.as_str(), second.as_deref()) {
-            ("double", Some("precision")) => true,
-            ("character" | "char" | "nchar", Some("varying")) => true,
-            ("national", Some("char" | "character" | "varchar")) => true,
-            ("long", Some("varchar" | "varbinary")) => true,
-            _ => false,
-        };
+        let multi = matches!(
+            (name.as_str(), second.as_deref()),
+            ("double", Some("precision"))
+                | ("character" | "char" | "nchar", Some("varying"))
+                | ("national", Some("char" | "character" | "varchar"))
+                | ("long", Some("varchar" | "varbinary"))
+        );
         if multi {
             self.pos += 1;
             name = format!("{name} {}", second.unwrap_or_default());
@@ -822,8 +863,7 @@ impl<'a> Parser<'a> {
     }
 
     fn index_options(&mut self, index: &mut Index) -> PResult<()> {
-        loop {
-            let Some(tok) = self.peek() else { break };
+        while let Some(tok) = self.peek() {
             if tok.kind != TokenKind::Word {
                 break;
             }
@@ -1014,7 +1054,11 @@ impl<'a> Parser<'a> {
                 self.pos += 1;
                 OptionValue::String(t.text.clone())
             }
-            Some(t) if matches!(t.kind, TokenKind::Word | TokenKind::Number | TokenKind::QuotedIdent) => {
+            Some(t) if t.kind == TokenKind::QuotedIdent => {
+                self.pos += 1;
+                OptionValue::Ident(t.text.clone())
+            }
+            Some(t) if matches!(t.kind, TokenKind::Word | TokenKind::Number) => {
                 self.pos += 1;
                 OptionValue::Word(t.text.clone())
             }
@@ -1133,8 +1177,7 @@ impl<'a> Parser<'a> {
             }
         }
         let mut options = Vec::new();
-        loop {
-            let Some(tok) = self.peek() else { break };
+        while let Some(tok) = self.peek() {
             if tok.kind != TokenKind::Word || tok.is_kw("SUBPARTITION") || tok.is_kw("PARTITION") {
                 break;
             }

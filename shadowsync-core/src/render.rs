@@ -196,17 +196,14 @@ pub fn index_definition(index: &Index) -> String {
         IndexKind::Fulltext => "FULLTEXT KEY",
         IndexKind::Spatial => "SPATIAL KEY",
     };
-    if index.kind == IndexKind::Primary {
-        if let Some(c) = &index.constraint_name {
-            let _ = write!(out, "CONSTRAINT {} ", quote_ident(c));
-        }
+    if let Some(c) = &index.constraint_name {
+        let _ = write!(out, "CONSTRAINT {} ", quote_ident(c));
     }
     out.push_str(head);
-    if index.kind != IndexKind::Primary {
-        if let Some(name) = &index.name {
-            out.push(' ');
-            out.push_str(&quote_ident(name));
-        }
+    // A primary key's own name is accepted and ignored by servers; keep what was written.
+    if let Some(name) = &index.name {
+        out.push(' ');
+        out.push_str(&quote_ident(name));
     }
     if index.using_before_parts {
         if let Some(u) = &index.using {
@@ -289,6 +286,7 @@ pub fn ident_list(names: &[String]) -> String {
 pub fn table_option(option: &TableOption) -> String {
     let value = match &option.value {
         OptionValue::Word(w) => w.clone(),
+        OptionValue::Ident(i) => quote_ident(i),
         OptionValue::String(s) => quote_string(s),
         OptionValue::List(items) => format!("({})", items.join(",")),
     };

@@ -109,6 +109,19 @@ mod known_bug_fixed {
         parse_table(&create_table(&t)).is_ok_and(|again| again == t)
     }
 
+    /// `PRIMARY KEY pk (a)` keeps its name through render → parse (or the parser drops it).
+    pub fn primary_key_name() -> bool {
+        let Ok(t) = parse_table(NAMED_PRIMARY_KEY_SQL) else { return false };
+        parse_table(&create_table(&t)).is_ok_and(|again| again == t)
+    }
+
+    /// Table and partition option values written as quoted identifiers render quoted.
+    pub fn quoted_option_value() -> bool {
+        QUOTED_OPTION_VALUE_SQL.iter().all(|sql| {
+            parse_table(sql).is_ok_and(|t| parse_table(&create_table(&t)).is_ok_and(|again| again == t))
+        })
+    }
+
     /// Whether `sql` parses and the table does not differ from itself. (If core
     /// fixes a duplicate-name bug by refusing such tables instead, models with
     /// duplicates are invalid and stay out of the random tables.)
@@ -130,7 +143,22 @@ mod known_bug_fixed {
     pub fn duplicate_index_name() -> bool {
         accepted_and_stable(DUPLICATE_INDEX_SQL)
     }
+
+    /// Two primary keys.
+    pub fn multiple_primary_keys() -> bool {
+        MULTIPLE_PRIMARY_KEYS_SQL.iter().all(|sql| accepted_and_stable(sql))
+    }
 }
+
+const NAMED_PRIMARY_KEY_SQL: &str = "CREATE TABLE t (a int, PRIMARY KEY pk (a))";
+const QUOTED_OPTION_VALUE_SQL: [&str; 2] = [
+    "CREATE TABLE t (a int) TABLESPACE `my ts`",
+    "CREATE TABLE t (a int) PARTITION BY HASH (a) (PARTITION p0 ENGINE = `my engine`)",
+];
+const MULTIPLE_PRIMARY_KEYS_SQL: [&str; 2] = [
+    "CREATE TABLE t (a int PRIMARY KEY, b int, PRIMARY KEY (b))",
+    "CREATE TABLE t (a int, b int, PRIMARY KEY (a), PRIMARY KEY (b))",
+];
 
 const DUPLICATE_OPTION_SQL: &str = "CREATE TABLE t (a int) ENGINE=InnoDB ENGINE=MyISAM";
 const DUPLICATE_COLUMN_SQL: &str = "CREATE TABLE t (a int, A bigint)";
@@ -802,10 +830,10 @@ fn secondary_index(cols: Vec<String>, mode: Mode, unique_constraint_ok: bool) ->
     .boxed()
 }
 
-fn primary_key(cols: Vec<String>, mode: Mode) -> BoxedStrategy<Index> {
+fn primary_key(cols: Vec<String>, mode: Mode, name_ok: bool) -> BoxedStrategy<Index> {
     (
         prop::collection::vec(index_part(&cols, mode, false, true), 1..4),
-        maybe(if mode == Mode::Loose { 0.3 } else { 0.0 }, ident()),
+        maybe(if mode == Mode::Loose || name_ok { 0.3 } else { 0.0 }, ident()),
         prop::option::weighted(0.15, ident()),
         (prop::option::weighted(0.15, Just("BTREE".to_string())), any::<bool>()),
         prop::option::weighted(0.1, text()),
@@ -920,7 +948,10 @@ const MISC_OPTIONS: &[(&str, &str, &str)] = &[
     ("TABLESPACE", "TABLESPACE", "innodb_system"),
 ];
 
-fn table_options() -> BoxedStrategy<Vec<TableOption>> {
+/// Option values that only a quoted identifier can spell.
+const ODD_OPTION_VALUES: &[&str] = &["my ts", "a`b", "x;y", "名前", "(", "'q'"];
+
+fn table_options(odd_values: bool) -> BoxedStrategy<Vec<TableOption>> {
     let engine = (
         prop::sample::select(&["ENGINE", "engine", "Engine", "STORAGE ENGINE"][..]),
         prop::sample::select(&["InnoDB", "MyISAM", "MEMORY", "Aria", "innodb", "ROCKSDB"][..]),
@@ -953,6 +984,11 @@ fn table_options() -> BoxedStrategy<Vec<TableOption>> {
                 .map(|(k, s, v)| option(k, s, word(v), eq))
                 .collect::<Vec<_>>()
         });
+    let odd = maybe(
+        if odd_values { 0.1 } else { 0.0 },
+        (prop::sample::select(ODD_OPTION_VALUES), any::<bool>())
+            .prop_map(|(v, eq)| option("TABLESPACE", "TABLESPACE", word(v), eq)),
+    );
     let data_dir = prop::option::weighted(
         0.05,
         Just(option("DATA DIRECTORY", "DATA DIRECTORY", OptionValue::String("/var/lib/data".into()), true)),
@@ -963,10 +999,11 @@ fn table_options() -> BoxedStrategy<Vec<TableOption>> {
         prop::option::weighted(0.6, collate),
         prop::option::weighted(0.3, comment),
         misc,
-        data_dir,
+        (data_dir, odd),
     )
-        .prop_map(|(e, cs, coll, comment, misc, dd)| {
-            let mut out: Vec<TableOption> = e.into_iter().chain(cs).chain(coll).chain(comment).chain(dd).collect();
+        .prop_map(|(e, cs, coll, comment, misc, (dd, odd))| {
+            let mut out: Vec<TableOption> =
+                e.into_iter().chain(cs).chain(coll).chain(comment).chain(dd).chain(odd).collect();
             for o in misc {
                 if !out.iter().any(|x| x.key == o.key) {
                     out.push(o);
@@ -978,11 +1015,12 @@ fn table_options() -> BoxedStrategy<Vec<TableOption>> {
         .boxed()
 }
 
-fn partition_options() -> BoxedStrategy<Vec<TableOption>> {
+fn partition_options(odd_values: bool) -> BoxedStrategy<Vec<TableOption>> {
+    let engines: &'static [&'static str] = if odd_values { &["InnoDB", "InnoDB", "my engine"] } else { &["InnoDB"] };
     prop::collection::vec(
         prop_oneof![
-            (any::<bool>(), prop::sample::select(&["ENGINE", "STORAGE ENGINE"][..]))
-                .prop_map(|(eq, s)| option("ENGINE", s, word("InnoDB"), eq)),
+            (any::<bool>(), prop::sample::select(&["ENGINE", "STORAGE ENGINE"][..]), prop::sample::select(engines))
+                .prop_map(|(eq, s, v)| option("ENGINE", s, word(v), eq)),
             text().prop_map(|c| option("COMMENT", "COMMENT", OptionValue::String(c), true)),
         ],
         0..2,
@@ -990,9 +1028,13 @@ fn partition_options() -> BoxedStrategy<Vec<TableOption>> {
     .boxed()
 }
 
-fn partition_defs(names: Vec<String>, bounds: Vec<Option<PartitionBound>>) -> BoxedStrategy<Vec<PartitionDef>> {
+fn partition_defs(
+    names: Vec<String>,
+    bounds: Vec<Option<PartitionBound>>,
+    odd_values: bool,
+) -> BoxedStrategy<Vec<PartitionDef>> {
     let n = names.len().min(bounds.len());
-    prop::collection::vec(partition_options(), n..=n)
+    prop::collection::vec(partition_options(odd_values), n..=n)
         .prop_map(move |options| {
             names
                 .iter()
@@ -1020,7 +1062,7 @@ fn scheme(method: PartitionMethod, expr: String, linear: bool, columns_form: boo
     }
 }
 
-fn partitioning(cols: Vec<String>) -> BoxedStrategy<Partitioning> {
+fn partitioning(cols: Vec<String>, odd_values: bool) -> BoxedStrategy<Partitioning> {
     let names = prop::collection::vec(ident(), 1..6).prop_map(uniquify);
     let hash = (
         any::<bool>(),
@@ -1028,11 +1070,11 @@ fn partitioning(cols: Vec<String>) -> BoxedStrategy<Partitioning> {
         prop::option::of(1u64..=64),
         prop::option::weighted(0.3, names.clone()),
     )
-        .prop_flat_map(|(linear, expr, count, names)| {
+        .prop_flat_map(move |(linear, expr, count, names)| {
             let defs = match names {
                 Some(names) => {
                     let n = names.len();
-                    partition_defs(names, vec![None; n])
+                    partition_defs(names, vec![None; n], odd_values)
                 }
                 None => Just(Vec::new()).boxed(),
             };
@@ -1082,7 +1124,7 @@ fn partitioning(cols: Vec<String>) -> BoxedStrategy<Partitioning> {
         any::<bool>(),
         prop::option::weighted(0.2, (sub_scheme.clone(), 0u8..3, names.clone())),
     )
-        .prop_flat_map(|(columns_form, expr, column_list, names, maxvalue, sub)| {
+        .prop_flat_map(move |(columns_form, expr, column_list, names, maxvalue, sub)| {
             let n = names.len();
             let mut bounds: Vec<Option<PartitionBound>> = (0..n)
                 .map(|i| {
@@ -1105,7 +1147,7 @@ fn partitioning(cols: Vec<String>) -> BoxedStrategy<Partitioning> {
             let expr = if columns_form { column_list } else { expr };
             (
                 Just(scheme(PartitionMethod::Range, expr, false, columns_form)),
-                partition_defs(names, bounds),
+                partition_defs(names, bounds, odd_values),
                 Just(sub),
             )
         })
@@ -1117,7 +1159,7 @@ fn partitioning(cols: Vec<String>) -> BoxedStrategy<Partitioning> {
         names,
         prop::option::weighted(0.2, (sub_scheme, 0u8..3, prop::collection::vec(ident(), 1..3).prop_map(uniquify))),
     )
-        .prop_flat_map(|(columns_form, expr, column_list, names, sub)| {
+        .prop_flat_map(move |(columns_form, expr, column_list, names, sub)| {
             let bounds = (0..names.len())
                 .map(|i| {
                     let values = match (columns_form, i) {
@@ -1131,7 +1173,7 @@ fn partitioning(cols: Vec<String>) -> BoxedStrategy<Partitioning> {
             let expr = if columns_form { column_list } else { expr };
             (
                 Just(scheme(PartitionMethod::List, expr, false, columns_form)),
-                partition_defs(names, bounds),
+                partition_defs(names, bounds, odd_values),
                 Just(sub),
             )
         })
@@ -1192,22 +1234,32 @@ struct Duplicates {
     option: bool,
     column: bool,
     index: bool,
+    primary: bool,
 }
 
 fn table(mode: Mode) -> BoxedStrategy<Table> {
     let unique_constraint_ok = known_bug_fixed::unique_constraint_name();
+    let primary_name_ok = known_bug_fixed::primary_key_name();
+    let odd_values = known_bug_fixed::quoted_option_value();
     let loose = mode == Mode::Loose;
     let allowed = Duplicates {
         option: loose && known_bug_fixed::duplicate_table_option(),
         column: loose && known_bug_fixed::duplicate_column_name(),
         index: loose && known_bug_fixed::duplicate_index_name(),
+        primary: loose && known_bug_fixed::multiple_primary_keys(),
     };
     let duplicates = (
         chance(if allowed.option { 0.1 } else { 0.0 }),
         chance(if allowed.column { 0.1 } else { 0.0 }),
         chance(if allowed.index { 0.1 } else { 0.0 }),
+        chance(if allowed.primary { 0.1 } else { 0.0 }),
     )
-        .prop_map(|(option, column, index)| Duplicates { option, column, index });
+        .prop_map(|(option, column, index, primary)| Duplicates {
+            option,
+            column,
+            index,
+            primary,
+        });
     (ident(), prop::collection::vec(ident(), 1..12))
         .prop_flat_map(move |(name, col_names)| {
             let cols = uniquify(col_names);
@@ -1216,12 +1268,12 @@ fn table(mode: Mode) -> BoxedStrategy<Table> {
             (
                 Just(name),
                 columns,
-                prop::option::weighted(0.75, primary_key(cols.clone(), mode)),
+                prop::option::weighted(0.75, primary_key(cols.clone(), mode, primary_name_ok)),
                 prop::collection::vec(secondary_index(cols.clone(), mode, unique_constraint_ok), 0..5),
                 prop::collection::vec(foreign_key(cols.clone(), mode), 0..3),
                 prop::collection::vec(check(&cols, None), 0..3),
-                table_options(),
-                prop::option::weighted(0.25, partitioning(cols.clone())),
+                table_options(odd_values),
+                prop::option::weighted(0.25, partitioning(cols.clone(), odd_values)),
                 (duplicates.clone(), any::<prop::sample::Index>()),
             )
         })
@@ -1283,6 +1335,28 @@ fn add_duplicates(t: &mut Table, dup: Duplicates, pick: &prop::sample::Index) {
         c.inline_unique = false;
         c.auto_increment = false;
         t.columns.push(c);
+    }
+    if dup.primary {
+        // A second primary key: inline on a column, or a second key clause.
+        let name = pick.get(&t.columns).name.clone();
+        let explicit = t.indexes.iter().find(|i| i.kind == IndexKind::Primary).cloned();
+        match explicit {
+            Some(mut pk) if pick.index(2) == 0 => {
+                pk.parts = vec![IndexPart {
+                    target: IndexTarget::Column(name),
+                    prefix: None,
+                    descending: false,
+                    asc_written: false,
+                }];
+                t.indexes.push(pk);
+            }
+            Some(_) => {
+                if let Some(col) = t.columns.iter_mut().find(|c| c.name == name) {
+                    col.inline_primary_key = true;
+                }
+            }
+            None => {}
+        }
     }
     let named: Vec<Index> = t.indexes.iter().filter(|i| i.name.is_some()).cloned().collect();
     if dup.index && !named.is_empty() {
@@ -1599,6 +1673,61 @@ fn bug_b_duplicate_index_name() {
     assert!(result.is_ok(), "BUG(core parse/diff): {}", result.unwrap_err());
 }
 
+/// (b) BUG: two primary keys (MySQL error 1068, multiple primary key defined):
+/// an inline `PRIMARY KEY` plus a key, or two keys, parse, and the table
+/// differs from itself.
+#[test]
+fn bug_b_multiple_primary_keys() {
+    let problems: Vec<String> = MULTIPLE_PRIMARY_KEYS_SQL
+        .iter()
+        .filter_map(|sql| refused_or_stable(sql).err())
+        .collect();
+    assert!(problems.is_empty(), "BUG(core parse/diff): {}", problems.join("; "));
+}
+
+/// (a) BUG: `PRIMARY KEY pk (a)` (MySQL accepts and ignores the name) keeps
+/// `name: Some("pk")` in the model, which render drops, so parse → render →
+/// parse changes the model.
+#[test]
+fn bug_a_primary_key_name_survives_round_trip() {
+    let t = parse_table(NAMED_PRIMARY_KEY_SQL).unwrap();
+    let text = create_table(&t);
+    let again = parse_table(&text).unwrap();
+    assert!(
+        again == t,
+        "BUG(core parse/render): `{NAMED_PRIMARY_KEY_SQL}` renders as\n{text}\nand re-parses with name {:?} instead \
+         of {:?}",
+        again.indexes[0].name,
+        t.indexes[0].name,
+    );
+}
+
+/// (a) BUG: a table or partition option value written as a quoted identifier
+/// (`TABLESPACE \`my ts\``, `ENGINE = \`…\``) is kept as a bare word and
+/// rendered unquoted: the rendering does not parse, and the diff emits it
+/// unquoted into ALTER statements — `ENGINE=\`InnoDB; DROP TABLE users\``
+/// becomes `ALTER TABLE \`t\` ENGINE=INNODB; DROP TABLE USERS`.
+#[test]
+fn bug_a_quoted_option_values_render_quoted() {
+    let mut problems = Vec::new();
+    for sql in QUOTED_OPTION_VALUE_SQL {
+        let t = parse_table(sql).unwrap();
+        let text = create_table(&t);
+        match parse_table(&text) {
+            Ok(again) if again == t => {}
+            Ok(_) => problems.push(format!("`{sql}` renders as {text:?}, which parses to another model")),
+            Err(e) => problems.push(format!("`{sql}` renders as {text:?}, which does not parse: {e}")),
+        }
+    }
+    let server = parse_table("CREATE TABLE t (a int) ENGINE=InnoDB").unwrap();
+    let desired = parse_table("CREATE TABLE t (a int) ENGINE=`InnoDB; DROP TABLE users`").unwrap();
+    let stmts = diff_tables(&server, &desired, &DiffOptions::default()).unwrap_or_default();
+    if stmts.iter().any(|s| s.contains(';')) {
+        problems.push(format!("diff emits the quoted value unquoted: {stmts:?}"));
+    }
+    assert!(problems.is_empty(), "BUG(core render/diff):\n{}", problems.join("\n"));
+}
+
 const CHILD_ENV: &str = "SHADOWSYNC_PROPERTIES_CHILD";
 const NESTING: usize = 100_000;
 
@@ -1662,4 +1791,5 @@ fn quote_helpers_match_render() {
     assert_eq!(quote_ident("a`b"), "`a``b`");
     assert_eq!(quote_string("it's"), "'it''s'");
 }
+
 

@@ -18,6 +18,7 @@
 
 #![warn(missing_docs)]
 
+mod clock;
 mod read;
 mod schema;
 
@@ -33,6 +34,8 @@ use shadowsync_core::task::{
     TaskStatus, TimelineEvent,
 };
 use shadowsync_core::{Error, Millis, Result};
+
+pub use clock::SystemClock;
 
 /// How long a handle waits for another one holding the write lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);

@@ -372,7 +372,7 @@ pub fn analyze_snapshot(snapshot: &SchemaSnapshot, req: &AnalysisRequest) -> Ana
             Ok(PairOutcome::Create(desired, w)) => {
                 entry.planned = Action::Create;
                 entry.warnings = w;
-                desired_creates.push((tables.len(), desired));
+                desired_creates.push((tables.len(), *desired));
             }
             Err(reason) => entry.reason = Some(reason),
         }
@@ -438,7 +438,7 @@ fn name_problem(
 enum PairOutcome {
     Identical(Vec<String>),
     Alter(Vec<String>, Vec<String>),
-    Create(Table, Vec<String>),
+    Create(Box<Table>, Vec<String>),
 }
 
 fn analyse_pair(
@@ -454,7 +454,7 @@ fn analyse_pair(
     let source = parse_in_schema(source_ddl, &info.database)?;
     let (desired, warnings) = shadow_table(&source, &req.rule, &req.policy, info.max_identifier_length, has_shadow);
     match &entry.shadow_ddl {
-        None => Ok(PairOutcome::Create(desired, warnings)),
+        None => Ok(PairOutcome::Create(Box::new(desired), warnings)),
         Some(shadow_ddl) => {
             let current = parse_in_schema(shadow_ddl, &info.database)?;
             if !shares_a_column(&current, &desired) {

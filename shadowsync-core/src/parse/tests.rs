@@ -105,3 +105,24 @@ fn unicode_and_escaped_identifiers() {
     assert_eq!(t.columns[0].name, "列 1");
     assert_eq!(t.columns[0].comment.as_deref(), Some("a\\b\nc"));
 }
+
+#[test]
+fn ambiguous_tables_are_refused() {
+    for (sql, what) in [
+        ("CREATE TABLE t (a int, A int)", "column `A` is defined twice"),
+        ("CREATE TABLE t (a int, KEY k (a), KEY K (a))", "index `K` is defined twice"),
+        ("CREATE TABLE t (a int PRIMARY KEY, b int, PRIMARY KEY (b))", "more than one PRIMARY KEY"),
+        ("CREATE TABLE t (a int) ENGINE=InnoDB ENGINE=MyISAM", "ENGINE is given twice"),
+    ] {
+        let err = parse_table(sql).unwrap_err();
+        assert!(err.message.contains(what) && err.message.contains("refused"), "{sql}: {err}");
+        assert_eq!(err.table.as_deref(), Some("t"));
+    }
+}
+
+#[test]
+fn named_keys_and_quoted_option_values_round_trip() {
+    assert_round_trip("CREATE TABLE t (a int, PRIMARY KEY pk (a), CONSTRAINT c UNIQUE KEY u (a))");
+    let t = assert_round_trip("CREATE TABLE t (a int) TABLESPACE `my ts`");
+    assert_eq!(t.options[0].value, OptionValue::Ident("my ts".into()));
+}
