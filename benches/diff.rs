@@ -1,1 +1,263 @@
-fn main() {}
+//! Parse + diff throughput on 10,000 table pairs in MariaDB `SHOW CREATE
+//! TABLE` style (about 700 bytes, 8–12 columns, 2–4 indexes, some foreign keys
+//! and CHECKs each; a third of the pairs differ by a column, an index or a
+//! default), against sqlparser's own `Parser::parse_sql` on the same 20,000
+//! texts.
+//!
+//!     cargo bench --bench diff
+//!
+//! Goal: `shadowsync parse+diff` (one iteration = parse both sides of every
+//! pair and diff them, on one thread) under 0.5 s.
+//!
+//! `SHADOWSYNC_BENCH_PAIRS=n` changes the number of pairs (handy under a
+//! profiler: `valgrind --tool=callgrind target/release/deps/diff-… --bench
+//! --profile-time 1 'shadowsync parse\+diff'`).
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use shadowsync::core::diff::{diff_tables, DiffOptions};
+use shadowsync::core::parse::parse_table;
+use shadowsync::core::{Flavor, Table};
+use sqlparser::dialect::MySqlDialect;
+use sqlparser::parser::Parser;
+
+/// SplitMix64, so every run benchmarks the same texts.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+/// Column definitions as MariaDB 10.11 prints them (`{}` is the column name).
+const COLUMNS: &[&str] = &[
+    "`{}` bigint(20) unsigned NOT NULL",
+    "`{}` int(11) NOT NULL DEFAULT 0",
+    "`{}` int(11) DEFAULT NULL",
+    "`{}` tinyint(1) NOT NULL DEFAULT 1",
+    "`{}` varchar(255) NOT NULL",
+    "`{}` varchar(64) DEFAULT NULL",
+    "`{}` varchar(191) NOT NULL DEFAULT ''",
+    "`{}` char(36) CHARACTER SET ascii COLLATE ascii_bin NOT NULL",
+    "`{}` decimal(12,2) NOT NULL DEFAULT 0.00",
+    "`{}` double DEFAULT NULL",
+    "`{}` enum('new','paid','shipped','cancelled') NOT NULL DEFAULT 'new'",
+    "`{}` text DEFAULT NULL",
+    "`{}` date DEFAULT NULL",
+    "`{}` datetime NOT NULL DEFAULT current_timestamp()",
+    "`{}` timestamp NOT NULL DEFAULT current_timestamp() ON UPDATE current_timestamp()",
+    "`{}` datetime(6) DEFAULT NULL",
+    "`{}` longtext CHARACTER SET utf8mb4 COLLATE utf8mb4_bin DEFAULT NULL CHECK (json_valid(`{}`))",
+    "`{}` varchar(100) DEFAULT NULL COMMENT 'display name'",
+    "`{}` bigint(20) DEFAULT NULL",
+    "`{}` smallint(5) unsigned NOT NULL DEFAULT 0",
+];
+
+const NAMES: &[&str] = &[
+    "account_id", "user_id", "status", "title", "email", "amount", "price", "quantity", "note", "code", "kind",
+    "created_at", "updated_at", "deleted_at", "payload", "display_name", "parent_id", "sort_order", "is_active",
+    "external_ref", "region", "score", "slug", "version",
+];
+
+const DEFAULT_CHANGES: &[(&str, &str)] = &[
+    ("DEFAULT 0", "DEFAULT 1"),
+    ("DEFAULT 1", "DEFAULT 0"),
+    ("DEFAULT ''", "DEFAULT 'n/a'"),
+    ("DEFAULT 0.00", "DEFAULT 1.00"),
+    ("DEFAULT 'new'", "DEFAULT 'paid'"),
+    ("DEFAULT NULL", "DEFAULT 'x'"),
+];
+
+struct Generated {
+    /// `(current, desired)` texts.
+    pairs: Vec<(String, String)>,
+    /// How many pairs were made to differ.
+    changed: usize,
+}
+
+/// One `CREATE TABLE` text; `change` (0–2) makes the desired variant differ
+/// by a column, an index or a default.
+fn table_texts(rng: &mut Rng, n: usize) -> (String, String, bool) {
+    let table = format!("{}_{n}", rng.pick(&["orders", "users", "items", "events", "invoices", "accounts"]));
+    let mut names: Vec<&str> = Vec::new();
+    let want = 7 + rng.below(5); // plus `id`: 8–12 columns
+    while names.len() < want {
+        let name = rng.pick(NAMES);
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    let mut columns = vec!["`id` bigint(20) unsigned NOT NULL AUTO_INCREMENT".to_string()];
+    for name in &names {
+        columns.push(rng.pick(COLUMNS).replace("{}", name));
+    }
+    let mut keys = vec!["PRIMARY KEY (`id`)".to_string()];
+    for i in 0..1 + rng.below(3) {
+        let a = names[rng.below(names.len())];
+        let b = names[rng.below(names.len())];
+        keys.push(match (i, rng.below(3)) {
+            (0, 0) => format!("UNIQUE KEY `uq_{a}` (`{a}`)"),
+            (_, 1) if a != b => format!("KEY `idx_{a}_{b}` (`{a}`,`{b}`)"),
+            _ => format!("KEY `idx_{a}_{i}` (`{a}`)"),
+        });
+    }
+    let mut constraints = Vec::new();
+    if rng.chance(40) {
+        let col = names[0];
+        keys.push(format!("KEY `fk_{table}_{col}` (`{col}`)"));
+        constraints.push(format!(
+            "CONSTRAINT `fk_{table}_{col}` FOREIGN KEY (`{col}`) REFERENCES `{}` (`id`){}",
+            rng.pick(&["parents", "accounts", "users"]),
+            rng.pick(&["", " ON DELETE CASCADE", " ON DELETE SET NULL ON UPDATE CASCADE"]),
+        ));
+    }
+    if rng.chance(30) {
+        let col = names[rng.below(names.len())];
+        constraints.push(format!("CONSTRAINT `chk_{table}_{col}` CHECK (`{col}` is null or `{col}` <> '')"));
+    }
+    let options = format!(
+        "ENGINE=InnoDB{} DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci{}",
+        if rng.chance(50) { format!(" AUTO_INCREMENT={}", 1 + rng.below(100_000)) } else { String::new() },
+        if rng.chance(20) { " COMMENT='business data'" } else { "" },
+    );
+    let render = |columns: &[String], keys: &[String]| {
+        let mut elements: Vec<&str> = columns.iter().map(String::as_str).collect();
+        elements.extend(keys.iter().map(String::as_str));
+        elements.extend(constraints.iter().map(String::as_str));
+        format!("CREATE TABLE `{table}` (\n  {}\n) {options}", elements.join(",\n  "))
+    };
+    let current = render(&columns, &keys);
+    if n % 3 != 0 {
+        return (current.clone(), current, false);
+    }
+    let (mut columns2, mut keys2) = (columns.clone(), keys.clone());
+    match (n / 3) % 3 {
+        0 => columns2.insert(1 + rng.below(columns2.len()), "`added_col` varchar(32) DEFAULT NULL".to_string()),
+        1 => {
+            if keys2.len() > 2 && rng.chance(50) {
+                keys2.remove(1);
+            } else {
+                keys2.push(format!("KEY `idx_added` (`{}`)", names[names.len() - 1]));
+            }
+        }
+        _ => {
+            let (i, from, to) = (1..columns2.len())
+                .flat_map(|i| DEFAULT_CHANGES.iter().map(move |(f, t)| (i, *f, *t)))
+                .find(|(i, f, _)| columns2[*i].contains(f))
+                .unwrap_or((1, "NOT NULL", "NOT NULL DEFAULT 7"));
+            columns2[i] = columns2[i].replacen(from, to, 1);
+        }
+    }
+    (current, render(&columns2, &keys2), true)
+}
+
+fn generate(pairs: usize) -> Generated {
+    let mut rng = Rng(0x5EED_D1FF);
+    let mut out = Generated {
+        pairs: Vec::with_capacity(pairs),
+        changed: 0,
+    };
+    for n in 0..pairs {
+        let (current, desired, changed) = table_texts(&mut rng, n);
+        out.changed += usize::from(changed);
+        out.pairs.push((current, desired));
+    }
+    out
+}
+
+fn opts() -> DiffOptions {
+    DiffOptions {
+        flavor: Flavor::Mariadb,
+        ..DiffOptions::default()
+    }
+}
+
+/// Parse both sides of every pair and diff them; the number of pairs that differ.
+fn parse_and_diff(pairs: &[(String, String)], opts: &DiffOptions) -> usize {
+    let mut differing = 0;
+    for (current, desired) in pairs {
+        let from = parse_table(current).expect("current side parses");
+        let to = parse_table(desired).expect("desired side parses");
+        let statements = diff_tables(&from, &to, opts).expect("diff");
+        differing += usize::from(!statements.is_empty());
+        black_box(statements);
+    }
+    differing
+}
+
+fn bench(c: &mut Criterion) {
+    let n: usize = std::env::var("SHADOWSYNC_BENCH_PAIRS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    let data = generate(n);
+    let opts = opts();
+    let texts: Vec<&str> = data.pairs.iter().flat_map(|(a, b)| [a.as_str(), b.as_str()]).collect();
+
+    // Sanity, and figures for the report.
+    let bytes: usize = texts.iter().map(|t| t.len()).sum();
+    let differing = parse_and_diff(&data.pairs, &opts);
+    assert_eq!(differing, data.changed, "exactly the changed pairs must differ");
+    let dialect = MySqlDialect {};
+    let sqlparser_ok = texts.iter().filter(|t| Parser::parse_sql(&dialect, t).is_ok()).count();
+    let parsed: Vec<(Table, Table)> = data
+        .pairs
+        .iter()
+        .map(|(a, b)| (parse_table(a).unwrap(), parse_table(b).unwrap()))
+        .collect();
+    eprintln!(
+        "diff bench: {n} pairs, {} texts, {:.0} bytes per text on average, {differing} pairs differ; \
+         sqlparser parses {sqlparser_ok} of {} texts",
+        texts.len(),
+        bytes as f64 / texts.len() as f64,
+        texts.len(),
+    );
+
+    let mut group = c.benchmark_group(format!("{n} pairs"));
+    group.sample_size(10).measurement_time(Duration::from_secs(10));
+    group.bench_function("shadowsync parse+diff", |b| b.iter(|| parse_and_diff(&data.pairs, &opts)));
+    group.bench_function("sqlparser parse_sql (baseline)", |b| {
+        b.iter(|| {
+            for text in &texts {
+                let _ = black_box(Parser::parse_sql(&dialect, text));
+            }
+        })
+    });
+    group.bench_function("shadowsync parse only", |b| {
+        b.iter(|| {
+            for text in &texts {
+                let _ = black_box(parse_table(text));
+            }
+        })
+    });
+    group.bench_function("shadowsync diff only", |b| {
+        b.iter(|| {
+            for (from, to) in &parsed {
+                let _ = black_box(diff_tables(from, to, &opts));
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

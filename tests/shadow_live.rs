@@ -13,7 +13,9 @@ use std::collections::{BTreeSet, HashMap};
 
 use shadowsync::core::analysis::naming::NamingRule;
 use shadowsync::core::analysis::rewrite::ShadowPolicy;
-use shadowsync::core::analysis::{analyze, Action, Analysis, AnalysisRequest, Selection, TableAnalysis};
+use shadowsync::core::analysis::{
+    analyze, Action, Analysis, AnalysisRequest, Selection, TableAnalysis,
+};
 use shadowsync::core::Executor;
 use shadowsync::mysql::{MysqlExecutor, DEFAULT_MAX_CONNECTIONS};
 
@@ -31,7 +33,9 @@ impl Engine {
             Engine::Seekdb => "SHADOWSYNC_SEEKDB_URL",
         };
         std::env::var(var).unwrap_or_else(|_| {
-            panic!("{var} is not set: start the engines with `eval \"$(scripts/engines.sh start)\"`")
+            panic!(
+                "{var} is not set: start the engines with `eval \"$(scripts/engines.sh start)\"`"
+            )
         })
     }
 
@@ -52,14 +56,20 @@ impl Engine {
     /// An executor on a freshly created database `ssl_<test>_<engine>`
     /// holding the demo schema.
     fn scratch_with_demo(self, test: &str) -> (MysqlExecutor, String) {
+        self.scratch(test, &statements(self.schema()))
+    }
+
+    /// An executor on a freshly created database `ssl_<test>_<engine>`
+    /// where `sql` has run.
+    fn scratch(self, test: &str, sql: &[String]) -> (MysqlExecutor, String) {
         let db = format!("ssl_{test}_{}", self.name());
         let mut ex = MysqlExecutor::connect(&self.url()).expect("connect");
         ex.drop_database(&db).expect("drop database");
         ex.create_database(&db).expect("create database");
         ex.use_database(&db).expect("use database");
-        for sql in statements(self.schema()) {
-            ex.execute(&sql)
-                .unwrap_or_else(|e| panic!("{}: demo schema statement failed: {e}", self.name()));
+        for statement in sql {
+            ex.execute(statement)
+                .unwrap_or_else(|e| panic!("{}: schema statement failed: {e}", self.name()));
         }
         (ex, db)
     }
@@ -83,7 +93,10 @@ fn statements(file: &str) -> Vec<String> {
             current.push('\n');
         }
     }
-    assert!(current.trim().is_empty(), "schema file ends inside a statement: {current}");
+    assert!(
+        current.trim().is_empty(),
+        "schema file ends inside a statement: {current}"
+    );
     out
 }
 
@@ -97,7 +110,11 @@ fn request(rule: NamingRule, selection: Selection) -> AnalysisRequest {
 }
 
 fn by_source(analysis: &Analysis) -> HashMap<&str, &TableAnalysis> {
-    analysis.tables.iter().map(|t| (t.source.as_str(), t)).collect()
+    analysis
+        .tables
+        .iter()
+        .map(|t| (t.source.as_str(), t))
+        .collect()
 }
 
 /// Position of `source` in the analysis order.
@@ -185,23 +202,39 @@ fn strip_names_and_counter(ddl: &str) -> String {
 /// table name and FK targets of every shadow in `pairs` (shadow → source)
 /// replaced, in both the plain and the schema-qualified (OceanBase) form.
 fn unshadow(ddl: &str, shadow: &str, source: &str, pairs: &[(String, String)], db: &str) -> String {
+    // A shadow FK left on a source that has a shadow would be hidden by the
+    // substitution below: refuse it first.
+    for (_, src) in pairs {
+        assert!(
+            reference_forms(src, db)
+                .iter()
+                .all(|r| !ddl.contains(r.as_str())),
+            "`{shadow}` still references the source `{src}`: {ddl}"
+        );
+    }
     let mut text = ddl.replacen(
         &format!("CREATE TABLE {} (", q(shadow)),
         &format!("CREATE TABLE {} (", q(source)),
         1,
     );
     for (sh, src) in pairs {
-        // MariaDB: REFERENCES `t` (; OceanBase: REFERENCES `db`.`t`(
-        for schema in [String::new(), format!("{}.", q(db))] {
-            for paren in [" (", "("] {
-                text = text.replace(
-                    &format!("REFERENCES {schema}{}{paren}", q(sh)),
-                    &format!("REFERENCES {schema}{}{paren}", q(src)),
-                );
-            }
+        for (from, to) in reference_forms(sh, db).iter().zip(reference_forms(src, db)) {
+            text = text.replace(from.as_str(), &to);
         }
     }
     text
+}
+
+/// How a `SHOW CREATE TABLE` text references `table`: MariaDB prints
+/// ``REFERENCES `t` (``, OceanBase ``REFERENCES `db`.`t`(``.
+fn reference_forms(table: &str, db: &str) -> Vec<String> {
+    let mut forms = Vec::new();
+    for schema in [String::new(), format!("{}.", q(db))] {
+        for paren in [" (", "("] {
+            forms.push(format!("REFERENCES {schema}{}{paren}", q(table)));
+        }
+    }
+    forms
 }
 
 /// `ddl` with each run of consecutive foreign key lines sorted. OceanBase
@@ -219,12 +252,23 @@ fn sort_foreign_key_lines(ddl: &str) -> String {
             i += 1;
             continue;
         }
-        let end = (i..lines.len()).find(|&j| !is_fk(lines[j])).unwrap_or(lines.len());
+        let end = (i..lines.len())
+            .find(|&j| !is_fk(lines[j]))
+            .unwrap_or(lines.len());
         let run = &lines[i..end];
         let commas: Vec<bool> = run.iter().map(|l| l.trim_end().ends_with(',')).collect();
-        let mut bodies: Vec<&str> = run.iter().map(|l| l.trim_end().trim_end_matches(',').trim_end()).collect();
+        let mut bodies: Vec<&str> = run
+            .iter()
+            .map(|l| l.trim_end().trim_end_matches(',').trim_end())
+            .collect();
         bodies.sort_unstable();
-        out.extend(bodies.iter().zip(&commas).map(|(b, &c)| if c { format!("{b} ,") } else { format!("{b} ") }));
+        out.extend(bodies.iter().zip(&commas).map(|(b, &c)| {
+            if c {
+                format!("{b} ,")
+            } else {
+                format!("{b} ")
+            }
+        }));
         i = end;
     }
     out.join("\n")
@@ -243,11 +287,18 @@ fn assert_schema_identical(
     pairs: &[(String, String)],
     fk_order_free: bool,
 ) {
-    let names: Vec<String> = pairs.iter().flat_map(|(sh, src)| [src.clone(), sh.clone()]).collect();
+    let names: Vec<String> = pairs
+        .iter()
+        .flat_map(|(sh, src)| [src.clone(), sh.clone()])
+        .collect();
     let texts = ex.show_create_tables(&names).expect("SHOW CREATE TABLE");
     for ((shadow, source), pair) in pairs.iter().zip(texts.chunks(2)) {
-        let src_ddl = pair[0].as_deref().unwrap_or_else(|| panic!("source `{source}` is gone"));
-        let sh_ddl = pair[1].as_deref().unwrap_or_else(|| panic!("shadow `{shadow}` was not created"));
+        let src_ddl = pair[0]
+            .as_deref()
+            .unwrap_or_else(|| panic!("source `{source}` is gone"));
+        let sh_ddl = pair[1]
+            .as_deref()
+            .unwrap_or_else(|| panic!("shadow `{shadow}` was not created"));
         let mut expected = strip_names_and_counter(src_ddl);
         let mut actual = strip_names_and_counter(&unshadow(sh_ddl, shadow, source, pairs, db));
         if fk_order_free {
@@ -258,19 +309,27 @@ fn assert_schema_identical(
             actual, expected,
             "`{shadow}` differs from `{source}`\n--- source:\n{src_ddl}\n--- shadow:\n{sh_ddl}"
         );
-        let mut wanted: Vec<String> = constraint_names(src_ddl).iter().map(|n| rule.shadow_name(n)).collect();
+        let mut wanted: Vec<String> = constraint_names(src_ddl)
+            .iter()
+            .map(|n| rule.shadow_name(n))
+            .collect();
         let mut found = constraint_names(sh_ddl);
         wanted.sort();
         found.sort();
         assert_eq!(wanted.len(), found.len(), "`{shadow}`: {sh_ddl}");
         for full in wanted {
             if full.chars().count() <= 64 {
-                assert!(found.contains(&full), "`{shadow}` has no constraint `{full}`: {sh_ddl}");
+                assert!(
+                    found.contains(&full),
+                    "`{shadow}` has no constraint `{full}`: {sh_ddl}"
+                );
             } else {
                 // Shortened deterministically: 64 characters, the start kept.
                 let head: String = full.chars().take(40).collect();
                 assert!(
-                    found.iter().any(|n| n.chars().count() == 64 && n.starts_with(&head)),
+                    found
+                        .iter()
+                        .any(|n| n.chars().count() == 64 && n.starts_with(&head)),
                     "`{shadow}` has no shortened constraint for `{full}`: {sh_ddl}"
                 );
             }
@@ -283,7 +342,8 @@ fn run_preview(ex: &mut MysqlExecutor, analysis: &Analysis) -> usize {
     ex.execute("SET FOREIGN_KEY_CHECKS = 1").unwrap();
     let preview = analysis.preview();
     for sql in &preview {
-        ex.execute(sql).unwrap_or_else(|e| panic!("preview statement failed: {e}"));
+        ex.execute(sql)
+            .unwrap_or_else(|e| panic!("preview statement failed: {e}"));
     }
     preview.len()
 }
@@ -308,9 +368,30 @@ fn prefix_sync(engine: Engine) {
         Engine::Seekdb => "bin_collated",
     };
     let mut expected_sources: BTreeSet<&str> = [
-        "customer", "orders", "order_item", "dept", "emp", "product", "event_log", "session_hash",
-        "region_list", "gen_cols", "article", "leaderboard", "select", "订单", "odd name`s", T62, T63,
-        "long_fk", "all_types", "uptodate", "uptodate_child", "outdated", "collide",
+        "customer",
+        "orders",
+        "order_item",
+        "dept",
+        "emp",
+        "product",
+        "event_log",
+        "session_hash",
+        "region_list",
+        "gen_cols",
+        "article",
+        "leaderboard",
+        "select",
+        "订单",
+        "odd name`s",
+        T62,
+        T63,
+        "long_fk",
+        "all_types",
+        "uptodate",
+        "uptodate_child",
+        "outdated",
+        "collide",
+        "report",
     ]
     .into_iter()
     .collect();
@@ -327,9 +408,16 @@ fn prefix_sync(engine: Engine) {
         .iter()
         .map(|t| u64::from(t.source_ddl.is_some()) + u64::from(t.shadow_ddl.is_some()))
         .sum::<u64>();
-    assert_eq!(reads, expected_sources.len() as u64 + 4, "sources + __uptodate, __uptodate_child, __outdated, __collide");
+    assert_eq!(
+        reads,
+        expected_sources.len() as u64 + 4,
+        "sources + __uptodate, __uptodate_child, __outdated, __collide"
+    );
     let pool = DEFAULT_MAX_CONNECTIONS as u64 - 1;
-    assert!(used >= 2 + reads && used <= 2 + reads + pool, "{used} round trips for {reads} reads");
+    assert!(
+        used >= 2 + reads && used <= 2 + reads + pool,
+        "{used} round trips for {reads} reads"
+    );
 
     let t = by_source(&analysis);
     let action = |name: &str| t[name].action();
@@ -345,21 +433,53 @@ fn prefix_sync(engine: Engine) {
     assert!(alter.contains("DROP INDEX `idx_extra`"), "{alter}");
     assert!(alter.contains("ADD COLUMN `c`"), "{alter}");
     assert_eq!(action("collide"), Action::Skip);
-    assert!(reason("collide").starts_with("refused:") && reason("collide").contains("shares no column"), "{}", reason("collide"));
+    assert!(
+        reason("collide").starts_with("refused:") && reason("collide").contains("shares no column"),
+        "{}",
+        reason("collide")
+    );
     assert!(t["collide"].statements.is_empty());
     assert_eq!(action(T63), Action::Skip);
-    assert!(reason(T63).starts_with("refused: shadow name") && reason(T63).contains("65 characters"), "{}", reason(T63));
+    assert!(
+        reason(T63).starts_with("refused: shadow name") && reason(T63).contains("65 characters"),
+        "{}",
+        reason(T63)
+    );
     assert_eq!(t[T63].shadow.chars().count(), 65);
     assert_eq!(action(T62), Action::Create);
     assert_eq!(t[T62].shadow.chars().count(), 64);
-    let special = ["uptodate", "uptodate_child", "outdated", "collide", T63];
+    assert_eq!(action("report"), Action::Skip);
+    assert!(
+        reason("report").starts_with("refused:") && reason("report").contains("taken by a view"),
+        "{}",
+        reason("report")
+    );
+    let special = [
+        "uptodate",
+        "uptodate_child",
+        "outdated",
+        "collide",
+        "report",
+        T63,
+    ];
     for entry in &analysis.tables {
         if !special.contains(&entry.source.as_str()) {
-            assert_eq!(entry.action(), Action::Create, "{}: {:?}", entry.source, entry.reason);
+            assert_eq!(
+                entry.action(),
+                Action::Create,
+                "{}: {:?}",
+                entry.source,
+                entry.reason
+            );
             assert_eq!(entry.shadow, rule.shadow_name(&entry.source));
         }
         // Every FK parent is selected: no FK is left pointing at a source.
-        assert!(entry.warnings.is_empty(), "{}: {:?}", entry.source, entry.warnings);
+        assert!(
+            entry.warnings.is_empty(),
+            "{}: {:?}",
+            entry.source,
+            entry.warnings
+        );
     }
 
     // Parents are created before their children; creates come before alters.
@@ -368,38 +488,94 @@ fn prefix_sync(engine: Engine) {
     assert!(position(&analysis, "customer") < position(&analysis, "订单"));
     assert!(position(&analysis, "customer") < position(&analysis, "long_fk"));
     assert!(position(&analysis, T62) < position(&analysis, "outdated"));
-    assert!(t["orders"].statements[0].contains("REFERENCES `__customer` (`id`)"), "{}", t["orders"].statements[0]);
+    assert!(
+        t["orders"].statements[0].contains("REFERENCES `__customer` (`id`)"),
+        "{}",
+        t["orders"].statements[0]
+    );
     // The cycle: one of its FKs is added after both tables exist.
-    let cycle: Vec<&String> = ["dept", "emp"].iter().flat_map(|s| &t[s].statements).collect();
-    let added: Vec<&&String> = cycle.iter().filter(|s| s.starts_with("ALTER TABLE")).collect();
+    let cycle: Vec<&String> = ["dept", "emp"]
+        .iter()
+        .flat_map(|s| &t[s].statements)
+        .collect();
+    let added: Vec<&&String> = cycle
+        .iter()
+        .filter(|s| s.starts_with("ALTER TABLE"))
+        .collect();
     assert_eq!(added.len(), 1, "{cycle:#?}");
-    assert!(added[0].contains("FOREIGN KEY") && added[0].contains("REFERENCES `__"), "{}", added[0]);
+    assert!(
+        added[0].contains("FOREIGN KEY") && added[0].contains("REFERENCES `__"),
+        "{}",
+        added[0]
+    );
     let preview = analysis.preview();
-    let at = |needle: &str| preview.iter().position(|s| s.starts_with(needle)).unwrap_or_else(|| panic!("{needle}"));
-    assert!(at("CREATE TABLE `__dept`") < at(added[0]) && at("CREATE TABLE `__emp`") < at(added[0]));
+    let at = |needle: &str| {
+        preview
+            .iter()
+            .position(|s| s.starts_with(needle))
+            .unwrap_or_else(|| panic!("{needle}"))
+    };
+    assert!(
+        at("CREATE TABLE `__dept`") < at(added[0]) && at("CREATE TABLE `__emp`") < at(added[0])
+    );
     // A 64-character FK name is shortened in the shadow.
     let long_fk = &t["long_fk"].statements[0];
     let names = constraint_names(long_fk);
     assert_eq!(names.len(), 1, "{long_fk}");
     assert_eq!(names[0].chars().count(), 64, "{long_fk}");
-    assert!(names[0].starts_with("__fk_long_constraint_name"), "{long_fk}");
+    assert!(
+        names[0].starts_with("__fk_long_constraint_name"),
+        "{long_fk}"
+    );
 
     // Explicit selections: views, shadows and missing tables are refused with a reason.
     let picked = analyze(
         &mut ex,
-        &request(rule.clone(), Selection::Tables(vec!["v_orders".into(), "__orphan".into(), "nope".into(), "orders".into()])),
+        &request(
+            rule.clone(),
+            Selection::Tables(vec![
+                "v_orders".into(),
+                "__orphan".into(),
+                "nope".into(),
+                "orders".into(),
+            ]),
+        ),
     )
     .expect("analyze a selection");
     let p = by_source(&picked);
     assert_eq!(picked.tables.len(), 4);
     assert_eq!(p["v_orders"].action(), Action::Skip);
-    assert!(p["v_orders"].reason.as_deref().unwrap().contains("view"), "{:?}", p["v_orders"].reason);
-    assert!(p["__orphan"].reason.as_deref().unwrap().contains("itself a shadow"), "{:?}", p["__orphan"].reason);
-    assert!(p["nope"].reason.as_deref().unwrap().starts_with("missing"), "{:?}", p["nope"].reason);
+    assert!(
+        p["v_orders"].reason.as_deref().unwrap().contains("view"),
+        "{:?}",
+        p["v_orders"].reason
+    );
+    assert!(
+        p["__orphan"]
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("itself a shadow"),
+        "{:?}",
+        p["__orphan"].reason
+    );
+    assert!(
+        p["nope"].reason.as_deref().unwrap().starts_with("missing"),
+        "{:?}",
+        p["nope"].reason
+    );
     // `customer` is neither selected nor shadowed yet: the FK stays on it, with a warning.
     assert_eq!(p["orders"].action(), Action::Create);
-    assert!(p["orders"].statements[0].contains("REFERENCES `customer` (`id`)"), "{}", p["orders"].statements[0]);
-    assert!(p["orders"].warnings.iter().any(|w| w.contains("customer")), "{:?}", p["orders"].warnings);
+    assert!(
+        p["orders"].statements[0].contains("REFERENCES `customer` (`id`)"),
+        "{}",
+        p["orders"].statements[0]
+    );
+    assert!(
+        p["orders"].warnings.iter().any(|w| w.contains("customer")),
+        "{:?}",
+        p["orders"].warnings
+    );
 
     // A second analysis reuses the read connections: no connection opened.
     let before = ex.round_trips();
@@ -409,17 +585,34 @@ fn prefix_sync(engine: Engine) {
 
     // Run it, then everything selectable is identical.
     let ran = run_preview(&mut ex, &analysis);
-    assert_eq!(ran, analysis.tables.iter().map(|t| t.statements.len()).sum::<usize>());
+    assert_eq!(
+        ran,
+        analysis
+            .tables
+            .iter()
+            .map(|t| t.statements.len())
+            .sum::<usize>()
+    );
     let after = analyze(&mut ex, &req).expect("re-analyze");
     assert!(after.preview().is_empty(), "{:#?}", after.preview());
-    let refused = ["collide", T63];
+    let refused = ["collide", "report", T63];
     let mut pairs = Vec::new();
     for entry in &after.tables {
         assert_eq!(entry.action(), Action::Skip, "{}", entry.source);
         if refused.contains(&entry.source.as_str()) {
-            assert_eq!(entry.reason, t[entry.source.as_str()].reason, "{}", entry.source);
+            assert_eq!(
+                entry.reason,
+                t[entry.source.as_str()].reason,
+                "{}",
+                entry.source
+            );
         } else {
-            assert_eq!(entry.reason.as_deref(), Some("identical"), "{}", entry.source);
+            assert_eq!(
+                entry.reason.as_deref(),
+                Some("identical"),
+                "{}",
+                entry.source
+            );
             pairs.push((entry.shadow.clone(), entry.source.clone()));
         }
     }
@@ -433,35 +626,69 @@ fn suffix_sync(engine: Engine) {
     let (mut ex, db) = engine.scratch_with_demo("suffix");
     let rule = NamingRule::suffix("_shadow").unwrap();
     let tables = ["customer", "orders", "order_item", "订单"];
-    let req = request(rule.clone(), Selection::Tables(tables.iter().map(|s| s.to_string()).collect()));
+    let req = request(
+        rule.clone(),
+        Selection::Tables(tables.iter().map(|s| s.to_string()).collect()),
+    );
     let mut analysis = analyze(&mut ex, &req).expect("analyze");
     let t = by_source(&analysis);
     for name in tables {
         assert_eq!(t[name].action(), Action::Create, "{name}");
         assert_eq!(t[name].shadow, format!("{name}_shadow"));
     }
-    assert!(t["orders"].statements[0].contains("REFERENCES `customer_shadow` (`id`)"), "{}", t["orders"].statements[0]);
-    assert!(t["orders"].statements[0].contains("CONSTRAINT `fk_orders_customer_shadow`"), "{}", t["orders"].statements[0]);
+    assert!(
+        t["orders"].statements[0].contains("REFERENCES `customer_shadow` (`id`)"),
+        "{}",
+        t["orders"].statements[0]
+    );
+    assert!(
+        t["orders"].statements[0].contains("CONSTRAINT `fk_orders_customer_shadow`"),
+        "{}",
+        t["orders"].statements[0]
+    );
 
     // Skipping the parent: its children's FKs fall back to the source, with a warning.
     analysis.skip("customer").unwrap();
     let t = by_source(&analysis);
     assert_eq!(t["customer"].action(), Action::Skip);
     assert_eq!(t["customer"].effective_reason().as_deref(), Some("user"));
-    assert!(t["orders"].statements[0].contains("REFERENCES `customer` (`id`)"), "{}", t["orders"].statements[0]);
-    assert!(t["orders"].warnings.iter().any(|w| w.contains("`customer`")), "{:?}", t["orders"].warnings);
-    assert!(analysis.preview().iter().all(|s| !s.contains("CREATE TABLE `customer_shadow`")));
+    assert!(
+        t["orders"].statements[0].contains("REFERENCES `customer` (`id`)"),
+        "{}",
+        t["orders"].statements[0]
+    );
+    assert!(
+        t["orders"]
+            .warnings
+            .iter()
+            .any(|w| w.contains("`customer`")),
+        "{:?}",
+        t["orders"].warnings
+    );
+    assert!(analysis
+        .preview()
+        .iter()
+        .all(|s| !s.contains("CREATE TABLE `customer_shadow`")));
     analysis.unskip("customer").unwrap();
     let t = by_source(&analysis);
     assert_eq!(t["customer"].action(), Action::Create);
     assert!(t["orders"].statements[0].contains("REFERENCES `customer_shadow` (`id`)"));
-    assert!(t["orders"].warnings.is_empty(), "{:?}", t["orders"].warnings);
+    assert!(
+        t["orders"].warnings.is_empty(),
+        "{:?}",
+        t["orders"].warnings
+    );
 
     run_preview(&mut ex, &analysis);
     let after = analyze(&mut ex, &req).expect("re-analyze");
     let mut pairs = Vec::new();
     for entry in &after.tables {
-        assert_eq!((entry.action(), entry.reason.as_deref()), (Action::Skip, Some("identical")), "{}", entry.source);
+        assert_eq!(
+            (entry.action(), entry.reason.as_deref()),
+            (Action::Skip, Some("identical")),
+            "{}",
+            entry.source
+        );
         pairs.push((entry.shadow.clone(), entry.source.clone()));
     }
     assert_schema_identical(&mut ex, &db, &rule, &pairs, engine == Engine::Seekdb);
@@ -470,6 +697,70 @@ fn suffix_sync(engine: Engine) {
     let all = analyze(&mut ex, &request(rule, Selection::All)).expect("analyze all");
     assert!(all.tables.iter().any(|t| t.source == "__uptodate"));
     assert!(all.tables.iter().all(|t| !t.source.ends_with("_shadow")));
+    ex.drop_database(&db).unwrap();
+}
+
+/// Core bug (kept as an ignored test until fixed): a child's FK is pointed at
+/// the shadow of a parent that gets none, because the parent is refused
+/// (its shadow name is over 64 characters, or taken by an unrelated table).
+/// The CREATE of the child's shadow then fails at run time.
+fn child_of_refused_parent(engine: Engine) {
+    let sql: Vec<String> = [
+        "CREATE TABLE collide (id int NOT NULL PRIMARY KEY)",
+        "CREATE TABLE __collide (something_else varchar(10))",
+        "CREATE TABLE kid (id int NOT NULL PRIMARY KEY, c_id int, \
+         CONSTRAINT fk_kid FOREIGN KEY (c_id) REFERENCES collide (id))",
+        &format!("CREATE TABLE {T63} (id int NOT NULL PRIMARY KEY)"),
+        &format!(
+            "CREATE TABLE kid2 (id int NOT NULL PRIMARY KEY, p_id int, \
+             CONSTRAINT fk_kid2 FOREIGN KEY (p_id) REFERENCES {T63} (id))"
+        ),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let (mut ex, db) = engine.scratch("bug_refused_parent", &sql);
+    let req = request(NamingRule::prefix("__").unwrap(), Selection::All);
+    let analysis = analyze(&mut ex, &req).expect("analyze");
+    let t = by_source(&analysis);
+    assert!(t["collide"]
+        .reason
+        .as_deref()
+        .unwrap()
+        .starts_with("refused"));
+    assert!(t[T63].reason.as_deref().unwrap().starts_with("refused"));
+    for (kid, parent) in [("kid", "collide"), ("kid2", T63)] {
+        let create = &t[kid].statements[0];
+        assert!(
+            !create.contains(&format!("REFERENCES `__{parent}`")),
+            "`{kid}` points at the shadow `__{parent}` that is not (and cannot be) created:\n{create}"
+        );
+        assert!(!t[kid].warnings.is_empty(), "{kid}: no warning");
+    }
+    run_preview(&mut ex, &analysis);
+    ex.drop_database(&db).unwrap();
+}
+
+/// Core bug (kept as an ignored test until fixed): created shadows run before
+/// altered ones, so a created child whose FK needs what the alter of its
+/// parent's outdated shadow adds (here the unique key on the referenced
+/// column) fails with foreign key checks on.
+fn child_created_before_parent_altered(engine: Engine) {
+    let sql: Vec<String> = [
+        "CREATE TABLE parent (id int NOT NULL PRIMARY KEY, code varchar(10) NOT NULL, UNIQUE KEY uk_code (code))",
+        "CREATE TABLE __parent (id int NOT NULL PRIMARY KEY, code varchar(10) NOT NULL)",
+        "CREATE TABLE child (id int NOT NULL PRIMARY KEY, pcode varchar(10), \
+         CONSTRAINT fk_child FOREIGN KEY (pcode) REFERENCES parent (code))",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let (mut ex, db) = engine.scratch("bug_alter_order", &sql);
+    let req = request(NamingRule::prefix("__").unwrap(), Selection::All);
+    let analysis = analyze(&mut ex, &req).expect("analyze");
+    run_preview(&mut ex, &analysis);
+    let after = analyze(&mut ex, &req).expect("re-analyze");
+    assert!(after.preview().is_empty(), "{:#?}", after.preview());
     ex.drop_database(&db).unwrap();
 }
 
@@ -485,6 +776,18 @@ mod mariadb {
     fn suffix_sync() {
         super::suffix_sync(Engine::Mariadb);
     }
+
+    #[test]
+    #[ignore = "core bug: FK redirected to the shadow of a refused parent"]
+    fn child_of_refused_parent() {
+        super::child_of_refused_parent(Engine::Mariadb);
+    }
+
+    #[test]
+    #[ignore = "core bug: creates run before the alters they depend on"]
+    fn child_created_before_parent_altered() {
+        super::child_created_before_parent_altered(Engine::Mariadb);
+    }
 }
 
 mod seekdb {
@@ -499,15 +802,57 @@ mod seekdb {
     fn suffix_sync() {
         super::suffix_sync(Engine::Seekdb);
     }
+
+    #[test]
+    #[ignore = "core bug: FK redirected to the shadow of a refused parent"]
+    fn child_of_refused_parent() {
+        super::child_of_refused_parent(Engine::Seekdb);
+    }
+
+    #[test]
+    #[ignore = "core bug: creates run before the alters they depend on"]
+    fn child_created_before_parent_altered() {
+        super::child_created_before_parent_altered(Engine::Seekdb);
+    }
+}
+
+#[test]
+fn textual_comparison_forgives_only_names_and_counters() {
+    let pairs = [
+        ("__p".to_string(), "p".to_string()),
+        ("__q".to_string(), "q".to_string()),
+    ];
+    let src = "CREATE TABLE `p` (\n  `id` int NOT NULL AUTO_INCREMENT,\n  \
+               CONSTRAINT `fk` FOREIGN KEY (`id`) REFERENCES `db`.`q`(`id`)\n) AUTO_INCREMENT = 7";
+    let shadow = "CREATE TABLE `__p` (\n  `id` int NOT NULL AUTO_INCREMENT,\n  \
+                  CONSTRAINT `__fk` FOREIGN KEY (`id`) REFERENCES `db`.`__q`(`id`)\n) AUTO_INCREMENT = 1";
+    let same = |sh: &str| {
+        strip_names_and_counter(&unshadow(sh, "__p", "p", &pairs, "db"))
+            == strip_names_and_counter(src)
+    };
+    assert!(same(shadow));
+    assert!(!same(&shadow.replace("int NOT NULL", "bigint NOT NULL")));
+    assert!(!same(&shadow.replace("`__q`", "`other`")));
+    let on_source = std::panic::catch_unwind(|| same(&shadow.replace("`__q`", "`q`")));
+    assert!(on_source.is_err(), "an FK left on the source must not pass");
+    assert_eq!(
+        constraint_names("x CONSTRAINT `a``b` CHECK (1), CONSTRAINT `c` y"),
+        ["a`b", "c"]
+    );
 }
 
 #[test]
 fn schema_files_split_into_statements() {
     for engine in [Engine::Mariadb, Engine::Seekdb] {
         let stmts = statements(engine.schema());
-        let tables = stmts.iter().filter(|s| s.starts_with("CREATE TABLE")).count();
+        let tables = stmts
+            .iter()
+            .filter(|s| s.starts_with("CREATE TABLE"))
+            .count();
         assert!(tables >= 20, "{engine:?}: {tables} tables");
         assert!(stmts.iter().any(|s| s.starts_with("CREATE VIEW")));
-        assert!(stmts.iter().all(|s| !s.trim().is_empty() && !s.contains(";\n")));
+        assert!(stmts
+            .iter()
+            .all(|s| !s.trim().is_empty() && !s.contains(";\n")));
     }
 }

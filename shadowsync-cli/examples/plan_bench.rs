@@ -7,6 +7,8 @@
 //!                                  query (one round trip per N tables)
 //! plan_bench phases URL PREFIX [C] shadowsync's analysis split into its
 //!                                  read and pure phases, with C read connections
+//! plan_bench snapshot URL PREFIX   write the analysis input (JSON) to stdout
+//! plan_bench pure FILE PREFIX      time the pure analysis of such a file, offline
 //! ```
 //!
 //! URL names the database (`mysql://user:pass@host:port/db`).
@@ -18,26 +20,47 @@ use mysql::prelude::Queryable;
 use mysql::{Conn, Opts, OptsBuilder, Row};
 use shadowsync_core::analysis::naming::NamingRule;
 use shadowsync_core::analysis::rewrite::ShadowPolicy;
-use shadowsync_core::analysis::{analyze_snapshot, read_snapshot, AnalysisRequest, Selection};
+use shadowsync_core::analysis::{
+    analyze_snapshot, read_snapshot, AnalysisRequest, SchemaSnapshot, Selection,
+};
 use shadowsync_mysql::{redact_url, MysqlExecutor, DEFAULT_MAX_CONNECTIONS};
 
 type Failure = Box<dyn std::error::Error>;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    let result = match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         ["baseline", url] => baseline(url, 1),
-        ["batched", url, n] => n.parse().map_err(Failure::from).and_then(|n| baseline(url, n)),
+        ["batched", url, n] => n
+            .parse()
+            .map_err(Failure::from)
+            .and_then(|n| baseline(url, n)),
         ["phases", url, prefix] => phases(url, prefix, DEFAULT_MAX_CONNECTIONS),
-        ["phases", url, prefix, c] => c.parse().map_err(Failure::from).and_then(|c| phases(url, prefix, c)),
-        _ => Err("usage: plan_bench baseline URL | batched URL N | phases URL PREFIX [CONNECTIONS]".into()),
+        ["phases", url, prefix, c] => c
+            .parse()
+            .map_err(Failure::from)
+            .and_then(|c| phases(url, prefix, c)),
+        ["snapshot", url, prefix] => snapshot(url, prefix),
+        ["pure", file, prefix] => pure(file, prefix),
+        _ => Err(
+            "usage: plan_bench baseline URL | batched URL N | phases URL PREFIX [CONNECTIONS] \
+                  | snapshot URL PREFIX | pure FILE PREFIX"
+                .into(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // Driver messages do not quote the URL, but redact in case one does.
             let msg = e.to_string();
-            let msg = args.get(1).map_or(msg.clone(), |url| msg.replace(url.as_str(), &redact_url(url)));
+            let msg = args.get(1).map_or(msg.clone(), |url| {
+                msg.replace(url.as_str(), &redact_url(url))
+            });
             eprintln!("plan_bench: {msg}");
             ExitCode::FAILURE
         }
@@ -55,7 +78,9 @@ fn baseline(url: &str, per_query: usize) -> Result<(), Failure> {
         return Err("N must be at least 1".into());
     }
     let start = Instant::now();
-    let opts: Opts = OptsBuilder::from_opts(Opts::from_url(url)?).prefer_socket(false).into();
+    let opts: Opts = OptsBuilder::from_opts(Opts::from_url(url)?)
+        .prefer_socket(false)
+        .into();
     let mut conn = Conn::new(opts)?;
     let mut round_trips = 1u64;
     let tables: Vec<String> = conn.query("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'")?;
@@ -64,7 +89,10 @@ fn baseline(url: &str, per_query: usize) -> Result<(), Failure> {
     let mut bytes = 0usize;
     let mut texts = 0usize;
     for chunk in tables.chunks(per_query) {
-        let sql: String = chunk.iter().map(|t| format!("SHOW CREATE TABLE {};", quote(t))).collect();
+        let sql: String = chunk
+            .iter()
+            .map(|t| format!("SHOW CREATE TABLE {};", quote(t)))
+            .collect();
         round_trips += 1;
         let mut result = conn.query_iter(sql)?;
         while let Some(set) = result.iter() {
@@ -82,10 +110,50 @@ fn baseline(url: &str, per_query: usize) -> Result<(), Failure> {
     let total = start.elapsed();
     println!(
         "mode={} tables={} round_trips={round_trips} bytes={bytes} list_ms={} total_ms={}",
-        if per_query == 1 { "baseline".to_string() } else { format!("batched{per_query}") },
+        if per_query == 1 {
+            "baseline".to_string()
+        } else {
+            format!("batched{per_query}")
+        },
         tables.len(),
         listed.as_millis(),
         total.as_millis()
+    );
+    Ok(())
+}
+
+fn request(prefix: &str) -> Result<AnalysisRequest, Failure> {
+    Ok(AnalysisRequest {
+        rule: NamingRule::prefix(prefix)?,
+        selection: Selection::All,
+        skip: Vec::new(),
+        policy: ShadowPolicy::default(),
+    })
+}
+
+/// The snapshot the analysis reads, as JSON, for [`pure`].
+fn snapshot(url: &str, prefix: &str) -> Result<(), Failure> {
+    let mut exec = MysqlExecutor::connect(url)?;
+    let snapshot = read_snapshot(&mut exec, &request(prefix)?)?;
+    serde_json::to_writer(std::io::stdout().lock(), &snapshot)?;
+    Ok(())
+}
+
+/// The pure analysis of a saved snapshot, timed over a few runs (no server involved).
+fn pure(file: &str, prefix: &str) -> Result<(), Failure> {
+    let snapshot: SchemaSnapshot = serde_json::from_slice(&std::fs::read(file)?)?;
+    let req = request(prefix)?;
+    let mut best = u128::MAX;
+    let mut tables = 0;
+    for _ in 0..5 {
+        let t = Instant::now();
+        tables = analyze_snapshot(&snapshot, &req).tables.len();
+        best = best.min(t.elapsed().as_micros());
+    }
+    println!(
+        "mode=pure tables={tables} texts={} analyze_ms={:.1}",
+        snapshot.ddl.len(),
+        best as f64 / 1000.0
     );
     Ok(())
 }
@@ -95,12 +163,7 @@ fn phases(url: &str, prefix: &str, connections: usize) -> Result<(), Failure> {
     let start = Instant::now();
     let mut exec = MysqlExecutor::connect(url)?.with_max_connections(connections);
     let connected = start.elapsed();
-    let req = AnalysisRequest {
-        rule: NamingRule::prefix(prefix)?,
-        selection: Selection::All,
-        skip: Vec::new(),
-        policy: ShadowPolicy::default(),
-    };
+    let req = request(prefix)?;
     let t = Instant::now();
     let snapshot = read_snapshot(&mut exec, &req)?;
     let read = t.elapsed();

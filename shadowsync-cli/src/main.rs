@@ -4,10 +4,13 @@
 //! options) and a `run` function; this file only parses the command line,
 //! dispatches, and turns a [`failure::Failure`] into a message and an exit status.
 
+mod clock;
 mod diff;
 mod failure;
 mod input;
 mod plan;
+mod sync;
+mod task;
 
 use std::process::ExitCode;
 
@@ -28,6 +31,10 @@ enum Command {
     Diff(diff::Args),
     /// Show what it takes to bring the shadow tables of a live database in line with their sources.
     Plan(plan::Args),
+    /// Analyse, confirm, then bring the shadow tables in line as a task (now or at --at).
+    Sync(sync::Args),
+    /// The tasks `sync` submitted: list, show, approve, run due ones, logs, again.
+    Task(task::Args),
 }
 
 fn main() -> ExitCode {
@@ -35,6 +42,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Diff(args) => diff::run(&args),
         Command::Plan(args) => plan::run(&args),
+        Command::Sync(args) => sync::run(&args),
+        Command::Task(args) => task::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

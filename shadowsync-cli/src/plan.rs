@@ -43,7 +43,7 @@ pub struct Args {
     skip: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    pub(crate) format: Format,
     /// Stray words (such as a URL given without `--url`): refused in [`run`],
     /// whose message hides a password, where clap would echo them verbatim.
     #[arg(hide = true, value_name = "STRAY")]
@@ -72,6 +72,19 @@ struct JsonTable<'a> {
 
 /// Analyses the database the URL names and prints the plan.
 pub fn run(args: &Args) -> Result<(), Failure> {
+    let (_, analysis) = analyse(args)?;
+    let mut out = io::stdout().lock();
+    match args.format {
+        Format::Text => write_text(&mut out, &analysis),
+        Format::Json => write_json(&mut out, &analysis),
+    }
+    .and_then(|()| out.flush())
+    .map_err(|e| Failure::Other(format!("cannot write the plan: {e}")))
+}
+
+/// Connects to the database the URL names and analyses it; the connection
+/// is handed back for callers that go on to run the plan (`sync`).
+pub(crate) fn analyse(args: &Args) -> Result<(MysqlExecutor, Analysis), Failure> {
     if let Some(word) = args.stray.first() {
         return Err(Failure::BadInput(format!(
             "unexpected argument `{}` (the URL goes after --url)",
@@ -88,13 +101,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     }
     let analysis = analyze(&mut exec, &request)?;
     check_skips(&analysis, &args.skip)?;
-    let mut out = io::stdout().lock();
-    match args.format {
-        Format::Text => write_text(&mut out, &analysis),
-        Format::Json => write_json(&mut out, &analysis),
-    }
-    .and_then(|()| out.flush())
-    .map_err(|e| Failure::Other(format!("cannot write the plan: {e}")))
+    Ok((exec, analysis))
 }
 
 /// The analysis request the options describe (the naming rule validated).
@@ -176,7 +183,7 @@ fn action_name(action: Action) -> &'static str {
     }
 }
 
-fn write_json(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()> {
+pub(crate) fn write_json(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()> {
     let tables: Vec<JsonTable<'_>> = analysis
         .tables
         .iter()
@@ -193,7 +200,7 @@ fn write_json(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()> {
     writeln!(out)
 }
 
-fn write_text(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()> {
+pub(crate) fn write_text(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()> {
     let header = ["SOURCE", "SHADOW", "ACTION", "REASON"];
     let rows: Vec<[String; 4]> = analysis.tables.iter().map(text_row).collect();
     let mut widths = header.map(width);
@@ -259,7 +266,7 @@ fn text_row(t: &TableAnalysis) -> [String; 4] {
 }
 
 /// Terminal columns `text` takes: East Asian wide characters take two.
-fn width(text: &str) -> usize {
+pub(crate) fn width(text: &str) -> usize {
     text.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
 }
 
@@ -281,7 +288,7 @@ fn is_wide(c: char) -> bool {
 }
 
 /// Control characters (a newline in a name or message) shown escaped, so each row stays one line.
-fn one_line(text: &str) -> String {
+pub(crate) fn one_line(text: &str) -> String {
     if text.chars().any(char::is_control) {
         text.chars()
             .flat_map(|c| {
@@ -297,7 +304,7 @@ fn one_line(text: &str) -> String {
     }
 }
 
-fn write_row(out: &mut dyn Write, cells: &[String; 4], widths: &[usize; 4]) -> io::Result<()> {
+pub(crate) fn write_row(out: &mut dyn Write, cells: &[String], widths: &[usize]) -> io::Result<()> {
     let mut line = String::new();
     for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
         line.push_str(cell);

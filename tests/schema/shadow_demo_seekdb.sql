@@ -281,4 +281,12 @@ CREATE TABLE __orphan (
 -- A view: never a source.
 CREATE VIEW v_orders AS SELECT id, total FROM orders;
 
+-- The shadow name of `report` is taken by a view.
+CREATE TABLE report (
+  id int NOT NULL,
+  PRIMARY KEY (id)
+) ENGINE=InnoDB;
+
+CREATE VIEW __report AS SELECT id FROM report;
+
 SET FOREIGN_KEY_CHECKS = 1;

@@ -14,7 +14,7 @@ use crate::executor::{Clock, Executor};
 use super::center::{Change, TaskCenter};
 use super::inspect::SchemaInspector;
 use super::log::{redact_text, LogLevel};
-use super::plan::PlannedTable;
+use super::plan::{PlannedAction, PlannedTable};
 use super::status::{StatementStatus, TableStatus, TaskStatus};
 use super::store::Store;
 use super::timeline::{TimelineAction, TimelineEvent};
@@ -123,7 +123,10 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
     /// skips included (a skip decided on a stale schema is stale too).
     fn precheck(&mut self) -> Vec<String> {
         let mut drift = Vec::new();
-        for table in &self.task.spec.plan.tables {
+        // Only tables that run are prechecked: a skip runs nothing, whatever
+        // happened to it (and a reported missing table or view has no fingerprint).
+        let runs = |t: &&PlannedTable| t.action != PlannedAction::Skip;
+        for table in self.task.spec.plan.tables.iter().filter(runs) {
             match self.inspector.fingerprints(self.exec, table) {
                 Ok((source, shadow)) => {
                     if source != table.source_fingerprint {

@@ -208,7 +208,7 @@ fn precheck_failure_runs_nothing() {
         .drift
         .insert("b".into(), "src-b-v2".into());
     let task = f.submit(
-        vec![table("a", &["A1"]), table("b", &[])],
+        vec![table("a", &["A1"]), table("b", &["B1"])],
         ErrorStrategy::Continue,
     );
     let done = f.execute(task.id).unwrap();
@@ -228,6 +228,23 @@ fn precheck_failure_runs_nothing() {
         "precheck: source `b` changed since the analysis (fingerprint src-b -> src-b-v2)"
     );
     assert!(f.actions(task.id).contains(&TimelineAction::PrecheckFailed));
+}
+
+#[test]
+fn precheck_ignores_tables_that_do_not_run() {
+    let f = Fixture::new();
+    f.server
+        .0
+        .borrow_mut()
+        .drift
+        .insert("b".into(), "src-b-v2".into());
+    let task = f.submit(
+        vec![table("a", &["A1"]), table("b", &[])],
+        ErrorStrategy::Continue,
+    );
+    let done = f.execute(task.id).unwrap();
+    assert_eq!(done.state.status, TaskStatus::Succeeded);
+    assert_eq!(f.server.executed(), ["A1"]);
 }
 
 #[test]

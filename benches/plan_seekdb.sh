@@ -1,0 +1,240 @@
+#!/usr/bin/env bash
+# Benchmark `shadowsync plan --all` against seekdb (OceanBase, MySQL mode).
+#
+# Builds a scratch database with 2,000 source tables, 1,000 of them with a
+# shadow (every 10th shadow outdated), then times in the same run:
+#   (a) `shadowsync plan --url … --prefix __ --all --format json` (release build)
+#   (b) the baseline: one sequential SHOW CREATE TABLE per table for the same
+#       3,000 tables through one connection (shadowsync-cli/examples/plan_bench.rs)
+# and prints wall times, round trips and the ratio. Goal: (a) < 3 s and
+# (a) at least 10x faster than (b). An untimed warm-up pass comes first:
+# seekdb serves the first SHOW CREATE TABLE of a new table several times
+# slower than later ones.
+#
+# Also printed, to show where the time goes: the analysis split into its
+# read and pure phases (with 8 and 1 read connections), and the baseline's
+# statements sent 50 per multi-statement query.
+#
+#   eval "$(scripts/engines.sh start)"; benches/plan_seekdb.sh
+#
+# Environment:
+#   SHADOWSYNC_SEEKDB_URL  server URL (required), e.g. mysql://root@127.0.0.1:2881/
+#   BENCH_DB               scratch database (default ssb_plan_seekdb)
+#   BENCH_SOURCES          source tables (default 2000)
+#   BENCH_SHADOWS          sources that have a shadow (default 1000)
+#   BENCH_OUTDATED_EVERY   every n-th shadow is outdated (default 10)
+#   BENCH_LOADERS          parallel client sessions loading the DDL (default 6)
+#   BENCH_RUNS             timed runs of (a) and (b), alternated (default 2)
+#   BENCH_KEEP=1           keep the database afterwards and reuse a complete one
+#   BENCH_STRICT=1         exit 1 when the goal is missed
+#   BENCH_NO_BUILD=1       use the release binaries already built
+#   CARGO_TARGET_DIR       as for cargo (default target/)
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+URL="${SHADOWSYNC_SEEKDB_URL:?set SHADOWSYNC_SEEKDB_URL (eval \"\$(scripts/engines.sh start)\")}"
+DB="${BENCH_DB:-ssb_plan_seekdb}"
+SOURCES="${BENCH_SOURCES:-2000}"
+SHADOWS="${BENCH_SHADOWS:-1000}"
+OUTDATED_EVERY="${BENCH_OUTDATED_EVERY:-10}"
+LOADERS="${BENCH_LOADERS:-6}"
+RUNS="${BENCH_RUNS:-2}"
+KEEP="${BENCH_KEEP:-0}"
+TARGET="${CARGO_TARGET_DIR:-target}"
+GOAL_MS=3000
+GOAL_RATIO=10
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# ---- connection parameters for the command-line client (password via MYSQL_PWD, never printed)
+rest="${URL#*://}"
+userinfo="${rest%@*}"
+hostpart="${rest##*@}"
+hostport="${hostpart%%/*}"
+DB_USER="${userinfo%%:*}"
+if [[ "$userinfo" == *:* ]]; then export MYSQL_PWD="${userinfo#*:}"; fi
+DB_HOST="${hostport%%:*}"
+DB_PORT=3306
+[[ "$hostport" == *:* ]] && DB_PORT="${hostport##*:}"
+DB_URL="${URL%%@*}@${hostport}/${DB}"
+SHOWN_URL="$(printf '%s' "$DB_URL" | sed -E 's#(://[^:/@]*):[^@]*@#\1:***@#')"
+
+CLIENT=$(command -v mariadb || command -v mysql || true)
+[[ -n "$CLIENT" ]] || die "needs the mariadb (or mysql) command-line client"
+sql() { "$CLIENT" --no-defaults -h"$DB_HOST" -P"$DB_PORT" -u"$DB_USER" --batch --skip-column-names "$@"; }
+
+# ---- build
+if [[ "${BENCH_NO_BUILD:-0}" != 1 ]]; then
+    log "building shadowsync and the plan_bench example (release)"
+    cargo build --release --quiet -p shadowsync-cli --bin shadowsync --example plan_bench
+fi
+BIN="$TARGET/release/shadowsync"
+BENCH="$TARGET/release/examples/plan_bench"
+[[ -x "$BIN" && -x "$BENCH" ]] || die "missing $BIN or $BENCH"
+
+# ---- schema
+# Table i (t_0001 …): four shapes in turn; every 20th has an FK to table i-4
+# (the same, unpartitioned, shape).
+source_ddl() { # $1 = table number, $2 = prefix ("" or "__"), $3 = 1 for an outdated shadow
+    local i=$1 p=$2 outdated=${3:-0} n fk="" note="  note varchar(200) DEFAULT NULL,
+" extra=""
+    n=$(printf 't_%04d' "$i")
+    if (( outdated )); then note=""; extra=",
+  KEY idx_extra (b)"; fi
+    if (( i % 20 == 0 )); then
+        fk=",
+  KEY idx_parent (parent_id),
+  CONSTRAINT ${p}fk_$n FOREIGN KEY (parent_id) REFERENCES ${p}$(printf 't_%04d' $((i - 4))) (id)"
+    fi
+    case $(( i % 4 )) in
+    0) cat <<SQL
+CREATE TABLE ${p}$n (
+  id bigint NOT NULL AUTO_INCREMENT,
+  parent_id bigint DEFAULT NULL,
+  a int NOT NULL DEFAULT 0,
+  b varchar(64) DEFAULT NULL,
+$note  created_at datetime DEFAULT CURRENT_TIMESTAMP,
+  PRIMARY KEY (id),
+  KEY idx_a (a),
+  KEY idx_b_created (b, created_at)$fk$extra
+);
+SQL
+    ;;
+    1) cat <<SQL
+CREATE TABLE ${p}$n (
+  id bigint NOT NULL,
+  parent_id bigint DEFAULT NULL,
+  code varchar(40) NOT NULL,
+  b varchar(255) DEFAULT NULL,
+$note  amount decimal(12,2) NOT NULL DEFAULT 0.00,
+  PRIMARY KEY (id),
+  UNIQUE KEY uk_code (code),
+  KEY idx_b_prefix (b(20))$fk$extra
+) COMMENT='bench table $i';
+SQL
+    ;;
+    2) cat <<SQL
+CREATE TABLE ${p}$n (
+  id bigint NOT NULL,
+  parent_id bigint DEFAULT NULL,
+  price decimal(10,2) NOT NULL,
+  qty int NOT NULL,
+  b varchar(64) DEFAULT NULL,
+$note  total decimal(14,2) GENERATED ALWAYS AS (price * qty) VIRTUAL,
+  PRIMARY KEY (id),
+  CONSTRAINT ${p}chk_$n CHECK (qty >= 0)$fk$extra
+);
+SQL
+    ;;
+    3) cat <<SQL
+CREATE TABLE ${p}$n (
+  id bigint NOT NULL,
+  parent_id bigint DEFAULT NULL,
+  region char(2) NOT NULL DEFAULT 'cn',
+  b varchar(64) DEFAULT NULL,
+$note  PRIMARY KEY (id),
+  KEY idx_region (region)$fk$extra
+) PARTITION BY HASH (id) PARTITIONS 4;
+SQL
+    ;;
+    esac
+}
+
+MARKER="_bench_complete_${SOURCES}_${SHADOWS}_${OUTDATED_EVERY}"
+if [[ "$KEEP" == 1 ]] && [[ "$(sql -e "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '$DB' AND TABLE_NAME = '$MARKER'")" == 1 ]]; then
+    log "reusing the complete database $DB"
+else
+    work=$(mktemp -d)
+    trap 'rm -rf "$work"' EXIT
+    log "generating $SOURCES tables and $SHADOWS shadows"
+    for ((k = 0; k < LOADERS; k++)); do echo "SET FOREIGN_KEY_CHECKS = 0;" >"$work/load_$k.sql"; done
+    for ((i = 1; i <= SOURCES; i++)); do
+        k=$(( i % LOADERS ))
+        source_ddl "$i" "" >>"$work/load_$k.sql"
+        if (( i <= SHADOWS )); then
+            source_ddl "$i" "__" $(( i % OUTDATED_EVERY == 0 )) >>"$work/load_$k.sql"
+        fi
+    done
+    sql -e "DROP DATABASE IF EXISTS \`$DB\`; CREATE DATABASE \`$DB\`"
+    log "loading over $LOADERS sessions"
+    t0=$(now_ms)
+    pids=()
+    for ((k = 0; k < LOADERS; k++)); do
+        sql "$DB" <"$work/load_$k.sql" &
+        pids+=($!)
+    done
+    for pid in "${pids[@]}"; do wait "$pid" || die "loading the schema failed"; done
+    sql "$DB" -e "CREATE VIEW \`$MARKER\` AS SELECT 1 AS done"
+    log "loaded $(( SOURCES + SHADOWS )) tables in $(( $(now_ms) - t0 )) ms"
+fi
+count=$(sql -e "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '$DB' AND TABLE_TYPE = 'BASE TABLE'")
+[[ "$count" == $(( SOURCES + SHADOWS )) ]] || die "expected $(( SOURCES + SHADOWS )) tables in $DB, found $count"
+
+# ---- timed runs
+field() { sed -nE "s/.*(^| )$1=([^ ]*).*/\\2/p" <<<"$2"; }
+# The server reads a table's schema slowly the first time after it was
+# created; one untimed pass warms it, so that (a) and (b) compare fairly.
+warm=$("$BENCH" baseline "$DB_URL")
+log "warm-up pass (first read of every table): $(field total_ms "$warm") ms"
+out=$(mktemp)
+best_plan=""
+best_base=""
+for ((r = 1; r <= RUNS; r++)); do
+    t0=$(now_ms)
+    "$BIN" plan --url "$DB_URL" --prefix __ --all --format json >"$out"
+    plan_ms=$(( $(now_ms) - t0 ))
+    base=$("$BENCH" baseline "$DB_URL")
+    base_ms=$(field total_ms "$base")
+    base_rt=$(field round_trips "$base")
+    log "run $r: plan ${plan_ms} ms, baseline ${base_ms} ms (${base_rt} round trips)"
+    [[ -z "$best_plan" || $plan_ms -lt $best_plan ]] && best_plan=$plan_ms
+    [[ -z "$best_base" || $base_ms -lt $best_base ]] && best_base=$base_ms
+done
+
+# ---- the plan's decisions, checked
+summary=$(python3 - "$out" "$SOURCES" "$SHADOWS" "$OUTDATED_EVERY" <<'PY'
+import json, sys, collections
+items = json.load(open(sys.argv[1]))
+sources, shadows, every = map(int, sys.argv[2:5])
+seen = collections.Counter((t["action"], t["reason"]) for t in items)
+want = collections.Counter({("create", None): sources - shadows,
+                            ("alter", None): shadows // every,
+                            ("skip", "identical"): shadows - shadows // every})
+print(" ".join(f"{a}{'/' + r if r else ''}={n}" for (a, r), n in sorted(seen.items(), key=str)),
+      "expected" if seen == want else f"UNEXPECTED (want {dict(want)})")
+PY
+)
+
+phases8=$("$BENCH" phases "$DB_URL" __ 8)
+phases1=$("$BENCH" phases "$DB_URL" __ 1)
+batched=$("$BENCH" batched "$DB_URL" 50)
+
+ratio=$(awk -v b="$best_base" -v p="$best_plan" 'BEGIN { printf "%.1f", (p > 0 ? b / p : 0) }')
+cat <<EOF
+
+shadowsync plan on seekdb: $SOURCES sources, $SHADOWS shadows ($(( SHADOWS / OUTDATED_EVERY )) outdated), database $SHOWN_URL
+  plan decisions            $summary
+  (a) shadowsync plan       ${best_plan} ms wall (best of $RUNS), $(field round_trips "$phases8") round trips (from the phases run)
+  (b) baseline              ${best_base} ms wall (best of $RUNS), $(field round_trips "$base") round trips, $(field tables "$base") tables
+  first read (warm-up)      $(field total_ms "$warm") ms, baseline method
+  ratio (b)/(a)             ${ratio}x   (goal >= ${GOAL_RATIO}x and (a) < ${GOAL_MS} ms)
+
+where the time goes:
+  analysis, 8 connections   read $(field read_ms "$phases8") ms + analyze $(field analyze_ms "$phases8") ms + json $(field json_ms "$phases8") ms (connect $(field connect_ms "$phases8") ms)
+  analysis, 1 connection    read $(field read_ms "$phases1") ms + analyze $(field analyze_ms "$phases1") ms
+  baseline, 50 per query    $(field total_ms "$batched") ms, $(field round_trips "$batched") round trips
+EOF
+
+rm -f "$out"
+[[ "$KEEP" == 1 ]] || sql -e "DROP DATABASE IF EXISTS \`$DB\`"
+
+if (( best_plan < GOAL_MS )) && awk -v r="$ratio" -v g="$GOAL_RATIO" 'BEGIN { exit !(r >= g) }'; then
+    echo "goal: met"
+else
+    echo "goal: MISSED"
+    [[ "${BENCH_STRICT:-0}" == 1 ]] && exit 1
+fi
+exit 0

@@ -1,0 +1,906 @@
+//! `shadowsync sync` and `shadowsync task`, run as processes against MariaDB
+//! and seekdb (OceanBase, MySQL mode): end to end with about twenty tables,
+//! `--on-error abort` and `continue` on a statement the server refuses,
+//! initiate again, approval, scheduling with `--at` and `task run-due`, and
+//! recovery from a process killed between a statement and its record.
+//!
+//! Start the servers with `eval "$(scripts/engines.sh start)"`; a missing URL
+//! variable fails the tests rather than skipping them. Each test works in
+//! its own scratch database and its own task database.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use serde_json::Value;
+use shadowsync_core::task::flow::DEFAULT_EXPIRY_MS;
+use shadowsync_core::task::log::format_utc;
+use shadowsync_core::task::{ApprovalFlow, ApprovalNode, Approvers, MatchRule, TaskCenter};
+use shadowsync_core::Executor;
+use shadowsync_mysql::MysqlExecutor;
+use shadowsync_store::{SqliteStore, SystemClock};
+
+/// A server the tests run against.
+#[derive(Clone, Copy, Debug)]
+enum Engine {
+    Mariadb,
+    Seekdb,
+}
+
+impl Engine {
+    /// The server URL (ending in `/`), from the environment.
+    fn url(self) -> String {
+        let var = match self {
+            Engine::Mariadb => "SHADOWSYNC_MARIADB_URL",
+            Engine::Seekdb => "SHADOWSYNC_SEEKDB_URL",
+        };
+        std::env::var(var).unwrap_or_else(|_| {
+            panic!(
+                "{var} is not set: start the engines with `eval \"$(scripts/engines.sh start)\"`"
+            )
+        })
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Engine::Mariadb => "mariadb",
+            Engine::Seekdb => "seekdb",
+        }
+    }
+}
+
+/// The demo shop (ten tables, a view, an outdated `__products`).
+const SHOP: &str = include_str!("../../examples/shop.sql");
+
+/// Ten more tables beside the shop: FKs into it and among themselves, a
+/// CHECK, an up-to-date shadow (`__settings`) and an outdated one with an
+/// index too many (`__suppliers`).
+const MORE: &[&str] = &[
+    "CREATE TABLE warehouses (id int NOT NULL, name varchar(50) NOT NULL, PRIMARY KEY (id))",
+    "CREATE TABLE stock_levels (product_id bigint NOT NULL, warehouse_id int NOT NULL, \
+     qty int NOT NULL DEFAULT 0, PRIMARY KEY (product_id, warehouse_id), \
+     KEY idx_stock_wh (warehouse_id), \
+     CONSTRAINT fk_stock_product FOREIGN KEY (product_id) REFERENCES products (id), \
+     CONSTRAINT fk_stock_wh FOREIGN KEY (warehouse_id) REFERENCES warehouses (id))",
+    "CREATE TABLE suppliers (id int NOT NULL, name varchar(80) NOT NULL, \
+     country char(2) DEFAULT NULL, PRIMARY KEY (id))",
+    "CREATE TABLE __suppliers (id int NOT NULL, name varchar(80) NOT NULL, \
+     country char(2) DEFAULT NULL, PRIMARY KEY (id), KEY idx_old_name (name))",
+    "CREATE TABLE shipments (id bigint NOT NULL, order_id bigint NOT NULL, \
+     carrier varchar(30) NOT NULL, shipped_at datetime DEFAULT NULL, PRIMARY KEY (id), \
+     KEY idx_ship_order (order_id), \
+     CONSTRAINT fk_ship_order FOREIGN KEY (order_id) REFERENCES orders (id))",
+    "CREATE TABLE refunds (id bigint NOT NULL, payment_id bigint NOT NULL, \
+     amount decimal(12,2) NOT NULL, PRIMARY KEY (id), KEY idx_refund_payment (payment_id), \
+     CONSTRAINT fk_refund_payment FOREIGN KEY (payment_id) REFERENCES payments (id))",
+    "CREATE TABLE reviews (id bigint NOT NULL, product_id bigint NOT NULL, \
+     customer_id bigint NOT NULL, rating tinyint NOT NULL, body text, PRIMARY KEY (id), \
+     KEY idx_review_product (product_id), KEY idx_review_customer (customer_id), \
+     CONSTRAINT fk_review_product FOREIGN KEY (product_id) REFERENCES products (id), \
+     CONSTRAINT fk_review_customer FOREIGN KEY (customer_id) REFERENCES customers (id), \
+     CONSTRAINT chk_review_rating CHECK (rating BETWEEN 1 AND 5))",
+    "CREATE TABLE carts (id bigint NOT NULL, customer_id bigint DEFAULT NULL, \
+     updated_at datetime DEFAULT NULL, PRIMARY KEY (id), KEY idx_cart_customer (customer_id), \
+     CONSTRAINT fk_cart_customer FOREIGN KEY (customer_id) REFERENCES customers (id))",
+    "CREATE TABLE cart_items (cart_id bigint NOT NULL, product_id bigint NOT NULL, \
+     qty int NOT NULL DEFAULT 1, PRIMARY KEY (cart_id, product_id), \
+     KEY idx_ci_product (product_id), \
+     CONSTRAINT fk_ci_cart FOREIGN KEY (cart_id) REFERENCES carts (id) ON DELETE CASCADE, \
+     CONSTRAINT fk_ci_product FOREIGN KEY (product_id) REFERENCES products (id))",
+    "CREATE TABLE audit_log (id bigint NOT NULL, at datetime NOT NULL, \
+     message varchar(500) NOT NULL, PRIMARY KEY (id))",
+    "CREATE TABLE settings (name varchar(64) NOT NULL, value varchar(255) DEFAULT NULL, \
+     PRIMARY KEY (name))",
+    "CREATE TABLE __settings (name varchar(64) NOT NULL, value varchar(255) DEFAULT NULL, \
+     PRIMARY KEY (name))",
+];
+
+/// Three tables whose shadows each miss a column or a key: `a_bad` comes
+/// first and cannot be altered, because its shadow holds data that the
+/// unique key the source has would reject.
+const ON_ERROR: &[&str] = &[
+    "CREATE TABLE a_bad (id int NOT NULL, code varchar(10) NOT NULL, PRIMARY KEY (id), \
+     UNIQUE KEY uk_code (code))",
+    "CREATE TABLE __a_bad (id int NOT NULL, code varchar(10) NOT NULL, PRIMARY KEY (id))",
+    "INSERT INTO __a_bad (id, code) VALUES (1, 'dup'), (2, 'dup')",
+    "CREATE TABLE b_good (id int NOT NULL, v int DEFAULT NULL, PRIMARY KEY (id))",
+    "CREATE TABLE __b_good (id int NOT NULL, PRIMARY KEY (id))",
+    "CREATE TABLE c_good (id int NOT NULL, w varchar(10) DEFAULT NULL, PRIMARY KEY (id))",
+    "CREATE TABLE __c_good (id int NOT NULL, PRIMARY KEY (id))",
+];
+
+/// Two tables to create.
+const SMALL: &[&str] = &[
+    "CREATE TABLE parent (id int NOT NULL, name varchar(20) NOT NULL DEFAULT '', PRIMARY KEY (id))",
+    "CREATE TABLE child (id int NOT NULL, parent_id int NOT NULL, PRIMARY KEY (id), \
+     KEY idx_parent (parent_id), \
+     CONSTRAINT fk_child_parent FOREIGN KEY (parent_id) REFERENCES parent (id))",
+];
+
+/// The statements of a schema file: each ends with `;` at the end of a line;
+/// lines starting with `--` are comments.
+fn statements(file: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for line in file.lines() {
+        if line.trim_start().starts_with("--") || (current.is_empty() && line.trim().is_empty()) {
+            continue;
+        }
+        match line.trim_end().strip_suffix(';') {
+            Some(body) => {
+                current.push_str(body);
+                out.push(std::mem::take(&mut current));
+            }
+            None => {
+                current.push_str(line);
+                current.push('\n');
+            }
+        }
+    }
+    assert!(
+        current.trim().is_empty(),
+        "file ends inside a statement: {current}"
+    );
+    out
+}
+
+/// The shop and the ten more tables: 20 sources.
+fn twenty_tables() -> Vec<String> {
+    let mut all = statements(SHOP);
+    all.extend(MORE.iter().map(|s| s.to_string()));
+    all
+}
+
+fn owned(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+/// One test on one engine: a scratch database and a task database.
+struct Case {
+    engine: Engine,
+    db: String,
+    store: PathBuf,
+}
+
+impl Case {
+    /// A fresh database `ssync_<test>_<engine>` holding `schema`, and an
+    /// empty task database.
+    fn new(engine: Engine, test: &str, schema: &[String]) -> Case {
+        let db = format!("ssync_{test}_{}", engine.name());
+        let mut ex = MysqlExecutor::connect(&engine.url()).expect("connect");
+        ex.drop_database(&db).expect("drop database");
+        ex.create_database(&db).expect("create database");
+        ex.use_database(&db).expect("use database");
+        for sql in schema {
+            ex.execute(sql).unwrap_or_else(|e| {
+                panic!("{}: schema statement failed: {e}\n{sql}", engine.name())
+            });
+        }
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("sync_live");
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = dir.join(format!("{db}.db"));
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", store.display()));
+        }
+        Case { engine, db, store }
+    }
+
+    /// The URL of the scratch database.
+    fn url(&self) -> String {
+        format!("{}/{}", self.engine.url().trim_end_matches('/'), self.db)
+    }
+
+    /// `:password@` of the engine's URL, which must never show; `None` when
+    /// the URL has no password.
+    fn secret(&self) -> Option<String> {
+        let url = self.engine.url();
+        let userinfo = url.split_once("://")?.1.split_once('@')?.0.to_string();
+        let password = userinfo.split_once(':')?.1;
+        (!password.is_empty()).then(|| format!(":{password}@"))
+    }
+
+    fn exec(&self) -> MysqlExecutor {
+        MysqlExecutor::connect(&self.url()).expect("connect")
+    }
+
+    /// Run the CLI with `args`, the task database and `env`, stdin empty (so
+    /// never a terminal); checks that no password is printed.
+    fn run_with(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_shadowsync"));
+        command
+            .args(args)
+            .arg("--store")
+            .arg(&self.store)
+            .stdin(Stdio::null())
+            .env_remove("SHADOWSYNC_URL")
+            .env_remove("SHADOWSYNC_STORE")
+            .env_remove("SHADOWSYNC_TEST_CRASH_AFTER");
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let out = command.output().unwrap();
+        if let Some(secret) = self.secret() {
+            for stream in [&out.stdout, &out.stderr] {
+                assert!(
+                    !text(stream).contains(&secret),
+                    "a password was printed by {args:?}:\n{}",
+                    text(stream)
+                );
+            }
+        }
+        out
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.run_with(args, &[])
+    }
+
+    /// `sync` on the scratch database with the `__` prefix, JSON output.
+    fn sync(&self, extra: &[&str]) -> Output {
+        self.sync_with(extra, &[])
+    }
+
+    fn sync_with(&self, extra: &[&str], env: &[(&str, &str)]) -> Output {
+        let url = self.url();
+        let mut args = vec!["sync", "--url", &url, "--prefix", "__", "--format", "json"];
+        args.extend_from_slice(extra);
+        self.run_with(&args, env)
+    }
+
+    /// `task show ID --format json`: the task.
+    fn show(&self, id: u64) -> Value {
+        let out = self.run(&["task", "show", &id.to_string(), "--format", "json"]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let value: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(value["timeline"].as_array().is_some_and(|t| !t.is_empty()));
+        value["task"].clone()
+    }
+
+    fn logs(&self, id: u64, extra: &[&str]) -> String {
+        let mut args = vec!["task", "logs"];
+        let id = id.to_string();
+        args.push(&id);
+        args.extend_from_slice(extra);
+        let out = self.run(&args);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        text(&out.stdout)
+    }
+
+    /// `task run-due` with the server URL.
+    fn run_due(&self) -> Output {
+        let server = self.engine.url();
+        self.run(&["task", "run-due", "--url", &server])
+    }
+
+    /// The plan as JSON, by source table.
+    fn plan(&self, extra: &[&str]) -> HashMap<String, Value> {
+        let url = self.url();
+        let mut args = vec![
+            "plan", "--url", &url, "--prefix", "__", "--all", "--format", "json",
+        ];
+        args.extend_from_slice(extra);
+        let out = Command::new(env!("CARGO_BIN_EXE_shadowsync"))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let tables: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+        tables
+            .into_iter()
+            .map(|t| (t["source"].as_str().unwrap().to_string(), t))
+            .collect()
+    }
+
+    /// Every table of a fresh plan is in step, apart from `except`.
+    fn assert_converged(&self, extra: &[&str], except: &[&str]) {
+        for (source, t) in self.plan(extra) {
+            if except.contains(&source.as_str()) {
+                continue;
+            }
+            assert_eq!(
+                (t["action"].as_str(), t["reason"].as_str()),
+                (Some("skip"), Some("identical")),
+                "{}: `{source}` is not in step: {t}",
+                self.engine.name()
+            );
+        }
+    }
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The JSON document of a `sync --format json` run.
+fn sync_json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        )
+    })
+}
+
+/// The id of the task a `sync --format json` run submitted.
+fn task_id(out: &Output) -> u64 {
+    sync_json(out)["task"]["id"]
+        .as_u64()
+        .unwrap_or_else(|| panic!("no task in {}{}", text(&out.stdout), text(&out.stderr)))
+}
+
+fn status(task: &Value) -> &str {
+    task["state"]["status"].as_str().unwrap()
+}
+
+/// `(source, planned action, table status, statement statuses)` of each table.
+fn tables(task: &Value) -> Vec<(String, String, String, Vec<String>)> {
+    let planned = task["spec"]["plan"]["tables"].as_array().unwrap();
+    let progress = task["tables"].as_array().unwrap();
+    assert_eq!(planned.len(), progress.len());
+    planned
+        .iter()
+        .zip(progress)
+        .map(|(p, t)| {
+            (
+                p["source"].as_str().unwrap().to_string(),
+                p["action"].as_str().unwrap().to_string(),
+                t["status"].as_str().unwrap().to_string(),
+                t["statements"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|s| s["status"].as_str().unwrap().to_string())
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+fn table<'a>(task: &'a Value, source: &str) -> (&'a Value, &'a Value) {
+    let index = task["spec"]["plan"]["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|t| t["source"] == source)
+        .unwrap_or_else(|| panic!("no `{source}` in the task"));
+    (
+        &task["spec"]["plan"]["tables"][index],
+        &task["tables"][index],
+    )
+}
+
+/// The task database file and its write-ahead log, as text.
+fn store_bytes(case: &Case) -> String {
+    ["", "-wal"]
+        .iter()
+        .filter_map(|suffix| std::fs::read(format!("{}{suffix}", case.store.display())).ok())
+        .map(|bytes| text(&bytes))
+        .collect()
+}
+
+/// Unix milliseconds now.
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+// ---------------------------------------------------------------- tests ---
+
+fn end_to_end(engine: Engine) {
+    let case = Case::new(engine, "e2e", &twenty_tables());
+    let url = case.url();
+    let sync = |extra: &[&str]| {
+        let mut args = vec![
+            "sync",
+            "--url",
+            &url,
+            "--prefix",
+            "__",
+            "--all",
+            "--skip",
+            "audit_log",
+        ];
+        args.extend_from_slice(extra);
+        case.run(&args)
+    };
+
+    // Without --yes and without a terminal, nothing is submitted.
+    let refused = sync(&[]);
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused.stderr));
+    assert!(
+        text(&refused.stderr).contains("pass --yes"),
+        "{}",
+        text(&refused.stderr)
+    );
+    let list = case.run(&["task", "list", "--format", "json"]);
+    assert_eq!(
+        serde_json::from_slice::<Value>(&list.stdout).unwrap()["total"],
+        0
+    );
+
+    let out = sync(&["--yes", "--creator", "tester", "--remarks", "e2e run"]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+    assert!(
+        stdout.contains("-- SQL preview"),
+        "the plan is printed first: {stdout}"
+    );
+    let id: u64 = stdout
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("Task ")?
+                .strip_suffix(": succeeded")?
+                .parse()
+                .ok()
+        })
+        .unwrap_or_else(|| panic!("no `Task N: succeeded` line in {stdout}"));
+
+    let task = case.show(id);
+    assert_eq!(status(&task), "succeeded");
+    assert_eq!(task["spec"]["creator"], "tester");
+    assert_eq!(task["spec"]["remarks"], "e2e run");
+    let outcome = tables(&task);
+    assert_eq!(outcome.len(), 20, "{outcome:?}");
+    let mut ran = Vec::new();
+    for (source, action, table_status, statements) in &outcome {
+        match action.as_str() {
+            "skip" => assert_eq!(table_status, "skipped", "{source}"),
+            _ => {
+                assert_eq!(table_status, "succeeded", "{source}");
+                assert!(
+                    statements.iter().all(|s| s == "applied"),
+                    "{source}: {statements:?}"
+                );
+                ran.push(source.as_str());
+            }
+        }
+    }
+    assert_eq!(ran.len(), 18, "{outcome:?}");
+    for (source, action) in [
+        ("products", "alter"),
+        ("suppliers", "alter"),
+        ("orders", "create"),
+        ("settings", "skip"),
+        ("audit_log", "skip"),
+    ] {
+        assert_eq!(table(&task, source).0["action"], action, "{source}");
+    }
+    assert_eq!(table(&task, "audit_log").1["error"], "user");
+    assert_eq!(table(&task, "settings").1["error"], "identical");
+
+    // `task show` (text) and `task logs` tell every table's outcome.
+    let shown = case.run(&["task", "show", &id.to_string()]);
+    let shown = text(&shown.stdout);
+    for (source, _, table_status, _) in &outcome {
+        assert!(
+            shown
+                .lines()
+                .any(|l| l.starts_with(&format!("{source} ")) && l.contains(table_status.as_str())),
+            "`{source}` {table_status} missing from:\n{shown}"
+        );
+    }
+    assert!(
+        shown.contains("Timeline:") && shown.contains("finished: succeeded"),
+        "{shown}"
+    );
+    let logs = case.logs(id, &[]);
+    for source in &ran {
+        assert!(
+            logs.contains(&format!("table `{source}` succeeded")),
+            "{source}:\n{logs}"
+        );
+    }
+    assert_eq!(case.logs(id, &["--alerts"]), "", "no warning or error");
+    let found = case.logs(id, &["--search", "PRODUCTS"]);
+    assert!(!found.is_empty() && found.lines().all(|l| l.to_lowercase().contains("products")));
+    let export = case.store.with_extension("log");
+    let exported = case.run(&[
+        "task",
+        "logs",
+        &id.to_string(),
+        "--export",
+        export.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        exported.status.code(),
+        Some(0),
+        "{}",
+        text(&exported.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&export).unwrap(), logs);
+
+    // The list finds it by its filters, and only by matching ones.
+    let count = |args: &[&str]| {
+        let mut all = vec!["task", "list", "--format", "json"];
+        all.extend_from_slice(args);
+        let out = case.run(&all);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()["total"]
+            .as_u64()
+            .unwrap()
+    };
+    assert_eq!(count(&[]), 1);
+    assert_eq!(
+        count(&[
+            "--creator",
+            "tester",
+            "--database",
+            &case.db,
+            "--status",
+            "succeeded"
+        ]),
+        1
+    );
+    assert_eq!(
+        count(&["--connection", &url]),
+        1,
+        "a URL with its password still matches"
+    );
+    assert_eq!(count(&["--status", "failed,partially_succeeded"]), 0);
+    assert_eq!(count(&["--creator", "somebody"]), 0);
+    assert_eq!(count(&["--all-time", "--sort", "status", "--page", "1"]), 1);
+
+    // Nothing left to do; the password is stored nowhere.
+    case.assert_converged(&["--skip", "audit_log"], &["audit_log"]);
+    if let Some(secret) = case.secret() {
+        assert!(
+            !store_bytes(&case).contains(&secret),
+            "the task database holds the password"
+        );
+    }
+    let again = sync(&["--yes"]);
+    assert_eq!(again.status.code(), Some(0));
+    assert!(text(&again.stdout).contains("Nothing to run: no task submitted."));
+}
+
+fn on_error_abort_then_again(engine: Engine) {
+    let case = Case::new(engine, "abort", &owned(ON_ERROR));
+    let out = case.sync(&["--all", "--yes", "--on-error", "abort"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let id = task_id(&out);
+    assert!(
+        text(&out.stderr).contains(&format!("task {id} failed")),
+        "{}",
+        text(&out.stderr)
+    );
+    let task = case.show(id);
+    assert_eq!(status(&task), "failed");
+    let (_, bad) = table(&task, "a_bad");
+    assert_eq!(bad["status"], "failed");
+    assert_eq!(bad["statements"][0]["status"], "failed");
+    assert!(bad["statements"][0]["error"]
+        .as_str()
+        .is_some_and(|e| !e.is_empty()));
+    for rest in ["b_good", "c_good"] {
+        let (_, t) = table(&task, rest);
+        assert_eq!(t["status"], "skipped", "{rest}: {t}");
+        assert_eq!(t["error"], "not run: task failed", "{rest}");
+        assert!(t["statements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["status"] == "pending"));
+    }
+    let alerts = case.logs(id, &["--alerts"]);
+    assert!(alerts.contains("table `a_bad` failed"), "{alerts}");
+    let plan = case.plan(&[]);
+    assert_eq!(plan["b_good"]["action"], "alter", "b_good was left alone");
+
+    // Once the data allows the key, initiating the task again finishes the job.
+    case.exec()
+        .execute("DELETE FROM __a_bad WHERE id = 2")
+        .unwrap();
+    let server = case.engine.url();
+    let out = case.run(&[
+        "task",
+        "again",
+        &id.to_string(),
+        "--url",
+        &server,
+        "--yes",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    let new = task_id(&out);
+    assert!(new > id);
+    let task = case.show(new);
+    assert_eq!(status(&task), "succeeded");
+    assert_eq!(task["spec"]["initiated_from"], id);
+    assert_eq!(task["spec"]["on_error"], "abort", "kept from the old task");
+    case.assert_converged(&[], &[]);
+}
+
+fn on_error_continue(engine: Engine) {
+    let case = Case::new(engine, "continue", &owned(ON_ERROR));
+    let out = case.sync(&["--all", "--yes", "--on-error", "continue"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let id = task_id(&out);
+    let task = case.show(id);
+    assert_eq!(status(&task), "partially_succeeded");
+    assert_eq!(table(&task, "a_bad").1["status"], "failed");
+    for rest in ["b_good", "c_good"] {
+        let (_, t) = table(&task, rest);
+        assert_eq!(t["status"], "succeeded", "{rest}: {t}");
+        assert_eq!(t["statements"][0]["status"], "applied");
+    }
+    let plan = case.plan(&[]);
+    assert_eq!(plan["a_bad"]["action"], "alter");
+    case.assert_converged(&[], &["a_bad"]);
+}
+
+fn approval_and_rejection(engine: Engine) {
+    let case = Case::new(engine, "approval", &owned(SMALL));
+    // A flow with one node for the role `dba`, set the way an admin would
+    // (the CLI has no command for flows).
+    let center = TaskCenter::new(SqliteStore::open(&case.store).unwrap(), SystemClock);
+    center
+        .set_flows(&[ApprovalFlow {
+            name: "dba gate".into(),
+            nodes: vec![ApprovalNode {
+                name: "dba".into(),
+                approvers: Approvers::Role("dba".into()),
+            }],
+            rules: vec![MatchRule::new("*", "*")],
+            approval_expiry_ms: DEFAULT_EXPIRY_MS,
+            execution_expiry_ms: DEFAULT_EXPIRY_MS,
+        }])
+        .unwrap();
+
+    let out = case.sync(&["--tables", "parent", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let id = task_id(&out);
+    assert_eq!(status(&sync_json(&out)["task"]), "pending_approval");
+    let id_text = id.to_string();
+    let denied = case.run(&[
+        "task",
+        "approve",
+        &id_text,
+        "--as",
+        "bob",
+        "--comment",
+        "me",
+    ]);
+    assert_eq!(denied.status.code(), Some(1), "bob has no role");
+    assert!(
+        text(&denied.stderr).contains("may not decide"),
+        "{}",
+        text(&denied.stderr)
+    );
+    let approved = case.run(&[
+        "task",
+        "approve",
+        &id_text,
+        "--as",
+        "alice",
+        "--role",
+        "dba",
+        "--comment",
+        "fine",
+    ]);
+    assert_eq!(
+        approved.status.code(),
+        Some(0),
+        "{}",
+        text(&approved.stderr)
+    );
+    assert!(text(&approved.stdout).contains("waiting_for_execution"));
+    let due = case.run_due();
+    assert_eq!(
+        due.status.code(),
+        Some(0),
+        "{}{}",
+        text(&due.stdout),
+        text(&due.stderr)
+    );
+    assert!(
+        text(&due.stdout).contains(&format!("Ran task {id}")),
+        "{}",
+        text(&due.stdout)
+    );
+    let task = case.show(id);
+    assert_eq!(status(&task), "succeeded");
+    let shown = text(&case.run(&["task", "show", &id_text]).stdout);
+    assert!(
+        shown.contains("alice approved node 0 (dba): fine"),
+        "{shown}"
+    );
+
+    let out = case.sync(&["--tables", "child", "--yes"]);
+    let rejected_id = task_id(&out).to_string();
+    let rejected = case.run(&[
+        "task",
+        "reject",
+        &rejected_id,
+        "--as",
+        "alice",
+        "--role",
+        "dba",
+        "--comment",
+        "not now",
+    ]);
+    assert_eq!(
+        rejected.status.code(),
+        Some(0),
+        "{}",
+        text(&rejected.stderr)
+    );
+    assert!(text(&rejected.stdout).contains("rejected"));
+    assert_eq!(case.plan(&[])["child"]["action"], "create", "nothing ran");
+}
+
+fn scheduled_task_waits_for_its_time(engine: Engine) {
+    let case = Case::new(engine, "scheduled", &owned(SMALL));
+    let at = now_ms() + 4_000;
+    let out = case.sync(&["--all", "--yes", "--at", &format_utc(at)]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let id = task_id(&out);
+    let task = case.show(id);
+    assert_eq!(status(&task), "waiting_for_execution");
+    assert_eq!(task["state"]["due_at"], at);
+
+    let early = case.run_due();
+    assert_eq!(early.status.code(), Some(0), "{}", text(&early.stderr));
+    if now_ms() < at {
+        assert_eq!(
+            status(&case.show(id)),
+            "waiting_for_execution",
+            "ran before its time"
+        );
+    }
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let pass = case.run_due();
+        assert_eq!(
+            pass.status.code(),
+            Some(0),
+            "{}{}",
+            text(&pass.stdout),
+            text(&pass.stderr)
+        );
+        if text(&pass.stdout).contains(&format!("Ran task {id}")) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "task {id} never ran");
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let task = case.show(id);
+    assert_eq!(status(&task), "succeeded");
+    assert!(task["state"]["started_at"].as_i64().unwrap() >= at);
+    case.assert_converged(&[], &[]);
+}
+
+/// The CLI is killed right after the server applied statement 4 of 10 and
+/// before the task center recorded it; `task run-due` takes the task over
+/// from the dead process and finishes it without sending anything twice.
+fn crash_then_run_due_finishes(engine: Engine) {
+    let case = Case::new(engine, "crash", &statements(SHOP));
+    let out = case.sync_with(&["--all", "--yes"], &[("SHADOWSYNC_TEST_CRASH_AFTER", "4")]);
+    assert_eq!(out.status.code(), Some(137), "{}", text(&out.stderr));
+    let listed = case.run(&["task", "list", "--status", "executing", "--format", "json"]);
+    let listed: Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(listed["total"], 1);
+    let id = listed["items"][0]["id"].as_u64().unwrap();
+    let before = tables(&case.show(id));
+    let count = |outcome: &[(String, String, String, Vec<String>)], status: &str| {
+        outcome
+            .iter()
+            .flat_map(|t| &t.3)
+            .filter(|s| *s == status)
+            .count()
+    };
+    assert_eq!(count(&before, "applied"), 3, "{before:?}");
+    assert_eq!(count(&before, "running"), 1, "{before:?}");
+    assert_eq!(count(&before, "pending"), 6, "{before:?}");
+
+    let due = case.run_due();
+    assert_eq!(
+        due.status.code(),
+        Some(0),
+        "{}{}",
+        text(&due.stdout),
+        text(&due.stderr)
+    );
+    assert!(
+        text(&due.stdout).contains("resumed after its process died"),
+        "{}",
+        text(&due.stdout)
+    );
+    let task = case.show(id);
+    assert_eq!(status(&task), "succeeded");
+    let after = tables(&task);
+    assert_eq!(count(&after, "applied"), 10, "{after:?}");
+    assert!(after.iter().all(|t| t.2 == "succeeded"), "{after:?}");
+
+    // Each statement was sent once: three before the crash, the interrupted
+    // one settled by inspection, six after.
+    let logs = case.logs(id, &[]);
+    let applied: Vec<&str> = logs
+        .lines()
+        .filter(|l| l.contains("statement 1 of 1 applied"))
+        .collect();
+    assert_eq!(applied.len(), 9, "{logs}");
+    for (source, ..) in &after {
+        let sent = applied
+            .iter()
+            .filter(|l| l.contains(&format!("`{source}`:")))
+            .count();
+        assert!(sent <= 1, "`{source}` was sent {sent} times:\n{logs}");
+    }
+    assert!(
+        logs.contains("was interrupted; the table already matches"),
+        "{logs}"
+    );
+    case.assert_converged(&[], &[]);
+}
+
+/// An abort requested while the task's process is dead takes effect when
+/// `task resume` takes it over: it stops before its next statement.
+fn crash_abort_then_resume(engine: Engine) {
+    let case = Case::new(engine, "abort_resume", &statements(SHOP));
+    let out = case.sync_with(&["--all", "--yes"], &[("SHADOWSYNC_TEST_CRASH_AFTER", "2")]);
+    assert_eq!(out.status.code(), Some(137), "{}", text(&out.stderr));
+    let id = case.run(&["task", "list", "--format", "json"]);
+    let id = serde_json::from_slice::<Value>(&id.stdout).unwrap()["items"][0]["id"]
+        .as_u64()
+        .unwrap()
+        .to_string();
+    let server = case.engine.url();
+    let resume_without_url = case.run(&["task", "resume", &id]);
+    assert_eq!(resume_without_url.status.code(), Some(2), "a URL is needed");
+    let abort = case.run(&["task", "abort", &id, "--as", "ops", "--comment", "stop it"]);
+    assert_eq!(abort.status.code(), Some(0), "{}", text(&abort.stderr));
+    let resumed = case.run(&["task", "resume", &id, "--url", &server]);
+    assert_eq!(resumed.status.code(), Some(1), "{}", text(&resumed.stdout));
+    assert!(
+        text(&resumed.stderr).contains("aborted"),
+        "{}",
+        text(&resumed.stderr)
+    );
+    let task = case.show(id.parse().unwrap());
+    assert_eq!(status(&task), "aborted");
+    let outcome = tables(&task);
+    let succeeded = outcome.iter().filter(|t| t.2 == "succeeded").count();
+    assert_eq!(
+        succeeded, 2,
+        "the interrupted table was settled, nothing after it ran: {outcome:?}"
+    );
+    assert!(outcome[2..].iter().all(|t| t.2 == "skipped"), "{outcome:?}");
+    let again = case.run(&["task", "abort", &id]);
+    assert_eq!(
+        again.status.code(),
+        Some(1),
+        "an aborted task cannot be aborted"
+    );
+}
+
+macro_rules! on_both_engines {
+    ($($test:ident),* $(,)?) => {
+        mod mariadb {
+            $(#[test] fn $test() { super::$test(super::Engine::Mariadb) })*
+        }
+        mod seekdb {
+            $(#[test] fn $test() { super::$test(super::Engine::Seekdb) })*
+        }
+    };
+}
+
+on_both_engines!(
+    end_to_end,
+    on_error_abort_then_again,
+    on_error_continue,
+    approval_and_rejection,
+    scheduled_task_waits_for_its_time,
+    crash_then_run_due_finishes,
+    crash_abort_then_resume,
+);

@@ -1,0 +1,265 @@
+//! The task center, over an SQLite file or in memory, on the system clock.
+
+use std::path::PathBuf;
+
+use pyo3::prelude::*;
+use shadowsync_core::analysis::naming::NamingRule;
+use shadowsync_core::analysis::rewrite::ShadowPolicy;
+use shadowsync_core::analysis::{AnalysisRequest, Selection, ShadowInspector};
+use shadowsync_core::task::flow::ApprovalFlow;
+use shadowsync_core::task::{
+    Actor, ErrorStrategy, ExecutionMode, LogFilter, MemoryStore, Store, SubmitRequest,
+    TaskCenter as CoreCenter, TaskId, TaskQuery,
+};
+use shadowsync_core::{Clock, Result};
+use shadowsync_store::{SqliteStore, SystemClock};
+
+use crate::analysis::Analysis;
+use crate::errors::{invalid_request, to_py};
+use crate::executor::Executor;
+use crate::json::{from_json, to_json};
+
+/// The centers Python can open.
+enum Center {
+    Sqlite(CoreCenter<SqliteStore, SystemClock>),
+    Memory(CoreCenter<MemoryStore, SystemClock>),
+}
+
+/// `$body` with `$c` bound to the core task center, whatever its store.
+macro_rules! with_center {
+    ($center:expr, $c:ident => $body:expr) => {
+        match &$center.inner {
+            Center::Sqlite($c) => $body,
+            Center::Memory($c) => $body,
+        }
+    };
+}
+
+/// A task center; shareable between threads. Every call releases the GIL.
+#[pyclass(module = "shadowsync._native", frozen)]
+pub struct TaskCenter {
+    inner: Center,
+}
+
+/// The inspector that prechecks and verifies the tables of task `id`: the
+/// task's naming rule with `policy`.
+fn inspector<S: Store, C: Clock>(
+    center: &CoreCenter<S, C>,
+    id: TaskId,
+    policy: ShadowPolicy,
+) -> Result<ShadowInspector> {
+    let task = center.task(id)?;
+    Ok(ShadowInspector::new(AnalysisRequest {
+        rule: NamingRule::parse(&task.spec.plan.naming_rule)?,
+        selection: Selection::All,
+        skip: Vec::new(),
+        policy,
+    }))
+}
+
+impl TaskCenter {
+    /// Run `work` on the core center with the GIL released; its result as JSON.
+    fn json<T: serde::Serialize>(
+        &self,
+        py: Python<'_>,
+        work: impl FnOnce(&Center) -> Result<T> + Send,
+    ) -> PyResult<String> {
+        py.detach(|| to_json(&work(&self.inner)?)).map_err(to_py)
+    }
+}
+
+#[pymethods]
+impl TaskCenter {
+    /// A center on the SQLite database at `path` (created if needed), or in
+    /// memory when `path` is None.
+    #[new]
+    #[pyo3(signature = (path=None))]
+    fn new(py: Python<'_>, path: Option<PathBuf>) -> PyResult<TaskCenter> {
+        let inner = match path {
+            Some(path) => Center::Sqlite(CoreCenter::new(
+                py.detach(|| SqliteStore::open(path)).map_err(to_py)?,
+                SystemClock,
+            )),
+            None => Center::Memory(CoreCenter::new(MemoryStore::new(), SystemClock)),
+        };
+        Ok(TaskCenter { inner })
+    }
+
+    /// Replace the approval flows (JSON array of the core's `ApprovalFlow`).
+    fn set_flows(&self, py: Python<'_>, flows_json: &str) -> PyResult<()> {
+        py.detach(|| {
+            let flows: Vec<ApprovalFlow> = from_json(flows_json, "flows")?;
+            with_center!(self, c => c.set_flows(&flows))
+        })
+        .map_err(to_py)
+    }
+
+    /// Freeze `analysis` into a new task; the task as JSON.
+    #[pyo3(signature = (analysis, connection, creator, remarks, on_error, scheduled_at))]
+    fn submit(
+        &self,
+        py: Python<'_>,
+        analysis: PyRef<'_, Analysis>,
+        connection: &str,
+        creator: String,
+        remarks: String,
+        on_error: &str,
+        scheduled_at: Option<i64>,
+    ) -> PyResult<String> {
+        let on_error = match on_error {
+            "abort" => ErrorStrategy::Abort,
+            "continue" => ErrorStrategy::Continue,
+            other => {
+                return Err(invalid_request(format!(
+                    "on_error must be `abort` or `continue`, not `{other}`"
+                )))
+            }
+        };
+        let request = SubmitRequest {
+            plan: analysis.inner.freeze(connection),
+            creator,
+            mode: scheduled_at.map_or(ExecutionMode::Immediate, |at| ExecutionMode::Scheduled {
+                at,
+            }),
+            on_error,
+            remarks,
+        };
+        self.json(py, |center| with_center!(center, c => c.submit(request)))
+    }
+
+    /// `actor` approves the current approval node of task `id`; the task as JSON.
+    fn approve(
+        &self,
+        py: Python<'_>,
+        id: TaskId,
+        actor: String,
+        roles: Vec<String>,
+        comment: &str,
+    ) -> PyResult<String> {
+        let actor = Actor { name: actor, roles };
+        self.json(
+            py,
+            |center| with_center!(center, c => c.approve(id, &actor, comment)),
+        )
+    }
+
+    /// `actor` rejects task `id`; the task as JSON.
+    fn reject(
+        &self,
+        py: Python<'_>,
+        id: TaskId,
+        actor: String,
+        roles: Vec<String>,
+        comment: &str,
+    ) -> PyResult<String> {
+        let actor = Actor { name: actor, roles };
+        self.json(
+            py,
+            |center| with_center!(center, c => c.reject(id, &actor, comment)),
+        )
+    }
+
+    /// `actor` withdraws task `id` before it runs; the task as JSON.
+    fn cancel(
+        &self,
+        py: Python<'_>,
+        id: TaskId,
+        actor: String,
+        roles: Vec<String>,
+        comment: &str,
+    ) -> PyResult<String> {
+        let actor = Actor { name: actor, roles };
+        self.json(
+            py,
+            |center| with_center!(center, c => c.cancel(id, &actor, comment)),
+        )
+    }
+
+    /// Ask executing task `id` to stop before its next statement.
+    fn abort(
+        &self,
+        py: Python<'_>,
+        id: TaskId,
+        actor: String,
+        roles: Vec<String>,
+        comment: &str,
+    ) -> PyResult<()> {
+        let actor = Actor { name: actor, roles };
+        py.detach(|| with_center!(self, c => c.abort(id, &actor, comment)))
+            .map_err(to_py)
+    }
+
+    /// Claim waiting task `id` for `worker` and run it through `executor`;
+    /// the finished task as JSON.
+    #[pyo3(signature = (id, worker, executor, redirect_foreign_keys, copy_auto_increment))]
+    fn execute(
+        &self,
+        py: Python<'_>,
+        id: TaskId,
+        worker: &str,
+        executor: PyRef<'_, Executor>,
+        redirect_foreign_keys: bool,
+        copy_auto_increment: bool,
+    ) -> PyResult<String> {
+        let executor: &Executor = &executor;
+        let policy = ShadowPolicy {
+            redirect_foreign_keys,
+            copy_auto_increment,
+        };
+        self.json(py, |center| {
+            with_center!(center, c => {
+                let mut inspector = inspector(c, id, policy)?;
+                c.execute(id, worker, executor.lock().as_mut(), &mut inspector)
+            })
+        })
+    }
+
+    /// Task `id` as JSON.
+    fn task(&self, py: Python<'_>, id: TaskId) -> PyResult<String> {
+        self.json(py, |center| with_center!(center, c => c.task(id)))
+    }
+
+    /// One page of tasks as JSON; `query_json` is the core's `TaskQuery`.
+    fn list_tasks(&self, py: Python<'_>, query_json: &str) -> PyResult<String> {
+        self.json(py, |center| {
+            let query: TaskQuery = from_json(query_json, "query")?;
+            with_center!(center, c => c.list(&query))
+        })
+    }
+
+    /// The timeline of task `id` as JSON.
+    fn timeline(&self, py: Python<'_>, id: TaskId) -> PyResult<String> {
+        self.json(py, |center| with_center!(center, c => c.timeline(id)))
+    }
+
+    /// The log of task `id` as JSON.
+    fn logs(
+        &self,
+        py: Python<'_>,
+        id: TaskId,
+        alerts_only: bool,
+        contains: Option<String>,
+    ) -> PyResult<String> {
+        let filter = LogFilter {
+            alerts_only,
+            contains,
+        };
+        self.json(py, |center| with_center!(center, c => c.logs(id, &filter)))
+    }
+
+    /// The log of task `id` as text, one line per entry.
+    fn export_logs(
+        &self,
+        py: Python<'_>,
+        id: TaskId,
+        alerts_only: bool,
+        contains: Option<String>,
+    ) -> PyResult<String> {
+        let filter = LogFilter {
+            alerts_only,
+            contains,
+        };
+        py.detach(|| with_center!(self, c => c.export_logs(id, &filter)))
+            .map_err(to_py)
+    }
+}
