@@ -700,10 +700,10 @@ fn suffix_sync(engine: Engine) {
     ex.drop_database(&db).unwrap();
 }
 
-/// Core bug (kept as an ignored test until fixed): a child's FK is pointed at
-/// the shadow of a parent that gets none, because the parent is refused
-/// (its shadow name is over 64 characters, or taken by an unrelated table).
-/// The CREATE of the child's shadow then fails at run time.
+/// A child of a parent that gets no shadow, because the parent is refused
+/// (its shadow name is over 64 characters, or taken by an unrelated table),
+/// keeps its production reference: pointing at the missing shadow would make
+/// the CREATE fail at run time.
 fn child_of_refused_parent(engine: Engine) {
     let sql: Vec<String> = [
         "CREATE TABLE collide (id int NOT NULL PRIMARY KEY)",
@@ -741,10 +741,9 @@ fn child_of_refused_parent(engine: Engine) {
     ex.drop_database(&db).unwrap();
 }
 
-/// Core bug (kept as an ignored test until fixed): created shadows run before
-/// altered ones, so a created child whose FK needs what the alter of its
-/// parent's outdated shadow adds (here the unique key on the referenced
-/// column) fails with foreign key checks on.
+/// A created child whose FK needs what the alter of its parent's outdated
+/// shadow adds (here the unique key on the referenced column) gets that FK
+/// after the alter, so the plan runs with foreign key checks on.
 fn child_created_before_parent_altered(engine: Engine) {
     let sql: Vec<String> = [
         "CREATE TABLE parent (id int NOT NULL PRIMARY KEY, code varchar(10) NOT NULL, UNIQUE KEY uk_code (code))",
@@ -778,13 +777,11 @@ mod mariadb {
     }
 
     #[test]
-    #[ignore = "core bug: FK redirected to the shadow of a refused parent"]
     fn child_of_refused_parent() {
         super::child_of_refused_parent(Engine::Mariadb);
     }
 
     #[test]
-    #[ignore = "core bug: creates run before the alters they depend on"]
     fn child_created_before_parent_altered() {
         super::child_created_before_parent_altered(Engine::Mariadb);
     }
@@ -804,13 +801,11 @@ mod seekdb {
     }
 
     #[test]
-    #[ignore = "core bug: FK redirected to the shadow of a refused parent"]
     fn child_of_refused_parent() {
         super::child_of_refused_parent(Engine::Seekdb);
     }
 
     #[test]
-    #[ignore = "core bug: creates run before the alters they depend on"]
     fn child_created_before_parent_altered() {
         super::child_created_before_parent_altered(Engine::Seekdb);
     }

@@ -340,6 +340,6 @@ int main(void) {
     snapshot_section();
     host_executor_section();
     live_section(url);
-    printf("C example: %d passed, %d failed\n", passed, failed);
+    printf("sync_example: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

@@ -38,7 +38,20 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // clap echoes offending arguments; a stray URL must not show its password.
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let text = shadowsync_core::task::redact_text(&err.render().to_string());
+            let code = err.exit_code();
+            if err.use_stderr() {
+                eprint!("{text}");
+            } else {
+                print!("{text}");
+            }
+            return ExitCode::from(u8::try_from(code).unwrap_or(2));
+        }
+    };
     let result = match cli.command {
         Command::Diff(args) => diff::run(&args),
         Command::Plan(args) => plan::run(&args),

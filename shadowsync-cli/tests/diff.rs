@@ -98,3 +98,15 @@ fn added_column_is_one_alter() {
         "ALTER TABLE `t` ADD COLUMN `b` int AFTER `a`;\n"
     );
 }
+
+#[test]
+fn usage_errors_never_echo_a_password() {
+    let out = Command::new(env!("CARGO_BIN_EXE_shadowsync"))
+        .arg("mysql://u:hunter2secret@127.0.0.1/db")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(!err.contains("hunter2secret"), "{err}");
+    assert!(err.contains("mysql://u:***@127.0.0.1/db"), "{err}");
+}

@@ -30,7 +30,10 @@ fn url_with_password(password: &str, db: &str) -> String {
     let (scheme, rest) = url.split_once("://").unwrap();
     let (user, host) = rest.split_once('@').unwrap();
     let user = user.split(':').next().unwrap();
-    format!("{scheme}://{user}:{password}@{}/{db}", host.trim_end_matches('/'))
+    format!(
+        "{scheme}://{user}:{password}@{}/{db}",
+        host.trim_end_matches('/')
+    )
 }
 
 /// A fresh database `db` with a tiny schema: a parent with an outdated
@@ -89,16 +92,41 @@ fn text_output_lists_tables_and_the_preview() {
     let stdout = text(&out.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
     let words = |l: &str| l.split_whitespace().map(str::to_string).collect::<Vec<_>>();
-    assert_eq!(words(lines[0]), ["SOURCE", "SHADOW", "ACTION", "REASON"], "{stdout}");
+    assert_eq!(
+        words(lines[0]),
+        ["SOURCE", "SHADOW", "ACTION", "REASON"],
+        "{stdout}"
+    );
     // Created shadows first (the child's parent has a shadow already), then alters.
-    assert_eq!(words(lines[2]), ["child", "__child", "create", "-"], "{stdout}");
-    assert_eq!(words(lines[3]), ["parent", "__parent", "alter", "-"], "{stdout}");
-    assert!(!stdout.contains("parent_names"), "a view is never a source: {stdout}");
-    let preview = stdout.split("-- SQL preview").nth(1).expect("a preview section");
+    assert_eq!(
+        words(lines[2]),
+        ["child", "__child", "create", "-"],
+        "{stdout}"
+    );
+    assert_eq!(
+        words(lines[3]),
+        ["parent", "__parent", "alter", "-"],
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("parent_names"),
+        "a view is never a source: {stdout}"
+    );
+    let preview = stdout
+        .split("-- SQL preview")
+        .nth(1)
+        .expect("a preview section");
     assert!(preview.contains("CREATE TABLE `__child` ("), "{stdout}");
     assert!(preview.contains("REFERENCES `__parent` (`id`)"), "{stdout}");
-    assert!(preview.contains("ALTER TABLE `__parent` ADD COLUMN `name`"), "{stdout}");
-    assert_eq!(preview.matches(";\n").count(), 2, "each statement ends with `;`: {stdout}");
+    assert!(
+        preview.contains("ALTER TABLE `__parent` ADD COLUMN `name`"),
+        "{stdout}"
+    );
+    assert_eq!(
+        preview.matches(";\n").count(),
+        2,
+        "each statement ends with `;`: {stdout}"
+    );
     assert!(preview.trim_end().ends_with(';'), "{stdout}");
 
     // Once the statements have run, nothing is left to do.
@@ -107,7 +135,14 @@ fn text_output_lists_tables_and_the_preview() {
         let end = start + preview[start..].find(";\n").unwrap();
         ex.execute(&preview[start..end]).unwrap();
     }
-    let out = plan(&["--url", &db_url(db), "--prefix", "__", "--tables", "parent,child"]);
+    let out = plan(&[
+        "--url",
+        &db_url(db),
+        "--prefix",
+        "__",
+        "--tables",
+        "parent,child",
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(stdout.contains("Nothing to run"), "{stdout}");
@@ -119,13 +154,36 @@ fn text_output_lists_tables_and_the_preview() {
 fn json_output_has_one_object_per_table() {
     let db = "ssp_cli_json";
     let mut ex = tiny_schema(db);
-    let out = plan(&["--url", &db_url(db), "--prefix", "__", "--all", "--format", "json"]);
+    let out = plan(&[
+        "--url",
+        &db_url(db),
+        "--prefix",
+        "__",
+        "--all",
+        "--format",
+        "json",
+    ]);
     let items = json(&out);
     assert_eq!(items.len(), 2, "{items:?}");
     for item in &items {
-        let mut keys: Vec<&str> = item.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut keys: Vec<&str> = item
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
         keys.sort_unstable();
-        assert_eq!(keys, ["action", "reason", "shadow", "source", "statements", "warnings"]);
+        assert_eq!(
+            keys,
+            [
+                "action",
+                "reason",
+                "shadow",
+                "source",
+                "statements",
+                "warnings"
+            ]
+        );
     }
     let child = find(&items, "child");
     assert_eq!(child["shadow"], "__child");
@@ -134,7 +192,12 @@ fn json_output_has_one_object_per_table() {
     assert_eq!(child["warnings"], Value::Array(vec![]));
     let create = child["statements"][0].as_str().unwrap();
     assert!(create.starts_with("CREATE TABLE `__child` ("), "{create}");
-    assert!(create.contains("CONSTRAINT `__fk_child_parent` FOREIGN KEY (`parent_id`) REFERENCES `__parent` (`id`)"), "{create}");
+    assert!(
+        create.contains(
+            "CONSTRAINT `__fk_child_parent` FOREIGN KEY (`parent_id`) REFERENCES `__parent` (`id`)"
+        ),
+        "{create}"
+    );
     let parent = find(&items, "parent");
     assert_eq!(parent["action"], "alter");
     assert_eq!(parent["statements"].as_array().unwrap().len(), 1);
@@ -155,22 +218,49 @@ fn json_output_has_one_object_per_table() {
     let items = json(&out);
     assert_eq!(items.len(), 4, "{items:?}");
     let parent = find(&items, "parent");
-    assert_eq!((&parent["action"], &parent["reason"]), (&"skip".into(), &"user".into()));
+    assert_eq!(
+        (&parent["action"], &parent["reason"]),
+        (&"skip".into(), &"user".into())
+    );
     assert_eq!(parent["statements"], Value::Array(vec![]));
     // The parent keeps an (outdated) shadow, so the child still points at it.
-    assert!(find(&items, "child")["statements"][0].as_str().unwrap().contains("REFERENCES `__parent`"));
+    assert!(find(&items, "child")["statements"][0]
+        .as_str()
+        .unwrap()
+        .contains("REFERENCES `__parent`"));
     let view = find(&items, "parent_names");
     assert_eq!(view["action"], "skip");
     assert!(view["reason"].as_str().unwrap().contains("view"), "{view}");
     let shadow = find(&items, "__parent");
-    assert!(shadow["reason"].as_str().unwrap().contains("itself a shadow"), "{shadow}");
+    assert!(
+        shadow["reason"]
+            .as_str()
+            .unwrap()
+            .contains("itself a shadow"),
+        "{shadow}"
+    );
 
     // The suffix rule: no shadow exists, the child's FK follows the parent's new shadow.
-    let out = plan(&["--url", &db_url(db), "--suffix", "_t", "--tables", "child,parent", "--format", "json"]);
+    let out = plan(&[
+        "--url",
+        &db_url(db),
+        "--suffix",
+        "_t",
+        "--tables",
+        "child,parent",
+        "--format",
+        "json",
+    ]);
     let items = json(&out);
     let child = find(&items, "child");
     assert_eq!(child["shadow"], "child_t");
-    assert!(child["statements"][0].as_str().unwrap().contains("REFERENCES `parent_t` (`id`)"), "{child}");
+    assert!(
+        child["statements"][0]
+            .as_str()
+            .unwrap()
+            .contains("REFERENCES `parent_t` (`id`)"),
+        "{child}"
+    );
     assert_eq!(find(&items, "parent")["action"], "create");
     ex.drop_database(db).unwrap();
 }
@@ -204,9 +294,19 @@ fn bad_url_exits_1_without_the_password() {
         }
     }
     // An unknown database is a server error too.
-    let out = plan(&["--url", &db_url("ssp_cli_no_such_db"), "--prefix", "__", "--all"]);
+    let out = plan(&[
+        "--url",
+        &db_url("ssp_cli_no_such_db"),
+        "--prefix",
+        "__",
+        "--all",
+    ]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("ssp_cli_no_such_db"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("ssp_cli_no_such_db"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -231,7 +331,10 @@ fn bad_arguments_exit_2() {
         let out = plan(&[&["--url", url.as_str()], args.as_slice()].concat());
         let stderr = text(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-        assert!(!stderr.contains(SECRET), "password leaked for {args:?}: {stderr}");
+        assert!(
+            !stderr.contains(SECRET),
+            "password leaked for {args:?}: {stderr}"
+        );
         assert_eq!(text(&out.stdout), "", "{args:?}");
     }
     let out = plan(&["--url", &url, "--prefix", "a b", "--all"]);
@@ -240,15 +343,31 @@ fn bad_arguments_exit_2() {
     let out = plan(&[&url, "--url", &url, "--prefix", "__", "--all"]);
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(!stderr.contains(SECRET) && stderr.contains("u:***@"), "{stderr}");
+    assert!(
+        !stderr.contains(SECRET) && stderr.contains("u:***@"),
+        "{stderr}"
+    );
 
     // Found only once connected: a URL without a database, a skip of an unselected table.
     let db = "ssp_cli_args";
     let mut ex = tiny_schema(db);
     let out = plan(&["--url", &db_url(""), "--prefix", "__", "--all"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("names no database"), "{}", text(&out.stderr));
-    let out = plan(&["--url", &db_url(db), "--prefix", "__", "--tables", "parent", "--skip", "child"]);
+    assert!(
+        text(&out.stderr).contains("names no database"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = plan(&[
+        "--url",
+        &db_url(db),
+        "--prefix",
+        "__",
+        "--tables",
+        "parent",
+        "--skip",
+        "child",
+    ]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("child"), "{}", text(&out.stderr));
     ex.drop_database(db).unwrap();

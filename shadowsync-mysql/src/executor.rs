@@ -182,9 +182,10 @@ impl Executor for MysqlExecutor {
         })
     }
 
-    /// Base tables and views of the current database, by name. Other kinds
-    /// (MariaDB sequences, temporary tables) are not relations to sync and
-    /// are not listed.
+    /// Base tables and views of the current database, by name. MariaDB's
+    /// system-versioned tables are tables too (the analysis then refuses them
+    /// by name, as the model has no system versioning); other kinds (MariaDB
+    /// sequences, temporary tables) are not relations to sync and are not listed.
     fn list_relations(&mut self) -> Result<Vec<Relation>> {
         if self.database().is_none() {
             return Err(Error::InvalidRequest(
@@ -192,7 +193,7 @@ impl Executor for MysqlExecutor {
             ));
         }
         let sql = "SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES \
-                   WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE IN ('BASE TABLE', 'VIEW') \
+                   WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED', 'VIEW') \
                    ORDER BY TABLE_NAME";
         let rows: Vec<(String, String)> = self
             .main_conn()

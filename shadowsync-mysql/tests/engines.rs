@@ -206,3 +206,27 @@ on_both_engines!(
     execute_errors_are_mapped,
     password_is_never_shown,
 );
+
+/// MariaDB lists system-versioned tables as `SYSTEM VERSIONED`: they are
+/// tables, listed, and the analysis refuses them by name (seekdb has no
+/// system versioning).
+#[test]
+fn mariadb_system_versioned_tables_are_listed_and_refused() {
+    use shadowsync_core::analysis::{self, naming::NamingRule, AnalysisRequest, Selection};
+    let mut ex = Engine::Mariadb.scratch("ssm_versioned");
+    ex.execute("CREATE TABLE hist (id int PRIMARY KEY) WITH SYSTEM VERSIONING")
+        .unwrap();
+    let relations = ex.list_relations().unwrap();
+    assert_eq!(relations.len(), 1);
+    assert_eq!(relations[0].kind, RelationKind::Table);
+    let request = AnalysisRequest {
+        rule: NamingRule::prefix("__").unwrap(),
+        selection: Selection::All,
+        skip: vec![],
+        policy: Default::default(),
+    };
+    let result = analysis::analyze(&mut ex, &request).unwrap();
+    let reason = result.tables[0].reason.clone().unwrap_or_default();
+    assert!(reason.starts_with("refused") && reason.contains("WITH"), "{reason}");
+    ex.drop_database("ssm_versioned").unwrap();
+}

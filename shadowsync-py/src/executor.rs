@@ -122,11 +122,7 @@ impl HostExecutor {
 
     /// The JSON text returned by method `name`, decoded.
     fn decoded<T: serde::de::DeserializeOwned>(&self, name: &str) -> Result<T> {
-        let text = self.call(name, |host| {
-            host.call_method0(name)?
-                .extract::<String>()
-                .map_err(Into::into)
-        })?;
+        let text = self.call(name, |host| host.call_method0(name)?.extract::<String>())?;
         serde_json::from_str(&text).map_err(|e| {
             Error::Executor(format!(
                 "Python executor method {name}() returned invalid data: {e}"
@@ -148,7 +144,6 @@ impl CoreExecutor for HostExecutor {
         let texts = self.call("show_create_tables", |host| {
             host.call_method1("show_create_tables", (names.to_vec(),))?
                 .extract::<Vec<Option<String>>>()
-                .map_err(Into::into)
         })?;
         if texts.len() != names.len() {
             return Err(Error::Executor(format!(

@@ -8,6 +8,8 @@
 //! work releases the GIL; a Python object can stand in for the executor,
 //! its exceptions becoming `ExecutorError`s.
 
+#![warn(missing_docs)]
+
 mod analysis;
 mod errors;
 mod executor;

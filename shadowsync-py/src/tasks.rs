@@ -25,10 +25,11 @@ enum Center {
     Memory(CoreCenter<MemoryStore, SystemClock>),
 }
 
-/// `$body` with `$c` bound to the core task center, whatever its store.
+/// `$body` with `$c` bound to the core task center of `$center` (a
+/// `&Center`), whatever its store.
 macro_rules! with_center {
     ($center:expr, $c:ident => $body:expr) => {
-        match &$center.inner {
+        match $center {
             Center::Sqlite($c) => $body,
             Center::Memory($c) => $body,
         }
@@ -89,7 +90,7 @@ impl TaskCenter {
     fn set_flows(&self, py: Python<'_>, flows_json: &str) -> PyResult<()> {
         py.detach(|| {
             let flows: Vec<ApprovalFlow> = from_json(flows_json, "flows")?;
-            with_center!(self, c => c.set_flows(&flows))
+            with_center!(&self.inner, c => c.set_flows(&flows))
         })
         .map_err(to_py)
     }
@@ -98,7 +99,6 @@ impl TaskCenter {
     #[pyo3(signature = (analysis, connection, creator, remarks, on_error, scheduled_at))]
     fn submit(
         &self,
-        py: Python<'_>,
         analysis: PyRef<'_, Analysis>,
         connection: &str,
         creator: String,
@@ -124,7 +124,10 @@ impl TaskCenter {
             on_error,
             remarks,
         };
-        self.json(py, |center| with_center!(center, c => c.submit(request)))
+        self.json(
+            analysis.py(),
+            |center| with_center!(center, c => c.submit(request)),
+        )
     }
 
     /// `actor` approves the current approval node of task `id`; the task as JSON.
@@ -185,7 +188,7 @@ impl TaskCenter {
         comment: &str,
     ) -> PyResult<()> {
         let actor = Actor { name: actor, roles };
-        py.detach(|| with_center!(self, c => c.abort(id, &actor, comment)))
+        py.detach(|| with_center!(&self.inner, c => c.abort(id, &actor, comment)))
             .map_err(to_py)
     }
 
@@ -259,7 +262,7 @@ impl TaskCenter {
             alerts_only,
             contains,
         };
-        py.detach(|| with_center!(self, c => c.export_logs(id, &filter)))
+        py.detach(|| with_center!(&self.inner, c => c.export_logs(id, &filter)))
             .map_err(to_py)
     }
 }

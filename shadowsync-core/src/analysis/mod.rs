@@ -268,12 +268,16 @@ pub fn read_snapshot(exec: &mut dyn Executor, req: &AnalysisRequest) -> Result<S
         .map(|r| name_key(&r.name, fold))
         .collect();
     let plan = select(req, &server, &relations);
+    let stored: HashMap<String, &str> = relations
+        .iter()
+        .map(|r| (name_key(&r.name, fold), r.name.as_str()))
+        .collect();
     let mut names = Vec::new();
     for source in &plan.sources {
         names.push(source.clone());
-        let shadow = req.rule.shadow_name(source);
-        if existing.contains(&name_key(&shadow, fold)) {
-            names.push(stored_name(&relations, &shadow, fold));
+        let shadow_key = name_key(&req.rule.shadow_name(source), fold);
+        if existing.contains(&shadow_key) {
+            names.push(stored.get(&shadow_key).map_or(shadow_key.clone(), |s| s.to_string()));
         }
     }
     let texts = exec.show_create_tables(&names)?;
@@ -289,12 +293,6 @@ pub fn read_snapshot(exec: &mut dyn Executor, req: &AnalysisRequest) -> Result<S
     })
 }
 
-fn stored_name(relations: &[Relation], name: &str, fold: bool) -> String {
-    relations
-        .iter()
-        .find(|r| name_key(&r.name, fold) == name_key(name, fold))
-        .map_or_else(|| name.to_string(), |r| r.name.clone())
-}
 
 /// A parsed source or shadow, with foreign keys into its own schema unqualified
 /// (OceanBase prints every reference schema-qualified).
@@ -313,72 +311,19 @@ pub fn analyze_snapshot(snapshot: &SchemaSnapshot, req: &AnalysisRequest) -> Ana
     let info = &snapshot.server;
     let fold = info.lower_case_table_names != 0;
     let plan = select(req, info, &snapshot.relations);
-    let relation_kinds: HashMap<String, RelationKind> = snapshot
-        .relations
+    let ctx = Context::new(snapshot, req, &plan.sources);
+    // A parent refused by the analysis gets no shadow, so its children must
+    // keep their production reference: refusals are known after a first pass.
+    let (mut tables, mut creates) = ctx.analyse_sources(&plan.sources, &HashSet::new());
+    let refused: HashSet<String> = tables
         .iter()
-        .map(|r| (name_key(&r.name, fold), r.kind))
+        .filter(|t| t.planned == Action::Skip && t.reason.as_deref() != Some("identical"))
+        .map(|t| name_key(&t.source, fold))
         .collect();
-    let skip_keys: HashSet<String> = req.skip.iter().map(|s| name_key(s, fold)).collect();
-    let source_keys: HashSet<String> = plan.sources.iter().map(|s| name_key(s, fold)).collect();
-    // Parents that will have a shadow: selected and not skipped, or shadowed already.
-    let selected: HashSet<String> = source_keys.difference(&skip_keys).cloned().collect();
-    let has_shadow = |parent: &str| {
-        selected.contains(&name_key(parent, fold))
-            || relation_kinds.get(&name_key(&req.rule.shadow_name(parent), fold)) == Some(&RelationKind::Table)
-    };
-    let opts = DiffOptions {
-        flavor: info.flavor,
-        from_schema: Some(info.database.clone()),
-        to_schema: Some(info.database.clone()),
-        drop_tables: false,
-    };
-    let mut shadow_owner: HashMap<String, String> = HashMap::new();
-
-    let mut tables = Vec::new();
-    let mut desired_creates: Vec<(usize, Table)> = Vec::new();
-    for source in &plan.sources {
-        let shadow = req.rule.shadow_name(source);
-        let shadow_stored = stored_name(&snapshot.relations, &shadow, fold);
-        let source_ddl = snapshot.ddl.get(source).cloned();
-        let shadow_ddl = snapshot.ddl.get(&shadow_stored).cloned();
-        let mut entry = TableAnalysis {
-            source: source.clone(),
-            shadow: shadow_stored.clone(),
-            planned: Action::Skip,
-            reason: None,
-            user_skipped: skip_keys.contains(&name_key(source, fold)),
-            source_fingerprint: source_ddl.as_deref().map(fingerprint::fingerprint).unwrap_or_default(),
-            shadow_fingerprint: shadow_ddl.as_deref().map(fingerprint::fingerprint),
-            source_ddl,
-            shadow_ddl,
-            statements: Vec::new(),
-            warnings: Vec::new(),
-        };
-        let problem = name_problem(&shadow, source, info, &relation_kinds, &source_keys, &mut shadow_owner, fold);
-        let outcome = match problem {
-            Some(p) => Err(p),
-            None => analyse_pair(&entry, req, info, &has_shadow, &opts),
-        };
-        match outcome {
-            Ok(PairOutcome::Identical(w)) => {
-                entry.reason = Some("identical".into());
-                entry.warnings = w;
-            }
-            Ok(PairOutcome::Alter(statements, w)) => {
-                entry.planned = Action::Alter;
-                entry.statements = statements;
-                entry.warnings = w;
-            }
-            Ok(PairOutcome::Create(desired, w)) => {
-                entry.planned = Action::Create;
-                entry.warnings = w;
-                desired_creates.push((tables.len(), *desired));
-            }
-            Err(reason) => entry.reason = Some(reason),
-        }
-        tables.push(entry);
+    if !refused.is_empty() {
+        (tables, creates) = ctx.analyse_sources(&plan.sources, &refused);
     }
-    order_creates(&mut tables, desired_creates, &opts);
+    order_statements(&mut tables, creates, &ctx.opts, &req.rule);
     for (name, reason) in plan.rejected {
         tables.push(TableAnalysis {
             shadow: req.rule.shadow_name(&name),
@@ -400,6 +345,119 @@ pub fn analyze_snapshot(snapshot: &SchemaSnapshot, req: &AnalysisRequest) -> Ana
         tables,
         request: req.clone(),
         snapshot: snapshot.clone(),
+    }
+}
+
+/// What every per-table analysis of one snapshot shares.
+struct Context<'a> {
+    snapshot: &'a SchemaSnapshot,
+    req: &'a AnalysisRequest,
+    fold: bool,
+    /// Relation kinds by folded name.
+    kinds: HashMap<String, RelationKind>,
+    /// Stored (server-spelled) names by folded name.
+    stored: HashMap<String, String>,
+    source_keys: HashSet<String>,
+    skip_keys: HashSet<String>,
+    opts: DiffOptions,
+}
+
+impl<'a> Context<'a> {
+    fn new(snapshot: &'a SchemaSnapshot, req: &'a AnalysisRequest, sources: &[String]) -> Self {
+        let info = &snapshot.server;
+        let fold = info.lower_case_table_names != 0;
+        Context {
+            snapshot,
+            req,
+            fold,
+            kinds: snapshot
+                .relations
+                .iter()
+                .map(|r| (name_key(&r.name, fold), r.kind))
+                .collect(),
+            stored: snapshot
+                .relations
+                .iter()
+                .map(|r| (name_key(&r.name, fold), r.name.clone()))
+                .collect(),
+            source_keys: sources.iter().map(|s| name_key(s, fold)).collect(),
+            skip_keys: req.skip.iter().map(|s| name_key(s, fold)).collect(),
+            opts: DiffOptions {
+                flavor: info.flavor,
+                from_schema: Some(info.database.clone()),
+                to_schema: Some(info.database.clone()),
+                drop_tables: false,
+            },
+        }
+    }
+
+    fn stored_name(&self, name: &str) -> String {
+        self.stored
+            .get(&name_key(name, self.fold))
+            .cloned()
+            .unwrap_or_else(|| name.to_string())
+    }
+
+    /// Whether `parent` has (or will have) a shadow its children can reference.
+    fn has_shadow(&self, parent: &str, refused: &HashSet<String>) -> bool {
+        let key = name_key(parent, self.fold);
+        if refused.contains(&key) {
+            return false;
+        }
+        let will_be_synced = self.source_keys.contains(&key) && !self.skip_keys.contains(&key);
+        let shadow_key = name_key(&self.req.rule.shadow_name(parent), self.fold);
+        will_be_synced || self.kinds.get(&shadow_key) == Some(&RelationKind::Table)
+    }
+
+    fn analyse_sources(&self, sources: &[String], refused: &HashSet<String>) -> (Vec<TableAnalysis>, Vec<(usize, Table)>) {
+        let info = &self.snapshot.server;
+        let has_shadow = |parent: &str| self.has_shadow(parent, refused);
+        let mut shadow_owner: HashMap<String, String> = HashMap::new();
+        let mut tables = Vec::with_capacity(sources.len());
+        let mut creates = Vec::new();
+        for source in sources {
+            let shadow = self.req.rule.shadow_name(source);
+            let shadow_stored = self.stored_name(&shadow);
+            let source_ddl = self.snapshot.ddl.get(source).cloned();
+            let shadow_ddl = self.snapshot.ddl.get(&shadow_stored).cloned();
+            let mut entry = TableAnalysis {
+                source: source.clone(),
+                shadow: shadow_stored,
+                planned: Action::Skip,
+                reason: None,
+                user_skipped: self.skip_keys.contains(&name_key(source, self.fold)),
+                source_fingerprint: source_ddl.as_deref().map(fingerprint::fingerprint).unwrap_or_default(),
+                shadow_fingerprint: shadow_ddl.as_deref().map(fingerprint::fingerprint),
+                source_ddl,
+                shadow_ddl,
+                statements: Vec::new(),
+                warnings: Vec::new(),
+            };
+            let problem = name_problem(&shadow, source, info, &self.kinds, &self.source_keys, &mut shadow_owner, self.fold);
+            let outcome = match problem {
+                Some(p) => Err(p),
+                None => analyse_pair(&entry, self.req, info, &has_shadow, &self.opts),
+            };
+            match outcome {
+                Ok(PairOutcome::Identical(w)) => {
+                    entry.reason = Some("identical".into());
+                    entry.warnings = w;
+                }
+                Ok(PairOutcome::Alter(statements, w)) => {
+                    entry.planned = Action::Alter;
+                    entry.statements = statements;
+                    entry.warnings = w;
+                }
+                Ok(PairOutcome::Create(desired, w)) => {
+                    entry.planned = Action::Create;
+                    entry.warnings = w;
+                    creates.push((tables.len(), *desired));
+                }
+                Err(reason) => entry.reason = Some(reason),
+            }
+            tables.push(entry);
+        }
+        (tables, creates)
     }
 }
 
@@ -477,29 +535,94 @@ fn shares_a_column(a: &Table, b: &Table) -> bool {
     a.columns.iter().any(|c| b.column(&c.name).is_some())
 }
 
-/// Give created shadows their CREATE statements, parents before children,
-/// and move them ahead of the alters; FKs closing a cycle are added by the
-/// last table of the cycle to be created.
-fn order_creates(tables: &mut Vec<TableAnalysis>, creates: Vec<(usize, Table)>, opts: &DiffOptions) {
+/// Put the statements in an order that runs: created shadows first, parents
+/// before children; then altered shadows, parents before children. A created
+/// shadow's foreign key into a shadow that this plan alters (its key may be
+/// added by that alter) is added after that alter, with the altered table's
+/// statements; foreign keys closing a cycle of creates are added by the last
+/// table of the cycle to be created.
+fn order_statements(tables: &mut Vec<TableAnalysis>, mut creates: Vec<(usize, Table)>, opts: &DiffOptions, rule: &NamingRule) {
+    let altered: HashMap<String, usize> = tables
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.planned == Action::Alter)
+        .map(|(i, t)| (t.shadow.to_lowercase(), i))
+        .collect();
+    let mut after_alter: Vec<(usize, String)> = Vec::new();
+    for (_, desired) in &mut creates {
+        let (keep, defer): (Vec<_>, Vec<_>) = desired.foreign_keys.drain(..).partition(|fk| {
+            fk.ref_schema.is_some() || !altered.contains_key(&fk.ref_table.to_lowercase())
+        });
+        desired.foreign_keys = keep;
+        for fk in defer {
+            let target = altered[&fk.ref_table.to_lowercase()];
+            after_alter.push((
+                target,
+                format!(
+                    "ALTER TABLE {} ADD {}",
+                    crate::render::quote_ident(&desired.name),
+                    crate::render::foreign_key_definition(&fk)
+                ),
+            ));
+        }
+    }
     let refs: Vec<&Table> = creates.iter().map(|(_, t)| t).collect();
     let (statements, deferred) = create_statements(&refs, opts);
-    let mut created_order = Vec::new();
+    let by_head: HashMap<String, usize> = creates
+        .iter()
+        .map(|(i, t)| (format!("CREATE TABLE {} (", crate::render::quote_ident(&t.name)), *i))
+        .collect();
+    let mut order = Vec::new();
     for stmt in statements {
-        if let Some((i, _)) = creates.iter().find(|(_, t)| stmt.starts_with(&format!("CREATE TABLE {} ", crate::render::quote_ident(&t.name)))) {
-            tables[*i].statements.push(stmt);
-            created_order.push(*i);
+        let head = stmt.split_once('\n').map_or(stmt.as_str(), |(h, _)| h).to_string();
+        if let Some(&i) = by_head.get(&head) {
+            tables[i].statements.push(stmt);
+            order.push(i);
         }
     }
-    if let Some(&last) = created_order.last() {
+    if let Some(&last) = order.last() {
         tables[last].statements.extend(deferred);
     }
-    let mut ordered: Vec<TableAnalysis> = created_order.iter().map(|&i| tables[i].clone()).collect();
-    for (i, t) in tables.iter().enumerate() {
-        if !created_order.contains(&i) {
-            ordered.push(t.clone());
-        }
+    for (target, stmt) in after_alter {
+        tables[target].statements.push(stmt);
     }
-    *tables = ordered;
+    order.extend(alters_parents_first(tables, rule));
+    let placed: HashSet<usize> = order.iter().copied().collect();
+    order.extend((0..tables.len()).filter(|i| !placed.contains(i)));
+    let mut slots: Vec<Option<TableAnalysis>> = std::mem::take(tables).into_iter().map(Some).collect();
+    *tables = order.into_iter().filter_map(|i| slots[i].take()).collect();
+}
+
+/// Indexes of altered tables, a parent's alter before its children's (as far
+/// as the source's foreign keys tell; cycles keep input order).
+fn alters_parents_first(tables: &[TableAnalysis], rule: &NamingRule) -> Vec<usize> {
+    let altered: Vec<usize> = (0..tables.len()).filter(|&i| tables[i].planned == Action::Alter).collect();
+    let parents = |i: usize| -> Vec<String> {
+        tables[i]
+            .source_ddl
+            .as_deref()
+            .and_then(|d| parse_table(d).ok())
+            .map(|t| t.foreign_keys.iter().map(|fk| rule.shadow_name(&fk.ref_table).to_lowercase()).collect())
+            .unwrap_or_default()
+    };
+    let deps: Vec<Vec<String>> = altered.iter().map(|&i| parents(i)).collect();
+    let mut placed = vec![false; altered.len()];
+    let mut out = Vec::with_capacity(altered.len());
+    while out.len() < altered.len() {
+        let ready = (0..altered.len()).find(|&k| {
+            !placed[k]
+                && deps[k].iter().all(|p| {
+                    altered
+                        .iter()
+                        .enumerate()
+                        .all(|(j, &i)| placed[j] || j == k || tables[i].shadow.to_lowercase() != *p)
+                })
+        });
+        let k = ready.unwrap_or_else(|| (0..altered.len()).find(|&k| !placed[k]).unwrap_or(0));
+        placed[k] = true;
+        out.push(altered[k]);
+    }
+    out
 }
 
 /// Analyse live: read a snapshot through `exec`, then analyse it.

@@ -38,7 +38,7 @@ pub use center::{SubmitRequest, TaskCenter};
 pub use flow::{Actor, ApprovalFlow, ApprovalNode, Approvers, MatchRule};
 pub use inspect::SchemaInspector;
 pub use list::{ListWindow, SortKey, TaskPage, TaskQuery, TaskSummary};
-pub use log::{redact_url, LogEntry, LogFilter, LogLevel};
+pub use log::{redact_text, redact_url, LogEntry, LogFilter, LogLevel};
 pub use memory::MemoryStore;
 pub use plan::{FrozenPlan, PlannedAction, PlannedTable};
 pub use runner::{Connector, DueReport};

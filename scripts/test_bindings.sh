@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Tests of the C and Python bindings, on a fresh machine too:
+#   1. builds shadowsync-ffi and runs its Rust tests, among them the check
+#      that the committed include/shadowsync.h is what cbindgen generates;
+#   2. compiles examples/c against the header and runs it under valgrind
+#      against MariaDB (no leak, no memory error);
+#   3. builds the Python package (maturin) as a wheel and installs it into a
+#      virtualenv kept in the Cargo target directory (created on first run,
+#      with maturin, pytest and mypy from PyPI);
+#   4. mypy --strict on the example script and the tests, stubtest on the
+#      native module's stubs, the example script, and the pytest suite on
+#      MariaDB and seekdb.
+# Called by scripts/test.sh; runs on its own too (starting the engines when
+# their URLs are not set).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/shadowsync-target}"
+export CARGO_TERM_COLOR=never
+START=$SECONDS
+LAST=$SECONDS
+step() {
+    echo "== bindings: $* (+$((SECONDS - LAST)) s, $((SECONDS - START)) s total)"
+    LAST=$SECONDS
+}
+
+step "engines"
+if [[ -z "${SHADOWSYNC_MARIADB_URL:-}" || -z "${SHADOWSYNC_SEEKDB_URL:-}" ]]; then
+    eval "$(scripts/engines.sh start)"
+fi
+
+step "tools"
+missing=()
+for tool in cc make valgrind; do
+    command -v "$tool" >/dev/null || missing+=("$tool")
+done
+if ((${#missing[@]})); then
+    packages=()
+    for tool in "${missing[@]}"; do
+        case $tool in
+            cc) packages+=(gcc libc6-dev) ;;
+            *) packages+=("$tool") ;;
+        esac
+    done
+    echo "installing ${packages[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
+fi
+PYTHON=${PYTHON:-python3}
+"$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' ||
+    { echo "CPython >= 3.11 is needed ($PYTHON is $("$PYTHON" --version))" >&2; exit 1; }
+
+step "C ABI: build, Rust tests, header freshness"
+cargo build -p shadowsync-ffi --quiet
+cargo test -p shadowsync-ffi --quiet
+if ! git diff --quiet -- include/shadowsync.h 2>/dev/null; then
+    echo "note: the build regenerated include/shadowsync.h; commit it (CI fails on a stale header)"
+fi
+
+step "C example under valgrind (MariaDB)"
+make -s -C examples/c valgrind CARGO_TARGET_DIR="$CARGO_TARGET_DIR"
+
+step "Python: virtualenv, wheel, install"
+VENV="$CARGO_TARGET_DIR/shadowsync-py-venv"
+if [[ ! -x "$VENV/bin/python" ]]; then
+    "$PYTHON" -m venv "$VENV"
+fi
+PY="$VENV/bin/python"
+if ! "$PY" -c 'import maturin, pytest, mypy' 2>/dev/null; then
+    "$PY" -m pip install --quiet --disable-pip-version-check "maturin>=1.16,<2" pytest mypy
+fi
+WHEELS="$CARGO_TARGET_DIR/shadowsync-py-wheels"
+rm -rf "$WHEELS"
+"$VENV/bin/maturin" build --quiet --manifest-path shadowsync-py/Cargo.toml --compatibility linux --out "$WHEELS"
+"$PY" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps "$WHEELS"/shadowsync-*.whl
+
+# Run from outside the source tree so that `import shadowsync` is the
+# installed wheel (its .pyi stubs and py.typed included), not the sources.
+cd "$CARGO_TARGET_DIR"
+
+step "Python: mypy --strict, stubtest"
+"$PY" -m mypy --strict --no-incremental "$ROOT/shadowsync-py/examples/sync_example.py" "$ROOT/shadowsync-py/tests"
+"$PY" -m mypy.stubtest shadowsync._native
+
+step "Python: example script (MariaDB)"
+"$PY" "$ROOT/shadowsync-py/examples/sync_example.py" >/dev/null
+
+step "Python: pytest (MariaDB and seekdb)"
+"$PY" -m pytest -p no:cacheprovider -q --rootdir "$ROOT/shadowsync-py" "$ROOT/shadowsync-py/tests"
+
+step "done"

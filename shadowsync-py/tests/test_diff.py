@@ -1,0 +1,101 @@
+"""Diff of DDL texts and the typed exceptions of the pure API (no server)."""
+
+from __future__ import annotations
+
+import pytest
+
+import shadowsync
+from shadowsync import (
+    InvalidNameError,
+    InvalidRequestError,
+    ParseError,
+    RefusedTableError,
+    Relation,
+    ServerInfo,
+    ShadowSyncError,
+    Snapshot,
+)
+
+BASE = "CREATE TABLE t (id int NOT NULL, PRIMARY KEY (id)) ENGINE=InnoDB"
+
+
+def test_diff_adds_what_is_missing() -> None:
+    wanted = "CREATE TABLE t (id int NOT NULL, note varchar(20), PRIMARY KEY (id), KEY idx_note (note)) ENGINE=InnoDB"
+    statements = shadowsync.diff(BASE, wanted, flavor="mariadb")
+    assert len(statements) == 1
+    assert statements[0].startswith("ALTER TABLE `t` ")
+    assert "ADD COLUMN `note` varchar(20)" in statements[0]
+    assert "ADD KEY `idx_note` (`note`)" in statements[0]
+
+
+def test_diff_of_equivalent_tables_is_empty() -> None:
+    assert shadowsync.diff(BASE, BASE.replace("int NOT NULL", "INT NOT NULL")) == []
+
+
+def test_diff_creates_and_drops_tables() -> None:
+    other = "CREATE TABLE u (id int)"
+    assert shadowsync.diff(BASE, f"{BASE};\n{other}")[0].startswith("CREATE TABLE `u`")
+    assert shadowsync.diff(f"{BASE};\n{other}", BASE) == []
+    assert shadowsync.diff(f"{BASE};\n{other}", BASE, drop_tables=True) == ["DROP TABLE `u`"]
+
+
+def test_parse_error_names_line_column_and_table() -> None:
+    with pytest.raises(ParseError) as caught:
+        shadowsync.diff("CREATE TABLE orders (\n  id int,,\n)", BASE)
+    error = caught.value
+    assert isinstance(error, ShadowSyncError)
+    assert (error.line, error.column, error.table) == (2, 10, "orders")
+    assert "found `,`" in error.detail
+    assert "line 2, column 10" in str(error)
+
+
+def test_refused_table_names_table_and_reason() -> None:
+    with pytest.raises(RefusedTableError) as caught:
+        shadowsync.diff(BASE + " MAX_ROWS=100", BASE)
+    assert caught.value.table == "t"
+    assert "MAX_ROWS" in caught.value.reason
+
+
+def test_unknown_flavor_is_an_invalid_request() -> None:
+    with pytest.raises(InvalidRequestError, match="db2"):
+        shadowsync.diff(BASE, BASE, flavor="db2")  # type: ignore[arg-type]
+
+
+SNAPSHOT = Snapshot(
+    server=ServerInfo(flavor="mariadb", version="10.11.6-MariaDB", database="shop"),
+    relations=[Relation("orders"), Relation("__orders"), Relation("v_orders", "view")],
+    ddl={
+        "orders": "CREATE TABLE `orders` (\n  `id` int NOT NULL,\n  `total` int DEFAULT NULL,\n  PRIMARY KEY (`id`)\n)",
+        "__orders": "CREATE TABLE `__orders` (\n  `id` int NOT NULL,\n  PRIMARY KEY (`id`)\n)",
+    },
+)
+
+
+def test_snapshot_analysis_needs_no_server() -> None:
+    analysis = shadowsync.analyze_snapshot(SNAPSHOT, prefix="__")
+    assert analysis.database == "shop"
+    assert analysis.rule == "prefix:__"
+    (orders,) = analysis.tables
+    assert (orders.source, orders.shadow, orders.action) == ("orders", "__orders", "alter")
+    assert analysis.preview() == ["ALTER TABLE `__orders` ADD COLUMN `total` int AFTER `id`"]
+    assert repr(analysis) == "Analysis(database='shop', rule='prefix:__', create=0, alter=1, skip=0)"
+    assert "source='orders'" in repr(orders) and "source_ddl" not in repr(orders)
+    assert orders.to_dict()["statements"] == analysis.preview()
+    assert analysis.to_dict()["snapshot"]["server"]["flavor"] == "mariadb"
+
+
+def test_invalid_affix_is_an_invalid_name() -> None:
+    with pytest.raises(InvalidNameError, match="a-b"):
+        shadowsync.analyze_snapshot(SNAPSHOT, prefix="a-b")
+    with pytest.raises(InvalidNameError):
+        shadowsync.analyze_snapshot(SNAPSHOT, suffix="x" * 33)
+    with pytest.raises(TypeError):
+        shadowsync.analyze_snapshot(SNAPSHOT, prefix="__", suffix="_s")
+
+
+def test_skipping_an_unknown_table_is_not_found() -> None:
+    analysis = shadowsync.analyze_snapshot(SNAPSHOT)
+    with pytest.raises(shadowsync.NotFoundError, match="nope"):
+        analysis.skip("nope")
+    with pytest.raises(shadowsync.NotFoundError):
+        analysis.table("nope")

@@ -1,0 +1,144 @@
+"""A Python object as the executor: analysis and task execution through it,
+and its exceptions turned into ExecutorError."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+import shadowsync
+from shadowsync import ExecutorError, Relation, ServerInfo, TaskCenter
+
+from conftest import Scratch
+
+WIDGET = "CREATE TABLE `widget` (\n  `id` int NOT NULL,\n  `label` varchar(20) DEFAULT NULL,\n  PRIMARY KEY (`id`)\n)"
+
+
+class FakeExecutor:
+    """An in-memory database of one table; records what it runs."""
+
+    def __init__(self) -> None:
+        self.executed: list[str] = []
+        self.fail_listing = False
+
+    def server_info(self) -> ServerInfo:
+        return ServerInfo(flavor="mysql", version="8.0.36", database="fake")
+
+    def list_relations(self) -> Sequence[Relation]:
+        if self.fail_listing:
+            raise ConnectionError("catalog offline")
+        return [Relation("widget")]
+
+    def show_create_tables(self, names: list[str]) -> Sequence[str | None]:
+        return [WIDGET if n == "widget" else None for n in names]
+
+    def execute(self, sql: str) -> None:
+        self.executed.append(sql)
+
+
+def test_python_executor_serves_an_analysis() -> None:
+    fake = FakeExecutor()
+    analysis = shadowsync.analyze(fake, prefix="__")
+    (widget,) = analysis.tables
+    assert (widget.source, widget.action) == ("widget", "create")
+    assert analysis.preview()[0].startswith("CREATE TABLE `__widget`")
+    assert analysis.connection == "python:FakeExecutor"
+
+
+def test_python_executor_exceptions_become_executor_errors() -> None:
+    fake = FakeExecutor()
+    fake.fail_listing = True
+    with pytest.raises(ExecutorError, match="list_relations.*ConnectionError: catalog offline"):
+        shadowsync.analyze(fake)
+
+    class Broken(FakeExecutor):
+        def server_info(self) -> ServerInfo:
+            return "not a server info"  # type: ignore[return-value]
+
+    with pytest.raises(ExecutorError, match="server_info"):
+        shadowsync.analyze(Broken())
+
+    class Short(FakeExecutor):
+        def show_create_tables(self, names: list[str]) -> Sequence[str | None]:
+            return []
+
+    with pytest.raises(ExecutorError, match="returned 0 texts for 1 names"):
+        shadowsync.analyze(Short())
+
+
+class Recording:
+    """A Python executor in front of a real connection, recording statements."""
+
+    def __init__(self, inner: shadowsync.MySQLExecutor) -> None:
+        self.inner = inner
+        self.connection = inner.connection
+        self.executed: list[str] = []
+
+    def server_info(self) -> ServerInfo:
+        return self.inner.server_info()
+
+    def list_relations(self) -> Sequence[Relation]:
+        return self.inner.list_relations()
+
+    def show_create_tables(self, names: list[str]) -> Sequence[str | None]:
+        return self.inner.show_create_tables(names)
+
+    def execute(self, sql: str) -> None:
+        self.executed.append(sql)
+        self.inner.execute(sql)
+
+
+def test_python_executor_runs_a_task(scratch: Scratch, tmp_path: Path) -> None:
+    scratch.run("CREATE TABLE customer (id int NOT NULL, PRIMARY KEY (id))")
+    scratch.run(
+        "CREATE TABLE orders (id int NOT NULL, customer_id int NOT NULL, PRIMARY KEY (id), "
+        "CONSTRAINT fk_orders_customer FOREIGN KEY (customer_id) REFERENCES customer (id))"
+    )
+    recording = Recording(scratch.executor)
+    analysis = shadowsync.analyze(recording)
+    assert analysis.connection == scratch.executor.connection
+    center = TaskCenter(tmp_path / "tasks.db")
+    task = center.submit(analysis, creator="pytest")
+    done = center.execute(task.id, recording)
+    assert done.status == "succeeded", [(t.source, t.error) for t in done.tables]
+    assert recording.executed == analysis.preview()
+    assert shadowsync.analyze(scratch.executor).preview() == []
+
+
+def test_executor_failure_during_a_task_fails_the_table(scratch: Scratch) -> None:
+    scratch.run("CREATE TABLE t (id int NOT NULL, PRIMARY KEY (id))")
+
+    class Refusing(Recording):
+        def execute(self, sql: str) -> None:
+            raise PermissionError("read-only replica")
+
+    center = TaskCenter()
+    task = center.submit(shadowsync.analyze(scratch.executor), creator="pytest")
+    done = center.execute(task.id, Refusing(scratch.executor))
+    assert done.status == "failed"
+    (table,) = done.tables
+    assert table.status == "failed" and "PermissionError: read-only replica" in (table.error or "")
+
+
+def test_the_gil_is_released_while_the_server_works(scratch: Scratch) -> None:
+    """While one thread waits in a server call, another keeps running Python."""
+    done = threading.Event()
+
+    def sleep_on_the_server() -> None:
+        scratch.executor.execute("SELECT SLEEP(0.8)")
+        done.set()
+
+    worker = threading.Thread(target=sleep_on_the_server)
+    started = last = time.monotonic()
+    longest_gap = 0.0
+    worker.start()
+    while not done.is_set():
+        now = time.monotonic()
+        longest_gap, last = max(longest_gap, now - last), now
+    worker.join()
+    assert time.monotonic() - started >= 0.7
+    assert longest_gap < 0.3, f"this thread was blocked for {longest_gap:.2f} s"

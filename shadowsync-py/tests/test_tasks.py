@@ -1,0 +1,129 @@
+"""The task center on real servers: submit, approve/reject/cancel, execute,
+convergence, logs, timeline, lists, and the typed exceptions of the state
+machine. Tasks live in SQLite files in a temporary directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import shadowsync
+from shadowsync import ApprovalFlow, ApprovalNode, InvalidRequestError, InvalidTransitionError, TaskCenter
+
+from conftest import Scratch
+from test_analysis import REFUSED
+
+
+# The 2-table FK cycle of the demo schema; see test_fk_cycle_through_the_task_center.
+CYCLE = ["dept", "emp"]
+
+
+def test_demo_schema_through_the_task_center(scratch: Scratch, tmp_path: Path) -> None:
+    scratch.load_demo()
+    analysis = shadowsync.analyze(scratch.executor, prefix="__", skip=CYCLE)
+    center = TaskCenter(tmp_path / "tasks.db")
+
+    task = center.submit(analysis, creator="pytest", connection=scratch.url, remarks="demo")
+    assert task.status == "waiting_for_execution"
+    assert "shadowsync:shadowsync@" not in task.connection and task.database == scratch.database
+    assert [t.source for t in task.tables] == [t.source for t in analysis.tables]
+
+    done = center.execute(task.id, scratch.executor, worker="pytest-worker")
+    failed = [(t.source, t.error) for t in done.tables if t.status == "failed"]
+    assert done.status == "succeeded", failed
+    assert done.worker == "pytest-worker" and done.finished_at is not None
+    ran = [t for t in done.tables if t.action != "skip"]
+    assert ran and all(t.status == "succeeded" for t in ran)
+    assert all(s == "applied" for t in ran for s in t.statement_statuses)
+
+    # Converged: every shadow is identical but the refused ones (and the skipped cycle).
+    after = shadowsync.analyze(scratch.executor, prefix="__", skip=CYCLE)
+    assert {e.source for e in after.tables if e.reason != "identical"} == REFUSED | set(CYCLE)
+    assert after.preview() == []
+
+    # The same task, read again through a second handle on the same file.
+    again = TaskCenter(tmp_path / "tasks.db").task(task.id)
+    assert again == done
+    text = center.export_logs(task.id)
+    assert "finished: succeeded" in text
+    assert center.logs(task.id, alerts_only=True) == []
+    assert [e.level for e in center.logs(task.id, contains="PRECHECK")] == ["INFO"]
+    actions = [e.action for e in center.timeline(task.id)]
+    assert actions[0] == "submitted" and "precheck_passed" in actions and actions[-1] == "finished"
+    page = center.list_tasks(creator="pytest")
+    assert page.total == 1 and page.items[0].id == task.id and page.items[0].status == "succeeded"
+    assert center.list_tasks(creator="nobody").total == 0
+
+    # A finished task can be neither approved nor aborted.
+    with pytest.raises(InvalidTransitionError) as caught:
+        center.abort(task.id, "ops", comment="too late")
+    assert (caught.value.task_id, caught.value.from_status, caught.value.to_status) == (
+        str(task.id),
+        "succeeded",
+        "aborted",
+    )
+    with pytest.raises(InvalidTransitionError):
+        center.approve(task.id, "ops")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="core bug: the task runner verifies `dept` right after creating `__dept`, before `__emp` "
+    "exists, so the re-analysis wants the FK on the source `emp` and the table fails",
+)
+def test_fk_cycle_through_the_task_center(scratch: Scratch) -> None:
+    scratch.load_demo()
+    center = TaskCenter()
+    task = center.submit(shadowsync.analyze(scratch.executor, prefix="__", tables=CYCLE), creator="pytest")
+    done = center.execute(task.id, scratch.executor)
+    assert done.status == "succeeded", [(t.source, t.error) for t in done.tables]
+
+
+def test_approval_flow(scratch: Scratch, tmp_path: Path) -> None:
+    scratch.run("CREATE TABLE t (id int NOT NULL, v varchar(10), PRIMARY KEY (id))")
+    center = TaskCenter(tmp_path / "tasks.db")
+    center.set_flows(
+        [ApprovalFlow("dba review", [ApprovalNode("lead", users=["lea"]), ApprovalNode("dba", role="dba")])]
+    )
+    analysis = shadowsync.analyze(scratch.executor)
+
+    task = center.submit(analysis, creator="carl")
+    assert task.status == "pending_approval"
+    with pytest.raises(InvalidRequestError, match="may not decide"):
+        center.approve(task.id, "mallory")
+    with pytest.raises(InvalidTransitionError):
+        center.execute(task.id, scratch.executor)
+    task = center.approve(task.id, "lea", comment="fine")
+    assert task.status == "pending_approval"
+    task = center.approve(task.id, "dan", roles=["dba"])
+    assert task.status == "waiting_for_execution"
+    assert center.execute(task.id, scratch.executor).status == "succeeded"
+
+    rejected = center.submit(analysis, creator="carl")
+    assert center.reject(rejected.id, "lea", comment="not now").status == "rejected"
+    with pytest.raises(InvalidTransitionError):
+        center.approve(rejected.id, "lea")
+    cancelled = center.submit(analysis, creator="carl")
+    assert center.cancel(cancelled.id, "carl").status == "cancelled"
+    events = center.timeline(rejected.id)
+    assert events[-1].action == "rejected" and events[-1].comment == "not now"
+    assert events[-1].details == {"node": 0}
+
+    statuses = {s.status for s in center.list_tasks(since="all").items}
+    assert statuses == {"succeeded", "rejected", "cancelled"}
+    with pytest.raises(shadowsync.NotFoundError):
+        center.task(999)
+    with pytest.raises(InvalidRequestError, match="page size"):
+        center.list_tasks(page_size=0)
+
+
+def test_precheck_fails_when_the_schema_moved(scratch: Scratch) -> None:
+    scratch.run("CREATE TABLE t (id int NOT NULL, PRIMARY KEY (id))")
+    center = TaskCenter()  # in memory
+    task = center.submit(shadowsync.analyze(scratch.executor), creator="pytest")
+    scratch.run("ALTER TABLE t ADD COLUMN late int")
+    done = center.execute(task.id, scratch.executor)
+    assert done.status == "precheck_failed"
+    assert any("changed since the analysis" in e.message for e in center.logs(task.id, alerts_only=True))
+    assert scratch.executor.show_create_tables(["__t"]) == [None]
