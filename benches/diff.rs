@@ -83,9 +83,30 @@ const COLUMNS: &[&str] = &[
 ];
 
 const NAMES: &[&str] = &[
-    "account_id", "user_id", "status", "title", "email", "amount", "price", "quantity", "note", "code", "kind",
-    "created_at", "updated_at", "deleted_at", "payload", "display_name", "parent_id", "sort_order", "is_active",
-    "external_ref", "region", "score", "slug", "version",
+    "account_id",
+    "user_id",
+    "status",
+    "title",
+    "email",
+    "amount",
+    "price",
+    "quantity",
+    "note",
+    "code",
+    "kind",
+    "created_at",
+    "updated_at",
+    "deleted_at",
+    "payload",
+    "display_name",
+    "parent_id",
+    "sort_order",
+    "is_active",
+    "external_ref",
+    "region",
+    "score",
+    "slug",
+    "version",
 ];
 
 const DEFAULT_CHANGES: &[(&str, &str)] = &[
@@ -107,7 +128,10 @@ struct Generated {
 /// One `CREATE TABLE` text; `change` (0–2) makes the desired variant differ
 /// by a column, an index or a default.
 fn table_texts(rng: &mut Rng, n: usize) -> (String, String, bool) {
-    let table = format!("{}_{n}", rng.pick(&["orders", "users", "items", "events", "invoices", "accounts"]));
+    let table = format!(
+        "{}_{n}",
+        rng.pick(&["orders", "users", "items", "events", "invoices", "accounts"])
+    );
     let mut names: Vec<&str> = Vec::new();
     let want = 7 + rng.below(5); // plus `id`: 8–12 columns
     while names.len() < want {
@@ -140,23 +164,40 @@ fn table_texts(rng: &mut Rng, n: usize) -> (String, String, bool) {
         constraints.push(format!(
             "CONSTRAINT `fk_{table}_{col}` FOREIGN KEY (`{col}`) REFERENCES `{}` (`id`){}",
             rng.pick(&["parents", "accounts", "users"]),
-            rng.pick(&["", " ON DELETE CASCADE", " ON DELETE SET NULL ON UPDATE CASCADE"]),
+            rng.pick(&[
+                "",
+                " ON DELETE CASCADE",
+                " ON DELETE SET NULL ON UPDATE CASCADE"
+            ]),
         ));
     }
     if rng.chance(30) {
         let col = names[rng.below(names.len())];
-        constraints.push(format!("CONSTRAINT `chk_{table}_{col}` CHECK (`{col}` is null or `{col}` <> '')"));
+        constraints.push(format!(
+            "CONSTRAINT `chk_{table}_{col}` CHECK (`{col}` is null or `{col}` <> '')"
+        ));
     }
     let options = format!(
         "ENGINE=InnoDB{} DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci{}",
-        if rng.chance(30) { format!(" AUTO_INCREMENT={}", 1 + rng.below(100_000)) } else { String::new() },
-        if rng.chance(10) { " COMMENT='business data'" } else { "" },
+        if rng.chance(30) {
+            format!(" AUTO_INCREMENT={}", 1 + rng.below(100_000))
+        } else {
+            String::new()
+        },
+        if rng.chance(10) {
+            " COMMENT='business data'"
+        } else {
+            ""
+        },
     );
     let render = |columns: &[String], keys: &[String]| {
         let mut elements: Vec<&str> = columns.iter().map(String::as_str).collect();
         elements.extend(keys.iter().map(String::as_str));
         elements.extend(constraints.iter().map(String::as_str));
-        format!("CREATE TABLE `{table}` (\n  {}\n) {options}", elements.join(",\n  "))
+        format!(
+            "CREATE TABLE `{table}` (\n  {}\n) {options}",
+            elements.join(",\n  ")
+        )
     };
     let current = render(&columns, &keys);
     if n % 3 != 0 {
@@ -164,7 +205,10 @@ fn table_texts(rng: &mut Rng, n: usize) -> (String, String, bool) {
     }
     let (mut columns2, mut keys2) = (columns.clone(), keys.clone());
     match (n / 3) % 3 {
-        0 => columns2.insert(1 + rng.below(columns2.len()), "`added_col` varchar(32) DEFAULT NULL".to_string()),
+        0 => columns2.insert(
+            1 + rng.below(columns2.len()),
+            "`added_col` varchar(32) DEFAULT NULL".to_string(),
+        ),
         1 => {
             if keys2.len() > 2 && rng.chance(50) {
                 keys2.remove(1);
@@ -265,14 +309,24 @@ fn bench<M: Measurement>(c: &mut Criterion<M>, clock: &str) {
         .unwrap_or(10_000);
     let data = generate(n);
     let opts = opts();
-    let texts: Vec<&str> = data.pairs.iter().flat_map(|(a, b)| [a.as_str(), b.as_str()]).collect();
+    let texts: Vec<&str> = data
+        .pairs
+        .iter()
+        .flat_map(|(a, b)| [a.as_str(), b.as_str()])
+        .collect();
 
     // Sanity, and figures for the report.
     let bytes: usize = texts.iter().map(|t| t.len()).sum();
     let differing = parse_and_diff(&data.pairs, &opts);
-    assert_eq!(differing, data.changed, "exactly the changed pairs must differ");
+    assert_eq!(
+        differing, data.changed,
+        "exactly the changed pairs must differ"
+    );
     let dialect = MySqlDialect {};
-    let sqlparser_ok = texts.iter().filter(|t| Parser::parse_sql(&dialect, t).is_ok()).count();
+    let sqlparser_ok = texts
+        .iter()
+        .filter(|t| Parser::parse_sql(&dialect, t).is_ok())
+        .count();
     let parsed: Vec<(Table, Table)> = data
         .pairs
         .iter()
@@ -287,8 +341,12 @@ fn bench<M: Measurement>(c: &mut Criterion<M>, clock: &str) {
     );
 
     let mut group = c.benchmark_group(format!("{n} pairs ({clock})"));
-    group.sample_size(10).measurement_time(Duration::from_secs(10));
-    group.bench_function("shadowsync parse+diff", |b| b.iter(|| parse_and_diff(&data.pairs, &opts)));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(10));
+    group.bench_function("shadowsync parse+diff", |b| {
+        b.iter(|| parse_and_diff(&data.pairs, &opts))
+    });
     group.bench_function("sqlparser parse_sql (baseline)", |b| {
         b.iter(|| {
             for text in &texts {
@@ -319,7 +377,10 @@ fn main() {
     if wall {
         bench(&mut criterion.with_measurement(WallTime), "wall-clock time");
     } else {
-        bench(&mut criterion.with_measurement(ThreadCpuTime), "thread CPU time");
+        bench(
+            &mut criterion.with_measurement(ThreadCpuTime),
+            "thread CPU time",
+        );
     }
     Criterion::default().configure_from_args().final_summary();
 }

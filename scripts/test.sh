@@ -20,6 +20,9 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 echo "== rust tests (unit, properties, fixtures, live engines, conformance)"
 cargo test --workspace --all-targets --no-fail-fast -- --test-threads=2
 
+echo "== bindings (C ABI under valgrind, Python package: mypy, pytest)"
+scripts/test_bindings.sh
+
 if [ -f fuzz/Cargo.toml ]; then
   echo "== fuzz smoke run (fixtures and their mutations through parse + diff)"
   cargo test --manifest-path fuzz/Cargo.toml --quiet

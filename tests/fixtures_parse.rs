@@ -15,7 +15,9 @@ const MUST_REFUSE: [(&str, &str); 1] = [(
 )];
 
 fn check_engine(engine: &str) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/show-create").join(engine);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/show-create")
+        .join(engine);
     let mut failures = Vec::new();
     let mut count = 0;
     for entry in fs::read_dir(&dir).expect("fixture dir") {
@@ -37,15 +39,26 @@ fn check_engine(engine: &str) {
                 let rendered = create_table(&table);
                 match parse_table(&rendered) {
                     Ok(again) if again == table => {}
-                    Ok(_) => failures.push(format!("{}: model changed after render\n{rendered}", path.display())),
-                    Err(e) => failures.push(format!("{}: rendered text does not parse: {e}\n{rendered}", path.display())),
+                    Ok(_) => failures.push(format!(
+                        "{}: model changed after render\n{rendered}",
+                        path.display()
+                    )),
+                    Err(e) => failures.push(format!(
+                        "{}: rendered text does not parse: {e}\n{rendered}",
+                        path.display()
+                    )),
                 }
             }
             Err(e) => failures.push(format!("{}: {e}\n{text}", path.display())),
         }
     }
     assert!(count > 100, "too few fixtures for {engine}: {count}");
-    assert!(failures.is_empty(), "{} of {count} {engine} fixtures failed:\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {count} {engine} fixtures failed:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }
 
 #[test]

@@ -7,7 +7,10 @@
 //!     cargo test --manifest-path fuzz/Cargo.toml -- --nocapture
 //!
 //! `SMOKE_MUTATIONS` sets the number of mutants per fixture (default 24) and
-//! `SMOKE_SEED` the seed.
+//! `SMOKE_SEED` the seed. `SMOKE_CORPUS=dir` also runs every file of a
+//! libFuzzer corpus (e.g. `fuzz/corpus/parse_diff`) through the target and
+//! checks that whatever parses keeps the invariants of
+//! `shadowsync_fuzz::check_invariants`.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -183,4 +186,31 @@ fn smoke_fixtures_and_mutants() {
         texts.len(),
     );
     assert!(violations.is_empty(), "{} fixture inputs break an invariant:\n{}", violations.len(), violations.join("\n"));
+}
+
+#[test]
+fn smoke_corpus_keeps_invariants() {
+    let Some(dir) = std::env::var_os("SMOKE_CORPUS") else {
+        return;
+    };
+    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
+        .expect("SMOKE_CORPUS directory")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    let mut violations = Vec::new();
+    for path in &files {
+        let data = fs::read(path).unwrap();
+        if let Err(e) = check_invariants(&data) {
+            violations.push(format!("{}: {e}", path.display()));
+        }
+    }
+    println!("corpus: {} inputs, {} break an invariant", files.len(), violations.len());
+    assert!(
+        violations.is_empty(),
+        "{} corpus inputs break an invariant; the first ones:\n{}",
+        violations.len(),
+        violations.iter().take(10).cloned().collect::<Vec<_>>().join("\n\n")
+    );
 }

@@ -19,8 +19,8 @@
 use std::collections::HashMap;
 
 use crate::error::{Error, Result};
-use crate::expr::SqlExpr;
 use crate::executor::Flavor;
+use crate::expr::SqlExpr;
 use crate::model::*;
 use crate::normalize::{normalize, NormalizeContext};
 use crate::render::{self, quote_ident};
@@ -132,13 +132,14 @@ pub fn create_statements(tables: &[&Table], opts: &DiffOptions) -> (Vec<String>,
     let pending: Vec<String> = tables.iter().map(|t| t.name.to_lowercase()).collect();
     for &i in &order {
         let mut t = tables[i].clone();
-        let (now, later): (Vec<ForeignKey>, Vec<ForeignKey>) = t.foreign_keys.drain(..).partition(|fk| {
-            let target = fk.ref_table.to_lowercase();
-            fk.ref_schema.is_some()
-                || target == t.name.to_lowercase()
-                || done.contains(&target)
-                || !pending.contains(&target)
-        });
+        let (now, later): (Vec<ForeignKey>, Vec<ForeignKey>) =
+            t.foreign_keys.drain(..).partition(|fk| {
+                let target = fk.ref_table.to_lowercase();
+                fk.ref_schema.is_some()
+                    || target == t.name.to_lowercase()
+                    || done.contains(&target)
+                    || !pending.contains(&target)
+            });
         t.foreign_keys = now;
         for fk in later {
             deferred.push(format!(
@@ -177,7 +178,10 @@ fn parents_first(tables: &[&Table]) -> Vec<usize> {
                     let target = fk.ref_table.to_lowercase();
                     fk.ref_schema.is_some()
                         || target == names[i]
-                        || names.iter().position(|n| *n == target).is_none_or(|j| placed[j])
+                        || names
+                            .iter()
+                            .position(|n| *n == target)
+                            .is_none_or(|j| placed[j])
                 })
         });
         // A cycle: take the first remaining table; its cyclic FKs are deferred.
@@ -249,7 +253,10 @@ impl TableAlter {
         if clauses.is_empty() {
             Vec::new()
         } else if self.flavor == Flavor::Oceanbase {
-            clauses.iter().map(|c| format!("ALTER TABLE {table} {c}")).collect()
+            clauses
+                .iter()
+                .map(|c| format!("ALTER TABLE {table} {c}"))
+                .collect()
         } else {
             vec![format!("ALTER TABLE {table} {}", clauses.join(", "))]
         }
@@ -306,7 +313,11 @@ fn diff_charset(a: &Table, b: &Table, alter: &mut TableAlter) {
 
 /// A CHECK's identity: what it checks, not what it is called (names are per schema).
 fn check_key(c: &Check) -> (String, bool, Option<String>) {
-    (c.expr.canonical().to_string(), c.not_enforced, c.column.as_ref().map(|c| c.to_lowercase()))
+    (
+        c.expr.canonical().to_string(),
+        c.not_enforced,
+        c.column.as_ref().map(|c| c.to_lowercase()),
+    )
 }
 
 fn diff_checks(a: &Table, b: &Table, flavor: Flavor, alter: &mut TableAlter) {
@@ -321,18 +332,29 @@ fn diff_checks(a: &Table, b: &Table, flavor: Flavor, alter: &mut TableAlter) {
     let (gone, added) = unmatched(&table_level(a), &table_level(b), check_key);
     for c in gone {
         if let Some(name) = &c.name {
-            let kw = if flavor == Flavor::Mariadb { "CONSTRAINT" } else { "CHECK" };
+            let kw = if flavor == Flavor::Mariadb {
+                "CONSTRAINT"
+            } else {
+                "CHECK"
+            };
             alter.pre.push(format!("DROP {kw} {}", quote_ident(name)));
         }
     }
     for c in added {
-        alter.check_adds.push(format!("ADD {}", render::check_definition(&c)));
+        alter
+            .check_adds
+            .push(format!("ADD {}", render::check_definition(&c)));
     }
 }
 
 /// A foreign key's identity: its definition, not its name.
 fn fk_key(fk: &ForeignKey) -> String {
-    let lower = |v: &[String]| v.iter().map(|s| s.to_lowercase()).collect::<Vec<_>>().join(",");
+    let lower = |v: &[String]| {
+        v.iter()
+            .map(|s| s.to_lowercase())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
     format!(
         "{}>{}.{}({})d{:?}u{:?}",
         lower(&fk.columns),
@@ -360,7 +382,8 @@ fn recreate_implicit_fk_indexes(a: &Table, b: &Table, alter: &mut TableAlter) {
             i.kind != IndexKind::Primary
                 && i.parts.len() >= cols.len()
                 && i.parts.iter().zip(&cols).all(|(p, c)| {
-                    matches!(&p.target, IndexTarget::Column(n) if n.to_lowercase() == *c) && p.prefix.is_none()
+                    matches!(&p.target, IndexTarget::Column(n) if n.to_lowercase() == *c)
+                        && p.prefix.is_none()
                 })
         };
         let Some(index) = b.indexes.iter().find(|i| supports(i)) else {
@@ -387,16 +410,24 @@ fn diff_foreign_keys(a: &Table, b: &Table, alter: &mut TableAlter) {
     let (gone, added) = unmatched(&a.foreign_keys, &b.foreign_keys, fk_key);
     for fk in gone {
         if let Some(name) = &fk.name {
-            alter.pre.push(format!("DROP FOREIGN KEY {}", quote_ident(name)));
+            alter
+                .pre
+                .push(format!("DROP FOREIGN KEY {}", quote_ident(name)));
         }
     }
     for fk in added {
-        alter.fk_adds.push(format!("ADD {}", render::foreign_key_definition(&fk)));
+        alter
+            .fk_adds
+            .push(format!("ADD {}", render::foreign_key_definition(&fk)));
     }
 }
 
 /// Items of `from` with no equal item in `to` and vice versa, matched as multisets by `key`.
-fn unmatched<T: Clone, K: PartialEq>(from: &[T], to: &[T], key: impl Fn(&T) -> K) -> (Vec<T>, Vec<T>) {
+fn unmatched<T: Clone, K: PartialEq>(
+    from: &[T],
+    to: &[T],
+    key: impl Fn(&T) -> K,
+) -> (Vec<T>, Vec<T>) {
     let mut to_left: Vec<Option<&T>> = to.iter().map(Some).collect();
     let mut gone = Vec::new();
     for f in from {
@@ -427,7 +458,10 @@ fn diff_indexes(a: &Table, b: &Table, alter: &mut TableAlter) {
         if !keep {
             alter.index_drops.push(match i.kind {
                 IndexKind::Primary => "DROP PRIMARY KEY".to_string(),
-                _ => format!("DROP INDEX {}", quote_ident(i.name.as_deref().unwrap_or_default())),
+                _ => format!(
+                    "DROP INDEX {}",
+                    quote_ident(i.name.as_deref().unwrap_or_default())
+                ),
             });
         }
     }
@@ -435,7 +469,9 @@ fn diff_indexes(a: &Table, b: &Table, alter: &mut TableAlter) {
         let k = index_key(i);
         let exists = from.get(&k).is_some_and(|f| indexes_equal(f, i));
         if !exists {
-            alter.index_adds.push(format!("ADD {}", render::index_definition(i)));
+            alter
+                .index_adds
+                .push(format!("ADD {}", render::index_definition(i)));
         }
     }
 }
@@ -465,7 +501,12 @@ fn indexes_equal(a: &Index, b: &Index) -> bool {
 
 /// A column definition for ADD/MODIFY: charset and collation are left out
 /// when they equal the table's (unchanged) defaults, which they then inherit.
-fn column_for_statement(col: &Column, table: &Table, checks: &[&Check], charset_changes: bool) -> String {
+fn column_for_statement(
+    col: &Column,
+    table: &Table,
+    checks: &[&Check],
+    charset_changes: bool,
+) -> String {
     let mut col = col.clone();
     let (cs, coll) = table_charset(table);
     if !charset_changes && col.charset == cs && col.collation == coll {
@@ -483,7 +524,11 @@ fn column_for_statement(col: &Column, table: &Table, checks: &[&Check], charset_
 fn column_checks<'t>(t: &'t Table, column: &str) -> Vec<&'t Check> {
     t.checks
         .iter()
-        .filter(|c| c.column.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(column)))
+        .filter(|c| {
+            c.column
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case(column))
+        })
         .collect()
 }
 
@@ -531,9 +576,13 @@ fn diff_columns(a: &Table, b: &Table, alter: &mut TableAlter) {
     for col in &a.columns {
         let name = lower(col);
         match b.columns.iter().find(|c| lower(c) == name) {
-            None => alter.column_drops.push(format!("DROP COLUMN {}", quote_ident(&col.name))),
+            None => alter
+                .column_drops
+                .push(format!("DROP COLUMN {}", quote_ident(&col.name))),
             Some(target) if needs_recreate(col, target) => {
-                alter.column_recreate_drops.push(format!("DROP COLUMN {}", quote_ident(&col.name)));
+                alter
+                    .column_recreate_drops
+                    .push(format!("DROP COLUMN {}", quote_ident(&col.name)));
                 recreated.push(name);
             }
             Some(_) => {}
@@ -564,8 +613,10 @@ fn diff_columns(a: &Table, b: &Table, alter: &mut TableAlter) {
             .filter(|_| !recreated.contains(&name));
         // OceanBase refuses AUTO_INCREMENT before its key exists even within
         // one statement: create the column plain, give it AUTO_INCREMENT last.
-        let gains_auto_increment = col.auto_increment && !existing.is_some_and(|old| old.auto_increment);
-        if gains_auto_increment && alter.flavor == Flavor::Oceanbase && !alter.index_adds.is_empty() {
+        let gains_auto_increment =
+            col.auto_increment && !existing.is_some_and(|old| old.auto_increment);
+        if gains_auto_increment && alter.flavor == Flavor::Oceanbase && !alter.index_adds.is_empty()
+        {
             alter.late_modifies.push(format!("MODIFY COLUMN {def}"));
             let plain = Column {
                 auto_increment: false,
@@ -574,12 +625,16 @@ fn diff_columns(a: &Table, b: &Table, alter: &mut TableAlter) {
             def = column_for_statement(&plain, b, &b_checks, charset_changes);
         }
         match existing {
-            None => alter.column_changes.push(format!("ADD COLUMN {def}{position}")),
+            None => alter
+                .column_changes
+                .push(format!("ADD COLUMN {def}{position}")),
             Some(old) => {
                 let moved = !stable.contains(&name);
                 let changed = !columns_equal(old, col, &column_checks(a, &old.name), &b_checks);
                 if moved {
-                    alter.column_changes.push(format!("MODIFY COLUMN {def}{position}"));
+                    alter
+                        .column_changes
+                        .push(format!("MODIFY COLUMN {def}{position}"));
                 } else if changed {
                     alter.column_changes.push(format!("MODIFY COLUMN {def}"));
                 }
@@ -647,15 +702,13 @@ fn diff_options(a: &Table, b: &Table, alter: &mut TableAlter) -> Result<()> {
             "STATS_PERSISTENT" | "STATS_AUTO_RECALC" | "STATS_SAMPLE_PAGES" | "PACK_KEYS" => {
                 format!("{}=DEFAULT", o.key)
             }
-            _ => {
-                return Err(Error::Refused {
-                    table: a.name.clone(),
-                    reason: format!(
-                        "table option {} would have to be removed, which the server cannot do in place",
-                        o.key
-                    ),
-                })
-            }
+            _ => return Err(Error::Refused {
+                table: a.name.clone(),
+                reason: format!(
+                    "table option {} would have to be removed, which the server cannot do in place",
+                    o.key
+                ),
+            }),
         };
         alter.options.push(reset);
     }
@@ -676,14 +729,18 @@ fn partition_key(p: &Partitioning) -> String {
     };
     strip(&mut p.partitions);
     strip(&mut p.subpartition_template);
-    crate::expr::SqlExpr::new(render::partitioning(&p)).token_key().to_string()
+    crate::expr::SqlExpr::new(render::partitioning(&p))
+        .token_key()
+        .to_string()
 }
 
 fn diff_partitioning(a: &Table, b: &Table, alter: &mut TableAlter) {
     let table = quote_ident(&a.name);
     match (&a.partitioning, &b.partitioning) {
         (None, None) => {}
-        (Some(_), None) => alter.partition = Some(format!("ALTER TABLE {table} REMOVE PARTITIONING")),
+        (Some(_), None) => {
+            alter.partition = Some(format!("ALTER TABLE {table} REMOVE PARTITIONING"))
+        }
         (x, Some(to)) => {
             if x.as_ref().map(partition_key) != Some(partition_key(to)) {
                 alter.partition = Some(format!("ALTER TABLE {table} {}", render::partitioning(to)));

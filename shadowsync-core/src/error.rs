@@ -23,7 +23,10 @@ impl Location {
             .iter()
             .rposition(|&b| b == b'\n')
             .map_or(0, |p| p + 1);
-        let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+        let column = String::from_utf8_lossy(&before[line_start..])
+            .chars()
+            .count()
+            + 1;
         Location { line, column }
     }
 }
@@ -58,7 +61,11 @@ impl ParseError {
 
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}, column {}", self.location.line, self.location.column)?;
+        write!(
+            f,
+            "line {}, column {}",
+            self.location.line, self.location.column
+        )?;
         if let Some(table) = &self.table {
             write!(f, " (table `{table}`)")?;
         }
@@ -123,6 +130,9 @@ mod tests {
         assert_eq!(Location::of_offset(src, 3), Location { line: 2, column: 1 });
         // 'é' is two bytes but one column.
         assert_eq!(Location::of_offset(src, 7), Location { line: 2, column: 4 });
-        assert_eq!(Location::of_offset(src, 99), Location { line: 3, column: 2 });
+        assert_eq!(
+            Location::of_offset(src, 99),
+            Location { line: 3, column: 2 }
+        );
     }
 }

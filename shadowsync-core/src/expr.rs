@@ -58,8 +58,9 @@ impl SqlExpr {
     /// Canonical form (see module docs); falls back to the token key with outer
     /// parentheses removed when sqlparser cannot read the expression.
     pub fn canonical(&self) -> &str {
-        self.canonical
-            .get_or_init(|| canonical_form(&self.text).unwrap_or_else(|| strip_outer_parens_key(self.token_key())))
+        self.canonical.get_or_init(|| {
+            canonical_form(&self.text).unwrap_or_else(|| strip_outer_parens_key(self.token_key()))
+        })
     }
 }
 
@@ -159,7 +160,9 @@ fn canonical_form(text: &str) -> Option<String> {
     let mut parser = Parser::new(&dialect).try_with_sql(text).ok()?;
     let mut expr = parser.parse_expr().ok()?;
     // parse_expr stops at the first token it cannot use; demand it used all.
-    parser.expect_token(&sqlparser::tokenizer::Token::EOF).ok()?;
+    parser
+        .expect_token(&sqlparser::tokenizer::Token::EOF)
+        .ok()?;
     let _ = visit_expressions_mut(&mut expr, |e: &mut Expr| {
         canonicalize_node(e);
         ControlFlow::<()>::Continue(())
@@ -235,7 +238,10 @@ mod tests {
     #[test]
     fn redundant_parentheses_and_case_fold() {
         assert!(eq("((`a` > 0) and (`b` < 5))", "a > 0 AND b < 5"));
-        assert!(eq("(`type` in (_utf8mb4'manga',_utf8mb4'novel'))", "`type` IN ('manga', 'novel')"));
+        assert!(eq(
+            "(`type` in (_utf8mb4'manga',_utf8mb4'novel'))",
+            "`type` IN ('manga', 'novel')"
+        ));
         assert!(eq("LOWER(`Name`)", "lower(name)"));
         assert!(eq("(((x)))", "x"));
     }
@@ -243,7 +249,10 @@ mod tests {
     #[test]
     fn different_grouping_stays_different() {
         assert!(!eq("(a + b) * c", "a + (b * c)"));
-        assert!(!eq("a > 0 or b > 0 and c > 0", "(a > 0 or b > 0) and c > 0"));
+        assert!(!eq(
+            "a > 0 or b > 0 and c > 0",
+            "(a > 0 or b > 0) and c > 0"
+        ));
         assert!(!eq("'Abc'", "'abc'"));
         assert!(!eq("a in (1, 2)", "a in (2, 1)"));
     }

@@ -52,7 +52,13 @@ pub fn normalize(table: &Table, ctx: &NormalizeContext) -> Table {
         .unwrap_or_default();
     for col in &mut t.columns {
         let in_pk = pk_columns.contains(&col.name.to_lowercase());
-        normalize_column(col, in_pk, ctx.flavor, table_charset.as_deref(), table_collation.as_deref());
+        normalize_column(
+            col,
+            in_pk,
+            ctx.flavor,
+            table_charset.as_deref(),
+            table_collation.as_deref(),
+        );
     }
     normalize_indexes(&mut t);
     for fk in &mut t.foreign_keys {
@@ -112,8 +118,12 @@ pub fn default_collation(charset: &str, flavor: Flavor) -> Option<String> {
 
 /// The table's effective default charset and collation.
 fn table_charset(t: &Table, flavor: Flavor) -> (Option<String>, Option<String>) {
-    let cs = t.option("DEFAULT CHARSET").map(|o| canonical_charset(&o.value.text()));
-    let coll = t.option("COLLATE").map(|o| canonical_collation(&o.value.text()));
+    let cs = t
+        .option("DEFAULT CHARSET")
+        .map(|o| canonical_charset(&o.value.text()));
+    let coll = t
+        .option("COLLATE")
+        .map(|o| canonical_collation(&o.value.text()));
     match (cs, coll) {
         (Some(cs), Some(coll)) => (Some(cs), Some(coll)),
         (None, Some(coll)) => (Some(charset_of_collation(&coll)), Some(coll)),
@@ -233,10 +243,26 @@ fn bare_index(name: Option<String>, kind: IndexKind, part: IndexPart) -> Index {
 
 const INTEGER_TYPES: [&str; 5] = ["tinyint", "smallint", "mediumint", "int", "bigint"];
 const CHARACTER_TYPES: [&str; 9] = [
-    "char", "varchar", "tinytext", "text", "mediumtext", "longtext", "enum", "set", "json",
+    "char",
+    "varchar",
+    "tinytext",
+    "text",
+    "mediumtext",
+    "longtext",
+    "enum",
+    "set",
+    "json",
 ];
 const NUMERIC_TYPES: [&str; 9] = [
-    "tinyint", "smallint", "mediumint", "int", "bigint", "decimal", "float", "double", "bit",
+    "tinyint",
+    "smallint",
+    "mediumint",
+    "int",
+    "bigint",
+    "decimal",
+    "float",
+    "double",
+    "bit",
 ];
 
 fn normalize_type(dt: &mut DataType) -> Option<String> {
@@ -262,7 +288,10 @@ fn normalize_type(dt: &mut DataType) -> Option<String> {
             implied_charset = Some("utf8mb3".to_string());
             "char"
         }
-        "nvarchar" | "national varchar" | "national char varying" | "national character varying"
+        "nvarchar"
+        | "national varchar"
+        | "national char varying"
+        | "national character varying"
         | "nchar varying" => {
             implied_charset = Some("utf8mb3".to_string());
             "varchar"
@@ -299,13 +328,24 @@ fn normalize_type(dt: &mut DataType) -> Option<String> {
     implied_charset
 }
 
-fn normalize_column(col: &mut Column, in_pk: bool, flavor: Flavor, table_cs: Option<&str>, table_coll: Option<&str>) {
+fn normalize_column(
+    col: &mut Column,
+    in_pk: bool,
+    flavor: Flavor,
+    table_cs: Option<&str>,
+    table_coll: Option<&str>,
+) {
     let implied_charset = normalize_type(&mut col.data_type);
     let type_name = col.data_type.name.clone();
     // Character set and collation.
-    let is_char = CHARACTER_TYPES.contains(&type_name.as_str()) && !(type_name == "json" && flavor == Flavor::Mysql);
+    let is_char = CHARACTER_TYPES.contains(&type_name.as_str())
+        && !(type_name == "json" && flavor == Flavor::Mysql);
     if is_char {
-        let mut cs = col.charset.as_deref().map(canonical_charset).or(implied_charset);
+        let mut cs = col
+            .charset
+            .as_deref()
+            .map(canonical_charset)
+            .or(implied_charset);
         let mut coll = col.collation.as_deref().map(canonical_collation);
         if col.data_type.binary_attr {
             // `BINARY` means the binary collation of the column's charset.
@@ -362,12 +402,16 @@ fn normalize_default(d: ColumnDefault, type_name: &str, nullable: bool) -> Optio
     let numeric = NUMERIC_TYPES.contains(&type_name) && type_name != "bit";
     let d = match d {
         ColumnDefault::Null if nullable => return None,
-        ColumnDefault::Bool(b) if numeric => ColumnDefault::Number(if b { "1" } else { "0" }.into()),
+        ColumnDefault::Bool(b) if numeric => {
+            ColumnDefault::Number(if b { "1" } else { "0" }.into())
+        }
         ColumnDefault::String(s) if numeric => match canonical_number(&s) {
             Some(n) => ColumnDefault::Number(n),
             None => ColumnDefault::String(s),
         },
-        ColumnDefault::Number(n) if numeric => ColumnDefault::Number(canonical_number(&n).unwrap_or(n)),
+        ColumnDefault::Number(n) if numeric => {
+            ColumnDefault::Number(canonical_number(&n).unwrap_or(n))
+        }
         ColumnDefault::Number(n) => ColumnDefault::String(n),
         ColumnDefault::Bool(b) if CHARACTER_TYPES.contains(&type_name) => {
             ColumnDefault::String(if b { "1" } else { "0" }.into())
@@ -419,8 +463,9 @@ fn normalize_current_timestamp(e: &SqlExpr) -> Option<SqlExpr> {
 fn typed_literal_value(e: &SqlExpr) -> Option<String> {
     let tokens = crate::lex::tokenize(e.text()).ok()?;
     match tokens.as_slice() {
-        [kw, s] if (kw.is_kw("DATE") || kw.is_kw("TIME") || kw.is_kw("TIMESTAMP"))
-            && s.kind == crate::lex::TokenKind::Str =>
+        [kw, s]
+            if (kw.is_kw("DATE") || kw.is_kw("TIME") || kw.is_kw("TIMESTAMP"))
+                && s.kind == crate::lex::TokenKind::Str =>
         {
             Some(s.text.clone())
         }
@@ -442,7 +487,9 @@ fn is_wrapped_in_parens(text: &str) -> bool {
     let Ok(tokens) = crate::lex::tokenize(text) else {
         return false;
     };
-    if !(tokens.first().is_some_and(|t| t.is_punct("(")) && tokens.last().is_some_and(|t| t.is_punct(")"))) {
+    if !(tokens.first().is_some_and(|t| t.is_punct("("))
+        && tokens.last().is_some_and(|t| t.is_punct(")")))
+    {
         return false;
     }
     let mut depth = 0i32;
@@ -466,7 +513,10 @@ pub fn canonical_number(s: &str) -> Option<String> {
         Some(rest) => (true, rest.trim()),
         None => (false, s.strip_prefix('+').unwrap_or(s).trim()),
     };
-    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit() || c == '.') || digits.matches('.').count() > 1 {
+    if digits.is_empty()
+        || !digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+        || digits.matches('.').count() > 1
+    {
         return None;
     }
     let (int_part, frac_part) = match digits.split_once('.') {
@@ -519,7 +569,12 @@ fn normalize_indexes(t: &mut Table) {
             IndexKind::Fulltext => "",
             _ => "BTREE",
         };
-        if index.using.as_deref().is_some_and(|u| u.eq_ignore_ascii_case(default_using)) || index.kind == IndexKind::Fulltext {
+        if index
+            .using
+            .as_deref()
+            .is_some_and(|u| u.eq_ignore_ascii_case(default_using))
+            || index.kind == IndexKind::Fulltext
+        {
             index.using = None;
         }
         index.using_before_parts = false;
@@ -534,7 +589,12 @@ fn normalize_indexes(t: &mut Table) {
 }
 
 fn normalize_foreign_key(fk: &mut ForeignKey, schema: Option<&str>) {
-    let is_default = |a: Option<FkAction>| matches!(a, None | Some(FkAction::Restrict) | Some(FkAction::NoAction));
+    let is_default = |a: Option<FkAction>| {
+        matches!(
+            a,
+            None | Some(FkAction::Restrict) | Some(FkAction::NoAction)
+        )
+    };
     if is_default(fk.on_delete) {
         fk.on_delete = None;
     }

@@ -186,7 +186,10 @@ impl<'a> Parser<'a> {
             Some(t) => (t.start, format!(", found `{}`", &self.src[t.start..t.end])),
             None => (self.src.len(), ", found end of input".to_string()),
         };
-        let mut err = ParseError::new(Location::of_offset(self.src, offset), format!("{message}{found}"));
+        let mut err = ParseError::new(
+            Location::of_offset(self.src, offset),
+            format!("{message}{found}"),
+        );
         err.table = self.table.clone();
         err
     }
@@ -283,7 +286,10 @@ impl<'a> Parser<'a> {
 
     fn create_table(&mut self) -> PResult<Table> {
         if !self.peek_kw("CREATE") {
-            let found = self.peek().map(|t| t.text.to_uppercase()).unwrap_or_default();
+            let found = self
+                .peek()
+                .map(|t| t.text.to_uppercase())
+                .unwrap_or_default();
             return Err(self.error_here(format!(
                 "only CREATE TABLE statements are supported here, not {found}"
             )));
@@ -363,8 +369,16 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        let primary_keys = table.indexes.iter().filter(|i| i.kind == IndexKind::Primary).count()
-            + table.columns.iter().filter(|c| c.inline_primary_key).count();
+        let primary_keys = table
+            .indexes
+            .iter()
+            .filter(|i| i.kind == IndexKind::Primary)
+            .count()
+            + table
+                .columns
+                .iter()
+                .filter(|c| c.inline_primary_key)
+                .count();
         if primary_keys > 1 {
             return Err(refuse("more than one PRIMARY KEY".to_string()));
         }
@@ -429,7 +443,9 @@ impl<'a> Parser<'a> {
             let check = self.check(name, None)?;
             table.checks.push(check);
         } else {
-            return Err(self.error_here("expected PRIMARY KEY, UNIQUE, FOREIGN KEY or CHECK after CONSTRAINT"));
+            return Err(self.error_here(
+                "expected PRIMARY KEY, UNIQUE, FOREIGN KEY or CHECK after CONSTRAINT",
+            ));
         }
         Ok(())
     }
@@ -563,7 +579,12 @@ impl<'a> Parser<'a> {
     fn collation_name(&mut self) -> PResult<String> {
         self.eat_optional_equals();
         match self.peek() {
-            Some(t) if matches!(t.kind, TokenKind::Word | TokenKind::QuotedIdent | TokenKind::Str) => {
+            Some(t)
+                if matches!(
+                    t.kind,
+                    TokenKind::Word | TokenKind::QuotedIdent | TokenKind::Str
+                ) =>
+            {
                 self.pos += 1;
                 Ok(t.text.clone())
             }
@@ -579,7 +600,10 @@ impl<'a> Parser<'a> {
         }
         let mut name = first.text.to_ascii_lowercase();
         // Multi-word type names.
-        let second = self.peek().filter(|t| t.kind == TokenKind::Word).map(|t| t.text.to_ascii_lowercase());
+        let second = self
+            .peek()
+            .filter(|t| t.kind == TokenKind::Word)
+            .map(|t| t.text.to_ascii_lowercase());
         let multi = matches!(
             (name.as_str(), second.as_deref()),
             ("double", Some("precision"))
@@ -700,7 +724,9 @@ impl<'a> Parser<'a> {
                         let value = self.string("a string")?;
                         Ok(ColumnDefault::String(value))
                     }
-                    _ => self.function_call_expr("a default value").map(ColumnDefault::Expr),
+                    _ => self
+                        .function_call_expr("a default value")
+                        .map(ColumnDefault::Expr),
                 }
             }
             _ => Err(self.error_here("expected a default value")),
@@ -715,7 +741,17 @@ impl<'a> Parser<'a> {
             self.pos -= 1;
             return Err(self.error_here(format!("expected {what}")));
         }
-        let reserved = ["NOT", "NULL", "COMMENT", "ON", "AUTO_INCREMENT", "COLLATE", "PRIMARY", "UNIQUE", "KEY"];
+        let reserved = [
+            "NOT",
+            "NULL",
+            "COMMENT",
+            "ON",
+            "AUTO_INCREMENT",
+            "COLLATE",
+            "PRIMARY",
+            "UNIQUE",
+            "KEY",
+        ];
         if reserved.iter().any(|r| tok.text.eq_ignore_ascii_case(r)) {
             self.pos -= 1;
             return Err(self.error_here(format!("expected {what}")));
@@ -920,7 +956,9 @@ impl<'a> Parser<'a> {
                     self.pos += 1;
                     let eq = if self.eat_optional_equals() { "=" } else { "" };
                     let props = self.paren_group()?;
-                    index.vendor_options.push(format!("PARSER_PROPERTIES{eq}({props})"));
+                    index
+                        .vendor_options
+                        .push(format!("PARSER_PROPERTIES{eq}({props})"));
                 }
                 "ENGINE_ATTRIBUTE" | "SECONDARY_ENGINE_ATTRIBUTE" | "CLUSTERING" => {
                     return Err(self.unsupported(&format!("index option {kw}")));
@@ -1046,7 +1084,11 @@ impl<'a> Parser<'a> {
             }
             _ => "",
         };
-        let key = if key.is_empty() { first.clone() } else { key.to_string() };
+        let key = if key.is_empty() {
+            first.clone()
+        } else {
+            key.to_string()
+        };
         let spelling = self.src[start_tok.start..self.tokens[self.pos - 1].end].to_string();
         let equals = self.eat_optional_equals();
         let value = match self.peek() {

@@ -47,7 +47,11 @@ pub fn create_table(table: &Table) -> String {
     // Column-level CHECKs (user DDL) stay on their column so a round trip keeps them there.
     elements.extend(table.columns.iter().map(|col| {
         let mut def = column_definition(col);
-        for check in table.checks.iter().filter(|c| c.column.as_deref() == Some(&col.name)) {
+        for check in table
+            .checks
+            .iter()
+            .filter(|c| c.column.as_deref() == Some(&col.name))
+        {
             def.push(' ');
             def.push_str(&check_definition(check));
         }
@@ -251,7 +255,12 @@ pub fn foreign_key_definition(fk: &ForeignKey) -> String {
     if let Some(s) = &fk.ref_schema {
         let _ = write!(out, "{}.", quote_ident(s));
     }
-    let _ = write!(out, "{} ({})", quote_ident(&fk.ref_table), ident_list(&fk.ref_columns));
+    let _ = write!(
+        out,
+        "{} ({})",
+        quote_ident(&fk.ref_table),
+        ident_list(&fk.ref_columns)
+    );
     let delete = fk.on_delete.map(|a| format!(" ON DELETE {}", a.sql()));
     let update = fk.on_update.map(|a| format!(" ON UPDATE {}", a.sql()));
     let (first, second) = if fk.update_first {
@@ -279,7 +288,11 @@ pub fn check_definition(check: &Check) -> String {
 
 /// Comma-separated quoted identifiers.
 pub fn ident_list(names: &[String]) -> String {
-    names.iter().map(|n| quote_ident(n)).collect::<Vec<_>>().join(",")
+    names
+        .iter()
+        .map(|n| quote_ident(n))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// One table option (`ENGINE=InnoDB`, `COMMENT='x'`).
@@ -296,7 +309,11 @@ pub fn table_option(option: &TableOption) -> String {
 
 /// All table options, space separated.
 pub fn table_options(options: &[TableOption]) -> String {
-    options.iter().map(table_option).collect::<Vec<_>>().join(" ")
+    options
+        .iter()
+        .map(table_option)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn partition_scheme(s: &PartitionScheme, count_kw: &str) -> String {
@@ -355,7 +372,11 @@ fn partition_def(def: &PartitionDef, keyword: &str) -> String {
 pub fn partitioning(p: &Partitioning) -> String {
     let mut out = format!("PARTITION BY {}", partition_scheme(&p.scheme, "PARTITIONS"));
     if let Some(sub) = &p.subpartition {
-        let _ = write!(out, " SUBPARTITION BY {}", partition_scheme(sub, "SUBPARTITIONS"));
+        let _ = write!(
+            out,
+            " SUBPARTITION BY {}",
+            partition_scheme(sub, "SUBPARTITIONS")
+        );
     }
     if !p.subpartition_template.is_empty() {
         let subs: Vec<String> = p

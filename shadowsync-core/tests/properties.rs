@@ -99,11 +99,58 @@ enum Mode {
 // ---------------------------------------------------------------------------
 
 const RESERVED: &[&str] = &[
-    "select", "order", "key", "KEY", "primary", "check", "constraint", "index", "default", "table", "partition",
-    "group", "desc", "asc", "from", "where", "unique", "foreign", "values", "references", "using", "comment",
-    "null", "not", "generated", "as", "by", "range", "maxvalue", "engine", "charset", "collate", "on", "update",
-    "delete", "cascade", "fulltext", "spatial", "Order", "INT", "varchar", "enum", "set", "visible",
-    "invisible", "storage", "with", "period", "like", "auto_increment", "current_timestamp", "subpartition",
+    "select",
+    "order",
+    "key",
+    "KEY",
+    "primary",
+    "check",
+    "constraint",
+    "index",
+    "default",
+    "table",
+    "partition",
+    "group",
+    "desc",
+    "asc",
+    "from",
+    "where",
+    "unique",
+    "foreign",
+    "values",
+    "references",
+    "using",
+    "comment",
+    "null",
+    "not",
+    "generated",
+    "as",
+    "by",
+    "range",
+    "maxvalue",
+    "engine",
+    "charset",
+    "collate",
+    "on",
+    "update",
+    "delete",
+    "cascade",
+    "fulltext",
+    "spatial",
+    "Order",
+    "INT",
+    "varchar",
+    "enum",
+    "set",
+    "visible",
+    "invisible",
+    "storage",
+    "with",
+    "period",
+    "like",
+    "auto_increment",
+    "current_timestamp",
+    "subpartition",
 ];
 
 const ODD_NAMES: &[&str] = &[
@@ -356,7 +403,16 @@ fn typed(name: &str, length: Option<u64>, scale: Option<u64>) -> DataType {
 
 fn data_type() -> BoxedStrategy<(DataType, Kind)> {
     let int = (
-        prop::sample::select(&["tinyint", "smallint", "mediumint", "int", "bigint", "integer"][..]),
+        prop::sample::select(
+            &[
+                "tinyint",
+                "smallint",
+                "mediumint",
+                "int",
+                "bigint",
+                "integer",
+            ][..],
+        ),
         prop::option::weighted(0.5, 1u64..=20),
         prop::bool::weighted(0.3),
         prop::bool::weighted(0.05),
@@ -391,7 +447,16 @@ fn data_type() -> BoxedStrategy<(DataType, Kind)> {
         });
     let char_ = (
         prop::sample::select(
-            &["char", "varchar", "varchar", "varchar", "character varying", "nchar", "national varchar", "nvarchar"][..],
+            &[
+                "char",
+                "varchar",
+                "varchar",
+                "varchar",
+                "character varying",
+                "nchar",
+                "national varchar",
+                "nvarchar",
+            ][..],
         ),
         1u64..=1000,
         prop::bool::weighted(0.1),
@@ -401,8 +466,9 @@ fn data_type() -> BoxedStrategy<(DataType, Kind)> {
             dt.binary_attr = binary;
             (dt, Kind::Char)
         });
-    let text_ = prop::sample::select(&["tinytext", "text", "mediumtext", "longtext", "long varchar"][..])
-        .prop_map(|n| (typed(n, None, None), Kind::Text));
+    let text_ =
+        prop::sample::select(&["tinytext", "text", "mediumtext", "longtext", "long varchar"][..])
+            .prop_map(|n| (typed(n, None, None), Kind::Text));
     let enum_ = (
         prop::sample::select(&["enum", "set"][..]),
         prop::collection::vec(text(), 1..6),
@@ -419,19 +485,30 @@ fn data_type() -> BoxedStrategy<(DataType, Kind)> {
         prop::option::of(0u64..=6),
     )
         .prop_map(|(n, len)| (typed(n, len, None), Kind::Temporal));
-    let date = prop::sample::select(&["date", "year"][..]).prop_map(|n| (typed(n, None, None), Kind::Date));
+    let date = prop::sample::select(&["date", "year"][..])
+        .prop_map(|n| (typed(n, None, None), Kind::Date));
     let json = Just((typed("json", None, None), Kind::Json));
     let bit = prop::option::of(1u64..=64).prop_map(|len| (typed("bit", len, None), Kind::Bit));
     let binary = (
-        prop::sample::select(&["binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob"][..]),
+        prop::sample::select(
+            &[
+                "binary",
+                "varbinary",
+                "tinyblob",
+                "blob",
+                "mediumblob",
+                "longblob",
+            ][..],
+        ),
         1u64..=255,
     )
         .prop_map(|(n, len)| {
             let len = matches!(n, "binary" | "varbinary").then_some(len);
             (typed(n, len, None), Kind::Binary)
         });
-    let spatial = prop::sample::select(&["geometry", "point", "linestring", "polygon", "multipoint"][..])
-        .prop_map(|n| (typed(n, None, None), Kind::Spatial));
+    let spatial =
+        prop::sample::select(&["geometry", "point", "linestring", "polygon", "multipoint"][..])
+            .prop_map(|n| (typed(n, None, None), Kind::Spatial));
     prop_oneof![
         5 => int,
         2 => decimal,
@@ -449,7 +526,10 @@ fn data_type() -> BoxedStrategy<(DataType, Kind)> {
     .boxed()
 }
 
-fn expr_default(templates: &'static [&'static str], cols: &[String]) -> BoxedStrategy<ColumnDefault> {
+fn expr_default(
+    templates: &'static [&'static str],
+    cols: &[String],
+) -> BoxedStrategy<ColumnDefault> {
     expr_from(templates, cols)
         .prop_map(|e| ColumnDefault::Expr(SqlExpr::new(e)))
         .boxed()
@@ -519,7 +599,9 @@ fn default_for(kind: Kind, values: Vec<String>, cols: &[String]) -> BoxedStrateg
     prop_oneof![6 => fitting, 1 => any_default].boxed()
 }
 
-const CHARSETS: &[&str] = &["utf8mb4", "utf8", "utf8mb3", "latin1", "ascii", "binary", "gbk"];
+const CHARSETS: &[&str] = &[
+    "utf8mb4", "utf8", "utf8mb3", "latin1", "ascii", "binary", "gbk",
+];
 const COLLATIONS: &[&str] = &[
     "utf8mb4_general_ci",
     "utf8mb4_bin",
@@ -534,12 +616,25 @@ const COLLATIONS: &[&str] = &[
 fn check(cols: &[String], column: Option<String>) -> BoxedStrategy<Check> {
     let templates = if column.is_some() {
         // A column-level CHECK reads its own column.
-        &["{a} > 0", "{a} is not null", "char_length({a}) < 100", "{a} <> ''", "json_valid({a})"][..]
+        &[
+            "{a} > 0",
+            "{a} is not null",
+            "char_length({a}) < 100",
+            "{a} <> ''",
+            "json_valid({a})",
+        ][..]
     } else {
         CHECK_EXPRS
     };
-    let own = column.clone().map(|c| vec![c]).unwrap_or_else(|| cols.to_vec());
-    (prop::option::weighted(0.6, ident()), expr_from(templates, &own), prop::bool::weighted(0.1))
+    let own = column
+        .clone()
+        .map(|c| vec![c])
+        .unwrap_or_else(|| cols.to_vec());
+    (
+        prop::option::weighted(0.6, ident()),
+        expr_from(templates, &own),
+        prop::bool::weighted(0.1),
+    )
         .prop_map(move |(name, expr, not_enforced)| Check {
             name,
             expr: SqlExpr::new(expr),
@@ -583,11 +678,11 @@ fn column(name: String, cols: Vec<String>, mode: Mode) -> BoxedStrategy<(Column,
                     })
                 });
             let flags = (
-                prop::option::of(any::<bool>()),                 // nullable
+                prop::option::of(any::<bool>()),                   // nullable
                 chance(if kind == Kind::Int { 0.2 } else { 0.0 }), // auto_increment
-                prop::bool::weighted(0.05),                      // invisible
-                prop::bool::weighted(0.04),                      // inline PRIMARY KEY
-                prop::bool::weighted(0.04),                      // inline UNIQUE
+                prop::bool::weighted(0.05),                        // invisible
+                prop::bool::weighted(0.04),                        // inline PRIMARY KEY
+                prop::bool::weighted(0.04),                        // inline UNIQUE
                 maybe(if kind == Kind::Spatial { 0.5 } else { 0.0 }, 0u32..=4326),
             );
             let column_check = prop::option::weighted(0.1, check(&[], Some(name.clone())));
@@ -603,7 +698,16 @@ fn column(name: String, cols: Vec<String>, mode: Mode) -> BoxedStrategy<(Column,
             )
         })
         .prop_map(
-            |((name, data_type), (charset, collation), default, on_update, comment, generated, flags, check)| {
+            |(
+                (name, data_type),
+                (charset, collation),
+                default,
+                on_update,
+                comment,
+                generated,
+                flags,
+                check,
+            )| {
                 let (nullable, auto_increment, invisible, inline_pk, inline_unique, srid) = flags;
                 let plain = generated.is_none();
                 let column = Column {
@@ -632,9 +736,19 @@ fn column(name: String, cols: Vec<String>, mode: Mode) -> BoxedStrategy<(Column,
 // Indexes, foreign keys, checks
 // ---------------------------------------------------------------------------
 
-const INDEX_EXPRS: &[&str] = &["lower({a})", "{a} + {b}", "json_value({a},'$.id' returning char(10))", "cast({a} as date)"];
+const INDEX_EXPRS: &[&str] = &[
+    "lower({a})",
+    "{a} + {b}",
+    "json_value({a},'$.id' returning char(10))",
+    "cast({a} as date)",
+];
 
-fn index_part(cols: &[String], mode: Mode, allow_expr: bool, allow_prefix: bool) -> BoxedStrategy<IndexPart> {
+fn index_part(
+    cols: &[String],
+    mode: Mode,
+    allow_expr: bool,
+    allow_prefix: bool,
+) -> BoxedStrategy<IndexPart> {
     let target = if allow_expr {
         prop_oneof![
             9 => prop::sample::select(cols.to_vec()).prop_map(IndexTarget::Column),
@@ -642,7 +756,9 @@ fn index_part(cols: &[String], mode: Mode, allow_expr: bool, allow_prefix: bool)
         ]
         .boxed()
     } else {
-        prop::sample::select(cols.to_vec()).prop_map(IndexTarget::Column).boxed()
+        prop::sample::select(cols.to_vec())
+            .prop_map(IndexTarget::Column)
+            .boxed()
     };
     let prefix_p = if allow_prefix { 0.2 } else { 0.0 };
     (target, maybe(prefix_p, 1u64..=767), 0u8..4)
@@ -692,12 +808,20 @@ fn secondary_index(cols: Vec<String>, mode: Mode) -> BoxedStrategy<Index> {
             _ => 1..4usize,
         };
         let using = if btree {
-            prop::option::weighted(0.2, prop::sample::select(&["BTREE", "HASH"][..]).prop_map(String::from)).boxed()
+            prop::option::weighted(
+                0.2,
+                prop::sample::select(&["BTREE", "HASH"][..]).prop_map(String::from),
+            )
+            .boxed()
         } else {
             Just(None).boxed()
         };
         let parser = if kind == IndexKind::Fulltext {
-            prop::option::weighted(0.3, prop::sample::select(&["ngram", "mecab"][..]).prop_map(String::from)).boxed()
+            prop::option::weighted(
+                0.3,
+                prop::sample::select(&["ngram", "mecab"][..]).prop_map(String::from),
+            )
+            .boxed()
         } else {
             Just(None).boxed()
         };
@@ -719,15 +843,33 @@ fn secondary_index(cols: Vec<String>, mode: Mode) -> BoxedStrategy<Index> {
             prop::collection::vec(index_part(&cols, mode, btree, btree), n_parts),
             (using, any::<bool>()),
             prop::option::weighted(0.2, text()),
-            (prop::bool::weighted(0.9), prop::sample::select(&["INVISIBLE", "IGNORED"][..]), any::<bool>()),
+            (
+                prop::bool::weighted(0.9),
+                prop::sample::select(&["INVISIBLE", "IGNORED"][..]),
+                any::<bool>(),
+            ),
             parser,
             prop::option::weighted(0.05, prop::sample::select(&[1u64, 2, 4, 8, 16][..])),
-            (prop::collection::vec(prop::sample::select(VENDOR_INDEX_OPTIONS), 0..2), storing),
+            (
+                prop::collection::vec(prop::sample::select(VENDOR_INDEX_OPTIONS), 0..2),
+                storing,
+            ),
             maybe(constraint_p, ident()),
         )
     })
     .prop_map(
-        move |(kind, name, parts, (using, before), comment, (visible, kw, kw_anyway), parser, kbs, vendor, constraint)| {
+        move |(
+            kind,
+            name,
+            parts,
+            (using, before),
+            comment,
+            (visible, kw, kw_anyway),
+            parser,
+            kbs,
+            vendor,
+            constraint,
+        )| {
             let (picked, storing) = vendor;
             let mut vendor_options: Vec<String> = picked.into_iter().map(String::from).collect();
             vendor_options.dedup();
@@ -762,23 +904,28 @@ fn primary_key(cols: Vec<String>, mode: Mode) -> BoxedStrategy<Index> {
         prop::collection::vec(index_part(&cols, mode, false, true), 1..4),
         prop::option::weighted(0.2, ident()),
         prop::option::weighted(0.15, ident()),
-        (prop::option::weighted(0.15, Just("BTREE".to_string())), any::<bool>()),
+        (
+            prop::option::weighted(0.15, Just("BTREE".to_string())),
+            any::<bool>(),
+        ),
         prop::option::weighted(0.1, text()),
     )
-        .prop_map(|(parts, name, constraint_name, (using, before), comment)| Index {
-            name,
-            kind: IndexKind::Primary,
-            parts,
-            using_before_parts: using.is_some() && before,
-            using,
-            comment,
-            visible: true,
-            visibility_keyword: None,
-            parser: None,
-            key_block_size: None,
-            vendor_options: Vec::new(),
-            constraint_name,
-        })
+        .prop_map(
+            |(parts, name, constraint_name, (using, before), comment)| Index {
+                name,
+                kind: IndexKind::Primary,
+                parts,
+                using_before_parts: using.is_some() && before,
+                using,
+                comment,
+                visible: true,
+                visibility_keyword: None,
+                parser: None,
+                key_block_size: None,
+                vendor_options: Vec::new(),
+                constraint_name,
+            },
+        )
         .boxed()
 }
 
@@ -813,7 +960,15 @@ fn foreign_key(cols: Vec<String>, mode: Mode) -> BoxedStrategy<ForeignKey> {
             )
         })
         .prop_map(
-            move |(columns, name, index_name, ref_schema, ref_table, ref_columns, (on_delete, on_update, flag))| {
+            move |(
+                columns,
+                name,
+                index_name,
+                ref_schema,
+                ref_table,
+                ref_columns,
+                (on_delete, on_update, flag),
+            )| {
                 // The parser records `update_first` when ON UPDATE comes before ON DELETE
                 // (or stands alone).
                 let update_first = match mode {
@@ -876,7 +1031,15 @@ const MISC_OPTIONS: &[(&str, &str, &str)] = &[
 ];
 
 /// Option values written as quoted identifiers, some of which only a quoted identifier can spell.
-const IDENT_OPTION_VALUES: &[&str] = &["innodb_system", "my ts", "a`b", "x; DROP TABLE y", "名前", "(", "'q'"];
+const IDENT_OPTION_VALUES: &[&str] = &[
+    "innodb_system",
+    "my ts",
+    "a`b",
+    "x; DROP TABLE y",
+    "名前",
+    "(",
+    "'q'",
+];
 
 fn table_options() -> BoxedStrategy<Vec<TableOption>> {
     let engine = (
@@ -886,12 +1049,22 @@ fn table_options() -> BoxedStrategy<Vec<TableOption>> {
         prop::bool::weighted(0.1),
     )
         .prop_map(|(s, v, eq, quoted)| {
-            let value = if quoted { OptionValue::Ident(v.to_string()) } else { word(v) };
+            let value = if quoted {
+                OptionValue::Ident(v.to_string())
+            } else {
+                word(v)
+            };
             option("ENGINE", s, value, eq)
         });
     let charset = (
         prop::sample::select(
-            &["DEFAULT CHARSET", "CHARSET", "DEFAULT CHARACTER SET", "CHARACTER SET", "default charset"][..],
+            &[
+                "DEFAULT CHARSET",
+                "CHARSET",
+                "DEFAULT CHARACTER SET",
+                "CHARACTER SET",
+                "default charset",
+            ][..],
         ),
         prop::sample::select(CHARSETS),
         prop::bool::weighted(0.9),
@@ -903,7 +1076,11 @@ fn table_options() -> BoxedStrategy<Vec<TableOption>> {
         prop::bool::weighted(0.9),
     )
         .prop_map(|(s, v, eq)| option("COLLATE", s, word(v), eq));
-    let comment = (prop::sample::select(&["COMMENT", "comment"][..]), text(), any::<bool>())
+    let comment = (
+        prop::sample::select(&["COMMENT", "comment"][..]),
+        text(),
+        any::<bool>(),
+    )
         .prop_map(|(s, v, eq)| option("COMMENT", s, OptionValue::String(v), eq));
     let misc = (
         prop::collection::vec(prop::sample::select(MISC_OPTIONS), 0..3),
@@ -917,12 +1094,23 @@ fn table_options() -> BoxedStrategy<Vec<TableOption>> {
         });
     let tablespace = prop::option::weighted(
         0.1,
-        (prop::sample::select(IDENT_OPTION_VALUES), any::<bool>())
-            .prop_map(|(v, eq)| option("TABLESPACE", "TABLESPACE", OptionValue::Ident(v.to_string()), eq)),
+        (prop::sample::select(IDENT_OPTION_VALUES), any::<bool>()).prop_map(|(v, eq)| {
+            option(
+                "TABLESPACE",
+                "TABLESPACE",
+                OptionValue::Ident(v.to_string()),
+                eq,
+            )
+        }),
     );
     let data_dir = prop::option::weighted(
         0.05,
-        Just(option("DATA DIRECTORY", "DATA DIRECTORY", OptionValue::String("/var/lib/data".into()), true)),
+        Just(option(
+            "DATA DIRECTORY",
+            "DATA DIRECTORY",
+            OptionValue::String("/var/lib/data".into()),
+            true,
+        )),
     );
     (
         prop::option::weighted(0.9, engine),
@@ -933,8 +1121,14 @@ fn table_options() -> BoxedStrategy<Vec<TableOption>> {
         (data_dir, tablespace),
     )
         .prop_map(|(e, cs, coll, comment, misc, (dd, ts))| {
-            let mut out: Vec<TableOption> =
-                e.into_iter().chain(cs).chain(coll).chain(comment).chain(dd).chain(ts).collect();
+            let mut out: Vec<TableOption> = e
+                .into_iter()
+                .chain(cs)
+                .chain(coll)
+                .chain(comment)
+                .chain(dd)
+                .chain(ts)
+                .collect();
             for o in misc {
                 if !out.iter().any(|x| x.key == o.key) {
                     out.push(o);
@@ -953,7 +1147,11 @@ fn partition_options() -> BoxedStrategy<Vec<TableOption>> {
     ];
     prop::collection::vec(
         prop_oneof![
-            (any::<bool>(), prop::sample::select(&["ENGINE", "STORAGE ENGINE"][..]), engine)
+            (
+                any::<bool>(),
+                prop::sample::select(&["ENGINE", "STORAGE ENGINE"][..]),
+                engine
+            )
                 .prop_map(|(eq, s, v)| option("ENGINE", s, v, eq)),
             text().prop_map(|c| option("COMMENT", "COMMENT", OptionValue::String(c), true)),
         ],
@@ -962,7 +1160,10 @@ fn partition_options() -> BoxedStrategy<Vec<TableOption>> {
     .boxed()
 }
 
-fn partition_defs(names: Vec<String>, bounds: Vec<Option<PartitionBound>>) -> BoxedStrategy<Vec<PartitionDef>> {
+fn partition_defs(
+    names: Vec<String>,
+    bounds: Vec<Option<PartitionBound>>,
+) -> BoxedStrategy<Vec<PartitionDef>> {
     let n = names.len().min(bounds.len());
     prop::collection::vec(partition_options(), n..=n)
         .prop_map(move |options| {
@@ -981,7 +1182,12 @@ fn partition_defs(names: Vec<String>, bounds: Vec<Option<PartitionBound>>) -> Bo
         .boxed()
 }
 
-fn scheme(method: PartitionMethod, expr: String, linear: bool, columns_form: bool) -> PartitionScheme {
+fn scheme(
+    method: PartitionMethod,
+    expr: String,
+    linear: bool,
+    columns_form: bool,
+) -> PartitionScheme {
     PartitionScheme {
         method,
         linear,
@@ -996,7 +1202,10 @@ fn partitioning(cols: Vec<String>) -> BoxedStrategy<Partitioning> {
     let names = prop::collection::vec(ident(), 1..6).prop_map(uniquify);
     let hash = (
         any::<bool>(),
-        expr_from(&["{a}", "{a} + 1", "year({a})", "to_days({a})", "crc32({a})"], &cols),
+        expr_from(
+            &["{a}", "{a} + 1", "year({a})", "to_days({a})", "crc32({a})"],
+            &cols,
+        ),
         prop::option::of(1u64..=64),
         prop::option::weighted(0.3, names.clone()),
     )
@@ -1008,7 +1217,11 @@ fn partitioning(cols: Vec<String>) -> BoxedStrategy<Partitioning> {
                 }
                 None => Just(Vec::new()).boxed(),
             };
-            (Just(scheme(PartitionMethod::Hash, expr, linear, false)), Just(count), defs)
+            (
+                Just(scheme(PartitionMethod::Hash, expr, linear, false)),
+                Just(count),
+                defs,
+            )
         })
         .prop_map(|(mut s, count, partitions)| {
             s.count = count;
@@ -1048,7 +1261,10 @@ fn partitioning(cols: Vec<String>) -> BoxedStrategy<Partitioning> {
         });
     let range = (
         any::<bool>(),
-        expr_from(&["{a}", "year({a})", "unix_timestamp({a})", "{a} div 10"], &cols),
+        expr_from(
+            &["{a}", "year({a})", "unix_timestamp({a})", "{a} div 10"],
+            &cols,
+        ),
         expr_from(&["{a}", "{a},{b}"], &cols),
         names.clone(),
         any::<bool>(),
@@ -1087,7 +1303,14 @@ fn partitioning(cols: Vec<String>) -> BoxedStrategy<Partitioning> {
         expr_from(&["{a}", "{a} - 1", "mod({a},7)"], &cols),
         expr_from(&["{a}", "{a},{b}"], &cols),
         names,
-        prop::option::weighted(0.2, (sub_scheme, 0u8..3, prop::collection::vec(ident(), 1..3).prop_map(uniquify))),
+        prop::option::weighted(
+            0.2,
+            (
+                sub_scheme,
+                0u8..3,
+                prop::collection::vec(ident(), 1..3).prop_map(uniquify),
+            ),
+        ),
     )
         .prop_flat_map(|(columns_form, expr, column_list, names, sub)| {
             let bounds = (0..names.len())
@@ -1162,8 +1385,10 @@ fn table(mode: Mode) -> BoxedStrategy<Table> {
     (ident(), prop::collection::vec(ident(), 1..12))
         .prop_flat_map(move |(name, col_names)| {
             let cols = uniquify(col_names);
-            let columns: Vec<BoxedStrategy<(Column, Option<Check>)>> =
-                cols.iter().map(|c| column(c.clone(), cols.clone(), mode)).collect();
+            let columns: Vec<BoxedStrategy<(Column, Option<Check>)>> = cols
+                .iter()
+                .map(|c| column(c.clone(), cols.clone(), mode))
+                .collect();
             (
                 Just(name),
                 columns,
@@ -1175,38 +1400,45 @@ fn table(mode: Mode) -> BoxedStrategy<Table> {
                 prop::option::weighted(0.25, partitioning(cols.clone())),
             )
         })
-        .prop_map(|(name, columns, pk, secondary, foreign_keys, table_checks, options, partitioning)| {
-            let (mut columns, column_checks): (Vec<Column>, Vec<Option<Check>>) = columns.into_iter().unzip();
-            // One primary key at most: an explicit one, or one inline PRIMARY KEY.
-            let mut has_pk = pk.is_some();
-            for c in &mut columns {
-                if c.inline_primary_key {
-                    c.inline_primary_key = !has_pk;
-                    has_pk = true;
-                }
-            }
-            let mut indexes: Vec<Index> = pk.into_iter().collect();
-            let mut names = HashSet::new();
-            for (i, mut index) in secondary.into_iter().enumerate() {
-                if let Some(n) = &mut index.name {
-                    while n.eq_ignore_ascii_case("primary") || !names.insert(n.to_lowercase()) {
-                        *n = format!("{n}_{i}");
+        .prop_map(
+            |(name, columns, pk, secondary, foreign_keys, table_checks, options, partitioning)| {
+                let (mut columns, column_checks): (Vec<Column>, Vec<Option<Check>>) =
+                    columns.into_iter().unzip();
+                // One primary key at most: an explicit one, or one inline PRIMARY KEY.
+                let mut has_pk = pk.is_some();
+                for c in &mut columns {
+                    if c.inline_primary_key {
+                        c.inline_primary_key = !has_pk;
+                        has_pk = true;
                     }
                 }
-                indexes.push(index);
-            }
-            // The parser lists column-level CHECKs first (in column order), then table-level ones.
-            let checks = column_checks.into_iter().flatten().chain(table_checks).collect();
-            Table {
-                name,
-                columns,
-                indexes,
-                foreign_keys,
-                checks,
-                options,
-                partitioning,
-            }
-        })
+                let mut indexes: Vec<Index> = pk.into_iter().collect();
+                let mut names = HashSet::new();
+                for (i, mut index) in secondary.into_iter().enumerate() {
+                    if let Some(n) = &mut index.name {
+                        while n.eq_ignore_ascii_case("primary") || !names.insert(n.to_lowercase()) {
+                            *n = format!("{n}_{i}");
+                        }
+                    }
+                    indexes.push(index);
+                }
+                // The parser lists column-level CHECKs first (in column order), then table-level ones.
+                let checks = column_checks
+                    .into_iter()
+                    .flatten()
+                    .chain(table_checks)
+                    .collect();
+                Table {
+                    name,
+                    columns,
+                    indexes,
+                    foreign_keys,
+                    checks,
+                    options,
+                    partitioning,
+                }
+            },
+        )
         .boxed()
 }
 
@@ -1217,7 +1449,11 @@ fn first_difference(a: &Table, b: &Table) -> String {
     }
     fn list<T: PartialEq + std::fmt::Debug>(what: &str, a: &[T], b: &[T]) -> Option<String> {
         if a.len() != b.len() {
-            return Some(format!("{what}: {} vs {} items\n  {a:?}\n  {b:?}", a.len(), b.len()));
+            return Some(format!(
+                "{what}: {} vs {} items\n  {a:?}\n  {b:?}",
+                a.len(),
+                b.len()
+            ));
         }
         a.iter()
             .zip(b)
@@ -1229,14 +1465,21 @@ fn first_difference(a: &Table, b: &Table) -> String {
         .or_else(|| list("foreign_keys", &a.foreign_keys, &b.foreign_keys))
         .or_else(|| list("checks", &a.checks, &b.checks))
         .or_else(|| list("options", &a.options, &b.options))
-        .unwrap_or_else(|| format!("partitioning:\n  {:?}\n  {:?}", a.partitioning, b.partitioning))
+        .unwrap_or_else(|| {
+            format!(
+                "partitioning:\n  {:?}\n  {:?}",
+                a.partitioning, b.partitioning
+            )
+        })
 }
 
 fn reparse(t: &Table) -> Result<(String, Table), TestCaseError> {
     let text = create_table(t);
     match parse_table(&text) {
         Ok(again) => Ok((text, again)),
-        Err(e) => Err(TestCaseError::fail(format!("rendered DDL does not parse: {e}\n{text}"))),
+        Err(e) => Err(TestCaseError::fail(format!(
+            "rendered DDL does not parse: {e}\n{text}"
+        ))),
     }
 }
 
@@ -1335,7 +1578,9 @@ proptest! {
 /// Parse `sql`; whatever parses is rendered, re-parsed and diffed against
 /// `reference` and itself. Errors are fine; panics are not (proptest reports them).
 fn exercise(sql: &str, reference: Option<&Table>) {
-    let Ok(tables) = parse_tables(sql) else { return };
+    let Ok(tables) = parse_tables(sql) else {
+        return;
+    };
     for t in &tables {
         let text = create_table(t);
         let _ = parse_tables(&text);
@@ -1354,15 +1599,106 @@ fn exercise(sql: &str, reference: Option<&Table>) {
 }
 
 const SOUP: &[&str] = &[
-    "CREATE", "TABLE", "`t`", "t", "(", ")", "(", ")", ",", ",", ";", "`a`", "int", "varchar(10)", "enum('a','b')",
-    "NOT", "NULL", "DEFAULT", "'x'", "-", "1", "1.5", "0x1F", "b'1'", "CURRENT_TIMESTAMP", "ON", "UPDATE",
-    "AUTO_INCREMENT", "COMMENT", "PRIMARY", "KEY", "UNIQUE", "INDEX", "FULLTEXT", "CONSTRAINT", "FOREIGN",
-    "REFERENCES", "CASCADE", "SET", "CHECK", "ENFORCED", "GENERATED", "ALWAYS", "AS", "STORED", "VIRTUAL",
-    "ENGINE", "=", "InnoDB", "CHARSET", "COLLATE", "PARTITION", "BY", "RANGE", "LIST", "HASH", "LINEAR",
-    "COLUMNS", "VALUES", "LESS", "THAN", "MAXVALUE", "IN", "SUBPARTITION", "PARTITIONS", "TEMPLATE", "USING",
-    "BTREE", "DESC", "ASC", "INVISIBLE", "IGNORED", "WITH", "PARSER", "KEY_BLOCK_SIZE", "/*!50100", "*/",
-    "/*", "--", "\n", "#", "'", "`", "\"", "\\", ".", "SRID", "STORING", "ALGORITHM", "DATE", "_utf8mb4",
-    "'2024-01-01'", "IF", "EXISTS", "LIKE", "CHARACTER", "BINARY", "UNSIGNED", "ZEROFILL", "PERSISTENT",
+    "CREATE",
+    "TABLE",
+    "`t`",
+    "t",
+    "(",
+    ")",
+    "(",
+    ")",
+    ",",
+    ",",
+    ";",
+    "`a`",
+    "int",
+    "varchar(10)",
+    "enum('a','b')",
+    "NOT",
+    "NULL",
+    "DEFAULT",
+    "'x'",
+    "-",
+    "1",
+    "1.5",
+    "0x1F",
+    "b'1'",
+    "CURRENT_TIMESTAMP",
+    "ON",
+    "UPDATE",
+    "AUTO_INCREMENT",
+    "COMMENT",
+    "PRIMARY",
+    "KEY",
+    "UNIQUE",
+    "INDEX",
+    "FULLTEXT",
+    "CONSTRAINT",
+    "FOREIGN",
+    "REFERENCES",
+    "CASCADE",
+    "SET",
+    "CHECK",
+    "ENFORCED",
+    "GENERATED",
+    "ALWAYS",
+    "AS",
+    "STORED",
+    "VIRTUAL",
+    "ENGINE",
+    "=",
+    "InnoDB",
+    "CHARSET",
+    "COLLATE",
+    "PARTITION",
+    "BY",
+    "RANGE",
+    "LIST",
+    "HASH",
+    "LINEAR",
+    "COLUMNS",
+    "VALUES",
+    "LESS",
+    "THAN",
+    "MAXVALUE",
+    "IN",
+    "SUBPARTITION",
+    "PARTITIONS",
+    "TEMPLATE",
+    "USING",
+    "BTREE",
+    "DESC",
+    "ASC",
+    "INVISIBLE",
+    "IGNORED",
+    "WITH",
+    "PARSER",
+    "KEY_BLOCK_SIZE",
+    "/*!50100",
+    "*/",
+    "/*",
+    "--",
+    "\n",
+    "#",
+    "'",
+    "`",
+    "\"",
+    "\\",
+    ".",
+    "SRID",
+    "STORING",
+    "ALGORITHM",
+    "DATE",
+    "_utf8mb4",
+    "'2024-01-01'",
+    "IF",
+    "EXISTS",
+    "LIKE",
+    "CHARACTER",
+    "BINARY",
+    "UNSIGNED",
+    "ZEROFILL",
+    "PERSISTENT",
 ];
 
 #[derive(Clone, Debug)]
@@ -1404,7 +1740,10 @@ fn apply(mut s: String, mutations: &[Mutation]) -> String {
             }
             Mutation::Delete(i, n) => {
                 let at = boundary(&s, i);
-                let end = s[at..].char_indices().nth(*n).map_or(s.len(), |(k, _)| at + k);
+                let end = s[at..]
+                    .char_indices()
+                    .nth(*n)
+                    .map_or(s.len(), |(k, _)| at + k);
                 s.replace_range(at..end, "");
             }
             Mutation::Insert(i, text) => {
@@ -1413,7 +1752,10 @@ fn apply(mut s: String, mutations: &[Mutation]) -> String {
             }
             Mutation::Duplicate(i, n) => {
                 let at = boundary(&s, i);
-                let end = s[at..].char_indices().nth(*n).map_or(s.len(), |(k, _)| at + k);
+                let end = s[at..]
+                    .char_indices()
+                    .nth(*n)
+                    .map_or(s.len(), |(k, _)| at + k);
                 let piece = s[at..end].to_string();
                 s.insert_str(end, &piece);
             }
@@ -1469,7 +1811,6 @@ const MULTIPLE_PRIMARY_KEYS_SQL: [&str; 2] = [
     "CREATE TABLE t (a int, b int, PRIMARY KEY (a), PRIMARY KEY (b))",
 ];
 
-
 /// (a) `CONSTRAINT c UNIQUE …` kept its constraint name in the model but render
 /// dropped it, so parse → render → parse changed the model.
 #[test]
@@ -1490,7 +1831,9 @@ fn regression_a_unique_constraint_name_survives_round_trip() {
 /// `sql` must either be refused (as the server refuses it) or give a table
 /// that does not differ from itself.
 fn refused_or_stable(sql: &str) -> Result<(), String> {
-    let Ok(t) = parse_table(sql) else { return Ok(()) };
+    let Ok(t) = parse_table(sql) else {
+        return Ok(());
+    };
     match diff_tables(&t, &t, &DiffOptions::default()) {
         Ok(s) if s.is_empty() => Ok(()),
         other => Err(format!("`{sql}` parses, and diff(t, t) = {other:?}")),
@@ -1503,14 +1846,21 @@ fn refused_or_stable(sql: &str) -> Result<(), String> {
 #[test]
 fn regression_b_duplicate_table_option() {
     let server = parse_table("CREATE TABLE t (a int) ENGINE=MyISAM").unwrap();
-    let mut problems: Vec<String> = refused_or_stable(DUPLICATE_OPTION_SQL).err().into_iter().collect();
+    let mut problems: Vec<String> = refused_or_stable(DUPLICATE_OPTION_SQL)
+        .err()
+        .into_iter()
+        .collect();
     if let Ok(desired) = parse_table(DUPLICATE_OPTION_SQL) {
         let stmts = diff_tables(&server, &desired, &DiffOptions::default());
         if !stmts.as_ref().is_ok_and(|s| s.is_empty()) {
             problems.push(format!("diff(`ENGINE=MyISAM` table, desired) = {stmts:?} (the server keeps the last ENGINE)"));
         }
     }
-    assert!(problems.is_empty(), "BUG(core diff/parse): {}", problems.join("; "));
+    assert!(
+        problems.is_empty(),
+        "BUG(core diff/parse): {}",
+        problems.join("; ")
+    );
 }
 
 /// (b) Two columns whose names differ only in case (MySQL error 1060,
@@ -1518,7 +1868,11 @@ fn regression_b_duplicate_table_option() {
 #[test]
 fn regression_b_duplicate_column_name() {
     let result = refused_or_stable(DUPLICATE_COLUMN_SQL);
-    assert!(result.is_ok(), "BUG(core parse/diff): {}", result.unwrap_err());
+    assert!(
+        result.is_ok(),
+        "BUG(core parse/diff): {}",
+        result.unwrap_err()
+    );
 }
 
 /// (b) Two indexes whose names differ only in case (MySQL error 1061,
@@ -1526,7 +1880,11 @@ fn regression_b_duplicate_column_name() {
 #[test]
 fn regression_b_duplicate_index_name() {
     let result = refused_or_stable(DUPLICATE_INDEX_SQL);
-    assert!(result.is_ok(), "BUG(core parse/diff): {}", result.unwrap_err());
+    assert!(
+        result.is_ok(),
+        "BUG(core parse/diff): {}",
+        result.unwrap_err()
+    );
 }
 
 /// (b) Two primary keys (MySQL error 1068, multiple primary key defined): an
@@ -1538,7 +1896,11 @@ fn regression_b_multiple_primary_keys() {
         .iter()
         .filter_map(|sql| refused_or_stable(sql).err())
         .collect();
-    assert!(problems.is_empty(), "BUG(core parse/diff): {}", problems.join("; "));
+    assert!(
+        problems.is_empty(),
+        "BUG(core parse/diff): {}",
+        problems.join("; ")
+    );
 }
 
 /// (a) `PRIMARY KEY pk (a)` (MySQL accepts and ignores the name) kept
@@ -1571,17 +1933,30 @@ fn regression_a_quoted_option_values_render_quoted() {
         let text = create_table(&t);
         match parse_table(&text) {
             Ok(again) if again == t => {}
-            Ok(_) => problems.push(format!("`{sql}` renders as {text:?}, which parses to another model")),
-            Err(e) => problems.push(format!("`{sql}` renders as {text:?}, which does not parse: {e}")),
+            Ok(_) => problems.push(format!(
+                "`{sql}` renders as {text:?}, which parses to another model"
+            )),
+            Err(e) => problems.push(format!(
+                "`{sql}` renders as {text:?}, which does not parse: {e}"
+            )),
         }
     }
     let server = parse_table("CREATE TABLE t (a int) ENGINE=InnoDB").unwrap();
     let desired = parse_table("CREATE TABLE t (a int) ENGINE=`InnoDB; DROP TABLE users`").unwrap();
     let stmts = diff_tables(&server, &desired, &DiffOptions::default()).unwrap_or_default();
-    if !stmts.iter().any(|s| s.contains("ENGINE=`InnoDB; DROP TABLE users`")) {
-        problems.push(format!("diff does not emit the value as a quoted identifier: {stmts:?}"));
+    if !stmts
+        .iter()
+        .any(|s| s.contains("ENGINE=`InnoDB; DROP TABLE users`"))
+    {
+        problems.push(format!(
+            "diff does not emit the value as a quoted identifier: {stmts:?}"
+        ));
     }
-    assert!(problems.is_empty(), "BUG(core render/diff):\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "BUG(core render/diff):\n{}",
+        problems.join("\n")
+    );
 }
 
 const CHILD_ENV: &str = "SHADOWSYNC_PROPERTIES_CHILD";
@@ -1589,7 +1964,9 @@ const NESTING: usize = 100_000;
 
 /// `PARTITION p0 (SUBPARTITION s (SUBPARTITION s (…)))`, `depth` levels deep.
 fn nested_subpartitions(depth: usize) -> String {
-    let mut s = String::from("CREATE TABLE t (a int) PARTITION BY RANGE (a) SUBPARTITION BY HASH (a) (PARTITION p0 ");
+    let mut s = String::from(
+        "CREATE TABLE t (a int) PARTITION BY RANGE (a) SUBPARTITION BY HASH (a) (PARTITION p0 ",
+    );
     for _ in 0..depth {
         s.push_str("(SUBPARTITION s ");
     }
@@ -1627,7 +2004,12 @@ fn child_parse_nested_subpartitions() {
 fn bug_d_parser_survives_deeply_nested_subpartitions() {
     let exe = std::env::current_exe().unwrap();
     let out = Command::new(exe)
-        .args(["--exact", "child_parse_nested_subpartitions", "--nocapture", "--test-threads=1"])
+        .args([
+            "--exact",
+            "child_parse_nested_subpartitions",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env(CHILD_ENV, "1")
         .output()
         .unwrap();
@@ -1647,5 +2029,3 @@ fn quote_helpers_match_render() {
     assert_eq!(quote_ident("a`b"), "`a``b`");
     assert_eq!(quote_string("it's"), "'it''s'");
 }
-
-

@@ -227,6 +227,9 @@ fn mariadb_system_versioned_tables_are_listed_and_refused() {
     };
     let result = analysis::analyze(&mut ex, &request).unwrap();
     let reason = result.tables[0].reason.clone().unwrap_or_default();
-    assert!(reason.starts_with("refused") && reason.contains("WITH"), "{reason}");
+    assert!(
+        reason.starts_with("refused") && reason.contains("WITH"),
+        "{reason}"
+    );
     ex.drop_database("ssm_versioned").unwrap();
 }

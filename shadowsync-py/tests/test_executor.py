@@ -142,3 +142,33 @@ def test_the_gil_is_released_while_the_server_works(scratch: Scratch) -> None:
     worker.join()
     assert time.monotonic() - started >= 0.7
     assert longest_gap < 0.3, f"this thread was blocked for {longest_gap:.2f} s"
+
+
+def test_abort_from_another_thread_stops_a_running_task(scratch: Scratch) -> None:
+    """The task center is shared between threads: while a worker thread runs
+    a task (blocked inside a statement), this thread asks it to stop."""
+    scratch.run("CREATE TABLE a (id int NOT NULL, PRIMARY KEY (id))")
+    scratch.run("CREATE TABLE b (id int NOT NULL, PRIMARY KEY (id))")
+    inside, release = threading.Event(), threading.Event()
+
+    class Pausing(Recording):
+        def execute(self, sql: str) -> None:
+            inside.set()
+            assert release.wait(10), "never released"
+            super().execute(sql)
+
+    center = TaskCenter()
+    task = center.submit(shadowsync.analyze(scratch.executor), creator="pytest")
+    executor = Pausing(scratch.executor)
+    results: list[shadowsync.Task] = []
+    worker = threading.Thread(target=lambda: results.append(center.execute(task.id, executor)))
+    worker.start()
+    assert inside.wait(10), "the first statement never started"
+    assert center.task(task.id).status == "executing"
+    center.abort(task.id, "ops", comment="stop the load test")
+    release.set()
+    worker.join(10)
+    (done,) = results
+    assert done.status == "aborted"
+    assert executor.executed == done.tables[0].statements
+    assert [t.status for t in done.tables] == ["succeeded", "skipped"]

@@ -67,11 +67,6 @@ def test_demo_schema_through_the_task_center(scratch: Scratch, tmp_path: Path) -
         center.approve(task.id, "ops")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug: the task runner verifies `dept` right after creating `__dept`, before `__emp` "
-    "exists, so the re-analysis wants the FK on the source `emp` and the table fails",
-)
 def test_fk_cycle_through_the_task_center(scratch: Scratch) -> None:
     scratch.load_demo()
     center = TaskCenter()

@@ -58,10 +58,14 @@ mod tests {
 
     #[test]
     fn counter_is_ignored_but_schema_is_not() {
-        let a = fingerprint("CREATE TABLE t (id int AUTO_INCREMENT) ENGINE=InnoDB AUTO_INCREMENT=5");
-        let b = fingerprint("CREATE TABLE t (id int AUTO_INCREMENT) ENGINE=InnoDB AUTO_INCREMENT = 900");
+        let a =
+            fingerprint("CREATE TABLE t (id int AUTO_INCREMENT) ENGINE=InnoDB AUTO_INCREMENT=5");
+        let b = fingerprint(
+            "CREATE TABLE t (id int AUTO_INCREMENT) ENGINE=InnoDB AUTO_INCREMENT = 900",
+        );
         assert_eq!(a, b);
-        let c = fingerprint("CREATE TABLE t (id bigint AUTO_INCREMENT) ENGINE=InnoDB AUTO_INCREMENT=5");
+        let c =
+            fingerprint("CREATE TABLE t (id bigint AUTO_INCREMENT) ENGINE=InnoDB AUTO_INCREMENT=5");
         assert_ne!(a, c);
     }
 }

@@ -29,7 +29,11 @@ impl ShadowInspector {
 }
 
 impl SchemaInspector for ShadowInspector {
-    fn fingerprints(&mut self, exec: &mut dyn Executor, table: &PlannedTable) -> Result<(String, Option<String>)> {
+    fn fingerprints(
+        &mut self,
+        exec: &mut dyn Executor,
+        table: &PlannedTable,
+    ) -> Result<(String, Option<String>)> {
         let texts = exec.show_create_tables(&[table.source.clone(), table.shadow.clone()])?;
         let source = texts
             .first()
@@ -40,7 +44,11 @@ impl SchemaInspector for ShadowInspector {
         Ok((fingerprint(&source), shadow.as_deref().map(fingerprint)))
     }
 
-    fn remaining_changes(&mut self, exec: &mut dyn Executor, table: &PlannedTable) -> Result<Vec<String>> {
+    fn remaining_changes(
+        &mut self,
+        exec: &mut dyn Executor,
+        table: &PlannedTable,
+    ) -> Result<Vec<String>> {
         let req = self.one_table(&table.source);
         let snapshot = read_snapshot(exec, &req)?;
         let analysis = analyze_snapshot(&snapshot, &req);

@@ -7,9 +7,9 @@
 //! themselves.
 
 pub mod fingerprint;
+mod inspector;
 pub mod naming;
 pub mod rewrite;
-mod inspector;
 
 use std::collections::{HashMap, HashSet};
 
@@ -168,7 +168,9 @@ impl Analysis {
         if self.tables.iter().any(|t| t.source == source) {
             Ok(())
         } else {
-            Err(Error::NotFound(format!("table `{source}` is not in this analysis")))
+            Err(Error::NotFound(format!(
+                "table `{source}` is not in this analysis"
+            )))
         }
     }
 
@@ -243,10 +245,15 @@ fn select(req: &AnalysisRequest, info: &ServerInfo, relations: &[Relation]) -> P
             for name in names {
                 match kinds.get(&name_key(name, fold)) {
                     None => rejected.push((name.clone(), "missing: no such table".into())),
-                    Some((RelationKind::View, _)) => rejected.push((name.clone(), "refused: a view is never a source".into())),
+                    Some((RelationKind::View, _)) => {
+                        rejected.push((name.clone(), "refused: a view is never a source".into()))
+                    }
                     Some(_) if req.rule.is_shadow_name(name, fold) => rejected.push((
                         name.clone(),
-                        format!("refused: `{name}` is itself a shadow under rule {}", req.rule),
+                        format!(
+                            "refused: `{name}` is itself a shadow under rule {}",
+                            req.rule
+                        ),
                     )),
                     Some((_, stored)) => sources.push(stored.to_string()),
                 }
@@ -277,7 +284,11 @@ pub fn read_snapshot(exec: &mut dyn Executor, req: &AnalysisRequest) -> Result<S
         names.push(source.clone());
         let shadow_key = name_key(&req.rule.shadow_name(source), fold);
         if existing.contains(&shadow_key) {
-            names.push(stored.get(&shadow_key).map_or(shadow_key.clone(), |s| s.to_string()));
+            names.push(
+                stored
+                    .get(&shadow_key)
+                    .map_or(shadow_key.clone(), |s| s.to_string()),
+            );
         }
     }
     let texts = exec.show_create_tables(&names)?;
@@ -292,7 +303,6 @@ pub fn read_snapshot(exec: &mut dyn Executor, req: &AnalysisRequest) -> Result<S
         ddl,
     })
 }
-
 
 /// A parsed source or shadow, with foreign keys into its own schema unqualified
 /// (OceanBase prints every reference schema-qualified).
@@ -409,7 +419,11 @@ impl<'a> Context<'a> {
         will_be_synced || self.kinds.get(&shadow_key) == Some(&RelationKind::Table)
     }
 
-    fn analyse_sources(&self, sources: &[String], refused: &HashSet<String>) -> (Vec<TableAnalysis>, Vec<(usize, Table)>) {
+    fn analyse_sources(
+        &self,
+        sources: &[String],
+        refused: &HashSet<String>,
+    ) -> (Vec<TableAnalysis>, Vec<(usize, Table)>) {
         let info = &self.snapshot.server;
         let has_shadow = |parent: &str| self.has_shadow(parent, refused);
         let mut shadow_owner: HashMap<String, String> = HashMap::new();
@@ -426,14 +440,25 @@ impl<'a> Context<'a> {
                 planned: Action::Skip,
                 reason: None,
                 user_skipped: self.skip_keys.contains(&name_key(source, self.fold)),
-                source_fingerprint: source_ddl.as_deref().map(fingerprint::fingerprint).unwrap_or_default(),
+                source_fingerprint: source_ddl
+                    .as_deref()
+                    .map(fingerprint::fingerprint)
+                    .unwrap_or_default(),
                 shadow_fingerprint: shadow_ddl.as_deref().map(fingerprint::fingerprint),
                 source_ddl,
                 shadow_ddl,
                 statements: Vec::new(),
                 warnings: Vec::new(),
             };
-            let problem = name_problem(&shadow, source, info, &self.kinds, &self.source_keys, &mut shadow_owner, self.fold);
+            let problem = name_problem(
+                &shadow,
+                source,
+                info,
+                &self.kinds,
+                &self.source_keys,
+                &mut shadow_owner,
+                self.fold,
+            );
             let outcome = match problem {
                 Some(p) => Err(p),
                 None => analyse_pair(&entry, self.req, info, &has_shadow, &self.opts),
@@ -480,10 +505,14 @@ fn name_problem(
     }
     let key = name_key(shadow, fold);
     if relations.get(&key) == Some(&RelationKind::View) {
-        return Some(format!("refused: shadow name `{shadow}` is taken by a view"));
+        return Some(format!(
+            "refused: shadow name `{shadow}` is taken by a view"
+        ));
     }
     if sources.contains(&key) {
-        return Some(format!("refused: shadow name `{shadow}` is taken by a selected source table"));
+        return Some(format!(
+            "refused: shadow name `{shadow}` is taken by a selected source table"
+        ));
     }
     if let Some(other) = owners.insert(key, source.to_string()) {
         return Some(format!(
@@ -510,7 +539,13 @@ fn analyse_pair(
         return Err("missing: the source table vanished while reading".into());
     };
     let source = parse_in_schema(source_ddl, &info.database)?;
-    let (desired, warnings) = shadow_table(&source, &req.rule, &req.policy, info.max_identifier_length, has_shadow);
+    let (desired, warnings) = shadow_table(
+        &source,
+        &req.rule,
+        &req.policy,
+        info.max_identifier_length,
+        has_shadow,
+    );
     match &entry.shadow_ddl {
         None => Ok(PairOutcome::Create(Box::new(desired), warnings)),
         Some(shadow_ddl) => {
@@ -521,7 +556,8 @@ fn analyse_pair(
                     current.name, source.name
                 ));
             }
-            let statements = diff_tables(&current, &desired, opts).map_err(|e| format!("refused: {e}"))?;
+            let statements =
+                diff_tables(&current, &desired, opts).map_err(|e| format!("refused: {e}"))?;
             if statements.is_empty() {
                 Ok(PairOutcome::Identical(warnings))
             } else {
@@ -541,7 +577,12 @@ fn shares_a_column(a: &Table, b: &Table) -> bool {
 /// added by that alter) is added after that alter, with the altered table's
 /// statements; foreign keys closing a cycle of creates are added by the last
 /// table of the cycle to be created.
-fn order_statements(tables: &mut Vec<TableAnalysis>, mut creates: Vec<(usize, Table)>, opts: &DiffOptions, rule: &NamingRule) {
+fn order_statements(
+    tables: &mut Vec<TableAnalysis>,
+    mut creates: Vec<(usize, Table)>,
+    opts: &DiffOptions,
+    rule: &NamingRule,
+) {
     let altered: HashMap<String, usize> = tables
         .iter()
         .enumerate()
@@ -570,11 +611,19 @@ fn order_statements(tables: &mut Vec<TableAnalysis>, mut creates: Vec<(usize, Ta
     let (statements, deferred) = create_statements(&refs, opts);
     let by_head: HashMap<String, usize> = creates
         .iter()
-        .map(|(i, t)| (format!("CREATE TABLE {} (", crate::render::quote_ident(&t.name)), *i))
+        .map(|(i, t)| {
+            (
+                format!("CREATE TABLE {} (", crate::render::quote_ident(&t.name)),
+                *i,
+            )
+        })
         .collect();
     let mut order = Vec::new();
     for stmt in statements {
-        let head = stmt.split_once('\n').map_or(stmt.as_str(), |(h, _)| h).to_string();
+        let head = stmt
+            .split_once('\n')
+            .map_or(stmt.as_str(), |(h, _)| h)
+            .to_string();
         if let Some(&i) = by_head.get(&head) {
             tables[i].statements.push(stmt);
             order.push(i);
@@ -589,20 +638,28 @@ fn order_statements(tables: &mut Vec<TableAnalysis>, mut creates: Vec<(usize, Ta
     order.extend(alters_parents_first(tables, rule));
     let placed: HashSet<usize> = order.iter().copied().collect();
     order.extend((0..tables.len()).filter(|i| !placed.contains(i)));
-    let mut slots: Vec<Option<TableAnalysis>> = std::mem::take(tables).into_iter().map(Some).collect();
+    let mut slots: Vec<Option<TableAnalysis>> =
+        std::mem::take(tables).into_iter().map(Some).collect();
     *tables = order.into_iter().filter_map(|i| slots[i].take()).collect();
 }
 
 /// Indexes of altered tables, a parent's alter before its children's (as far
 /// as the source's foreign keys tell; cycles keep input order).
 fn alters_parents_first(tables: &[TableAnalysis], rule: &NamingRule) -> Vec<usize> {
-    let altered: Vec<usize> = (0..tables.len()).filter(|&i| tables[i].planned == Action::Alter).collect();
+    let altered: Vec<usize> = (0..tables.len())
+        .filter(|&i| tables[i].planned == Action::Alter)
+        .collect();
     let parents = |i: usize| -> Vec<String> {
         tables[i]
             .source_ddl
             .as_deref()
             .and_then(|d| parse_table(d).ok())
-            .map(|t| t.foreign_keys.iter().map(|fk| rule.shadow_name(&fk.ref_table).to_lowercase()).collect())
+            .map(|t| {
+                t.foreign_keys
+                    .iter()
+                    .map(|fk| rule.shadow_name(&fk.ref_table).to_lowercase())
+                    .collect()
+            })
             .unwrap_or_default()
     };
     let deps: Vec<Vec<String>> = altered.iter().map(|&i| parents(i)).collect();

@@ -46,10 +46,12 @@ impl NamingRule {
                 "the affix must have 1 to {MAX_AFFIX_CHARS} characters, `{affix}` has {chars}"
             )));
         }
-        if let Some(bad) = affix
-            .chars()
-            .find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '$' || (!c.is_ascii() && c.is_alphanumeric())))
-        {
+        if let Some(bad) = affix.chars().find(|c| {
+            !(c.is_ascii_alphanumeric()
+                || *c == '_'
+                || *c == '$'
+                || (!c.is_ascii() && c.is_alphanumeric()))
+        }) {
             return Err(Error::InvalidName(format!(
                 "the affix `{affix}` contains {bad:?}; use letters, digits, `_` or `$`"
             )));
@@ -118,7 +120,10 @@ pub fn fit_identifier(name: &str, max_len: usize) -> String {
     if name.chars().count() <= max_len {
         return name.to_string();
     }
-    let hash = format!("{:08x}", crate::analysis::fingerprint::fnv1a(name.as_bytes()) as u32);
+    let hash = format!(
+        "{:08x}",
+        crate::analysis::fingerprint::fnv1a(name.as_bytes()) as u32
+    );
     let keep = max_len.saturating_sub(hash.len() + 1);
     let head: String = name.chars().take(keep).collect();
     format!("{head}_{hash}")

@@ -4,9 +4,15 @@ use crate::executor::Flavor;
 fn snapshot(tables: &[(&str, &str)], views: &[&str]) -> SchemaSnapshot {
     let mut relations: Vec<Relation> = tables
         .iter()
-        .map(|(n, _)| Relation { name: n.to_string(), kind: RelationKind::Table })
+        .map(|(n, _)| Relation {
+            name: n.to_string(),
+            kind: RelationKind::Table,
+        })
         .collect();
-    relations.extend(views.iter().map(|v| Relation { name: v.to_string(), kind: RelationKind::View }));
+    relations.extend(views.iter().map(|v| Relation {
+        name: v.to_string(),
+        kind: RelationKind::View,
+    }));
     SchemaSnapshot {
         server: ServerInfo {
             flavor: Flavor::Mariadb,
@@ -16,7 +22,10 @@ fn snapshot(tables: &[(&str, &str)], views: &[&str]) -> SchemaSnapshot {
             max_identifier_length: 64,
         },
         relations,
-        ddl: tables.iter().map(|(n, d)| (n.to_string(), d.to_string())).collect(),
+        ddl: tables
+            .iter()
+            .map(|(n, d)| (n.to_string(), d.to_string()))
+            .collect(),
     }
 }
 
@@ -47,19 +56,43 @@ fn create_alter_skip_and_shadows_are_not_sources() {
     );
     let a = analyze_snapshot(&snap, &request(Selection::All));
     let sources: Vec<&str> = a.tables.iter().map(|t| t.source.as_str()).collect();
-    assert_eq!(sources, ["items", "orders", "users"], "creates first, no shadows or views");
+    assert_eq!(
+        sources,
+        ["items", "orders", "users"],
+        "creates first, no shadows or views"
+    );
     assert_eq!(entry(&a, "orders").planned, Action::Alter);
-    assert_eq!(entry(&a, "orders").statements, ["ALTER TABLE `__orders` ADD COLUMN `n` int AFTER `id`"]);
+    assert_eq!(
+        entry(&a, "orders").statements,
+        ["ALTER TABLE `__orders` ADD COLUMN `n` int AFTER `id`"]
+    );
     assert_eq!(entry(&a, "users").reason.as_deref(), Some("identical"));
     let items = entry(&a, "items");
     assert_eq!(items.planned, Action::Create);
-    assert!(!items.statements[0].contains("AUTO_INCREMENT"), "{}", items.statements[0]);
+    assert!(
+        !items.statements[0].contains("AUTO_INCREMENT"),
+        "{}",
+        items.statements[0]
+    );
 }
 
 #[test]
 fn chosen_tables_that_cannot_be_sources_are_reported() {
-    let snap = snapshot(&[("a", "CREATE TABLE `a` (`x` int)"), ("__a", "CREATE TABLE `__a` (`x` int)")], &["v"]);
-    let a = analyze_snapshot(&snap, &request(Selection::Tables(vec!["nope".into(), "v".into(), "__a".into()])));
+    let snap = snapshot(
+        &[
+            ("a", "CREATE TABLE `a` (`x` int)"),
+            ("__a", "CREATE TABLE `__a` (`x` int)"),
+        ],
+        &["v"],
+    );
+    let a = analyze_snapshot(
+        &snap,
+        &request(Selection::Tables(vec![
+            "nope".into(),
+            "v".into(),
+            "__a".into(),
+        ])),
+    );
     let reasons: Vec<String> = a.tables.iter().map(|t| t.reason.clone().unwrap()).collect();
     assert!(reasons[0].starts_with("missing"), "{reasons:?}");
     assert!(reasons[1].contains("view"));
@@ -70,13 +103,34 @@ fn chosen_tables_that_cannot_be_sources_are_reported() {
 fn names_too_long_and_collisions_are_refused() {
     let long = "t".repeat(63);
     let ddl = format!("CREATE TABLE `{long}` (`x` int)");
-    let snap = snapshot(&[(&long, &ddl), ("b", "CREATE TABLE `b` (`x` int)")], &["__b"]);
+    let snap = snapshot(
+        &[(&long, &ddl), ("b", "CREATE TABLE `b` (`x` int)")],
+        &["__b"],
+    );
     let a = analyze_snapshot(&snap, &request(Selection::All));
-    assert!(entry(&a, &long).reason.as_deref().unwrap().contains("over the server's limit of 64"));
-    assert!(entry(&a, "b").reason.as_deref().unwrap().contains("taken by a view"));
-    let unrelated = snapshot(&[("c", "CREATE TABLE `c` (`x` int)"), ("__c", "CREATE TABLE `__c` (`other` int)")], &[]);
+    assert!(entry(&a, &long)
+        .reason
+        .as_deref()
+        .unwrap()
+        .contains("over the server's limit of 64"));
+    assert!(entry(&a, "b")
+        .reason
+        .as_deref()
+        .unwrap()
+        .contains("taken by a view"));
+    let unrelated = snapshot(
+        &[
+            ("c", "CREATE TABLE `c` (`x` int)"),
+            ("__c", "CREATE TABLE `__c` (`other` int)"),
+        ],
+        &[],
+    );
     let a = analyze_snapshot(&unrelated, &request(Selection::All));
-    assert!(entry(&a, "c").reason.as_deref().unwrap().contains("not its shadow"));
+    assert!(entry(&a, "c")
+        .reason
+        .as_deref()
+        .unwrap()
+        .contains("not its shadow"));
 }
 
 #[test]
@@ -93,8 +147,14 @@ fn foreign_keys_follow_parents_and_constraint_names_are_renamed() {
     let a = analyze_snapshot(&snap, &req);
     assert_eq!(a.tables[0].source, "parent", "parent created first");
     let create = &entry(&a, "child").statements[0];
-    assert!(create.contains("CONSTRAINT `__fk_p` FOREIGN KEY (`p`) REFERENCES `__parent`"), "{create}");
-    assert!(create.contains("CONSTRAINT `__fk_q` FOREIGN KEY (`q`) REFERENCES `other`"), "{create}");
+    assert!(
+        create.contains("CONSTRAINT `__fk_p` FOREIGN KEY (`p`) REFERENCES `__parent`"),
+        "{create}"
+    );
+    assert!(
+        create.contains("CONSTRAINT `__fk_q` FOREIGN KEY (`q`) REFERENCES `other`"),
+        "{create}"
+    );
     assert!(create.contains("CONSTRAINT `__ck` CHECK"), "{create}");
     assert_eq!(entry(&a, "child").warnings.len(), 1);
     // Skipping the parent re-points the child at the production parent; undo restores.
@@ -121,7 +181,10 @@ fn cycles_defer_foreign_keys_until_both_shadows_exist() {
     let a = analyze_snapshot(&snap, &request(Selection::All));
     let preview = a.preview();
     assert_eq!(preview.len(), 3, "{preview:#?}");
-    assert!(preview[2].starts_with("ALTER TABLE `__x` ADD CONSTRAINT `__fx`"), "{preview:#?}");
+    assert!(
+        preview[2].starts_with("ALTER TABLE `__x` ADD CONSTRAINT `__fx`"),
+        "{preview:#?}"
+    );
     let plan = a.freeze("mysql://u:***@h/shop");
     assert!(plan.validate().is_ok());
     assert_eq!(plan.naming_rule, "prefix:__");

@@ -6,8 +6,16 @@ fn d(from: &str, to: &str) -> Vec<String> {
 }
 
 fn d_flavor(from: &str, to: &str, flavor: Flavor) -> Vec<String> {
-    let opts = DiffOptions { flavor, ..Default::default() };
-    diff_tables(&parse_table(from).unwrap(), &parse_table(to).unwrap(), &opts).unwrap()
+    let opts = DiffOptions {
+        flavor,
+        ..Default::default()
+    };
+    diff_tables(
+        &parse_table(from).unwrap(),
+        &parse_table(to).unwrap(),
+        &opts,
+    )
+    .unwrap()
 }
 
 #[test]
@@ -17,25 +25,43 @@ fn equal_tables_give_nothing() {
 
 #[test]
 fn add_column_in_position() {
-    assert_eq!(d("CREATE TABLE t (a int)", "CREATE TABLE t (a int, b int)"), ["ALTER TABLE `t` ADD COLUMN `b` int AFTER `a`"]);
-    assert_eq!(d("CREATE TABLE t (a int)", "CREATE TABLE t (z int, a int)"), ["ALTER TABLE `t` ADD COLUMN `z` int FIRST"]);
+    assert_eq!(
+        d("CREATE TABLE t (a int)", "CREATE TABLE t (a int, b int)"),
+        ["ALTER TABLE `t` ADD COLUMN `b` int AFTER `a`"]
+    );
+    assert_eq!(
+        d("CREATE TABLE t (a int)", "CREATE TABLE t (z int, a int)"),
+        ["ALTER TABLE `t` ADD COLUMN `z` int FIRST"]
+    );
 }
 
 #[test]
 fn reorder_moves_only_what_must_move() {
-    let out = d("CREATE TABLE t (a int, b int, c int, d int)", "CREATE TABLE t (b int, c int, d int, a int)");
+    let out = d(
+        "CREATE TABLE t (a int, b int, c int, d int)",
+        "CREATE TABLE t (b int, c int, d int, a int)",
+    );
     assert_eq!(out, ["ALTER TABLE `t` MODIFY COLUMN `a` int AFTER `d`"]);
 }
 
 #[test]
 fn drop_and_modify() {
-    let out = d("CREATE TABLE t (a int, b int, c varchar(5))", "CREATE TABLE t (a bigint NOT NULL, c varchar(5))");
-    assert_eq!(out, ["ALTER TABLE `t` DROP COLUMN `b`, MODIFY COLUMN `a` bigint NOT NULL"]);
+    let out = d(
+        "CREATE TABLE t (a int, b int, c varchar(5))",
+        "CREATE TABLE t (a bigint NOT NULL, c varchar(5))",
+    );
+    assert_eq!(
+        out,
+        ["ALTER TABLE `t` DROP COLUMN `b`, MODIFY COLUMN `a` bigint NOT NULL"]
+    );
 }
 
 #[test]
 fn virtual_to_stored_is_drop_and_add() {
-    let out = d("CREATE TABLE t (a int, g int AS (a + 1) VIRTUAL)", "CREATE TABLE t (a int, g int AS (a + 1) STORED)");
+    let out = d(
+        "CREATE TABLE t (a int, g int AS (a + 1) VIRTUAL)",
+        "CREATE TABLE t (a int, g int AS (a + 1) STORED)",
+    );
     assert_eq!(out, ["ALTER TABLE `t` DROP COLUMN `g`, ADD COLUMN `g` int GENERATED ALWAYS AS (a + 1) STORED AFTER `a`"]);
 }
 
@@ -57,22 +83,42 @@ fn fk_dropped_first_added_last_and_compared_by_definition() {
 
 #[test]
 fn auto_increment_lands_with_its_key() {
-    let out = d("CREATE TABLE t (id int NOT NULL)", "CREATE TABLE t (id int NOT NULL AUTO_INCREMENT, PRIMARY KEY (id))");
+    let out = d(
+        "CREATE TABLE t (id int NOT NULL)",
+        "CREATE TABLE t (id int NOT NULL AUTO_INCREMENT, PRIMARY KEY (id))",
+    );
     assert_eq!(out, ["ALTER TABLE `t` MODIFY COLUMN `id` int NOT NULL AUTO_INCREMENT, ADD PRIMARY KEY (`id`)"]);
 }
 
 #[test]
 fn checks_by_definition_and_charset_first() {
-    assert!(d("CREATE TABLE t (a int, CONSTRAINT c1 CHECK ((`a` > 0)))", "CREATE TABLE t (a int, CONSTRAINT c2 CHECK (a > 0))").is_empty());
+    assert!(d(
+        "CREATE TABLE t (a int, CONSTRAINT c1 CHECK ((`a` > 0)))",
+        "CREATE TABLE t (a int, CONSTRAINT c2 CHECK (a > 0))"
+    )
+    .is_empty());
     assert_eq!(
-        d("CREATE TABLE t (a int, CONSTRAINT c1 CHECK (a > 0))", "CREATE TABLE t (a int, CONSTRAINT c1 CHECK (a > 1))"),
-        ["ALTER TABLE `t` DROP CHECK `c1`", "ALTER TABLE `t` ADD CONSTRAINT `c1` CHECK (a > 1)"]
+        d(
+            "CREATE TABLE t (a int, CONSTRAINT c1 CHECK (a > 0))",
+            "CREATE TABLE t (a int, CONSTRAINT c1 CHECK (a > 1))"
+        ),
+        [
+            "ALTER TABLE `t` DROP CHECK `c1`",
+            "ALTER TABLE `t` ADD CONSTRAINT `c1` CHECK (a > 1)"
+        ]
     );
     assert_eq!(
-        d_flavor("CREATE TABLE t (a int, CONSTRAINT c1 CHECK (a > 0))", "CREATE TABLE t (a int)", Flavor::Mariadb),
+        d_flavor(
+            "CREATE TABLE t (a int, CONSTRAINT c1 CHECK (a > 0))",
+            "CREATE TABLE t (a int)",
+            Flavor::Mariadb
+        ),
         ["ALTER TABLE `t` DROP CONSTRAINT `c1`"]
     );
-    let out = d("CREATE TABLE t (a varchar(5)) CHARSET=latin1", "CREATE TABLE t (a varchar(5), b int) CHARSET=utf8mb4");
+    let out = d(
+        "CREATE TABLE t (a varchar(5)) CHARSET=latin1",
+        "CREATE TABLE t (a varchar(5), b int) CHARSET=utf8mb4",
+    );
     assert_eq!(
         out,
         ["ALTER TABLE `t` DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci, MODIFY COLUMN `a` varchar(5) CHARACTER SET utf8mb4 COLLATE utf8mb4_0900_ai_ci, ADD COLUMN `b` int AFTER `a`"]
@@ -81,15 +127,40 @@ fn checks_by_definition_and_charset_first() {
 
 #[test]
 fn partitioning_last_and_alone() {
-    let out = d("CREATE TABLE t (a int, b int)", "CREATE TABLE t (a int, b int, c int) PARTITION BY HASH (a) PARTITIONS 4");
-    assert_eq!(out, ["ALTER TABLE `t` ADD COLUMN `c` int AFTER `b`", "ALTER TABLE `t` PARTITION BY HASH(a) PARTITIONS 4"]);
-    assert!(d("CREATE TABLE t (a int) PARTITION BY HASH (`a`) PARTITIONS 4", "CREATE TABLE t (a int) /*!50100 partition by hash(a) partitions 4 */").is_empty());
-    assert_eq!(d("CREATE TABLE t (a int) PARTITION BY HASH (a)", "CREATE TABLE t (a int)"), ["ALTER TABLE `t` REMOVE PARTITIONING"]);
+    let out = d(
+        "CREATE TABLE t (a int, b int)",
+        "CREATE TABLE t (a int, b int, c int) PARTITION BY HASH (a) PARTITIONS 4",
+    );
+    assert_eq!(
+        out,
+        [
+            "ALTER TABLE `t` ADD COLUMN `c` int AFTER `b`",
+            "ALTER TABLE `t` PARTITION BY HASH(a) PARTITIONS 4"
+        ]
+    );
+    assert!(d(
+        "CREATE TABLE t (a int) PARTITION BY HASH (`a`) PARTITIONS 4",
+        "CREATE TABLE t (a int) /*!50100 partition by hash(a) partitions 4 */"
+    )
+    .is_empty());
+    assert_eq!(
+        d(
+            "CREATE TABLE t (a int) PARTITION BY HASH (a)",
+            "CREATE TABLE t (a int)"
+        ),
+        ["ALTER TABLE `t` REMOVE PARTITIONING"]
+    );
 }
 
 #[test]
 fn table_options_change_and_reset() {
-    assert_eq!(d("CREATE TABLE t (a int) COMMENT='x'", "CREATE TABLE t (a int) ROW_FORMAT=DYNAMIC"), ["ALTER TABLE `t` ROW_FORMAT=DYNAMIC, COMMENT=''"]);
+    assert_eq!(
+        d(
+            "CREATE TABLE t (a int) COMMENT='x'",
+            "CREATE TABLE t (a int) ROW_FORMAT=DYNAMIC"
+        ),
+        ["ALTER TABLE `t` ROW_FORMAT=DYNAMIC, COMMENT=''"]
+    );
 }
 
 #[test]
@@ -102,11 +173,21 @@ fn schemas_create_parents_first_and_defer_cycles() {
     )
     .unwrap();
     let from = parse_tables("CREATE TABLE gone (id int)").unwrap();
-    let opts = DiffOptions { drop_tables: true, ..Default::default() };
+    let opts = DiffOptions {
+        drop_tables: true,
+        ..Default::default()
+    };
     let out = diff_schemas(&from, &to, &opts).unwrap();
-    let pos = |needle: &str| out.iter().position(|s| s.contains(needle)).unwrap_or_else(|| panic!("{needle} not in {out:#?}"));
+    let pos = |needle: &str| {
+        out.iter()
+            .position(|s| s.contains(needle))
+            .unwrap_or_else(|| panic!("{needle} not in {out:#?}"))
+    };
     assert!(pos("CREATE TABLE `parent`") < pos("CREATE TABLE `child`"));
-    assert!(pos("CREATE TABLE `x`") < pos("ADD CONSTRAINT `fx`"), "{out:#?}");
+    assert!(
+        pos("CREATE TABLE `x`") < pos("ADD CONSTRAINT `fx`"),
+        "{out:#?}"
+    );
     assert!(pos("CREATE TABLE `y`") < pos("ADD CONSTRAINT `fx`"));
     assert_eq!(out[0], "DROP TABLE `gone`", "removed tables go first");
 }
@@ -128,7 +209,11 @@ fn re_added_foreign_key_recreates_its_supporting_index() {
 
 #[test]
 fn oceanbase_gets_one_clause_per_statement_and_late_auto_increment() {
-    let out = d_flavor("CREATE TABLE t (a int, KEY k (a))", "CREATE TABLE t (id int NOT NULL AUTO_INCREMENT, a int, PRIMARY KEY (id), KEY k2 (a))", Flavor::Oceanbase);
+    let out = d_flavor(
+        "CREATE TABLE t (a int, KEY k (a))",
+        "CREATE TABLE t (id int NOT NULL AUTO_INCREMENT, a int, PRIMARY KEY (id), KEY k2 (a))",
+        Flavor::Oceanbase,
+    );
     assert_eq!(
         out,
         [

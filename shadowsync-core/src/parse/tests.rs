@@ -34,7 +34,10 @@ fn mariadb_style_table() {
     assert_eq!(t.foreign_keys[0].on_update, Some(FkAction::SetNull));
     assert_eq!(t.checks[0].expr.text(), "`amount` > 0");
     assert_eq!(t.option("AUTO_INCREMENT").unwrap().value.text(), "5");
-    assert_eq!(t.option("COLLATE").unwrap().value.text(), "utf8mb4_general_ci");
+    assert_eq!(
+        t.option("COLLATE").unwrap().value.text(),
+        "utf8mb4_general_ci"
+    );
 }
 
 #[test]
@@ -44,7 +47,10 @@ fn oceanbase_style_table() {
     );
     assert_eq!(t.indexes[1].vendor_options, ["BLOCK_SIZE 16384", "LOCAL"]);
     assert_eq!(t.option("ORGANIZATION").unwrap().value.text(), "INDEX");
-    assert_eq!(t.option("COMPRESSION").unwrap().value, OptionValue::String("zstd_1.3.8".into()));
+    assert_eq!(
+        t.option("COMPRESSION").unwrap().value,
+        OptionValue::String("zstd_1.3.8".into())
+    );
     assert!(t.foreign_keys[0].update_first);
     let p = t.partitioning.unwrap();
     assert_eq!(p.scheme.method, PartitionMethod::Range);
@@ -59,7 +65,13 @@ fn versioned_partition_comment_and_subpartitions() {
     );
     let p = t.partitioning.unwrap();
     assert_eq!(p.subpartition.unwrap().count, Some(2));
-    assert_eq!(p.partitions[1].bound, Some(PartitionBound::LessThan { values: SqlExpr::new("MAXVALUE"), parenthesized: false }));
+    assert_eq!(
+        p.partitions[1].bound,
+        Some(PartitionBound::LessThan {
+            values: SqlExpr::new("MAXVALUE"),
+            parenthesized: false
+        })
+    );
     let k = one("CREATE TABLE k (id int) PARTITION BY LINEAR KEY ALGORITHM=2 (id) PARTITIONS 4");
     let s = k.partitioning.unwrap().scheme;
     assert!(s.linear);
@@ -74,7 +86,10 @@ fn user_written_forms() {
     assert!(t.columns[0].inline_primary_key);
     assert_eq!(t.checks[0].column.as_deref(), Some("type"));
     assert_eq!(t.checks[0].name.as_deref(), Some("c1"));
-    assert_eq!(t.columns[2].default, Some(ColumnDefault::Number("-20".into())));
+    assert_eq!(
+        t.columns[2].default,
+        Some(ColumnDefault::Number("-20".into()))
+    );
     assert!(matches!(t.columns[3].default, Some(ColumnDefault::Expr(_))));
     assert_eq!(t.columns[4].default, Some(ColumnDefault::Bool(true)));
     assert_eq!(t.columns[7].data_type.name, "double precision");
@@ -91,7 +106,11 @@ fn several_statements_and_errors_with_positions() {
     let e = parse_tables("DROP TABLE a").unwrap_err();
     assert!(e.message.contains("only CREATE TABLE"), "{}", e.message);
     let e = parse_table("CREATE TABLE t (a int COLUMN_FORMAT FIXED)").unwrap_err();
-    assert!(e.message.contains("COLUMN_FORMAT") && e.message.contains("refused"), "{}", e.message);
+    assert!(
+        e.message.contains("COLUMN_FORMAT") && e.message.contains("refused"),
+        "{}",
+        e.message
+    );
     let e = parse_table("CREATE TABLE t (a int) WITH SYSTEM VERSIONING").unwrap_err();
     assert!(e.message.contains("WITH"), "{}", e.message);
     assert!(parse_table("CREATE TABLE t (a int").is_err());
@@ -100,7 +119,8 @@ fn several_statements_and_errors_with_positions() {
 
 #[test]
 fn unicode_and_escaped_identifiers() {
-    let t = assert_round_trip("CREATE TABLE `订单``x` (`列 1` int COMMENT 'a\\\\b\\nc', `select` int)");
+    let t =
+        assert_round_trip("CREATE TABLE `订单``x` (`列 1` int COMMENT 'a\\\\b\\nc', `select` int)");
     assert_eq!(t.name, "订单`x");
     assert_eq!(t.columns[0].name, "列 1");
     assert_eq!(t.columns[0].comment.as_deref(), Some("a\\b\nc"));
@@ -109,13 +129,28 @@ fn unicode_and_escaped_identifiers() {
 #[test]
 fn ambiguous_tables_are_refused() {
     for (sql, what) in [
-        ("CREATE TABLE t (a int, A int)", "column `A` is defined twice"),
-        ("CREATE TABLE t (a int, KEY k (a), KEY K (a))", "index `K` is defined twice"),
-        ("CREATE TABLE t (a int PRIMARY KEY, b int, PRIMARY KEY (b))", "more than one PRIMARY KEY"),
-        ("CREATE TABLE t (a int) ENGINE=InnoDB ENGINE=MyISAM", "ENGINE is given twice"),
+        (
+            "CREATE TABLE t (a int, A int)",
+            "column `A` is defined twice",
+        ),
+        (
+            "CREATE TABLE t (a int, KEY k (a), KEY K (a))",
+            "index `K` is defined twice",
+        ),
+        (
+            "CREATE TABLE t (a int PRIMARY KEY, b int, PRIMARY KEY (b))",
+            "more than one PRIMARY KEY",
+        ),
+        (
+            "CREATE TABLE t (a int) ENGINE=InnoDB ENGINE=MyISAM",
+            "ENGINE is given twice",
+        ),
     ] {
         let err = parse_table(sql).unwrap_err();
-        assert!(err.message.contains(what) && err.message.contains("refused"), "{sql}: {err}");
+        assert!(
+            err.message.contains(what) && err.message.contains("refused"),
+            "{sql}: {err}"
+        );
         assert_eq!(err.table.as_deref(), Some("t"));
     }
 }

@@ -22,6 +22,8 @@ use super::{ErrorStrategy, Task, TaskId};
 
 /// How running one table ended.
 enum TableOutcome {
+    /// Every statement applied; verification comes after the last table.
+    Applied,
     Succeeded,
     Failed,
     /// Stopped by an abort request before one of its statements.
@@ -88,6 +90,7 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
             self.log(LogLevel::Info, "precheck passed")?;
         }
         let mut aborted = false;
+        let mut applied = Vec::new();
         for index in 0..self.task.tables.len() {
             let outcome = match self.task.tables[index].status {
                 TableStatus::Succeeded | TableStatus::Skipped => continue,
@@ -96,6 +99,7 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
                 TableStatus::Waiting | TableStatus::Running => self.run_table(index)?,
             };
             match outcome {
+                TableOutcome::Applied => applied.push(index),
                 TableOutcome::Succeeded => {}
                 TableOutcome::Failed if self.task.spec.on_error == ErrorStrategy::Continue => {}
                 TableOutcome::Failed => break,
@@ -104,6 +108,13 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
                     break;
                 }
             }
+        }
+        // Verified only once every statement ran: a later table's statements
+        // may complete an earlier shadow (the foreign keys closing a cycle,
+        // or those into a shadow this task alters).
+        for index in applied {
+            let planned = self.task.spec.plan.tables[index].clone();
+            self.verify(index, &planned)?;
         }
         let status = self.final_status(aborted);
         self.finish(status)
@@ -182,7 +193,7 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
                 );
             }
         }
-        self.verify(index, &planned)
+        Ok(TableOutcome::Applied)
     }
 
     fn start_table(&mut self, index: usize, planned: &PlannedTable) -> Result<()> {
