@@ -65,11 +65,19 @@ pub fn check_invariants(data: &[u8]) -> Result<(), String> {
         let rendered = create_table(t);
         let again = match parse_tables(&rendered) {
             Ok(mut v) if v.len() == 1 => v.remove(0),
-            Ok(v) => return Err(format!("rendering parses as {} tables:\n{rendered}", v.len())),
+            Ok(v) => {
+                return Err(format!(
+                    "rendering parses as {} tables:\n{rendered}",
+                    v.len()
+                ))
+            }
             Err(e) => return Err(format!("rendering does not parse: {e}\n{rendered}")),
         };
         if &again != t {
-            return Err(format!("render → parse changes the model of `{}`:\n{rendered}", t.name));
+            return Err(format!(
+                "render → parse changes the model of `{}`:\n{rendered}",
+                t.name
+            ));
         }
         if create_table(&again) != rendered {
             return Err(format!("render is not stable for `{}`", t.name));

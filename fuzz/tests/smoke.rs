@@ -37,13 +37,73 @@ impl Rng {
 }
 
 const TOKENS: &[&str] = &[
-    "(", ")", ",", ";", "'", "`", "\"", "\\", "-- ", "#", "/*", "*/", "/*!50100 ", "/*M!100301 ", "=", ".", "-", "+",
-    "NOT NULL", "NULL", "DEFAULT ", "'x'", "0x1F", "b'1'", "1.5e3", "CURRENT_TIMESTAMP", "ON UPDATE ", "AUTO_INCREMENT",
-    "COMMENT ", "PRIMARY KEY ", "UNIQUE KEY ", "KEY ", "FULLTEXT ", "CONSTRAINT ", "FOREIGN KEY ", "REFERENCES ",
-    "CHECK (", "GENERATED ALWAYS AS (", "STORED", "VIRTUAL", "ENGINE=", "CHARSET=", "COLLATE ", "PARTITION BY ",
-    "RANGE ", "LIST ", "HASH(", "KEY(", "COLUMNS", "VALUES LESS THAN ", "MAXVALUE", "VALUES IN (", "SUBPARTITION ",
-    "PARTITIONS 4", "TEMPLATE ", "USING BTREE", "DESC", "INVISIBLE", "WITH PARSER ", "STORING (", "enum('a','b')",
-    "CREATE TABLE `t` (`a` int);", "CREATE TABLE ", "名前", "😀", "\n", " ",
+    "(",
+    ")",
+    ",",
+    ";",
+    "'",
+    "`",
+    "\"",
+    "\\",
+    "-- ",
+    "#",
+    "/*",
+    "*/",
+    "/*!50100 ",
+    "/*M!100301 ",
+    "=",
+    ".",
+    "-",
+    "+",
+    "NOT NULL",
+    "NULL",
+    "DEFAULT ",
+    "'x'",
+    "0x1F",
+    "b'1'",
+    "1.5e3",
+    "CURRENT_TIMESTAMP",
+    "ON UPDATE ",
+    "AUTO_INCREMENT",
+    "COMMENT ",
+    "PRIMARY KEY ",
+    "UNIQUE KEY ",
+    "KEY ",
+    "FULLTEXT ",
+    "CONSTRAINT ",
+    "FOREIGN KEY ",
+    "REFERENCES ",
+    "CHECK (",
+    "GENERATED ALWAYS AS (",
+    "STORED",
+    "VIRTUAL",
+    "ENGINE=",
+    "CHARSET=",
+    "COLLATE ",
+    "PARTITION BY ",
+    "RANGE ",
+    "LIST ",
+    "HASH(",
+    "KEY(",
+    "COLUMNS",
+    "VALUES LESS THAN ",
+    "MAXVALUE",
+    "VALUES IN (",
+    "SUBPARTITION ",
+    "PARTITIONS 4",
+    "TEMPLATE ",
+    "USING BTREE",
+    "DESC",
+    "INVISIBLE",
+    "WITH PARSER ",
+    "STORING (",
+    "enum('a','b')",
+    "CREATE TABLE `t` (`a` int);",
+    "CREATE TABLE ",
+    "名前",
+    "😀",
+    "\n",
+    " ",
 ];
 
 /// The char boundary at or before `at`.
@@ -127,7 +187,10 @@ fn fixtures() -> Vec<PathBuf> {
 }
 
 fn env_number(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 #[test]
@@ -136,7 +199,12 @@ fn smoke_fixtures_and_mutants() {
     assert!(files.len() > 200, "too few fixtures: {}", files.len());
     let texts: Vec<(String, String)> = files
         .iter()
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), fs::read_to_string(p).unwrap()))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                fs::read_to_string(p).unwrap(),
+            )
+        })
         .collect();
 
     // Unmutated fixtures, and the current/desired pair of each case and table
@@ -146,14 +214,26 @@ fn smoke_fixtures_and_mutants() {
     for (path, (name, text)) in files.iter().zip(&texts) {
         let parts: Vec<&str> = name.splitn(3, '.').collect();
         if let [case, _side, table] = parts[..] {
-            let engine = path.parent().unwrap().file_name().unwrap().to_string_lossy().into_owned();
-            sides.entry((format!("{engine}/{case}"), table.to_string())).or_default().push(text);
+            let engine = path
+                .parent()
+                .unwrap()
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            sides
+                .entry((format!("{engine}/{case}"), table.to_string()))
+                .or_default()
+                .push(text);
         }
     }
     let mut pairs = 0;
     for ((case, table), texts) in &sides {
         if texts.len() == 2 {
-            clean.push((format!("{case} {table} pair"), format!("{};\n{}", texts[0], texts[1])));
+            clean.push((
+                format!("{case} {table} pair"),
+                format!("{};\n{}", texts[0], texts[1]),
+            ));
             pairs += 1;
         }
     }
@@ -175,7 +255,9 @@ fn smoke_fixtures_and_mutants() {
             let input = mutate(&mut rng, text, other);
             check(&input);
             mutants += 1;
-            if std::str::from_utf8(&input).is_ok_and(|s| shadowsync_core::parse::parse_tables(s).is_ok()) {
+            if std::str::from_utf8(&input)
+                .is_ok_and(|s| shadowsync_core::parse::parse_tables(s).is_ok())
+            {
                 parsed += 1;
             }
         }
@@ -185,7 +267,12 @@ fn smoke_fixtures_and_mutants() {
         clean.len() as u64 + mutants,
         texts.len(),
     );
-    assert!(violations.is_empty(), "{} fixture inputs break an invariant:\n{}", violations.len(), violations.join("\n"));
+    assert!(
+        violations.is_empty(),
+        "{} fixture inputs break an invariant:\n{}",
+        violations.len(),
+        violations.join("\n")
+    );
 }
 
 #[test]
@@ -206,11 +293,20 @@ fn smoke_corpus_keeps_invariants() {
             violations.push(format!("{}: {e}", path.display()));
         }
     }
-    println!("corpus: {} inputs, {} break an invariant", files.len(), violations.len());
+    println!(
+        "corpus: {} inputs, {} break an invariant",
+        files.len(),
+        violations.len()
+    );
     assert!(
         violations.is_empty(),
         "{} corpus inputs break an invariant; the first ones:\n{}",
         violations.len(),
-        violations.iter().take(10).cloned().collect::<Vec<_>>().join("\n\n")
+        violations
+            .iter()
+            .take(10)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n\n")
     );
 }

@@ -702,17 +702,20 @@ fn diff_options(a: &Table, b: &Table, alter: &mut TableAlter) -> Result<()> {
             "STATS_PERSISTENT" | "STATS_AUTO_RECALC" | "STATS_SAMPLE_PAGES" | "PACK_KEYS" => {
                 format!("{}=DEFAULT", o.key)
             }
-            _ => return Err(Error::Refused {
-                table: a.name.clone(),
-                reason: format!(
-                    "table option {} would have to be removed, which the server cannot do in place",
-                    o.key
-                ),
-            }),
+            _ => return Err(option_cannot_be_removed(&a.name, &o.key)),
         };
         alter.options.push(reset);
     }
     Ok(())
+}
+
+fn option_cannot_be_removed(table: &str, key: &str) -> Error {
+    Error::Refused {
+        table: table.to_string(),
+        reason: format!(
+            "table option {key} would have to be removed, which the server cannot do in place"
+        ),
+    }
 }
 
 /// Partitioning compared by its canonical text (methods, expressions, bounds,

@@ -324,6 +324,8 @@ const GENERATED_EXPRS: &[&str] = &[
     "{a} ->> '$.x'",
     "concat_ws(_utf8mb4' ',{a},{b})",
     "substr({a},1,3)",
+    "{a} + /* one */ 1",
+    "{a} -- first\n + {b}",
 ];
 
 const CHECK_EXPRS: &[&str] = &[
@@ -341,6 +343,9 @@ const CHECK_EXPRS: &[&str] = &[
     "not ({a} = 0)",
     "({a} in (_utf8mb4'manga',_utf8mb4'novel'))",
     "{a} <= {b}",
+    "{a} > 0 /* positive, (really) */ and {b} >= 0",
+    "{a} > 0 -- positive\n and {b} >= 0",
+    "{a} <> 'x' # not x\n or {b} is null",
 ];
 
 const DEFAULT_EXPRS: &[&str] = &[
@@ -1955,6 +1960,46 @@ fn regression_a_quoted_option_values_render_quoted() {
     assert!(
         problems.is_empty(),
         "BUG(core render/diff):\n{}",
+        problems.join("\n")
+    );
+}
+
+/// Expressions (and an option list) ending in a line comment.
+const TRAILING_COMMENT_SQL: [&str; 5] = [
+    "CREATE TABLE t (a int, CHECK (a > 0 -- positive\n))",
+    "CREATE TABLE t (a int, CHECK (a > 0 # positive\n))",
+    "CREATE TABLE t (a int, b int AS (a + 1 -- plus one\n) VIRTUAL)",
+    "CREATE TABLE t (a int, KEY k ((a + 1 -- e\n)))",
+    "CREATE TABLE t (a int) X=(1 # c\n)",
+];
+
+/// (a) BUG: a line comment (`-- …`, `# …`) at the end of a parenthesised
+/// expression — CHECK, generated column, functional key part, option list —
+/// stays in the expression text (`Parser::paren_group` slices up to the `)`,
+/// `SqlExpr::new` trims the newline), so render writes `CHECK (a > 0 --
+/// positive)`: the comment swallows the `)`, the rendering does not parse, and
+/// the diff emits the same broken clause (`ALTER TABLE \`t\` ADD CHECK (a > 0
+/// -- positive)`).
+#[test]
+fn bug_a_trailing_line_comment_in_expression() {
+    let mut problems = Vec::new();
+    for sql in TRAILING_COMMENT_SQL {
+        let t = parse_table(sql).unwrap();
+        let text = create_table(&t);
+        match parse_table(&text) {
+            Ok(again) if again == t => {}
+            Ok(_) => problems.push(format!(
+                "{sql:?} renders as {text:?}, which parses to another model"
+            )),
+            Err(e) => problems.push(format!(
+                "{sql:?} renders as {text:?}, which does not parse: {}",
+                e.message
+            )),
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "BUG(core parse/render):\n{}",
         problems.join("\n")
     );
 }
