@@ -18,7 +18,7 @@ cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 echo "== rust tests (unit, properties, fixtures, live engines, conformance)"
-cargo test --workspace --all-targets --no-fail-fast -- --test-threads=2
+RUST_TEST_THREADS=2 cargo test --workspace --all-targets --no-fail-fast
 
 echo "== bindings (C ABI under valgrind, Python package: mypy, pytest)"
 scripts/test_bindings.sh

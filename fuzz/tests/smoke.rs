@@ -293,6 +293,9 @@ fn smoke_corpus_keeps_invariants() {
             violations.push(format!("{}: {e}", path.display()));
         }
     }
+    for v in &violations {
+        println!("{}", v.lines().next().unwrap_or_default());
+    }
     println!(
         "corpus: {} inputs, {} break an invariant",
         files.len(),

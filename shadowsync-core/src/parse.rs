@@ -243,8 +243,15 @@ impl<'a> Parser<'a> {
     }
 
     /// Consume a balanced parenthesised group; returns the text between the
-    /// outer parentheses, verbatim.
-    fn paren_group(&mut self) -> PResult<&'a str> {
+    /// outer parentheses as written, without comments (see [`Self::tokens_text`]).
+    fn paren_group(&mut self) -> PResult<String> {
+        let open_index = self.pos;
+        self.skip_paren_group()?;
+        Ok(self.tokens_text(open_index + 1, self.pos - 1))
+    }
+
+    /// Consume a balanced parenthesised group.
+    fn skip_paren_group(&mut self) -> PResult<()> {
         let open = self.peek().filter(|t| t.is_punct("("));
         let Some(open) = open else {
             return Err(self.error_here("expected `(`"));
@@ -258,13 +265,77 @@ impl<'a> Parser<'a> {
             } else if t.is_punct(")") {
                 depth -= 1;
                 if depth == 0 {
-                    return Ok(self.src[open.end..t.start].trim());
+                    return Ok(());
                 }
             }
         }
         let mut err = ParseError::new(Location::of_offset(self.src, open.start), "unbalanced `(`");
         err.table = self.table.clone();
         Err(err)
+    }
+
+    /// The text of tokens `from..to` as written, minus comments: tokens that
+    /// whitespace or a comment separated are separated by one space. (A
+    /// comment kept in an expression could swallow what follows it when
+    /// the expression is rendered into a statement.)
+    fn tokens_text(&self, from: usize, to: usize) -> String {
+        let mut out = String::new();
+        for i in from..to {
+            let t = &self.tokens[i];
+            if i > from && t.start > self.tokens[i - 1].end {
+                out.push(' ');
+            }
+            out.push_str(&self.src[t.start..t.end]);
+        }
+        out
+    }
+
+    /// The comma-separated items of a parenthesised list, each as written
+    /// without comments (commas inside nested parentheses or strings do not split).
+    fn paren_items(&mut self) -> PResult<Vec<String>> {
+        let open_index = self.pos;
+        self.skip_paren_group()?;
+        let close_index = self.pos - 1;
+        let mut items = Vec::new();
+        let mut depth = 0usize;
+        let mut item_start = open_index + 1;
+        for i in open_index + 1..close_index {
+            let t = &self.tokens[i];
+            if t.is_punct("(") {
+                depth += 1;
+            } else if t.is_punct(")") {
+                depth = depth.saturating_sub(1);
+            } else if t.is_punct(",") && depth == 0 {
+                items.push(self.tokens_text(item_start, i));
+                item_start = i + 1;
+            }
+        }
+        items.push(self.tokens_text(item_start, close_index));
+        Ok(items)
+    }
+
+    /// A charset, collation, index type or parser name: servers print these
+    /// as plain words; anything else (quoted text with spaces or punctuation)
+    /// could not be rendered back safely, so the table is refused.
+    fn plain_name(&mut self, what: &str) -> PResult<String> {
+        match self.peek() {
+            Some(t)
+                if matches!(
+                    t.kind,
+                    TokenKind::Word | TokenKind::QuotedIdent | TokenKind::Str
+                ) && !t.text.is_empty()
+                    && t.text
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+            {
+                self.pos += 1;
+                Ok(t.text.clone())
+            }
+            Some(t) if matches!(t.kind, TokenKind::QuotedIdent | TokenKind::Str) => {
+                Err(self.unsupported(&format!("{what} that is not a plain name")))
+            }
+            _ => Err(self.error_here(format!("expected {what}"))),
+        }
     }
 
     /// Comma-separated identifiers in parentheses.
@@ -503,7 +574,7 @@ impl<'a> Parser<'a> {
                 }
                 "CHARACTER" | "CHARSET" => {
                     self.charset_clause()?;
-                    column.charset = Some(self.ident("a character set name")?);
+                    column.charset = Some(self.plain_name("a character set name")?);
                 }
                 "COLLATE" => {
                     self.pos += 1;
@@ -578,18 +649,7 @@ impl<'a> Parser<'a> {
 
     fn collation_name(&mut self) -> PResult<String> {
         self.eat_optional_equals();
-        match self.peek() {
-            Some(t)
-                if matches!(
-                    t.kind,
-                    TokenKind::Word | TokenKind::QuotedIdent | TokenKind::Str
-                ) =>
-            {
-                self.pos += 1;
-                Ok(t.text.clone())
-            }
-            _ => Err(self.error_here("expected a collation name")),
-        }
+        self.plain_name("a collation name")
     }
 
     fn data_type(&mut self) -> PResult<DataType> {
@@ -692,10 +752,11 @@ impl<'a> Parser<'a> {
                 }
             }
             TokenKind::Punct if tok.text == "(" => {
-                let start = tok.start;
-                self.paren_group()?;
-                let end = self.tokens[self.pos - 1].end;
-                Ok(ColumnDefault::Expr(SqlExpr::new(&self.src[start..end])))
+                let start = self.pos;
+                self.skip_paren_group()?;
+                Ok(ColumnDefault::Expr(SqlExpr::new(
+                    self.tokens_text(start, self.pos),
+                )))
             }
             TokenKind::Word => {
                 let kw = tok.text.to_ascii_uppercase();
@@ -711,10 +772,11 @@ impl<'a> Parser<'a> {
                     "DATE" | "TIME" | "TIMESTAMP"
                         if self.peek_at(1).is_some_and(|t| t.kind == TokenKind::Str) =>
                     {
-                        let start = tok.start;
+                        let start = self.pos;
                         self.pos += 2;
-                        let end = self.tokens[self.pos - 1].end;
-                        Ok(ColumnDefault::Expr(SqlExpr::new(&self.src[start..end])))
+                        Ok(ColumnDefault::Expr(SqlExpr::new(
+                            self.tokens_text(start, self.pos),
+                        )))
                     }
                     // Charset introducer: _utf8mb4'abc'.
                     _ if kw.starts_with('_')
@@ -756,17 +818,16 @@ impl<'a> Parser<'a> {
             self.pos -= 1;
             return Err(self.error_here(format!("expected {what}")));
         }
-        let mut end = tok.end;
+        let start = self.pos - 1;
         if self.peek_punct("(") {
-            self.paren_group()?;
-            end = self.tokens[self.pos - 1].end;
+            self.skip_paren_group()?;
         }
         if self.peek().is_some_and(|t| {
             t.kind == TokenKind::Punct && !matches!(t.text.as_str(), "," | ")" | ";")
         }) {
             return Err(self.unsupported("an unparenthesised DEFAULT expression with operators"));
         }
-        Ok(SqlExpr::new(&self.src[tok.start..end]))
+        Ok(SqlExpr::new(self.tokens_text(start, self.pos)))
     }
 
     fn on_update_expr(&mut self) -> PResult<SqlExpr> {
@@ -856,7 +917,7 @@ impl<'a> Parser<'a> {
             index.name = constraint_name;
         }
         if self.eat_kw("USING") {
-            index.using = Some(self.ident("an index type")?.to_ascii_uppercase());
+            index.using = Some(self.plain_name("an index type")?.to_ascii_uppercase());
             index.using_before_parts = true;
         }
         self.expect_punct("(")?;
@@ -907,7 +968,7 @@ impl<'a> Parser<'a> {
             match kw.as_str() {
                 "USING" => {
                     self.pos += 1;
-                    index.using = Some(self.ident("an index type")?.to_ascii_uppercase());
+                    index.using = Some(self.plain_name("an index type")?.to_ascii_uppercase());
                 }
                 "COMMENT" => {
                     self.pos += 1;
@@ -933,7 +994,7 @@ impl<'a> Parser<'a> {
                 }
                 "WITH" if self.peek_kw_at(1, "PARSER") => {
                     self.pos += 2;
-                    index.parser = Some(self.ident("a parser name")?);
+                    index.parser = Some(self.plain_name("a parser name")?);
                 }
                 // OceanBase index options, kept as data.
                 "BLOCK_SIZE" => {
@@ -1104,10 +1165,7 @@ impl<'a> Parser<'a> {
                 self.pos += 1;
                 OptionValue::Word(t.text.clone())
             }
-            Some(t) if t.is_punct("(") => {
-                let inner = self.paren_group()?;
-                OptionValue::List(inner.split(',').map(|s| s.trim().to_string()).collect())
-            }
+            Some(t) if t.is_punct("(") => OptionValue::List(self.paren_items()?),
             _ => return Err(self.error_here(format!("expected a value for table option {key}"))),
         };
         Ok(TableOption {
@@ -1225,7 +1283,8 @@ impl<'a> Parser<'a> {
             }
             options.push(self.table_option()?);
         }
-        let subpartitions = if self.peek_punct("(") {
+        // Subpartitions have no subpartitions of their own.
+        let subpartitions = if keyword == "PARTITION" && self.peek_punct("(") {
             self.partition_def_list("SUBPARTITION")?
         } else {
             Vec::new()

@@ -13,7 +13,9 @@
 //! - (c) `diff_tables(t, parse(render(t)))` is empty, also for models that are not
 //!   exactly what the parser produces (they must still render faithfully);
 //! - (d) the parser (and render/diff on what it accepts) never panics, on
-//!   arbitrary text, on token soup and on mutations of rendered DDL.
+//!   arbitrary text, on token soup and on mutations of rendered DDL;
+//! - and: normalizing is idempotent, the normalized form renders to DDL that
+//!   means the same table, and the diff sees an added column.
 //!
 //! Case counts keep the file fast in a debug build; set `PROPTEST_CASES` to
 //! run every property with more cases (`PROPTEST_CASES=5000 cargo test -p
@@ -89,8 +91,10 @@ fn chance(p: f64) -> BoxedStrategy<bool> {
 enum Mode {
     /// Exactly what `parse_table` produces: render → parse gives the same model.
     Strict,
-    /// Also spellings the parser never produces (a named primary key, `ASC`
-    /// together with `DESC`, …): render → parse must give an equivalent model.
+    /// Also shapes the parser never produces (`ASC` together with `DESC`,
+    /// `STORED` without `storage_written`, `update_first` without ON UPDATE,
+    /// `USING` position without `USING`, …): render → parse must give an
+    /// equivalent model.
     Loose,
 }
 
@@ -1964,22 +1968,74 @@ fn regression_a_quoted_option_values_render_quoted() {
     );
 }
 
-/// Expressions (and an option list) ending in a line comment.
-const TRAILING_COMMENT_SQL: [&str; 5] = [
+/// Expressions ending in a line comment, and option lists with one anywhere.
+const TRAILING_COMMENT_SQL: [&str; 6] = [
     "CREATE TABLE t (a int, CHECK (a > 0 -- positive\n))",
     "CREATE TABLE t (a int, CHECK (a > 0 # positive\n))",
     "CREATE TABLE t (a int, b int AS (a + 1 -- plus one\n) VIRTUAL)",
     "CREATE TABLE t (a int, KEY k ((a + 1 -- e\n)))",
     "CREATE TABLE t (a int) X=(1 # c\n)",
+    "CREATE TABLE t (a int) X=(1 # c\n, 2)",
 ];
 
+/// Names written quoted where servers only print plain words.
+const QUOTED_NAME_SQL: [&str; 4] = [
+    "CREATE TABLE t (a varchar(10) CHARACTER SET `x; DROP TABLE y`)",
+    "CREATE TABLE t (a varchar(10) COLLATE 'x; DROP TABLE y')",
+    "CREATE TABLE t (a varchar(10) COLLATE `utf8mb4 bin`)",
+    "CREATE TABLE t (a varchar(10), KEY k (a) USING `x y`)",
+];
+
+/// (a) BUG: a column's `CHARACTER SET` / `COLLATE` or an index's `USING`
+/// written as a quoted identifier or string is kept unquoted and rendered
+/// bare (like table option values were): the rendering does not parse, and
+/// the diff emits it into ALTER statements — `COLLATE 'x; DROP TABLE y'`
+/// becomes `MODIFY COLUMN \`a\` varchar(10) CHARACTER SET x; drop table y
+/// COLLATE x; drop table y`. Either refuse names that are not plain words
+/// or quote them on render.
+#[test]
+fn bug_a_quoted_charset_collation_and_index_type() {
+    let server = parse_table("CREATE TABLE t (a varchar(10))").unwrap();
+    let mut problems = Vec::new();
+    for sql in QUOTED_NAME_SQL {
+        let Ok(t) = parse_table(sql) else { continue };
+        let text = create_table(&t);
+        match parse_table(&text) {
+            Ok(again) if again == t => {}
+            Ok(_) => problems.push(format!(
+                "{sql:?} renders as {text:?}, which parses to another model"
+            )),
+            Err(e) => problems.push(format!(
+                "{sql:?} renders as {text:?}, which does not parse: {}",
+                e.message
+            )),
+        }
+        let stmts = diff_tables(&server, &t, &DiffOptions::default()).unwrap_or_default();
+        if stmts
+            .iter()
+            .any(|s| s.to_lowercase().contains("; drop table"))
+        {
+            problems.push(format!(
+                "{sql:?}: the diff emits the name unquoted: {stmts:?}"
+            ));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "BUG(core parse/render):\n{}",
+        problems.join("\n")
+    );
+}
+
 /// (a) BUG: a line comment (`-- …`, `# …`) at the end of a parenthesised
-/// expression — CHECK, generated column, functional key part, option list —
-/// stays in the expression text (`Parser::paren_group` slices up to the `)`,
-/// `SqlExpr::new` trims the newline), so render writes `CHECK (a > 0 --
-/// positive)`: the comment swallows the `)`, the rendering does not parse, and
-/// the diff emits the same broken clause (`ALTER TABLE \`t\` ADD CHECK (a > 0
-/// -- positive)`).
+/// expression — CHECK, generated column, functional key part — stays in the
+/// expression text (`Parser::paren_group` slices up to the `)`, `SqlExpr::new`
+/// trims the newline), so render writes `CHECK (a > 0 -- positive)`: the
+/// comment swallows the `)`, the rendering does not parse, and the diff emits
+/// the same broken clause (`ALTER TABLE \`t\` ADD CHECK (a > 0 --
+/// positive)`). Option lists (`X=(1 # c\n, 2)`) break with a comment anywhere,
+/// since their items are split on commas, trimmed and re-joined on one line
+/// (which also rewrites `X=('a , b')` to `X=('a,b')`).
 #[test]
 fn bug_a_trailing_line_comment_in_expression() {
     let mut problems = Vec::new();

@@ -589,10 +589,36 @@ fn order_statements(
         .filter(|(_, t)| t.planned == Action::Alter)
         .map(|(i, t)| (t.shadow.to_lowercase(), i))
         .collect();
+    let current_shadows: HashMap<usize, Table> = altered
+        .values()
+        .filter_map(|&i| {
+            let ddl = tables[i].shadow_ddl.as_deref()?;
+            Some((i, parse_table(ddl).ok()?))
+        })
+        .collect();
+    // Whether the alter of the referenced shadow must run before this FK can
+    // be created: the shadow lacks a key on the referenced columns yet, or the
+    // alter touches one of them.
+    let needs_alter_first = |fk: &crate::model::ForeignKey, target: usize| -> bool {
+        let Some(current) = current_shadows.get(&target) else {
+            return true;
+        };
+        let touched = tables[target].statements.iter().any(|stmt| {
+            fk.ref_columns.iter().any(|c| {
+                let col = crate::render::quote_ident(c);
+                stmt.contains(&format!("MODIFY COLUMN {col}"))
+                    || stmt.contains(&format!("DROP COLUMN {col}"))
+            })
+        });
+        touched || !has_key_on(current, &fk.ref_columns)
+    };
     let mut after_alter: Vec<(usize, String)> = Vec::new();
     for (_, desired) in &mut creates {
         let (keep, defer): (Vec<_>, Vec<_>) = desired.foreign_keys.drain(..).partition(|fk| {
-            fk.ref_schema.is_some() || !altered.contains_key(&fk.ref_table.to_lowercase())
+            fk.ref_schema.is_some()
+                || altered
+                    .get(&fk.ref_table.to_lowercase())
+                    .is_none_or(|&target| !needs_alter_first(fk, target))
         });
         desired.foreign_keys = keep;
         for fk in defer {
@@ -641,6 +667,17 @@ fn order_statements(
     let mut slots: Vec<Option<TableAnalysis>> =
         std::mem::take(tables).into_iter().map(Some).collect();
     *tables = order.into_iter().filter_map(|i| slots[i].take()).collect();
+}
+
+/// Whether `table` has a key whose leading columns are `columns` (what a
+/// foreign key referencing them needs).
+fn has_key_on(table: &Table, columns: &[String]) -> bool {
+    table.indexes.iter().any(|index| {
+        index.parts.len() >= columns.len()
+            && index.parts.iter().zip(columns).all(|(part, col)| {
+                matches!(&part.target, crate::model::IndexTarget::Column(c) if c.eq_ignore_ascii_case(col))
+            })
+    })
 }
 
 /// Indexes of altered tables, a parent's alter before its children's (as far

@@ -189,3 +189,30 @@ fn cycles_defer_foreign_keys_until_both_shadows_exist() {
     assert!(plan.validate().is_ok());
     assert_eq!(plan.naming_rule, "prefix:__");
 }
+
+#[test]
+fn created_child_waits_for_the_alter_that_adds_its_parent_key_only_when_needed() {
+    let child = "CREATE TABLE `child` (`id` int NOT NULL, `pcode` varchar(10), `pid` int, PRIMARY KEY (`id`), KEY `pcode` (`pcode`), KEY `pid` (`pid`), CONSTRAINT `fc` FOREIGN KEY (`pcode`) REFERENCES `parent` (`code`), CONSTRAINT `fi` FOREIGN KEY (`pid`) REFERENCES `parent` (`id`))";
+    let snap = snapshot(
+        &[
+            ("parent", "CREATE TABLE `parent` (`id` int NOT NULL, `code` varchar(10) NOT NULL, PRIMARY KEY (`id`), UNIQUE KEY `uk` (`code`))"),
+            ("__parent", "CREATE TABLE `__parent` (`id` int NOT NULL, `code` varchar(10) NOT NULL, PRIMARY KEY (`id`))"),
+            ("child", child),
+        ],
+        &[],
+    );
+    let a = analyze_snapshot(&snap, &request(Selection::All));
+    let preview = a.preview();
+    // The FK on `id` (already a key of `__parent`) stays in the CREATE; the one
+    // on `code` waits for the alter that adds the unique key.
+    assert!(
+        preview[0].starts_with("CREATE TABLE `__child`") && preview[0].contains("`__fi`"),
+        "{preview:#?}"
+    );
+    assert!(!preview[0].contains("`__fc`"), "{preview:#?}");
+    assert!(preview[1].contains("ADD UNIQUE KEY `uk`"), "{preview:#?}");
+    assert!(
+        preview[2].starts_with("ALTER TABLE `__child` ADD CONSTRAINT `__fc`"),
+        "{preview:#?}"
+    );
+}
