@@ -553,6 +553,15 @@ fn comparable_column(c: &Column) -> Column {
 }
 
 fn columns_equal(a: &Column, b: &Column, a_checks: &[&Check], b_checks: &[&Check]) -> bool {
+    let same_checks = a_checks.len() == b_checks.len()
+        && a_checks
+            .iter()
+            .zip(b_checks)
+            .all(|(x, y)| x.expr == y.expr && x.not_enforced == y.not_enforced);
+    // Identical text is the common case: skip the canonical forms then.
+    if a == b && same_checks {
+        return true;
+    }
     let keys = |cs: &[&Check]| cs.iter().map(|c| check_key(c)).collect::<Vec<_>>();
     comparable_column(a) == comparable_column(b) && keys(a_checks) == keys(b_checks)
 }
@@ -600,17 +609,29 @@ fn diff_columns(a: &Table, b: &Table, alter: &mut TableAlter) {
     let stable = longest_common_subsequence(&common_from, &common_to);
     for (i, col) in b.columns.iter().enumerate() {
         let name = lower(col);
-        let position = match i {
-            0 => " FIRST".to_string(),
-            _ => format!(" AFTER {}", quote_ident(&b.columns[i - 1].name)),
-        };
         let b_checks = column_checks(b, &col.name);
-        let mut def = column_for_statement(col, b, &b_checks, charset_changes);
         let existing = a
             .columns
             .iter()
             .find(|c| lower(c) == name)
             .filter(|_| !recreated.contains(&name));
+        // Only columns that are added, moved or changed are rendered.
+        let (moved, changed) = match existing {
+            None => (true, true),
+            Some(old) => (
+                !stable.contains(&name),
+                !columns_equal(old, col, &column_checks(a, &old.name), &b_checks),
+            ),
+        };
+        if !moved && !changed {
+            continue;
+        }
+        let position = match (moved, i) {
+            (false, _) => String::new(),
+            (true, 0) => " FIRST".to_string(),
+            (true, _) => format!(" AFTER {}", quote_ident(&b.columns[i - 1].name)),
+        };
+        let mut def = column_for_statement(col, b, &b_checks, charset_changes);
         // OceanBase refuses AUTO_INCREMENT before its key exists even within
         // one statement: create the column plain, give it AUTO_INCREMENT last.
         let gains_auto_increment =
@@ -624,22 +645,10 @@ fn diff_columns(a: &Table, b: &Table, alter: &mut TableAlter) {
             };
             def = column_for_statement(&plain, b, &b_checks, charset_changes);
         }
-        match existing {
-            None => alter
-                .column_changes
-                .push(format!("ADD COLUMN {def}{position}")),
-            Some(old) => {
-                let moved = !stable.contains(&name);
-                let changed = !columns_equal(old, col, &column_checks(a, &old.name), &b_checks);
-                if moved {
-                    alter
-                        .column_changes
-                        .push(format!("MODIFY COLUMN {def}{position}"));
-                } else if changed {
-                    alter.column_changes.push(format!("MODIFY COLUMN {def}"));
-                }
-            }
-        }
+        let verb = if existing.is_some() { "MODIFY" } else { "ADD" };
+        alter
+            .column_changes
+            .push(format!("{verb} COLUMN {def}{position}"));
     }
 }
 

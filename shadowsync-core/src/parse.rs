@@ -282,7 +282,11 @@ impl<'a> Parser<'a> {
         let mut out = String::new();
         for i in from..to {
             let t = &self.tokens[i];
-            if i > from && t.start > self.tokens[i - 1].end {
+            let gap = i > from && t.start > self.tokens[i - 1].end;
+            // `-` `-` with a dropped comment between must not become `--`, a
+            // line comment, when the gap closes.
+            let dashes = i > from && out.ends_with('-') && t.text.starts_with('-');
+            if gap || dashes {
                 out.push(' ');
             }
             out.push_str(&self.src[t.start..t.end]);

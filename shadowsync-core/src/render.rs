@@ -200,7 +200,9 @@ pub fn index_definition(index: &Index) -> String {
         IndexKind::Fulltext => "FULLTEXT KEY",
         IndexKind::Spatial => "SPATIAL KEY",
     };
-    if let Some(c) = &index.constraint_name {
+    // Only primary and unique keys are constraints that can carry a name.
+    if let (Some(c), IndexKind::Primary | IndexKind::Unique) = (&index.constraint_name, index.kind)
+    {
         let _ = write!(out, "CONSTRAINT {} ", quote_ident(c));
     }
     out.push_str(head);

@@ -43,13 +43,19 @@ impl Scrubber {
     /// An executor error: `context`, then the server's or driver's message
     /// (server errors in the client's familiar `ERROR code (state): text` form).
     pub(crate) fn error(&self, context: &str, err: &mysql::Error) -> Error {
+        Error::Executor(self.message(context, err))
+    }
+
+    /// The text of [`Scrubber::error`], for callers reporting another kind
+    /// of error.
+    pub(crate) fn message(&self, context: &str, err: &mysql::Error) -> String {
         let message = match err {
             mysql::Error::MySqlError(e) => {
                 format!("{context}: ERROR {} ({}): {}", e.code, e.state, e.message)
             }
             other => format!("{context}: {other}"),
         };
-        Error::Executor(self.scrub(message))
+        self.scrub(message)
     }
 }
 

@@ -6,11 +6,16 @@
 //! [`shadowsync_core::render::quote_ident`], reads `SHOW CREATE TABLE` for
 //! many tables over a small pool of connections, and reports every failure as
 //! [`shadowsync_core::Error::Executor`] with the password removed.
+//!
+//! [`MysqlStore`] implements the task [`shadowsync_core::task::Store`] in a
+//! database on such a server, so that several hosts share one task center.
 
 mod error;
 mod executor;
 mod show_create;
+mod store;
 mod url;
 
 pub use executor::{MysqlExecutor, DEFAULT_MAX_CONNECTIONS};
+pub use store::{MysqlStore, STORE_LAYOUT_VERSION};
 pub use url::redact_url;
