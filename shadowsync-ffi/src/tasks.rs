@@ -4,9 +4,8 @@
 use std::ffi::c_char;
 
 use serde::Deserialize;
-use shadowsync_core::analysis::naming::NamingRule;
 use shadowsync_core::analysis::rewrite::ShadowPolicy;
-use shadowsync_core::analysis::{AnalysisRequest, Selection, ShadowInspector};
+use shadowsync_core::analysis::ShadowInspector;
 use shadowsync_core::task::flow::ApprovalFlow;
 use shadowsync_core::task::{
     Actor, ErrorStrategy, ExecutionMode, LogFilter, MemoryStore, SubmitRequest, TaskCenter, TaskId,
@@ -359,13 +358,9 @@ where
     S: shadowsync_core::task::Store,
     C: shadowsync_core::Clock,
 {
-    let task = center.task(id)?;
-    Ok(ShadowInspector::new(AnalysisRequest {
-        rule: NamingRule::parse(&task.spec.plan.naming_rule)?,
-        selection: Selection::All,
-        skip: Vec::new(),
-        policy,
-    }))
+    let mut plan = center.task(id)?.spec.plan;
+    plan.policy = policy;
+    ShadowInspector::for_plan(&plan)
 }
 
 /// Claim waiting task `id` for worker `worker` and run it to its end through

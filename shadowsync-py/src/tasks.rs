@@ -3,9 +3,8 @@
 use std::path::PathBuf;
 
 use pyo3::prelude::*;
-use shadowsync_core::analysis::naming::NamingRule;
 use shadowsync_core::analysis::rewrite::ShadowPolicy;
-use shadowsync_core::analysis::{AnalysisRequest, Selection, ShadowInspector};
+use shadowsync_core::analysis::ShadowInspector;
 use shadowsync_core::task::flow::ApprovalFlow;
 use shadowsync_core::task::{
     Actor, ErrorStrategy, ExecutionMode, LogFilter, MemoryStore, Store, SubmitRequest,
@@ -49,13 +48,9 @@ fn inspector<S: Store, C: Clock>(
     id: TaskId,
     policy: ShadowPolicy,
 ) -> Result<ShadowInspector> {
-    let task = center.task(id)?;
-    Ok(ShadowInspector::new(AnalysisRequest {
-        rule: NamingRule::parse(&task.spec.plan.naming_rule)?,
-        selection: Selection::All,
-        skip: Vec::new(),
-        policy,
-    }))
+    let mut plan = center.task(id)?.spec.plan;
+    plan.policy = policy;
+    ShadowInspector::for_plan(&plan)
 }
 
 impl TaskCenter {

@@ -9,15 +9,9 @@
 //! the same scheme, user, host and port as the task's connection; the
 //! database comes from the task.
 
-use std::cell::{RefCell, RefMut};
-use std::rc::Rc;
-
-use shadowsync_core::analysis::naming::NamingRule;
-use shadowsync_core::analysis::rewrite::ShadowPolicy;
-use shadowsync_core::analysis::{AnalysisRequest, Selection, ShadowInspector};
+use shadowsync_core::analysis::ShadowInspector;
 use shadowsync_core::task::{
-    Connector, DueReport, PlannedTable, SchemaInspector, Store, Task, TaskCenter, TaskId,
-    TaskStatus,
+    Connector, DueReport, SchemaInspector, Store, Task, TaskCenter, TaskId, TaskStatus,
 };
 use shadowsync_core::{Error, Executor, Relation, Result, ServerInfo};
 use shadowsync_mysql::{redact_url, MysqlExecutor};
@@ -151,49 +145,9 @@ impl Executor for TaskExecutor {
     }
 }
 
-/// The inspector for `task`: its naming rule, with the shadow policy the CLI
-/// always analyses with (the task does not record the policy).
+/// The inspector for `task`: its plan's naming rule and shadow policy.
 pub fn inspector_for(task: &Task) -> Result<ShadowInspector> {
-    Ok(ShadowInspector::new(AnalysisRequest {
-        rule: NamingRule::parse(&task.spec.plan.naming_rule)?,
-        // The inspector narrows the selection to one table per call.
-        selection: Selection::All,
-        skip: Vec::new(),
-        policy: ShadowPolicy::default(),
-    }))
-}
-
-/// The inspector of the task last connected by a [`UrlConnector`].
-///
-/// [`TaskCenter::run_due`] takes one inspector for every task it runs, but
-/// each task has its own naming rule; the connector is called right before
-/// each task runs, so it installs that task's inspector here.
-#[derive(Debug, Clone, Default)]
-struct CurrentInspector(Rc<RefCell<Option<ShadowInspector>>>);
-
-impl CurrentInspector {
-    fn get(&self) -> Result<RefMut<'_, ShadowInspector>> {
-        RefMut::filter_map(self.0.borrow_mut(), Option::as_mut)
-            .map_err(|_| Error::InvalidRequest("no task connected yet".into()))
-    }
-}
-
-impl SchemaInspector for CurrentInspector {
-    fn fingerprints(
-        &mut self,
-        exec: &mut dyn Executor,
-        table: &PlannedTable,
-    ) -> Result<(String, Option<String>)> {
-        self.get()?.fingerprints(exec, table)
-    }
-
-    fn remaining_changes(
-        &mut self,
-        exec: &mut dyn Executor,
-        table: &PlannedTable,
-    ) -> Result<Vec<String>> {
-        self.get()?.remaining_changes(exec, table)
-    }
+    ShadowInspector::for_plan(&task.spec.plan)
 }
 
 /// Opens each task on the URL that serves its connection.
@@ -201,14 +155,11 @@ impl SchemaInspector for CurrentInspector {
 struct UrlConnector<'a> {
     urls: &'a Urls,
     crash_after: Option<u64>,
-    inspector: CurrentInspector,
 }
 
 impl Connector for UrlConnector<'_> {
     fn connect(&mut self, task: &Task) -> Result<Box<dyn Executor>> {
-        let exec = self.urls.open(task, self.crash_after)?;
-        *self.inspector.0.borrow_mut() = Some(inspector_for(task)?);
-        Ok(Box::new(exec))
+        Ok(Box::new(self.urls.open(task, self.crash_after)?))
     }
 }
 
@@ -298,13 +249,10 @@ pub fn run_due(
             Err(other) => return Err(other),
         }
     }
-    let mut connector = UrlConnector {
-        urls,
-        crash_after,
-        inspector: CurrentInspector::default(),
-    };
-    let mut inspector = connector.inspector.clone();
-    pass.report = center.run_due(worker, &mut connector, &mut inspector)?;
+    let mut connector = UrlConnector { urls, crash_after };
+    let mut inspectors =
+        |task: &Task| -> Result<Box<dyn SchemaInspector>> { Ok(Box::new(inspector_for(task)?)) };
+    pass.report = center.run_due(worker, &mut connector, &mut inspectors)?;
     Ok(pass)
 }
 

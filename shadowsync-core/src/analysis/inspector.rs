@@ -1,11 +1,12 @@
 //! The analysis side of task precheck and verify.
 
 use super::fingerprint::fingerprint;
+use super::naming::NamingRule;
 use super::{analyze_snapshot, read_snapshot, Action, AnalysisRequest, Selection};
 use crate::error::{Error, Result};
 use crate::executor::Executor;
 use crate::task::inspect::SchemaInspector;
-use crate::task::plan::PlannedTable;
+use crate::task::plan::{FrozenPlan, PlannedTable};
 
 /// Re-reads one table pair live and analyses it as the original analysis did.
 #[derive(Debug, Clone)]
@@ -17,6 +18,17 @@ impl ShadowInspector {
     /// An inspector using the rule and policy of `request`.
     pub fn new(request: AnalysisRequest) -> Self {
         ShadowInspector { request }
+    }
+
+    /// The inspector for a task's plan: its naming rule and shadow policy.
+    pub fn for_plan(plan: &FrozenPlan) -> Result<Self> {
+        Ok(ShadowInspector::new(AnalysisRequest {
+            rule: NamingRule::parse(&plan.naming_rule)?,
+            // Narrowed to one table per call.
+            selection: Selection::All,
+            skip: Vec::new(),
+            policy: plan.policy.clone(),
+        }))
     }
 
     fn one_table(&self, source: &str) -> AnalysisRequest {

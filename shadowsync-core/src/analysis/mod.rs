@@ -188,6 +188,7 @@ impl Analysis {
             connection: connection.to_string(),
             database: self.database.clone(),
             naming_rule: self.rule.to_string(),
+            policy: self.request.policy.clone(),
             tables: self
                 .tables
                 .iter()

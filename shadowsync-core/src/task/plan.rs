@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::rewrite::ShadowPolicy;
 use crate::error::{Error, Result};
 
 /// The analysis of one connection and database, frozen into a task.
@@ -16,6 +17,10 @@ pub struct FrozenPlan {
     pub database: String,
     /// How shadow names are derived, e.g. `prefix:__`.
     pub naming_rule: String,
+    /// The shadow rewriting switches the analysis used (precheck and verify
+    /// re-analyse with the same ones).
+    #[serde(default)]
+    pub policy: ShadowPolicy,
     /// Every selected table, in execution order.
     pub tables: Vec<PlannedTable>,
 }
@@ -114,6 +119,7 @@ pub(crate) mod tests {
             connection: connection.into(),
             database: "shop".into(),
             naming_rule: "prefix:__".into(),
+            policy: ShadowPolicy::default(),
             tables,
         }
     }

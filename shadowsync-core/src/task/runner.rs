@@ -27,6 +27,20 @@ impl<F: FnMut(&Task) -> Result<Box<dyn Executor>>> Connector for F {
     }
 }
 
+/// Gives [`TaskCenter::run_due`] the inspector of each task it runs: tasks
+/// differ in naming rule and shadow policy (for the analysis layer's
+/// inspector, `|t: &Task| Ok(Box::new(ShadowInspector::for_plan(&t.spec.plan)?))`).
+pub trait InspectorSource {
+    /// The inspector for `task`.
+    fn inspector(&mut self, task: &Task) -> Result<Box<dyn SchemaInspector>>;
+}
+
+impl<F: FnMut(&Task) -> Result<Box<dyn SchemaInspector>>> InspectorSource for F {
+    fn inspector(&mut self, task: &Task) -> Result<Box<dyn SchemaInspector>> {
+        self(task)
+    }
+}
+
 /// What one [`TaskCenter::run_due`] pass did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DueReport {
@@ -110,7 +124,7 @@ impl<S: Store, C: Clock> TaskCenter<S, C> {
         &self,
         worker: &str,
         connector: &mut dyn Connector,
-        inspector: &mut dyn SchemaInspector,
+        inspectors: &mut dyn InspectorSource,
     ) -> Result<DueReport> {
         let mut report = DueReport {
             expired: self.expire_overdue()?,
@@ -123,7 +137,8 @@ impl<S: Store, C: Clock> TaskCenter<S, C> {
             let Some(mut exec) = self.connect(&task, connector, &mut report)? else {
                 continue;
             };
-            let done = self.resume(task.id, worker, exec.as_mut(), inspector)?;
+            let mut inspector = inspectors.inspector(&task)?;
+            let done = self.resume(task.id, worker, exec.as_mut(), inspector.as_mut())?;
             report.finished.push((done.id, done.state.status));
         }
         let now = self.clock.now();
@@ -134,10 +149,12 @@ impl<S: Store, C: Clock> TaskCenter<S, C> {
             let Some(mut exec) = self.connect(&task, connector, &mut report)? else {
                 continue;
             };
+            let mut inspector = inspectors.inspector(&task)?;
             match self.claim(task.id, worker) {
                 Ok(claimed) => {
                     let done =
-                        Execution::new(self, claimed, worker, exec.as_mut(), inspector).run()?;
+                        Execution::new(self, claimed, worker, exec.as_mut(), inspector.as_mut())
+                            .run()?;
                     report.finished.push((done.id, done.state.status));
                 }
                 Err(Error::InvalidTransition { .. }) => report.not_claimed.push(task.id),

@@ -107,7 +107,15 @@ impl Executor for FakeServer {
 
 /// Reports the frozen fingerprints, and as remaining changes the planned
 /// statements the server has not run.
+#[derive(Clone)]
 pub struct FakeInspector(FakeServer);
+
+/// `run_due` asks for an inspector per task: every task gets this one.
+impl shadowsync_core::task::InspectorSource for FakeInspector {
+    fn inspector(&mut self, _: &shadowsync_core::task::Task) -> Result<Box<dyn SchemaInspector>> {
+        Ok(Box::new(self.clone()))
+    }
+}
 
 impl SchemaInspector for FakeInspector {
     fn fingerprints(
@@ -159,6 +167,7 @@ pub fn plan(tables: Vec<PlannedTable>) -> FrozenPlan {
         connection: "mysql://app:pw@db1/shop".into(),
         database: "shop".into(),
         naming_rule: "prefix:__".into(),
+        policy: Default::default(),
         tables,
     }
 }

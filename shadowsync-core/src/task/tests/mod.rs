@@ -165,9 +165,12 @@ impl Fixture {
         let server = self.server.clone();
         let mut connector =
             move |_: &Task| -> Result<Box<dyn Executor>> { Ok(Box::new(server.clone())) };
-        let mut inspector = FakeInspector(self.server.clone());
+        let inspected = self.server.clone();
+        let mut inspectors = move |_: &Task| -> Result<Box<dyn SchemaInspector>> {
+            Ok(Box::new(FakeInspector(inspected.clone())))
+        };
         self.center
-            .run_due(worker, &mut connector, &mut inspector)
+            .run_due(worker, &mut connector, &mut inspectors)
             .unwrap()
     }
 

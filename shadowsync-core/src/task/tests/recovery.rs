@@ -120,7 +120,11 @@ fn run_due_reports_connection_failures_and_retries_later() {
     };
     let report = f
         .center
-        .run_due("w1", &mut failing, &mut FakeInspector(f.server.clone()))
+        .run_due("w1", &mut failing, &mut |_: &Task| -> Result<
+            Box<dyn SchemaInspector>,
+        > {
+            Ok(Box::new(FakeInspector(f.server.clone())))
+        })
         .unwrap();
     assert_eq!(
         report.not_started,
