@@ -3,8 +3,7 @@
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_json::{json, Value};
-use shadowsync_core::analysis::{Analysis, TableAnalysis};
+use shadowsync_core::analysis::Analysis;
 use shadowsync_core::Error;
 
 /// `value` as JSON text.
@@ -22,24 +21,5 @@ pub(crate) fn from_json<T: DeserializeOwned>(text: &str, what: &str) -> Result<T
 /// core serializes them, plus its effective `action`, `effective_reason` and
 /// `effective_statements` (user skips applied).
 pub(crate) fn tables_json(analysis: &Analysis) -> Result<String, Error> {
-    let tables = analysis
-        .tables
-        .iter()
-        .map(table_value)
-        .collect::<Result<Vec<_>, _>>()?;
-    to_json(&tables)
-}
-
-fn table_value(table: &TableAnalysis) -> Result<Value, Error> {
-    let mut value = serde_json::to_value(table)
-        .map_err(|e| Error::InvalidRequest(format!("cannot encode a table: {e}")))?;
-    if let Value::Object(fields) = &mut value {
-        fields.insert("action".into(), json!(table.action()));
-        fields.insert("effective_reason".into(), json!(table.effective_reason()));
-        fields.insert(
-            "effective_statements".into(),
-            json!(table.effective_statements()),
-        );
-    }
-    Ok(value)
+    to_json(&analysis.tables_json())
 }
