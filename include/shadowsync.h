@@ -406,6 +406,16 @@ void ss_task_center_free(ss_task_center *center);
 ss_status ss_task_center_set_flows(const ss_task_center *center, const char *flows_json);
 
 /**
+ * The approval flows, highest priority first, as the JSON array
+ * `ss_task_center_set_flows` takes, owned by the caller.
+ *
+ * # Safety
+ * `center` must be a live task center; `out_json` must point to writable
+ * storage for a pointer.
+ */
+ss_status ss_task_center_flows(const ss_task_center *center, char **out_json);
+
+/**
  * Freeze `analysis` (with the user's skips) into a new task on
  * `connection` (a URL; stored with its password redacted).
  * `submit_json` is `{"creator":"alice","remarks":"…","on_error":"abort|continue",
@@ -423,6 +433,27 @@ ss_status ss_task_center_submit(const ss_task_center *center,
                                 const char *connection,
                                 const char *submit_json,
                                 char **out_task_json);
+
+/**
+ * A new task from finished (or otherwise ended) task `old`: `analysis` is
+ * a fresh analysis of the same `connection`, database, table selection and
+ * naming rule (else `SS_INVALID_REQUEST`); the old task's error strategy
+ * and remarks are kept. `again_json` is `{"creator":"alice",
+ * "mode":{"kind":"immediate"}|{"kind":"scheduled","at":UNIX_MS}}`; only
+ * `creator` is required. `*out_task_json` is the new task as JSON, owned by
+ * the caller. `SS_NOT_FOUND` if there is no task `old`.
+ *
+ * # Safety
+ * `center` and `analysis` must be live handles; `connection` and
+ * `again_json` NUL-terminated strings; `out_task_json` must point to
+ * writable storage for a pointer.
+ */
+ss_status ss_task_center_initiate_again(const ss_task_center *center,
+                                        uint64_t old,
+                                        const ss_analysis *analysis,
+                                        const char *connection,
+                                        const char *again_json,
+                                        char **out_task_json);
 
 /**
  * `actor_json` (`{"name":"bob","roles":["dba"]}`) approves the current
@@ -501,6 +532,54 @@ ss_status ss_task_center_execute(const ss_task_center *center,
                                  ss_executor *executor,
                                  const char *policy_json,
                                  char **out_task_json);
+
+/**
+ * Take over task `id`, left executing by a worker known to be dead, for
+ * worker `worker` and finish it through `executor` (on the task's
+ * database); as `ss_task_center_execute` otherwise. Statements already
+ * applied are not run again. `SS_INVALID_TRANSITION` when the task is not
+ * executing; `SS_INVALID_REQUEST` when another worker resumed it meanwhile.
+ *
+ * # Safety
+ * As for `ss_task_center_execute`.
+ */
+ss_status ss_task_center_resume(const ss_task_center *center,
+                                uint64_t id,
+                                const char *worker,
+                                ss_executor *executor,
+                                const char *policy_json,
+                                char **out_task_json);
+
+/**
+ * Move every overdue task to `approval_expired` or `execution_expired`;
+ * `*out_json` is a JSON array of the tasks moved, `[[ID,"status"],…]`,
+ * owned by the caller.
+ *
+ * # Safety
+ * `center` must be a live task center; `out_json` must point to writable
+ * storage for a pointer.
+ */
+ss_status ss_task_center_expire_overdue(const ss_task_center *center, char **out_json);
+
+/**
+ * One scheduling pass for worker `worker`: expire overdue tasks, resume
+ * the tasks `worker` itself left executing, then claim and run every due
+ * task, all through `executor`. Every due task must be on the executor's
+ * database: a task on another one is reported in `not_started` (and left
+ * waiting), not run. Tasks are prechecked and verified with the shadow
+ * policy they were analysed with. `*out_json` is the report, owned by the
+ * caller: `{"expired":[[ID,"status"]],"finished":[[ID,"status"]],
+ * "not_claimed":[ID],"not_started":[[ID,"reason"]]}`.
+ *
+ * # Safety
+ * `center` must be a live task center; `executor` a live executor not in
+ * use by another thread; `worker` a NUL-terminated string; `out_json` must
+ * point to writable storage for a pointer.
+ */
+ss_status ss_task_center_run_due(const ss_task_center *center,
+                                 const char *worker,
+                                 ss_executor *executor,
+                                 char **out_json);
 
 /**
  * Task `id` as JSON (`id`, `revision`, `spec` with the frozen `plan`,

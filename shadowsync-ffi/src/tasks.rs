@@ -1,17 +1,19 @@
 //! The task center: submission, approval, execution, queries and logs, over
 //! an SQLite file or in memory, on the system clock.
 
+use std::cell::RefCell;
 use std::ffi::c_char;
+use std::rc::Rc;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use shadowsync_core::analysis::rewrite::ShadowPolicy;
 use shadowsync_core::analysis::ShadowInspector;
 use shadowsync_core::task::flow::ApprovalFlow;
 use shadowsync_core::task::{
-    Actor, ErrorStrategy, ExecutionMode, LogFilter, MemoryStore, SubmitRequest, TaskCenter, TaskId,
-    TaskQuery,
+    Actor, DueReport, ErrorStrategy, ExecutionMode, LogFilter, MemoryStore, SchemaInspector,
+    SubmitRequest, Task, TaskCenter, TaskId, TaskQuery, TaskStatus,
 };
-use shadowsync_core::Error;
+use shadowsync_core::{Error, Executor, Relation, ServerInfo};
 use shadowsync_store::{SqliteStore, SystemClock};
 
 use crate::analysis::SsAnalysis;
@@ -61,6 +63,15 @@ struct SubmitSpec {
     remarks: String,
     #[serde(default = "abort_on_error")]
     on_error: ErrorStrategy,
+    #[serde(default = "immediately")]
+    mode: ExecutionMode,
+}
+
+/// What `again_json` holds.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AgainSpec {
+    creator: String,
     #[serde(default = "immediately")]
     mode: ExecutionMode,
 }
@@ -155,6 +166,26 @@ pub unsafe extern "C" fn ss_task_center_set_flows(
     })
 }
 
+/// The approval flows, highest priority first, as the JSON array
+/// `ss_task_center_set_flows` takes, owned by the caller.
+///
+/// # Safety
+/// `center` must be a live task center; `out_json` must point to writable
+/// storage for a pointer.
+#[no_mangle]
+pub unsafe extern "C" fn ss_task_center_flows(
+    center: *const SsTaskCenter,
+    out_json: *mut *mut c_char,
+) -> SsStatus {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let center = unsafe { ptr::handle(center, "center")? };
+        let flows = with_center!(center, c => c.flows())?;
+        // SAFETY: per this function's contract.
+        unsafe { ptr::put_string(out_json, "out_json", to_json(&flows)?) }
+    })
+}
+
 /// Freeze `analysis` (with the user's skips) into a new task on
 /// `connection` (a URL; stored with its password redacted).
 /// `submit_json` is `{"creator":"alice","remarks":"…","on_error":"abort|continue",
@@ -193,6 +224,46 @@ pub unsafe extern "C" fn ss_task_center_submit(
             remarks: spec.remarks,
         };
         let task = with_center!(center, c => c.submit(request))?;
+        // SAFETY: per this function's contract.
+        unsafe { ptr::put_string(out_task_json, "out_task_json", to_json(&task)?) }
+    })
+}
+
+/// A new task from finished (or otherwise ended) task `old`: `analysis` is
+/// a fresh analysis of the same `connection`, database, table selection and
+/// naming rule (else `SS_INVALID_REQUEST`); the old task's error strategy
+/// and remarks are kept. `again_json` is `{"creator":"alice",
+/// "mode":{"kind":"immediate"}|{"kind":"scheduled","at":UNIX_MS}}`; only
+/// `creator` is required. `*out_task_json` is the new task as JSON, owned by
+/// the caller. `SS_NOT_FOUND` if there is no task `old`.
+///
+/// # Safety
+/// `center` and `analysis` must be live handles; `connection` and
+/// `again_json` NUL-terminated strings; `out_task_json` must point to
+/// writable storage for a pointer.
+#[no_mangle]
+pub unsafe extern "C" fn ss_task_center_initiate_again(
+    center: *const SsTaskCenter,
+    old: u64,
+    analysis: *const SsAnalysis,
+    connection: *const c_char,
+    again_json: *const c_char,
+    out_task_json: *mut *mut c_char,
+) -> SsStatus {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let (center, analysis, connection, text) = unsafe {
+            (
+                ptr::handle(center, "center")?,
+                ptr::handle(analysis, "analysis")?,
+                ptr::text(connection, "connection")?,
+                ptr::text(again_json, "again_json")?,
+            )
+        };
+        let spec: AgainSpec = from_json(text, "again_json")?;
+        let plan = analysis.inner.freeze(connection);
+        let task =
+            with_center!(center, c => c.initiate_again(old, &spec.creator, plan, spec.mode))?;
         // SAFETY: per this function's contract.
         unsafe { ptr::put_string(out_task_json, "out_task_json", to_json(&task)?) }
     })
@@ -405,6 +476,202 @@ pub unsafe extern "C" fn ss_task_center_execute(
     })
 }
 
+/// Take over task `id`, left executing by a worker known to be dead, for
+/// worker `worker` and finish it through `executor` (on the task's
+/// database); as `ss_task_center_execute` otherwise. Statements already
+/// applied are not run again. `SS_INVALID_TRANSITION` when the task is not
+/// executing; `SS_INVALID_REQUEST` when another worker resumed it meanwhile.
+///
+/// # Safety
+/// As for `ss_task_center_execute`.
+#[no_mangle]
+pub unsafe extern "C" fn ss_task_center_resume(
+    center: *const SsTaskCenter,
+    id: u64,
+    worker: *const c_char,
+    executor: *mut SsExecutor,
+    policy_json: *const c_char,
+    out_task_json: *mut *mut c_char,
+) -> SsStatus {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let (center, worker, executor, policy) = unsafe {
+            (
+                ptr::handle(center, "center")?,
+                ptr::text(worker, "worker")?,
+                ptr::handle_mut(executor, "executor")?,
+                ptr::optional_text(policy_json, "policy_json")?,
+            )
+        };
+        let policy: ShadowPolicy = over_default(policy, "policy_json")?;
+        let task = with_center!(center, c => {
+            let mut inspector = inspector(c, id, policy)?;
+            c.resume(id, worker, executor.inner.as_mut(), &mut inspector)
+        })?;
+        // SAFETY: per this function's contract.
+        unsafe { ptr::put_string(out_task_json, "out_task_json", to_json(&task)?) }
+    })
+}
+
+/// Move every overdue task to `approval_expired` or `execution_expired`;
+/// `*out_json` is a JSON array of the tasks moved, `[[ID,"status"],…]`,
+/// owned by the caller.
+///
+/// # Safety
+/// `center` must be a live task center; `out_json` must point to writable
+/// storage for a pointer.
+#[no_mangle]
+pub unsafe extern "C" fn ss_task_center_expire_overdue(
+    center: *const SsTaskCenter,
+    out_json: *mut *mut c_char,
+) -> SsStatus {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let center = unsafe { ptr::handle(center, "center")? };
+        let expired = with_center!(center, c => c.expire_overdue())?;
+        // SAFETY: per this function's contract.
+        unsafe { ptr::put_string(out_json, "out_json", to_json(&expired)?) }
+    })
+}
+
+/// [`DueReport`] as JSON.
+#[derive(Serialize)]
+struct DueReportJson {
+    expired: Vec<(TaskId, TaskStatus)>,
+    finished: Vec<(TaskId, TaskStatus)>,
+    not_claimed: Vec<TaskId>,
+    not_started: Vec<(TaskId, String)>,
+}
+
+impl From<DueReport> for DueReportJson {
+    fn from(report: DueReport) -> DueReportJson {
+        DueReportJson {
+            expired: report.expired,
+            finished: report.finished,
+            not_claimed: report.not_claimed,
+            not_started: report.not_started,
+        }
+    }
+}
+
+/// Stands in for an executor lent to a scheduling pass.
+struct Lent;
+
+impl Executor for Lent {
+    fn server_info(&mut self) -> Result<ServerInfo, Error> {
+        Err(lent())
+    }
+    fn list_relations(&mut self) -> Result<Vec<Relation>, Error> {
+        Err(lent())
+    }
+    fn show_create_tables(&mut self, _: &[String]) -> Result<Vec<Option<String>>, Error> {
+        Err(lent())
+    }
+    fn execute(&mut self, _: &str) -> Result<(), Error> {
+        Err(lent())
+    }
+}
+
+fn lent() -> Error {
+    Error::Executor("the executor is in use by a scheduling pass".into())
+}
+
+/// One executor shared by every task of a scheduling pass.
+struct Shared(Rc<RefCell<Box<dyn Executor>>>);
+
+impl Executor for Shared {
+    fn server_info(&mut self) -> Result<ServerInfo, Error> {
+        self.0.borrow_mut().server_info()
+    }
+    fn list_relations(&mut self) -> Result<Vec<Relation>, Error> {
+        self.0.borrow_mut().list_relations()
+    }
+    fn show_create_tables(&mut self, names: &[String]) -> Result<Vec<Option<String>>, Error> {
+        self.0.borrow_mut().show_create_tables(names)
+    }
+    fn execute(&mut self, sql: &str) -> Result<(), Error> {
+        self.0.borrow_mut().execute(sql)
+    }
+}
+
+/// The executor of a handle, taken out for a scheduling pass and put back
+/// when dropped (even by a panic).
+struct Lending<'a> {
+    slot: &'a mut Box<dyn Executor>,
+    shared: Rc<RefCell<Box<dyn Executor>>>,
+}
+
+impl<'a> Lending<'a> {
+    fn new(slot: &'a mut Box<dyn Executor>) -> Lending<'a> {
+        let taken = std::mem::replace(slot, Box::new(Lent));
+        Lending {
+            slot,
+            shared: Rc::new(RefCell::new(taken)),
+        }
+    }
+
+    /// The shared executor, when it is on the database of `task`.
+    fn connect(&self, task: &Task) -> Result<Box<dyn Executor>, Error> {
+        let database = self.shared.borrow_mut().server_info()?.database;
+        if database != task.spec.plan.database {
+            return Err(Error::InvalidRequest(format!(
+                "task {} is on database `{}`, the executor on `{database}`",
+                task.id, task.spec.plan.database
+            )));
+        }
+        Ok(Box::new(Shared(Rc::clone(&self.shared))))
+    }
+}
+
+impl Drop for Lending<'_> {
+    fn drop(&mut self) {
+        std::mem::swap(self.slot, &mut *self.shared.borrow_mut());
+    }
+}
+
+/// One scheduling pass for worker `worker`: expire overdue tasks, resume
+/// the tasks `worker` itself left executing, then claim and run every due
+/// task, all through `executor`. Every due task must be on the executor's
+/// database: a task on another one is reported in `not_started` (and left
+/// waiting), not run. Tasks are prechecked and verified with the shadow
+/// policy they were analysed with. `*out_json` is the report, owned by the
+/// caller: `{"expired":[[ID,"status"]],"finished":[[ID,"status"]],
+/// "not_claimed":[ID],"not_started":[[ID,"reason"]]}`.
+///
+/// # Safety
+/// `center` must be a live task center; `executor` a live executor not in
+/// use by another thread; `worker` a NUL-terminated string; `out_json` must
+/// point to writable storage for a pointer.
+#[no_mangle]
+pub unsafe extern "C" fn ss_task_center_run_due(
+    center: *const SsTaskCenter,
+    worker: *const c_char,
+    executor: *mut SsExecutor,
+    out_json: *mut *mut c_char,
+) -> SsStatus {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let (center, worker, executor) = unsafe {
+            (
+                ptr::handle(center, "center")?,
+                ptr::text(worker, "worker")?,
+                ptr::handle_mut(executor, "executor")?,
+            )
+        };
+        let report = {
+            let lending = Lending::new(&mut executor.inner);
+            let mut connector = |task: &Task| lending.connect(task);
+            let mut inspectors = |task: &Task| -> Result<Box<dyn SchemaInspector>, Error> {
+                Ok(Box::new(ShadowInspector::for_plan(&task.spec.plan)?))
+            };
+            with_center!(center, c => c.run_due(worker, &mut connector, &mut inspectors))?
+        };
+        let report = DueReportJson::from(report);
+        // SAFETY: per this function's contract.
+        unsafe { ptr::put_string(out_json, "out_json", to_json(&report)?) }
+    })
+}
+
 /// Task `id` as JSON (`id`, `revision`, `spec` with the frozen `plan`,
 /// `state` with the `status`, per-table progress `tables`,
 /// `abort_requested`), owned by the caller. `SS_NOT_FOUND` if there is none.
@@ -539,4 +806,271 @@ pub unsafe extern "C" fn ss_task_center_export_logs(
         // SAFETY: per this function's contract.
         unsafe { ptr::put_string(out_text, "out_text", text) }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::ffi::{CStr, CString};
+    use std::ptr::null_mut;
+
+    use serde_json::{json, Value};
+    use shadowsync_core::{Flavor, RelationKind};
+
+    use super::*;
+    use crate::analysis::{ss_analysis_free, ss_analyze_snapshot};
+    use crate::executor::ss_executor_free;
+    use crate::ptr::ss_string_free;
+    use crate::status::{
+        ss_last_error_message, SS_INVALID_REQUEST, SS_INVALID_TRANSITION, SS_NOT_FOUND, SS_OK,
+    };
+
+    const SOURCE: &str = "CREATE TABLE `t` (\n  `id` int NOT NULL,\n  PRIMARY KEY (`id`)\n)";
+
+    /// A server holding the DDL of the tables of one database; a `CREATE
+    /// TABLE` it runs adds a table.
+    struct FakeServer {
+        database: String,
+        tables: BTreeMap<String, String>,
+    }
+
+    impl Executor for FakeServer {
+        fn server_info(&mut self) -> Result<ServerInfo, Error> {
+            Ok(ServerInfo {
+                flavor: Flavor::Mysql,
+                version: "8.0.36".into(),
+                database: self.database.clone(),
+                lower_case_table_names: 0,
+                max_identifier_length: 64,
+            })
+        }
+        fn list_relations(&mut self) -> Result<Vec<Relation>, Error> {
+            Ok(self
+                .tables
+                .keys()
+                .map(|name| Relation {
+                    name: name.clone(),
+                    kind: RelationKind::Table,
+                })
+                .collect())
+        }
+        fn show_create_tables(&mut self, names: &[String]) -> Result<Vec<Option<String>>, Error> {
+            Ok(names.iter().map(|n| self.tables.get(n).cloned()).collect())
+        }
+        fn execute(&mut self, sql: &str) -> Result<(), Error> {
+            let name = sql
+                .strip_prefix("CREATE TABLE `")
+                .and_then(|rest| rest.split('`').next())
+                .ok_or_else(|| Error::Executor(format!("unexpected statement: {sql}")))?;
+            self.tables.insert(name.to_string(), sql.to_string());
+            Ok(())
+        }
+    }
+
+    fn executor(database: &str) -> *mut SsExecutor {
+        let tables = BTreeMap::from([("t".to_string(), SOURCE.to_string())]);
+        ptr::into_handle(SsExecutor {
+            inner: Box::new(FakeServer {
+                database: database.into(),
+                tables,
+            }),
+        })
+    }
+
+    /// An analysis of the snapshot of `database` holding `tables`.
+    fn analysis(database: &str, tables: &[(&str, &str)]) -> *mut SsAnalysis {
+        let snapshot = json!({
+            "server": {"flavor": "mysql", "version": "8.0.36", "database": database,
+                       "lower_case_table_names": 0, "max_identifier_length": 64},
+            "relations": tables.iter().map(|(n, _)| json!({"name": n, "kind": "table"})).collect::<Vec<_>>(),
+            "ddl": tables.iter().map(|(n, d)| (n.to_string(), json!(d))).collect::<serde_json::Map<_, _>>(),
+        });
+        let snapshot = CString::new(snapshot.to_string()).unwrap();
+        let mut out = null_mut();
+        // SAFETY: valid strings and out slot.
+        let status = unsafe {
+            ss_analyze_snapshot(
+                snapshot.as_ptr(),
+                c"{\"rule\":\"prefix:__\"}".as_ptr(),
+                &mut out,
+            )
+        };
+        assert_eq!(status, SS_OK, "{}", last_message());
+        out
+    }
+
+    fn last_message() -> String {
+        // SAFETY: set by the failed call on this thread.
+        unsafe { CStr::from_ptr(ss_last_error_message()) }
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    /// The status of `call` and the string it gave (or the error message).
+    fn call(call: impl FnOnce(*mut *mut c_char) -> SsStatus) -> (SsStatus, String) {
+        let mut out = null_mut();
+        let status = call(&mut out);
+        if status != SS_OK {
+            assert!(out.is_null());
+            return (status, last_message());
+        }
+        // SAFETY: a string returned by the library, freed once.
+        let text = unsafe { CStr::from_ptr(out) }.to_str().unwrap().to_string();
+        unsafe { ss_string_free(out) };
+        (status, text)
+    }
+
+    fn ok_json(result: (SsStatus, String)) -> Value {
+        assert_eq!(result.0, SS_OK, "{}", result.1);
+        serde_json::from_str(&result.1).unwrap()
+    }
+
+    fn center() -> *mut SsTaskCenter {
+        let mut center = null_mut();
+        // SAFETY: a valid out slot.
+        assert_eq!(unsafe { ss_task_center_new_in_memory(&mut center) }, SS_OK);
+        center
+    }
+
+    fn submit(center: *mut SsTaskCenter, analysis: *mut SsAnalysis) -> Value {
+        // SAFETY: live handles, valid strings and out slot.
+        ok_json(call(|out| unsafe {
+            ss_task_center_submit(
+                center,
+                analysis,
+                c"mysql://u:secret@db:3306".as_ptr(),
+                c"{\"creator\":\"alice\"}".as_ptr(),
+                out,
+            )
+        }))
+    }
+
+    #[test]
+    fn flows_round_trip_and_nothing_is_overdue() {
+        let center = center();
+        let flows = json!([{"name": "dba", "nodes": [{"name": "review", "approvers": {"role": "dba"}}],
+            "rules": [{"connection": "*", "database": "shop"}],
+            "approval_expiry_ms": 3_600_000, "execution_expiry_ms": 7_200_000}]);
+        // SAFETY: live handle, valid strings and out slots.
+        unsafe {
+            assert_eq!(
+                ok_json(call(|out| ss_task_center_flows(center, out))),
+                json!([])
+            );
+            let text = CString::new(flows.to_string()).unwrap();
+            assert_eq!(ss_task_center_set_flows(center, text.as_ptr()), SS_OK);
+            assert_eq!(
+                ok_json(call(|out| ss_task_center_flows(center, out))),
+                flows
+            );
+            assert_eq!(
+                ok_json(call(|out| ss_task_center_expire_overdue(center, out))),
+                json!([])
+            );
+            let (status, _) = call(|out| ss_task_center_flows(std::ptr::null(), out));
+            assert_eq!(status, crate::status::SS_NULL_ARG);
+            ss_task_center_free(center);
+        }
+    }
+
+    #[test]
+    fn run_due_runs_the_tasks_on_the_executors_database_and_initiate_again_follows() {
+        let center = center();
+        let shop = analysis("shop", &[("t", SOURCE)]);
+        let other = analysis("other", &[("t", SOURCE)]);
+        let ex = executor("shop");
+        let first = submit(center, shop);
+        let elsewhere = submit(center, other);
+        assert_eq!(first["state"]["status"], "waiting_for_execution");
+        let (first, elsewhere) = (
+            first["id"].as_u64().unwrap(),
+            elsewhere["id"].as_u64().unwrap(),
+        );
+
+        // SAFETY: live handles, valid strings and out slots.
+        unsafe {
+            // Nothing is executing: there is nothing to resume.
+            let (status, message) = call(|out| {
+                ss_task_center_resume(center, first, c"w2".as_ptr(), ex, std::ptr::null(), out)
+            });
+            assert_eq!(status, SS_INVALID_TRANSITION, "{message}");
+
+            let report = ok_json(call(|out| {
+                ss_task_center_run_due(center, c"w1".as_ptr(), ex, out)
+            }));
+            assert_eq!(report["expired"], json!([]));
+            assert_eq!(report["finished"], json!([[first, "succeeded"]]));
+            assert_eq!(report["not_claimed"], json!([]));
+            let not_started = report["not_started"].as_array().unwrap();
+            assert_eq!(not_started.len(), 1, "{report}");
+            assert_eq!(not_started[0][0], json!(elsewhere));
+            assert!(
+                not_started[0][1].as_str().unwrap().contains("`other`"),
+                "{report}"
+            );
+            let task = ok_json(call(|out| ss_task_center_task(center, elsewhere, out)));
+            assert_eq!(task["state"]["status"], "waiting_for_execution");
+
+            // The executor is back in its handle, with the shadow created.
+            let ex_ref = &mut *ex;
+            assert_eq!(ex_ref.inner.server_info().unwrap().database, "shop");
+            let shadow = ex_ref.inner.show_create_tables(&["__t".into()]).unwrap();
+            assert!(shadow[0].is_some());
+
+            // Again, from a fresh analysis of the same tables.
+            let fresh = analysis("shop", &[("t", SOURCE)]);
+            let again = ok_json(call(|out| {
+                ss_task_center_initiate_again(
+                    center,
+                    first,
+                    fresh,
+                    c"mysql://u:other@db:3306".as_ptr(),
+                    c"{\"creator\":\"bob\"}".as_ptr(),
+                    out,
+                )
+            }));
+            assert_eq!(again["spec"]["creator"], "bob");
+            assert_eq!(again["spec"]["initiated_from"], json!(first));
+            let (status, message) = call(|out| {
+                ss_task_center_initiate_again(
+                    center,
+                    first,
+                    other,
+                    c"mysql://u:secret@db:3306".as_ptr(),
+                    c"{\"creator\":\"bob\"}".as_ptr(),
+                    out,
+                )
+            });
+            assert_eq!(status, SS_INVALID_REQUEST, "{message}");
+            assert!(message.contains("database"), "{message}");
+            let (status, _) = call(|out| {
+                ss_task_center_initiate_again(
+                    center,
+                    999,
+                    fresh,
+                    c"mysql://u:secret@db:3306".as_ptr(),
+                    c"{\"creator\":\"bob\",\"mode\":{\"kind\":\"immediate\"}}".as_ptr(),
+                    out,
+                )
+            });
+            assert_eq!(status, SS_NOT_FOUND);
+            let (status, _) = call(|out| {
+                ss_task_center_initiate_again(
+                    center,
+                    first,
+                    fresh,
+                    c"mysql://u:secret@db:3306".as_ptr(),
+                    c"{\"creator\":\"bob\",\"when\":1}".as_ptr(),
+                    out,
+                )
+            });
+            assert_eq!(status, SS_INVALID_REQUEST);
+
+            for a in [shop, other, fresh] {
+                ss_analysis_free(a);
+            }
+            ss_executor_free(ex);
+            ss_task_center_free(center);
+        }
+    }
 }

@@ -122,3 +122,58 @@ def test_precheck_fails_when_the_schema_moved(scratch: Scratch) -> None:
     assert done.status == "precheck_failed"
     assert any("changed since the analysis" in e.message for e in center.logs(task.id, alerts_only=True))
     assert scratch.executor.show_create_tables(["__t"]) == [None]
+
+
+def test_flows_run_due_and_initiate_again(scratch: Scratch, tmp_path: Path) -> None:
+    scratch.run("CREATE TABLE t (id int NOT NULL, v varchar(10), PRIMARY KEY (id))")
+    center = TaskCenter(tmp_path / "tasks.db")
+    assert center.flows() == []
+    flows = [
+        ApprovalFlow("elsewhere", [ApprovalNode("dba", role="dba")], rules=(("*", "elsewhere"),)),
+        ApprovalFlow("team", [ApprovalNode("lead", users=["lea"]), ApprovalNode("auto")], approval_expiry_ms=60_000),
+    ]
+    center.set_flows(flows)
+    assert center.flows() == flows
+    center.set_flows([])
+    assert center.expire_overdue() == []
+
+    analysis = shadowsync.analyze(scratch.executor)
+    with pytest.raises(InvalidRequestError, match="in the past"):
+        center.submit(analysis, creator="carl", scheduled_at=1_000_000_000_000)
+    first = center.submit(analysis, creator="carl", remarks="first")
+    assert first.status == "waiting_for_execution"
+    # A waiting task on another database: the executor is not used for it.
+    other = shadowsync.analyze_snapshot(
+        shadowsync.Snapshot(
+            server=shadowsync.ServerInfo(flavor="mysql", version="8.0.36", database="elsewhere"),
+            relations=[shadowsync.Relation("t")],
+            ddl={"t": "CREATE TABLE `t` (`id` int NOT NULL, PRIMARY KEY (`id`))"},
+        )
+    )
+    foreign = center.submit(other, creator="carl")
+
+    report = center.run_due(scratch.executor, worker="pytest-worker")
+    assert report.expired == [] and report.not_claimed == []
+    assert report.finished == [(first.id, "succeeded")]
+    assert [i for i, _ in report.not_started] == [foreign.id]
+    assert "elsewhere" in report.not_started[0][1]
+    assert center.task(foreign.id).status == "waiting_for_execution"
+    assert center.task(first.id).worker == "pytest-worker"
+    assert scratch.executor.show_create_tables(["__t"])[0] is not None
+
+    # Again, from a fresh analysis (the shadow now only needs a column).
+    scratch.run("ALTER TABLE t ADD COLUMN w int")
+    fresh = shadowsync.analyze(scratch.executor)
+    again = center.initiate_again(first.id, fresh, creator="dan")
+    assert (again.creator, again.remarks, again.status) == ("dan", "first", "waiting_for_execution")
+    assert [t.action for t in again.tables] == ["alter"]
+    with pytest.raises(InvalidRequestError, match="database"):
+        center.initiate_again(first.id, other, creator="dan", connection=first.connection)
+    report = center.run_due(scratch.executor, worker="pytest-worker")
+    assert report.finished == [(again.id, "succeeded")]
+    assert shadowsync.analyze(scratch.executor).preview() == []
+    assert "initiated again" in (center.timeline(again.id)[0].comment or "")
+
+    # Nothing is executing: there is nothing to resume.
+    with pytest.raises(InvalidTransitionError):
+        center.resume(foreign.id, scratch.executor)

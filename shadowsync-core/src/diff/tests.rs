@@ -225,3 +225,17 @@ fn oceanbase_gets_one_clause_per_statement_and_late_auto_increment() {
         ]
     );
 }
+
+#[test]
+fn identical_definitions_short_cut_only_in_the_same_schema_context() {
+    let t = "CREATE TABLE t (a int, CONSTRAINT f FOREIGN KEY (a) REFERENCES `s1`.`p` (id))";
+    assert!(d(t, t).is_empty());
+    // `s1`.`p` is the table's own schema on one side only: not the same reference.
+    let opts = DiffOptions {
+        from_schema: Some("s1".into()),
+        to_schema: Some("s2".into()),
+        ..Default::default()
+    };
+    let out = diff_tables(&parse_table(t).unwrap(), &parse_table(t).unwrap(), &opts).unwrap();
+    assert_eq!(out.len(), 2, "{out:?}");
+}

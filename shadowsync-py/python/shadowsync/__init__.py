@@ -48,6 +48,7 @@ __all__ = [
     "Analysis",
     "ApprovalFlow",
     "ApprovalNode",
+    "DueReport",
     "ExecutorError",
     "ExecutorLike",
     "InvalidNameError",
@@ -551,6 +552,43 @@ def _flow_json(flow: ApprovalFlow) -> dict[str, Any]:
     }
 
 
+def _flow(data: Mapping[str, Any]) -> ApprovalFlow:
+    def node(n: Mapping[str, Any]) -> ApprovalNode:
+        approvers = n["approvers"]
+        if isinstance(approvers, dict):
+            if "role" in approvers:
+                return ApprovalNode(n["name"], role=approvers["role"])
+            return ApprovalNode(n["name"], users=list(approvers["users"]))
+        return ApprovalNode(n["name"])
+
+    return ApprovalFlow(
+        name=data["name"],
+        nodes=[node(n) for n in data["nodes"]],
+        rules=tuple((r["connection"], r["database"]) for r in data["rules"]),
+        approval_expiry_ms=data["approval_expiry_ms"],
+        execution_expiry_ms=data["execution_expiry_ms"],
+    )
+
+
+@dataclass(frozen=True)
+class DueReport(_Record):
+    """What one :meth:`TaskCenter.run_due` pass did."""
+
+    expired: list[tuple[int, str]]
+    """``(task id, status)`` of tasks moved to approval or execution expired."""
+    finished: list[tuple[int, str]]
+    """``(task id, final status)`` of tasks this worker ran or resumed."""
+    not_claimed: list[int]
+    """Due tasks no longer waiting when claimed (another worker won, or cancelled)."""
+    not_started: list[tuple[int, str]]
+    """``(task id, reason)`` of tasks left as they were: the executor could not
+    be used for them (e.g. they are on another database). The next pass tries again."""
+
+
+def _pairs(items: Sequence[Sequence[Any]]) -> list[tuple[Any, Any]]:
+    return [(a, b) for a, b in items]
+
+
 class TaskCenter:
     """Tasks: submitted analyses, approved through flows, executed by
     workers, with progress, logs and a timeline. On an SQLite file (shared by
@@ -567,6 +605,10 @@ class TaskCenter:
         flow matches are approved automatically."""
         self._native.set_flows(json.dumps([_flow_json(f) for f in flows]))
 
+    def flows(self) -> list[ApprovalFlow]:
+        """The approval flows, highest priority first."""
+        return [_flow(f) for f in json.loads(self._native.flows())]
+
     def submit(
         self,
         analysis: Analysis,
@@ -580,6 +622,22 @@ class TaskCenter:
         """Freeze ``analysis`` (with its skips) into a new task."""
         conn = analysis.connection if connection is None else connection
         return _task(self._native.submit(analysis._native, conn, creator, remarks, on_error, scheduled_at))
+
+    def initiate_again(
+        self,
+        task_id: int,
+        analysis: Analysis,
+        *,
+        creator: str,
+        connection: str | None = None,
+        scheduled_at: int | None = None,
+    ) -> Task:
+        """A new task from task ``task_id``: ``analysis`` is a fresh analysis of
+        the same connection, database, table selection and naming rule
+        (else :class:`InvalidRequestError`); the old task's error strategy and
+        remarks are kept. Runs once approved, or at ``scheduled_at``."""
+        conn = analysis.connection if connection is None else connection
+        return _task(self._native.initiate_again(task_id, analysis._native, conn, creator, scheduled_at))
 
     def approve(self, task_id: int, actor: str, *, roles: Sequence[str] = (), comment: str = "") -> Task:
         """``actor`` approves the current approval node; :class:`InvalidTransitionError`
@@ -614,6 +672,45 @@ class TaskCenter:
         native = _native_executor(executor)
         text = self._native.execute(task_id, worker, native, redirect_foreign_keys, copy_auto_increment)
         return _task(text)
+
+    def resume(
+        self,
+        task_id: int,
+        executor: MySQLExecutor | ExecutorLike,
+        *,
+        worker: str = "python",
+        redirect_foreign_keys: bool = True,
+        copy_auto_increment: bool = False,
+    ) -> Task:
+        """Take over the task left executing by a worker known to be dead,
+        and finish it through ``executor`` as :meth:`execute` does; statements
+        already applied do not run again. :class:`InvalidTransitionError`
+        when the task is not executing."""
+        native = _native_executor(executor)
+        text = self._native.resume(task_id, worker, native, redirect_foreign_keys, copy_auto_increment)
+        return _task(text)
+
+    def expire_overdue(self) -> list[tuple[int, str]]:
+        """Move every overdue task to ``approval_expired`` or
+        ``execution_expired``; ``(task id, status)`` of those moved."""
+        return _pairs(json.loads(self._native.expire_overdue()))
+
+    def run_due(self, executor: MySQLExecutor | ExecutorLike, *, worker: str = "python") -> DueReport:
+        """One scheduling pass for ``worker`` (call it periodically): expire
+        overdue tasks, resume the tasks ``worker`` itself left executing,
+        then claim and run every due task, all through ``executor``.
+
+        Every due task must be on the executor's database: a task whose
+        database differs from ``executor.server_info().database`` is not run
+        but reported in ``not_started`` (and stays waiting). Each task is
+        prechecked and verified with the shadow policy of its analysis."""
+        data = json.loads(self._native.run_due(worker, _native_executor(executor)))
+        return DueReport(
+            expired=_pairs(data["expired"]),
+            finished=_pairs(data["finished"]),
+            not_claimed=list(data["not_claimed"]),
+            not_started=_pairs(data["not_started"]),
+        )
 
     def task(self, task_id: int) -> Task:
         """The task; :class:`NotFoundError` if there is none."""
