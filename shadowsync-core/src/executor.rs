@@ -103,6 +103,22 @@ pub trait Executor {
     fn execute(&mut self, sql: &str) -> Result<()>;
 }
 
+/// A borrowed executor is an executor (so one connection can be lent out).
+impl<E: Executor + ?Sized> Executor for &mut E {
+    fn server_info(&mut self) -> Result<ServerInfo> {
+        (**self).server_info()
+    }
+    fn list_relations(&mut self) -> Result<Vec<Relation>> {
+        (**self).list_relations()
+    }
+    fn show_create_tables(&mut self, names: &[String]) -> Result<Vec<Option<String>>> {
+        (**self).show_create_tables(names)
+    }
+    fn execute(&mut self, sql: &str) -> Result<()> {
+        (**self).execute(sql)
+    }
+}
+
 /// Milliseconds since the Unix epoch, UTC.
 pub type Millis = i64;
 

@@ -1,19 +1,17 @@
 //! The task center: submission, approval, execution, queries and logs, over
 //! an SQLite file or in memory, on the system clock.
 
-use std::cell::RefCell;
 use std::ffi::c_char;
-use std::rc::Rc;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use shadowsync_core::analysis::rewrite::ShadowPolicy;
-use shadowsync_core::analysis::ShadowInspector;
+use shadowsync_core::analysis::{PlanInspectors, ShadowInspector};
 use shadowsync_core::task::flow::ApprovalFlow;
 use shadowsync_core::task::{
-    Actor, DueReport, ErrorStrategy, ExecutionMode, LogFilter, MemoryStore, SchemaInspector,
-    SubmitRequest, Task, TaskCenter, TaskId, TaskQuery, TaskStatus,
+    Actor, ErrorStrategy, ExecutionMode, LogFilter, MemoryStore, SingleExecutor, SubmitRequest,
+    TaskCenter, TaskId, TaskQuery,
 };
-use shadowsync_core::{Error, Executor, Relation, ServerInfo};
+use shadowsync_core::Error;
 use shadowsync_store::{SqliteStore, SystemClock};
 
 use crate::analysis::SsAnalysis;
@@ -534,101 +532,6 @@ pub unsafe extern "C" fn ss_task_center_expire_overdue(
     })
 }
 
-/// [`DueReport`] as JSON.
-#[derive(Serialize)]
-struct DueReportJson {
-    expired: Vec<(TaskId, TaskStatus)>,
-    finished: Vec<(TaskId, TaskStatus)>,
-    not_claimed: Vec<TaskId>,
-    not_started: Vec<(TaskId, String)>,
-}
-
-impl From<DueReport> for DueReportJson {
-    fn from(report: DueReport) -> DueReportJson {
-        DueReportJson {
-            expired: report.expired,
-            finished: report.finished,
-            not_claimed: report.not_claimed,
-            not_started: report.not_started,
-        }
-    }
-}
-
-/// Stands in for an executor lent to a scheduling pass.
-struct Lent;
-
-impl Executor for Lent {
-    fn server_info(&mut self) -> Result<ServerInfo, Error> {
-        Err(lent())
-    }
-    fn list_relations(&mut self) -> Result<Vec<Relation>, Error> {
-        Err(lent())
-    }
-    fn show_create_tables(&mut self, _: &[String]) -> Result<Vec<Option<String>>, Error> {
-        Err(lent())
-    }
-    fn execute(&mut self, _: &str) -> Result<(), Error> {
-        Err(lent())
-    }
-}
-
-fn lent() -> Error {
-    Error::Executor("the executor is in use by a scheduling pass".into())
-}
-
-/// One executor shared by every task of a scheduling pass.
-struct Shared(Rc<RefCell<Box<dyn Executor>>>);
-
-impl Executor for Shared {
-    fn server_info(&mut self) -> Result<ServerInfo, Error> {
-        self.0.borrow_mut().server_info()
-    }
-    fn list_relations(&mut self) -> Result<Vec<Relation>, Error> {
-        self.0.borrow_mut().list_relations()
-    }
-    fn show_create_tables(&mut self, names: &[String]) -> Result<Vec<Option<String>>, Error> {
-        self.0.borrow_mut().show_create_tables(names)
-    }
-    fn execute(&mut self, sql: &str) -> Result<(), Error> {
-        self.0.borrow_mut().execute(sql)
-    }
-}
-
-/// The executor of a handle, taken out for a scheduling pass and put back
-/// when dropped (even by a panic).
-struct Lending<'a> {
-    slot: &'a mut Box<dyn Executor>,
-    shared: Rc<RefCell<Box<dyn Executor>>>,
-}
-
-impl<'a> Lending<'a> {
-    fn new(slot: &'a mut Box<dyn Executor>) -> Lending<'a> {
-        let taken = std::mem::replace(slot, Box::new(Lent));
-        Lending {
-            slot,
-            shared: Rc::new(RefCell::new(taken)),
-        }
-    }
-
-    /// The shared executor, when it is on the database of `task`.
-    fn connect(&self, task: &Task) -> Result<Box<dyn Executor>, Error> {
-        let database = self.shared.borrow_mut().server_info()?.database;
-        if database != task.spec.plan.database {
-            return Err(Error::InvalidRequest(format!(
-                "task {} is on database `{}`, the executor on `{database}`",
-                task.id, task.spec.plan.database
-            )));
-        }
-        Ok(Box::new(Shared(Rc::clone(&self.shared))))
-    }
-}
-
-impl Drop for Lending<'_> {
-    fn drop(&mut self) {
-        std::mem::swap(self.slot, &mut *self.shared.borrow_mut());
-    }
-}
-
 /// One scheduling pass for worker `worker`: expire overdue tasks, resume
 /// the tasks `worker` itself left executing, then claim and run every due
 /// task, all through `executor`. Every due task must be on the executor's
@@ -658,15 +561,9 @@ pub unsafe extern "C" fn ss_task_center_run_due(
                 ptr::handle_mut(executor, "executor")?,
             )
         };
-        let report = {
-            let lending = Lending::new(&mut executor.inner);
-            let mut connector = |task: &Task| lending.connect(task);
-            let mut inspectors = |task: &Task| -> Result<Box<dyn SchemaInspector>, Error> {
-                Ok(Box::new(ShadowInspector::for_plan(&task.spec.plan)?))
-            };
-            with_center!(center, c => c.run_due(worker, &mut connector, &mut inspectors))?
-        };
-        let report = DueReportJson::from(report);
+        let mut connector = SingleExecutor(executor.inner.as_mut());
+        let report =
+            with_center!(center, c => c.run_due(worker, &mut connector, &mut PlanInspectors))?;
         // SAFETY: per this function's contract.
         unsafe { ptr::put_string(out_json, "out_json", to_json(&report)?) }
     })
@@ -815,7 +712,7 @@ mod tests {
     use std::ptr::null_mut;
 
     use serde_json::{json, Value};
-    use shadowsync_core::{Flavor, RelationKind};
+    use shadowsync_core::{Executor, Flavor, Relation, RelationKind, ServerInfo};
 
     use super::*;
     use crate::analysis::{ss_analysis_free, ss_analyze_snapshot};

@@ -1,18 +1,16 @@
 //! The task center, over an SQLite file or in memory, on the system clock.
 
-use std::cell::RefCell;
 use std::path::PathBuf;
-use std::rc::Rc;
 
 use pyo3::prelude::*;
 use shadowsync_core::analysis::rewrite::ShadowPolicy;
-use shadowsync_core::analysis::ShadowInspector;
+use shadowsync_core::analysis::{PlanInspectors, ShadowInspector};
 use shadowsync_core::task::flow::ApprovalFlow;
 use shadowsync_core::task::{
-    Actor, DueReport, ErrorStrategy, ExecutionMode, LogFilter, MemoryStore, SchemaInspector, Store,
-    SubmitRequest, Task, TaskCenter as CoreCenter, TaskId, TaskQuery, TaskStatus,
+    Actor, ErrorStrategy, ExecutionMode, LogFilter, MemoryStore, SingleExecutor, Store,
+    SubmitRequest, TaskCenter as CoreCenter, TaskId, TaskQuery,
 };
-use shadowsync_core::{Clock, Error, Executor as CoreExecutor, Relation, Result, ServerInfo};
+use shadowsync_core::{Clock, Result};
 use shadowsync_store::{SqliteStore, SystemClock};
 
 use crate::analysis::Analysis;
@@ -53,104 +51,6 @@ fn inspector<S: Store, C: Clock>(
     let mut plan = center.task(id)?.spec.plan;
     plan.policy = policy;
     ShadowInspector::for_plan(&plan)
-}
-
-/// [`DueReport`] as JSON.
-#[derive(serde::Serialize)]
-struct DueReportJson {
-    expired: Vec<(TaskId, TaskStatus)>,
-    finished: Vec<(TaskId, TaskStatus)>,
-    not_claimed: Vec<TaskId>,
-    not_started: Vec<(TaskId, String)>,
-}
-
-impl From<DueReport> for DueReportJson {
-    fn from(report: DueReport) -> DueReportJson {
-        DueReportJson {
-            expired: report.expired,
-            finished: report.finished,
-            not_claimed: report.not_claimed,
-            not_started: report.not_started,
-        }
-    }
-}
-
-/// The executor, locked by this thread for a scheduling pass.
-type Slot = Box<dyn CoreExecutor + Send>;
-
-/// Stands in for an executor lent to a scheduling pass.
-struct Lent;
-
-fn lent() -> Error {
-    Error::Executor("the executor is in use by a scheduling pass".into())
-}
-
-impl CoreExecutor for Lent {
-    fn server_info(&mut self) -> Result<ServerInfo> {
-        Err(lent())
-    }
-    fn list_relations(&mut self) -> Result<Vec<Relation>> {
-        Err(lent())
-    }
-    fn show_create_tables(&mut self, _: &[String]) -> Result<Vec<Option<String>>> {
-        Err(lent())
-    }
-    fn execute(&mut self, _: &str) -> Result<()> {
-        Err(lent())
-    }
-}
-
-/// One executor shared by every task of a scheduling pass.
-struct Shared(Rc<RefCell<Slot>>);
-
-impl CoreExecutor for Shared {
-    fn server_info(&mut self) -> Result<ServerInfo> {
-        self.0.borrow_mut().server_info()
-    }
-    fn list_relations(&mut self) -> Result<Vec<Relation>> {
-        self.0.borrow_mut().list_relations()
-    }
-    fn show_create_tables(&mut self, names: &[String]) -> Result<Vec<Option<String>>> {
-        self.0.borrow_mut().show_create_tables(names)
-    }
-    fn execute(&mut self, sql: &str) -> Result<()> {
-        self.0.borrow_mut().execute(sql)
-    }
-}
-
-/// The locked executor, taken out for a scheduling pass and put back when
-/// dropped (even by a panic).
-struct Lending<'a> {
-    slot: &'a mut Slot,
-    shared: Rc<RefCell<Slot>>,
-}
-
-impl<'a> Lending<'a> {
-    fn new(slot: &'a mut Slot) -> Lending<'a> {
-        let taken = std::mem::replace(slot, Box::new(Lent));
-        Lending {
-            slot,
-            shared: Rc::new(RefCell::new(taken)),
-        }
-    }
-
-    /// The shared executor, when it is on the database of `task`.
-    fn connect(&self, task: &Task) -> Result<Box<dyn CoreExecutor>> {
-        let database = self.shared.borrow_mut().server_info()?.database;
-        if database != task.spec.plan.database {
-            return Err(Error::InvalidRequest(format!(
-                "task {} is on database `{}`, the executor on `{database}`",
-                task.id, task.spec.plan.database
-            )));
-        }
-        Ok(Box::new(Shared(Rc::clone(&self.shared))))
-    }
-}
-
-impl Drop for Lending<'_> {
-    fn drop(&mut self) {
-        std::mem::swap(self.slot, &mut *self.shared.borrow_mut());
-    }
 }
 
 impl TaskCenter {
@@ -383,14 +283,8 @@ impl TaskCenter {
         let executor: &Executor = &executor;
         self.json(py, |center| {
             let mut locked = executor.lock();
-            let lending = Lending::new(&mut locked);
-            let mut connector = |task: &Task| lending.connect(task);
-            let mut inspectors = |task: &Task| -> Result<Box<dyn SchemaInspector>> {
-                Ok(Box::new(ShadowInspector::for_plan(&task.spec.plan)?))
-            };
-            let report =
-                with_center!(center, c => c.run_due(worker, &mut connector, &mut inspectors))?;
-            Ok(DueReportJson::from(report))
+            let mut connector = SingleExecutor(locked.as_mut());
+            with_center!(center, c => c.run_due(worker, &mut connector, &mut PlanInspectors))
         })
     }
 

@@ -9,10 +9,8 @@
 //! the same scheme, user, host and port as the task's connection; the
 //! database comes from the task.
 
-use shadowsync_core::analysis::ShadowInspector;
-use shadowsync_core::task::{
-    Connector, DueReport, SchemaInspector, Store, Task, TaskCenter, TaskId, TaskStatus,
-};
+use shadowsync_core::analysis::{PlanInspectors, ShadowInspector};
+use shadowsync_core::task::{Connector, DueReport, Store, Task, TaskCenter, TaskId, TaskStatus};
 use shadowsync_core::{Error, Executor, Relation, Result, ServerInfo};
 use shadowsync_mysql::{redact_url, MysqlExecutor};
 use shadowsync_store::{SqliteStore, SystemClock};
@@ -250,9 +248,7 @@ pub fn run_due(
         }
     }
     let mut connector = UrlConnector { urls, crash_after };
-    let mut inspectors =
-        |task: &Task| -> Result<Box<dyn SchemaInspector>> { Ok(Box::new(inspector_for(task)?)) };
-    pass.report = center.run_due(worker, &mut connector, &mut inspectors)?;
+    pass.report = center.run_due(worker, &mut connector, &mut PlanInspectors)?;
     Ok(pass)
 }
 

@@ -7,6 +7,8 @@ use crate::error::{Error, Result};
 use crate::executor::Executor;
 use crate::task::inspect::SchemaInspector;
 use crate::task::plan::{FrozenPlan, PlannedTable};
+use crate::task::InspectorSource;
+use crate::task::Task;
 
 /// Re-reads one table pair live and analyses it as the original analysis did.
 #[derive(Debug, Clone)]
@@ -77,5 +79,16 @@ impl SchemaInspector for ShadowInspector {
             }),
             _ => Ok(entry.statements),
         }
+    }
+}
+
+/// The [`InspectorSource`] for [`crate::task::TaskCenter::run_due`] that gives
+/// every task the inspector of its own plan (naming rule and shadow policy).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PlanInspectors;
+
+impl InspectorSource for PlanInspectors {
+    fn inspector(&mut self, task: &Task) -> Result<Box<dyn SchemaInspector>> {
+        Ok(Box::new(ShadowInspector::for_plan(&task.spec.plan)?))
     }
 }

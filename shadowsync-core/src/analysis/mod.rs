@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-pub use inspector::ShadowInspector;
+pub use inspector::{PlanInspectors, ShadowInspector};
 use naming::NamingRule;
 use rewrite::{shadow_table, ShadowPolicy};
 

@@ -18,18 +18,37 @@ use super::{Task, TaskId};
 /// only holds the redacted connection: the host maps it to credentials.
 pub trait Connector {
     /// An executor for `task`.
-    fn connect(&mut self, task: &Task) -> Result<Box<dyn Executor>>;
+    fn connect(&mut self, task: &Task) -> Result<Box<dyn Executor + '_>>;
 }
 
 impl<F: FnMut(&Task) -> Result<Box<dyn Executor>>> Connector for F {
-    fn connect(&mut self, task: &Task) -> Result<Box<dyn Executor>> {
-        self(task)
+    fn connect(&mut self, task: &Task) -> Result<Box<dyn Executor + '_>> {
+        // Widen the closure's `'static` box to the trait's lifetime.
+        self(task).map(|exec| exec as Box<dyn Executor + '_>)
+    }
+}
+
+/// A [`Connector`] that lends one executor to every task of a pass; a task
+/// whose plan is on another database than the executor's is not started
+/// (reported in [`DueReport::not_started`]) rather than run on the wrong one.
+pub struct SingleExecutor<'a>(pub &'a mut dyn Executor);
+
+impl Connector for SingleExecutor<'_> {
+    fn connect(&mut self, task: &Task) -> Result<Box<dyn Executor + '_>> {
+        let database = self.0.server_info()?.database;
+        if database != task.spec.plan.database {
+            return Err(Error::InvalidRequest(format!(
+                "task {} is on database `{}`, the executor on `{database}`",
+                task.id, task.spec.plan.database
+            )));
+        }
+        Ok(Box::new(&mut *self.0))
     }
 }
 
 /// Gives [`TaskCenter::run_due`] the inspector of each task it runs: tasks
 /// differ in naming rule and shadow policy (for the analysis layer's
-/// inspector, `|t: &Task| Ok(Box::new(ShadowInspector::for_plan(&t.spec.plan)?))`).
+/// inspector, [`crate::analysis::PlanInspectors`]).
 pub trait InspectorSource {
     /// The inspector for `task`.
     fn inspector(&mut self, task: &Task) -> Result<Box<dyn SchemaInspector>>;
@@ -42,7 +61,7 @@ impl<F: FnMut(&Task) -> Result<Box<dyn SchemaInspector>>> InspectorSource for F 
 }
 
 /// What one [`TaskCenter::run_due`] pass did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct DueReport {
     /// Tasks moved to approval expired or execution expired.
     pub expired: Vec<(TaskId, TaskStatus)>,
@@ -166,12 +185,12 @@ impl<S: Store, C: Clock> TaskCenter<S, C> {
 
     /// An executor for `task`, or `None` (logged and reported) when the
     /// connection cannot be opened.
-    fn connect(
+    fn connect<'c>(
         &self,
         task: &Task,
-        connector: &mut dyn Connector,
+        connector: &'c mut dyn Connector,
         report: &mut DueReport,
-    ) -> Result<Option<Box<dyn Executor>>> {
+    ) -> Result<Option<Box<dyn Executor + 'c>>> {
         match connector.connect(task) {
             Ok(exec) => Ok(Some(exec)),
             Err(error) => {
