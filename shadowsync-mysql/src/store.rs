@@ -29,11 +29,14 @@ use mysql::{
     from_row_opt, AccessMode, IsolationLevel, Opts, OptsBuilder, Params, Pool, PoolConstraints,
     PoolOpts, Row, Transaction, TxOpts, Value,
 };
+use shadowsync_core::task::columns::{
+    from_int, log_level, status_rank_sql, table_progress, task_status, to_int, TaskColumns,
+};
 use shadowsync_core::task::flow::ApprovalFlow;
 use shadowsync_core::task::list::{SortKey, TaskPage, TaskQuery, TaskSummary};
 use shadowsync_core::task::{
-    LogEntry, LogLevel, NewTask, StatementProgress, StatementStatus, Store, TableProgress,
-    TableStatus, Task, TaskId, TaskState, TaskStatus, TimelineEvent,
+    LogEntry, NewTask, StatementStatus, Store, TableProgress, TableStatus, Task, TaskId, TaskState,
+    TaskStatus, TimelineEvent,
 };
 use shadowsync_core::{Error, Millis, Result};
 
@@ -298,16 +301,6 @@ fn update(tx: &mut Transaction<'_>, sql: &str, values: Vec<Value>) -> Result<u64
     Ok(tx.affected_rows())
 }
 
-fn to_int(value: u64) -> Result<i64> {
-    i64::try_from(value)
-        .map_err(|_| Error::Store(format!("{value} is too large for the task store")))
-}
-
-fn from_int<T: TryFrom<i64>>(value: i64) -> Result<T> {
-    T::try_from(value)
-        .map_err(|_| Error::Store(format!("unexpected value {value} in the task store")))
-}
-
 fn index(value: usize) -> Result<Value> {
     Ok(Value::from(to_int(value as u64)?))
 }
@@ -322,14 +315,6 @@ fn not_found(id: TaskId) -> Error {
 
 fn json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(|e| Error::Store(format!("cannot encode: {e}")))
-}
-
-fn unknown(what: &str, name: &str) -> Error {
-    Error::Store(format!("unknown {what} `{name}` in the task store"))
-}
-
-fn task_status(name: &str) -> Result<TaskStatus> {
-    TaskStatus::from_name(name).ok_or_else(|| unknown("task status", name))
 }
 
 /// Reserve `count` numbers of the per-task counter `column` (fixed
@@ -397,75 +382,38 @@ fn read_task(tx: &mut Transaction<'_>, id: TaskId) -> Result<Task> {
     .ok_or_else(|| not_found(id))?;
     let (spec, revision, status, approval_node, due_at, worker, started_at, finished_at, abort) =
         row;
-    let spec = serde_json::from_str(&spec)
-        .map_err(|e| Error::Store(format!("task {id}: unreadable spec: {e}")))?;
-    Ok(Task {
-        id,
-        revision: from_int(revision)?,
+    let columns = TaskColumns {
         spec,
-        state: TaskState {
-            status: task_status(&status)?,
-            approval_node: from_int(approval_node)?,
-            due_at,
-            worker,
-            started_at,
-            finished_at,
-        },
-        tables: read_tables(tx, id)?,
+        revision,
+        status,
+        approval_node,
+        due_at,
+        worker,
+        started_at,
+        finished_at,
         abort_requested: abort != 0,
-    })
+    };
+    columns.into_task(id, read_tables(tx, id)?)
 }
 
 fn read_tables(tx: &mut Transaction<'_>, id: TaskId) -> Result<Vec<TableProgress>> {
-    let mut tables = Vec::new();
-    let table_rows: Vec<(String, Option<String>)> = rows(
+    let table_rows = rows(
         tx,
         "SELECT status, error FROM shadowsync_task_tables WHERE task_id = ? ORDER BY position",
         vec![id_value(id)?],
     )?;
-    for (status, error) in table_rows {
-        tables.push(TableProgress {
-            status: TableStatus::from_name(&status)
-                .ok_or_else(|| unknown("table status", &status))?,
-            error,
-            statements: Vec::new(),
-        });
-    }
-    let statement_rows: Vec<(i64, String, Option<String>)> = rows(
+    let statement_rows = rows(
         tx,
         "SELECT table_position, status, error FROM shadowsync_task_statements
          WHERE task_id = ? ORDER BY table_position, position",
         vec![id_value(id)?],
     )?;
-    for (table, status, error) in statement_rows {
-        let table: usize = from_int(table)?;
-        let progress = StatementProgress {
-            status: StatementStatus::from_name(&status)
-                .ok_or_else(|| unknown("statement status", &status))?,
-            error,
-        };
-        tables
-            .get_mut(table)
-            .ok_or_else(|| Error::Store(format!("task {id}: statement of missing table {table}")))?
-            .statements
-            .push(progress);
-    }
-    Ok(tables)
+    table_progress(id, table_rows, statement_rows)
 }
 
 /// `?, ?, …` for `count` values.
 fn placeholders(count: usize) -> String {
     vec!["?"; count].join(", ")
-}
-
-/// `CASE status WHEN … END`, giving each status its [`TaskStatus::rank`].
-/// The names are fixed identifiers of the core, safe to inline.
-fn status_rank() -> String {
-    let arms: String = TaskStatus::ALL
-        .iter()
-        .map(|s| format!(" WHEN '{}' THEN {}", s.as_str(), s.rank()))
-        .collect();
-    format!("CASE status{arms} END")
 }
 
 type SummaryRow = (i64, String, String, String, String, Millis, String);
@@ -503,7 +451,7 @@ fn list(tx: &mut Transaction<'_>, query: &TaskQuery, now: Millis) -> Result<Task
     .unwrap_or(0);
     let key = match query.sort {
         SortKey::CreatedAt => "created_at".to_string(),
-        SortKey::Status => status_rank(),
+        SortKey::Status => status_rank_sql(),
     };
     let direction = if query.descending { "DESC" } else { "ASC" };
     let sql = format!(
@@ -805,8 +753,7 @@ impl Store for MysqlStore {
                     Ok(LogEntry {
                         task: id,
                         at,
-                        level: LogLevel::from_name(&level)
-                            .ok_or_else(|| unknown("log level", &level))?,
+                        level: log_level(&level)?,
                         message,
                     })
                 })

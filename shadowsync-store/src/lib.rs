@@ -27,11 +27,12 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use shadowsync_core::task::columns::{from_int, log_level, to_int};
 use shadowsync_core::task::flow::ApprovalFlow;
 use shadowsync_core::task::list::{TaskPage, TaskQuery};
 use shadowsync_core::task::{
-    LogEntry, LogLevel, NewTask, StatementStatus, Store, TableStatus, Task, TaskId, TaskState,
-    TaskStatus, TimelineEvent,
+    LogEntry, NewTask, StatementStatus, Store, TableStatus, Task, TaskId, TaskState, TaskStatus,
+    TimelineEvent,
 };
 use shadowsync_core::{Error, Millis, Result};
 
@@ -102,18 +103,6 @@ impl SqliteStore {
 /// An SQLite failure as a store error.
 pub(crate) fn db_error(error: rusqlite::Error) -> Error {
     Error::Store(error.to_string())
-}
-
-/// A count or id as an SQLite integer.
-pub(crate) fn to_int(value: u64) -> Result<i64> {
-    i64::try_from(value)
-        .map_err(|_| Error::Store(format!("{value} is too large for the task database")))
-}
-
-/// An SQLite integer as a count, index or id.
-pub(crate) fn from_int<T: TryFrom<i64>>(value: i64) -> Result<T> {
-    T::try_from(value)
-        .map_err(|_| Error::Store(format!("unexpected value {value} in the task database")))
 }
 
 fn index(value: usize) -> Result<i64> {
@@ -397,8 +386,7 @@ impl Store for SqliteStore {
                 entries.push(LogEntry {
                     task: id,
                     at: row.get(0).map_err(db_error)?,
-                    level: LogLevel::from_name(&level)
-                        .ok_or_else(|| read::unknown("log level", &level))?,
+                    level: log_level(&level)?,
                     message: row.get(2).map_err(db_error)?,
                 });
             }

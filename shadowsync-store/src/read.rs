@@ -2,14 +2,13 @@
 
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
+use shadowsync_core::task::columns::{status_rank_sql, table_progress, task_status, TaskColumns};
 use shadowsync_core::task::list::{SortKey, TaskPage, TaskQuery, TaskSummary};
-use shadowsync_core::task::{
-    StatementProgress, StatementStatus, TableProgress, TableStatus, Task, TaskId, TaskState,
-    TaskStatus,
-};
+use shadowsync_core::task::{TableProgress, Task, TaskId, TaskStatus};
 use shadowsync_core::{Error, Millis, Result};
 
-use crate::{db_error, from_int, to_int};
+use crate::db_error;
+use shadowsync_core::task::columns::{from_int, to_int};
 
 /// Task `id` with its table and statement progress. Call inside a
 /// transaction so the three reads see one snapshot.
@@ -21,82 +20,50 @@ pub(crate) fn task(conn: &Connection, id: TaskId) -> Result<Task> {
              FROM tasks WHERE id = ?1",
             [to_int(id)?],
             |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, i64>(1)?,
-                    row.get::<_, String>(2)?,
-                    row.get::<_, i64>(3)?,
-                    row.get::<_, Option<i64>>(4)?,
-                    row.get::<_, Option<String>>(5)?,
-                    row.get::<_, Option<i64>>(6)?,
-                    row.get::<_, Option<i64>>(7)?,
-                    row.get::<_, bool>(8)?,
-                ))
+                Ok(TaskColumns {
+                    spec: row.get(0)?,
+                    revision: row.get(1)?,
+                    status: row.get(2)?,
+                    approval_node: row.get(3)?,
+                    due_at: row.get(4)?,
+                    worker: row.get(5)?,
+                    started_at: row.get(6)?,
+                    finished_at: row.get(7)?,
+                    abort_requested: row.get(8)?,
+                })
             },
         )
         .optional()
         .map_err(db_error)?
         .ok_or_else(|| Error::NotFound(format!("task {id}")))?;
-    let (spec, revision, status, approval_node, due_at, worker, started_at, finished_at, abort) =
-        row;
-    let spec = serde_json::from_str(&spec)
-        .map_err(|e| Error::Store(format!("task {id}: unreadable spec: {e}")))?;
-    Ok(Task {
-        id,
-        revision: from_int(revision)?,
-        spec,
-        state: TaskState {
-            status: task_status(&status)?,
-            approval_node: from_int(approval_node)?,
-            due_at,
-            worker,
-            started_at,
-            finished_at,
-        },
-        tables: tables(conn, id)?,
-        abort_requested: abort,
-    })
+    row.into_task(id, tables(conn, id)?)
 }
 
 fn tables(conn: &Connection, id: TaskId) -> Result<Vec<TableProgress>> {
-    let mut tables = Vec::new();
     let mut stmt = conn
         .prepare_cached(
             "SELECT status, error FROM task_tables WHERE task_id = ?1 ORDER BY position",
         )
         .map_err(db_error)?;
-    let mut rows = stmt.query([to_int(id)?]).map_err(db_error)?;
-    while let Some(row) = rows.next().map_err(db_error)? {
-        let status: String = row.get(0).map_err(db_error)?;
-        tables.push(TableProgress {
-            status: TableStatus::from_name(&status)
-                .ok_or_else(|| unknown("table status", &status))?,
-            error: row.get(1).map_err(db_error)?,
-            statements: Vec::new(),
-        });
-    }
+    let table_rows = stmt
+        .query_map([to_int(id)?], |row| Ok((row.get(0)?, row.get(1)?)))
+        .map_err(db_error)?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(db_error)?;
     let mut stmt = conn
         .prepare_cached(
             "SELECT table_position, status, error FROM task_statements
              WHERE task_id = ?1 ORDER BY table_position, position",
         )
         .map_err(db_error)?;
-    let mut rows = stmt.query([to_int(id)?]).map_err(db_error)?;
-    while let Some(row) = rows.next().map_err(db_error)? {
-        let table: usize = from_int(row.get(0).map_err(db_error)?)?;
-        let status: String = row.get(1).map_err(db_error)?;
-        let progress = StatementProgress {
-            status: StatementStatus::from_name(&status)
-                .ok_or_else(|| unknown("statement status", &status))?,
-            error: row.get(2).map_err(db_error)?,
-        };
-        tables
-            .get_mut(table)
-            .ok_or_else(|| Error::Store(format!("task {id}: statement of missing table {table}")))?
-            .statements
-            .push(progress);
-    }
-    Ok(tables)
+    let statement_rows = stmt
+        .query_map([to_int(id)?], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+        })
+        .map_err(db_error)?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(db_error)?;
+    table_progress(id, table_rows, statement_rows)
 }
 
 /// The ids of the tasks in one of `statuses`, ascending.
@@ -161,7 +128,7 @@ pub(crate) fn list(conn: &Connection, query: &TaskQuery, now: Millis) -> Result<
 
     let key = match query.sort {
         SortKey::CreatedAt => "created_at".to_string(),
-        SortKey::Status => status_rank(),
+        SortKey::Status => status_rank_sql(),
     };
     let direction = if query.descending { "DESC" } else { "ASC" };
     let sql = format!(
@@ -199,16 +166,6 @@ fn summary(row: &Row<'_>) -> Result<TaskSummary> {
     })
 }
 
-/// `CASE status WHEN … END`, giving each status its [`TaskStatus::rank`].
-/// The names are fixed identifiers of the core, safe to inline.
-fn status_rank() -> String {
-    let arms: String = TaskStatus::ALL
-        .iter()
-        .map(|s| format!(" WHEN '{}' THEN {}", s.as_str(), s.rank()))
-        .collect();
-    format!("CASE status{arms} END")
-}
-
 /// `?first, ?first+1, …` for `count` values.
 fn placeholders(first: usize, count: usize) -> String {
     (first..first + count)
@@ -227,12 +184,4 @@ pub(crate) fn exists(conn: &Connection, id: TaskId) -> Result<bool> {
     .optional()
     .map(|found| found.is_some())
     .map_err(db_error)
-}
-
-pub(crate) fn task_status(name: &str) -> Result<TaskStatus> {
-    TaskStatus::from_name(name).ok_or_else(|| unknown("task status", name))
-}
-
-pub(crate) fn unknown(what: &str, name: &str) -> Error {
-    Error::Store(format!("unknown {what} `{name}` in the task database"))
 }

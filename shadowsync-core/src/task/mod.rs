@@ -15,6 +15,7 @@
 #![warn(missing_docs)]
 
 mod center;
+pub mod columns;
 mod execution;
 pub mod flow;
 pub mod inspect;
