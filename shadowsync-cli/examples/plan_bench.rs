@@ -5,8 +5,11 @@
 //!                                  sequence, on one connection (mysql crate)
 //! plan_bench batched URL N         the same statements, N per multi-statement
 //!                                  query (one round trip per N tables)
-//! plan_bench phases URL PREFIX [C] shadowsync's analysis split into its
-//!                                  read and pure phases, with C read connections
+//! plan_bench phases URL PREFIX [C [MODE]]
+//!                                  shadowsync's analysis split into its read
+//!                                  and pure phases, with C read connections
+//!                                  and introspection MODE (auto, show-create
+//!                                  or catalog)
 //! plan_bench snapshot URL PREFIX   write the analysis input (JSON) to stdout
 //! plan_bench pure FILE PREFIX      time the pure analysis of such a file, offline
 //! ```
@@ -23,7 +26,7 @@ use shadowsync_core::analysis::rewrite::ShadowPolicy;
 use shadowsync_core::analysis::{
     analyze_snapshot, read_snapshot, AnalysisRequest, SchemaSnapshot, Selection,
 };
-use shadowsync_mysql::{redact_url, MysqlExecutor, DEFAULT_MAX_CONNECTIONS};
+use shadowsync_mysql::{redact_url, Introspection, MysqlExecutor, DEFAULT_MAX_CONNECTIONS};
 
 type Failure = Box<dyn std::error::Error>;
 
@@ -40,15 +43,19 @@ fn main() -> ExitCode {
             .parse()
             .map_err(Failure::from)
             .and_then(|n| baseline(url, n)),
-        ["phases", url, prefix] => phases(url, prefix, DEFAULT_MAX_CONNECTIONS),
+        ["phases", url, prefix] => phases(url, prefix, DEFAULT_MAX_CONNECTIONS, "auto"),
         ["phases", url, prefix, c] => c
             .parse()
             .map_err(Failure::from)
-            .and_then(|c| phases(url, prefix, c)),
+            .and_then(|c| phases(url, prefix, c, "auto")),
+        ["phases", url, prefix, c, mode] => c
+            .parse()
+            .map_err(Failure::from)
+            .and_then(|c| phases(url, prefix, c, mode)),
         ["snapshot", url, prefix] => snapshot(url, prefix),
         ["pure", file, prefix] => pure(file, prefix),
         _ => Err(
-            "usage: plan_bench baseline URL | batched URL N | phases URL PREFIX [CONNECTIONS] \
+            "usage: plan_bench baseline URL | batched URL N | phases URL PREFIX [CONNECTIONS [MODE]] \
                   | snapshot URL PREFIX | pure FILE PREFIX"
                 .into(),
         ),
@@ -159,9 +166,13 @@ fn pure(file: &str, prefix: &str) -> Result<(), Failure> {
 }
 
 /// shadowsync's analysis of every table, timed by phase.
-fn phases(url: &str, prefix: &str, connections: usize) -> Result<(), Failure> {
+fn phases(url: &str, prefix: &str, connections: usize, mode: &str) -> Result<(), Failure> {
+    let introspection =
+        Introspection::from_name(mode).ok_or("MODE is auto, show-create or catalog")?;
     let start = Instant::now();
-    let mut exec = MysqlExecutor::connect(url)?.with_max_connections(connections);
+    let mut exec = MysqlExecutor::connect(url)?
+        .with_max_connections(connections)
+        .with_introspection(introspection);
     let connected = start.elapsed();
     let req = request(prefix)?;
     let t = Instant::now();
@@ -174,7 +185,7 @@ fn phases(url: &str, prefix: &str, connections: usize) -> Result<(), Failure> {
     let json = serde_json::to_vec(&analysis.tables)?;
     let serialized = t.elapsed();
     println!(
-        "mode=phases connections={connections} tables={} texts={} round_trips={} connect_ms={} read_ms={} analyze_ms={} json_ms={} json_bytes={} total_ms={}",
+        "mode=phases introspection={mode} connections={connections} tables={} texts={} round_trips={} connect_ms={} read_ms={} analyze_ms={} json_ms={} json_bytes={} total_ms={}",
         analysis.tables.len(),
         snapshot.ddl.len(),
         exec.round_trips(),

@@ -14,7 +14,7 @@ use shadowsync_core::analysis::rewrite::ShadowPolicy;
 use shadowsync_core::analysis::{
     analyze, Action, Analysis, AnalysisRequest, Selection, TableAnalysis,
 };
-use shadowsync_mysql::{redact_url, MysqlExecutor};
+use shadowsync_mysql::{redact_url, Introspection, MysqlExecutor};
 
 use crate::failure::Failure;
 
@@ -44,6 +44,11 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub(crate) format: Format,
+    /// How table definitions are read: `auto` uses OceanBase's catalog (a
+    /// few statements for many tables) where this user can read it, and one
+    /// SHOW CREATE TABLE per table elsewhere.
+    #[arg(long, value_enum, default_value_t = IntrospectionArg::Auto)]
+    introspection: IntrospectionArg,
     /// Stray words (such as a URL given without `--url`): refused in [`run`],
     /// whose message hides a password, where clap would echo them verbatim.
     #[arg(hide = true, value_name = "STRAY")]
@@ -57,6 +62,27 @@ pub enum Format {
     Text,
     /// An array with one object per table.
     Json,
+}
+
+/// `--introspection`: how table definitions are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum IntrospectionArg {
+    /// OceanBase's catalog where readable, else SHOW CREATE TABLE.
+    Auto,
+    /// One SHOW CREATE TABLE per table.
+    ShowCreate,
+    /// OceanBase's catalog, or fail.
+    Catalog,
+}
+
+impl From<IntrospectionArg> for Introspection {
+    fn from(arg: IntrospectionArg) -> Self {
+        match arg {
+            IntrospectionArg::Auto => Introspection::Auto,
+            IntrospectionArg::ShowCreate => Introspection::ShowCreate,
+            IntrospectionArg::Catalog => Introspection::Catalog,
+        }
+    }
 }
 
 /// One table of the JSON output.
@@ -92,7 +118,7 @@ pub(crate) fn analyse(args: &Args) -> Result<(MysqlExecutor, Analysis), Failure>
         )));
     }
     let request = request(args)?;
-    let mut exec = MysqlExecutor::connect(&args.url)?;
+    let mut exec = MysqlExecutor::connect(&args.url)?.with_introspection(args.introspection.into());
     if !matches!(exec.database(), Some(db) if !db.is_empty()) {
         return Err(Failure::BadInput(format!(
             "the URL {} names no database: use mysql://user:pass@host:port/db",

@@ -8,6 +8,7 @@ use mysql::{Conn, Opts};
 use shadowsync_core::render::quote_ident;
 use shadowsync_core::{Error, Executor, Flavor, Relation, RelationKind, Result, ServerInfo};
 
+use crate::catalog::{self, Unavailable};
 use crate::error::Scrubber;
 use crate::show_create;
 use crate::url::{opts_from_url, redact_url, with_db};
@@ -15,6 +16,40 @@ use crate::url::{opts_from_url, redact_url, with_db};
 /// Connections [`MysqlExecutor::show_create_tables`](Executor::show_create_tables)
 /// uses at most, unless set with [`MysqlExecutor::with_max_connections`].
 pub const DEFAULT_MAX_CONNECTIONS: usize = 8;
+
+/// How [`MysqlExecutor`] reads `SHOW CREATE TABLE` texts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Introspection {
+    /// The OceanBase catalog (a few statements for many tables) for reads
+    /// of at least [`AUTO_CATALOG_MIN_TABLES`] tables on OceanBase servers
+    /// whose catalog this user can read; otherwise one `SHOW CREATE TABLE`
+    /// per table.
+    #[default]
+    Auto,
+    /// One `SHOW CREATE TABLE` per table, whatever the server.
+    ShowCreate,
+    /// The OceanBase catalog, or an error when the server has none this
+    /// user can read.
+    Catalog,
+}
+
+impl Introspection {
+    /// Parse `auto`, `show-create` or `catalog`.
+    pub fn from_name(name: &str) -> Option<Introspection> {
+        match name {
+            "auto" => Some(Introspection::Auto),
+            "show-create" => Some(Introspection::ShowCreate),
+            "catalog" => Some(Introspection::Catalog),
+            _ => None,
+        }
+    }
+}
+
+/// Fewest tables [`Introspection::Auto`] reads from the OceanBase catalog:
+/// the catalog path lists every table of the database first, which for a
+/// handful of tables (a task's precheck and verify read two at a time)
+/// costs more than their `SHOW CREATE TABLE`s.
+pub const AUTO_CATALOG_MIN_TABLES: usize = 16;
 
 /// Longest identifier MySQL, MariaDB and OceanBase accept.
 const MAX_IDENTIFIER_LENGTH: usize = 64;
@@ -58,9 +93,10 @@ impl Endpoint {
 
 /// An [`Executor`] on a MySQL, MariaDB or OceanBase (MySQL mode) server.
 ///
-/// One main connection runs statements; `SHOW CREATE TABLE` for many tables
-/// also uses up to [`DEFAULT_MAX_CONNECTIONS`] extra connections, opened on
-/// first need and kept. Those extra connections start with the server's
+/// One main connection runs statements; reading the `SHOW CREATE TABLE`
+/// texts of many tables also uses up to [`DEFAULT_MAX_CONNECTIONS`]
+/// connections in all, opened on first need and kept. How the texts are
+/// read is set with [`MysqlExecutor::with_introspection`]. Those extra connections start with the server's
 /// default session settings, not with `SET`s run through [`Executor::execute`].
 /// Change databases with [`MysqlExecutor::use_database`], not with a `USE`
 /// statement, so that every connection follows.
@@ -69,6 +105,11 @@ pub struct MysqlExecutor {
     /// `conns[0]` is the main connection; the others serve concurrent reads.
     conns: Vec<Conn>,
     max_connections: usize,
+    introspection: Introspection,
+    /// The server family, once [`Executor::server_info`] has run.
+    flavor: Option<Flavor>,
+    /// Why the OceanBase catalog cannot be read, once found out.
+    catalog_unavailable: Option<String>,
 }
 
 impl fmt::Debug for MysqlExecutor {
@@ -98,6 +139,9 @@ impl MysqlExecutor {
             endpoint,
             conns: vec![main],
             max_connections: DEFAULT_MAX_CONNECTIONS,
+            introspection: Introspection::Auto,
+            flavor: None,
+            catalog_unavailable: None,
         })
     }
 
@@ -106,6 +150,19 @@ impl MysqlExecutor {
         self.max_connections = n.max(1);
         self.conns.truncate(self.max_connections);
         self
+    }
+
+    /// Read `SHOW CREATE TABLE` texts as `introspection` says (the default
+    /// is [`Introspection::Auto`]).
+    pub fn with_introspection(mut self, introspection: Introspection) -> Self {
+        self.introspection = introspection;
+        self
+    }
+
+    /// Why [`Introspection::Auto`] fell back to one `SHOW CREATE TABLE` per
+    /// table on this OceanBase server, if it did.
+    pub fn catalog_unavailable(&self) -> Option<&str> {
+        self.catalog_unavailable.as_deref()
     }
 
     /// Switch to `database`; see [`MysqlExecutor::use_database`].
@@ -156,6 +213,29 @@ impl MysqlExecutor {
         self.execute(&format!("DROP DATABASE IF EXISTS {}", quote_ident(name)))
     }
 
+    /// Whether to read `tables` texts from the OceanBase catalog: as
+    /// configured, on OceanBase servers, until the catalog proved unreadable.
+    fn catalog_wanted(&mut self, tables: usize) -> Result<bool> {
+        match self.introspection {
+            Introspection::ShowCreate => return Ok(false),
+            Introspection::Auto if tables < AUTO_CATALOG_MIN_TABLES => return Ok(false),
+            _ => {}
+        }
+        let flavor = match self.flavor {
+            Some(flavor) => flavor,
+            None => self.server_info()?.flavor,
+        };
+        match (self.introspection, flavor) {
+            (Introspection::Catalog, Flavor::Oceanbase) => Ok(true),
+            (Introspection::Catalog, other) => Err(catalog::required(Unavailable(format!(
+                "{} is a {} server, not OceanBase",
+                self.endpoint.url,
+                other.name()
+            )))),
+            (_, flavor) => Ok(flavor == Flavor::Oceanbase && self.catalog_unavailable.is_none()),
+        }
+    }
+
     /// The main connection, counting the exchange about to happen on it.
     fn main_conn(&mut self) -> &mut Conn {
         self.endpoint.count();
@@ -173,8 +253,10 @@ impl Executor for MysqlExecutor {
             .map_err(|e| self.endpoint.error("cannot read server information", &e))?;
         let (version, comment, lower_case, database) =
             row.ok_or_else(|| Error::Executor("server information query returned no row".into()))?;
+        let flavor = Flavor::from_version(&version, comment.as_deref().unwrap_or(""));
+        self.flavor = Some(flavor);
         Ok(ServerInfo {
-            flavor: Flavor::from_version(&version, comment.as_deref().unwrap_or("")),
+            flavor,
             version,
             database: database.unwrap_or_default(),
             lower_case_table_names: lower_case.unwrap_or(0),
@@ -213,6 +295,29 @@ impl Executor for MysqlExecutor {
     }
 
     fn show_create_tables(&mut self, names: &[String]) -> Result<Vec<Option<String>>> {
+        if names.is_empty() {
+            return Ok(Vec::new());
+        }
+        if self.catalog_wanted(names.len())? {
+            match catalog::table_ids(&self.endpoint, &mut self.conns[0])? {
+                Ok(ids) => {
+                    return catalog::show_create_tables(
+                        &self.endpoint,
+                        &mut self.conns,
+                        self.max_connections,
+                        &ids,
+                        names,
+                    )
+                }
+                Err(why) if self.introspection == Introspection::Catalog => {
+                    return Err(catalog::required(why))
+                }
+                Err(Unavailable(why)) => {
+                    tracing::info!("{why}; reading one SHOW CREATE TABLE per table instead");
+                    self.catalog_unavailable = Some(why);
+                }
+            }
+        }
         show_create::show_create_tables(
             &self.endpoint,
             &mut self.conns,

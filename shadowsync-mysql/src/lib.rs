@@ -4,18 +4,23 @@
 //! [`MysqlExecutor`] implements [`shadowsync_core::Executor`]. It connects over
 //! TCP, quotes every identifier it puts into SQL with
 //! [`shadowsync_core::render::quote_ident`], reads `SHOW CREATE TABLE` for
-//! many tables over a small pool of connections, and reports every failure as
+//! many tables over a small pool of connections (from OceanBase's catalog,
+//! a few statements for many tables, where it can), and reports every failure as
 //! [`shadowsync_core::Error::Executor`] with the password removed.
 //!
 //! [`MysqlStore`] implements the task [`shadowsync_core::task::Store`] in a
 //! database on such a server, so that several hosts share one task center.
 
+mod catalog;
 mod error;
 mod executor;
+mod pool;
 mod show_create;
 mod store;
 mod url;
 
-pub use executor::{MysqlExecutor, DEFAULT_MAX_CONNECTIONS};
+pub use executor::{
+    Introspection, MysqlExecutor, AUTO_CATALOG_MIN_TABLES, DEFAULT_MAX_CONNECTIONS,
+};
 pub use store::{MysqlStore, STORE_LAYOUT_VERSION};
 pub use url::redact_url;
