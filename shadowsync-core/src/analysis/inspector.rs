@@ -2,7 +2,9 @@
 
 use super::fingerprint::fingerprint;
 use super::naming::NamingRule;
-use super::{analyze_snapshot, read_snapshot, Action, AnalysisRequest, Selection};
+use super::{
+    analyze_snapshot, name_key, read_snapshot, Action, AnalysisRequest, SchemaSnapshot, Selection,
+};
 use crate::error::{Error, Result};
 use crate::executor::Executor;
 use crate::task::inspect::SchemaInspector;
@@ -42,6 +44,20 @@ impl ShadowInspector {
     }
 }
 
+/// Fingerprints of a table's `[source, shadow]` texts (`None`: missing).
+fn pair_fingerprints(
+    table: &PlannedTable,
+    texts: &[Option<String>],
+) -> Result<(String, Option<String>)> {
+    let source = texts
+        .first()
+        .cloned()
+        .flatten()
+        .ok_or_else(|| Error::NotFound(format!("source table `{}`", table.source)))?;
+    let shadow = texts.get(1).cloned().flatten();
+    Ok((fingerprint(&source), shadow.as_deref().map(fingerprint)))
+}
+
 impl SchemaInspector for ShadowInspector {
     fn fingerprints(
         &mut self,
@@ -49,13 +65,7 @@ impl SchemaInspector for ShadowInspector {
         table: &PlannedTable,
     ) -> Result<(String, Option<String>)> {
         let texts = exec.show_create_tables(&[table.source.clone(), table.shadow.clone()])?;
-        let source = texts
-            .first()
-            .cloned()
-            .flatten()
-            .ok_or_else(|| Error::NotFound(format!("source table `{}`", table.source)))?;
-        let shadow = texts.get(1).cloned().flatten();
-        Ok((fingerprint(&source), shadow.as_deref().map(fingerprint)))
+        pair_fingerprints(table, &texts)
     }
 
     fn remaining_changes(
@@ -65,7 +75,75 @@ impl SchemaInspector for ShadowInspector {
     ) -> Result<Vec<String>> {
         let req = self.one_table(&table.source);
         let snapshot = read_snapshot(exec, &req)?;
-        let analysis = analyze_snapshot(&snapshot, &req);
+        self.remaining_in(&snapshot, table)
+    }
+
+    /// One read of every source and shadow, so that the executor can batch it.
+    fn fingerprints_of_all(
+        &mut self,
+        exec: &mut dyn Executor,
+        tables: &[PlannedTable],
+    ) -> Vec<Result<(String, Option<String>)>> {
+        let names: Vec<String> = tables
+            .iter()
+            .flat_map(|t| [t.source.clone(), t.shadow.clone()])
+            .collect();
+        match exec.show_create_tables(&names) {
+            Ok(texts) => tables
+                .iter()
+                .zip(texts.chunks(2))
+                .map(|(table, pair)| pair_fingerprints(table, pair))
+                .collect(),
+            Err(e) => tables.iter().map(|_| Err(e.clone())).collect(),
+        }
+    }
+
+    /// One snapshot of every table, then each table analysed alone on it,
+    /// exactly as [`SchemaInspector::remaining_changes`] would.
+    fn remaining_changes_of_all(
+        &mut self,
+        exec: &mut dyn Executor,
+        tables: &[PlannedTable],
+    ) -> Vec<Result<Vec<String>>> {
+        let all = AnalysisRequest {
+            selection: Selection::Tables(tables.iter().map(|t| t.source.clone()).collect()),
+            skip: Vec::new(),
+            ..self.request.clone()
+        };
+        match read_snapshot(exec, &all) {
+            Ok(snapshot) => tables
+                .iter()
+                .map(|table| self.remaining_in(&pair_snapshot(&snapshot, table), table))
+                .collect(),
+            Err(e) => tables.iter().map(|_| Err(e.clone())).collect(),
+        }
+    }
+}
+
+/// `snapshot` with only the texts of `table`'s source and shadow: what a
+/// read for that table alone would have given (the analysis copies its
+/// snapshot, so carrying every table's text into each would cost).
+fn pair_snapshot(snapshot: &SchemaSnapshot, table: &PlannedTable) -> SchemaSnapshot {
+    let fold = snapshot.server.lower_case_table_names != 0;
+    let wanted = [name_key(&table.source, fold), name_key(&table.shadow, fold)];
+    SchemaSnapshot {
+        server: snapshot.server.clone(),
+        relations: snapshot.relations.clone(),
+        ddl: snapshot
+            .ddl
+            .iter()
+            .filter(|(name, _)| wanted.contains(&name_key(name, fold)))
+            .map(|(name, text)| (name.clone(), text.clone()))
+            .collect(),
+    }
+}
+
+impl ShadowInspector {
+    /// What `table` still needs according to `snapshot` (which holds at
+    /// least its source and shadow), analysing that table alone.
+    fn remaining_in(&self, snapshot: &SchemaSnapshot, table: &PlannedTable) -> Result<Vec<String>> {
+        let req = self.one_table(&table.source);
+        let analysis = analyze_snapshot(snapshot, &req);
         let entry = analysis
             .tables
             .into_iter()

@@ -216,3 +216,92 @@ fn created_child_waits_for_the_alter_that_adds_its_parent_key_only_when_needed()
         "{preview:#?}"
     );
 }
+
+/// An executor serving a snapshot, counting what it is asked.
+struct SnapshotServer {
+    snapshot: SchemaSnapshot,
+    listings: usize,
+    /// Each `show_create_tables` call's names.
+    reads: Vec<Vec<String>>,
+}
+
+impl Executor for SnapshotServer {
+    fn server_info(&mut self) -> Result<ServerInfo> {
+        Ok(self.snapshot.server.clone())
+    }
+    fn list_relations(&mut self) -> Result<Vec<Relation>> {
+        self.listings += 1;
+        Ok(self.snapshot.relations.clone())
+    }
+    fn show_create_tables(&mut self, names: &[String]) -> Result<Vec<Option<String>>> {
+        self.reads.push(names.to_vec());
+        Ok(names
+            .iter()
+            .map(|n| self.snapshot.ddl.get(n).cloned())
+            .collect())
+    }
+    fn execute(&mut self, _: &str) -> Result<()> {
+        Err(Error::Executor("read-only".into()))
+    }
+}
+
+#[test]
+fn inspector_reads_every_table_at_once_with_the_per_table_answers() {
+    use crate::task::SchemaInspector;
+    let parent = "CREATE TABLE `parent` (`id` int NOT NULL, PRIMARY KEY (`id`))";
+    let child = "CREATE TABLE `child` (`id` int NOT NULL, `parent_id` int, PRIMARY KEY (`id`), \
+                 CONSTRAINT `fk_child` FOREIGN KEY (`parent_id`) REFERENCES `parent` (`id`))";
+    let server = |tables: &[(&str, &str)]| SnapshotServer {
+        snapshot: snapshot(tables, &[]),
+        listings: 0,
+        reads: Vec::new(),
+    };
+    // Before the sync: no shadows; the plan, frozen.
+    let mut before = server(&[("parent", parent), ("child", child)]);
+    let req = request(Selection::All);
+    let plan = analyze(&mut before, &req).unwrap().freeze("test");
+    let tables = plan.tables.clone();
+    assert_eq!(tables.len(), 2);
+
+    // After it: the parent's shadow exists, the child's is missing.
+    let shadow_parent = parent.replace("`parent`", "`__parent`");
+    let mut after = server(&[
+        ("parent", parent),
+        ("child", child),
+        ("__parent", &shadow_parent),
+    ]);
+    let mut inspector = ShadowInspector::for_plan(&plan).unwrap();
+
+    let all = inspector.fingerprints_of_all(&mut after, &tables);
+    assert_eq!(after.reads.len(), 1, "one read for every table");
+    assert_eq!(after.reads[0], ["parent", "__parent", "child", "__child"]);
+    let remaining = inspector.remaining_changes_of_all(&mut after, &tables);
+    assert_eq!((after.listings, after.reads.len()), (1, 2));
+
+    // The same answers as asking table by table.
+    for (i, table) in tables.iter().enumerate() {
+        assert_eq!(
+            all[i],
+            inspector.fingerprints(&mut after, table),
+            "{}",
+            table.source
+        );
+        assert_eq!(
+            remaining[i],
+            inspector.remaining_changes(&mut after, table),
+            "{}",
+            table.source
+        );
+    }
+    assert_eq!(remaining[0], Ok(Vec::new()), "the parent's shadow matches");
+    assert_eq!(
+        remaining[1].as_ref().map(Vec::len),
+        Ok(1),
+        "the child's shadow is missing"
+    );
+    assert!(
+        remaining[1].as_ref().unwrap()[0].contains("REFERENCES `__parent`"),
+        "{:?}",
+        remaining[1]
+    );
+}

@@ -112,9 +112,13 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
         // Verified only once every statement ran: a later table's statements
         // may complete an earlier shadow (the foreign keys closing a cycle,
         // or those into a shadow this task alters).
-        for index in applied {
-            let planned = self.task.spec.plan.tables[index].clone();
-            self.verify(index, &planned)?;
+        let planned: Vec<PlannedTable> = applied
+            .iter()
+            .map(|&index| self.task.spec.plan.tables[index].clone())
+            .collect();
+        let remaining = self.inspector.remaining_changes_of_all(self.exec, &planned);
+        for ((index, planned), remaining) in applied.into_iter().zip(&planned).zip(remaining) {
+            self.verify(index, planned, remaining)?;
         }
         let status = self.final_status(aborted);
         self.finish(status)
@@ -136,9 +140,18 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
         let mut drift = Vec::new();
         // Only tables that run are prechecked: a skip runs nothing, whatever
         // happened to it (and a reported missing table or view has no fingerprint).
-        let runs = |t: &&PlannedTable| t.action != PlannedAction::Skip;
-        for table in self.task.spec.plan.tables.iter().filter(runs) {
-            match self.inspector.fingerprints(self.exec, table) {
+        let runs: Vec<PlannedTable> = self
+            .task
+            .spec
+            .plan
+            .tables
+            .iter()
+            .filter(|t| t.action != PlannedAction::Skip)
+            .cloned()
+            .collect();
+        let live = self.inspector.fingerprints_of_all(self.exec, &runs);
+        for (table, fingerprints) in runs.iter().zip(live) {
+            match fingerprints {
                 Ok((source, shadow)) => {
                     if source != table.source_fingerprint {
                         drift.push(format!(
@@ -246,8 +259,15 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
         }
     }
 
-    fn verify(&mut self, index: usize, planned: &PlannedTable) -> Result<TableOutcome> {
-        match self.inspector.remaining_changes(self.exec, planned) {
+    /// Records the verification of `planned` (table `index`) from what its
+    /// shadow still needs.
+    fn verify(
+        &mut self,
+        index: usize,
+        planned: &PlannedTable,
+        remaining: Result<Vec<String>>,
+    ) -> Result<TableOutcome> {
+        match remaining {
             Ok(remaining) if remaining.is_empty() => {
                 self.set_table(index, TableStatus::Succeeded, None)?;
                 self.event(

@@ -24,4 +24,29 @@ pub trait SchemaInspector {
         exec: &mut dyn Executor,
         table: &PlannedTable,
     ) -> Result<Vec<String>>;
+
+    /// [`SchemaInspector::fingerprints`] of each of `tables`, in order
+    /// (precheck asks for every table at once). The default asks table by
+    /// table; an inspector that reads many tables in one go overrides it.
+    fn fingerprints_of_all(
+        &mut self,
+        exec: &mut dyn Executor,
+        tables: &[PlannedTable],
+    ) -> Vec<Result<(String, Option<String>)>> {
+        tables.iter().map(|t| self.fingerprints(exec, t)).collect()
+    }
+
+    /// [`SchemaInspector::remaining_changes`] of each of `tables`, in order
+    /// (verify asks for every applied table at once). The default asks
+    /// table by table.
+    fn remaining_changes_of_all(
+        &mut self,
+        exec: &mut dyn Executor,
+        tables: &[PlannedTable],
+    ) -> Vec<Result<Vec<String>>> {
+        tables
+            .iter()
+            .map(|t| self.remaining_changes(exec, t))
+            .collect()
+    }
 }
