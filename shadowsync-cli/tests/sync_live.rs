@@ -21,6 +21,10 @@ use shadowsync_core::Executor;
 use shadowsync_mysql::MysqlExecutor;
 use shadowsync_store::{SqliteStore, SystemClock};
 
+#[path = "../../tests/schema/script.rs"]
+mod script;
+use script::statements;
+
 /// A server the tests run against.
 #[derive(Clone, Copy, Debug)]
 enum Engine {
@@ -117,33 +121,6 @@ const SMALL: &[&str] = &[
      KEY idx_parent (parent_id), \
      CONSTRAINT fk_child_parent FOREIGN KEY (parent_id) REFERENCES parent (id))",
 ];
-
-/// The statements of a schema file: each ends with `;` at the end of a line;
-/// lines starting with `--` are comments.
-fn statements(file: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current = String::new();
-    for line in file.lines() {
-        if line.trim_start().starts_with("--") || (current.is_empty() && line.trim().is_empty()) {
-            continue;
-        }
-        match line.trim_end().strip_suffix(';') {
-            Some(body) => {
-                current.push_str(body);
-                out.push(std::mem::take(&mut current));
-            }
-            None => {
-                current.push_str(line);
-                current.push('\n');
-            }
-        }
-    }
-    assert!(
-        current.trim().is_empty(),
-        "file ends inside a statement: {current}"
-    );
-    out
-}
 
 /// The shop and the ten more tables: 20 sources.
 fn twenty_tables() -> Vec<String> {
