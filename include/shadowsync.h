@@ -303,6 +303,20 @@ ss_status ss_diff(const char *current_ddl,
 ss_status ss_executor_connect(const char *url, ss_executor **out);
 
 /**
+ * `ss_executor_connect` with a choice of how table definitions are read:
+ * `introspection` is `"auto"` (what `ss_executor_connect` does: OceanBase's
+ * catalog for many tables where this user can read it, else one
+ * `SHOW CREATE TABLE` per table), `"show-create"` (never the catalog) or
+ * `"catalog"` (the catalog or an error when reading). Any other name is
+ * `SS_INVALID_REQUEST`.
+ *
+ * # Safety
+ * `url` and `introspection` must be NUL-terminated strings; `out` must
+ * point to writable storage for a pointer.
+ */
+ss_status ss_executor_connect_with(const char *url, const char *introspection, ss_executor **out);
+
+/**
  * An executor that calls the host back (see `ss_executor_callbacks`). The
  * table is copied; `server_info`, `list_relations` and `show_create_table`
  * are required. On success `*out` is a new executor (free it with

@@ -225,8 +225,14 @@ static void live_section(const char *base_url) {
     must(ss_executor_execute(admin, "DROP DATABASE IF EXISTS `" SCRATCH_DB "`"), "drop scratch database");
     must(ss_executor_execute(admin, "CREATE DATABASE `" SCRATCH_DB "`"), "create scratch database");
 
+    /* How definitions are read: a bad name is refused before connecting. */
+    ss_executor *refused = NULL;
+    expect_failure(ss_executor_connect_with(db_url, "fast", &refused), SS_INVALID_REQUEST,
+                   "introspection must be", "unknown introspection");
+    check(refused == NULL, "no executor for an unknown introspection");
+
     ss_executor *exec = NULL;
-    must(ss_executor_connect(db_url, &exec), "connect to the scratch database");
+    must(ss_executor_connect_with(db_url, "show-create", &exec), "connect to the scratch database");
     must(ss_executor_execute(exec, "CREATE TABLE customer (id bigint unsigned NOT NULL AUTO_INCREMENT, "
                                    "email varchar(190) NOT NULL, PRIMARY KEY (id), UNIQUE KEY uk_email (email))"),
          "create customer");
@@ -234,6 +240,16 @@ static void live_section(const char *base_url) {
                                    "NOT NULL, total decimal(12,2) NOT NULL DEFAULT 0, PRIMARY KEY (id), "
                                    "CONSTRAINT fk_orders_customer FOREIGN KEY (customer_id) REFERENCES customer (id))"),
          "create orders");
+    /* Insisting on OceanBase's catalog fails on MariaDB when reading tables. */
+    ss_executor *catalog = NULL;
+    must(ss_executor_connect_with(db_url, "catalog", &catalog), "connect for catalog reads");
+    ss_analysis *none = NULL;
+    expect_failure(ss_analyze(catalog, "{\"rule\":\"prefix:__\"}", &none), SS_EXECUTOR_ERROR,
+                   "not OceanBase", "catalog introspection on MariaDB");
+    if (none != NULL) {
+        ss_analysis_free(none);
+    }
+    ss_executor_free(catalog);
 
     ss_analysis *analysis = NULL;
     char *preview = NULL;

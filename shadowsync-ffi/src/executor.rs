@@ -4,7 +4,7 @@
 use std::ffi::{c_char, c_void};
 
 use shadowsync_core::{Error, Executor, Relation, Result, ServerInfo};
-use shadowsync_mysql::MysqlExecutor;
+use shadowsync_mysql::{Introspection, MysqlExecutor};
 
 use crate::ptr;
 use crate::status::{guard, FfiError, SsStatus};
@@ -172,6 +172,44 @@ pub unsafe extern "C" fn ss_executor_connect(
         // SAFETY: per this function's contract.
         let (url, out) = unsafe { (ptr::text(url, "url")?, ptr::out_slot(out, "out")?) };
         let inner = MysqlExecutor::connect(url)?;
+        *out = ptr::into_handle(SsExecutor {
+            inner: Box::new(inner),
+        });
+        Ok(())
+    })
+}
+
+/// `ss_executor_connect` with a choice of how table definitions are read:
+/// `introspection` is `"auto"` (what `ss_executor_connect` does: OceanBase's
+/// catalog for many tables where this user can read it, else one
+/// `SHOW CREATE TABLE` per table), `"show-create"` (never the catalog) or
+/// `"catalog"` (the catalog or an error when reading). Any other name is
+/// `SS_INVALID_REQUEST`.
+///
+/// # Safety
+/// `url` and `introspection` must be NUL-terminated strings; `out` must
+/// point to writable storage for a pointer.
+#[no_mangle]
+pub unsafe extern "C" fn ss_executor_connect_with(
+    url: *const c_char,
+    introspection: *const c_char,
+    out: *mut *mut SsExecutor,
+) -> SsStatus {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let (url, name, out) = unsafe {
+            (
+                ptr::text(url, "url")?,
+                ptr::text(introspection, "introspection")?,
+                ptr::out_slot(out, "out")?,
+            )
+        };
+        let introspection = Introspection::from_name(name).ok_or_else(|| {
+            Error::InvalidRequest(format!(
+                "introspection must be auto, show-create or catalog, not {name:?}"
+            ))
+        })?;
+        let inner = MysqlExecutor::connect(url)?.with_introspection(introspection);
         *out = ptr::into_handle(SsExecutor {
             inner: Box::new(inner),
         });

@@ -34,9 +34,9 @@ pub use analysis::{
 };
 pub use diff::ss_diff;
 pub use executor::{
-    ss_executor_connect, ss_executor_execute, ss_executor_free, ss_executor_from_callbacks,
-    ss_reply_set, SsArgCallback, SsExecutor, SsExecutorCallbacks, SsFreeCallback, SsReply,
-    SsTextCallback,
+    ss_executor_connect, ss_executor_connect_with, ss_executor_execute, ss_executor_free,
+    ss_executor_from_callbacks, ss_reply_set, SsArgCallback, SsExecutor, SsExecutorCallbacks,
+    SsFreeCallback, SsReply, SsTextCallback,
 };
 pub use ptr::ss_string_free;
 pub use status::{

@@ -4,9 +4,9 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use pyo3::prelude::*;
 use shadowsync_core::{Error, Executor as CoreExecutor, Relation, Result, ServerInfo};
-use shadowsync_mysql::MysqlExecutor;
+use shadowsync_mysql::{Introspection, MysqlExecutor};
 
-use crate::errors::to_py;
+use crate::errors::{invalid_request, to_py};
 use crate::json::to_json;
 
 /// An executor: a connection to one database, or a Python object standing
@@ -37,13 +37,24 @@ impl Executor {
 #[pymethods]
 impl Executor {
     /// Connect to `url` (`mysql://user:password@host:port/database`), then
-    /// switch to `database` when given.
+    /// switch to `database` when given; `introspection` is `auto`,
+    /// `show-create` or `catalog` (see `shadowsync_mysql::Introspection`).
     #[staticmethod]
-    #[pyo3(signature = (url, database=None))]
-    fn connect(py: Python<'_>, url: &str, database: Option<&str>) -> PyResult<Executor> {
+    #[pyo3(signature = (url, database=None, introspection="auto"))]
+    fn connect(
+        py: Python<'_>,
+        url: &str,
+        database: Option<&str>,
+        introspection: &str,
+    ) -> PyResult<Executor> {
+        let introspection = Introspection::from_name(introspection).ok_or_else(|| {
+            invalid_request(format!(
+                "introspection must be auto, show-create or catalog, not {introspection:?}"
+            ))
+        })?;
         let inner = py
             .detach(|| {
-                let executor = MysqlExecutor::connect(url)?;
+                let executor = MysqlExecutor::connect(url)?.with_introspection(introspection);
                 match database {
                     Some(database) => executor.with_database(database),
                     None => Ok(executor),

@@ -13,7 +13,7 @@ import pytest
 import shadowsync
 from shadowsync import ExecutorError, Relation, ServerInfo, TaskCenter
 
-from conftest import Scratch
+from conftest import Scratch, engine_url
 
 WIDGET = "CREATE TABLE `widget` (\n  `id` int NOT NULL,\n  `label` varchar(20) DEFAULT NULL,\n  PRIMARY KEY (`id`)\n)"
 
@@ -172,3 +172,24 @@ def test_abort_from_another_thread_stops_a_running_task(scratch: Scratch) -> Non
     assert done.status == "aborted"
     assert executor.executed == done.tables[0].statements
     assert [t.status for t in done.tables] == ["succeeded", "skipped"]
+
+
+def test_every_introspection_reads_the_same_texts(scratch: Scratch) -> None:
+    scratch.load_demo()
+    names = [r.name for r in scratch.executor.list_relations() if r.kind == "table"]
+    names.append("no_such_table")
+    base, database = engine_url(scratch.engine), scratch.database
+    reference = shadowsync.connect(
+        base, database=database, introspection="show-create"
+    ).show_create_tables(names)
+    assert reference[-1] is None and all(reference[:-1])
+    auto = shadowsync.connect(base, database=database)
+    assert auto.show_create_tables(names) == reference
+    catalog = shadowsync.connect(base, database=database, introspection="catalog")
+    if scratch.engine == "seekdb":
+        assert catalog.show_create_tables(names) == reference
+    else:
+        with pytest.raises(ExecutorError, match="not OceanBase"):
+            catalog.show_create_tables(names)
+    with pytest.raises(shadowsync.InvalidRequestError, match="introspection must be"):
+        shadowsync.connect(base, introspection="fast")  # type: ignore[arg-type]

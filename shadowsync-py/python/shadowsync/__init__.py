@@ -147,10 +147,22 @@ class MySQLExecutor:
 
     __slots__ = ("_native",)
 
-    def __init__(self, url: str, *, database: str | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        database: str | None = None,
+        introspection: Literal["auto", "show-create", "catalog"] = "auto",
+    ) -> None:
         """Connect to ``url`` (``mysql://user:password@host:port/database``),
-        then switch to ``database`` when given. Raises :class:`ExecutorError`."""
-        self._native = _native.Executor.connect(url, database)
+        then switch to ``database`` when given. Raises :class:`ExecutorError`.
+
+        ``introspection`` says how table definitions are read: ``"auto"``
+        reads many tables from OceanBase's catalog where this user can read
+        it and uses one ``SHOW CREATE TABLE`` per table elsewhere;
+        ``"show-create"`` never uses the catalog; ``"catalog"`` insists on it
+        (:class:`ExecutorError` when the server has none to read)."""
+        self._native = _native.Executor.connect(url, database, introspection)
 
     @property
     def connection(self) -> str:
@@ -178,9 +190,14 @@ class MySQLExecutor:
         return f"MySQLExecutor({self.connection!r})"
 
 
-def connect(url: str, *, database: str | None = None) -> MySQLExecutor:
+def connect(
+    url: str,
+    *,
+    database: str | None = None,
+    introspection: Literal["auto", "show-create", "catalog"] = "auto",
+) -> MySQLExecutor:
     """Connect to a MySQL-family server; see :class:`MySQLExecutor`."""
-    return MySQLExecutor(url, database=database)
+    return MySQLExecutor(url, database=database, introspection=introspection)
 
 
 class _HostAdapter:

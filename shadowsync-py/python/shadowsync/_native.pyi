@@ -67,7 +67,9 @@ def analyze_snapshot(
 @final
 class Executor:
     @staticmethod
-    def connect(url: str, database: str | None = None) -> Executor: ...
+    def connect(
+        url: str, database: str | None = None, introspection: str = "auto"
+    ) -> Executor: ...
     @staticmethod
     def wrap(host: object, connection: str) -> Executor: ...
     @property
