@@ -167,8 +167,7 @@ fn pure(file: &str, prefix: &str) -> Result<(), Failure> {
 
 /// shadowsync's analysis of every table, timed by phase.
 fn phases(url: &str, prefix: &str, connections: usize, mode: &str) -> Result<(), Failure> {
-    let introspection =
-        Introspection::from_name(mode).ok_or("MODE is auto, show-create or catalog")?;
+    let introspection = Introspection::parse(mode)?;
     let start = Instant::now();
     let mut exec = MysqlExecutor::connect(url)?
         .with_max_connections(connections)

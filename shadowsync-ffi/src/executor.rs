@@ -171,10 +171,7 @@ pub unsafe extern "C" fn ss_executor_connect(
     guard(|| {
         // SAFETY: per this function's contract.
         let (url, out) = unsafe { (ptr::text(url, "url")?, ptr::out_slot(out, "out")?) };
-        let inner = MysqlExecutor::connect(url)?;
-        *out = ptr::into_handle(SsExecutor {
-            inner: Box::new(inner),
-        });
+        *out = connect(url, Introspection::Auto)?;
         Ok(())
     })
 }
@@ -204,17 +201,17 @@ pub unsafe extern "C" fn ss_executor_connect_with(
                 ptr::out_slot(out, "out")?,
             )
         };
-        let introspection = Introspection::from_name(name).ok_or_else(|| {
-            Error::InvalidRequest(format!(
-                "introspection must be auto, show-create or catalog, not {name:?}"
-            ))
-        })?;
-        let inner = MysqlExecutor::connect(url)?.with_introspection(introspection);
-        *out = ptr::into_handle(SsExecutor {
-            inner: Box::new(inner),
-        });
+        *out = connect(url, Introspection::parse(name)?)?;
         Ok(())
     })
+}
+
+/// A new executor handle on `url`, reading definitions as `introspection` says.
+fn connect(url: &str, introspection: Introspection) -> Result<*mut SsExecutor> {
+    let inner = MysqlExecutor::connect(url)?.with_introspection(introspection);
+    Ok(ptr::into_handle(SsExecutor {
+        inner: Box::new(inner),
+    }))
 }
 
 /// An executor that calls the host back (see `ss_executor_callbacks`). The

@@ -34,13 +34,16 @@ pub enum Introspection {
 }
 
 impl Introspection {
-    /// Parse `auto`, `show-create` or `catalog`.
-    pub fn from_name(name: &str) -> Option<Introspection> {
+    /// Parse `auto`, `show-create` or `catalog`; anything else is
+    /// [`Error::InvalidRequest`] naming the choices.
+    pub fn parse(name: &str) -> Result<Introspection> {
         match name {
-            "auto" => Some(Introspection::Auto),
-            "show-create" => Some(Introspection::ShowCreate),
-            "catalog" => Some(Introspection::Catalog),
-            _ => None,
+            "auto" => Ok(Introspection::Auto),
+            "show-create" => Ok(Introspection::ShowCreate),
+            "catalog" => Ok(Introspection::Catalog),
+            _ => Err(Error::InvalidRequest(format!(
+                "introspection must be auto, show-create or catalog, not {name:?}"
+            ))),
         }
     }
 }

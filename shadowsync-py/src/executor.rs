@@ -6,7 +6,7 @@ use pyo3::prelude::*;
 use shadowsync_core::{Error, Executor as CoreExecutor, Relation, Result, ServerInfo};
 use shadowsync_mysql::{Introspection, MysqlExecutor};
 
-use crate::errors::{invalid_request, to_py};
+use crate::errors::to_py;
 use crate::json::to_json;
 
 /// An executor: a connection to one database, or a Python object standing
@@ -47,11 +47,7 @@ impl Executor {
         database: Option<&str>,
         introspection: &str,
     ) -> PyResult<Executor> {
-        let introspection = Introspection::from_name(introspection).ok_or_else(|| {
-            invalid_request(format!(
-                "introspection must be auto, show-create or catalog, not {introspection:?}"
-            ))
-        })?;
+        let introspection = Introspection::parse(introspection).map_err(to_py)?;
         let inner = py
             .detach(|| {
                 let executor = MysqlExecutor::connect(url)?.with_introspection(introspection);
