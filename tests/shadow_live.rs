@@ -13,10 +13,14 @@ use std::collections::{BTreeSet, HashMap};
 
 use shadowsync::core::analysis::naming::NamingRule;
 use shadowsync::core::analysis::rewrite::ShadowPolicy;
+use shadowsync::core::analysis::ShadowInspector;
 use shadowsync::core::analysis::{
     analyze, Action, Analysis, AnalysisRequest, Selection, TableAnalysis,
 };
-use shadowsync::core::Executor;
+use shadowsync::core::task::{
+    MemoryStore, StatementStatus, Store, SubmitRequest, TableStatus, TaskCenter, TaskStatus,
+};
+use shadowsync::core::{Clock, Executor, Millis};
 use shadowsync::mysql::{MysqlExecutor, DEFAULT_MAX_CONNECTIONS};
 
 #[path = "schema/script.rs"]
@@ -750,6 +754,130 @@ fn child_created_before_parent_altered(engine: Engine) {
     ex.drop_database(&db).unwrap();
 }
 
+/// A clock that stands still: the task center needs one, nothing here is timed.
+struct StillClock;
+
+impl Clock for StillClock {
+    fn now(&self) -> Millis {
+        1_700_000_000_000
+    }
+}
+
+/// A crash with the outcome of one statement unknown, inside a foreign-key
+/// cycle: the plan creates `__dept` without its key to `__emp` and lets
+/// `emp` add it once `__emp` exists, so neither table alone says what the
+/// interrupted statement did. Resuming settles it by looking at the schema,
+/// sends what did not apply, skips what did, and ends with every shadow
+/// identical.
+fn crash_inside_a_foreign_key_cycle(engine: Engine) {
+    let schema: Vec<String> = [
+        "SET FOREIGN_KEY_CHECKS = 0",
+        "CREATE TABLE dept (id int NOT NULL, manager_id int, PRIMARY KEY (id), KEY idx_manager (manager_id), \
+         CONSTRAINT fk_dept_manager FOREIGN KEY (manager_id) REFERENCES emp (id))",
+        "CREATE TABLE emp (id int NOT NULL, dept_id int, PRIMARY KEY (id), KEY idx_dept (dept_id), \
+         CONSTRAINT fk_emp_dept FOREIGN KEY (dept_id) REFERENCES dept (id))",
+        "SET FOREIGN_KEY_CHECKS = 1",
+    ]
+    .map(String::from)
+    .to_vec();
+    // (case, crashed table, interrupted statement, whether it took effect)
+    let cases = [
+        ("create_lost", "dept", 0, false),
+        ("create_done", "dept", 0, true),
+        ("key_lost", "emp", 1, false),
+        ("key_done", "emp", 1, true),
+    ];
+    for (case, crashed, k, took_effect) in cases {
+        let (mut ex, _db) = engine.scratch(&format!("cycle_{case}"), &schema);
+        let req = request(NamingRule::prefix("__").unwrap(), Selection::All);
+        let plan = analyze(&mut ex, &req)
+            .expect("analyze")
+            .freeze(ex.redacted_url());
+        let tables = &plan.tables;
+        let emp = tables.iter().position(|t| t.source == "emp").unwrap();
+        assert!(
+            tables[emp].statements.len() == 2
+                && tables[emp].statements[1].starts_with("ALTER TABLE `__dept` ADD CONSTRAINT"),
+            "{engine:?}: emp closes the cycle: {:?}",
+            tables[emp].statements
+        );
+        let center = TaskCenter::new(MemoryStore::default(), StillClock);
+        let task = center
+            .submit(SubmitRequest::new(plan.clone(), "tester"))
+            .expect("submit");
+
+        // What a worker did before dying: every statement up to the
+        // interrupted one, in plan order, recorded as a crash leaves them.
+        let store = center.store();
+        let mut state = task.state.clone();
+        state.status = TaskStatus::Executing;
+        state.worker = Some("dead-worker".into());
+        assert!(store
+            .compare_and_set(task.id, task.revision, &state, &[])
+            .unwrap());
+        let crashed_index = tables.iter().position(|t| t.source == crashed).unwrap();
+        for (index, table) in tables.iter().enumerate().take(crashed_index + 1) {
+            if table.statements.is_empty() {
+                continue;
+            }
+            store
+                .set_table_status(task.id, index, TableStatus::Running, None)
+                .unwrap();
+            for (j, statement) in table.statements.iter().enumerate() {
+                let interrupted = index == crashed_index && j == k;
+                if index == crashed_index && j > k {
+                    break;
+                }
+                if !interrupted || took_effect {
+                    ex.execute(statement).expect("statement before the crash");
+                }
+                let status = if interrupted {
+                    StatementStatus::Running
+                } else {
+                    StatementStatus::Applied
+                };
+                store
+                    .set_statement_status(task.id, index, j, status, None)
+                    .unwrap();
+            }
+        }
+
+        let mut inspector = ShadowInspector::for_plan(&plan).unwrap();
+        let done = center
+            .resume(task.id, "second-worker", &mut ex, &mut inspector)
+            .expect("resume");
+        let logs: Vec<String> = center
+            .logs(task.id, &Default::default())
+            .unwrap()
+            .into_iter()
+            .map(|entry| entry.message)
+            .collect();
+        assert_eq!(
+            done.state.status,
+            TaskStatus::Succeeded,
+            "{engine:?} {case}: {logs:#?}"
+        );
+        let settled = if took_effect {
+            "after taking effect"
+        } else {
+            "before taking effect"
+        };
+        assert!(
+            logs.iter().any(|line| line.contains(settled)),
+            "{engine:?} {case}: {logs:#?}"
+        );
+        let again = analyze(&mut ex, &req).expect("analyze again");
+        for table in &again.tables {
+            assert_eq!(
+                table.reason.as_deref(),
+                Some("identical"),
+                "{engine:?} {case}: {}",
+                table.source
+            );
+        }
+    }
+}
+
 mod mariadb {
     use super::*;
 
@@ -771,6 +899,11 @@ mod mariadb {
     #[test]
     fn child_created_before_parent_altered() {
         super::child_created_before_parent_altered(Engine::Mariadb);
+    }
+
+    #[test]
+    fn crash_inside_a_foreign_key_cycle() {
+        super::crash_inside_a_foreign_key_cycle(Engine::Mariadb);
     }
 }
 
@@ -795,6 +928,11 @@ mod seekdb {
     #[test]
     fn child_created_before_parent_altered() {
         super::child_created_before_parent_altered(Engine::Seekdb);
+    }
+
+    #[test]
+    fn crash_inside_a_foreign_key_cycle() {
+        super::crash_inside_a_foreign_key_cycle(Engine::Seekdb);
     }
 }
 

@@ -7,6 +7,8 @@ use super::{
 };
 use crate::error::{Error, Result};
 use crate::executor::Executor;
+use crate::lex::{tokenize, TokenKind};
+use crate::parse::parse_table;
 use crate::task::inspect::SchemaInspector;
 use crate::task::plan::{FrozenPlan, PlannedTable};
 use crate::task::InspectorSource;
@@ -78,6 +80,39 @@ impl SchemaInspector for ShadowInspector {
         self.remaining_in(&snapshot, table)
     }
 
+    /// Read off the schema for the two statements a foreign-key cycle splits
+    /// across tables: `CREATE TABLE t` took effect when `t` exists, and
+    /// `ALTER TABLE t ADD CONSTRAINT c FOREIGN KEY …` when `t` has a foreign
+    /// key `c`. A plan only creates absent tables and adds absent constraints,
+    /// and a statement applies whole, so either answer is exact.
+    fn took_effect(
+        &mut self,
+        exec: &mut dyn Executor,
+        _table: &PlannedTable,
+        statement: &str,
+    ) -> Result<Option<bool>> {
+        let Some(effect) = Effect::of(statement) else {
+            return Ok(None);
+        };
+        let text = exec
+            .show_create_tables(std::slice::from_ref(effect.table()))?
+            .into_iter()
+            .next()
+            .flatten();
+        Ok(Some(match (effect, text) {
+            (Effect::Creates(_), text) => text.is_some(),
+            (Effect::AddsForeignKey { .. }, None) => false,
+            (Effect::AddsForeignKey { constraint, .. }, Some(text)) => {
+                let table = parse_table(&text)?;
+                table.foreign_keys.iter().any(|fk| {
+                    fk.name
+                        .as_deref()
+                        .is_some_and(|name| name.eq_ignore_ascii_case(&constraint))
+                })
+            }
+        }))
+    }
+
     /// One read of every source and shadow, so that the executor can batch it.
     fn fingerprints_of_all(
         &mut self,
@@ -116,6 +151,54 @@ impl SchemaInspector for ShadowInspector {
                 .map(|table| self.remaining_in(&pair_snapshot(&snapshot, table), table))
                 .collect(),
             Err(e) => tables.iter().map(|_| Err(e.clone())).collect(),
+        }
+    }
+}
+
+/// What a planned statement visibly does, for the statements
+/// [`ShadowInspector`] settles by looking.
+#[derive(Debug, PartialEq, Eq)]
+enum Effect {
+    /// `CREATE TABLE t …`.
+    Creates(String),
+    /// `ALTER TABLE t ADD CONSTRAINT c FOREIGN KEY …`.
+    AddsForeignKey { table: String, constraint: String },
+}
+
+impl Effect {
+    /// The effect of `statement`, when it is one of those forms (as the
+    /// diff renders them: quoted names, one clause).
+    fn of(statement: &str) -> Option<Effect> {
+        let tokens = tokenize(statement).ok()?;
+        let name = |i: usize| {
+            tokens
+                .get(i)
+                .filter(|t| t.kind == TokenKind::QuotedIdent)
+                .map(|t| t.text.clone())
+        };
+        let kw = |i: usize, word: &str| tokens.get(i).is_some_and(|t| t.is_kw(word));
+        if kw(0, "CREATE") && kw(1, "TABLE") && tokens.get(3).is_some_and(|t| t.is_punct("(")) {
+            return name(2).map(Effect::Creates);
+        }
+        let adds_fk = kw(0, "ALTER")
+            && kw(1, "TABLE")
+            && kw(3, "ADD")
+            && kw(4, "CONSTRAINT")
+            && kw(6, "FOREIGN")
+            && kw(7, "KEY");
+        if adds_fk {
+            return Some(Effect::AddsForeignKey {
+                table: name(2)?,
+                constraint: name(5)?,
+            });
+        }
+        None
+    }
+
+    /// The table the statement changes.
+    fn table(&self) -> &String {
+        match self {
+            Effect::Creates(table) | Effect::AddsForeignKey { table, .. } => table,
         }
     }
 }
@@ -168,5 +251,37 @@ pub struct PlanInspectors;
 impl InspectorSource for PlanInspectors {
     fn inspector(&mut self, task: &Task) -> Result<Box<dyn SchemaInspector>> {
         Ok(Box::new(ShadowInspector::for_plan(&task.spec.plan)?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn effects_are_read_off_the_rendered_statements() {
+        assert_eq!(
+            Effect::of("CREATE TABLE `__t``x` (\n  `id` int NOT NULL\n)"),
+            Some(Effect::Creates("__t`x".into()))
+        );
+        assert_eq!(
+            Effect::of(
+                "ALTER TABLE `__dept` ADD CONSTRAINT `__fk` FOREIGN KEY (`m`) REFERENCES `__emp` (`id`)"
+            ),
+            Some(Effect::AddsForeignKey {
+                table: "__dept".into(),
+                constraint: "__fk".into()
+            })
+        );
+        for other in [
+            "ALTER TABLE `__t` ADD COLUMN `b` int",
+            "ALTER TABLE `__t` DROP FOREIGN KEY `__fk`",
+            "ALTER TABLE `__t` ADD CONSTRAINT `c` CHECK (a > 0)",
+            "CREATE TABLE t (a int)",
+            "CREATE TABLE `t` LIKE `u`",
+            "not sql at all '",
+        ] {
+            assert_eq!(Effect::of(other), None, "{other}");
+        }
     }
 }

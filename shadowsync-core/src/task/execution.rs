@@ -290,7 +290,8 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
         }
     }
 
-    /// Decide what became of statement `k`, found sent but without outcome,
+    /// Decide what became of statement `k`, found sent but without outcome:
+    /// from the schema directly where the inspector can read it off, else
     /// from what the table still needs: nothing (it applied, and the rest is
     /// not needed), exactly the statements from `k` (it did not apply), or
     /// exactly those after `k` (it applied). Anything else is unknown.
@@ -301,6 +302,29 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
         planned: &PlannedTable,
     ) -> Result<Settled> {
         let table = &planned.source;
+        // Statements whose effect shows directly (a shadow created, a foreign
+        // key added) are settled by looking; in a foreign-key cycle the
+        // table-by-table comparison below cannot tell, because the plan
+        // splits the cycle's keys across tables.
+        if let Ok(Some(took_effect)) =
+            self.inspector
+                .took_effect(self.exec, planned, &planned.statements[k])
+        {
+            return if took_effect {
+                self.set_statement(index, k, StatementStatus::Applied, None)?;
+                self.log(
+                    LogLevel::Warn,
+                    &format!("`{table}`: statement {} was interrupted after taking effect (its result is in the schema)", k + 1),
+                )?;
+                Ok(Settled::Applied)
+            } else {
+                self.log(
+                    LogLevel::Warn,
+                    &format!("`{table}`: statement {} was interrupted before taking effect (its result is not in the schema); sending it again", k + 1),
+                )?;
+                Ok(Settled::NotApplied)
+            };
+        }
         let remaining = match self.inspector.remaining_changes(self.exec, planned) {
             Ok(remaining) => remaining,
             Err(error) => {

@@ -25,6 +25,20 @@ pub trait SchemaInspector {
         table: &PlannedTable,
     ) -> Result<Vec<String>>;
 
+    /// Whether `statement` of `table`'s plan, sent before a crash with its
+    /// outcome unknown, took effect, when that can be read off the live
+    /// schema directly (`None`: it cannot, and the runner compares
+    /// [`SchemaInspector::remaining_changes`] with the plan instead). The
+    /// default never can.
+    fn took_effect(
+        &mut self,
+        _exec: &mut dyn Executor,
+        _table: &PlannedTable,
+        _statement: &str,
+    ) -> Result<Option<bool>> {
+        Ok(None)
+    }
+
     /// [`SchemaInspector::fingerprints`] of each of `tables`, in order
     /// (precheck asks for every table at once). The default asks table by
     /// table; an inspector that reads many tables in one go overrides it.
