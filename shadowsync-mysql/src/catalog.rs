@@ -24,11 +24,8 @@ use shadowsync_core::{Error, Result};
 
 use crate::error::server_code;
 use crate::executor::Endpoint;
-use crate::pool::{on_connections, workers_for};
+use crate::pool::{on_connections, shares};
 use crate::show_create;
-
-/// `oceanbase.__all_table.table_type` of a user's base table.
-const USER_TABLE: i64 = 3;
 
 /// Tables one connection reads before another connection is worth using:
 /// each statement reads many tables, so a connection is only worth opening
@@ -48,6 +45,7 @@ const STATEMENT_TIMEOUT_MICROS: u64 = 300_000_000;
 
 /// The base tables of the current database by name, each with its
 /// `table_id` (a name listed twice keeps both, so that it is not trusted).
+/// `table_type = 3` is a user's base table, here and in [`read_statement`].
 const LIST_TABLES: &str = "SELECT t.table_name, t.table_id FROM oceanbase.__all_table t \
      WHERE t.database_id = (SELECT d.database_id FROM oceanbase.__all_database d \
                             WHERE d.database_name = DATABASE()) \
@@ -144,8 +142,7 @@ fn read_by_id(
     max_connections: usize,
     ids: &[i64],
 ) -> Result<HashMap<i64, String>> {
-    let workers = workers_for(ids.len(), MIN_TABLES_PER_CONNECTION, max_connections);
-    let chunks: Vec<&[i64]> = ids.chunks(ids.len().div_ceil(workers).max(1)).collect();
+    let chunks = shares(ids, MIN_TABLES_PER_CONNECTION, max_connections);
     let parts = on_connections(endpoint, conns, chunks, |conn, chunk| {
         let mut texts = Vec::with_capacity(chunk.len());
         for statement_ids in chunk.chunks(MAX_TABLES_PER_STATEMENT) {
@@ -165,7 +162,7 @@ fn read_statement(endpoint: &Endpoint, conn: &mut Conn, ids: &[i64]) -> Result<V
         "SELECT /*+ QUERY_TIMEOUT({STATEMENT_TIMEOUT_MICROS}) */ \
                 t.table_id, (SELECT v.create_table FROM oceanbase.__all_virtual_show_create_table v \
                              WHERE v.table_id = t.table_id) \
-         FROM oceanbase.__all_table t WHERE t.table_type = {USER_TABLE} AND t.table_id IN ({list})"
+         FROM oceanbase.__all_table t WHERE t.table_type = 3 AND t.table_id IN ({list})"
     );
     endpoint.count();
     let rows: Vec<(i64, Option<String>)> = conn.query(&sql).map_err(|e| {

@@ -99,8 +99,9 @@ impl Endpoint {
 /// One main connection runs statements; reading the `SHOW CREATE TABLE`
 /// texts of many tables also uses up to [`DEFAULT_MAX_CONNECTIONS`]
 /// connections in all, opened on first need and kept. How the texts are
-/// read is set with [`MysqlExecutor::with_introspection`]. Those extra connections start with the server's
-/// default session settings, not with `SET`s run through [`Executor::execute`].
+/// read is set with [`MysqlExecutor::with_introspection`]. Those extra
+/// connections start with the server's default session settings, not with
+/// `SET`s run through [`Executor::execute`].
 /// Change databases with [`MysqlExecutor::use_database`], not with a `USE`
 /// statement, so that every connection follows.
 pub struct MysqlExecutor {

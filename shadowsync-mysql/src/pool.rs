@@ -52,16 +52,21 @@ where
     Ok(values)
 }
 
-/// How many connections share `items` when each should get at least
-/// `min_per_connection` of them: between 1 and `max_connections`.
-pub(crate) fn workers_for(
-    items: usize,
+/// `items` split into one chunk per connection, as evenly as possible, each
+/// chunk holding at least `min_per_connection` items where there are enough
+/// and there being at most `max_connections` chunks (none for no items).
+pub(crate) fn shares<T>(
+    items: &[T],
     min_per_connection: usize,
     max_connections: usize,
-) -> usize {
-    items
+) -> Vec<&[T]> {
+    let connections = items
+        .len()
         .div_ceil(min_per_connection.max(1))
-        .clamp(1, max_connections.max(1))
+        .clamp(1, max_connections.max(1));
+    items
+        .chunks(items.len().div_ceil(connections).max(1))
+        .collect()
 }
 
 /// Opens connections (concurrently) until `conns` holds `wanted`.
@@ -89,11 +94,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn workers_share_items_within_bounds() {
-        assert_eq!(workers_for(0, 4, 8), 1);
-        assert_eq!(workers_for(3, 4, 8), 1);
-        assert_eq!(workers_for(9, 4, 8), 3);
-        assert_eq!(workers_for(1000, 4, 8), 8);
-        assert_eq!(workers_for(1000, 4, 0), 1);
+    fn items_are_shared_within_bounds() {
+        let lens = |n: usize, min: usize, max: usize| -> Vec<usize> {
+            let items: Vec<usize> = (0..n).collect();
+            shares(&items, min, max).iter().map(|c| c.len()).collect()
+        };
+        assert_eq!(lens(0, 4, 8), Vec::<usize>::new());
+        assert_eq!(lens(3, 4, 8), [3]);
+        assert_eq!(lens(9, 4, 8), [3, 3, 3]);
+        assert_eq!(lens(1000, 4, 8), [125; 8]);
+        assert_eq!(lens(1000, 4, 0), [1000]);
     }
 }

@@ -13,7 +13,7 @@ use shadowsync_core::{Error, Result};
 
 use crate::error::{server_code, ER_NO_SUCH_TABLE};
 use crate::executor::Endpoint;
-use crate::pool::{on_connections, workers_for};
+use crate::pool::{on_connections, shares};
 
 /// Tables one connection reads before another connection is worth using:
 /// opening a connection costs several round trips of its own.
@@ -28,8 +28,7 @@ pub(crate) fn show_create_tables(
     max_connections: usize,
     names: &[String],
 ) -> Result<Vec<Option<String>>> {
-    let workers = workers_for(names.len(), MIN_TABLES_PER_CONNECTION, max_connections);
-    let chunks: Vec<&[String]> = names.chunks(names.len().div_ceil(workers).max(1)).collect();
+    let chunks = shares(names, MIN_TABLES_PER_CONNECTION, max_connections);
     let texts = on_connections(endpoint, conns, chunks, |conn, chunk| {
         chunk
             .iter()
@@ -40,11 +39,7 @@ pub(crate) fn show_create_tables(
 }
 
 /// `SHOW CREATE TABLE name` on `conn`; `None` when the table does not exist.
-pub(crate) fn show_create_table(
-    endpoint: &Endpoint,
-    conn: &mut Conn,
-    name: &str,
-) -> Result<Option<String>> {
+fn show_create_table(endpoint: &Endpoint, conn: &mut Conn, name: &str) -> Result<Option<String>> {
     let sql = format!("SHOW CREATE TABLE {}", quote_ident(name));
     endpoint.count();
     let row: Row = match conn.query_first(&sql) {

@@ -305,7 +305,8 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
         // Statements whose effect shows directly (a shadow created, a foreign
         // key added) are settled by looking; in a foreign-key cycle the
         // table-by-table comparison below cannot tell, because the plan
-        // splits the cycle's keys across tables.
+        // splits the cycle's keys across tables. A failed look falls through
+        // to the comparison, which reports a schema it cannot read itself.
         if let Ok(Some(took_effect)) =
             self.inspector
                 .took_effect(self.exec, planned, &planned.statements[k])
