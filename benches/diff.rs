@@ -9,6 +9,11 @@
 //! Goal: `shadowsync parse+diff` (one iteration = parse both sides of every
 //! pair and diff them, on one thread) under 0.5 s.
 //!
+//! A second group times the whole pure analysis of 800 sources whose shadows
+//! are all outdated, their foreign keys forming one chain whose names run
+//! against the order the alters need, against the same tables without keys
+//! (the baseline): ordering alters parents-first must stay linear.
+//!
 //! Times are the benchmark thread's CPU time (`/proc/thread-self/schedstat`),
 //! so that other work on a shared machine does not count; set
 //! `SHADOWSYNC_BENCH_WALL=1` for wall-clock time (also used where schedstat
@@ -23,9 +28,12 @@ use std::time::Duration;
 
 use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::Criterion;
+use shadowsync::core::analysis::naming::NamingRule;
+use shadowsync::core::analysis::rewrite::ShadowPolicy;
+use shadowsync::core::analysis::{analyze_snapshot, AnalysisRequest, SchemaSnapshot, Selection};
 use shadowsync::core::diff::{diff_tables, DiffOptions};
 use shadowsync::core::parse::parse_table;
-use shadowsync::core::{Flavor, Table};
+use shadowsync::core::{Flavor, Relation, RelationKind, ServerInfo, Table};
 use sqlparser::dialect::MySqlDialect;
 use sqlparser::parser::Parser;
 
@@ -377,16 +385,87 @@ fn bench<M: Measurement>(c: &mut Criterion<M>, clock: &str) {
     group.finish();
 }
 
+/// `n` sources `c_0001` … with outdated shadows; with `chained`, each source
+/// has a foreign key to the next one, so the last alter must run first.
+fn chain_snapshot(n: usize, chained: bool) -> SchemaSnapshot {
+    let mut relations = Vec::new();
+    let mut ddl = std::collections::HashMap::new();
+    for i in 1..=n {
+        let name = format!("c_{i:04}");
+        let key = if chained && i < n {
+            format!(
+                ",\n  KEY `p` (`p`),\n  CONSTRAINT `f_{name}` FOREIGN KEY (`p`) REFERENCES `c_{:04}` (`id`)",
+                i + 1
+            )
+        } else {
+            String::new()
+        };
+        let source = format!(
+            "CREATE TABLE `{name}` (\n  `id` bigint NOT NULL,\n  `p` bigint DEFAULT NULL,\n  \
+             `note` int DEFAULT NULL,\n  PRIMARY KEY (`id`){key}\n) ENGINE=InnoDB"
+        );
+        let shadow = format!("CREATE TABLE `__{name}` (\n  `id` bigint NOT NULL,\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB");
+        for (table, text) in [(name.clone(), source), (format!("__{name}"), shadow)] {
+            relations.push(Relation {
+                name: table.clone(),
+                kind: RelationKind::Table,
+            });
+            ddl.insert(table, text);
+        }
+    }
+    SchemaSnapshot {
+        server: ServerInfo {
+            flavor: Flavor::Mariadb,
+            version: "10.11".into(),
+            database: "bench".into(),
+            lower_case_table_names: 0,
+            max_identifier_length: 64,
+        },
+        relations,
+        ddl,
+    }
+}
+
+fn bench_analysis<M: Measurement>(c: &mut Criterion<M>, clock: &str) {
+    let n = 800;
+    let request = AnalysisRequest {
+        rule: NamingRule::prefix("__").expect("a valid prefix"),
+        selection: Selection::All,
+        skip: Vec::new(),
+        policy: ShadowPolicy::default(),
+    };
+    let chained = chain_snapshot(n, true);
+    let unchained = chain_snapshot(n, false);
+    let first = analyze_snapshot(&chained, &request);
+    assert_eq!(
+        first.tables.first().map(|t| t.source.as_str()),
+        Some(format!("c_{n:04}").as_str()),
+        "the end of the chain must be altered first"
+    );
+    let mut group = c.benchmark_group(format!("analysis of {n} alters ({clock})"));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(5));
+    group.bench_function("along one foreign-key chain", |b| {
+        b.iter(|| black_box(analyze_snapshot(&chained, &request)))
+    });
+    group.bench_function("without keys (baseline)", |b| {
+        b.iter(|| black_box(analyze_snapshot(&unchained, &request)))
+    });
+    group.finish();
+}
+
 fn main() {
     let wall = std::env::var_os("SHADOWSYNC_BENCH_WALL").is_some() || thread_cpu_ns().is_none();
     let criterion = Criterion::default().configure_from_args();
     if wall {
-        bench(&mut criterion.with_measurement(WallTime), "wall-clock time");
+        let mut criterion = criterion.with_measurement(WallTime);
+        bench(&mut criterion, "wall-clock time");
+        bench_analysis(&mut criterion, "wall-clock time");
     } else {
-        bench(
-            &mut criterion.with_measurement(ThreadCpuTime),
-            "thread CPU time",
-        );
+        let mut criterion = criterion.with_measurement(ThreadCpuTime);
+        bench(&mut criterion, "thread CPU time");
+        bench_analysis(&mut criterion, "thread CPU time");
     }
     Criterion::default().configure_from_args().final_summary();
 }

@@ -11,7 +11,7 @@ mod inspector;
 pub mod naming;
 pub mod rewrite;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -706,40 +706,63 @@ fn has_key_on(table: &Table, columns: &[String]) -> bool {
 }
 
 /// Indexes of altered tables, a parent's alter before its children's (as far
-/// as the source's foreign keys tell; cycles keep input order).
+/// as the source's foreign keys tell): each step takes the first table, in
+/// input order, whose altered parents are all placed; inside a cycle, the
+/// first table not placed yet. Linear in tables and keys (a topological
+/// sort), as a long chain of keys is walked once rather than once per table.
 fn alters_parents_first(tables: &[TableAnalysis], rule: &NamingRule) -> Vec<usize> {
     let altered: Vec<usize> = (0..tables.len())
         .filter(|&i| tables[i].planned == Action::Alter)
         .collect();
-    let parents = |i: usize| -> Vec<String> {
-        tables[i]
+    let position: HashMap<String, usize> = altered
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| (tables[i].shadow.to_lowercase(), k))
+        .collect();
+    // For each altered table, how many parents' alters it still waits for,
+    // and whose alters wait for it.
+    let mut waiting_for = vec![0usize; altered.len()];
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); altered.len()];
+    for (k, &i) in altered.iter().enumerate() {
+        let Some(source) = tables[i]
             .source_ddl
             .as_deref()
             .and_then(|d| parse_table(d).ok())
-            .map(|t| {
-                t.foreign_keys
-                    .iter()
-                    .map(|fk| rule.shadow_name(&fk.ref_table).to_lowercase())
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let deps: Vec<Vec<String>> = altered.iter().map(|&i| parents(i)).collect();
+        else {
+            continue;
+        };
+        for fk in &source.foreign_keys {
+            let parent = rule.shadow_name(&fk.ref_table).to_lowercase();
+            if let Some(&j) = position.get(&parent).filter(|&&j| j != k) {
+                waiting_for[k] += 1;
+                children[j].push(k);
+            }
+        }
+    }
+    let mut ready: BTreeSet<usize> = (0..altered.len())
+        .filter(|&k| waiting_for[k] == 0)
+        .collect();
     let mut placed = vec![false; altered.len()];
+    let mut first_unplaced = 0;
     let mut out = Vec::with_capacity(altered.len());
     while out.len() < altered.len() {
-        let ready = (0..altered.len()).find(|&k| {
-            !placed[k]
-                && deps[k].iter().all(|p| {
-                    altered
-                        .iter()
-                        .enumerate()
-                        .all(|(j, &i)| placed[j] || j == k || tables[i].shadow.to_lowercase() != *p)
-                })
-        });
-        let k = ready.unwrap_or_else(|| (0..altered.len()).find(|&k| !placed[k]).unwrap_or(0));
+        let k = match ready.pop_first() {
+            Some(k) => k,
+            None => {
+                while placed[first_unplaced] {
+                    first_unplaced += 1;
+                }
+                first_unplaced
+            }
+        };
         placed[k] = true;
         out.push(altered[k]);
+        for &child in &children[k] {
+            waiting_for[child] -= 1;
+            if waiting_for[child] == 0 && !placed[child] {
+                ready.insert(child);
+            }
+        }
     }
     out
 }

@@ -217,6 +217,43 @@ fn created_child_waits_for_the_alter_that_adds_its_parent_key_only_when_needed()
     );
 }
 
+#[test]
+fn alters_run_parents_first_along_chains_and_in_input_order_inside_cycles() {
+    let child = |name: &str, parent: &str| {
+        format!(
+            "CREATE TABLE `{name}` (`id` int NOT NULL, `p` int, `note` int, PRIMARY KEY (`id`), KEY `p` (`p`), \
+             CONSTRAINT `f_{name}` FOREIGN KEY (`p`) REFERENCES `{parent}` (`id`))"
+        )
+    };
+    let outdated =
+        |name: &str| format!("CREATE TABLE `__{name}` (`id` int NOT NULL, PRIMARY KEY (`id`))");
+    // c1 -> c2 -> c3 (names in the reverse of the order the alters need),
+    // and x <-> y, a cycle.
+    let sources = [
+        ("c1", child("c1", "c2")),
+        ("c2", child("c2", "c3")),
+        (
+            "c3",
+            "CREATE TABLE `c3` (`id` int NOT NULL, `note` int, PRIMARY KEY (`id`))".to_string(),
+        ),
+        ("x", child("x", "y")),
+        ("y", child("y", "x")),
+    ];
+    let mut texts: Vec<(String, String)> = Vec::new();
+    for (name, ddl) in &sources {
+        texts.push((name.to_string(), ddl.clone()));
+        texts.push((format!("__{name}"), outdated(name)));
+    }
+    let pairs: Vec<(&str, &str)> = texts
+        .iter()
+        .map(|(n, d)| (n.as_str(), d.as_str()))
+        .collect();
+    let a = analyze_snapshot(&snapshot(&pairs, &[]), &request(Selection::All));
+    let order: Vec<&str> = a.tables.iter().map(|t| t.source.as_str()).collect();
+    assert_eq!(order, ["c3", "c2", "c1", "x", "y"]);
+    assert!(a.tables.iter().all(|t| t.planned == Action::Alter));
+}
+
 /// An executor serving a snapshot, counting what it is asked.
 struct SnapshotServer {
     snapshot: SchemaSnapshot,
