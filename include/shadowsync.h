@@ -382,13 +382,15 @@ const char *ss_last_error_message(void);
 const char *ss_status_name(ss_status status);
 
 /**
- * Opens a task center on the SQLite database at `path` (created if needed).
+ * Opens a task center on the store at `location`: the path of a SQLite file
+ * (created if needed), or a `mysql://user:pass@host:port/db` URL for a store
+ * in that (existing) database, shared by every host that opens it.
  *
  * # Safety
- * `path` must be a NUL-terminated string; `out` must point to writable
+ * `location` must be a NUL-terminated string; `out` must point to writable
  * storage for a pointer.
  */
-ss_status ss_task_center_open(const char *path, ss_task_center **out);
+ss_status ss_task_center_open(const char *location, ss_task_center **out);
 
 /**
  * A task center whose tasks live in memory only, gone when it is freed.

@@ -319,6 +319,34 @@ static void live_section(const char *base_url) {
     expect_failure(ss_task_center_list(center, "{\"page_size\":0}", &text), SS_INVALID_REQUEST, "page size",
                    "task center: a bad query is SS_INVALID_REQUEST");
     ss_task_center_free(center);
+
+    /* The same task center API on a store in a database of the server, which
+       every host that opens it shares: a second handle finds the task. */
+    char store_url[1100];
+    snprintf(store_url, sizeof store_url, "%s_tasks", db_url);
+    must(ss_executor_execute(admin, "DROP DATABASE IF EXISTS `" SCRATCH_DB "_tasks`"), "drop store database");
+    must(ss_executor_execute(admin, "CREATE DATABASE `" SCRATCH_DB "_tasks`"), "create store database");
+    ss_task_center *shared = NULL;
+    must(ss_task_center_open(store_url, &shared), "open the server store");
+    must(ss_task_center_submit(shared, analysis, db_url, "{\"creator\":\"c-shared\"}", &task),
+         "submit to the server store");
+    uint64_t shared_id = task_id(task);
+    ss_string_free(task);
+    ss_task_center *second = NULL;
+    must(ss_task_center_open(store_url, &second), "open the server store again");
+    must(ss_task_center_task(second, shared_id, &text), "read from the server store");
+    check(contains(text, "\"creator\":\"c-shared\"") && contains(text, "\"status\":\"waiting_for_execution\""),
+          "server store: a second handle reads the task");
+    ss_string_free(text);
+    ss_task_center_free(second);
+    ss_task_center_free(shared);
+    char missing_url[1200];
+    snprintf(missing_url, sizeof missing_url, "%s_missing", store_url);
+    ss_task_center *missing = NULL;
+    expect_failure(ss_task_center_open(missing_url, &missing), SS_STORE_ERROR, "_missing",
+                   "server store: a missing database is SS_STORE_ERROR");
+    check(!contains(last_error(), "shadowsync:shadowsync@"), "server store: the error holds no password");
+    must(ss_executor_execute(admin, "DROP DATABASE `" SCRATCH_DB "_tasks`"), "drop store database");
     ss_analysis_free(analysis);
 
     /* Converged: the shadows exist and a new analysis finds them identical. */

@@ -12,7 +12,6 @@
 //! again.
 
 use std::io::{self, BufRead, IsTerminal, Write};
-use std::path::Path;
 
 use serde_json::{json, Value};
 use shadowsync_core::analysis::Analysis;
@@ -69,7 +68,7 @@ pub enum OnError {
 
 /// Analyses, confirms, submits and runs.
 pub fn run(args: &Args) -> Result<(), Failure> {
-    let (center, store_path) = args.store.open()?;
+    let (center, store) = args.store.open()?;
     let (exec, analysis) = plan::analyse(&args.plan)?;
     let connection = exec.redacted_url().to_string();
     let creator = args.creator.clone().unwrap_or_else(os_user);
@@ -82,7 +81,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         yes: args.yes,
         at: args.at,
         run: true,
-        store_path: &store_path,
+        store: &store,
     };
     launch(
         &center,
@@ -112,8 +111,8 @@ pub struct Launch<'a> {
     pub at: Option<Millis>,
     /// Run the task now if it is due; otherwise leave it to `task run-due`.
     pub run: bool,
-    /// The task database, named in hints.
-    pub store_path: &'a Path,
+    /// The task store, named in hints (no password).
+    pub store: &'a str,
 }
 
 /// Print the plan of `analysis`; unless nothing would run, confirm, submit
@@ -187,8 +186,7 @@ pub fn launch(
         writeln!(
             out,
             "Details: shadowsync task show {} --store {}",
-            done.id,
-            options.store_path.display()
+            done.id, options.store
         )
     })?;
     finished(&done)

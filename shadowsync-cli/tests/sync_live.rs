@@ -16,9 +16,11 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use serde_json::Value;
 use shadowsync_core::task::flow::DEFAULT_EXPIRY_MS;
 use shadowsync_core::task::log::format_utc;
-use shadowsync_core::task::{ApprovalFlow, ApprovalNode, Approvers, MatchRule, TaskCenter};
+use shadowsync_core::task::{
+    ApprovalFlow, ApprovalNode, Approvers, MatchRule, Store, TaskCenter, TaskStatus,
+};
 use shadowsync_core::Executor;
-use shadowsync_mysql::MysqlExecutor;
+use shadowsync_mysql::{MysqlExecutor, MysqlStore};
 use shadowsync_store::{SqliteStore, SystemClock};
 
 #[path = "../../tests/schema/script.rs"]
@@ -133,11 +135,12 @@ fn owned(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
 }
 
-/// One test on one engine: a scratch database and a task database.
+/// One test on one engine: a scratch database and a task store (a SQLite
+/// file, or a database on the same server).
 struct Case {
     engine: Engine,
     db: String,
-    store: PathBuf,
+    store: String,
 }
 
 impl Case {
@@ -156,11 +159,23 @@ impl Case {
         }
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("sync_live");
         std::fs::create_dir_all(&dir).unwrap();
-        let store = dir.join(format!("{db}.db"));
+        let store = dir.join(format!("{db}.db")).to_string_lossy().into_owned();
         for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", store.display()));
+            let _ = std::fs::remove_file(format!("{store}{suffix}"));
         }
         Case { engine, db, store }
+    }
+
+    /// The same case with its task store in a fresh database `<db>_tasks`
+    /// of the server instead of a file.
+    fn with_server_store(mut self) -> Case {
+        let store_db = format!("{}_tasks", self.db);
+        let mut ex = MysqlExecutor::connect(&self.engine.url()).expect("connect");
+        ex.drop_database(&store_db).expect("drop store database");
+        ex.create_database(&store_db)
+            .expect("create store database");
+        self.store = format!("{}/{store_db}", self.engine.url().trim_end_matches('/'));
+        self
     }
 
     /// The URL of the scratch database.
@@ -352,7 +367,7 @@ fn table<'a>(task: &'a Value, source: &str) -> (&'a Value, &'a Value) {
 fn store_bytes(case: &Case) -> String {
     ["", "-wal"]
         .iter()
-        .filter_map(|suffix| std::fs::read(format!("{}{suffix}", case.store.display())).ok())
+        .filter_map(|suffix| std::fs::read(format!("{}{suffix}", case.store)).ok())
         .map(|bytes| text(&bytes))
         .collect()
 }
@@ -474,7 +489,7 @@ fn end_to_end(engine: Engine) {
     assert_eq!(case.logs(id, &["--alerts"]), "", "no warning or error");
     let found = case.logs(id, &["--search", "PRODUCTS"]);
     assert!(!found.is_empty() && found.lines().all(|l| l.to_lowercase().contains("products")));
-    let export = case.store.with_extension("log");
+    let export = std::path::Path::new(&case.store).with_extension("log");
     let exported = case.run(&[
         "task",
         "logs",
@@ -861,6 +876,60 @@ fn crash_abort_then_resume(engine: Engine) {
     );
 }
 
+/// `--store mysql://…`: tasks live in a database of the server, which every
+/// host naming it shares. A task one CLI process scheduled is listed and run
+/// by later ones from that store, and a store handle of its own (as another
+/// host would open) reads the outcome from the server.
+fn shared_server_store(engine: Engine) {
+    let case = Case::new(engine, "server_store", &owned(SMALL)).with_server_store();
+    let at = now_ms() + 2_000;
+    let out = case.sync(&["--all", "--yes", "--at", &format_utc(at)]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let id = task_id(&out);
+    assert_eq!(status(&case.show(id)), "waiting_for_execution");
+    let listed = case.run(&["task", "list", "--format", "json"]);
+    let listed: Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(listed["total"], 1);
+    assert_eq!(listed["items"][0]["id"], id);
+
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !text(&case.run_due().stdout).contains(&format!("Ran task {id}")) {
+        assert!(Instant::now() < deadline, "task {id} never ran");
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    assert_eq!(status(&case.show(id)), "succeeded");
+    case.assert_converged(&[], &[]);
+
+    let store = MysqlStore::open(&case.store).expect("open the store on the server");
+    let task = store.task(id).expect("the task is in the server's store");
+    assert_eq!(task.state.status, TaskStatus::Succeeded);
+    assert!(
+        store
+            .logs(id)
+            .unwrap()
+            .iter()
+            .any(|entry| entry.message.contains("applied")),
+        "the run's log is in the server's store"
+    );
+    assert!(!std::path::Path::new(&case.store).exists());
+
+    let unreachable = Command::new(env!("CARGO_BIN_EXE_shadowsync"))
+        .args(["task", "list", "--store"])
+        .arg(format!("{}_missing", case.store))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(unreachable.status.code(), Some(1));
+    let message = text(&unreachable.stderr);
+    assert!(
+        message.contains("cannot open the task store mysql://"),
+        "{message}"
+    );
+    if let Some(secret) = case.secret() {
+        assert!(!message.contains(&secret), "{message}");
+    }
+}
+
 macro_rules! on_both_engines {
     ($($test:ident),* $(,)?) => {
         mod mariadb {
@@ -878,6 +947,7 @@ on_both_engines!(
     on_error_continue,
     approval_and_rejection,
     scheduled_task_waits_for_its_time,
+    shared_server_store,
     crash_then_run_due_finishes,
     crash_abort_then_resume,
 );

@@ -12,7 +12,7 @@ use shadowsync_core::task::{
     TaskCenter, TaskId, TaskQuery,
 };
 use shadowsync_core::Error;
-use shadowsync_store::{SqliteStore, SystemClock};
+use shadowsync_store::{open_store, DynStore, SystemClock};
 
 use crate::analysis::SsAnalysis;
 use crate::executor::SsExecutor;
@@ -27,21 +27,8 @@ pub struct SsTaskCenter {
     inner: Center,
 }
 
-/// The centers the C ABI offers.
-enum Center {
-    Sqlite(TaskCenter<SqliteStore, SystemClock>),
-    Memory(TaskCenter<MemoryStore, SystemClock>),
-}
-
-/// `$body` with `$c` bound to the task center of `$center`, whatever its store.
-macro_rules! with_center {
-    ($center:expr, $c:ident => $body:expr) => {
-        match &$center.inner {
-            Center::Sqlite($c) => $body,
-            Center::Memory($c) => $body,
-        }
-    };
-}
+/// The center behind every handle: its store is chosen when it is opened.
+type Center = TaskCenter<DynStore, SystemClock>;
 
 /// What `actor_json` holds.
 #[derive(Debug, Deserialize)]
@@ -90,22 +77,25 @@ fn actor(text: &str) -> Result<Actor, Error> {
     })
 }
 
-/// Opens a task center on the SQLite database at `path` (created if needed).
+/// Opens a task center on the store at `location`: the path of a SQLite file
+/// (created if needed), or a `mysql://user:pass@host:port/db` URL for a store
+/// in that (existing) database, shared by every host that opens it.
 ///
 /// # Safety
-/// `path` must be a NUL-terminated string; `out` must point to writable
+/// `location` must be a NUL-terminated string; `out` must point to writable
 /// storage for a pointer.
 #[no_mangle]
 pub unsafe extern "C" fn ss_task_center_open(
-    path: *const c_char,
+    location: *const c_char,
     out: *mut *mut SsTaskCenter,
 ) -> SsStatus {
     guard(|| {
         // SAFETY: per this function's contract.
-        let (path, out) = unsafe { (ptr::text(path, "path")?, ptr::out_slot(out, "out")?) };
-        let store = SqliteStore::open(path)?;
+        let (location, out) =
+            unsafe { (ptr::text(location, "location")?, ptr::out_slot(out, "out")?) };
+        let store = open_store(location)?;
         *out = ptr::into_handle(SsTaskCenter {
-            inner: Center::Sqlite(TaskCenter::new(store, SystemClock)),
+            inner: TaskCenter::new(store, SystemClock),
         });
         Ok(())
     })
@@ -121,7 +111,7 @@ pub unsafe extern "C" fn ss_task_center_new_in_memory(out: *mut *mut SsTaskCente
         // SAFETY: per this function's contract.
         let out = unsafe { ptr::out_slot(out, "out")? };
         *out = ptr::into_handle(SsTaskCenter {
-            inner: Center::Memory(TaskCenter::new(MemoryStore::new(), SystemClock)),
+            inner: TaskCenter::new(Box::new(MemoryStore::new()), SystemClock),
         });
         Ok(())
     })
@@ -160,7 +150,7 @@ pub unsafe extern "C" fn ss_task_center_set_flows(
             )
         };
         let flows: Vec<ApprovalFlow> = from_json(text, "flows_json")?;
-        Ok(with_center!(center, c => c.set_flows(&flows))?)
+        Ok(center.inner.set_flows(&flows)?)
     })
 }
 
@@ -178,7 +168,7 @@ pub unsafe extern "C" fn ss_task_center_flows(
     guard(|| {
         // SAFETY: per this function's contract.
         let center = unsafe { ptr::handle(center, "center")? };
-        let flows = with_center!(center, c => c.flows())?;
+        let flows = center.inner.flows()?;
         // SAFETY: per this function's contract.
         unsafe { ptr::put_string(out_json, "out_json", to_json(&flows)?) }
     })
@@ -221,7 +211,7 @@ pub unsafe extern "C" fn ss_task_center_submit(
             on_error: spec.on_error,
             remarks: spec.remarks,
         };
-        let task = with_center!(center, c => c.submit(request))?;
+        let task = center.inner.submit(request)?;
         // SAFETY: per this function's contract.
         unsafe { ptr::put_string(out_task_json, "out_task_json", to_json(&task)?) }
     })
@@ -260,8 +250,9 @@ pub unsafe extern "C" fn ss_task_center_initiate_again(
         };
         let spec: AgainSpec = from_json(text, "again_json")?;
         let plan = analysis.inner.freeze(connection);
-        let task =
-            with_center!(center, c => c.initiate_again(old, &spec.creator, plan, spec.mode))?;
+        let task = center
+            .inner
+            .initiate_again(old, &spec.creator, plan, spec.mode)?;
         // SAFETY: per this function's contract.
         unsafe { ptr::put_string(out_task_json, "out_task_json", to_json(&task)?) }
     })
@@ -297,11 +288,11 @@ unsafe fn decide(
             )
         };
         let who = actor(who)?;
-        let task = with_center!(center, c => match decision {
-            Decision::Approve => c.approve(id, &who, comment),
-            Decision::Reject => c.reject(id, &who, comment),
-            Decision::Cancel => c.cancel(id, &who, comment),
-        })?;
+        let task = match decision {
+            Decision::Approve => center.inner.approve(id, &who, comment),
+            Decision::Reject => center.inner.reject(id, &who, comment),
+            Decision::Cancel => center.inner.cancel(id, &who, comment),
+        }?;
         // SAFETY: per the caller's contract.
         unsafe { ptr::put_string(out_task_json, "out_task_json", to_json(&task)?) }
     })
@@ -412,7 +403,7 @@ pub unsafe extern "C" fn ss_task_center_abort(
             )
         };
         let who = actor(who)?;
-        Ok(with_center!(center, c => c.abort(id, &who, comment))?)
+        Ok(center.inner.abort(id, &who, comment)?)
     })
 }
 
@@ -465,10 +456,10 @@ pub unsafe extern "C" fn ss_task_center_execute(
             )
         };
         let policy: ShadowPolicy = over_default(policy, "policy_json")?;
-        let task = with_center!(center, c => {
-            let mut inspector = inspector(c, id, policy)?;
-            c.execute(id, worker, executor.inner.as_mut(), &mut inspector)
-        })?;
+        let mut inspector = inspector(&center.inner, id, policy)?;
+        let task = center
+            .inner
+            .execute(id, worker, executor.inner.as_mut(), &mut inspector)?;
         // SAFETY: per this function's contract.
         unsafe { ptr::put_string(out_task_json, "out_task_json", to_json(&task)?) }
     })
@@ -502,10 +493,10 @@ pub unsafe extern "C" fn ss_task_center_resume(
             )
         };
         let policy: ShadowPolicy = over_default(policy, "policy_json")?;
-        let task = with_center!(center, c => {
-            let mut inspector = inspector(c, id, policy)?;
-            c.resume(id, worker, executor.inner.as_mut(), &mut inspector)
-        })?;
+        let mut inspector = inspector(&center.inner, id, policy)?;
+        let task = center
+            .inner
+            .resume(id, worker, executor.inner.as_mut(), &mut inspector)?;
         // SAFETY: per this function's contract.
         unsafe { ptr::put_string(out_task_json, "out_task_json", to_json(&task)?) }
     })
@@ -526,7 +517,7 @@ pub unsafe extern "C" fn ss_task_center_expire_overdue(
     guard(|| {
         // SAFETY: per this function's contract.
         let center = unsafe { ptr::handle(center, "center")? };
-        let expired = with_center!(center, c => c.expire_overdue())?;
+        let expired = center.inner.expire_overdue()?;
         // SAFETY: per this function's contract.
         unsafe { ptr::put_string(out_json, "out_json", to_json(&expired)?) }
     })
@@ -562,8 +553,9 @@ pub unsafe extern "C" fn ss_task_center_run_due(
             )
         };
         let mut connector = SingleExecutor(executor.inner.as_mut());
-        let report =
-            with_center!(center, c => c.run_due(worker, &mut connector, &mut PlanInspectors))?;
+        let report = center
+            .inner
+            .run_due(worker, &mut connector, &mut PlanInspectors)?;
         // SAFETY: per this function's contract.
         unsafe { ptr::put_string(out_json, "out_json", to_json(&report)?) }
     })
@@ -585,7 +577,7 @@ pub unsafe extern "C" fn ss_task_center_task(
     guard(|| {
         // SAFETY: per this function's contract.
         let center = unsafe { ptr::handle(center, "center")? };
-        let task = with_center!(center, c => c.task(id))?;
+        let task = center.inner.task(id)?;
         // SAFETY: per this function's contract.
         unsafe { ptr::put_string(out_task_json, "out_task_json", to_json(&task)?) }
     })
@@ -618,7 +610,7 @@ pub unsafe extern "C" fn ss_task_center_list(
             )
         };
         let query: TaskQuery = over_default(query, "query_json")?;
-        let page = with_center!(center, c => c.list(&query))?;
+        let page = center.inner.list(&query)?;
         // SAFETY: per this function's contract.
         unsafe { ptr::put_string(out_json, "out_json", to_json(&page)?) }
     })
@@ -640,7 +632,7 @@ pub unsafe extern "C" fn ss_task_center_timeline(
     guard(|| {
         // SAFETY: per this function's contract.
         let center = unsafe { ptr::handle(center, "center")? };
-        let events = with_center!(center, c => c.timeline(id))?;
+        let events = center.inner.timeline(id)?;
         // SAFETY: per this function's contract.
         unsafe { ptr::put_string(out_json, "out_json", to_json(&events)?) }
     })
@@ -671,7 +663,7 @@ pub unsafe extern "C" fn ss_task_center_logs(
             )
         };
         let filter: LogFilter = over_default(filter, "filter_json")?;
-        let entries = with_center!(center, c => c.logs(id, &filter))?;
+        let entries = center.inner.logs(id, &filter)?;
         // SAFETY: per this function's contract.
         unsafe { ptr::put_string(out_json, "out_json", to_json(&entries)?) }
     })
@@ -699,7 +691,7 @@ pub unsafe extern "C" fn ss_task_center_export_logs(
             )
         };
         let filter: LogFilter = over_default(filter, "filter_json")?;
-        let text = with_center!(center, c => c.export_logs(id, &filter))?;
+        let text = center.inner.export_logs(id, &filter)?;
         // SAFETY: per this function's contract.
         unsafe { ptr::put_string(out_text, "out_text", text) }
     })

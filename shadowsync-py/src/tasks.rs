@@ -1,6 +1,5 @@
-//! The task center, over an SQLite file or in memory, on the system clock.
-
-use std::path::PathBuf;
+//! The task center, over a SQLite file, a MySQL store or memory, on the
+//! system clock.
 
 use pyo3::prelude::*;
 use shadowsync_core::analysis::rewrite::ShadowPolicy;
@@ -11,34 +10,24 @@ use shadowsync_core::task::{
     SubmitRequest, TaskCenter as CoreCenter, TaskId, TaskQuery,
 };
 use shadowsync_core::{Clock, Result};
-use shadowsync_store::{SqliteStore, SystemClock};
+use shadowsync_store::{open_store, shown_location, DynStore, SystemClock};
 
 use crate::analysis::Analysis;
 use crate::errors::{invalid_request, to_py};
 use crate::executor::Executor;
 use crate::json::{from_json, to_json};
 
-/// The centers Python can open.
-enum Center {
-    Sqlite(CoreCenter<SqliteStore, SystemClock>),
-    Memory(CoreCenter<MemoryStore, SystemClock>),
-}
-
-/// `$body` with `$c` bound to the core task center of `$center` (a
-/// `&Center`), whatever its store.
-macro_rules! with_center {
-    ($center:expr, $c:ident => $body:expr) => {
-        match $center {
-            Center::Sqlite($c) => $body,
-            Center::Memory($c) => $body,
-        }
-    };
-}
+/// The core center behind a `TaskCenter`: its store is chosen when it is opened.
+type Center = CoreCenter<DynStore, SystemClock>;
 
 /// A task center; shareable between threads. Every call releases the GIL.
 #[pyclass(module = "shadowsync._native", frozen)]
 pub struct TaskCenter {
     inner: Center,
+    /// Where the store is, as it may be shown (a URL without its password;
+    /// None in memory).
+    #[pyo3(get)]
+    location: Option<String>,
 }
 
 /// The inspector that prechecks and verifies the tables of task `id`: the
@@ -66,26 +55,28 @@ impl TaskCenter {
 
 #[pymethods]
 impl TaskCenter {
-    /// A center on the SQLite database at `path` (created if needed), or in
-    /// memory when `path` is None.
+    /// A center on the store at `location`: the path of a SQLite file
+    /// (created if needed) or a `mysql://user:pass@host:port/db` URL (a store
+    /// in that database, shared by every host that opens it); in memory when
+    /// `location` is None.
     #[new]
-    #[pyo3(signature = (path=None))]
-    fn new(py: Python<'_>, path: Option<PathBuf>) -> PyResult<TaskCenter> {
-        let inner = match path {
-            Some(path) => Center::Sqlite(CoreCenter::new(
-                py.detach(|| SqliteStore::open(path)).map_err(to_py)?,
-                SystemClock,
-            )),
-            None => Center::Memory(CoreCenter::new(MemoryStore::new(), SystemClock)),
+    #[pyo3(signature = (location=None))]
+    fn new(py: Python<'_>, location: Option<&str>) -> PyResult<TaskCenter> {
+        let store: DynStore = match location {
+            Some(location) => py.detach(|| open_store(location)).map_err(to_py)?,
+            None => Box::new(MemoryStore::new()),
         };
-        Ok(TaskCenter { inner })
+        Ok(TaskCenter {
+            inner: CoreCenter::new(store, SystemClock),
+            location: location.map(shown_location),
+        })
     }
 
     /// Replace the approval flows (JSON array of the core's `ApprovalFlow`).
     fn set_flows(&self, py: Python<'_>, flows_json: &str) -> PyResult<()> {
         py.detach(|| {
             let flows: Vec<ApprovalFlow> = from_json(flows_json, "flows")?;
-            with_center!(&self.inner, c => c.set_flows(&flows))
+            self.inner.set_flows(&flows)
         })
         .map_err(to_py)
     }
@@ -93,7 +84,7 @@ impl TaskCenter {
     /// The approval flows, highest priority first (JSON array of the core's
     /// `ApprovalFlow`).
     fn flows(&self, py: Python<'_>) -> PyResult<String> {
-        self.json(py, |center| with_center!(center, c => c.flows()))
+        self.json(py, |center| center.flows())
     }
 
     /// Freeze `analysis` into a new task; the task as JSON.
@@ -125,10 +116,7 @@ impl TaskCenter {
             on_error,
             remarks,
         };
-        self.json(
-            analysis.py(),
-            |center| with_center!(center, c => c.submit(request)),
-        )
+        self.json(analysis.py(), |center| center.submit(request))
     }
 
     /// A new task from task `old` with `analysis`, a fresh analysis of the
@@ -147,10 +135,9 @@ impl TaskCenter {
         let mode = scheduled_at.map_or(ExecutionMode::Immediate, |at| ExecutionMode::Scheduled {
             at,
         });
-        self.json(
-            analysis.py(),
-            |center| with_center!(center, c => c.initiate_again(old, creator, plan, mode)),
-        )
+        self.json(analysis.py(), |center| {
+            center.initiate_again(old, creator, plan, mode)
+        })
     }
 
     /// `actor` approves the current approval node of task `id`; the task as JSON.
@@ -163,10 +150,7 @@ impl TaskCenter {
         comment: &str,
     ) -> PyResult<String> {
         let actor = Actor { name: actor, roles };
-        self.json(
-            py,
-            |center| with_center!(center, c => c.approve(id, &actor, comment)),
-        )
+        self.json(py, |center| center.approve(id, &actor, comment))
     }
 
     /// `actor` rejects task `id`; the task as JSON.
@@ -179,10 +163,7 @@ impl TaskCenter {
         comment: &str,
     ) -> PyResult<String> {
         let actor = Actor { name: actor, roles };
-        self.json(
-            py,
-            |center| with_center!(center, c => c.reject(id, &actor, comment)),
-        )
+        self.json(py, |center| center.reject(id, &actor, comment))
     }
 
     /// `actor` withdraws task `id` before it runs; the task as JSON.
@@ -195,10 +176,7 @@ impl TaskCenter {
         comment: &str,
     ) -> PyResult<String> {
         let actor = Actor { name: actor, roles };
-        self.json(
-            py,
-            |center| with_center!(center, c => c.cancel(id, &actor, comment)),
-        )
+        self.json(py, |center| center.cancel(id, &actor, comment))
     }
 
     /// Ask executing task `id` to stop before its next statement.
@@ -211,7 +189,7 @@ impl TaskCenter {
         comment: &str,
     ) -> PyResult<()> {
         let actor = Actor { name: actor, roles };
-        py.detach(|| with_center!(&self.inner, c => c.abort(id, &actor, comment)))
+        py.detach(|| self.inner.abort(id, &actor, comment))
             .map_err(to_py)
     }
 
@@ -233,10 +211,8 @@ impl TaskCenter {
             copy_auto_increment,
         };
         self.json(py, |center| {
-            with_center!(center, c => {
-                let mut inspector = inspector(c, id, policy)?;
-                c.execute(id, worker, executor.lock().as_mut(), &mut inspector)
-            })
+            let mut inspector = inspector(center, id, policy)?;
+            center.execute(id, worker, executor.lock().as_mut(), &mut inspector)
         })
     }
 
@@ -258,17 +234,15 @@ impl TaskCenter {
             copy_auto_increment,
         };
         self.json(py, |center| {
-            with_center!(center, c => {
-                let mut inspector = inspector(c, id, policy)?;
-                c.resume(id, worker, executor.lock().as_mut(), &mut inspector)
-            })
+            let mut inspector = inspector(center, id, policy)?;
+            center.resume(id, worker, executor.lock().as_mut(), &mut inspector)
         })
     }
 
     /// Move every overdue task to approval or execution expired; JSON array
     /// of `[id, status]` of those moved.
     fn expire_overdue(&self, py: Python<'_>) -> PyResult<String> {
-        self.json(py, |center| with_center!(center, c => c.expire_overdue()))
+        self.json(py, |center| center.expire_overdue())
     }
 
     /// One scheduling pass for `worker`, every task through `executor`
@@ -284,26 +258,26 @@ impl TaskCenter {
         self.json(py, |center| {
             let mut locked = executor.lock();
             let mut connector = SingleExecutor(locked.as_mut());
-            with_center!(center, c => c.run_due(worker, &mut connector, &mut PlanInspectors))
+            center.run_due(worker, &mut connector, &mut PlanInspectors)
         })
     }
 
     /// Task `id` as JSON.
     fn task(&self, py: Python<'_>, id: TaskId) -> PyResult<String> {
-        self.json(py, |center| with_center!(center, c => c.task(id)))
+        self.json(py, |center| center.task(id))
     }
 
     /// One page of tasks as JSON; `query_json` is the core's `TaskQuery`.
     fn list_tasks(&self, py: Python<'_>, query_json: &str) -> PyResult<String> {
         self.json(py, |center| {
             let query: TaskQuery = from_json(query_json, "query")?;
-            with_center!(center, c => c.list(&query))
+            center.list(&query)
         })
     }
 
     /// The timeline of task `id` as JSON.
     fn timeline(&self, py: Python<'_>, id: TaskId) -> PyResult<String> {
-        self.json(py, |center| with_center!(center, c => c.timeline(id)))
+        self.json(py, |center| center.timeline(id))
     }
 
     /// The log of task `id` as JSON.
@@ -318,7 +292,7 @@ impl TaskCenter {
             alerts_only,
             contains,
         };
-        self.json(py, |center| with_center!(center, c => c.logs(id, &filter)))
+        self.json(py, |center| center.logs(id, &filter))
     }
 
     /// The log of task `id` as text, one line per entry.
@@ -333,7 +307,7 @@ impl TaskCenter {
             alerts_only,
             contains,
         };
-        py.detach(|| with_center!(&self.inner, c => c.export_logs(id, &filter)))
+        py.detach(|| self.inner.export_logs(id, &filter))
             .map_err(to_py)
     }
 }

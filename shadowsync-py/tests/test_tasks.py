@@ -177,3 +177,34 @@ def test_flows_run_due_and_initiate_again(scratch: Scratch, tmp_path: Path) -> N
     # Nothing is executing: there is nothing to resume.
     with pytest.raises(InvalidTransitionError):
         center.resume(foreign.id, scratch.executor)
+
+
+def test_tasks_in_a_server_store(scratch: Scratch) -> None:
+    """A ``mysql://`` location keeps the tasks in a database of the server,
+    where a second handle (another host, as far as the store knows) finds them."""
+    scratch.load_demo()
+    store_db = f"{scratch.database}_tasks"
+    scratch.run(f"DROP DATABASE IF EXISTS `{store_db}`")
+    scratch.run(f"CREATE DATABASE `{store_db}`")
+    base = scratch.url.rsplit("/", 1)[0]
+    location = f"{base}/{store_db}"
+    try:
+        center = TaskCenter(location)
+        assert center.location is not None and center.location.endswith(f"/{store_db}")
+        assert "shadowsync:shadowsync@" not in center.location + repr(center)
+        analysis = shadowsync.analyze(scratch.executor, prefix="__", skip=CYCLE)
+        task = center.submit(analysis, creator="pytest", connection=scratch.url)
+        done = center.execute(task.id, scratch.executor, worker="pytest-worker")
+        assert done.status == "succeeded", [(t.source, t.error) for t in done.tables]
+
+        other = TaskCenter(location)
+        assert other.task(task.id) == done
+        assert other.list_tasks(creator="pytest").total == 1
+        on_server = shadowsync.connect(base, database=store_db)
+        assert on_server.show_create_tables(["shadowsync_tasks"])[0] is not None
+
+        with pytest.raises(shadowsync.StoreError) as caught:
+            TaskCenter(f"{base}/{store_db}_missing")
+        assert "shadowsync:shadowsync@" not in str(caught.value)
+    finally:
+        scratch.run(f"DROP DATABASE IF EXISTS `{store_db}`")

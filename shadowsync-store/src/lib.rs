@@ -1,4 +1,6 @@
-//! The embedded persistent task store of shadowsync, on SQLite.
+//! The task stores of shadowsync: the embedded persistent store on SQLite,
+//! and [`open_store`], which opens any store by its location (a file path,
+//! or a `mysql://` URL for the shared `MysqlStore`).
 //!
 //! [`SqliteStore`] implements the core's [`Store`] on one database file.
 //! Several handles (threads of a process, or several processes) may open the
@@ -19,6 +21,7 @@
 #![warn(missing_docs)]
 
 mod clock;
+mod open;
 mod read;
 mod schema;
 
@@ -37,6 +40,7 @@ use shadowsync_core::task::{
 use shadowsync_core::{Error, Millis, Result};
 
 pub use clock::SystemClock;
+pub use open::{is_server_location, open_store, shown_location, DynStore};
 
 /// How long a handle waits for another one holding the write lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);

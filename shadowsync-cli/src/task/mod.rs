@@ -1,5 +1,5 @@
-//! `shadowsync task`: the tasks `sync` submitted, in the embedded task
-//! store — list, show, approve or reject, run the due ones, take over an
+//! `shadowsync task`: the tasks `sync` submitted, in the task store (a SQLite
+//! file, or a database on a server that several hosts share) — list, show, approve or reject, run the due ones, take over an
 //! interrupted one, abort, read the logs, and initiate one again.
 //!
 //! Commands that run statements (`run-due`, `resume`, `again`) need the
@@ -25,7 +25,7 @@ use shadowsync_core::task::{
 };
 use shadowsync_core::Millis;
 use shadowsync_mysql::{redact_url, MysqlExecutor};
-use shadowsync_store::{SqliteStore, SystemClock};
+use shadowsync_store::{is_server_location, open_store, shown_location, SystemClock};
 
 use crate::clock::parse_time;
 use crate::failure::Failure;
@@ -36,52 +36,75 @@ use runner::{crash_hook, run_due, worker_id, Center, Urls};
 /// Environment variable naming the task database.
 pub const STORE_VAR: &str = "SHADOWSYNC_STORE";
 
-/// Where the task database is.
+/// Where the task store is.
 #[derive(Debug, Clone, clap::Args)]
 pub struct StoreArg {
-    /// Task database file [default: $SHADOWSYNC_STORE, else
+    /// Task store: a SQLite file, or a `mysql://user:pass@host:port/db` URL
+    /// for a store several hosts share [default: $SHADOWSYNC_STORE, else
     /// $XDG_DATA_HOME/shadowsync/tasks.db, else ~/.local/share/shadowsync/tasks.db].
-    #[arg(long, value_name = "PATH", global = true)]
-    store: Option<PathBuf>,
+    #[arg(long, value_name = "PATH|URL", global = true)]
+    store: Option<String>,
 }
 
 impl StoreArg {
-    /// The database file, from the option or the environment.
-    fn path(&self) -> Result<PathBuf, Failure> {
-        let var = |name| std::env::var_os(name).filter(|v| !v.is_empty());
-        if let Some(path) = self
-            .store
-            .clone()
-            .or_else(|| var(STORE_VAR).map(PathBuf::from))
-        {
-            return Ok(path);
+    /// The store's location, from the option or the environment.
+    fn location(&self) -> Result<String, Failure> {
+        if let Some(location) = self.store.clone() {
+            return Ok(location);
+        }
+        if let Some(location) = env_text(STORE_VAR)? {
+            return Ok(location);
         }
         // The XDG base directory rules ignore a relative XDG_DATA_HOME.
-        let data = var("XDG_DATA_HOME")
+        let xdg = env_text("XDG_DATA_HOME")?
             .map(PathBuf::from)
-            .filter(|p| p.is_absolute())
-            .or_else(|| var("HOME").map(|home| Path::new(&home).join(".local/share")))
-            .ok_or_else(|| {
-                Failure::BadInput(format!(
-                    "no place for the task database: pass --store PATH or set {STORE_VAR}"
-                ))
-            })?;
-        Ok(data.join("shadowsync").join("tasks.db"))
+            .filter(|p| p.is_absolute());
+        let data = match xdg {
+            Some(dir) => Some(dir),
+            None => env_text("HOME")?.map(|home| Path::new(&home).join(".local/share")),
+        }
+        .ok_or_else(|| {
+            Failure::BadInput(format!(
+                "no place for the task store: pass --store PATH|URL or set {STORE_VAR}"
+            ))
+        })?;
+        Ok(data
+            .join("shadowsync")
+            .join("tasks.db")
+            .to_string_lossy()
+            .into_owned())
     }
 
-    /// The task center on the database file (created, with its directory,
-    /// if needed), and the file's path.
-    pub fn open(&self) -> Result<(Center, PathBuf), Failure> {
-        let path = self.path()?;
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            fs::create_dir_all(dir).map_err(|e| {
-                Failure::Other(format!("cannot create directory {}: {e}", dir.display()))
-            })?;
+    /// The task center on the store (a file is created, with its directory,
+    /// if needed), and the store's location as it may be shown (no password).
+    pub fn open(&self) -> Result<(Center, String), Failure> {
+        let location = self.location()?;
+        let shown = shown_location(&location);
+        if !is_server_location(&location) {
+            if let Some(dir) = Path::new(&location)
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+            {
+                fs::create_dir_all(dir).map_err(|e| {
+                    Failure::Other(format!("cannot create directory {}: {e}", dir.display()))
+                })?;
+            }
         }
-        let store = SqliteStore::open(&path).map_err(|e| {
-            Failure::Other(format!("cannot open task database {}: {e}", path.display()))
-        })?;
-        Ok((TaskCenter::new(store, SystemClock), path))
+        let store = open_store(&location)
+            .map_err(|e| Failure::Other(format!("cannot open the task store {shown}: {e}")))?;
+        Ok((TaskCenter::new(store, SystemClock), shown))
+    }
+}
+
+/// The environment variable `name`, if set and not empty; an error when it
+/// is not UTF-8 (rather than silently using another store).
+fn env_text(name: &str) -> Result<Option<String>, Failure> {
+    match std::env::var(name) {
+        Ok(value) if !value.is_empty() => Ok(Some(value)),
+        Ok(_) | Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => {
+            Err(Failure::BadInput(format!("{name} is not valid UTF-8")))
+        }
     }
 }
 
@@ -314,7 +337,7 @@ struct AgainArgs {
 
 /// Runs one `task` subcommand.
 pub fn run(args: &Args) -> Result<(), Failure> {
-    let (center, path) = args.store.open()?;
+    let (center, store) = args.store.open()?;
     let mut out = io::stdout().lock();
     match &args.command {
         TaskCommand::List(a) => list(&center, a, &mut out),
@@ -325,7 +348,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         TaskCommand::Resume(a) => resume(&center, a, &mut out),
         TaskCommand::Abort(a) => abort(&center, a, &mut out),
         TaskCommand::Logs(a) => logs(&center, a, &mut out),
-        TaskCommand::Again(a) => again(&center, &path, a),
+        TaskCommand::Again(a) => again(&center, &store, a),
     }
 }
 
@@ -531,7 +554,7 @@ fn logs(center: &Center, args: &LogsArgs, out: &mut dyn Write) -> Result<(), Fai
     }
 }
 
-fn again(center: &Center, store_path: &Path, args: &AgainArgs) -> Result<(), Failure> {
+fn again(center: &Center, store: &str, args: &AgainArgs) -> Result<(), Failure> {
     let old = center.task(args.id)?;
     let plan = &old.spec.plan;
     let urls = Urls::from_args(args.url.as_slice())?;
@@ -561,7 +584,7 @@ fn again(center: &Center, store_path: &Path, args: &AgainArgs) -> Result<(), Fai
         yes: args.yes,
         at: args.at,
         run: !args.no_run,
-        store_path,
+        store,
     };
     // The old task's connection, already redacted, is the one the new task
     // must have.

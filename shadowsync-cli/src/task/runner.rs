@@ -13,12 +13,12 @@ use shadowsync_core::analysis::{PlanInspectors, ShadowInspector};
 use shadowsync_core::task::{Connector, DueReport, Store, Task, TaskCenter, TaskId, TaskStatus};
 use shadowsync_core::{Error, Executor, Relation, Result, ServerInfo};
 use shadowsync_mysql::{redact_url, MysqlExecutor};
-use shadowsync_store::{SqliteStore, SystemClock};
+use shadowsync_store::{DynStore, SystemClock};
 
 use crate::failure::Failure;
 
 /// The task center the CLI works with.
-pub type Center = TaskCenter<SqliteStore, SystemClock>;
+pub type Center = TaskCenter<DynStore, SystemClock>;
 
 /// Environment variable holding the connection URL when `--url` is absent.
 pub const URL_VAR: &str = "SHADOWSYNC_URL";

@@ -92,3 +92,86 @@ pub trait Store {
     /// Replace the approval flows (already validated), highest priority first.
     fn replace_flows(&self, flows: &[ApprovalFlow]) -> Result<()>;
 }
+
+/// A boxed store is a store, so that a host can choose its store at run time
+/// (`Box<dyn Store + Send + Sync>`) and still get one `TaskCenter` type.
+impl<S: Store + ?Sized> Store for Box<S> {
+    fn create_task(&self, task: &NewTask) -> Result<TaskId> {
+        (**self).create_task(task)
+    }
+
+    fn task(&self, id: TaskId) -> Result<Task> {
+        (**self).task(id)
+    }
+
+    fn tasks_in(&self, statuses: &[TaskStatus]) -> Result<Vec<Task>> {
+        (**self).tasks_in(statuses)
+    }
+
+    fn list_tasks(&self, query: &TaskQuery, now: Millis) -> Result<TaskPage> {
+        (**self).list_tasks(query, now)
+    }
+
+    fn compare_and_set(
+        &self,
+        id: TaskId,
+        expected_revision: u64,
+        state: &TaskState,
+        events: &[TimelineEvent],
+    ) -> Result<bool> {
+        (**self).compare_and_set(id, expected_revision, state, events)
+    }
+
+    fn request_abort(&self, id: TaskId) -> Result<bool> {
+        (**self).request_abort(id)
+    }
+
+    fn abort_requested(&self, id: TaskId) -> Result<bool> {
+        (**self).abort_requested(id)
+    }
+
+    fn set_table_status(
+        &self,
+        id: TaskId,
+        table: usize,
+        status: TableStatus,
+        error: Option<&str>,
+    ) -> Result<()> {
+        (**self).set_table_status(id, table, status, error)
+    }
+
+    fn set_statement_status(
+        &self,
+        id: TaskId,
+        table: usize,
+        statement: usize,
+        status: StatementStatus,
+        error: Option<&str>,
+    ) -> Result<()> {
+        (**self).set_statement_status(id, table, statement, status, error)
+    }
+
+    fn append_events(&self, id: TaskId, events: &[TimelineEvent]) -> Result<()> {
+        (**self).append_events(id, events)
+    }
+
+    fn timeline(&self, id: TaskId) -> Result<Vec<TimelineEvent>> {
+        (**self).timeline(id)
+    }
+
+    fn append_log(&self, entry: &LogEntry) -> Result<()> {
+        (**self).append_log(entry)
+    }
+
+    fn logs(&self, id: TaskId) -> Result<Vec<LogEntry>> {
+        (**self).logs(id)
+    }
+
+    fn flows(&self) -> Result<Vec<ApprovalFlow>> {
+        (**self).flows()
+    }
+
+    fn replace_flows(&self, flows: &[ApprovalFlow]) -> Result<()> {
+        (**self).replace_flows(flows)
+    }
+}

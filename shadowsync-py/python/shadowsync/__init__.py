@@ -608,14 +608,20 @@ def _pairs(items: Sequence[Sequence[Any]]) -> list[tuple[Any, Any]]:
 
 class TaskCenter:
     """Tasks: submitted analyses, approved through flows, executed by
-    workers, with progress, logs and a timeline. On an SQLite file (shared by
-    threads and processes) or, without a path, in memory."""
+    workers, with progress, logs and a timeline. On a SQLite file (shared by
+    threads and processes), on a ``mysql://user:pass@host:port/db`` URL (a
+    store in that database, shared by every host that opens it) or, without
+    a location, in memory."""
 
-    __slots__ = ("_native", "path")
+    __slots__ = ("_native",)
 
-    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
-        self._native = _native.TaskCenter(path)
-        self.path = None if path is None else os.fspath(path)
+    def __init__(self, location: str | os.PathLike[str] | None = None) -> None:
+        self._native = _native.TaskCenter(None if location is None else os.fspath(location))
+
+    @property
+    def location(self) -> str | None:
+        """Where the store is (a URL without its password); None in memory."""
+        return self._native.location
 
     def set_flows(self, flows: Sequence[ApprovalFlow]) -> None:
         """Replace the approval flows, highest priority first. Tasks that no
@@ -782,4 +788,4 @@ class TaskCenter:
         return self._native.export_logs(task_id, alerts_only, contains)
 
     def __repr__(self) -> str:
-        return f"TaskCenter({self.path!r})"
+        return f"TaskCenter({self.location!r})"

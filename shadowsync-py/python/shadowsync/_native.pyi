@@ -2,7 +2,6 @@
 # package `shadowsync` instead: structured results cross this boundary as
 # JSON texts, which the package turns into dataclasses.
 
-from os import PathLike
 from typing import final
 
 __all__ = [
@@ -93,7 +92,8 @@ class Analysis:
 
 @final
 class TaskCenter:
-    def __new__(cls, path: str | PathLike[str] | None = None) -> TaskCenter: ...
+    location: str | None
+    def __new__(cls, location: str | None = None) -> TaskCenter: ...
     def set_flows(self, flows_json: str) -> None: ...
     def flows(self) -> str: ...
     def submit(
