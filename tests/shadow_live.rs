@@ -27,37 +27,15 @@ use shadowsync::mysql::{MysqlExecutor, DEFAULT_MAX_CONNECTIONS};
 mod script;
 use script::statements;
 
-/// A server the tests run against.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Engine {
-    Mariadb,
-    Seekdb,
-}
+#[path = "support/engine.rs"]
+mod engine;
+use engine::Engine;
 
 impl Engine {
-    fn url(self) -> String {
-        let var = match self {
-            Engine::Mariadb => "SHADOWSYNC_MARIADB_URL",
-            Engine::Seekdb => "SHADOWSYNC_SEEKDB_URL",
-        };
-        std::env::var(var).unwrap_or_else(|_| {
-            panic!(
-                "{var} is not set: start the engines with `eval \"$(scripts/engines.sh start)\"`"
-            )
-        })
-    }
-
     fn schema(self) -> &'static str {
         match self {
             Engine::Mariadb => include_str!("schema/shadow_demo_mariadb.sql"),
             Engine::Seekdb => include_str!("schema/shadow_demo_seekdb.sql"),
-        }
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Engine::Mariadb => "mariadb",
-            Engine::Seekdb => "seekdb",
         }
     }
 

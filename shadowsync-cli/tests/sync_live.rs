@@ -27,34 +27,9 @@ use shadowsync_store::{SqliteStore, SystemClock};
 mod script;
 use script::statements;
 
-/// A server the tests run against.
-#[derive(Clone, Copy, Debug)]
-enum Engine {
-    Mariadb,
-    Seekdb,
-}
-
-impl Engine {
-    /// The server URL (ending in `/`), from the environment.
-    fn url(self) -> String {
-        let var = match self {
-            Engine::Mariadb => "SHADOWSYNC_MARIADB_URL",
-            Engine::Seekdb => "SHADOWSYNC_SEEKDB_URL",
-        };
-        std::env::var(var).unwrap_or_else(|_| {
-            panic!(
-                "{var} is not set: start the engines with `eval \"$(scripts/engines.sh start)\"`"
-            )
-        })
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Engine::Mariadb => "mariadb",
-            Engine::Seekdb => "seekdb",
-        }
-    }
-}
+#[path = "../../tests/support/engine.rs"]
+mod engine;
+use engine::Engine;
 
 /// The demo shop (ten tables, a view, an outdated `__products`).
 const SHOP: &str = include_str!("../../examples/shop.sql");

@@ -5,13 +5,14 @@ use std::ffi::c_char;
 
 use serde::Deserialize;
 use shadowsync_core::analysis::rewrite::ShadowPolicy;
+
 use shadowsync_core::analysis::{PlanInspectors, ShadowInspector};
 use shadowsync_core::task::flow::ApprovalFlow;
 use shadowsync_core::task::{
-    Actor, ErrorStrategy, ExecutionMode, LogFilter, MemoryStore, SingleExecutor, SubmitRequest,
-    TaskCenter, TaskId, TaskQuery,
+    Actor, ErrorStrategy, ExecutionMode, LogFilter, MemoryStore, SchemaInspector, SingleExecutor,
+    SubmitRequest, Task, TaskCenter, TaskId, TaskQuery,
 };
-use shadowsync_core::Error;
+use shadowsync_core::{Error, Executor};
 use shadowsync_store::{open_store, DynStore, SystemClock};
 
 use crate::analysis::SsAnalysis;
@@ -423,6 +424,49 @@ where
     ShadowInspector::for_plan(&plan)
 }
 
+/// The center's `execute` or `resume`, as both take their task.
+type RunTask =
+    fn(&Center, TaskId, &str, &mut dyn Executor, &mut dyn SchemaInspector) -> Result<Task, Error>;
+
+/// What `ss_task_center_execute` and `ss_task_center_resume` share: read the
+/// arguments, run the task through `run` with the inspector of its plan and
+/// `policy_json`, write the finished task out.
+///
+/// # Safety
+/// As for `ss_task_center_execute`.
+unsafe fn run_task(
+    center: *const SsTaskCenter,
+    id: u64,
+    worker: *const c_char,
+    executor: *mut SsExecutor,
+    policy_json: *const c_char,
+    out_task_json: *mut *mut c_char,
+    run: RunTask,
+) -> SsStatus {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let (center, worker, executor, policy) = unsafe {
+            (
+                ptr::handle(center, "center")?,
+                ptr::text(worker, "worker")?,
+                ptr::handle_mut(executor, "executor")?,
+                ptr::optional_text(policy_json, "policy_json")?,
+            )
+        };
+        let policy: ShadowPolicy = over_default(policy, "policy_json")?;
+        let mut inspector = inspector(&center.inner, id, policy)?;
+        let task = run(
+            &center.inner,
+            id,
+            worker,
+            executor.inner.as_mut(),
+            &mut inspector,
+        )?;
+        // SAFETY: per this function's contract.
+        unsafe { ptr::put_string(out_task_json, "out_task_json", to_json(&task)?) }
+    })
+}
+
 /// Claim waiting task `id` for worker `worker` and run it to its end through
 /// `executor` (which must be on the task's database): precheck, statements,
 /// verification. `policy_json` (optional, NULL for the defaults) gives
@@ -445,24 +489,18 @@ pub unsafe extern "C" fn ss_task_center_execute(
     policy_json: *const c_char,
     out_task_json: *mut *mut c_char,
 ) -> SsStatus {
-    guard(|| {
-        // SAFETY: per this function's contract.
-        let (center, worker, executor, policy) = unsafe {
-            (
-                ptr::handle(center, "center")?,
-                ptr::text(worker, "worker")?,
-                ptr::handle_mut(executor, "executor")?,
-                ptr::optional_text(policy_json, "policy_json")?,
-            )
-        };
-        let policy: ShadowPolicy = over_default(policy, "policy_json")?;
-        let mut inspector = inspector(&center.inner, id, policy)?;
-        let task = center
-            .inner
-            .execute(id, worker, executor.inner.as_mut(), &mut inspector)?;
-        // SAFETY: per this function's contract.
-        unsafe { ptr::put_string(out_task_json, "out_task_json", to_json(&task)?) }
-    })
+    // SAFETY: per this function's contract.
+    unsafe {
+        run_task(
+            center,
+            id,
+            worker,
+            executor,
+            policy_json,
+            out_task_json,
+            Center::execute,
+        )
+    }
 }
 
 /// Take over task `id`, left executing by a worker known to be dead, for
@@ -482,24 +520,18 @@ pub unsafe extern "C" fn ss_task_center_resume(
     policy_json: *const c_char,
     out_task_json: *mut *mut c_char,
 ) -> SsStatus {
-    guard(|| {
-        // SAFETY: per this function's contract.
-        let (center, worker, executor, policy) = unsafe {
-            (
-                ptr::handle(center, "center")?,
-                ptr::text(worker, "worker")?,
-                ptr::handle_mut(executor, "executor")?,
-                ptr::optional_text(policy_json, "policy_json")?,
-            )
-        };
-        let policy: ShadowPolicy = over_default(policy, "policy_json")?;
-        let mut inspector = inspector(&center.inner, id, policy)?;
-        let task = center
-            .inner
-            .resume(id, worker, executor.inner.as_mut(), &mut inspector)?;
-        // SAFETY: per this function's contract.
-        unsafe { ptr::put_string(out_task_json, "out_task_json", to_json(&task)?) }
-    })
+    // SAFETY: per this function's contract.
+    unsafe {
+        run_task(
+            center,
+            id,
+            worker,
+            executor,
+            policy_json,
+            out_task_json,
+            Center::resume,
+        )
+    }
 }
 
 /// Move every overdue task to `approval_expired` or `execution_expired`;

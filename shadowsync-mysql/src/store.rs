@@ -30,10 +30,11 @@ use mysql::{
     PoolOpts, Row, Transaction, TxOpts, Value,
 };
 use shadowsync_core::task::columns::{
-    from_int, log_level, status_rank_sql, table_progress, task_status, to_int, TaskColumns,
+    from_int, list_sql, log_level, placeholders, table_progress, task_status, to_int, SqlValue,
+    TaskColumns,
 };
 use shadowsync_core::task::flow::ApprovalFlow;
-use shadowsync_core::task::list::{SortKey, TaskPage, TaskQuery, TaskSummary};
+use shadowsync_core::task::list::{TaskPage, TaskQuery, TaskSummary};
 use shadowsync_core::task::{
     LogEntry, NewTask, StatementStatus, Store, TableProgress, TableStatus, Task, TaskId, TaskState,
     TaskStatus, TimelineEvent,
@@ -411,58 +412,20 @@ fn read_tables(tx: &mut Transaction<'_>, id: TaskId) -> Result<Vec<TableProgress
     table_progress(id, table_rows, statement_rows)
 }
 
-/// `?, ?, …` for `count` values.
-fn placeholders(count: usize) -> String {
-    vec!["?"; count].join(", ")
-}
-
 type SummaryRow = (i64, String, String, String, String, Millis, String);
 
 fn list(tx: &mut Transaction<'_>, query: &TaskQuery, now: Millis) -> Result<TaskPage> {
-    let mut conditions = vec!["1 = 1".to_string()];
-    let mut values: Vec<Value> = Vec::new();
-    if let Some(since) = query.created_since(now) {
-        conditions.push("created_at >= ?".into());
-        values.push(since.into());
-    }
-    for (column, wanted) in [
-        ("connection", &query.connection),
-        ("database_name", &query.database),
-        ("creator", &query.creator),
-    ] {
-        if let Some(wanted) = wanted {
-            conditions.push(format!("{column} = ?"));
-            values.push(wanted.as_str().into());
-        }
-    }
-    if !query.statuses.is_empty() {
-        conditions.push(format!(
-            "status IN ({})",
-            placeholders(query.statuses.len())
-        ));
-        values.extend(query.statuses.iter().map(|s| Value::from(s.as_str())));
-    }
-    let condition = conditions.join(" AND ");
-    let total: i64 = first(
-        tx,
-        &format!("SELECT COUNT(*) FROM shadowsync_tasks WHERE {condition}"),
-        values.clone(),
-    )?
-    .unwrap_or(0);
-    let key = match query.sort {
-        SortKey::CreatedAt => "created_at".to_string(),
-        SortKey::Status => status_rank_sql(),
-    };
-    let direction = if query.descending { "DESC" } else { "ASC" };
-    let sql = format!(
-        "SELECT id, creator, connection, database_name, status, created_at, remarks
-         FROM shadowsync_tasks WHERE {condition}
-         ORDER BY {key} {direction}, created_at DESC, id DESC
-         LIMIT {} OFFSET {}",
-        to_int(query.page_size as u64)?,
-        to_int(query.offset() as u64)?,
-    );
-    let found: Vec<SummaryRow> = rows(tx, &sql, values)?;
+    let sql = list_sql("shadowsync_tasks", query, now)?;
+    let values: Vec<Value> = sql
+        .values
+        .into_iter()
+        .map(|value| match value {
+            SqlValue::Int(n) => Value::from(n),
+            SqlValue::Text(text) => Value::from(text),
+        })
+        .collect();
+    let total: i64 = first(tx, &sql.count, values.clone())?.unwrap_or(0);
+    let found: Vec<SummaryRow> = rows(tx, &sql.page, values)?;
     let items = found
         .into_iter()
         .map(

@@ -8,30 +8,11 @@ use shadowsync_mysql::{Introspection, MysqlExecutor, AUTO_CATALOG_MIN_TABLES};
 #[path = "../../tests/schema/script.rs"]
 mod script;
 
-/// A server the tests run against.
-#[derive(Clone, Copy)]
-enum Engine {
-    Mariadb,
-    Seekdb,
-}
+#[path = "../../tests/support/engine.rs"]
+mod engine;
+use engine::Engine;
 
 impl Engine {
-    fn env_var(self) -> &'static str {
-        match self {
-            Engine::Mariadb => "SHADOWSYNC_MARIADB_URL",
-            Engine::Seekdb => "SHADOWSYNC_SEEKDB_URL",
-        }
-    }
-
-    fn url(self) -> String {
-        let var = self.env_var();
-        std::env::var(var).unwrap_or_else(|_| {
-            panic!(
-                "{var} is not set: start the engines with `eval \"$(scripts/engines.sh start)\"`"
-            )
-        })
-    }
-
     fn flavor(self) -> Flavor {
         match self {
             Engine::Mariadb => Flavor::Mariadb,

@@ -13,34 +13,15 @@ mod fakes;
 
 use std::sync::Barrier;
 
-use shadowsync_core::task::{
-    Actor, ApprovalFlow, LogFilter, Store, SubmitRequest, TaskCenter, TaskStatus,
-};
+use shadowsync_core::task::{Store, SubmitRequest, TaskCenter, TaskStatus};
 use shadowsync_core::Error;
 use shadowsync_mysql::{MysqlExecutor, MysqlStore};
 
-use fakes::{plan, table, FakeClock, FakeServer, START};
+use fakes::{plan, table, FakeClock, START};
 
-/// A server the tests run against.
-#[derive(Clone, Copy)]
-enum Engine {
-    Mariadb,
-    Seekdb,
-}
-
-impl Engine {
-    fn url(self) -> String {
-        let var = match self {
-            Engine::Mariadb => "SHADOWSYNC_MARIADB_URL",
-            Engine::Seekdb => "SHADOWSYNC_SEEKDB_URL",
-        };
-        std::env::var(var).unwrap_or_else(|_| {
-            panic!(
-                "{var} is not set: start the engines with `eval \"$(scripts/engines.sh start)\"`"
-            )
-        })
-    }
-}
+#[path = "../../tests/support/engine.rs"]
+mod engine;
+use engine::Engine;
 
 /// A freshly created database, dropped at the end of the test.
 struct Scratch {
@@ -117,6 +98,7 @@ contract_tests!(
     crash_at_any_write_resumes_without_repeating_statements,
     exactly_one_of_two_racing_workers_wins,
     abort_from_another_handle_stops_the_run,
+    everything_survives_reopening,
 );
 
 /// Each handle has its own pool, as two hosts would: of many threads racing
@@ -156,52 +138,6 @@ fn exactly_one_of_many_handles_starts_a_task(engine: Engine) {
     let after = db.open().task(id).unwrap();
     assert_eq!(after.revision, task.revision + 1);
     assert_eq!(after.state.status, TaskStatus::Executing);
-}
-
-/// What one handle wrote, a handle opened later (another host, or the same
-/// one restarted) reads back whole; ids keep growing.
-fn everything_survives_reopening(engine: Engine) {
-    let db = Scratch::new(engine, &format!("reopen_{}", engine as u8));
-    let server = FakeServer::default();
-    let (task, timeline, logs, flows) = {
-        let center = TaskCenter::new(db.open(), FakeClock::at(START));
-        center.set_flows(&[ApprovalFlow::built_in()]).unwrap();
-        let id = center
-            .submit(SubmitRequest::new(
-                plan(vec![table("a", &["A1"]), table("s", &[])]),
-                "carol",
-            ))
-            .unwrap()
-            .id;
-        center
-            .execute(id, "w1", &mut server.clone(), &mut server.inspector())
-            .unwrap();
-        let pending = center
-            .submit(SubmitRequest::new(plan(vec![table("b", &["B1"])]), "dave"))
-            .unwrap();
-        center
-            .cancel(pending.id, &Actor::new("dave", &[]), "later")
-            .unwrap();
-        (
-            center.task(id).unwrap(),
-            center.timeline(id).unwrap(),
-            center.logs(id, &LogFilter::all()).unwrap(),
-            center.flows().unwrap(),
-        )
-    };
-    let reopened = TaskCenter::new(db.open(), FakeClock::at(START));
-    assert_eq!(reopened.task(task.id).unwrap(), task);
-    assert_eq!(reopened.timeline(task.id).unwrap(), timeline);
-    assert_eq!(reopened.logs(task.id, &LogFilter::all()).unwrap(), logs);
-    assert_eq!(reopened.flows().unwrap(), flows);
-    assert_eq!(
-        reopened.task(task.id + 1).unwrap().state.status,
-        TaskStatus::Cancelled
-    );
-    let next = reopened
-        .submit(SubmitRequest::new(plan(vec![table("c", &["C1"])]), "erin"))
-        .unwrap();
-    assert_eq!(next.id, task.id + 2);
 }
 
 /// A layout newer than this build is refused, naming its version.
@@ -250,16 +186,6 @@ fn mariadb_exactly_one_of_many_handles_starts_a_task() {
 #[test]
 fn seekdb_exactly_one_of_many_handles_starts_a_task() {
     exactly_one_of_many_handles_starts_a_task(Engine::Seekdb);
-}
-
-#[test]
-fn mariadb_everything_survives_reopening() {
-    everything_survives_reopening(Engine::Mariadb);
-}
-
-#[test]
-fn seekdb_everything_survives_reopening() {
-    everything_survives_reopening(Engine::Seekdb);
 }
 
 #[test]

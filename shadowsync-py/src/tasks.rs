@@ -6,10 +6,10 @@ use shadowsync_core::analysis::rewrite::ShadowPolicy;
 use shadowsync_core::analysis::{PlanInspectors, ShadowInspector};
 use shadowsync_core::task::flow::ApprovalFlow;
 use shadowsync_core::task::{
-    Actor, ErrorStrategy, ExecutionMode, LogFilter, MemoryStore, SingleExecutor, Store,
-    SubmitRequest, TaskCenter as CoreCenter, TaskId, TaskQuery,
+    Actor, ErrorStrategy, ExecutionMode, LogFilter, MemoryStore, SchemaInspector, SingleExecutor,
+    Store, SubmitRequest, Task, TaskCenter as CoreCenter, TaskId, TaskQuery,
 };
-use shadowsync_core::{Clock, Result};
+use shadowsync_core::{Clock, Executor as CoreExecutor, Result};
 use shadowsync_store::{open_store, shown_location, DynStore, SystemClock};
 
 use crate::analysis::Analysis;
@@ -42,7 +42,28 @@ fn inspector<S: Store, C: Clock>(
     ShadowInspector::for_plan(&plan)
 }
 
+/// The core center's `execute` or `resume`, as both take their task.
+type RunTask =
+    fn(&Center, TaskId, &str, &mut dyn CoreExecutor, &mut dyn SchemaInspector) -> Result<Task>;
+
 impl TaskCenter {
+    /// What `execute` and `resume` share: run task `id` through `run` with
+    /// the inspector of its plan and `policy`; the finished task as JSON.
+    fn run_task(
+        &self,
+        py: Python<'_>,
+        id: TaskId,
+        worker: &str,
+        executor: &Executor,
+        policy: ShadowPolicy,
+        run: RunTask,
+    ) -> PyResult<String> {
+        self.json(py, |center| {
+            let mut inspector = inspector(center, id, policy)?;
+            run(center, id, worker, executor.lock().as_mut(), &mut inspector)
+        })
+    }
+
     /// Run `work` on the core center with the GIL released; its result as JSON.
     fn json<T: serde::Serialize>(
         &self,
@@ -205,15 +226,11 @@ impl TaskCenter {
         redirect_foreign_keys: bool,
         copy_auto_increment: bool,
     ) -> PyResult<String> {
-        let executor: &Executor = &executor;
         let policy = ShadowPolicy {
             redirect_foreign_keys,
             copy_auto_increment,
         };
-        self.json(py, |center| {
-            let mut inspector = inspector(center, id, policy)?;
-            center.execute(id, worker, executor.lock().as_mut(), &mut inspector)
-        })
+        self.run_task(py, id, worker, &executor, policy, Center::execute)
     }
 
     /// Take over executing task `id` whose worker died, for `worker`, and
@@ -228,15 +245,11 @@ impl TaskCenter {
         redirect_foreign_keys: bool,
         copy_auto_increment: bool,
     ) -> PyResult<String> {
-        let executor: &Executor = &executor;
         let policy = ShadowPolicy {
             redirect_foreign_keys,
             copy_auto_increment,
         };
-        self.json(py, |center| {
-            let mut inspector = inspector(center, id, policy)?;
-            center.resume(id, worker, executor.lock().as_mut(), &mut inspector)
-        })
+        self.run_task(py, id, worker, &executor, policy, Center::resume)
     }
 
     /// Move every overdue task to approval or execution expired; JSON array

@@ -2,8 +2,10 @@
 
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
-use shadowsync_core::task::columns::{status_rank_sql, table_progress, task_status, TaskColumns};
-use shadowsync_core::task::list::{SortKey, TaskPage, TaskQuery, TaskSummary};
+use shadowsync_core::task::columns::{
+    list_sql, placeholders, table_progress, task_status, SqlValue, TaskColumns,
+};
+use shadowsync_core::task::list::{TaskPage, TaskQuery, TaskSummary};
 use shadowsync_core::task::{TableProgress, Task, TaskId, TaskStatus};
 use shadowsync_core::{Error, Millis, Result};
 
@@ -70,7 +72,7 @@ fn tables(conn: &Connection, id: TaskId) -> Result<Vec<TableProgress>> {
 pub(crate) fn ids_in(conn: &Connection, statuses: &[TaskStatus]) -> Result<Vec<TaskId>> {
     let sql = format!(
         "SELECT id FROM tasks WHERE status IN ({}) ORDER BY id",
-        placeholders(1, statuses.len())
+        placeholders(statuses.len())
     );
     let names = statuses.iter().map(|s| s.as_str());
     let mut stmt = conn.prepare(&sql).map_err(db_error)?;
@@ -85,61 +87,21 @@ pub(crate) fn ids_in(conn: &Connection, statuses: &[TaskStatus]) -> Result<Vec<T
 /// One page of the list, filtered, sorted and paged in SQL with the same
 /// rules as [`TaskQuery::select`].
 pub(crate) fn list(conn: &Connection, query: &TaskQuery, now: Millis) -> Result<TaskPage> {
-    let mut conditions = vec!["1 = 1".to_string()];
-    let mut values: Vec<Value> = Vec::new();
-    let mut filter = |condition: &str, value: Value| {
-        values.push(value);
-        conditions.push(condition.replace('?', &format!("?{}", values.len())));
-    };
-    if let Some(since) = query.created_since(now) {
-        filter("created_at >= ?", Value::Integer(since));
-    }
-    for (column, wanted) in [
-        ("connection", &query.connection),
-        ("database_name", &query.database),
-        ("creator", &query.creator),
-    ] {
-        if let Some(wanted) = wanted {
-            filter(&format!("{column} = ?"), Value::Text(wanted.clone()));
-        }
-    }
-    if !query.statuses.is_empty() {
-        let first = values.len() + 1;
-        conditions.push(format!(
-            "status IN ({})",
-            placeholders(first, query.statuses.len())
-        ));
-        values.extend(
-            query
-                .statuses
-                .iter()
-                .map(|s| Value::Text(s.as_str().into())),
-        );
-    }
-    let condition = conditions.join(" AND ");
-
+    let sql = list_sql("tasks", query, now)?;
+    let values: Vec<Value> = sql
+        .values
+        .into_iter()
+        .map(|value| match value {
+            SqlValue::Int(n) => Value::Integer(n),
+            SqlValue::Text(text) => Value::Text(text),
+        })
+        .collect();
     let total: i64 = conn
-        .query_row(
-            &format!("SELECT COUNT(*) FROM tasks WHERE {condition}"),
-            params_from_iter(values.iter()),
-            |row| row.get(0),
-        )
+        .query_row(&sql.count, params_from_iter(values.iter()), |row| {
+            row.get(0)
+        })
         .map_err(db_error)?;
-
-    let key = match query.sort {
-        SortKey::CreatedAt => "created_at".to_string(),
-        SortKey::Status => status_rank_sql(),
-    };
-    let direction = if query.descending { "DESC" } else { "ASC" };
-    let sql = format!(
-        "SELECT id, creator, connection, database_name, status, created_at, remarks
-         FROM tasks WHERE {condition}
-         ORDER BY {key} {direction}, created_at DESC, id DESC
-         LIMIT {} OFFSET {}",
-        to_int(query.page_size as u64)?,
-        to_int(query.offset() as u64)?,
-    );
-    let mut stmt = conn.prepare(&sql).map_err(db_error)?;
+    let mut stmt = conn.prepare(&sql.page).map_err(db_error)?;
     let mut rows = stmt
         .query(params_from_iter(values.iter()))
         .map_err(db_error)?;
@@ -164,14 +126,6 @@ fn summary(row: &Row<'_>) -> Result<TaskSummary> {
         created_at: row.get(5).map_err(db_error)?,
         remarks: row.get(6).map_err(db_error)?,
     })
-}
-
-/// `?first, ?first+1, …` for `count` values.
-fn placeholders(first: usize, count: usize) -> String {
-    (first..first + count)
-        .map(|n| format!("?{n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// Whether task `id` exists.

@@ -1,11 +1,13 @@
 //! How SQL-backed stores (SQLite in `shadowsync-store`, MySQL/OceanBase in
 //! `shadowsync-mysql`) keep a task in columns: integer conversions, status
-//! names, the status sort order, and the task row decoded into a [`Task`].
-//! Shared here so both stores read tasks the same way. Pure: no I/O.
+//! names, the status sort order, the task list's query, and the task row
+//! decoded into a [`Task`]. Shared here so both stores read tasks the same
+//! way. Pure: no I/O.
 
 use crate::error::{Error, Result};
 use crate::executor::Millis;
 
+use super::list::{SortKey, TaskQuery};
 use super::log::LogLevel;
 use super::status::{StatementStatus, TableStatus, TaskStatus};
 use super::{StatementProgress, TableProgress, Task, TaskId, TaskState};
@@ -48,12 +50,90 @@ pub fn log_level(name: &str) -> Result<LogLevel> {
 
 /// `CASE status WHEN … END`, giving each status its [`TaskStatus::rank`] for
 /// sorting by status. The names are fixed identifiers of the core, safe to inline.
-pub fn status_rank_sql() -> String {
+fn status_rank_sql() -> String {
     let arms: String = TaskStatus::ALL
         .iter()
         .map(|s| format!(" WHEN '{}' THEN {}", s.as_str(), s.rank()))
         .collect();
     format!("CASE status{arms} END")
+}
+
+/// A value bound to a `?` of a [`ListSql`] statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SqlValue {
+    /// An integer (a time in milliseconds).
+    Int(i64),
+    /// A text (a name or a status).
+    Text(String),
+}
+
+/// One page of the task list in SQL, with the rules of [`TaskQuery::select`]:
+/// both statements take [`ListSql::values`] for their `?`s, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListSql {
+    /// `SELECT COUNT(*)` of the tasks the query matches.
+    pub count: String,
+    /// The page: `id, creator, connection, database_name, status,
+    /// created_at, remarks` of each task on it, in list order.
+    pub page: String,
+    /// What the `?`s of both statements stand for.
+    pub values: Vec<SqlValue>,
+}
+
+/// `?, ?, …` for `count` values.
+pub fn placeholders(count: usize) -> String {
+    vec!["?"; count].join(", ")
+}
+
+/// The list query over the task table `table` (a fixed identifier of the
+/// store, inlined), with the default window measured back from `now`.
+pub fn list_sql(table: &str, query: &TaskQuery, now: Millis) -> Result<ListSql> {
+    let mut conditions = vec!["1 = 1".to_string()];
+    let mut values = Vec::new();
+    if let Some(since) = query.created_since(now) {
+        conditions.push("created_at >= ?".into());
+        values.push(SqlValue::Int(since));
+    }
+    for (column, wanted) in [
+        ("connection", &query.connection),
+        ("database_name", &query.database),
+        ("creator", &query.creator),
+    ] {
+        if let Some(wanted) = wanted {
+            conditions.push(format!("{column} = ?"));
+            values.push(SqlValue::Text(wanted.clone()));
+        }
+    }
+    if !query.statuses.is_empty() {
+        conditions.push(format!(
+            "status IN ({})",
+            placeholders(query.statuses.len())
+        ));
+        values.extend(
+            query
+                .statuses
+                .iter()
+                .map(|s| SqlValue::Text(s.as_str().into())),
+        );
+    }
+    let condition = conditions.join(" AND ");
+    let key = match query.sort {
+        SortKey::CreatedAt => "created_at".to_string(),
+        SortKey::Status => status_rank_sql(),
+    };
+    let direction = if query.descending { "DESC" } else { "ASC" };
+    Ok(ListSql {
+        count: format!("SELECT COUNT(*) FROM {table} WHERE {condition}"),
+        page: format!(
+            "SELECT id, creator, connection, database_name, status, created_at, remarks
+         FROM {table} WHERE {condition}
+         ORDER BY {key} {direction}, created_at DESC, id DESC
+         LIMIT {} OFFSET {}",
+            to_int(query.page_size as u64)?,
+            to_int(query.offset() as u64)?,
+        ),
+        values,
+    })
 }
 
 /// Per-table progress from `(status, error)` table rows and

@@ -527,3 +527,45 @@ pub fn abort_from_another_handle_stops_the_run<S: Store>(open: impl Fn() -> S + 
         "{alerts:?}"
     );
 }
+
+/// What one handle wrote, a handle opened later (another process or host, or
+/// the same one restarted) reads back whole; ids keep growing.
+pub fn everything_survives_reopening<S: Store>(open: impl Fn() -> S) {
+    let server = FakeServer::default();
+    let (task, timeline, logs, flows) = {
+        let center = TaskCenter::new(open(), FakeClock::at(START));
+        center.set_flows(&[ApprovalFlow::built_in()]).unwrap();
+        let mut request =
+            SubmitRequest::new(plan(vec![table("a", &["A1"]), table("s", &[])]), "carol");
+        request.on_error = ErrorStrategy::Continue;
+        let id = center.submit(request).unwrap().id;
+        center
+            .execute(id, "w1", &mut server.clone(), &mut server.inspector())
+            .unwrap();
+        let pending = center
+            .submit(SubmitRequest::new(plan(vec![table("b", &["B1"])]), "dave"))
+            .unwrap();
+        center
+            .cancel(pending.id, &Actor::new("dave", &[]), "later")
+            .unwrap();
+        (
+            center.task(id).unwrap(),
+            center.timeline(id).unwrap(),
+            center.logs(id, &LogFilter::all()).unwrap(),
+            center.flows().unwrap(),
+        )
+    };
+    let reopened = TaskCenter::new(open(), FakeClock::at(START));
+    assert_eq!(reopened.task(task.id).unwrap(), task);
+    assert_eq!(reopened.timeline(task.id).unwrap(), timeline);
+    assert_eq!(reopened.logs(task.id, &LogFilter::all()).unwrap(), logs);
+    assert_eq!(reopened.flows().unwrap(), flows);
+    assert_eq!(
+        reopened.task(task.id + 1).unwrap().state.status,
+        TaskStatus::Cancelled
+    );
+    let next = reopened
+        .submit(SubmitRequest::new(plan(vec![table("c", &["C1"])]), "erin"))
+        .unwrap();
+    assert_eq!(next.id, task.id + 2);
+}

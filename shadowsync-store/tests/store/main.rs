@@ -1,5 +1,6 @@
-//! Store tests: the contract against both stores, and what only the SQLite
-//! store promises (persistence across reopen, layout versioning).
+//! Store tests: the contract (persistence across reopen among it) against
+//! both stores, and what only the SQLite store promises (WAL, layout
+//! versioning).
 
 mod contract;
 mod fakes;
@@ -44,4 +45,5 @@ contract_tests!(
     crash_at_any_write_resumes_without_repeating_statements,
     exactly_one_of_two_racing_workers_wins,
     abort_from_another_handle_stops_the_run,
+    everything_survives_reopening,
 );

@@ -1,58 +1,11 @@
 //! What only a file-backed store promises.
 
 use rusqlite::Connection;
-use shadowsync_core::task::{
-    Actor, ErrorStrategy, LogFilter, Store, SubmitRequest, TaskCenter, TaskStatus,
-};
+use shadowsync_core::task::{Store, SubmitRequest, TaskCenter, TaskStatus};
 use shadowsync_core::Error;
 use shadowsync_store::SqliteStore;
 
-use crate::fakes::{plan, table, FakeClock, FakeServer, TempDb, START};
-
-#[test]
-fn everything_survives_closing_and_reopening_the_file() {
-    let db = TempDb::new("reopen");
-    let server = FakeServer::default();
-    let (task, timeline, logs, flows) = {
-        let center = TaskCenter::new(SqliteStore::open(db.path()).unwrap(), FakeClock::at(START));
-        center
-            .set_flows(&[shadowsync_core::task::ApprovalFlow::built_in()])
-            .unwrap();
-        let mut request =
-            SubmitRequest::new(plan(vec![table("a", &["A1"]), table("s", &[])]), "carol");
-        request.on_error = ErrorStrategy::Continue;
-        let id = center.submit(request).unwrap().id;
-        center
-            .execute(id, "w1", &mut server.clone(), &mut server.inspector())
-            .unwrap();
-        let pending = center
-            .submit(SubmitRequest::new(plan(vec![table("b", &["B1"])]), "dave"))
-            .unwrap();
-        center
-            .cancel(pending.id, &Actor::new("dave", &[]), "later")
-            .unwrap();
-        (
-            center.task(id).unwrap(),
-            center.timeline(id).unwrap(),
-            center.logs(id, &LogFilter::all()).unwrap(),
-            center.flows().unwrap(),
-        )
-    };
-    let reopened = TaskCenter::new(SqliteStore::open(db.path()).unwrap(), FakeClock::at(START));
-    assert_eq!(reopened.task(task.id).unwrap(), task);
-    assert_eq!(reopened.timeline(task.id).unwrap(), timeline);
-    assert_eq!(reopened.logs(task.id, &LogFilter::all()).unwrap(), logs);
-    assert_eq!(reopened.flows().unwrap(), flows);
-    assert_eq!(
-        reopened.task(task.id + 1).unwrap().state.status,
-        TaskStatus::Cancelled
-    );
-    // Ids keep growing after a reopen.
-    let next = reopened
-        .submit(SubmitRequest::new(plan(vec![table("c", &["C1"])]), "erin"))
-        .unwrap();
-    assert_eq!(next.id, task.id + 2);
-}
+use crate::fakes::{plan, table, FakeClock, TempDb, START};
 
 #[test]
 fn the_file_runs_in_wal_mode() {
