@@ -101,6 +101,19 @@ pub trait Executor {
     fn show_create_tables(&mut self, names: &[String]) -> Result<Vec<Option<String>>>;
     /// Run one statement.
     fn execute(&mut self, sql: &str) -> Result<()>;
+    /// Take the server-side lock that makes this the only shadowsync run on
+    /// the current database, held until [`Executor::unlock_database`] or
+    /// the connection's end (so a crashed worker's lock goes with it).
+    /// `Ok(None)` when taken, `Ok(Some(why))` when another run holds it.
+    /// The default takes nothing: an executor without such a lock (a host's
+    /// own) leaves mutual exclusion to its host.
+    fn lock_database(&mut self) -> Result<Option<String>> {
+        Ok(None)
+    }
+    /// Release the lock of [`Executor::lock_database`].
+    fn unlock_database(&mut self) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// A borrowed executor is an executor (so one connection can be lent out).
@@ -116,6 +129,12 @@ impl<E: Executor + ?Sized> Executor for &mut E {
     }
     fn execute(&mut self, sql: &str) -> Result<()> {
         (**self).execute(sql)
+    }
+    fn lock_database(&mut self) -> Result<Option<String>> {
+        (**self).lock_database()
+    }
+    fn unlock_database(&mut self) -> Result<()> {
+        (**self).unlock_database()
     }
 }
 

@@ -18,6 +18,7 @@ use sqlparser::dialect::MySqlDialect;
 use sqlparser::parser::Parser;
 
 use crate::lex::{tokenize, TokenKind};
+use crate::render::{quote_ident, quote_string};
 
 /// An expression as written, with its canonical form computed on demand.
 #[derive(Clone)]
@@ -41,6 +42,43 @@ impl SqlExpr {
     /// The text as written.
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// The expression as shadowsync sends it: re-tokenised, every string
+    /// literal re-quoted with [`quote_string`] and every quoted identifier
+    /// with [`quote_ident`], words, numbers and operators as written, tokens
+    /// separated as in [`SqlExpr::text`] (comments were dropped when the
+    /// expression was read). So a literal printed by the server in whatever
+    /// escaping reaches the shadow's session in the session's own escaping.
+    /// An error names what cannot be re-rendered exactly (text that does not
+    /// tokenise, or a bit or hex literal with other characters than digits).
+    pub fn to_sql(&self) -> Result<String, String> {
+        let tokens =
+            tokenize(&self.text).map_err(|e| format!("expression `{}`: {e}", self.text))?;
+        let mut out = String::with_capacity(self.text.len() + 8);
+        for (i, tok) in tokens.iter().enumerate() {
+            if i > 0 {
+                let gap = tok.start > tokens[i - 1].end;
+                let dashes = out.ends_with('-') && tok.text.starts_with('-');
+                if gap || dashes {
+                    out.push(' ');
+                }
+            }
+            match tok.kind {
+                TokenKind::Str => out.push_str(&quote_string(&tok.text)),
+                TokenKind::QuotedIdent => out.push_str(&quote_ident(&tok.text)),
+                TokenKind::Bits => out.push_str(&checked_bits(&tok.text)?),
+                TokenKind::Word | TokenKind::Number | TokenKind::Punct => out.push_str(&tok.text),
+            }
+        }
+        Ok(out)
+    }
+
+    /// [`SqlExpr::to_sql`], or the text as written where it fails: the
+    /// parser refuses such expressions (see `parse`), so this serves only
+    /// expressions built in code.
+    pub fn sql(&self) -> String {
+        self.to_sql().unwrap_or_else(|_| self.text.clone())
     }
 
     /// Whether two expressions mean the same, by the rules in the module docs.
@@ -93,6 +131,37 @@ impl Serialize for SqlExpr {
 impl<'de> Deserialize<'de> for SqlExpr {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         Ok(SqlExpr::new(String::deserialize(d)?))
+    }
+}
+
+/// A bit or hex literal as written, when it holds only what its kind allows
+/// (`0x1F`, `X'1f'`, `b'01'`, `0b01`).
+fn checked_bits(text: &str) -> Result<String, String> {
+    let lower = text.to_ascii_lowercase();
+    let (body, hex) = if let Some(rest) = lower.strip_prefix("0x") {
+        (rest, true)
+    } else if let Some(rest) = lower.strip_prefix("0b") {
+        (rest, false)
+    } else if let Some(rest) = lower.strip_prefix("x'").and_then(|r| r.strip_suffix('\'')) {
+        (rest, true)
+    } else if let Some(rest) = lower.strip_prefix("b'").and_then(|r| r.strip_suffix('\'')) {
+        (rest, false)
+    } else {
+        return Err(format!("unreadable bit or hex literal `{text}`"));
+    };
+    let digits_ok = body.chars().all(|c| {
+        if hex {
+            c.is_ascii_hexdigit()
+        } else {
+            c == '0' || c == '1'
+        }
+    });
+    if digits_ok {
+        Ok(text.to_string())
+    } else {
+        Err(format!(
+            "bit or hex literal `{text}` holds other characters than digits"
+        ))
     }
 }
 

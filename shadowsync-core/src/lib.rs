@@ -10,6 +10,7 @@ pub mod diff;
 pub mod error;
 pub mod executor;
 pub mod expr;
+pub mod guard;
 pub mod lex;
 pub mod model;
 pub mod normalize;

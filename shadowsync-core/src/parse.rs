@@ -244,6 +244,31 @@ impl<'a> Parser<'a> {
 
     /// Consume a balanced parenthesised group; returns the text between the
     /// outer parentheses as written, without comments (see [`Self::tokens_text`]).
+    /// The expression in the parenthesised group that comes next.
+    fn paren_expr(&mut self) -> PResult<SqlExpr> {
+        let start = self.pos;
+        let text = self.paren_group()?;
+        self.expr_at(text, start)
+    }
+
+    /// `text`, read from the tokens just consumed, as an expression.
+    fn expr_of(&self, text: String) -> PResult<SqlExpr> {
+        self.expr_at(text, self.pos.saturating_sub(1))
+    }
+
+    /// `text` as an expression, refused (at token `at`) when it cannot be
+    /// re-rendered exactly in shadowsync's own quoting ([`SqlExpr::to_sql`]).
+    fn expr_at(&self, text: String, at: usize) -> PResult<SqlExpr> {
+        let expr = SqlExpr::new(text);
+        if let Err(why) = expr.to_sql() {
+            let offset = self.tokens.get(at).map_or(self.src.len(), |t| t.start);
+            let mut err = ParseError::new(Location::of_offset(self.src, offset), why);
+            err.table = self.table.clone();
+            return Err(err);
+        }
+        Ok(expr)
+    }
+
     fn paren_group(&mut self) -> PResult<String> {
         let open_index = self.pos;
         self.skip_paren_group()?;
@@ -758,9 +783,9 @@ impl<'a> Parser<'a> {
             TokenKind::Punct if tok.text == "(" => {
                 let start = self.pos;
                 self.skip_paren_group()?;
-                Ok(ColumnDefault::Expr(SqlExpr::new(
-                    self.tokens_text(start, self.pos),
-                )))
+                Ok(ColumnDefault::Expr(
+                    self.expr_of(self.tokens_text(start, self.pos))?,
+                ))
             }
             TokenKind::Word => {
                 let kw = tok.text.to_ascii_uppercase();
@@ -778,9 +803,9 @@ impl<'a> Parser<'a> {
                     {
                         let start = self.pos;
                         self.pos += 2;
-                        Ok(ColumnDefault::Expr(SqlExpr::new(
-                            self.tokens_text(start, self.pos),
-                        )))
+                        Ok(ColumnDefault::Expr(
+                            self.expr_of(self.tokens_text(start, self.pos))?,
+                        ))
                     }
                     // Charset introducer: _utf8mb4'abc'.
                     _ if kw.starts_with('_')
@@ -831,7 +856,7 @@ impl<'a> Parser<'a> {
         }) {
             return Err(self.unsupported("an unparenthesised DEFAULT expression with operators"));
         }
-        Ok(SqlExpr::new(self.tokens_text(start, self.pos)))
+        self.expr_of(self.tokens_text(start, self.pos))
     }
 
     fn on_update_expr(&mut self) -> PResult<SqlExpr> {
@@ -841,7 +866,7 @@ impl<'a> Parser<'a> {
     fn generated(&mut self) -> PResult<Generated> {
         let always_keyword = self.eat_kws(&["GENERATED", "ALWAYS"]);
         self.expect_kw("AS")?;
-        let expr = SqlExpr::new(self.paren_group()?);
+        let expr = self.paren_expr()?;
         let mut stored = false;
         let mut storage_written = false;
         if self.eat_kw("STORED") || self.eat_kw("PERSISTENT") {
@@ -860,7 +885,7 @@ impl<'a> Parser<'a> {
 
     fn check(&mut self, name: Option<String>, column: Option<String>) -> PResult<Check> {
         self.expect_kw("CHECK")?;
-        let expr = SqlExpr::new(self.paren_group()?);
+        let expr = self.paren_expr()?;
         let mut not_enforced = false;
         if self.eat_kws(&["NOT", "ENFORCED"]) {
             not_enforced = true;
@@ -938,7 +963,7 @@ impl<'a> Parser<'a> {
 
     fn index_part(&mut self) -> PResult<IndexPart> {
         let target = if self.peek_punct("(") {
-            IndexTarget::Expr(SqlExpr::new(self.paren_group()?))
+            IndexTarget::Expr(self.paren_expr()?)
         } else {
             IndexTarget::Column(self.ident("a key column")?)
         };
@@ -1241,7 +1266,7 @@ impl<'a> Parser<'a> {
             algorithm = Some(self.number("a KEY algorithm")? as u32);
         }
         let columns_form = self.eat_kw("COLUMNS");
-        let expr = SqlExpr::new(self.paren_group()?);
+        let expr = self.paren_expr()?;
         let mut count = None;
         if self.eat_kw(count_kw) {
             count = Some(self.number("a partition count")?);
@@ -1264,7 +1289,7 @@ impl<'a> Parser<'a> {
             if self.eat_kws(&["LESS", "THAN"]) {
                 if self.peek_punct("(") {
                     bound = Some(PartitionBound::LessThan {
-                        values: SqlExpr::new(self.paren_group()?),
+                        values: self.paren_expr()?,
                         parenthesized: true,
                     });
                 } else {
@@ -1275,7 +1300,7 @@ impl<'a> Parser<'a> {
                     });
                 }
             } else if self.eat_kw("IN") {
-                bound = Some(PartitionBound::In(SqlExpr::new(self.paren_group()?)));
+                bound = Some(PartitionBound::In(self.paren_expr()?));
             } else {
                 return Err(self.error_here("expected LESS THAN or IN after VALUES"));
             }

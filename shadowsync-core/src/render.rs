@@ -1,7 +1,8 @@
 //! Render the model back to DDL. Every identifier is quoted and escaped with
 //! [`quote_ident`], every literal with [`quote_string`]; expressions are
-//! emitted as the server printed them (they were read from DDL, not from
-//! user input concatenated into SQL).
+//! re-rendered token by token ([`crate::expr::SqlExpr::to_sql`]), so their
+//! literals and identifiers are quoted the same way, whatever escaping the
+//! server printed them in.
 
 use std::fmt::Write;
 
@@ -23,12 +24,16 @@ pub fn quote_ident(name: &str) -> String {
 
 /// Quote a string literal with single quotes, escaping what MySQL's lexer
 /// treats specially (quote, backslash, NUL, newline, carriage return, ^Z).
+/// A backslash before `%` or `_` stays single: MySQL reads `\%` and `\\%`
+/// alike (the lexer keeps both characters), and the server prints the first.
 pub fn quote_string(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 2);
     out.push('\'');
-    for c in value.chars() {
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
             '\'' => out.push_str("''"),
+            '\\' if matches!(chars.peek(), Some('%' | '_')) => out.push('\\'),
             '\\' => out.push_str("\\\\"),
             '\0' => out.push_str("\\0"),
             '\n' => out.push_str("\\n"),
@@ -117,7 +122,7 @@ pub fn default_value(default: &ColumnDefault) -> String {
         ColumnDefault::Number(n) | ColumnDefault::Bits(n) => n.clone(),
         ColumnDefault::Bool(true) => "TRUE".to_string(),
         ColumnDefault::Bool(false) => "FALSE".to_string(),
-        ColumnDefault::Expr(e) => e.text().to_string(),
+        ColumnDefault::Expr(e) => e.sql(),
     }
 }
 
@@ -134,7 +139,7 @@ pub fn column_definition(col: &Column) -> String {
         if g.always_keyword {
             out.push_str(" GENERATED ALWAYS");
         }
-        let _ = write!(out, " AS ({})", g.expr.text());
+        let _ = write!(out, " AS ({})", g.expr.sql());
         if g.stored {
             out.push_str(" STORED");
         } else if g.storage_written {
@@ -150,7 +155,7 @@ pub fn column_definition(col: &Column) -> String {
         let _ = write!(out, " DEFAULT {}", default_value(d));
     }
     if let Some(u) = &col.on_update {
-        let _ = write!(out, " ON UPDATE {}", u.text());
+        let _ = write!(out, " ON UPDATE {}", u.sql());
     }
     if col.auto_increment {
         out.push_str(" AUTO_INCREMENT");
@@ -177,7 +182,7 @@ pub fn column_definition(col: &Column) -> String {
 pub fn index_part(part: &IndexPart) -> String {
     let mut out = match &part.target {
         IndexTarget::Column(c) => quote_ident(c),
-        IndexTarget::Expr(e) => format!("({})", e.text()),
+        IndexTarget::Expr(e) => format!("({})", e.sql()),
     };
     if let Some(p) = part.prefix {
         let _ = write!(out, "({p})");
@@ -281,7 +286,7 @@ pub fn check_definition(check: &Check) -> String {
     if let Some(n) = &check.name {
         let _ = write!(out, "CONSTRAINT {} ", quote_ident(n));
     }
-    let _ = write!(out, "CHECK ({})", check.expr.text());
+    let _ = write!(out, "CHECK ({})", check.expr.sql());
     if check.not_enforced {
         out.push_str(" NOT ENFORCED");
     }
@@ -330,7 +335,7 @@ fn partition_scheme(s: &PartitionScheme, count_kw: &str) -> String {
     if s.columns_form {
         out.push_str(" COLUMNS");
     }
-    let _ = write!(out, "({})", s.expr.text());
+    let _ = write!(out, "({})", s.expr.sql());
     if let Some(n) = s.count {
         let _ = write!(out, " {count_kw} {n}");
     }
@@ -345,13 +350,13 @@ fn partition_def(def: &PartitionDef, keyword: &str) -> String {
             parenthesized,
         }) => {
             if *parenthesized {
-                let _ = write!(out, " VALUES LESS THAN ({})", values.text());
+                let _ = write!(out, " VALUES LESS THAN ({})", values.sql());
             } else {
-                let _ = write!(out, " VALUES LESS THAN {}", values.text());
+                let _ = write!(out, " VALUES LESS THAN {}", values.sql());
             }
         }
         Some(PartitionBound::In(values)) => {
-            let _ = write!(out, " VALUES IN ({})", values.text());
+            let _ = write!(out, " VALUES IN ({})", values.sql());
         }
         None => {}
     }

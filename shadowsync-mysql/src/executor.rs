@@ -5,11 +5,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use mysql::prelude::Queryable;
 use mysql::{Conn, Opts};
-use shadowsync_core::render::quote_ident;
+use shadowsync_core::render::{quote_ident, quote_string};
 use shadowsync_core::{Error, Executor, Flavor, Relation, RelationKind, Result, ServerInfo};
 
 use crate::catalog::{self, Unavailable};
-use crate::error::Scrubber;
+use crate::error::{server_code, Scrubber};
+use crate::session::{self, SessionSettings};
 use crate::show_create;
 use crate::url::{opts_from_url, redact_url, with_db};
 
@@ -71,6 +72,8 @@ pub(crate) struct Endpoint {
     pub(crate) scrubber: Scrubber,
     /// Statements and commands sent, connection opening included.
     pub(crate) round_trips: AtomicU64,
+    /// What every connection sets for itself once opened.
+    pub(crate) session: SessionSettings,
 }
 
 impl Endpoint {
@@ -79,13 +82,16 @@ impl Endpoint {
         self.round_trips.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// A new connection to the current database.
+    /// A new connection to the current database, with shadowsync's
+    /// session settings stated (see [`crate::session`]).
     pub(crate) fn open(&self) -> Result<Conn> {
         self.count();
-        Conn::new(self.opts.clone()).map_err(|e| {
+        let mut conn = Conn::new(self.opts.clone()).map_err(|e| {
             self.scrubber
                 .error(&format!("cannot connect to {}", self.url), &e)
-        })
+        })?;
+        session::apply(self, &mut conn)?;
+        Ok(conn)
     }
 
     /// An executor error: `context`, then the driver's message.
@@ -114,6 +120,8 @@ pub struct MysqlExecutor {
     flavor: Option<Flavor>,
     /// Why the OceanBase catalog cannot be read, once found out.
     catalog_unavailable: Option<String>,
+    /// How long [`Executor::lock_database`] waits for another run's lock.
+    run_lock_wait: std::time::Duration,
 }
 
 impl fmt::Debug for MysqlExecutor {
@@ -131,12 +139,18 @@ impl MysqlExecutor {
     /// Connect to `url` (`mysql://user:pass@host:port/db`, the database being
     /// optional) over TCP.
     pub fn connect(url: &str) -> Result<Self> {
+        Self::connect_with(url, SessionSettings::default())
+    }
+
+    /// [`MysqlExecutor::connect`] with other session settings than the defaults.
+    pub fn connect_with(url: &str, session: SessionSettings) -> Result<Self> {
         let opts = opts_from_url(url)?;
         let endpoint = Endpoint {
             scrubber: Scrubber::new(opts.get_pass()),
             url: redact_url(url),
             opts,
             round_trips: AtomicU64::new(0),
+            session,
         };
         let main = endpoint.open()?;
         Ok(MysqlExecutor {
@@ -146,7 +160,16 @@ impl MysqlExecutor {
             introspection: Introspection::Auto,
             flavor: None,
             catalog_unavailable: None,
+            run_lock_wait: std::time::Duration::ZERO,
         })
+    }
+
+    /// Wait up to `wait` (whole seconds) for another run's lock on the
+    /// database before [`Executor::lock_database`] reports it busy; the
+    /// default is not to wait.
+    pub fn with_run_lock_wait(mut self, wait: std::time::Duration) -> Self {
+        self.run_lock_wait = wait;
+        self
     }
 
     /// Use at most `n` connections (at least one) for concurrent reads.
@@ -330,11 +353,119 @@ impl Executor for MysqlExecutor {
         )
     }
 
+    /// Runs `sql` as a prepared statement: the binary protocol takes exactly
+    /// one statement per text, so even a text with a `;` that escaped every
+    /// other check cannot run a second statement. (The `mysql` crate always
+    /// asks for `CLIENT_MULTI_STATEMENTS` on its text protocol and offers no
+    /// option to drop it.) A statement that timed out waiting for a metadata
+    /// lock is tried again a few times, with a growing pause.
     fn execute(&mut self, sql: &str) -> Result<()> {
-        self.main_conn().query_drop(sql).map_err(|e| {
-            self.endpoint
-                .error(&format!("cannot execute `{}`", elide(sql)), &e)
-        })
+        let mut attempt = 1;
+        loop {
+            match self.execute_prepared(sql) {
+                Err(e) if server_code(&e) == Some(ER_LOCK_WAIT_TIMEOUT) => {
+                    if attempt >= LOCK_WAIT_ATTEMPTS {
+                        let context = format!(
+                            "`{}` waited for a metadata lock {attempt} times, {} s each \
+                             (another session holds the table: an open transaction?)",
+                            elide(sql),
+                            self.endpoint.session.lock_wait.as_secs().max(1)
+                        );
+                        return Err(self.endpoint.error(&context, &e));
+                    }
+                    tracing::warn!(
+                        "metadata lock wait timed out (attempt {attempt} of {LOCK_WAIT_ATTEMPTS}); trying again"
+                    );
+                    std::thread::sleep(LOCK_WAIT_PAUSE * attempt);
+                    attempt += 1;
+                }
+                Err(e) => {
+                    return Err(self
+                        .endpoint
+                        .error(&format!("cannot execute `{}`", elide(sql)), &e))
+                }
+                Ok(()) => return Ok(()),
+            }
+        }
+    }
+
+    fn lock_database(&mut self) -> Result<Option<String>> {
+        let Some(database) = self.database().map(str::to_string) else {
+            return Err(Error::InvalidRequest(
+                "cannot lock the database: no database selected".into(),
+            ));
+        };
+        let name = run_lock_name(&database);
+        let wait = self.run_lock_wait.as_secs();
+        let taken: Option<Option<i64>> = self
+            .main_conn()
+            .exec_first("SELECT GET_LOCK(?, ?)", (&name, wait))
+            .map_err(|e| self.endpoint.error("cannot take the run lock", &e))?;
+        if taken.flatten() == Some(1) {
+            return Ok(None);
+        }
+        let holder: Option<Option<u64>> = self
+            .main_conn()
+            .exec_first("SELECT IS_USED_LOCK(?)", (&name,))
+            .map_err(|e| self.endpoint.error("cannot read the run lock's holder", &e))?;
+        let holder = match holder.flatten() {
+            Some(id) => format!("connection {id}"),
+            None => "a session that has just released it".to_string(),
+        };
+        Ok(Some(format!(
+            "another shadowsync run holds the lock on database {} ({holder}, lock {}); waited {wait} s",
+            quote_ident(&database),
+            quote_string(&name)
+        )))
+    }
+
+    fn unlock_database(&mut self) -> Result<()> {
+        let Some(database) = self.database().map(str::to_string) else {
+            return Ok(());
+        };
+        let name = run_lock_name(&database);
+        self.main_conn()
+            .exec_drop("SELECT RELEASE_LOCK(?)", (&name,))
+            .map_err(|e| self.endpoint.error("cannot release the run lock", &e))
+    }
+}
+
+/// Server error `ER_LOCK_WAIT_TIMEOUT`: a statement waited longer than
+/// `lock_wait_timeout` for a metadata lock (MySQL, MariaDB and OceanBase).
+const ER_LOCK_WAIT_TIMEOUT: u16 = 1205;
+
+/// How many times a statement is sent that timed out waiting for a lock.
+const LOCK_WAIT_ATTEMPTS: u32 = 3;
+
+/// The pause after the first lock wait timeout; the n-th pause is n times it.
+const LOCK_WAIT_PAUSE: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Longest name `GET_LOCK` accepts on MySQL 5.7 and later.
+const MAX_LOCK_NAME: usize = 64;
+
+/// The server-side lock one shadowsync run holds on `database` for its
+/// whole execution: `shadowsync:<database>`, or a hash of the name where
+/// that would pass [`MAX_LOCK_NAME`] characters.
+pub fn run_lock_name(database: &str) -> String {
+    let plain = format!("shadowsync:{database}");
+    if plain.chars().count() <= MAX_LOCK_NAME {
+        return plain;
+    }
+    let hash = shadowsync_core::analysis::fingerprint::fingerprint(database);
+    format!("shadowsync:#{hash}")
+}
+
+impl MysqlExecutor {
+    /// Sends `sql` as one prepared statement and closes it.
+    fn execute_prepared(&mut self, sql: &str) -> std::result::Result<(), mysql::Error> {
+        self.endpoint.count();
+        let conn = &mut self.conns[0];
+        let statement = conn.prep(sql)?;
+        self.endpoint.count();
+        let outcome = conn.exec_drop(&statement, ());
+        // Closing is best effort: the statement dies with the connection anyway.
+        let _ = conn.close(statement);
+        outcome
     }
 }
 

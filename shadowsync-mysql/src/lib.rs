@@ -15,12 +15,14 @@ mod catalog;
 mod error;
 mod executor;
 mod pool;
+mod session;
 mod show_create;
 mod store;
 mod url;
 
 pub use executor::{
-    Introspection, MysqlExecutor, AUTO_CATALOG_MIN_TABLES, DEFAULT_MAX_CONNECTIONS,
+    run_lock_name, Introspection, MysqlExecutor, AUTO_CATALOG_MIN_TABLES, DEFAULT_MAX_CONNECTIONS,
 };
+pub use session::{SessionSettings, DEFAULT_LOCK_WAIT};
 pub use store::{MysqlStore, STORE_LAYOUT_VERSION};
 pub use url::redact_url;

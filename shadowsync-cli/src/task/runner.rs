@@ -141,6 +141,14 @@ impl Executor for TaskExecutor {
         }
         Ok(())
     }
+
+    fn lock_database(&mut self) -> Result<Option<String>> {
+        self.inner.lock_database()
+    }
+
+    fn unlock_database(&mut self) -> Result<()> {
+        self.inner.unlock_database()
+    }
 }
 
 /// The inspector for `task`: its plan's naming rule and shadow policy.

@@ -24,7 +24,7 @@ use crate::error::{Error, Result};
 use crate::executor::{Executor, Relation, RelationKind, ServerInfo};
 use crate::model::Table;
 use crate::parse::parse_table;
-use crate::task::plan::{FrozenPlan, PlannedAction, PlannedTable};
+use crate::task::plan::{FrozenPlan, PlannedAction, PlannedTable, TableRef};
 
 /// Which tables to sync.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,6 +93,9 @@ pub struct TableAnalysis {
     pub statements: Vec<String>,
     /// Things the user should know (e.g. an FK still pointing at production).
     pub warnings: Vec<String>,
+    /// The tables the desired shadow's foreign keys reference.
+    #[serde(default)]
+    pub references: Vec<TableRef>,
     /// Fingerprint of the source DDL.
     pub source_fingerprint: String,
     /// Fingerprint of the shadow DDL.
@@ -206,6 +209,27 @@ impl Analysis {
             .collect()
     }
 
+    /// The tables the shadows' foreign keys reference that no table of
+    /// this analysis creates or alters (see [`FrozenPlan::read_only_parents`]).
+    fn read_only_parents(&self) -> Vec<TableRef> {
+        let fold = self.snapshot.server.lower_case_table_names != 0;
+        let changed: HashSet<String> = self
+            .tables
+            .iter()
+            .filter(|t| t.action() != Action::Skip)
+            .map(|t| name_key(&t.shadow, fold))
+            .collect();
+        let parents: BTreeSet<TableRef> = self
+            .tables
+            .iter()
+            .filter(|t| t.action() != Action::Skip)
+            .flat_map(|t| t.references.iter())
+            .filter(|r| r.schema.is_some() || !changed.contains(&name_key(&r.table, fold)))
+            .cloned()
+            .collect();
+        parents.into_iter().collect()
+    }
+
     /// Freeze into a task plan for `connection` (pass it redacted).
     pub fn freeze(&self, connection: &str) -> FrozenPlan {
         FrozenPlan {
@@ -213,6 +237,7 @@ impl Analysis {
             database: self.database.clone(),
             naming_rule: self.rule.to_string(),
             policy: self.request.policy.clone(),
+            read_only_parents: self.read_only_parents(),
             tables: self
                 .tables
                 .iter()
@@ -370,6 +395,7 @@ pub fn analyze_snapshot(snapshot: &SchemaSnapshot, req: &AnalysisRequest) -> Ana
             shadow_ddl: None,
             statements: Vec::new(),
             warnings: Vec::new(),
+            references: Vec::new(),
             source_fingerprint: String::new(),
             shadow_fingerprint: None,
         });
@@ -474,6 +500,7 @@ impl<'a> Context<'a> {
                 shadow_ddl,
                 statements: Vec::new(),
                 warnings: Vec::new(),
+                references: Vec::new(),
             };
             let problem = name_problem(
                 &shadow,
@@ -489,18 +516,18 @@ impl<'a> Context<'a> {
                 None => analyse_pair(&entry, self.req, info, &has_shadow, &self.opts),
             };
             match outcome {
-                Ok(PairOutcome::Identical(w)) => {
+                Ok(PairOutcome::Identical(notes)) => {
                     entry.reason = Some("identical".into());
-                    entry.warnings = w;
+                    (entry.warnings, entry.references) = notes;
                 }
-                Ok(PairOutcome::Alter(statements, w)) => {
+                Ok(PairOutcome::Alter(statements, notes)) => {
                     entry.planned = Action::Alter;
                     entry.statements = statements;
-                    entry.warnings = w;
+                    (entry.warnings, entry.references) = notes;
                 }
-                Ok(PairOutcome::Create(desired, w)) => {
+                Ok(PairOutcome::Create(desired, notes)) => {
                     entry.planned = Action::Create;
-                    entry.warnings = w;
+                    (entry.warnings, entry.references) = notes;
                     creates.push((tables.len(), *desired));
                 }
                 Err(reason) => entry.reason = Some(reason),
@@ -547,10 +574,27 @@ fn name_problem(
     None
 }
 
+/// What the analysis of one pair adds to its entry beside the action: the
+/// warnings, and the tables the desired shadow's foreign keys reference.
+type Notes = (Vec<String>, Vec<TableRef>);
+
 enum PairOutcome {
-    Identical(Vec<String>),
-    Alter(Vec<String>, Vec<String>),
-    Create(Box<Table>, Vec<String>),
+    Identical(Notes),
+    Alter(Vec<String>, Notes),
+    Create(Box<Table>, Notes),
+}
+
+/// Every table `desired`'s foreign keys reference, once each.
+fn references_of(desired: &Table) -> Vec<TableRef> {
+    let refs: BTreeSet<TableRef> = desired
+        .foreign_keys
+        .iter()
+        .map(|fk| TableRef {
+            schema: fk.ref_schema.clone(),
+            table: fk.ref_table.clone(),
+        })
+        .collect();
+    refs.into_iter().collect()
 }
 
 fn analyse_pair(
@@ -571,6 +615,7 @@ fn analyse_pair(
         info.max_identifier_length,
         has_shadow,
     );
+    let warnings = (warnings, references_of(&desired));
     match &entry.shadow_ddl {
         None => Ok(PairOutcome::Create(Box::new(desired), warnings)),
         Some(shadow_ddl) => {

@@ -10,11 +10,12 @@
 
 use crate::error::{Error, Result};
 use crate::executor::{Clock, Executor};
+use crate::guard::StatementGuard;
 
 use super::center::{Change, TaskCenter};
 use super::inspect::SchemaInspector;
 use super::log::{redact_text, LogLevel};
-use super::plan::{PlannedAction, PlannedTable};
+use super::plan::PlannedTable;
 use super::status::{StatementStatus, TableStatus, TaskStatus};
 use super::store::Store;
 use super::timeline::{TimelineAction, TimelineEvent};
@@ -28,6 +29,16 @@ enum TableOutcome {
     Failed,
     /// Stopped by an abort request before one of its statements.
     Aborted,
+    /// The statement guard refused one of its statements: the task stops.
+    Refused,
+}
+
+/// Why a statement did not apply.
+enum StatementError {
+    /// The server refused it.
+    Server(String),
+    /// The statement guard refused it; it was never sent.
+    Refused(String),
 }
 
 /// What re-checking an interrupted statement established.
@@ -51,6 +62,8 @@ pub(super) struct Execution<'a, S, C> {
     worker: &'a str,
     exec: &'a mut dyn Executor,
     inspector: &'a mut dyn SchemaInspector,
+    /// Checks every statement before it is sent; built when the run starts.
+    guard: Option<StatementGuard>,
 }
 
 impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
@@ -67,6 +80,7 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
             worker,
             exec,
             inspector,
+            guard: None,
         }
     }
 
@@ -77,7 +91,53 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
     /// Run the task to a terminal status, or until the store fails (which
     /// leaves the records as a crash would).
     pub(super) fn run(mut self) -> Result<Task> {
-        if self.is_fresh() {
+        let fresh = self.is_fresh();
+        if let Some(why) = self.start_guard()? {
+            self.log(LogLevel::Error, &format!("statement guard: {why}"))?;
+            return self.finish(if fresh {
+                TaskStatus::PrecheckFailed
+            } else {
+                TaskStatus::Failed
+            });
+        }
+        if let Some(why) = self.exec.lock_database()? {
+            if !fresh {
+                // Leave the task executing, to be resumed once the other run ends.
+                return Err(Error::Executor(why));
+            }
+            self.log(LogLevel::Error, &format!("precheck: {why}"))?;
+            self.event(TimelineAction::PrecheckFailed, None)?;
+            return self.finish(TaskStatus::PrecheckFailed);
+        }
+        let outcome = self.run_locked(fresh);
+        let unlocked = self.exec.unlock_database();
+        let task = outcome?;
+        if let Err(e) = unlocked {
+            // The lock also ends with the connection; the task's outcome stands.
+            self.log(
+                LogLevel::Warn,
+                &format!("could not release the run lock: {e}"),
+            )?;
+        }
+        Ok(task)
+    }
+
+    /// Builds the statement guard from the plan and the connection's own
+    /// facts; `Some(why)` when the plan itself is refused.
+    fn start_guard(&mut self) -> Result<Option<String>> {
+        let server = self.exec.server_info()?;
+        match StatementGuard::for_plan(&self.task.spec.plan, &server) {
+            Ok(guard) => {
+                self.guard = Some(guard);
+                Ok(None)
+            }
+            Err(refusal) => Ok(Some(refusal.0)),
+        }
+    }
+
+    /// The run under the database's run lock.
+    fn run_locked(&mut self, fresh: bool) -> Result<Task> {
+        if fresh {
             let drift = self.precheck();
             if !drift.is_empty() {
                 for line in &drift {
@@ -90,6 +150,7 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
             self.log(LogLevel::Info, "precheck passed")?;
         }
         let mut aborted = false;
+        let mut refused = false;
         let mut applied = Vec::new();
         for index in 0..self.task.tables.len() {
             let outcome = match self.task.tables[index].status {
@@ -107,6 +168,10 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
                     aborted = true;
                     break;
                 }
+                TableOutcome::Refused => {
+                    refused = true;
+                    break;
+                }
             }
         }
         // Verified only once every statement ran: a later table's statements
@@ -120,7 +185,11 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
         for ((index, planned), remaining) in applied.into_iter().zip(&planned).zip(remaining) {
             self.verify(index, planned, remaining)?;
         }
-        let status = self.final_status(aborted);
+        let status = if refused {
+            TaskStatus::Failed
+        } else {
+            self.final_status(aborted)
+        };
         self.finish(status)
     }
 
@@ -138,15 +207,17 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
     /// skips included (a skip decided on a stale schema is stale too).
     fn precheck(&mut self) -> Vec<String> {
         let mut drift = Vec::new();
-        // Only tables that run are prechecked: a skip runs nothing, whatever
-        // happened to it (and a reported missing table or view has no fingerprint).
+        // Every table the analysis read is prechecked, skips included: a
+        // shadow judged identical on a source that has changed since is stale,
+        // and the task must not report it in step. (A missing table or view
+        // was never read and has no fingerprint.)
         let runs: Vec<PlannedTable> = self
             .task
             .spec
             .plan
             .tables
             .iter()
-            .filter(|t| t.action != PlannedAction::Skip)
+            .filter(|t| !t.source_fingerprint.is_empty())
             .cloned()
             .collect();
         let live = self.inspector.fingerprints_of_all(self.exec, &runs);
@@ -199,11 +270,18 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
                 return self.stop_for_abort(index, k, count);
             }
             self.start_table(index, &planned)?;
-            if let Err(error) = self.run_statement(index, k, &planned)? {
-                return self.fail_table(
-                    index,
-                    &format!("statement {} of {count} failed: {error}", k + 1),
-                );
+            match self.run_statement(index, k, &planned)? {
+                Ok(()) => {}
+                Err(StatementError::Server(error)) => {
+                    return self.fail_table(
+                        index,
+                        &format!("statement {} of {count} failed: {error}", k + 1),
+                    );
+                }
+                Err(StatementError::Refused(error)) => {
+                    self.fail_table(index, &format!("statement {} of {count}: {error}", k + 1))?;
+                    return Ok(TableOutcome::Refused);
+                }
             }
         }
         Ok(TableOutcome::Applied)
@@ -235,9 +313,17 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
         index: usize,
         k: usize,
         planned: &PlannedTable,
-    ) -> Result<std::result::Result<(), String>> {
+    ) -> Result<std::result::Result<(), StatementError>> {
+        let sql = &planned.statements[k];
+        if let Some(Err(refusal)) = self.guard.as_ref().map(|g| g.check(sql)) {
+            let error = redact_text(&format!(
+                "refused by the statement guard: {refusal}: `{sql}`"
+            ));
+            self.set_statement(index, k, StatementStatus::Failed, Some(&error))?;
+            return Ok(Err(StatementError::Refused(error)));
+        }
         self.set_statement(index, k, StatementStatus::Running, None)?;
-        match self.exec.execute(&planned.statements[k]) {
+        match self.exec.execute(sql) {
             Ok(()) => {
                 self.set_statement(index, k, StatementStatus::Applied, None)?;
                 self.log(
@@ -254,7 +340,7 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
             Err(error) => {
                 let error = redact_text(&error.to_string());
                 self.set_statement(index, k, StatementStatus::Failed, Some(&error))?;
-                Ok(Err(error))
+                Ok(Err(StatementError::Server(error)))
             }
         }
     }
@@ -418,7 +504,7 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
 
     /// Skip the tables never reached, and move the task to `status` if this
     /// worker still owns it.
-    fn finish(mut self, status: TaskStatus) -> Result<Task> {
+    fn finish(&mut self, status: TaskStatus) -> Result<Task> {
         let reason = format!("not run: task {status}");
         for index in 0..self.task.tables.len() {
             if self.task.tables[index].status == TableStatus::Waiting {

@@ -23,6 +23,21 @@ pub struct FrozenPlan {
     pub policy: ShadowPolicy,
     /// Every selected table, in execution order.
     pub tables: Vec<PlannedTable>,
+    /// Tables the shadows' foreign keys reference that are not shadows of
+    /// this plan (production parents without a shadow, parents in other
+    /// schemas, shadows of unselected parents). The statement guard lets a
+    /// statement name them after `REFERENCES` only, never change them.
+    #[serde(default)]
+    pub read_only_parents: Vec<TableRef>,
+}
+
+/// A table named by schema (`None`: the plan's own database) and name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct TableRef {
+    /// Its schema, when not the plan's own database.
+    pub schema: Option<String>,
+    /// Its name.
+    pub table: String,
 }
 
 /// What the analysis decided for one source table.
@@ -96,7 +111,23 @@ impl FrozenPlan {
 pub(crate) mod tests {
     use super::*;
 
-    /// A planned table with the given statements (a skip when there are none).
+    /// The statement labelled `label` on the shadow of `source`: a real
+    /// `ALTER TABLE` (so the statement guard lets it through) whose label the
+    /// test doubles read back with [`label_of`].
+    pub(crate) fn labelled(source: &str, label: &str) -> String {
+        format!("ALTER TABLE `__{source}` COMMENT '{label}'")
+    }
+
+    /// The label of a statement made by [`labelled`]; other text as it is.
+    pub(crate) fn label_of(sql: &str) -> &str {
+        sql.strip_prefix("ALTER TABLE `")
+            .and_then(|rest| rest.split_once("` COMMENT '"))
+            .and_then(|(_, label)| label.strip_suffix('\''))
+            .unwrap_or(sql)
+    }
+
+    /// A planned table with the given statements, each [`labelled`] (a
+    /// skip when there are none).
     pub(crate) fn table(source: &str, statements: &[&str]) -> PlannedTable {
         PlannedTable {
             source: source.into(),
@@ -107,7 +138,7 @@ pub(crate) mod tests {
                 PlannedAction::Alter
             },
             reason: None,
-            statements: statements.iter().map(|s| s.to_string()).collect(),
+            statements: statements.iter().map(|s| labelled(source, s)).collect(),
             source_fingerprint: format!("src-{source}"),
             shadow_fingerprint: Some(format!("shd-{source}")),
         }
@@ -121,6 +152,7 @@ pub(crate) mod tests {
             naming_rule: "prefix:__".into(),
             policy: ShadowPolicy::default(),
             tables,
+            read_only_parents: Vec::new(),
         }
     }
 

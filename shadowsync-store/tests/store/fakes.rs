@@ -169,6 +169,7 @@ pub fn plan(tables: Vec<PlannedTable>) -> FrozenPlan {
         naming_rule: "prefix:__".into(),
         policy: Default::default(),
         tables,
+        read_only_parents: Vec::new(),
     }
 }
 

@@ -231,7 +231,9 @@ fn precheck_failure_runs_nothing() {
 }
 
 #[test]
-fn precheck_ignores_tables_that_do_not_run() {
+fn precheck_covers_skipped_tables_too() {
+    // A shadow judged identical on a source that changed since is stale:
+    // the task must not end `succeeded` with it.
     let f = Fixture::new();
     f.server
         .0
@@ -242,6 +244,19 @@ fn precheck_ignores_tables_that_do_not_run() {
         vec![table("a", &["A1"]), table("b", &[])],
         ErrorStrategy::Continue,
     );
+    let done = f.execute(task.id).unwrap();
+    assert_eq!(done.state.status, TaskStatus::PrecheckFailed);
+    assert!(f.server.executed().is_empty());
+}
+
+#[test]
+fn precheck_skips_tables_the_analysis_never_read() {
+    // A missing table or a view has no fingerprint to compare.
+    let f = Fixture::new();
+    let mut missing = table("b", &[]);
+    missing.source_fingerprint = String::new();
+    missing.shadow_fingerprint = None;
+    let task = f.submit(vec![table("a", &["A1"]), missing], ErrorStrategy::Continue);
     let done = f.execute(task.id).unwrap();
     assert_eq!(done.state.status, TaskStatus::Succeeded);
     assert_eq!(f.server.executed(), ["A1"]);
@@ -333,4 +348,67 @@ fn cancel_only_before_execution() {
         f.center.cancel(done.id, &ops, ""),
         Err(Error::InvalidTransition { .. })
     ));
+}
+
+#[test]
+fn the_guard_refuses_a_statement_outside_the_shadow_set_and_the_task_fails() {
+    let f = Fixture::new();
+    let mut rogue = table("b", &["B1"]);
+    rogue.statements = vec!["ALTER TABLE `b` DROP COLUMN `note`".into()];
+    let task = f.submit(
+        vec![table("a", &["A1"]), rogue, table("c", &["C1"])],
+        ErrorStrategy::Continue,
+    );
+    let done = f.execute(task.id).unwrap();
+    // Even with the continue strategy, a refusal stops the task.
+    assert_eq!(done.state.status, TaskStatus::Failed);
+    assert_eq!(f.server.executed(), ["A1"]);
+    let b = &done.tables[1];
+    assert_eq!(b.status, TableStatus::Failed);
+    let error = b.statements[0].error.as_deref().unwrap();
+    assert!(
+        error.contains("refused by the statement guard")
+            && error.contains("`b` is not a shadow this task creates or alters")
+            && error.contains("ALTER TABLE `b` DROP COLUMN `note`"),
+        "{error}"
+    );
+    assert_eq!(done.tables[2].status, TableStatus::Skipped);
+}
+
+#[test]
+fn a_plan_on_another_database_runs_nothing() {
+    let f = Fixture::new();
+    let mut other = plan("mysql://app:pw@db1/crm", vec![table("a", &["A1"])]);
+    other.database = "crm".into();
+    let task = f.submit_plan(other, ErrorStrategy::Abort);
+    let done = f.execute(task.id).unwrap();
+    assert_eq!(done.state.status, TaskStatus::PrecheckFailed);
+    assert!(f.server.executed().is_empty());
+}
+
+#[test]
+fn a_database_locked_by_another_run_fails_the_precheck() {
+    let f = Fixture::new();
+    f.server.0.borrow_mut().locked_by = Some("another shadowsync run holds the lock".into());
+    let task = f.submit(vec![table("a", &["A1"])], ErrorStrategy::Abort);
+    let done = f.execute(task.id).unwrap();
+    assert_eq!(done.state.status, TaskStatus::PrecheckFailed);
+    assert!(f.server.executed().is_empty());
+    let errors = f.center.logs(task.id, &LogFilter::alerts()).unwrap();
+    assert!(errors[0]
+        .message
+        .contains("another shadowsync run holds the lock"));
+}
+
+#[test]
+fn the_run_lock_is_held_while_statements_run_and_released_after() {
+    let f = Fixture::new();
+    let server = f.server.clone();
+    f.server.0.borrow_mut().on_execute = Some(Box::new(move |_| {
+        assert!(server.0.borrow().lock_held);
+    }));
+    let task = f.submit(vec![table("a", &["A1", "A2"])], ErrorStrategy::Abort);
+    f.execute(task.id).unwrap();
+    let state = f.server.0.borrow();
+    assert_eq!((state.locks_taken, state.lock_held), (1, false));
 }

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use super::flow::tests::flow;
 use super::flow::DEFAULT_EXPIRY_MS;
-use super::plan::tests::{plan, table};
+use super::plan::tests::{label_of, labelled, plan, table};
 use super::*;
 use crate::error::{Error, Result};
 use crate::executor::{Clock, Executor, Millis, Relation, ServerInfo};
@@ -52,6 +52,12 @@ pub(super) struct ServerState {
     pub(super) leftover: BTreeMap<String, Vec<String>>,
     /// Run when a statement is executed (e.g. to request an abort).
     pub(super) on_execute: Option<Hook>,
+    /// Another run holds the database's run lock (the reason it reports).
+    pub(super) locked_by: Option<String>,
+    /// This run holds the lock now.
+    pub(super) lock_held: bool,
+    /// How often the lock was taken.
+    pub(super) locks_taken: u32,
 }
 
 #[derive(Clone, Default)]
@@ -68,7 +74,13 @@ impl FakeServer {
 
 impl Executor for FakeServer {
     fn server_info(&mut self) -> Result<ServerInfo> {
-        Err(Error::Executor("not used".into()))
+        Ok(ServerInfo {
+            flavor: crate::executor::Flavor::Mariadb,
+            version: "10.11".into(),
+            database: "shop".into(),
+            lower_case_table_names: 0,
+            max_identifier_length: 64,
+        })
     }
     fn list_relations(&mut self) -> Result<Vec<Relation>> {
         Err(Error::Executor("not used".into()))
@@ -76,7 +88,9 @@ impl Executor for FakeServer {
     fn show_create_tables(&mut self, _: &[String]) -> Result<Vec<Option<String>>> {
         Err(Error::Executor("not used".into()))
     }
+    /// Records (and matches refusals by) the statement's label.
     fn execute(&mut self, sql: &str) -> Result<()> {
+        let sql = label_of(sql);
         let hook = self.0.borrow_mut().on_execute.take();
         if let Some(mut hook) = hook {
             hook(sql);
@@ -87,6 +101,19 @@ impl Executor for FakeServer {
             return Err(Error::Executor(error.clone()));
         }
         state.executed.push(sql.to_string());
+        Ok(())
+    }
+    fn lock_database(&mut self) -> Result<Option<String>> {
+        let mut state = self.0.borrow_mut();
+        if let Some(why) = &state.locked_by {
+            return Ok(Some(why.clone()));
+        }
+        state.lock_held = true;
+        state.locks_taken += 1;
+        Ok(None)
+    }
+    fn unlock_database(&mut self) -> Result<()> {
+        self.0.borrow_mut().lock_held = false;
         Ok(())
     }
 }
@@ -119,7 +146,7 @@ impl SchemaInspector for FakeInspector {
         let mut remaining: Vec<String> = table
             .statements
             .iter()
-            .filter(|s| !done.contains(s))
+            .filter(|s| !done.contains(&label_of(s).to_string()))
             .cloned()
             .collect();
         remaining.extend(
@@ -150,7 +177,11 @@ impl Fixture {
     }
 
     pub(super) fn submit(&self, tables: Vec<PlannedTable>, on_error: ErrorStrategy) -> Task {
-        let mut request = SubmitRequest::new(plan("mysql://app:hunter2@db1/shop", tables), "carol");
+        self.submit_plan(plan("mysql://app:hunter2@db1/shop", tables), on_error)
+    }
+
+    pub(super) fn submit_plan(&self, plan: FrozenPlan, on_error: ErrorStrategy) -> Task {
+        let mut request = SubmitRequest::new(plan, "carol");
         request.on_error = on_error;
         self.center.submit(request).unwrap()
     }

@@ -20,7 +20,7 @@ fn initiate_again_keeps_the_selection_with_a_fresh_plan() {
     assert_eq!(again.spec.initiated_from, Some(old.id));
     assert_eq!(again.spec.creator, "dave");
     assert_eq!(again.spec.on_error, ErrorStrategy::Continue);
-    assert_eq!(again.spec.plan.tables[0].statements, ["B1"]);
+    assert_eq!(again.spec.plan.tables[0].statements, [labelled("b", "B1")]);
     assert_eq!(
         f.center.timeline(again.id).unwrap()[0].comment.as_deref(),
         Some("initiated again from task 1")

@@ -1,0 +1,391 @@
+//! The statement guard: the last check before a statement reaches a server.
+//!
+//! It trusts neither the planner nor the parser. It is built from a task's
+//! frozen plan and the server's own facts, re-derives each shadow name from
+//! the naming rule, and reads every statement with a scanner of its own
+//! (not [`crate::lex`]), accepting only:
+//!
+//! - one statement: no `;`, no comment of any kind (`#`, `--`, `/* */`,
+//!   versioned comments), no control character, no backslash or double
+//!   quote outside a single-quoted string, every quote closed;
+//! - the same tokens whether or not the session has `NO_BACKSLASH_ESCAPES`
+//!   (the text is scanned both ways and must split identically), so what
+//!   the server runs does not depend on its `sql_mode`;
+//! - a kind the plan may emit: `CREATE TABLE <shadow> (` … or
+//!   `ALTER TABLE <shadow>` …, never `TEMPORARY`, `IF [NOT] EXISTS`,
+//!   `OR REPLACE`, `… SELECT`, `LIKE` another table;
+//! - a target in the task's shadow set, and every other table it names
+//!   (`REFERENCES`, `RENAME [TO|AS]`) in that set or among the plan's
+//!   read-only parents; the words that bring in further tables (`TABLE`
+//!   after the header, `SELECT`, `UNION`, `EXCHANGE`) are refused outright.
+//!
+//! Names are compared exactly, or ASCII-case-insensitively where the server
+//! folds table names (`lower_case_table_names` 1 or 2): a name that differs
+//! from a shadow in anything else (a non-ASCII case variant, a confusable
+//! letter, a trailing space) is another table and is refused.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use crate::analysis::naming::NamingRule;
+use crate::executor::ServerInfo;
+use crate::task::plan::{FrozenPlan, PlannedAction};
+
+/// Why the guard refused a plan or a statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal(pub String);
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn refuse<T>(why: impl Into<String>) -> Result<T, Refusal> {
+    Err(Refusal(why.into()))
+}
+
+/// The tables one task may change and reference, on one database.
+#[derive(Debug, Clone)]
+pub struct StatementGuard {
+    database: String,
+    fold: bool,
+    /// Shadows the task creates or alters, by [`StatementGuard::key`].
+    targets: HashSet<String>,
+    /// Tables it may only reference: `(schema key or None, table key)`.
+    parents: HashSet<(Option<String>, String)>,
+}
+
+impl StatementGuard {
+    /// The guard of `plan` on the server described by `server` (read from
+    /// the connection that will run the statements). Refuses a plan whose
+    /// database is not the connection's, or whose shadow set does not
+    /// follow from its naming rule: a shadow that is not its source's name
+    /// under the rule, that is a source of the plan, or a read-only parent.
+    pub fn for_plan(plan: &FrozenPlan, server: &ServerInfo) -> Result<StatementGuard, Refusal> {
+        let fold = server.lower_case_table_names != 0;
+        let key = |name: &str| fold_key(name, fold);
+        if key(&plan.database) != key(&server.database) {
+            return refuse(format!(
+                "the plan is for database `{}` but the connection is on `{}`",
+                plan.database, server.database
+            ));
+        }
+        let rule = NamingRule::parse(&plan.naming_rule)
+            .map_err(|e| Refusal(format!("the plan's naming rule is unusable: {e}")))?;
+        let sources: HashSet<String> = plan.tables.iter().map(|t| key(&t.source)).collect();
+        let mut parents = HashSet::new();
+        for parent in &plan.read_only_parents {
+            let schema = parent.schema.as_deref().map(key);
+            let own = !matches!(schema.as_deref(), Some(s) if s != key(&plan.database));
+            parents.insert((if own { None } else { schema }, key(&parent.table)));
+        }
+        let mut targets = HashSet::new();
+        for table in &plan.tables {
+            if table.action == PlannedAction::Skip {
+                continue;
+            }
+            let shadow = key(&table.shadow);
+            if shadow != key(&rule.shadow_name(&table.source)) {
+                return refuse(format!(
+                    "shadow `{}` of `{}` is not the name the rule `{}` gives",
+                    table.shadow, table.source, plan.naming_rule
+                ));
+            }
+            if sources.contains(&shadow) {
+                return refuse(format!(
+                    "shadow `{}` is also a source table of the plan",
+                    table.shadow
+                ));
+            }
+            if parents.contains(&(None, shadow.clone())) {
+                return refuse(format!(
+                    "shadow `{}` is also a read-only parent of the plan",
+                    table.shadow
+                ));
+            }
+            targets.insert(shadow);
+        }
+        Ok(StatementGuard {
+            database: plan.database.clone(),
+            fold,
+            targets,
+            parents,
+        })
+    }
+
+    fn key(&self, name: &str) -> String {
+        fold_key(name, self.fold)
+    }
+
+    /// Accept `sql` or say why not (see the module documentation).
+    pub fn check(&self, sql: &str) -> Result<(), Refusal> {
+        let tokens = scan(sql, Escapes::Backslash)?;
+        if scan(sql, Escapes::None)? != tokens {
+            return refuse("the statement reads differently under NO_BACKSLASH_ESCAPES");
+        }
+        let mut at = Cursor {
+            tokens: &tokens,
+            i: 0,
+        };
+        let create = if at.word("CREATE") {
+            true
+        } else if at.word("ALTER") {
+            false
+        } else {
+            return refuse("only CREATE TABLE and ALTER TABLE may run");
+        };
+        if !at.word("TABLE") {
+            return refuse("only CREATE TABLE and ALTER TABLE may run");
+        }
+        let target = at.table_name()?;
+        self.check_target(&target)?;
+        if create && (!at.peek_punct('(') || at.peek_word_after(1, "LIKE")) {
+            return refuse("CREATE TABLE must be followed by its own definition");
+        }
+        while let Some(token) = at.next() {
+            let Token::Word(word) = token else { continue };
+            let upper = word.to_ascii_uppercase();
+            match upper.as_str() {
+                "TABLE" | "SELECT" | "UNION" | "EXCHANGE" => {
+                    return refuse(format!("`{word}` may bring in another table"));
+                }
+                "REFERENCES" => {
+                    let parent = at.table_name()?;
+                    self.check_reference(&parent)?;
+                }
+                "RENAME" if !create => {
+                    if at.peek_word(&["COLUMN", "INDEX", "KEY"]) {
+                        continue;
+                    }
+                    at.word("TO");
+                    at.word("AS");
+                    let renamed = at.table_name()?;
+                    self.check_target(&renamed)?;
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn own_schema(&self, name: &QualifiedName) -> Result<(), Refusal> {
+        match &name.schema {
+            Some(schema) if self.key(schema) != self.key(&self.database) => refuse(format!(
+                "`{schema}`.`{}` is outside the task's database `{}`",
+                name.table, self.database
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    fn check_target(&self, name: &QualifiedName) -> Result<(), Refusal> {
+        self.own_schema(name)?;
+        if self.targets.contains(&self.key(&name.table)) {
+            Ok(())
+        } else {
+            refuse(format!(
+                "`{}` is not a shadow this task creates or alters",
+                name.table
+            ))
+        }
+    }
+
+    fn check_reference(&self, name: &QualifiedName) -> Result<(), Refusal> {
+        let schema = name
+            .schema
+            .as_deref()
+            .map(|s| self.key(s))
+            .filter(|s| *s != self.key(&self.database));
+        let table = self.key(&name.table);
+        if schema.is_none() && self.targets.contains(&table)
+            || self.parents.contains(&(schema, table))
+        {
+            Ok(())
+        } else {
+            refuse(format!(
+                "reference to `{}` is neither a shadow of this task nor a read-only parent of its plan",
+                name.table
+            ))
+        }
+    }
+}
+
+/// `name` as the server compares table names: exactly, or with ASCII
+/// letters folded (never other letters: see the module documentation).
+fn fold_key(name: &str, fold: bool) -> String {
+    if fold {
+        name.to_ascii_lowercase()
+    } else {
+        name.to_string()
+    }
+}
+
+/// A table name as a statement spells it.
+#[derive(Debug)]
+struct QualifiedName {
+    schema: Option<String>,
+    table: String,
+}
+
+/// How backslashes inside string literals are read.
+#[derive(Clone, Copy)]
+enum Escapes {
+    /// The default: `\` escapes the next character.
+    Backslash,
+    /// `NO_BACKSLASH_ESCAPES`: `\` is an ordinary character.
+    None,
+}
+
+/// What the guard's scanner sees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Token {
+    /// An unquoted word.
+    Word(String),
+    /// A backtick-quoted identifier, unescaped.
+    Ident(String),
+    /// A single-quoted string (its value does not matter here, only its span).
+    Str(usize, usize),
+    /// Any other character outside quotes.
+    Punct(char),
+}
+
+/// Splits `sql` into tokens, refusing what could end the statement or hide
+/// text from this scanner.
+fn scan(sql: &str, escapes: Escapes) -> Result<Vec<Token>, Refusal> {
+    let bytes = sql.as_bytes();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        match c {
+            b' ' | b'\t' | b'\n' | b'\r' => i += 1,
+            b';' => return refuse("more than one statement (`;`)"),
+            b'#' => return refuse("a comment (`#`)"),
+            b'-' if bytes.get(i + 1) == Some(&b'-') => return refuse("a comment (`--`)"),
+            b'/' if bytes.get(i + 1) == Some(&b'*') => return refuse("a comment (`/*`)"),
+            b'"' => return refuse("a double-quoted token (an identifier under ANSI_QUOTES)"),
+            b'\\' => return refuse("a backslash outside a string"),
+            b'`' => {
+                let mut name = String::new();
+                let mut j = i + 1;
+                loop {
+                    match bytes.get(j) {
+                        None => return refuse("an unterminated quoted identifier"),
+                        Some(b'`') if bytes.get(j + 1) == Some(&b'`') => {
+                            name.push('`');
+                            j += 2;
+                        }
+                        Some(b'`') => break,
+                        Some(0) => return refuse("a NUL character"),
+                        Some(_) => {
+                            let ch = sql[j..].chars().next().unwrap_or('\0');
+                            name.push(ch);
+                            j += ch.len_utf8();
+                        }
+                    }
+                }
+                tokens.push(Token::Ident(name));
+                i = j + 1;
+            }
+            b'\'' => {
+                let mut j = i + 1;
+                loop {
+                    match bytes.get(j) {
+                        None => return refuse("an unterminated string"),
+                        Some(b'\\') if matches!(escapes, Escapes::Backslash) => j += 2,
+                        Some(b'\'') if bytes.get(j + 1) == Some(&b'\'') => j += 2,
+                        Some(b'\'') => break,
+                        Some(0) => return refuse("a NUL character"),
+                        Some(_) => j += 1,
+                    }
+                }
+                tokens.push(Token::Str(i, j));
+                i = j + 1;
+            }
+            c if c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80 => {
+                let start = i;
+                while i < bytes.len()
+                    && (bytes[i].is_ascii_alphanumeric()
+                        || bytes[i] == b'_'
+                        || bytes[i] == b'$'
+                        || bytes[i] >= 0x80)
+                {
+                    i += 1;
+                }
+                tokens.push(Token::Word(sql[start..i].to_string()));
+            }
+            c if c.is_ascii_graphic() => {
+                tokens.push(Token::Punct(c as char));
+                i += 1;
+            }
+            _ => return refuse(format!("a control character (byte {c:#04x})")),
+        }
+    }
+    Ok(tokens)
+}
+
+/// A position in a token list.
+struct Cursor<'a> {
+    tokens: &'a [Token],
+    i: usize,
+}
+
+impl Cursor<'_> {
+    fn next(&mut self) -> Option<&Token> {
+        let token = self.tokens.get(self.i);
+        self.i += 1;
+        token
+    }
+
+    /// Consume the keyword `kw` if it comes next.
+    fn word(&mut self, kw: &str) -> bool {
+        if self.peek_word(&[kw]) {
+            self.i += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn peek_word(&self, kws: &[&str]) -> bool {
+        matches!(self.tokens.get(self.i), Some(Token::Word(w)) if kws.iter().any(|k| w.eq_ignore_ascii_case(k)))
+    }
+
+    fn peek_punct(&self, p: char) -> bool {
+        self.tokens.get(self.i) == Some(&Token::Punct(p))
+    }
+
+    /// Whether the token `ahead` places on is the keyword `kw`.
+    fn peek_word_after(&self, ahead: usize, kw: &str) -> bool {
+        matches!(self.tokens.get(self.i + ahead), Some(Token::Word(w)) if w.eq_ignore_ascii_case(kw))
+    }
+
+    fn name_part(&mut self) -> Result<String, Refusal> {
+        match self.next() {
+            Some(Token::Ident(name)) => Ok(name.clone()),
+            Some(Token::Word(word)) => Ok(word.clone()),
+            _ => refuse("a table name is missing"),
+        }
+    }
+
+    /// `name` or `schema.name`.
+    fn table_name(&mut self) -> Result<QualifiedName, Refusal> {
+        let first = self.name_part()?;
+        if matches!(self.tokens.get(self.i), Some(Token::Punct('.'))) {
+            self.i += 1;
+            let table = self.name_part()?;
+            return Ok(QualifiedName {
+                schema: Some(first),
+                table,
+            });
+        }
+        Ok(QualifiedName {
+            schema: None,
+            table: first,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;
