@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use mysql::prelude::Queryable;
 use mysql::{Conn, Opts};
-use shadowsync_core::render::{quote_ident, quote_string};
+use shadowsync_core::render::quote_ident;
 use shadowsync_core::{Error, Executor, Flavor, Relation, RelationKind, Result, ServerInfo};
 
 use crate::catalog::{self, Unavailable};
@@ -122,6 +122,8 @@ pub struct MysqlExecutor {
     catalog_unavailable: Option<String>,
     /// How long [`Executor::lock_database`] waits for another run's lock.
     run_lock_wait: std::time::Duration,
+    /// The run lock this executor holds, by name.
+    run_lock: Option<String>,
 }
 
 impl fmt::Debug for MysqlExecutor {
@@ -161,6 +163,7 @@ impl MysqlExecutor {
             flavor: None,
             catalog_unavailable: None,
             run_lock_wait: std::time::Duration::ZERO,
+            run_lock: None,
         })
     }
 
@@ -225,7 +228,7 @@ impl MysqlExecutor {
     }
 
     /// Exchanges with the server so far: one per statement or command sent,
-    /// and one per connection opened.
+    /// and one per connection opened (stating its session settings included).
     pub fn round_trips(&self) -> u64 {
         self.endpoint.round_trips.load(Ordering::Relaxed)
     }
@@ -389,41 +392,61 @@ impl Executor for MysqlExecutor {
         }
     }
 
+    /// `GET_LOCK` on [`run_lock_name`]. OceanBase (seekdb) keeps the user
+    /// locks of a session whose client died for minutes after the session
+    /// left `PROCESSLIST` (seen: over 90 s), which would keep a crashed
+    /// worker's task from being resumed; there a lock whose holder is no
+    /// longer a live session is stale, and the runs that find it so contend
+    /// for its successor `<name>#<holder>` instead, so they still exclude each
+    /// other. Seeing other accounts' sessions needs the `PROCESS` privilege.
     fn lock_database(&mut self) -> Result<Option<String>> {
         let Some(database) = self.database().map(str::to_string) else {
             return Err(Error::InvalidRequest(
                 "cannot lock the database: no database selected".into(),
             ));
         };
-        let name = run_lock_name(&database);
+        let oceanbase = self.server_info()?.flavor == Flavor::Oceanbase;
         let wait = self.run_lock_wait.as_secs();
-        let taken: Option<Option<i64>> = self
-            .main_conn()
-            .exec_first("SELECT GET_LOCK(?, ?)", (&name, wait))
-            .map_err(|e| self.endpoint.error("cannot take the run lock", &e))?;
-        if taken.flatten() == Some(1) {
-            return Ok(None);
+        let mut name = run_lock_name(&database);
+        for _ in 0..MAX_STALE_LOCKS {
+            let taken: Option<Option<i64>> = self
+                .main_conn()
+                .exec_first("SELECT GET_LOCK(?, ?)", (&name, wait))
+                .map_err(|e| self.endpoint.error("cannot take the run lock", &e))?;
+            if taken.flatten() == Some(1) {
+                self.run_lock = Some(name);
+                return Ok(None);
+            }
+            let holder: Option<Option<u64>> = self
+                .main_conn()
+                .exec_first("SELECT IS_USED_LOCK(?)", (&name,))
+                .map_err(|e| self.endpoint.error("cannot read the run lock's holder", &e))?;
+            let Some(holder) = holder.flatten() else {
+                continue; // released meanwhile: try again
+            };
+            if oceanbase && !self.session_alive(holder)? {
+                tracing::warn!(
+                    "run lock {name:?} is held by connection {holder}, which no longer exists; \
+                     contending for its successor"
+                );
+                name = lock_name_within(&format!("{name}#{holder}"));
+                continue;
+            }
+            return Ok(Some(format!(
+                "another shadowsync run holds the lock on database {} (connection {holder}, lock {name:?}); waited {wait} s",
+                quote_ident(&database),
+            )));
         }
-        let holder: Option<Option<u64>> = self
-            .main_conn()
-            .exec_first("SELECT IS_USED_LOCK(?)", (&name,))
-            .map_err(|e| self.endpoint.error("cannot read the run lock's holder", &e))?;
-        let holder = match holder.flatten() {
-            Some(id) => format!("connection {id}"),
-            None => "a session that has just released it".to_string(),
-        };
         Ok(Some(format!(
-            "another shadowsync run holds the lock on database {} ({holder}, lock {}); waited {wait} s",
-            quote_ident(&database),
-            quote_string(&name)
+            "the run lock on database {} could not be taken after {MAX_STALE_LOCKS} tries",
+            quote_ident(&database)
         )))
     }
 
     fn unlock_database(&mut self) -> Result<()> {
-        let Some(database) = self.database().map(str::to_string) else {
+        let Some(name) = self.run_lock.take() else {
             return Ok(());
         };
-        let name = run_lock_name(&database);
         self.main_conn()
             .exec_drop("SELECT RELEASE_LOCK(?)", (&name,))
             .map_err(|e| self.endpoint.error("cannot release the run lock", &e))
@@ -443,25 +466,44 @@ const LOCK_WAIT_PAUSE: std::time::Duration = std::time::Duration::from_millis(50
 /// Longest name `GET_LOCK` accepts on MySQL 5.7 and later.
 const MAX_LOCK_NAME: usize = 64;
 
+/// How many stale run locks in a row [`Executor::lock_database`] steps over.
+const MAX_STALE_LOCKS: usize = 8;
+
 /// The server-side lock one shadowsync run holds on `database` for its
 /// whole execution: `shadowsync:<database>`, or a hash of the name where
 /// that would pass [`MAX_LOCK_NAME`] characters.
 pub fn run_lock_name(database: &str) -> String {
-    let plain = format!("shadowsync:{database}");
-    if plain.chars().count() <= MAX_LOCK_NAME {
-        return plain;
+    lock_name_within(&format!("shadowsync:{database}"))
+}
+
+/// `name`, or `shadowsync:#<hash of name>` where it is too long for `GET_LOCK`.
+fn lock_name_within(name: &str) -> String {
+    if name.chars().count() <= MAX_LOCK_NAME {
+        return name.to_string();
     }
-    let hash = shadowsync_core::analysis::fingerprint::fingerprint(database);
+    let hash = shadowsync_core::analysis::fingerprint::fingerprint(name);
     format!("shadowsync:#{hash}")
 }
 
 impl MysqlExecutor {
+    /// Whether connection `id` is a live session of the server.
+    fn session_alive(&mut self, id: u64) -> Result<bool> {
+        let found: Option<u64> = self
+            .main_conn()
+            .exec_first(
+                "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = ?",
+                (id,),
+            )
+            .map_err(|e| self.endpoint.error("cannot read the process list", &e))?;
+        Ok(found.unwrap_or(0) > 0)
+    }
+
     /// Sends `sql` as one prepared statement and closes it.
     fn execute_prepared(&mut self, sql: &str) -> std::result::Result<(), mysql::Error> {
         self.endpoint.count();
         let conn = &mut self.conns[0];
+        // Preparing and executing count as one exchange: one statement.
         let statement = conn.prep(sql)?;
-        self.endpoint.count();
         let outcome = conn.exec_drop(&statement, ());
         // Closing is best effort: the statement dies with the connection anyway.
         let _ = conn.close(statement);

@@ -59,14 +59,14 @@ pub(crate) fn safe_sql_mode(mode: &str) -> String {
 /// server's `sql_mode` without [`QUOTING_MODES`], identifiers quoted in
 /// `SHOW CREATE TABLE`, and the lock wait. The values travel as parameters
 /// of a prepared statement, so nothing is pasted into SQL.
+/// Both exchanges count as part of opening the connection (see
+/// [`crate::MysqlExecutor::round_trips`]).
 pub(crate) fn apply(endpoint: &Endpoint, conn: &mut Conn) -> Result<()> {
-    endpoint.count();
     let mode: Option<String> = conn
         .query_first("SELECT @@SESSION.sql_mode")
         .map_err(|e| endpoint.error("cannot read the session's sql_mode", &e))?;
     let mode = safe_sql_mode(mode.as_deref().unwrap_or(""));
     let lock_wait = endpoint.session.lock_wait.as_secs().max(1);
-    endpoint.count();
     conn.exec_drop(
         "SET SESSION sql_mode = ?, SESSION sql_quote_show_create = 1, SESSION lock_wait_timeout = ?",
         (mode, lock_wait),

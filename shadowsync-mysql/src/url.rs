@@ -3,24 +3,9 @@
 use mysql::{Opts, OptsBuilder};
 use shadowsync_core::{Error, Result};
 
-/// `url` with the password replaced by `***`, safe to print or log.
-///
-/// Works on text rather than on a parsed URL so that even a URL the driver
-/// cannot parse (and would report in an error) is redacted. When in doubt it
-/// hides more: everything between the first `:` of the user part and the
-/// last `@` counts as password, so an unescaped `@` or `/` in a password
-/// cannot leak its tail.
-pub fn redact_url(url: &str) -> String {
-    let start = url.find("://").map_or(0, |i| i + 3);
-    let rest = &url[start..];
-    let Some(at) = rest.rfind('@') else {
-        return url.to_string();
-    };
-    let Some(colon) = rest[..at].find(':') else {
-        return url.to_string();
-    };
-    format!("{}{}:***{}", &url[..start], &rest[..colon], &rest[at..])
-}
+/// `url` with the password replaced by `***`, safe to print or log: the
+/// project's one redaction, [`shadowsync_core::task::redact_url`].
+pub use shadowsync_core::task::redact_url;
 
 /// Driver options for `url`, forced onto TCP.
 ///
@@ -71,6 +56,14 @@ mod tests {
         assert_eq!(out, "mysql://u:***@host/db");
         assert!(!out.contains("pa/ss"));
         assert_eq!(redact_url("u:secret@host"), "u:***@host");
+    }
+
+    #[test]
+    fn a_password_given_as_a_url_parameter_is_redacted_in_errors() {
+        let err = opts_from_url("mysql://u@h/db?password=hunter22&bogus=1").unwrap_err();
+        let msg = err.to_string();
+        assert!(!msg.contains("hunter22"), "{msg}");
+        assert!(msg.contains("password=***"), "{msg}");
     }
 
     #[test]

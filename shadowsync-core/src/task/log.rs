@@ -160,9 +160,16 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 
 /// `url` with the password of its user part masked:
 /// `mysql://user:pass@host/db` becomes `mysql://user:***@host/db`; a
-/// `password=` or `pwd=` query parameter is masked too.
+/// `password=` or `pwd=` query parameter is masked too. A URL without a
+/// scheme (`user:pass@host`) is read as an authority. The one redaction of
+/// the whole project: every crate and front end calls this or
+/// [`redact_text`].
 pub fn redact_url(url: &str) -> String {
-    redact_text(url)
+    if url.contains("://") {
+        return redact_text(url);
+    }
+    let masked = redact_text(&format!("x://{url}"));
+    masked.strip_prefix("x://").unwrap_or(&masked).to_string()
 }
 
 /// `text` with every credential it may carry masked: the password of any
@@ -181,12 +188,12 @@ fn mask_url_passwords(text: &str) -> String {
     while let Some(at) = rest.find("://") {
         let (before, after) = rest.split_at(at + 3);
         out.push_str(before);
-        // The authority ends at the path, query or fragment, or where the
-        // URL ends inside free text.
+        // The URL ends where it ends inside free text. When in doubt this
+        // hides more: the password runs from the first `:` of the user part
+        // to the last `@` of the URL, so an unescaped `@`, `/` or `?` in a
+        // password cannot leak its tail.
         let end = after
-            .find(|c: char| {
-                matches!(c, '/' | '?' | '#') || c.is_whitespace() || c == '"' || c == '\''
-            })
+            .find(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == '`')
             .unwrap_or(after.len());
         let authority = &after[..end];
         // The host follows the last `@`: a password may itself contain `@`.

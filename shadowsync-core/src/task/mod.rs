@@ -41,7 +41,7 @@ pub use inspect::SchemaInspector;
 pub use list::{ListWindow, SortKey, TaskPage, TaskQuery, TaskSummary};
 pub use log::{redact_text, redact_url, LogEntry, LogFilter, LogLevel};
 pub use memory::MemoryStore;
-pub use plan::{FrozenPlan, PlannedAction, PlannedTable};
+pub use plan::{FrozenPlan, PlannedAction, PlannedTable, TableRef};
 pub use runner::{Connector, DueReport, InspectorSource, SingleExecutor};
 pub use status::{StatementStatus, TableStatus, TaskStatus};
 pub use store::Store;

@@ -80,7 +80,13 @@ impl FakeServer {
 
 impl Executor for FakeServer {
     fn server_info(&mut self) -> Result<ServerInfo> {
-        Err(Error::Executor("not used".into()))
+        Ok(ServerInfo {
+            flavor: shadowsync_core::Flavor::Mariadb,
+            version: "10.11".into(),
+            database: "shop".into(),
+            lower_case_table_names: 0,
+            max_identifier_length: 64,
+        })
     }
     fn list_relations(&mut self) -> Result<Vec<Relation>> {
         Err(Error::Executor("not used".into()))
@@ -88,7 +94,9 @@ impl Executor for FakeServer {
     fn show_create_tables(&mut self, _: &[String]) -> Result<Vec<Option<String>>> {
         Err(Error::Executor("not used".into()))
     }
+    /// Records (and gates on) the statement's label (see [`labelled`]).
     fn execute(&mut self, sql: &str) -> Result<()> {
+        let sql = label_of(sql);
         let gate = {
             let mut gate = self.gate.lock().unwrap();
             match gate.as_ref() {
@@ -138,13 +146,28 @@ impl SchemaInspector for FakeInspector {
         Ok(table
             .statements
             .iter()
-            .filter(|s| !done.contains(s))
+            .filter(|s| !done.contains(&label_of(s).to_string()))
             .cloned()
             .collect())
     }
 }
 
-/// A planned table; a skip when it has no statements.
+/// The statement labelled `label` on the shadow of `source`: a real
+/// `ALTER TABLE`, as the statement guard requires, whose label the fake
+/// server records.
+pub fn labelled(source: &str, label: &str) -> String {
+    format!("ALTER TABLE `__{source}` COMMENT '{label}'")
+}
+
+/// The label of a statement made by [`labelled`]; other text as it is.
+pub fn label_of(sql: &str) -> &str {
+    sql.strip_prefix("ALTER TABLE `")
+        .and_then(|rest| rest.split_once("` COMMENT '"))
+        .and_then(|(_, label)| label.strip_suffix('\''))
+        .unwrap_or(sql)
+}
+
+/// A planned table whose statements are [`labelled`]; a skip when it has none.
 pub fn table(source: &str, statements: &[&str]) -> PlannedTable {
     PlannedTable {
         source: source.into(),
@@ -155,7 +178,7 @@ pub fn table(source: &str, statements: &[&str]) -> PlannedTable {
             PlannedAction::Alter
         },
         reason: None,
-        statements: statements.iter().map(|s| s.to_string()).collect(),
+        statements: statements.iter().map(|s| labelled(source, s)).collect(),
         source_fingerprint: format!("src-{source}"),
         shadow_fingerprint: Some(format!("shd-{source}")),
     }

@@ -1,0 +1,451 @@
+//! Production safety against real servers (MariaDB and seekdb): nothing
+//! outside the shadow set is touched, whatever the server's `sql_mode`,
+//! whatever the plan says, whoever else runs. Start the servers with
+//! `eval "$(scripts/engines.sh start)"`; a missing URL variable fails the
+//! tests rather than skipping them.
+//!
+//! The tests of this file change the servers' global `sql_mode` and so run
+//! one at a time (a lock shared by the file).
+
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use mysql::prelude::Queryable;
+use shadowsync::core::analysis::naming::NamingRule;
+use shadowsync::core::analysis::{analyze, AnalysisRequest, Selection, ShadowInspector};
+use shadowsync::core::task::{
+    FrozenPlan, MemoryStore, SubmitRequest, Task, TaskCenter, TaskStatus,
+};
+use shadowsync::core::{Clock, Executor, Millis};
+use shadowsync::mysql::{MysqlExecutor, SessionSettings};
+
+#[path = "support/engine.rs"]
+mod engine;
+use engine::Engine;
+
+/// Held by every test of this file (see the module documentation).
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn serial() -> MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+struct StillClock;
+
+impl Clock for StillClock {
+    fn now(&self) -> Millis {
+        1_700_000_000_000
+    }
+}
+
+/// A raw driver connection (no shadowsync session settings), for setting
+/// up what a hostile or careless environment looks like.
+fn raw(engine: Engine, db: Option<&str>) -> mysql::Conn {
+    let opts = mysql::Opts::from_url(&engine.url()).expect("url");
+    let opts = mysql::OptsBuilder::from_opts(opts)
+        .prefer_socket(false)
+        .db_name(db);
+    mysql::Conn::new(opts).expect("connect")
+}
+
+/// Restores the server's global `sql_mode` when dropped.
+struct GlobalMode {
+    engine: Engine,
+    before: String,
+}
+
+impl GlobalMode {
+    /// Adds `NO_BACKSLASH_ESCAPES` to the global `sql_mode` of `engine`.
+    fn no_backslash_escapes(engine: Engine) -> GlobalMode {
+        let mut conn = raw(engine, None);
+        let before: String = conn
+            .query_first("SELECT @@GLOBAL.sql_mode")
+            .unwrap()
+            .unwrap();
+        let with = if before.is_empty() {
+            "NO_BACKSLASH_ESCAPES".to_string()
+        } else {
+            format!("{before},NO_BACKSLASH_ESCAPES")
+        };
+        conn.exec_drop("SET GLOBAL sql_mode = ?", (with,)).unwrap();
+        GlobalMode { engine, before }
+    }
+}
+
+impl Drop for GlobalMode {
+    fn drop(&mut self) {
+        let mut conn = raw(self.engine, None);
+        let _ = conn.exec_drop("SET GLOBAL sql_mode = ?", (&self.before,));
+    }
+}
+
+fn database_exists(engine: Engine, db: &str) -> bool {
+    let mut conn = raw(engine, None);
+    let found: Option<String> = conn
+        .exec_first(
+            "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?",
+            (db,),
+        )
+        .unwrap();
+    found.is_some()
+}
+
+/// A fresh database `ssf_<test>_<engine>` where `sql` ran on a raw
+/// connection (so with whatever session the server gives).
+fn scratch(engine: Engine, test: &str, sql: &[&str]) -> String {
+    let db = format!("ssf_{test}_{}", engine.name());
+    let mut conn = raw(engine, None);
+    conn.query_drop(format!("DROP DATABASE IF EXISTS `{db}`"))
+        .unwrap();
+    conn.query_drop(format!("CREATE DATABASE `{db}`")).unwrap();
+    conn.query_drop(format!("USE `{db}`")).unwrap();
+    for statement in sql {
+        conn.query_drop(statement)
+            .unwrap_or_else(|e| panic!("{engine:?}: {statement}: {e}"));
+    }
+    db
+}
+
+fn executor(engine: Engine, db: &str) -> MysqlExecutor {
+    MysqlExecutor::connect(&engine.url())
+        .expect("connect")
+        .with_database(db)
+        .expect("use database")
+}
+
+fn prefix_all() -> AnalysisRequest {
+    AnalysisRequest {
+        rule: NamingRule::prefix("__").unwrap(),
+        selection: Selection::All,
+        skip: vec![],
+        policy: Default::default(),
+    }
+}
+
+/// Submits `plan` and executes it at once on `ex`.
+fn run(ex: &mut MysqlExecutor, plan: FrozenPlan) -> (Task, Vec<String>) {
+    let center = TaskCenter::new(MemoryStore::default(), StillClock);
+    let mut inspector = ShadowInspector::for_plan(&plan).unwrap();
+    let task = center
+        .submit(SubmitRequest::new(plan, "tester"))
+        .expect("submit");
+    let done = center
+        .execute(task.id, "w1", ex, &mut inspector)
+        .expect("execute");
+    let logs = center
+        .logs(task.id, &Default::default())
+        .unwrap()
+        .into_iter()
+        .map(|e| e.message)
+        .collect();
+    (done, logs)
+}
+
+fn show_create(engine: Engine, db: &str, table: &str) -> String {
+    let mut conn = raw(engine, Some(db));
+    let row: Option<(String, String)> = conn
+        .query_first(format!("SHOW CREATE TABLE `{table}`"))
+        .unwrap();
+    row.unwrap().1
+}
+
+/// The reproduction of the injection: a CHECK literal that, read under
+/// `NO_BACKSLASH_ESCAPES`, would end early and run `DROP DATABASE`; and
+/// backslashes in a comment and a default, which the same mode used to
+/// double in the shadow on every sync.
+fn no_injection_under_no_backslash_escapes(engine: Engine) {
+    let _serial = serial();
+    let victim = scratch(engine, "victim", &["CREATE TABLE keep (id int)"]);
+    let set_mode = format!(
+        "SET SESSION sql_mode = '{}'",
+        match engine {
+            Engine::Mariadb => "STRICT_TRANS_TABLES,NO_BACKSLASH_ESCAPES",
+            Engine::Seekdb => "STRICT_ALL_TABLES,NO_BACKSLASH_ESCAPES",
+        }
+    );
+    let create = format!(
+        "CREATE TABLE t (id int NOT NULL PRIMARY KEY, \
+         c varchar(100) DEFAULT 'a\\b' COMMENT 'x\\y', \
+         CONSTRAINT ck CHECK (c <> 'x'')) ; DROP DATABASE {victim}; -- ')) COMMENT 'p\\q'"
+    );
+    let db = scratch(engine, "inject", &[set_mode.as_str(), create.as_str()]);
+    let _mode = GlobalMode::no_backslash_escapes(engine);
+
+    let mut ex = executor(engine, &db);
+    let analysis = analyze(&mut ex, &prefix_all()).expect("analyze");
+    let plan = analysis.freeze(ex.redacted_url());
+    let (done, logs) = run(&mut ex, plan);
+    assert_eq!(
+        done.state.status,
+        TaskStatus::Succeeded,
+        "{engine:?}: {logs:#?}"
+    );
+    assert!(
+        database_exists(engine, &victim),
+        "{engine:?}: the victim database was dropped"
+    );
+
+    // The shadow is its source's twin, backslashes and quote included ...
+    let source = show_create(engine, &db, "t");
+    let shadow = show_create(engine, &db, "__t");
+    let unnamed = shadow.replace("`__t`", "`t`").replace("`__ck`", "`ck`");
+    assert_eq!(unnamed, source, "{engine:?}");
+    assert!(
+        source.contains("'a\\\\b'") && source.contains("'x\\\\y'"),
+        "{source}"
+    );
+    // ... and a second analysis finds nothing to do: it converged.
+    let again = analyze(&mut ex, &prefix_all()).expect("analyze again");
+    let reasons: Vec<_> = again.tables.iter().map(|t| t.reason.clone()).collect();
+    assert_eq!(reasons, [Some("identical".to_string())], "{engine:?}");
+}
+
+/// Even a text with two statements that got past every other check runs
+/// nothing: the executor sends DDL as prepared statements, one per text.
+fn multi_statement_text_runs_nothing(engine: Engine) {
+    let _serial = serial();
+    let victim = scratch(engine, "victim2", &["CREATE TABLE keep (id int)"]);
+    let db = scratch(engine, "multi", &[]);
+    let mut ex = executor(engine, &db);
+    let two = format!("CREATE TABLE a (x int); DROP DATABASE {victim}");
+    let err = ex.execute(&two).unwrap_err().to_string();
+    assert!(err.contains("cannot execute"), "{engine:?}: {err}");
+    assert!(database_exists(engine, &victim), "{engine:?}");
+    assert_eq!(
+        ex.show_create_tables(&["a".into()]).unwrap(),
+        [None],
+        "{engine:?}: the first statement ran"
+    );
+    // One statement still runs, and the session's own settings hold.
+    ex.execute("CREATE TABLE a (x int)").expect("one statement");
+}
+
+/// A plan altered after the analysis to touch a production table is
+/// refused before anything reaches the server, and the task fails.
+fn the_guard_stops_a_tampered_plan(engine: Engine) {
+    let _serial = serial();
+    let db = scratch(
+        engine,
+        "tamper",
+        &[
+            "CREATE TABLE a (id int NOT NULL PRIMARY KEY, note varchar(9))",
+            "CREATE TABLE b (id int NOT NULL PRIMARY KEY)",
+        ],
+    );
+    let mut ex = executor(engine, &db);
+    let mut plan = analyze(&mut ex, &prefix_all())
+        .expect("analyze")
+        .freeze(ex.redacted_url());
+    let b = plan.tables.iter().position(|t| t.source == "b").unwrap();
+    plan.tables[b].statements = vec!["ALTER TABLE `a` DROP COLUMN `note`".into()];
+    let (done, logs) = run(&mut ex, plan);
+    assert_eq!(done.state.status, TaskStatus::Failed, "{engine:?}");
+    assert!(
+        logs.iter()
+            .any(|l| l.contains("refused by the statement guard")
+                && l.contains("ALTER TABLE `a` DROP COLUMN `note`")),
+        "{engine:?}: {logs:#?}"
+    );
+    assert!(
+        show_create(engine, &db, "a").contains("`note`"),
+        "{engine:?}"
+    );
+}
+
+/// A second run on the same database is kept out by the server-side lock:
+/// its precheck fails, naming the lock, and nothing runs; once the lock is
+/// free the same plan runs.
+fn one_runner_per_database(engine: Engine) {
+    let _serial = serial();
+    let db = scratch(
+        engine,
+        "runlock",
+        &["CREATE TABLE a (id int NOT NULL PRIMARY KEY)"],
+    );
+    let mut holder = executor(engine, &db);
+    assert_eq!(holder.lock_database().unwrap(), None, "{engine:?}");
+
+    let mut ex = executor(engine, &db);
+    let plan = analyze(&mut ex, &prefix_all())
+        .expect("analyze")
+        .freeze(ex.redacted_url());
+    let (done, logs) = run(&mut ex, plan.clone());
+    assert_eq!(done.state.status, TaskStatus::PrecheckFailed, "{engine:?}");
+    assert!(
+        logs.iter()
+            .any(|l| l.contains("another shadowsync run holds the lock on database")),
+        "{engine:?}: {logs:#?}"
+    );
+    assert_eq!(ex.show_create_tables(&["__a".into()]).unwrap(), [None]);
+
+    // A waiting second run gets the lock when the first lets go.
+    let mut waiter = executor(engine, &db).with_run_lock_wait(Duration::from_secs(20));
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(700));
+        holder.unlock_database().unwrap();
+    });
+    let (done, logs) = run(&mut waiter, plan);
+    release.join().unwrap();
+    assert_eq!(
+        done.state.status,
+        TaskStatus::Succeeded,
+        "{engine:?}: {logs:#?}"
+    );
+}
+
+/// An open transaction on a shadow makes a statement wait on its metadata
+/// lock for at most the session's lock wait, a bounded number of times;
+/// then the statement fails with a message that says why.
+fn lock_waits_are_bounded(engine: Engine) {
+    let _serial = serial();
+    let db = scratch(
+        engine,
+        "mdl",
+        &[
+            "CREATE TABLE __a (id int NOT NULL PRIMARY KEY)",
+            "INSERT INTO __a VALUES (1)",
+        ],
+    );
+    let mut holder = raw(engine, Some(&db));
+    holder.query_drop("START TRANSACTION").unwrap();
+    holder.query_drop("SELECT * FROM __a FOR UPDATE").unwrap();
+
+    let settings = SessionSettings {
+        lock_wait: Duration::from_secs(1),
+    };
+    let mut ex = MysqlExecutor::connect_with(&engine.url(), settings)
+        .unwrap()
+        .with_database(&db)
+        .unwrap();
+    let started = Instant::now();
+    let outcome = ex.execute("ALTER TABLE `__a` ADD COLUMN `n` int");
+    let waited = started.elapsed();
+    holder.query_drop("ROLLBACK").unwrap();
+    assert!(
+        waited < Duration::from_secs(30),
+        "{engine:?}: waited {waited:?}"
+    );
+    match engine {
+        Engine::Mariadb => {
+            let err = outcome.unwrap_err().to_string();
+            assert!(
+                err.contains("waited for a metadata lock 3 times") && err.contains("1205"),
+                "{engine:?}: {err}"
+            );
+        }
+        // OceanBase's DDL does not wait for row locks of open transactions:
+        // it runs, and the bound is that it returns.
+        Engine::Seekdb => {
+            if let Err(err) = outcome {
+                assert!(
+                    err.to_string().contains("metadata lock"),
+                    "{engine:?}: {err}"
+                );
+            }
+        }
+    }
+}
+
+/// A table planned `identical` whose source changes before execution fails
+/// the precheck: the task never reports a stale shadow in step.
+fn precheck_covers_identical_tables(engine: Engine) {
+    let _serial = serial();
+    let db = scratch(
+        engine,
+        "precheck",
+        &[
+            "CREATE TABLE a (id int NOT NULL PRIMARY KEY)",
+            "CREATE TABLE __a (id int NOT NULL PRIMARY KEY)",
+            "CREATE TABLE b (id int NOT NULL PRIMARY KEY)",
+        ],
+    );
+    let mut ex = executor(engine, &db);
+    let plan = analyze(&mut ex, &prefix_all())
+        .expect("analyze")
+        .freeze(ex.redacted_url());
+    let a = plan.tables.iter().find(|t| t.source == "a").unwrap();
+    assert_eq!(a.reason.as_deref(), Some("identical"), "{engine:?}");
+    raw(engine, Some(&db))
+        .query_drop("ALTER TABLE a ADD COLUMN n int")
+        .unwrap();
+    let (done, logs) = run(&mut ex, plan);
+    assert_eq!(
+        done.state.status,
+        TaskStatus::PrecheckFailed,
+        "{engine:?}: {logs:#?}"
+    );
+    assert!(
+        logs.iter()
+            .any(|l| l.contains("source `a` changed since the analysis")),
+        "{engine:?}: {logs:#?}"
+    );
+    assert_eq!(ex.show_create_tables(&["__b".into()]).unwrap(), [None]);
+}
+
+mod mariadb {
+    use super::*;
+
+    #[test]
+    fn no_injection_under_no_backslash_escapes() {
+        super::no_injection_under_no_backslash_escapes(Engine::Mariadb);
+    }
+
+    #[test]
+    fn multi_statement_text_runs_nothing() {
+        super::multi_statement_text_runs_nothing(Engine::Mariadb);
+    }
+
+    #[test]
+    fn the_guard_stops_a_tampered_plan() {
+        super::the_guard_stops_a_tampered_plan(Engine::Mariadb);
+    }
+
+    #[test]
+    fn one_runner_per_database() {
+        super::one_runner_per_database(Engine::Mariadb);
+    }
+
+    #[test]
+    fn lock_waits_are_bounded() {
+        super::lock_waits_are_bounded(Engine::Mariadb);
+    }
+
+    #[test]
+    fn precheck_covers_identical_tables() {
+        super::precheck_covers_identical_tables(Engine::Mariadb);
+    }
+}
+
+mod seekdb {
+    use super::*;
+
+    #[test]
+    fn no_injection_under_no_backslash_escapes() {
+        super::no_injection_under_no_backslash_escapes(Engine::Seekdb);
+    }
+
+    #[test]
+    fn multi_statement_text_runs_nothing() {
+        super::multi_statement_text_runs_nothing(Engine::Seekdb);
+    }
+
+    #[test]
+    fn the_guard_stops_a_tampered_plan() {
+        super::the_guard_stops_a_tampered_plan(Engine::Seekdb);
+    }
+
+    #[test]
+    fn one_runner_per_database() {
+        super::one_runner_per_database(Engine::Seekdb);
+    }
+
+    #[test]
+    fn lock_waits_are_bounded() {
+        super::lock_waits_are_bounded(Engine::Seekdb);
+    }
+
+    #[test]
+    fn precheck_covers_identical_tables() {
+        super::precheck_covers_identical_tables(Engine::Seekdb);
+    }
+}
