@@ -382,8 +382,165 @@ fn precheck_covers_identical_tables(engine: Engine) {
     assert_eq!(ex.show_create_tables(&["__b".into()]).unwrap(), [None]);
 }
 
+/// A table whose name holds a newline is created like any other, and the
+/// tables beside it are not held up.
+fn names_with_newlines_sync(engine: Engine) {
+    let _serial = serial();
+    let db = scratch(
+        engine,
+        "newline",
+        &[
+            "CREATE TABLE `a\nb` (id int NOT NULL PRIMARY KEY)",
+            "CREATE TABLE c (id int NOT NULL PRIMARY KEY, a_id int, \
+             CONSTRAINT fk FOREIGN KEY (a_id) REFERENCES `a\nb` (id))",
+        ],
+    );
+    let mut ex = executor(engine, &db);
+    let plan = analyze(&mut ex, &prefix_all())
+        .expect("analyze")
+        .freeze(ex.redacted_url());
+    let (done, logs) = run(&mut ex, plan);
+    assert_eq!(
+        done.state.status,
+        TaskStatus::Succeeded,
+        "{engine:?}: {logs:#?}"
+    );
+    let again = analyze(&mut ex, &prefix_all()).expect("analyze again");
+    for table in &again.tables {
+        assert_eq!(
+            table.reason.as_deref(),
+            Some("identical"),
+            "{engine:?}: {:?}",
+            table.source
+        );
+    }
+    assert!(
+        show_create(engine, &db, "__c").contains("`__a\nb`"),
+        "{engine:?}"
+    );
+}
+
+/// Kills its own connection (from another session, as a server restart or
+/// a DBA would) just before sending statement `kill_before`.
+struct LosesItsConnection {
+    inner: MysqlExecutor,
+    engine: Engine,
+    sent: usize,
+    kill_before: usize,
+}
+
+impl Executor for LosesItsConnection {
+    fn server_info(&mut self) -> shadowsync::core::Result<shadowsync::core::ServerInfo> {
+        self.inner.server_info()
+    }
+    fn list_relations(&mut self) -> shadowsync::core::Result<Vec<shadowsync::core::Relation>> {
+        self.inner.list_relations()
+    }
+    fn show_create_tables(
+        &mut self,
+        names: &[String],
+    ) -> shadowsync::core::Result<Vec<Option<String>>> {
+        self.inner.show_create_tables(names)
+    }
+    fn execute(&mut self, sql: &str) -> shadowsync::core::Result<()> {
+        self.sent += 1;
+        if self.sent == self.kill_before {
+            let id = self.inner.connection_id();
+            raw(self.engine, None)
+                .query_drop(format!("KILL {id}"))
+                .unwrap();
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        self.inner.execute(sql)
+    }
+    fn lock_database(&mut self) -> shadowsync::core::Result<Option<String>> {
+        self.inner.lock_database()
+    }
+    fn unlock_database(&mut self) -> shadowsync::core::Result<()> {
+        self.inner.unlock_database()
+    }
+}
+
+/// A connection lost mid-run leaves the task executing and resumable, the
+/// statement in flight `running` (outcome unknown); the next worker settles
+/// it from the schema and finishes, every table created once.
+fn a_lost_connection_leaves_the_task_resumable(engine: Engine) {
+    let _serial = serial();
+    let db = scratch(
+        engine,
+        "lost",
+        &[
+            "CREATE TABLE a (id int NOT NULL PRIMARY KEY)",
+            "CREATE TABLE b (id int NOT NULL PRIMARY KEY)",
+            "CREATE TABLE c (id int NOT NULL PRIMARY KEY)",
+        ],
+    );
+    let mut ex = executor(engine, &db);
+    let plan = analyze(&mut ex, &prefix_all())
+        .expect("analyze")
+        .freeze(ex.redacted_url());
+    let center = TaskCenter::new(MemoryStore::default(), StillClock);
+    let mut inspector = ShadowInspector::for_plan(&plan).unwrap();
+    let task = center.submit(SubmitRequest::new(plan, "tester")).unwrap();
+    let mut dying = LosesItsConnection {
+        inner: ex,
+        engine,
+        sent: 0,
+        kill_before: 2,
+    };
+    let err = center
+        .execute(task.id, "w1", &mut dying, &mut inspector)
+        .unwrap_err();
+    assert!(
+        matches!(err, shadowsync::core::Error::ConnectionLost(_)),
+        "{engine:?}: {err:?}"
+    );
+    let left = center.task(task.id).unwrap();
+    assert_eq!(left.state.status, TaskStatus::Executing, "{engine:?}");
+    let statuses: Vec<_> = left.tables.iter().map(|t| t.statements[0].status).collect();
+    use shadowsync::core::task::StatementStatus::{Applied, Pending, Running};
+    assert_eq!(statuses, [Applied, Running, Pending], "{engine:?}");
+
+    let mut fresh = executor(engine, &db);
+    let done = center
+        .resume(task.id, "w2", &mut fresh, &mut inspector)
+        .expect("resume");
+    let logs: Vec<String> = center
+        .logs(task.id, &Default::default())
+        .unwrap()
+        .into_iter()
+        .map(|e| e.message)
+        .collect();
+    assert_eq!(
+        done.state.status,
+        TaskStatus::Succeeded,
+        "{engine:?}: {logs:#?}"
+    );
+    assert!(
+        logs.iter().any(|l| l.contains("its outcome is unknown"))
+            && logs
+                .iter()
+                .any(|l| l.contains("interrupted before taking effect")),
+        "{engine:?}: {logs:#?}"
+    );
+    let again = analyze(&mut fresh, &prefix_all()).expect("analyze again");
+    for table in &again.tables {
+        assert_eq!(table.reason.as_deref(), Some("identical"), "{engine:?}");
+    }
+}
+
 mod mariadb {
     use super::*;
+
+    #[test]
+    fn a_lost_connection_leaves_the_task_resumable() {
+        super::a_lost_connection_leaves_the_task_resumable(Engine::Mariadb);
+    }
+
+    #[test]
+    fn names_with_newlines_sync() {
+        super::names_with_newlines_sync(Engine::Mariadb);
+    }
 
     #[test]
     fn no_injection_under_no_backslash_escapes() {
@@ -418,6 +575,16 @@ mod mariadb {
 
 mod seekdb {
     use super::*;
+
+    #[test]
+    fn a_lost_connection_leaves_the_task_resumable() {
+        super::a_lost_connection_leaves_the_task_resumable(Engine::Seekdb);
+    }
+
+    #[test]
+    fn names_with_newlines_sync() {
+        super::names_with_newlines_sync(Engine::Seekdb);
+    }
 
     #[test]
     fn no_injection_under_no_backslash_escapes() {

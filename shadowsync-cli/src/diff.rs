@@ -21,6 +21,10 @@ pub struct Args {
     /// Server family the statements are for: mysql, mariadb or oceanbase.
     #[arg(long, default_value = "mysql", value_parser = parse_flavor)]
     flavor: Flavor,
+    /// Print the statements even when they drop every table of --from (by
+    /// default that is refused: an empty or truncated --to file looks so).
+    #[arg(long)]
+    allow_drop_all: bool,
 }
 
 fn parse_flavor(name: &str) -> Result<Flavor, String> {
@@ -33,6 +37,16 @@ fn parse_flavor(name: &str) -> Result<Flavor, String> {
 pub fn run(args: &Args) -> Result<(), Failure> {
     let from = read_tables(&args.from)?;
     let to = read_tables(&args.to)?;
+    let kept = |name: &str| to.iter().any(|t| t.name.eq_ignore_ascii_case(name));
+    if !args.allow_drop_all && !from.is_empty() && !from.iter().any(|t| kept(&t.name)) {
+        return Err(Failure::BadInput(format!(
+            "every one of the {} tables of {} would be dropped: {} has none of them \
+             (empty or truncated?); pass --allow-drop-all if that is meant",
+            from.len(),
+            args.from.display(),
+            args.to.display()
+        )));
+    }
     let options = DiffOptions {
         flavor: args.flavor,
         drop_tables: true,

@@ -178,6 +178,15 @@ pub fn launch(
                 task.id, task.id
             )))
         }
+        // The statement in flight may or may not have run: the task stays
+        // executing, and the next worker settles it from the schema.
+        Err(lost @ shadowsync_core::Error::ConnectionLost(_)) => {
+            return Err(Failure::Other(format!(
+                "{lost}; task {} is left executing, resumable: `shadowsync task run-due --url URL` \
+                 (or `task resume {}`) finishes it",
+                task.id, task.id
+            )))
+        }
         Err(other) => return Err(other.into()),
     };
     report(options, json_plan, Some(&done), |out| {

@@ -110,3 +110,26 @@ fn usage_errors_never_echo_a_password() {
     assert!(!err.contains("hunter2secret"), "{err}");
     assert!(err.contains("mysql://u:***@127.0.0.1/db"), "{err}");
 }
+
+#[test]
+fn dropping_every_table_needs_allow_drop_all() {
+    let dir = scratch_dir("drop_all");
+    let from = "CREATE TABLE a (id int);\nCREATE TABLE b (id int);\n";
+    for to in ["", "-- truncated dump\n", "CREATE TABLE c (id int);"] {
+        let out = diff(&dir, from, to, &[]);
+        assert_eq!(out.status.code(), Some(2), "{to:?}");
+        assert!(out.stdout.is_empty(), "{to:?}: {}", text(&out.stdout));
+        let err = text(&out.stderr);
+        assert!(
+            err.contains("every one of the 2 tables") && err.contains("--allow-drop-all"),
+            "{err}"
+        );
+    }
+    let out = diff(&dir, from, "", &["--allow-drop-all"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(text(&out.stdout), "DROP TABLE `b`;\nDROP TABLE `a`;\n");
+    // Dropping some tables is an ordinary diff.
+    let out = diff(&dir, from, "CREATE TABLE a (id int);", &[]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(text(&out.stdout), "DROP TABLE `b`;\n");
+}

@@ -140,6 +140,16 @@ pub fn diff_schemas(from: &[Table], to: &[Table], opts: &DiffOptions) -> Result<
 /// `CREATE TABLE` statements for `tables`, parents first. Foreign keys that
 /// close a cycle among them are left out and returned as `ALTER TABLE … ADD`.
 pub fn create_statements(tables: &[&Table], opts: &DiffOptions) -> (Vec<String>, Vec<String>) {
+    let (creates, deferred) = indexed_create_statements(tables, opts);
+    (creates.into_iter().map(|(_, sql)| sql).collect(), deferred)
+}
+
+/// [`create_statements`], each `CREATE TABLE` with the index in `tables` of
+/// the table it creates (so no caller reads a table name back out of SQL).
+pub fn indexed_create_statements(
+    tables: &[&Table],
+    opts: &DiffOptions,
+) -> (Vec<(usize, String)>, Vec<String>) {
     let unqualified: Vec<Table> = tables
         .iter()
         .map(|t| unqualify_references(t, opts.to_schema.as_deref()))
@@ -169,7 +179,7 @@ pub fn create_statements(tables: &[&Table], opts: &DiffOptions) -> (Vec<String>,
                 render::foreign_key_definition(&fk)
             ));
         }
-        creates.push(render::create_table(&t));
+        creates.push((i, render::create_table(&t)));
         done.push(t.name.to_lowercase());
     }
     (creates, deferred)

@@ -108,6 +108,12 @@ pub enum Error {
     /// The executor (the connection to the server) failed.
     #[error("executor error: {0}")]
     Executor(String),
+    /// The connection to the server was lost (the server went away, the
+    /// connection was killed, the network failed): a statement in flight
+    /// has an unknown outcome, so a task stops where it is, resumable, and
+    /// the outcome is settled from the schema when it resumes.
+    #[error("connection lost: {0}")]
+    ConnectionLost(String),
     /// The task store failed.
     #[error("store error: {0}")]
     Store(String),

@@ -68,7 +68,7 @@ impl FfiError {
                 Error::InvalidName(_) => SS_INVALID_NAME,
                 Error::InvalidRequest(_) => SS_INVALID_REQUEST,
                 Error::InvalidTransition { .. } => SS_INVALID_TRANSITION,
-                Error::Executor(_) => SS_EXECUTOR_ERROR,
+                Error::Executor(_) | Error::ConnectionLost(_) => SS_EXECUTOR_ERROR,
                 Error::Store(_) => SS_STORE_ERROR,
                 Error::NotFound(_) => SS_NOT_FOUND,
             },

@@ -562,7 +562,9 @@ pub unsafe extern "C" fn ss_task_center_expire_overdue(
 /// waiting), not run. Tasks are prechecked and verified with the shadow
 /// policy they were analysed with. `*out_json` is the report, owned by the
 /// caller: `{"expired":[[ID,"status"]],"finished":[[ID,"status"]],
-/// "not_claimed":[ID],"not_started":[[ID,"reason"]]}`.
+/// "not_claimed":[ID],"not_started":[[ID,"reason"]],"interrupted":[[ID,"reason"]]}`
+/// (`interrupted`: the connection was lost mid-run; the task is left
+/// executing, to be resumed).
 ///
 /// # Safety
 /// `center` must be a live task center; `executor` a live executor not in

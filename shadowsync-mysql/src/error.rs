@@ -14,6 +14,29 @@ pub(crate) fn server_code(err: &mysql::Error) -> Option<u16> {
     }
 }
 
+/// Server errors that mean the session is gone: `ER_SERVER_SHUTDOWN` (1053),
+/// `ER_CONNECTION_KILLED` (MariaDB 1927), and the client's
+/// `CR_SERVER_GONE_ERROR` / `CR_SERVER_LOST` (2006, 2013) where a server
+/// or proxy sends them.
+const SESSION_GONE: [u16; 4] = [1053, 1927, 2006, 2013];
+
+/// Whether `err` means the connection is lost, so that whatever was in
+/// flight may or may not have run: the driver's I/O and protocol failures
+/// and the server errors of [`SESSION_GONE`].
+pub(crate) fn connection_lost(err: &mysql::Error) -> bool {
+    match err {
+        mysql::Error::IoError(_) | mysql::Error::CodecError(_) => true,
+        mysql::Error::DriverError(e) => matches!(
+            e,
+            mysql::DriverError::PacketOutOfSync
+                | mysql::DriverError::UnexpectedPacket
+                | mysql::DriverError::Timeout
+        ),
+        mysql::Error::MySqlError(e) => SESSION_GONE.contains(&e.code),
+        _ => false,
+    }
+}
+
 /// Removes the password from error messages.
 ///
 /// The driver and server never echo the password on purpose, but a message
@@ -42,8 +65,13 @@ impl Scrubber {
 
     /// An executor error: `context`, then the server's or driver's message
     /// (server errors in the client's familiar `ERROR code (state): text` form).
+    /// A lost connection is [`Error::ConnectionLost`] (see [`connection_lost`]).
     pub(crate) fn error(&self, context: &str, err: &mysql::Error) -> Error {
-        Error::Executor(self.message(context, err))
+        if connection_lost(err) {
+            Error::ConnectionLost(self.message(context, err))
+        } else {
+            Error::Executor(self.message(context, err))
+        }
     }
 
     /// The text of [`Scrubber::error`], for callers reporting another kind

@@ -222,6 +222,12 @@ impl MysqlExecutor {
         self.endpoint.opts.get_db_name()
     }
 
+    /// The server's id of the connection statements run on
+    /// (`CONNECTION_ID()`), as `PROCESSLIST` and `KILL` know it.
+    pub fn connection_id(&self) -> u32 {
+        self.conns[0].connection_id()
+    }
+
     /// The connection URL with its password redacted.
     pub fn redacted_url(&self) -> &str {
         &self.endpoint.url

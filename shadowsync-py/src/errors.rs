@@ -69,7 +69,7 @@ pub(crate) fn to_py(error: Error) -> PyErr {
             Error::InvalidName(_) => InvalidNameError::new_err(message),
             Error::InvalidRequest(_) => InvalidRequestError::new_err(message),
             Error::InvalidTransition { .. } => InvalidTransitionError::new_err(message),
-            Error::Executor(_) => ExecutorError::new_err(message),
+            Error::Executor(_) | Error::ConnectionLost(_) => ExecutorError::new_err(message),
             Error::Store(_) => StoreError::new_err(message),
             Error::NotFound(_) => NotFoundError::new_err(message),
         };

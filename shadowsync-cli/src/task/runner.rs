@@ -250,7 +250,8 @@ pub fn run_due(
             Err(
                 error @ (Error::InvalidRequest(_)
                 | Error::InvalidTransition { .. }
-                | Error::Executor(_)),
+                | Error::Executor(_)
+                | Error::ConnectionLost(_)),
             ) => pass.not_resumed.push((task.id, error.to_string())),
             Err(other) => return Err(other),
         }

@@ -19,7 +19,7 @@ pub use inspector::{PlanInspectors, ShadowInspector};
 use naming::NamingRule;
 use rewrite::{shadow_table, ShadowPolicy};
 
-use crate::diff::{create_statements, diff_tables, DiffOptions};
+use crate::diff::{diff_tables, indexed_create_statements, DiffOptions};
 use crate::error::{Error, Result};
 use crate::executor::{Executor, Relation, RelationKind, ServerInfo};
 use crate::model::Table;
@@ -704,26 +704,12 @@ fn order_statements(
         }
     }
     let refs: Vec<&Table> = creates.iter().map(|(_, t)| t).collect();
-    let (statements, deferred) = create_statements(&refs, opts);
-    let by_head: HashMap<String, usize> = creates
-        .iter()
-        .map(|(i, t)| {
-            (
-                format!("CREATE TABLE {} (", crate::render::quote_ident(&t.name)),
-                *i,
-            )
-        })
-        .collect();
+    let (statements, deferred) = indexed_create_statements(&refs, opts);
     let mut order = Vec::new();
-    for stmt in statements {
-        let head = stmt
-            .split_once('\n')
-            .map_or(stmt.as_str(), |(h, _)| h)
-            .to_string();
-        if let Some(&i) = by_head.get(&head) {
-            tables[i].statements.push(stmt);
-            order.push(i);
-        }
+    for (created, stmt) in statements {
+        let i = creates[created].0;
+        tables[i].statements.push(stmt);
+        order.push(i);
     }
     if let Some(&last) = order.last() {
         tables[last].statements.extend(deferred);

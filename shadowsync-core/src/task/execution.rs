@@ -138,7 +138,7 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
     /// The run under the database's run lock.
     fn run_locked(&mut self, fresh: bool) -> Result<Task> {
         if fresh {
-            let drift = self.precheck();
+            let drift = self.precheck()?;
             if !drift.is_empty() {
                 for line in &drift {
                     self.log(LogLevel::Error, &format!("precheck: {line}"))?;
@@ -205,7 +205,8 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
 
     /// Every difference between the live schema and the frozen one, planned
     /// skips included (a skip decided on a stale schema is stale too).
-    fn precheck(&mut self) -> Vec<String> {
+    /// A lost connection is an error, not drift: nothing was compared.
+    fn precheck(&mut self) -> Result<Vec<String>> {
         let mut drift = Vec::new();
         // Every table the analysis read is prechecked, skips included: a
         // shadow judged identical on a source that has changed since is stale,
@@ -239,10 +240,11 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
                         ));
                     }
                 }
+                Err(lost @ Error::ConnectionLost(_)) => return Err(lost),
                 Err(error) => drift.push(format!("`{}` could not be read: {error}", table.source)),
             }
         }
-        drift
+        Ok(drift)
     }
 
     fn run_table(&mut self, index: usize) -> Result<TableOutcome> {
@@ -337,6 +339,22 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
                 )?;
                 Ok(Ok(()))
             }
+            Err(lost @ Error::ConnectionLost(_)) => {
+                // Sent or not, run or not: unknown. The statement stays
+                // `running`, the task stays executing, and the next worker
+                // settles it from the schema.
+                self.log(
+                    LogLevel::Warn,
+                    &format!(
+                        "`{}`: statement {} of {}: {}; its outcome is unknown: the task stops here, resumable",
+                        planned.source,
+                        k + 1,
+                        planned.statements.len(),
+                        redact_text(&lost.to_string())
+                    ),
+                )?;
+                Err(lost)
+            }
             Err(error) => {
                 let error = redact_text(&error.to_string());
                 self.set_statement(index, k, StatementStatus::Failed, Some(&error))?;
@@ -372,6 +390,7 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
                 index,
                 &format!("verify: the shadow still needs: {}", remaining.join("; ")),
             ),
+            Err(lost @ Error::ConnectionLost(_)) => Err(lost),
             Err(error) => self.fail_table(index, &format!("verify: {error}")),
         }
     }
@@ -414,6 +433,7 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
         }
         let remaining = match self.inspector.remaining_changes(self.exec, planned) {
             Ok(remaining) => remaining,
+            Err(lost @ Error::ConnectionLost(_)) => return Err(lost),
             Err(error) => {
                 let reason = format!(
                     "statement {} was interrupted and could not be re-checked: {error}",

@@ -74,6 +74,10 @@ pub struct DueReport {
     /// ones executing) because no executor could be opened, with the
     /// reason; the next pass tries again (due ones until they expire).
     pub not_started: Vec<(TaskId, String)>,
+    /// Tasks whose connection was lost while they ran, with the reason:
+    /// left executing by this worker, to be resumed (the statement in
+    /// flight is settled from the schema then).
+    pub interrupted: Vec<(TaskId, String)>,
 }
 
 impl<S: Store, C: Clock> TaskCenter<S, C> {
@@ -157,8 +161,13 @@ impl<S: Store, C: Clock> TaskCenter<S, C> {
                 continue;
             };
             let mut inspector = inspectors.inspector(&task)?;
-            let done = self.resume(task.id, worker, exec.as_mut(), inspector.as_mut())?;
-            report.finished.push((done.id, done.state.status));
+            match self.resume(task.id, worker, exec.as_mut(), inspector.as_mut()) {
+                Ok(done) => report.finished.push((done.id, done.state.status)),
+                Err(lost @ Error::ConnectionLost(_)) => report
+                    .interrupted
+                    .push((task.id, redact_text(&lost.to_string()))),
+                Err(other) => return Err(other),
+            }
         }
         let now = self.clock.now();
         for task in self.store.tasks_in(&[TaskStatus::WaitingForExecution])? {
@@ -171,10 +180,15 @@ impl<S: Store, C: Clock> TaskCenter<S, C> {
             let mut inspector = inspectors.inspector(&task)?;
             match self.claim(task.id, worker) {
                 Ok(claimed) => {
-                    let done =
-                        Execution::new(self, claimed, worker, exec.as_mut(), inspector.as_mut())
-                            .run()?;
-                    report.finished.push((done.id, done.state.status));
+                    match Execution::new(self, claimed, worker, exec.as_mut(), inspector.as_mut())
+                        .run()
+                    {
+                        Ok(done) => report.finished.push((done.id, done.state.status)),
+                        Err(lost @ Error::ConnectionLost(_)) => report
+                            .interrupted
+                            .push((task.id, redact_text(&lost.to_string()))),
+                        Err(other) => return Err(other),
+                    }
                 }
                 Err(Error::InvalidTransition { .. }) => report.not_claimed.push(task.id),
                 Err(other) => return Err(other),

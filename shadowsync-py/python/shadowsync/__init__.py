@@ -600,6 +600,9 @@ class DueReport(_Record):
     not_started: list[tuple[int, str]]
     """``(task id, reason)`` of tasks left as they were: the executor could not
     be used for them (e.g. they are on another database). The next pass tries again."""
+    interrupted: list[tuple[int, str]]
+    """``(task id, reason)`` of tasks whose connection was lost while they ran:
+    left executing, resumable; the statement in flight is settled from the schema."""
 
 
 def _pairs(items: Sequence[Sequence[Any]]) -> list[tuple[Any, Any]]:
@@ -733,6 +736,7 @@ class TaskCenter:
             finished=_pairs(data["finished"]),
             not_claimed=list(data["not_claimed"]),
             not_started=_pairs(data["not_started"]),
+            interrupted=_pairs(data["interrupted"]),
         )
 
     def task(self, task_id: int) -> Task:
