@@ -433,6 +433,7 @@ fn bench_analysis<M: Measurement>(c: &mut Criterion<M>, clock: &str) {
         selection: Selection::All,
         skip: Vec::new(),
         policy: ShadowPolicy::default(),
+        adopt: Vec::new(),
     };
     let chained = chain_snapshot(n, true);
     let unchained = chain_snapshot(n, false);

@@ -93,6 +93,13 @@ source_ddl() { # $1 = table number, $2 = prefix ("" or "__"), $3 = 1 for an outd
     local i=$1 p=$2 outdated=${3:-0} n fk="" note="  note varchar(200) DEFAULT NULL,
 " extra=""
     n=$(printf 't_%04d' "$i")
+    # Shadows carry shadowsync's marker after the source's comment.
+    local mark="" plain="" described="COMMENT='bench table $i'"
+    if [[ -n "$p" ]]; then
+        mark=" [shadowsync:shadow]"
+        plain="COMMENT='[shadowsync:shadow]'"
+        described="COMMENT='bench table $i$mark'"
+    fi
     if (( outdated )); then note=""; extra=",
   KEY idx_extra (b)"; fi
     if (( i % 20 == 0 )); then
@@ -111,7 +118,7 @@ $note  created_at datetime DEFAULT CURRENT_TIMESTAMP,
   PRIMARY KEY (id),
   KEY idx_a (a),
   KEY idx_b_created (b, created_at)$fk$extra
-);
+) $plain;
 SQL
     ;;
     1) cat <<SQL
@@ -124,7 +131,7 @@ $note  amount decimal(12,2) NOT NULL DEFAULT 0.00,
   PRIMARY KEY (id),
   UNIQUE KEY uk_code (code),
   KEY idx_b_prefix (b(20))$fk$extra
-) COMMENT='bench table $i';
+) $described;
 SQL
     ;;
     2) cat <<SQL
@@ -137,7 +144,7 @@ CREATE TABLE ${p}$n (
 $note  total decimal(14,2) GENERATED ALWAYS AS (price * qty) VIRTUAL,
   PRIMARY KEY (id),
   CONSTRAINT ${p}chk_$n CHECK (qty >= 0)$fk$extra
-);
+) $plain;
 SQL
     ;;
     3) cat <<SQL
@@ -148,7 +155,7 @@ CREATE TABLE ${p}$n (
   b varchar(64) DEFAULT NULL,
 $note  PRIMARY KEY (id),
   KEY idx_region (region)$fk$extra
-) PARTITION BY HASH (id) PARTITIONS 4;
+) $plain PARTITION BY HASH (id) PARTITIONS 4;
 SQL
     ;;
     esac

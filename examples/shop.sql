@@ -120,7 +120,8 @@ CREATE VIEW order_totals AS
   SELECT o.customer_id, count(*) AS orders, sum(o.total) AS spent
   FROM orders o GROUP BY o.customer_id;
 
--- The outdated shadow: created for an older `products`, before `stock`.
+-- The outdated shadow: created by shadowsync (hence the marker in its
+-- comment) for an older `products`, before `stock`.
 CREATE TABLE __products (
   id bigint NOT NULL AUTO_INCREMENT,
   sku varchar(40) NOT NULL,
@@ -130,7 +131,7 @@ CREATE TABLE __products (
   PRIMARY KEY (id),
   UNIQUE KEY uk_products_sku (sku),
   CONSTRAINT __chk_products_price CHECK (price >= 0)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COMMENT='[shadowsync:shadow]';
 
 INSERT INTO customers (email, name) VALUES ('ada@example.com', 'Ada'), ('alan@example.com', 'Alan');
 INSERT INTO products (sku, title, price, stock) VALUES ('MUG-1', 'Mug', 9.90, 120), ('TEE-1', 'T-shirt', 19.00, 40);

@@ -183,10 +183,12 @@ extern "C" {
 /**
  * Analyse the database of `executor` (read-only: one listing and one
  * batched `SHOW CREATE TABLE`). `request_json` is
- * `{"rule":"prefix:__","tables":["a","b"],"skip":["b"],
+ * `{"rule":"prefix:__","tables":["a","b"],"skip":["b"],"adopt":["a"],
  * "policy":{"redirect_foreign_keys":true,"copy_auto_increment":false}}`
  * where only `rule` is required (no `tables`: every table that is not a
- * shadow). On success `*out` is a new analysis (free it with
+ * shadow; `adopt`: sources whose existing shadow has no shadowsync marker
+ * and is adopted, altered to match and marked, instead of being refused
+ * as a collision). On success `*out` is a new analysis (free it with
  * `ss_analysis_free`).
  *
  * # Safety
@@ -585,7 +587,9 @@ ss_status ss_task_center_expire_overdue(const ss_task_center *center, char **out
  * waiting), not run. Tasks are prechecked and verified with the shadow
  * policy they were analysed with. `*out_json` is the report, owned by the
  * caller: `{"expired":[[ID,"status"]],"finished":[[ID,"status"]],
- * "not_claimed":[ID],"not_started":[[ID,"reason"]]}`.
+ * "not_claimed":[ID],"not_started":[[ID,"reason"]],"interrupted":[[ID,"reason"]]}`
+ * (`interrupted`: the connection was lost mid-run; the task is left
+ * executing, to be resumed).
  *
  * # Safety
  * `center` must be a live task center; `executor` a live executor not in

@@ -119,6 +119,7 @@ fn prefix_all() -> AnalysisRequest {
         selection: Selection::All,
         skip: vec![],
         policy: Default::default(),
+        adopt: Vec::new(),
     }
 }
 
@@ -188,7 +189,10 @@ fn no_injection_under_no_backslash_escapes(engine: Engine) {
     // The shadow is its source's twin, backslashes and quote included ...
     let source = show_create(engine, &db, "t");
     let shadow = show_create(engine, &db, "__t");
-    let unnamed = shadow.replace("`__t`", "`t`").replace("`__ck`", "`ck`");
+    let unnamed = shadow
+        .replace("`__t`", "`t`")
+        .replace("`__ck`", "`ck`")
+        .replace(" [shadowsync:shadow]'", "'");
     assert_eq!(unnamed, source, "{engine:?}");
     assert!(
         source.contains("'a\\\\b'") && source.contains("'x\\\\y'"),
@@ -355,7 +359,7 @@ fn precheck_covers_identical_tables(engine: Engine) {
         "precheck",
         &[
             "CREATE TABLE a (id int NOT NULL PRIMARY KEY)",
-            "CREATE TABLE __a (id int NOT NULL PRIMARY KEY)",
+            "CREATE TABLE __a (id int NOT NULL PRIMARY KEY) COMMENT '[shadowsync:shadow]'",
             "CREATE TABLE b (id int NOT NULL PRIMARY KEY)",
         ],
     );
@@ -529,8 +533,89 @@ fn a_lost_connection_leaves_the_task_resumable(engine: Engine) {
     }
 }
 
+/// With `--suffix s` and tables `order` and `orders`, the production table
+/// `orders` fits the rule as the shadow of `order`: it is a collision,
+/// refused, and nothing touches it. A shadow made by hand is altered only
+/// when adopted on purpose, and then marked.
+fn only_proven_shadows_are_altered(engine: Engine) {
+    let _serial = serial();
+    let db = scratch(
+        engine,
+        "identity",
+        &[
+            "CREATE TABLE `order` (id int NOT NULL PRIMARY KEY)",
+            "CREATE TABLE orders (id int NOT NULL PRIMARY KEY, note varchar(20), amount int)",
+            "CREATE TABLE x (id int NOT NULL PRIMARY KEY, n int)",
+            "CREATE TABLE xs (id int NOT NULL PRIMARY KEY)",
+        ],
+    );
+    let orders_before = show_create(engine, &db, "orders");
+    let mut ex = executor(engine, &db);
+    let mut request = prefix_all();
+    request.rule = NamingRule::suffix("s").unwrap();
+    request.selection = Selection::Tables(vec!["order".into(), "x".into()]);
+    let analysis = analyze(&mut ex, &request).expect("analyze");
+    for table in &analysis.tables {
+        let reason = table.reason.as_deref().unwrap_or_default();
+        assert!(
+            reason.starts_with("refused: collision") && table.statements.is_empty(),
+            "{engine:?}: {}: {reason}",
+            table.source
+        );
+    }
+    let plan = analysis.freeze(ex.redacted_url());
+    let (done, _) = run(&mut ex, plan);
+    assert_eq!(
+        done.state.status,
+        TaskStatus::Succeeded,
+        "{engine:?}: nothing to run"
+    );
+    assert_eq!(
+        show_create(engine, &db, "orders"),
+        orders_before,
+        "{engine:?}"
+    );
+
+    request.adopt = vec!["x".into()];
+    let analysis = analyze(&mut ex, &request).expect("analyze with adopt");
+    let x = analysis.tables.iter().find(|t| t.source == "x").unwrap();
+    assert!(
+        x.warnings.iter().any(|w| w.starts_with("adopting `xs`")),
+        "{engine:?}"
+    );
+    let plan = analysis.freeze(ex.redacted_url());
+    let (done, logs) = run(&mut ex, plan);
+    assert_eq!(
+        done.state.status,
+        TaskStatus::Succeeded,
+        "{engine:?}: {logs:#?}"
+    );
+    assert!(
+        show_create(engine, &db, "xs").contains("[shadowsync:shadow]"),
+        "{engine:?}"
+    );
+    assert_eq!(
+        show_create(engine, &db, "orders"),
+        orders_before,
+        "{engine:?}"
+    );
+    request.adopt.clear();
+    let again = analyze(&mut ex, &request).expect("analyze again");
+    let x = again.tables.iter().find(|t| t.source == "x").unwrap();
+    assert_eq!(
+        x.reason.as_deref(),
+        Some("identical"),
+        "{engine:?}: adopted once, proven since"
+    );
+}
+
 mod mariadb {
     use super::*;
+
+    #[test]
+    fn only_proven_shadows_are_altered() {
+        super::only_proven_shadows_are_altered(Engine::Mariadb);
+    }
 
     #[test]
     fn a_lost_connection_leaves_the_task_resumable() {
@@ -575,6 +660,11 @@ mod mariadb {
 
 mod seekdb {
     use super::*;
+
+    #[test]
+    fn only_proven_shadows_are_altered() {
+        super::only_proven_shadows_are_altered(Engine::Seekdb);
+    }
 
     #[test]
     fn a_lost_connection_leaves_the_task_resumable() {

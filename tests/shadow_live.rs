@@ -67,6 +67,7 @@ fn request(rule: NamingRule, selection: Selection) -> AnalysisRequest {
         selection,
         skip: Vec::new(),
         policy: ShadowPolicy::default(),
+        adopt: Vec::new(),
     }
 }
 
@@ -161,7 +162,8 @@ fn strip_names_and_counter(ddl: &str) -> String {
 
 /// The shadow's `SHOW CREATE TABLE` turned back into its source's: the
 /// table name and FK targets of every shadow in `pairs` (shadow → source)
-/// replaced, in both the plain and the schema-qualified (OceanBase) form.
+/// replaced, in both the plain and the schema-qualified (OceanBase) form,
+/// and the shadow marker taken out of the table comment (asserted there).
 fn unshadow(ddl: &str, shadow: &str, source: &str, pairs: &[(String, String)], db: &str) -> String {
     // A shadow FK left on a source that has a shadow would be hidden by the
     // substitution below: refuse it first.
@@ -173,7 +175,8 @@ fn unshadow(ddl: &str, shadow: &str, source: &str, pairs: &[(String, String)], d
             "`{shadow}` still references the source `{src}`: {ddl}"
         );
     }
-    let mut text = ddl.replacen(
+    let mut text = unmark(ddl, shadow);
+    text = text.replacen(
         &format!("CREATE TABLE {} (", q(shadow)),
         &format!("CREATE TABLE {} (", q(source)),
         1,
@@ -184,6 +187,25 @@ fn unshadow(ddl: &str, shadow: &str, source: &str, pairs: &[(String, String)], d
         }
     }
     text
+}
+
+/// `ddl` without the shadow marker, which its table comment must end with:
+/// ` COMMENT='[shadowsync:shadow]'` (MariaDB) or ` COMMENT = '…'`
+/// (OceanBase) alone, or `' [shadowsync:shadow]'` after the source's comment.
+fn unmark(ddl: &str, shadow: &str) -> String {
+    for alone in [
+        " COMMENT='[shadowsync:shadow]'",
+        " COMMENT = '[shadowsync:shadow]'",
+    ] {
+        if ddl.contains(alone) {
+            return ddl.replacen(alone, "", 1);
+        }
+    }
+    assert!(
+        ddl.contains(" [shadowsync:shadow]'"),
+        "`{shadow}` carries no shadow marker: {ddl}"
+    );
+    ddl.replacen(" [shadowsync:shadow]'", "'", 1)
 }
 
 /// How a `SHOW CREATE TABLE` text references `table`: MariaDB prints
@@ -403,7 +425,8 @@ fn prefix_sync(engine: Engine) {
     assert!(alter.contains("ADD COLUMN `c`"), "{alter}");
     assert_eq!(action("collide"), Action::Skip);
     assert!(
-        reason("collide").starts_with("refused:") && reason("collide").contains("shares no column"),
+        reason("collide").starts_with("refused: collision")
+            && reason("collide").contains("no shadowsync marker"),
         "{}",
         reason("collide")
     );
@@ -923,7 +946,7 @@ fn textual_comparison_forgives_only_names_and_counters() {
     let src = "CREATE TABLE `p` (\n  `id` int NOT NULL AUTO_INCREMENT,\n  \
                CONSTRAINT `fk` FOREIGN KEY (`id`) REFERENCES `db`.`q`(`id`)\n) AUTO_INCREMENT = 7";
     let shadow = "CREATE TABLE `__p` (\n  `id` int NOT NULL AUTO_INCREMENT,\n  \
-                  CONSTRAINT `__fk` FOREIGN KEY (`id`) REFERENCES `db`.`__q`(`id`)\n) AUTO_INCREMENT = 1";
+                  CONSTRAINT `__fk` FOREIGN KEY (`id`) REFERENCES `db`.`__q`(`id`)\n) AUTO_INCREMENT = 1 COMMENT = '[shadowsync:shadow]'";
     let same = |sh: &str| {
         strip_names_and_counter(&unshadow(sh, "__p", "p", &pairs, "db"))
             == strip_names_and_counter(src)
@@ -933,6 +956,12 @@ fn textual_comparison_forgives_only_names_and_counters() {
     assert!(!same(&shadow.replace("`__q`", "`other`")));
     let on_source = std::panic::catch_unwind(|| same(&shadow.replace("`__q`", "`q`")));
     assert!(on_source.is_err(), "an FK left on the source must not pass");
+    let unmarked =
+        std::panic::catch_unwind(|| same(&shadow.replace(" COMMENT = '[shadowsync:shadow]'", "")));
+    assert!(
+        unmarked.is_err(),
+        "a shadow without its marker must not pass"
+    );
     assert_eq!(
         constraint_names("x CONSTRAINT `a``b` CHECK (1), CONSTRAINT `c` y"),
         ["a`b", "c"]

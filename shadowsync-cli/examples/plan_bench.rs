@@ -135,6 +135,7 @@ fn request(prefix: &str) -> Result<AnalysisRequest, Failure> {
         selection: Selection::All,
         skip: Vec::new(),
         policy: ShadowPolicy::default(),
+        adopt: Vec::new(),
     })
 }
 

@@ -41,6 +41,12 @@ pub struct Args {
     /// Leave these selected tables out (comma-separated).
     #[arg(long, value_name = "C,D", value_delimiter = ',', num_args = 1..)]
     skip: Vec<String>,
+    /// Adopt the existing shadows of these sources although they carry no
+    /// shadowsync marker (made by hand, or by a shadowsync that did not mark
+    /// shadows): they are altered to match and marked. Without it such a
+    /// table is refused as a collision and never altered.
+    #[arg(long, value_name = "E,F", value_delimiter = ',', num_args = 1..)]
+    adopt: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub(crate) format: Format,
@@ -156,6 +162,7 @@ fn request(args: &Args) -> Result<AnalysisRequest, Failure> {
         selection,
         skip: non_empty(&args.skip, "--skip")?,
         policy: ShadowPolicy::default(),
+        adopt: non_empty(&args.adopt, "--adopt")?,
     })
 }
 

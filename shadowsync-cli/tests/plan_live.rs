@@ -45,7 +45,7 @@ fn tiny_schema(db: &str) -> MysqlExecutor {
     ex.use_database(db).unwrap();
     for sql in [
         "CREATE TABLE parent (id int NOT NULL PRIMARY KEY, name varchar(20) NOT NULL DEFAULT '')",
-        "CREATE TABLE __parent (id int NOT NULL PRIMARY KEY)",
+        "CREATE TABLE __parent (id int NOT NULL PRIMARY KEY) COMMENT='[shadowsync:shadow]'",
         "CREATE TABLE child (id int NOT NULL PRIMARY KEY, parent_id int NOT NULL, \
          KEY idx_parent (parent_id), CONSTRAINT fk_child_parent FOREIGN KEY (parent_id) REFERENCES parent (id))",
         "CREATE VIEW parent_names AS SELECT name FROM parent",

@@ -47,7 +47,8 @@ const MORE: &[&str] = &[
     "CREATE TABLE suppliers (id int NOT NULL, name varchar(80) NOT NULL, \
      country char(2) DEFAULT NULL, PRIMARY KEY (id))",
     "CREATE TABLE __suppliers (id int NOT NULL, name varchar(80) NOT NULL, \
-     country char(2) DEFAULT NULL, PRIMARY KEY (id), KEY idx_old_name (name))",
+     country char(2) DEFAULT NULL, PRIMARY KEY (id), KEY idx_old_name (name)) \
+     COMMENT='[shadowsync:shadow]'",
     "CREATE TABLE shipments (id bigint NOT NULL, order_id bigint NOT NULL, \
      carrier varchar(30) NOT NULL, shipped_at datetime DEFAULT NULL, PRIMARY KEY (id), \
      KEY idx_ship_order (order_id), \
@@ -74,7 +75,7 @@ const MORE: &[&str] = &[
     "CREATE TABLE settings (name varchar(64) NOT NULL, value varchar(255) DEFAULT NULL, \
      PRIMARY KEY (name))",
     "CREATE TABLE __settings (name varchar(64) NOT NULL, value varchar(255) DEFAULT NULL, \
-     PRIMARY KEY (name))",
+     PRIMARY KEY (name)) COMMENT='[shadowsync:shadow]'",
 ];
 
 /// Three tables whose shadows each miss a column or a key: `a_bad` comes
@@ -83,12 +84,12 @@ const MORE: &[&str] = &[
 const ON_ERROR: &[&str] = &[
     "CREATE TABLE a_bad (id int NOT NULL, code varchar(10) NOT NULL, PRIMARY KEY (id), \
      UNIQUE KEY uk_code (code))",
-    "CREATE TABLE __a_bad (id int NOT NULL, code varchar(10) NOT NULL, PRIMARY KEY (id))",
+    "CREATE TABLE __a_bad (id int NOT NULL, code varchar(10) NOT NULL, PRIMARY KEY (id)) COMMENT='[shadowsync:shadow]'",
     "INSERT INTO __a_bad (id, code) VALUES (1, 'dup'), (2, 'dup')",
     "CREATE TABLE b_good (id int NOT NULL, v int DEFAULT NULL, PRIMARY KEY (id))",
-    "CREATE TABLE __b_good (id int NOT NULL, PRIMARY KEY (id))",
+    "CREATE TABLE __b_good (id int NOT NULL, PRIMARY KEY (id)) COMMENT='[shadowsync:shadow]'",
     "CREATE TABLE c_good (id int NOT NULL, w varchar(10) DEFAULT NULL, PRIMARY KEY (id))",
-    "CREATE TABLE __c_good (id int NOT NULL, PRIMARY KEY (id))",
+    "CREATE TABLE __c_good (id int NOT NULL, PRIMARY KEY (id)) COMMENT='[shadowsync:shadow]'",
 ];
 
 /// Two tables to create.

@@ -335,11 +335,19 @@ impl<'a> Parser<'a> {
             } else if t.is_punct(")") {
                 depth = depth.saturating_sub(1);
             } else if t.is_punct(",") && depth == 0 {
-                items.push(self.tokens_text(item_start, i));
+                items.push(
+                    self.expr_at(self.tokens_text(item_start, i), item_start)?
+                        .text()
+                        .to_string(),
+                );
                 item_start = i + 1;
             }
         }
-        items.push(self.tokens_text(item_start, close_index));
+        items.push(
+            self.expr_at(self.tokens_text(item_start, close_index), item_start)?
+                .text()
+                .to_string(),
+        );
         Ok(items)
     }
 

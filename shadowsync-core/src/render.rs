@@ -308,7 +308,16 @@ pub fn table_option(option: &TableOption) -> String {
         OptionValue::Word(w) => w.clone(),
         OptionValue::Ident(i) => quote_ident(i),
         OptionValue::String(s) => quote_string(s),
-        OptionValue::List(items) => format!("({})", items.join(",")),
+        // Items are token text as read: re-rendered like expressions, so
+        // their quoting is ours.
+        OptionValue::List(items) => format!(
+            "({})",
+            items
+                .iter()
+                .map(|item| crate::expr::SqlExpr::new(item.clone()).sql())
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
     };
     let sep = if option.equals { "=" } else { " " };
     format!("{}{sep}{value}", option.spelling)

@@ -35,6 +35,9 @@ struct RequestSpec {
     /// Tables skipped from the start.
     #[serde(default)]
     skip: Vec<String>,
+    /// Sources whose unmarked existing shadow is adopted rather than refused.
+    #[serde(default)]
+    adopt: Vec<String>,
     /// Some fields of the shadow policy; the others keep their defaults.
     #[serde(default)]
     policy: Option<Value>,
@@ -48,15 +51,18 @@ pub(crate) fn request(text: &str) -> Result<AnalysisRequest, Error> {
         selection: spec.tables.map_or(Selection::All, Selection::Tables),
         skip: spec.skip,
         policy: merge_default::<ShadowPolicy>(spec.policy, "request_json policy")?,
+        adopt: spec.adopt,
     })
 }
 
 /// Analyse the database of `executor` (read-only: one listing and one
 /// batched `SHOW CREATE TABLE`). `request_json` is
-/// `{"rule":"prefix:__","tables":["a","b"],"skip":["b"],
+/// `{"rule":"prefix:__","tables":["a","b"],"skip":["b"],"adopt":["a"],
 /// "policy":{"redirect_foreign_keys":true,"copy_auto_increment":false}}`
 /// where only `rule` is required (no `tables`: every table that is not a
-/// shadow). On success `*out` is a new analysis (free it with
+/// shadow; `adopt`: sources whose existing shadow has no shadowsync marker
+/// and is adopted, altered to match and marked, instead of being refused
+/// as a collision). On success `*out` is a new analysis (free it with
 /// `ss_analysis_free`).
 ///
 /// # Safety

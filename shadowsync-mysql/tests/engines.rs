@@ -391,6 +391,7 @@ fn mariadb_system_versioned_tables_are_listed_and_refused() {
         selection: Selection::All,
         skip: vec![],
         policy: Default::default(),
+        adopt: Vec::new(),
     };
     let result = analysis::analyze(&mut ex, &request).unwrap();
     let reason = result.tables[0].reason.clone().unwrap_or_default();

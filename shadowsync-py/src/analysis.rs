@@ -44,6 +44,7 @@ fn request(
     rule: &str,
     tables: Option<Vec<String>>,
     skip: Vec<String>,
+    adopt: Vec<String>,
     redirect_foreign_keys: bool,
     copy_auto_increment: bool,
 ) -> Result<AnalysisRequest, Error> {
@@ -55,18 +56,22 @@ fn request(
             redirect_foreign_keys,
             copy_auto_increment,
         },
+        adopt,
     })
 }
 
 /// Analyse the database of `executor` under `rule` (`prefix:AFFIX` or
 /// `suffix:AFFIX`).
 #[pyfunction]
+// One argument per keyword of the Python `analyze`, as pyo3 maps them.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn analyze(
     py: Python<'_>,
     executor: PyRef<'_, Executor>,
     rule: &str,
     tables: Option<Vec<String>>,
     skip: Vec<String>,
+    adopt: Vec<String>,
     redirect_foreign_keys: bool,
     copy_auto_increment: bool,
 ) -> PyResult<Analysis> {
@@ -77,6 +82,7 @@ pub(crate) fn analyze(
                 rule,
                 tables,
                 skip,
+                adopt,
                 redirect_foreign_keys,
                 copy_auto_increment,
             )?;
@@ -88,12 +94,15 @@ pub(crate) fn analyze(
 
 /// Analyse schema facts given as JSON (`{"server":…,"relations":[…],"ddl":{…}}`).
 #[pyfunction]
+// One argument per keyword of the Python `analyze_snapshot`, as pyo3 maps them.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn analyze_snapshot(
     py: Python<'_>,
     snapshot_json: &str,
     rule: &str,
     tables: Option<Vec<String>>,
     skip: Vec<String>,
+    adopt: Vec<String>,
     redirect_foreign_keys: bool,
     copy_auto_increment: bool,
 ) -> PyResult<Analysis> {
@@ -103,6 +112,7 @@ pub(crate) fn analyze_snapshot(
                 rule,
                 tables,
                 skip,
+                adopt,
                 redirect_foreign_keys,
                 copy_auto_increment,
             )?;

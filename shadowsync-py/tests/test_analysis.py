@@ -46,7 +46,7 @@ def test_prefix_sync(scratch: Scratch) -> None:
     assert "DROP INDEX `idx_extra`" in alter and "ADD COLUMN `c`" in alter
     collide = t["collide"]
     assert collide.action == "skip" and collide.reason is not None
-    assert collide.reason.startswith("refused:") and "shares no column" in collide.reason
+    assert collide.reason.startswith("refused: collision") and "no shadowsync marker" in collide.reason
     assert t[T63].action == "skip" and "65 characters" in (t[T63].reason or "")
     assert t["report"].action == "skip" and "taken by a view" in (t["report"].reason or "")
     assert t[T62].action == "create" and len(t[T62].shadow) == 64

@@ -66,7 +66,7 @@ SNAPSHOT = Snapshot(
     relations=[Relation("orders"), Relation("__orders"), Relation("v_orders", "view")],
     ddl={
         "orders": "CREATE TABLE `orders` (\n  `id` int NOT NULL,\n  `total` int DEFAULT NULL,\n  PRIMARY KEY (`id`)\n)",
-        "__orders": "CREATE TABLE `__orders` (\n  `id` int NOT NULL,\n  PRIMARY KEY (`id`)\n)",
+        "__orders": "CREATE TABLE `__orders` (\n  `id` int NOT NULL,\n  PRIMARY KEY (`id`)\n) COMMENT='[shadowsync:shadow]'",
     },
 )
 

@@ -209,6 +209,7 @@ CREATE TABLE bin_collated (
   PRIMARY KEY (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
+-- Shadows shadowsync made before carry its marker in their comment.
 -- An up-to-date shadow, and an up-to-date child shadow whose FK already
 -- points at the parent's shadow under the renamed constraint.
 CREATE TABLE uptodate (
@@ -223,7 +224,7 @@ CREATE TABLE __uptodate (
   v varchar(10) DEFAULT 'x',
   PRIMARY KEY (id),
   KEY idx_v (v)
-) ENGINE=InnoDB;
+) ENGINE=InnoDB COMMENT='[shadowsync:shadow]';
 
 CREATE TABLE uptodate_child (
   id int NOT NULL,
@@ -239,7 +240,7 @@ CREATE TABLE __uptodate_child (
   PRIMARY KEY (id),
   KEY idx_parent (parent_id),
   CONSTRAINT __fk_uc_parent FOREIGN KEY (parent_id) REFERENCES __uptodate (id)
-) ENGINE=InnoDB;
+) ENGINE=InnoDB COMMENT='[shadowsync:shadow]';
 
 -- An outdated shadow: missing column c, an extra index idx_extra.
 CREATE TABLE outdated (
@@ -258,9 +259,9 @@ CREATE TABLE __outdated (
   PRIMARY KEY (id),
   KEY idx_a (a),
   KEY idx_extra (b)
-) ENGINE=InnoDB;
+) ENGINE=InnoDB COMMENT='[shadowsync:shadow]';
 
--- The shadow name of `collide` is taken by an unrelated table (no shared column).
+-- The shadow name of `collide` is taken by an unrelated table (no marker, no shared column).
 CREATE TABLE collide (
   id int NOT NULL,
   v int DEFAULT NULL,

@@ -576,6 +576,8 @@ fn again(center: &Center, store: &str, args: &AgainArgs) -> Result<(), Failure> 
             .map(|t| t.source.clone())
             .collect(),
         policy: ShadowPolicy::default(),
+        // Shadows the old task created or adopted carry the marker now.
+        adopt: Vec::new(),
     };
     let analysis = analyze(&mut exec, &request)?;
     let creator = args.creator.clone().unwrap_or_else(os_user);

@@ -34,6 +34,10 @@ impl ShadowInspector {
             selection: Selection::All,
             skip: Vec::new(),
             policy: plan.policy.clone(),
+            // The inspector only compares: the shadows the approved plan
+            // names are the task's own, marked yet or not (an adopted
+            // shadow gets its marker from the plan's own statements).
+            adopt: plan.tables.iter().map(|t| t.source.clone()).collect(),
         }))
     }
 

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 pub use inspector::{PlanInspectors, ShadowInspector};
 use naming::NamingRule;
-use rewrite::{shadow_table, ShadowPolicy};
+use rewrite::{is_marked_shadow, marker_problem, shadow_table, ShadowPolicy};
 
 use crate::diff::{diff_tables, indexed_create_statements, DiffOptions};
 use crate::error::{Error, Result};
@@ -47,6 +47,13 @@ pub struct AnalysisRequest {
     pub skip: Vec<String>,
     /// Shadow rewriting switches.
     pub policy: ShadowPolicy,
+    /// Source tables whose existing shadow has no shadowsync marker (made
+    /// by hand, or by shadowsync before it marked shadows) and which the
+    /// user declares a shadow all the same: it is altered to match, marker
+    /// included. Every other unmarked table under a shadow name is a
+    /// collision and is never altered.
+    #[serde(default)]
+    pub adopt: Vec<String>,
 }
 
 /// The schema facts an analysis works on.
@@ -608,18 +615,32 @@ fn analyse_pair(
         return Err("missing: the source table vanished while reading".into());
     };
     let source = parse_in_schema(source_ddl, &info.database)?;
-    let (desired, warnings) = shadow_table(
+    if let Some(problem) = marker_problem(&source) {
+        return Err(problem);
+    }
+    let (desired, mut warnings) = shadow_table(
         &source,
         &req.rule,
         &req.policy,
         info.max_identifier_length,
         has_shadow,
     );
-    let warnings = (warnings, references_of(&desired));
+    let references = references_of(&desired);
     match &entry.shadow_ddl {
-        None => Ok(PairOutcome::Create(Box::new(desired), warnings)),
+        None => Ok(PairOutcome::Create(
+            Box::new(desired),
+            (warnings, references),
+        )),
         Some(shadow_ddl) => {
             let current = parse_in_schema(shadow_ddl, &info.database)?;
+            let adopted = !is_marked_shadow(&current);
+            if adopted && !req.adopt.iter().any(|a| a == &source.name) {
+                return Err(format!(
+                    "refused: collision: `{}` exists but carries no shadowsync marker, so it is not \
+                     known to be the shadow of `{}` and is never altered (adopt it explicitly if it is)",
+                    current.name, source.name
+                ));
+            }
             if !shares_a_column(&current, &desired) {
                 return Err(format!(
                     "refused: existing table `{}` shares no column with `{}`; it is not its shadow (rename or drop it)",
@@ -628,13 +649,43 @@ fn analyse_pair(
             }
             let statements =
                 diff_tables(&current, &desired, opts).map_err(|e| format!("refused: {e}"))?;
+            if adopted {
+                warnings.push(format!(
+                    "adopting `{}` as the shadow of `{}` (it had no shadowsync marker): \
+                     it is altered to match and marked",
+                    current.name, source.name
+                ));
+                for statement in statements.iter().filter(|s| is_destructive(s)) {
+                    warnings.push(format!(
+                        "destructive on adopted shadow `{}`: {statement}",
+                        current.name
+                    ));
+                }
+            }
             if statements.is_empty() {
-                Ok(PairOutcome::Identical(warnings))
+                Ok(PairOutcome::Identical((warnings, references)))
             } else {
-                Ok(PairOutcome::Alter(statements, warnings))
+                Ok(PairOutcome::Alter(statements, (warnings, references)))
             }
         }
     }
+}
+
+/// Whether `statement` may drop data or structure of the table it alters:
+/// drops of columns, keys, constraints or partitions, and column
+/// redefinitions (which may narrow a type). Read off the statement text, so
+/// it errs towards saying yes (a comment that quotes these words counts).
+fn is_destructive(statement: &str) -> bool {
+    const CLAUSES: [&str; 6] = [
+        " DROP ",
+        " MODIFY COLUMN ",
+        " CHANGE COLUMN ",
+        " REMOVE PARTITIONING",
+        " TRUNCATE PARTITION ",
+        " COALESCE PARTITION ",
+    ];
+    let upper = statement.to_ascii_uppercase();
+    CLAUSES.iter().any(|clause| upper.contains(clause))
 }
 
 fn shares_a_column(a: &Table, b: &Table) -> bool {

@@ -35,6 +35,7 @@ fn request(selection: Selection) -> AnalysisRequest {
         selection,
         skip: Vec::new(),
         policy: ShadowPolicy::default(),
+        adopt: Vec::new(),
     }
 }
 
@@ -47,9 +48,9 @@ fn create_alter_skip_and_shadows_are_not_sources() {
     let snap = snapshot(
         &[
             ("orders", "CREATE TABLE `orders` (`id` int NOT NULL, `n` int, PRIMARY KEY (`id`)) ENGINE=InnoDB AUTO_INCREMENT=7"),
-            ("__orders", "CREATE TABLE `__orders` (`id` int NOT NULL, PRIMARY KEY (`id`)) ENGINE=InnoDB"),
+            ("__orders", "CREATE TABLE `__orders` (`id` int NOT NULL, PRIMARY KEY (`id`)) ENGINE=InnoDB COMMENT='[shadowsync:shadow]'"),
             ("users", "CREATE TABLE `users` (`id` int NOT NULL) ENGINE=InnoDB"),
-            ("__users", "CREATE TABLE `__users` (`id` int NOT NULL) ENGINE=InnoDB"),
+            ("__users", "CREATE TABLE `__users` (`id` int NOT NULL) ENGINE=InnoDB COMMENT='[shadowsync:shadow]'"),
             ("items", "CREATE TABLE `items` (`id` int NOT NULL) ENGINE=InnoDB AUTO_INCREMENT=3"),
         ],
         &["v_orders"],
@@ -121,7 +122,10 @@ fn names_too_long_and_collisions_are_refused() {
     let unrelated = snapshot(
         &[
             ("c", "CREATE TABLE `c` (`x` int)"),
-            ("__c", "CREATE TABLE `__c` (`other` int)"),
+            (
+                "__c",
+                "CREATE TABLE `__c` (`other` int) COMMENT='[shadowsync:shadow]'",
+            ),
         ],
         &[],
     );
@@ -196,7 +200,7 @@ fn created_child_waits_for_the_alter_that_adds_its_parent_key_only_when_needed()
     let snap = snapshot(
         &[
             ("parent", "CREATE TABLE `parent` (`id` int NOT NULL, `code` varchar(10) NOT NULL, PRIMARY KEY (`id`), UNIQUE KEY `uk` (`code`))"),
-            ("__parent", "CREATE TABLE `__parent` (`id` int NOT NULL, `code` varchar(10) NOT NULL, PRIMARY KEY (`id`))"),
+            ("__parent", "CREATE TABLE `__parent` (`id` int NOT NULL, `code` varchar(10) NOT NULL, PRIMARY KEY (`id`)) COMMENT='[shadowsync:shadow]'"),
             ("child", child),
         ],
         &[],
@@ -225,8 +229,9 @@ fn alters_run_parents_first_along_chains_and_in_input_order_inside_cycles() {
              CONSTRAINT `f_{name}` FOREIGN KEY (`p`) REFERENCES `{parent}` (`id`))"
         )
     };
-    let outdated =
-        |name: &str| format!("CREATE TABLE `__{name}` (`id` int NOT NULL, PRIMARY KEY (`id`))");
+    let outdated = |name: &str| {
+        format!("CREATE TABLE `__{name}` (`id` int NOT NULL, PRIMARY KEY (`id`)) COMMENT='[shadowsync:shadow]'")
+    };
     // c1 -> c2 -> c3 (names in the reverse of the order the alters need),
     // and x <-> y, a cycle.
     let sources = [
@@ -301,7 +306,10 @@ fn inspector_reads_every_table_at_once_with_the_per_table_answers() {
     assert_eq!(tables.len(), 2);
 
     // After it: the parent's shadow exists, the child's is missing.
-    let shadow_parent = parent.replace("`parent`", "`__parent`");
+    let shadow_parent = format!(
+        "{} COMMENT='[shadowsync:shadow]'",
+        parent.replace("`parent`", "`__parent`")
+    );
     let mut after = server(&[
         ("parent", parent),
         ("child", child),
@@ -341,4 +349,83 @@ fn inspector_reads_every_table_at_once_with_the_per_table_answers() {
         "{:?}",
         remaining[1]
     );
+}
+
+#[test]
+fn an_unmarked_table_under_a_shadow_name_is_a_collision_unless_adopted() {
+    // `orders` and `order` with the suffix `s`: `orders` is a production
+    // table, not the shadow of `order`, though its name fits the rule.
+    let snap = snapshot(
+        &[
+            ("order", "CREATE TABLE `order` (`id` int NOT NULL, PRIMARY KEY (`id`))"),
+            ("orders", "CREATE TABLE `orders` (`id` int NOT NULL, `note` text, `amount` int, PRIMARY KEY (`id`))"),
+        ],
+        &[],
+    );
+    let mut req = request(Selection::Tables(vec!["order".into()]));
+    req.rule = NamingRule::suffix("s").unwrap();
+    let a = analyze_snapshot(&snap, &req);
+    let order = entry(&a, "order");
+    assert_eq!(order.action(), Action::Skip);
+    assert!(
+        order.reason.as_deref().unwrap().contains("collision")
+            && order
+                .reason
+                .as_deref()
+                .unwrap()
+                .contains("no shadowsync marker"),
+        "{:?}",
+        order.reason
+    );
+    assert!(a.preview().is_empty());
+
+    // Adopted on purpose: altered to match and marked, the drops listed.
+    req.adopt = vec!["order".into()];
+    let a = analyze_snapshot(&snap, &req);
+    let order = entry(&a, "order");
+    assert_eq!(order.action(), Action::Alter);
+    assert!(order
+        .statements
+        .iter()
+        .any(|s| s.contains("[shadowsync:shadow]")));
+    assert!(order
+        .warnings
+        .iter()
+        .any(|w| w.starts_with("adopting `orders`")));
+    assert!(
+        order
+            .warnings
+            .iter()
+            .any(|w| w.starts_with("destructive on adopted shadow `orders`")
+                && w.contains("DROP COLUMN `note`")),
+        "{:#?}",
+        order.warnings
+    );
+}
+
+#[test]
+fn created_shadows_carry_the_marker_after_the_source_comment() {
+    let snap = snapshot(
+        &[
+            (
+                "a",
+                "CREATE TABLE `a` (`id` int) COMMENT='orders of the shop'",
+            ),
+            ("b", "CREATE TABLE `b` (`id` int)"),
+        ],
+        &[],
+    );
+    let a = analyze_snapshot(&snap, &request(Selection::All));
+    assert!(
+        entry(&a, "a").statements[0].ends_with("COMMENT='orders of the shop [shadowsync:shadow]'")
+    );
+    assert!(entry(&a, "b").statements[0].ends_with("COMMENT='[shadowsync:shadow]'"));
+    let long = format!("CREATE TABLE `c` (`id` int) COMMENT='{}'", "x".repeat(2040));
+    let snap = snapshot(&[("c", long.as_str())], &[]);
+    let a = analyze_snapshot(&snap, &request(Selection::All));
+    assert!(entry(&a, "c")
+        .reason
+        .as_deref()
+        .unwrap()
+        .contains("no room for the shadow marker"));
 }

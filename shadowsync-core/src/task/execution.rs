@@ -15,7 +15,7 @@ use crate::guard::StatementGuard;
 use super::center::{Change, TaskCenter};
 use super::inspect::SchemaInspector;
 use super::log::{redact_text, LogLevel};
-use super::plan::PlannedTable;
+use super::plan::{PlannedAction, PlannedTable};
 use super::status::{StatementStatus, TableStatus, TaskStatus};
 use super::store::Store;
 use super::timeline::{TimelineAction, TimelineEvent};
@@ -208,17 +208,17 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
     /// A lost connection is an error, not drift: nothing was compared.
     fn precheck(&mut self) -> Result<Vec<String>> {
         let mut drift = Vec::new();
-        // Every table the analysis read is prechecked, skips included: a
-        // shadow judged identical on a source that has changed since is stale,
-        // and the task must not report it in step. (A missing table or view
-        // was never read and has no fingerprint.)
+        // Every table the task changes or reports in step is prechecked: a
+        // shadow judged identical on a source that has changed since is
+        // stale, and the task must not report it in step. Refused, missing
+        // and user-skipped tables are neither changed nor vouched for.
         let runs: Vec<PlannedTable> = self
             .task
             .spec
             .plan
             .tables
             .iter()
-            .filter(|t| !t.source_fingerprint.is_empty())
+            .filter(|t| t.action != PlannedAction::Skip || t.reason.as_deref() == Some("identical"))
             .cloned()
             .collect();
         let live = self.inspector.fingerprints_of_all(self.exec, &runs);

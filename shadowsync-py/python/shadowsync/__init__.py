@@ -352,6 +352,7 @@ def analyze(
     suffix: str | None = None,
     tables: Sequence[str] | None = None,
     skip: Sequence[str] = (),
+    adopt: Sequence[str] = (),
     redirect_foreign_keys: bool = True,
     copy_auto_increment: bool = False,
 ) -> Analysis:
@@ -359,7 +360,9 @@ def analyze(
 
     Shadows are named with ``prefix`` (default ``__``) or ``suffix``;
     ``tables`` selects source tables (default: every table that is not a
-    shadow); ``skip`` skips some from the start. Raises
+    shadow); ``skip`` skips some from the start; ``adopt`` names sources
+    whose existing shadow has no shadowsync marker and is to be adopted
+    (altered to match and marked) rather than refused as a collision. Raises
     :class:`InvalidNameError` for an unusable affix, :class:`ExecutorError`
     when the server (or a Python executor) fails.
     """
@@ -369,6 +372,7 @@ def analyze(
         _rule(prefix, suffix),
         None if tables is None else list(tables),
         list(skip),
+        list(adopt),
         redirect_foreign_keys,
         copy_auto_increment,
     )
@@ -392,6 +396,7 @@ def analyze_snapshot(
     suffix: str | None = None,
     tables: Sequence[str] | None = None,
     skip: Sequence[str] = (),
+    adopt: Sequence[str] = (),
     redirect_foreign_keys: bool = True,
     copy_auto_increment: bool = False,
 ) -> Analysis:
@@ -408,6 +413,7 @@ def analyze_snapshot(
         _rule(prefix, suffix),
         None if tables is None else list(tables),
         list(skip),
+        list(adopt),
         redirect_foreign_keys,
         copy_auto_increment,
     )

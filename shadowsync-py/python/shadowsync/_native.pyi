@@ -52,6 +52,7 @@ def analyze(
     rule: str,
     tables: list[str] | None,
     skip: list[str],
+    adopt: list[str],
     redirect_foreign_keys: bool,
     copy_auto_increment: bool,
 ) -> Analysis: ...
@@ -60,6 +61,7 @@ def analyze_snapshot(
     rule: str,
     tables: list[str] | None,
     skip: list[str],
+    adopt: list[str],
     redirect_foreign_keys: bool,
     copy_auto_increment: bool,
 ) -> Analysis: ...

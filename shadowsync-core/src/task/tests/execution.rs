@@ -240,8 +240,10 @@ fn precheck_covers_skipped_tables_too() {
         .borrow_mut()
         .drift
         .insert("b".into(), "src-b-v2".into());
+    let mut identical = table("b", &[]);
+    identical.reason = Some("identical".into());
     let task = f.submit(
-        vec![table("a", &["A1"]), table("b", &[])],
+        vec![table("a", &["A1"]), identical],
         ErrorStrategy::Continue,
     );
     let done = f.execute(task.id).unwrap();
@@ -250,13 +252,26 @@ fn precheck_covers_skipped_tables_too() {
 }
 
 #[test]
-fn precheck_skips_tables_the_analysis_never_read() {
-    // A missing table or a view has no fingerprint to compare.
+fn precheck_leaves_out_tables_the_task_neither_changes_nor_vouches_for() {
+    // A refused or user-skipped table is not touched and not reported in
+    // step: what happens to it is not the task's (and a refused one may
+    // not even be readable, its shadow name taken by a view).
     let f = Fixture::new();
-    let mut missing = table("b", &[]);
-    missing.source_fingerprint = String::new();
-    missing.shadow_fingerprint = None;
-    let task = f.submit(vec![table("a", &["A1"]), missing], ErrorStrategy::Continue);
+    for who in ["b", "c"] {
+        f.server
+            .0
+            .borrow_mut()
+            .drift
+            .insert(who.into(), format!("src-{who}-v2"));
+    }
+    let mut refused = table("b", &[]);
+    refused.reason = Some("refused: shadow name `__b` is taken by a view".into());
+    let mut skipped = table("c", &[]);
+    skipped.reason = Some("user".into());
+    let task = f.submit(
+        vec![table("a", &["A1"]), refused, skipped],
+        ErrorStrategy::Continue,
+    );
     let done = f.execute(task.id).unwrap();
     assert_eq!(done.state.status, TaskStatus::Succeeded);
     assert_eq!(f.server.executed(), ["A1"]);
