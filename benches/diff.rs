@@ -404,7 +404,7 @@ fn chain_snapshot(n: usize, chained: bool) -> SchemaSnapshot {
             "CREATE TABLE `{name}` (\n  `id` bigint NOT NULL,\n  `p` bigint DEFAULT NULL,\n  \
              `note` int DEFAULT NULL,\n  PRIMARY KEY (`id`){key}\n) ENGINE=InnoDB"
         );
-        let shadow = format!("CREATE TABLE `__{name}` (\n  `id` bigint NOT NULL,\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB");
+        let shadow = format!("CREATE TABLE `__{name}` (\n  `id` bigint NOT NULL,\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB COMMENT='[shadowsync:shadow]'");
         for (table, text) in [(name.clone(), source), (format!("__{name}"), shadow)] {
             relations.push(Relation {
                 name: table.clone(),

@@ -463,6 +463,9 @@ impl Executor for LosesItsConnection {
     fn unlock_database(&mut self) -> shadowsync::core::Result<()> {
         self.inner.unlock_database()
     }
+    fn await_orphan(&mut self, sql: &str) -> shadowsync::core::Result<Option<String>> {
+        self.inner.await_orphan(sql)
+    }
 }
 
 /// A connection lost mid-run leaves the task executing and resumable, the
@@ -505,9 +508,11 @@ fn a_lost_connection_leaves_the_task_resumable(engine: Engine) {
     use shadowsync::core::task::StatementStatus::{Applied, Pending, Running};
     assert_eq!(statuses, [Applied, Running, Pending], "{engine:?}");
 
+    // The same worker, reconnected, goes on at once: the lease is its own
+    // (another worker would wait for it to expire).
     let mut fresh = executor(engine, &db);
     let done = center
-        .resume(task.id, "w2", &mut fresh, &mut inspector)
+        .resume(task.id, "w1", &mut fresh, &mut inspector)
         .expect("resume");
     let logs: Vec<String> = center
         .logs(task.id, &Default::default())
@@ -609,8 +614,114 @@ fn only_proven_shadows_are_altered(engine: Engine) {
     );
 }
 
+/// kill -9 during a long ALTER: the server goes on running the dead
+/// worker's statement. The worker that takes the task over waits for it
+/// (seen in `PROCESSLIST`) before settling it from the schema, so it is
+/// not sent again. On MariaDB the orphan is made long by an open
+/// transaction holding the shadow's metadata lock; seekdb's DDL does not
+/// wait for one, so there the orphan has ended before the takeover, which
+/// must then settle it from the schema alone.
+fn an_orphaned_statement_is_awaited_not_repeated(engine: Engine) {
+    use shadowsync::core::task::{StatementStatus, Store, TableStatus};
+    let _serial = serial();
+    let db = scratch(
+        engine,
+        "orphan",
+        &[
+            "CREATE TABLE a (id int NOT NULL PRIMARY KEY, n int)",
+            "CREATE TABLE __a (id int NOT NULL PRIMARY KEY) COMMENT '[shadowsync:shadow]'",
+        ],
+    );
+    let mut ex = executor(engine, &db);
+    let plan = analyze(&mut ex, &prefix_all())
+        .expect("analyze")
+        .freeze(ex.redacted_url());
+    let statement = plan.tables[0].statements[0].clone();
+    assert!(
+        statement.starts_with("ALTER TABLE `__a` ADD COLUMN `n`"),
+        "{statement}"
+    );
+
+    // The dead worker's task: executing, its lease run out, the ALTER sent.
+    let center = TaskCenter::new(MemoryStore::default(), StillClock);
+    let task = center
+        .submit(SubmitRequest::new(plan.clone(), "tester"))
+        .unwrap();
+    let store = center.store();
+    let mut state = task.state.clone();
+    state.status = TaskStatus::Executing;
+    state.worker = Some("dead-worker".into());
+    state.lease_until = Some(StillClock.now() - 1);
+    assert!(store
+        .compare_and_set(task.id, task.revision, &state, &[])
+        .unwrap());
+    store
+        .set_table_status(task.id, 0, TableStatus::Running, None)
+        .unwrap();
+    store
+        .set_statement_status(task.id, 0, 0, StatementStatus::Running, None)
+        .unwrap();
+
+    // Its statement, still on the server: waiting behind an open transaction.
+    let mut holder = raw(engine, Some(&db));
+    holder.query_drop("START TRANSACTION").unwrap();
+    holder.query_drop("SELECT * FROM __a FOR UPDATE").unwrap();
+    let orphan_sql = statement.clone();
+    let orphan_db = db.clone();
+    let orphan = std::thread::spawn(move || {
+        let mut conn = raw(engine, Some(&orphan_db));
+        conn.query_drop("SET SESSION lock_wait_timeout = 60")
+            .unwrap();
+        conn.query_drop(&orphan_sql)
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(1500));
+        holder.query_drop("ROLLBACK").unwrap();
+    });
+
+    let mut fresh = executor(engine, &db);
+    let mut inspector = ShadowInspector::for_plan(&plan).unwrap();
+    let done = center
+        .resume(task.id, "w2", &mut fresh, &mut inspector)
+        .expect("resume");
+    release.join().unwrap();
+    orphan
+        .join()
+        .unwrap()
+        .expect("the orphaned ALTER itself succeeds");
+    let logs: Vec<String> = center
+        .logs(task.id, &Default::default())
+        .unwrap()
+        .into_iter()
+        .map(|e| e.message)
+        .collect();
+    assert_eq!(
+        done.state.status,
+        TaskStatus::Succeeded,
+        "{engine:?}: {logs:#?}"
+    );
+    assert!(
+        logs.iter()
+            .any(|l| l.contains("the table already matches, so it took effect")),
+        "{engine:?}: settled from the schema, not sent again: {logs:#?}"
+    );
+    if engine == Engine::Mariadb {
+        assert!(
+            logs.iter()
+                .any(|l| l.contains("was still running on the server")),
+            "{engine:?}: {logs:#?}"
+        );
+    }
+}
+
 mod mariadb {
     use super::*;
+
+    #[test]
+    fn an_orphaned_statement_is_awaited_not_repeated() {
+        super::an_orphaned_statement_is_awaited_not_repeated(Engine::Mariadb);
+    }
 
     #[test]
     fn only_proven_shadows_are_altered() {
@@ -660,6 +771,11 @@ mod mariadb {
 
 mod seekdb {
     use super::*;
+
+    #[test]
+    fn an_orphaned_statement_is_awaited_not_repeated() {
+        super::an_orphaned_statement_is_awaited_not_repeated(Engine::Seekdb);
+    }
 
     #[test]
     fn only_proven_shadows_are_altered() {

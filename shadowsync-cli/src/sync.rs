@@ -25,8 +25,10 @@ use shadowsync_store::SystemClock;
 use crate::clock::parse_time;
 use crate::failure::Failure;
 use crate::plan::{self, write_json, write_text, Format};
-use crate::task::runner::{crash_hook, inspector_for, worker_id, Center, TaskExecutor};
-use crate::task::{os_user, render, waiting_hint, write_failed, StoreArg};
+use crate::task::runner::{
+    crash_hook, inspector_for, with_heartbeat, worker_id, Center, TaskExecutor,
+};
+use crate::task::{creator_for, render, waiting_hint, write_failed, StoreArg};
 
 /// Options of `shadowsync sync`.
 #[derive(Debug, clap::Args)]
@@ -71,7 +73,12 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     let (center, store) = args.store.open()?;
     let (exec, analysis) = plan::analyse(&args.plan)?;
     let connection = exec.redacted_url().to_string();
-    let creator = args.creator.clone().unwrap_or_else(os_user);
+    let creator = creator_for(
+        &center,
+        exec.redacted_url(),
+        exec.database().unwrap_or_default(),
+        args.creator.as_deref(),
+    )?;
     let on_error = match args.on_error {
         OnError::Abort => ErrorStrategy::Abort,
         OnError::Continue => ErrorStrategy::Continue,
@@ -166,7 +173,11 @@ pub fn launch(
     }
     let mut exec = TaskExecutor::new(exec, crash_hook()?);
     let mut inspector = inspector_for(&task)?;
-    let done = match center.execute(task.id, &worker_id(), &mut exec, &mut inspector) {
+    let worker = worker_id();
+    let outcome = with_heartbeat(center, &worker, || {
+        center.execute(task.id, &worker, &mut exec, &mut inspector)
+    });
+    let done = match outcome {
         Ok(done) => done,
         // Someone changed the task between its submission and now (a
         // `task run-due` elsewhere claimed it, or it was cancelled): it is

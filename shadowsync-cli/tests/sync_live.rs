@@ -119,6 +119,14 @@ struct Case {
     store: String,
 }
 
+/// The lease every CLI process of these tests holds tasks for.
+const LEASE_SECONDS: u64 = 2;
+
+/// Waits until the lease of a worker that died now has surely expired.
+fn outlive_the_lease() {
+    std::thread::sleep(Duration::from_millis(LEASE_SECONDS * 1_000 + 300));
+}
+
 impl Case {
     /// A fresh database `ssync_<test>_<engine>` holding `schema`, and an
     /// empty task database.
@@ -183,7 +191,10 @@ impl Case {
             .stdin(Stdio::null())
             .env_remove("SHADOWSYNC_URL")
             .env_remove("SHADOWSYNC_STORE")
-            .env_remove("SHADOWSYNC_TEST_CRASH_AFTER");
+            .env_remove("SHADOWSYNC_TEST_CRASH_AFTER")
+            .env_remove("SHADOWSYNC_HOST_ID")
+            // A short lease, so that a crashed worker's task is free soon.
+            .env("SHADOWSYNC_LEASE_SECONDS", LEASE_SECONDS.to_string());
         for (name, value) in env {
             command.env(name, value);
         }
@@ -622,6 +633,10 @@ fn approval_and_rejection(engine: Engine) {
             rules: vec![MatchRule::new("*", "*")],
             approval_expiry_ms: DEFAULT_EXPIRY_MS,
             execution_expiry_ms: DEFAULT_EXPIRY_MS,
+            forbid_self_approval: true,
+            // This test decides as named users (`--as alice`), which the
+            // CLI only allows under a flow that accepts delegated identities.
+            allow_delegated_identity: true,
         }])
         .unwrap();
 
@@ -771,6 +786,7 @@ fn crash_then_run_due_finishes(engine: Engine) {
     assert_eq!(count(&before, "running"), 1, "{before:?}");
     assert_eq!(count(&before, "pending"), 6, "{before:?}");
 
+    outlive_the_lease();
     let due = case.run_due();
     assert_eq!(
         due.status.code(),
@@ -780,7 +796,7 @@ fn crash_then_run_due_finishes(engine: Engine) {
         text(&due.stderr)
     );
     assert!(
-        text(&due.stdout).contains("resumed after its process died"),
+        text(&due.stdout).contains(&format!("Ran task {id} (resumed")),
         "{}",
         text(&due.stdout)
     );
@@ -826,8 +842,10 @@ fn crash_abort_then_resume(engine: Engine) {
     let server = case.engine.url();
     let resume_without_url = case.run(&["task", "resume", &id]);
     assert_eq!(resume_without_url.status.code(), Some(2), "a URL is needed");
-    let abort = case.run(&["task", "abort", &id, "--as", "ops", "--comment", "stop it"]);
+    // As the OS user: the built-in flow accepts no `--as`.
+    let abort = case.run(&["task", "abort", &id, "--comment", "stop it"]);
     assert_eq!(abort.status.code(), Some(0), "{}", text(&abort.stderr));
+    outlive_the_lease();
     let resumed = case.run(&["task", "resume", &id, "--url", &server]);
     assert_eq!(resumed.status.code(), Some(1), "{}", text(&resumed.stdout));
     assert!(
@@ -906,6 +924,133 @@ fn shared_server_store(engine: Engine) {
     }
 }
 
+/// Five tables of their own, so that the server's general log tells this
+/// test's statements apart from the other tests'.
+const LEASED: &[&str] = &[
+    "CREATE TABLE leased_a (id int NOT NULL PRIMARY KEY)",
+    "CREATE TABLE leased_b (id int NOT NULL PRIMARY KEY)",
+    "CREATE TABLE leased_c (id int NOT NULL PRIMARY KEY)",
+    "CREATE TABLE leased_d (id int NOT NULL PRIMARY KEY)",
+    "CREATE TABLE leased_e (id int NOT NULL PRIMARY KEY)",
+];
+
+/// MariaDB's general log, written to its table for as long as this lives.
+struct GeneralLog(mysql::Conn);
+
+impl GeneralLog {
+    fn on(engine: Engine) -> GeneralLog {
+        use mysql::prelude::Queryable;
+        let opts = mysql::OptsBuilder::from_opts(mysql::Opts::from_url(&engine.url()).unwrap())
+            .prefer_socket(false);
+        let mut conn = mysql::Conn::new(opts).expect("connect");
+        conn.query_drop("SET GLOBAL log_output = 'TABLE', GLOBAL general_log = 1")
+            .unwrap();
+        GeneralLog(conn)
+    }
+
+    /// How often the server executed a statement that starts with `prefix`
+    /// (shadowsync sends DDL as prepared statements: one `Execute` each).
+    fn executed(&mut self, prefix: &str) -> usize {
+        use mysql::prelude::Queryable;
+        let pattern = format!("{}%", prefix.replace('_', "\\_"));
+        let n: Option<usize> = self
+            .0
+            .exec_first(
+                "SELECT COUNT(*) FROM mysql.general_log \
+                 WHERE command_type = 'Execute' AND CONVERT(argument USING utf8mb4) LIKE ?",
+                (pattern,),
+            )
+            .unwrap();
+        n.unwrap_or(0)
+    }
+}
+
+impl Drop for GeneralLog {
+    fn drop(&mut self) {
+        use mysql::prelude::Queryable;
+        let _ = self.0.query_drop("SET GLOBAL general_log = 0");
+    }
+}
+
+/// Two hosts share a task store on the server. Host A's worker dies
+/// (as with kill -9) after two statements; while its lease lives, host B
+/// neither runs nor resumes the task (and says who holds it); once the
+/// lease has expired, B's `run-due` takes the task over and finishes it.
+/// Every statement reached the server exactly once (counted in MariaDB's
+/// general log; on seekdb, which has none, in the task's statement records
+/// and logs).
+fn a_dead_hosts_task_moves_to_another_host_once(engine: Engine) {
+    let case = Case::new(engine, "lease", &owned(LEASED)).with_server_store();
+    let mut general_log = (engine == Engine::Mariadb).then(|| GeneralLog::on(engine));
+    let before = general_log
+        .as_mut()
+        .map(|log| log.executed("CREATE TABLE `__leased_"));
+    let host_a = [
+        ("SHADOWSYNC_HOST_ID", "host-a"),
+        ("SHADOWSYNC_TEST_CRASH_AFTER", "2"),
+    ];
+    let out = case.sync_with(&["--all", "--yes"], &host_a);
+    assert_eq!(out.status.code(), Some(137), "{}", text(&out.stderr));
+    let listed = case.run(&["task", "list", "--status", "executing", "--format", "json"]);
+    let listed: Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let id = listed["items"][0]["id"].as_u64().unwrap();
+
+    let server = case.engine.url();
+    let host_b = [("SHADOWSYNC_HOST_ID", "host-b")];
+    let due = case.run_with(&["task", "run-due", "--url", &server], &host_b);
+    assert_eq!(due.status.code(), Some(0), "{}", text(&due.stderr));
+    let task = case.show(id);
+    assert_eq!(
+        status(&task),
+        "executing",
+        "the live lease keeps host B out"
+    );
+    let resume = case.run_with(
+        &["task", "resume", &id.to_string(), "--url", &server],
+        &host_b,
+    );
+    assert_eq!(resume.status.code(), Some(1), "{}", text(&resume.stdout));
+    assert!(
+        text(&resume.stderr).contains("is held by shadowsync-cli@host-a#")
+            && text(&resume.stderr).contains("lease is live"),
+        "{}",
+        text(&resume.stderr)
+    );
+
+    outlive_the_lease();
+    let due = case.run_with(&["task", "run-due", "--url", &server], &host_b);
+    assert_eq!(
+        due.status.code(),
+        Some(0),
+        "{}{}",
+        text(&due.stdout),
+        text(&due.stderr)
+    );
+    let task = case.show(id);
+    assert_eq!(status(&task), "succeeded", "{task:#}");
+    assert!(
+        task["state"]["worker"]
+            .as_str()
+            .is_some_and(|w| w.contains("@host-b#")),
+        "{task:#}"
+    );
+    let outcome = tables(&task);
+    assert!(outcome.iter().all(|t| t.3 == ["applied"]), "{outcome:?}");
+    let logs = case.logs(id, &[]);
+    for (source, ..) in &outcome {
+        let sent = logs
+            .lines()
+            .filter(|l| l.contains(&format!("`{source}`: statement 1 of 1 applied")))
+            .count();
+        assert!(sent <= 1, "`{source}` was applied {sent} times:\n{logs}");
+    }
+    if let (Some(log), Some(before)) = (general_log.as_mut(), before) {
+        let sent = log.executed("CREATE TABLE `__leased_") - before;
+        assert_eq!(sent, LEASED.len(), "each CREATE reached the server once");
+    }
+    case.assert_converged(&[], &[]);
+}
+
 macro_rules! on_both_engines {
     ($($test:ident),* $(,)?) => {
         mod mariadb {
@@ -926,4 +1071,5 @@ on_both_engines!(
     shared_server_store,
     crash_then_run_due_finishes,
     crash_abort_then_resume,
+    a_dead_hosts_task_moves_to_another_host_once,
 );

@@ -114,6 +114,16 @@ pub trait Executor {
     fn unlock_database(&mut self) -> Result<()> {
         Ok(())
     }
+    /// Wait while another session of the server still runs `sql` (a dead
+    /// worker's statement goes on on the server after its client is gone);
+    /// `Some(what happened)` when there was one, for the task's log. Called
+    /// before an interrupted statement is settled from the schema, so that
+    /// it is neither judged half-done nor sent again while it runs. The
+    /// default knows of no other session.
+    fn await_orphan(&mut self, sql: &str) -> Result<Option<String>> {
+        let _ = sql;
+        Ok(None)
+    }
 }
 
 /// A borrowed executor is an executor (so one connection can be lent out).
@@ -135,6 +145,9 @@ impl<E: Executor + ?Sized> Executor for &mut E {
     }
     fn unlock_database(&mut self) -> Result<()> {
         (**self).unlock_database()
+    }
+    fn await_orphan(&mut self, sql: &str) -> Result<Option<String>> {
+        (**self).await_orphan(sql)
     }
 }
 

@@ -49,6 +49,9 @@ impl Introspection {
     }
 }
 
+/// Default of [`MysqlExecutor::with_orphan_wait`]: 10 minutes.
+pub const DEFAULT_ORPHAN_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
+
 /// Fewest tables [`Introspection::Auto`] reads from the OceanBase catalog:
 /// the catalog path lists every table of the database first, which for a
 /// handful of tables (a task's precheck and verify read two at a time)
@@ -124,6 +127,8 @@ pub struct MysqlExecutor {
     run_lock_wait: std::time::Duration,
     /// The run lock this executor holds, by name.
     run_lock: Option<String>,
+    /// How long [`Executor::await_orphan`] waits for another session.
+    orphan_wait: std::time::Duration,
 }
 
 impl fmt::Debug for MysqlExecutor {
@@ -164,7 +169,15 @@ impl MysqlExecutor {
             catalog_unavailable: None,
             run_lock_wait: std::time::Duration::ZERO,
             run_lock: None,
+            orphan_wait: DEFAULT_ORPHAN_WAIT,
         })
+    }
+
+    /// Wait up to `wait` for a dead worker's statement still running on the
+    /// server before settling it (default [`DEFAULT_ORPHAN_WAIT`]).
+    pub fn with_orphan_wait(mut self, wait: std::time::Duration) -> Self {
+        self.orphan_wait = wait;
+        self
     }
 
     /// Wait up to `wait` (whole seconds) for another run's lock on the
@@ -400,7 +413,7 @@ impl Executor for MysqlExecutor {
 
     /// `GET_LOCK` on [`run_lock_name`]. OceanBase (seekdb) keeps the user
     /// locks of a session whose client died for minutes after the session
-    /// left `PROCESSLIST` (seen: over 90 s), which would keep a crashed
+    /// left `PROCESSLIST` (seen: over an hour), which would keep a crashed
     /// worker's task from being resumed; there a lock whose holder is no
     /// longer a live session is stale, and the runs that find it so contend
     /// for its successor `<name>#<holder>` instead, so they still exclude each
@@ -449,6 +462,47 @@ impl Executor for MysqlExecutor {
         )))
     }
 
+    /// Polls `information_schema.PROCESSLIST` for another session running
+    /// exactly `sql`, every half second, for at most the orphan wait
+    /// ([`MysqlExecutor::with_orphan_wait`], default 10 minutes); past it
+    /// the task stops with an error rather than guess. (Seeing other
+    /// accounts' sessions needs the `PROCESS` privilege.)
+    fn await_orphan(&mut self, sql: &str) -> Result<Option<String>> {
+        let started = std::time::Instant::now();
+        let mut seen: Option<u64> = None;
+        loop {
+            let running: Option<u64> = self
+                .main_conn()
+                .exec_first(
+                    "SELECT ID FROM information_schema.PROCESSLIST \
+                     WHERE INFO = ? AND ID <> CONNECTION_ID() LIMIT 1",
+                    (sql,),
+                )
+                .map_err(|e| self.endpoint.error("cannot read the process list", &e))?;
+            match (running, seen) {
+                (None, None) => return Ok(None),
+                (None, Some(id)) => {
+                    return Ok(Some(format!(
+                    "was still running on the server (connection {id}); waited {} ms for it to end",
+                    started.elapsed().as_millis()
+                )))
+                }
+                (Some(id), _) if started.elapsed() >= self.orphan_wait => {
+                    return Err(Error::Executor(format!(
+                        "`{}` is still running on the server (connection {id}) after {} s; \
+                         resume again once it has ended, or KILL QUERY {id}",
+                        elide(sql),
+                        self.orphan_wait.as_secs()
+                    )))
+                }
+                (Some(id), _) => {
+                    seen = Some(id);
+                    std::thread::sleep(std::time::Duration::from_millis(500));
+                }
+            }
+        }
+    }
+
     fn unlock_database(&mut self) -> Result<()> {
         let Some(name) = self.run_lock.take() else {
             return Ok(());
@@ -472,8 +526,9 @@ const LOCK_WAIT_PAUSE: std::time::Duration = std::time::Duration::from_millis(50
 /// Longest name `GET_LOCK` accepts on MySQL 5.7 and later.
 const MAX_LOCK_NAME: usize = 64;
 
-/// How many stale run locks in a row [`Executor::lock_database`] steps over.
-const MAX_STALE_LOCKS: usize = 8;
+/// How many stale run locks in a row [`Executor::lock_database`] steps over
+/// (each crash on one database adds one while OceanBase keeps it).
+const MAX_STALE_LOCKS: usize = 64;
 
 /// The server-side lock one shadowsync run holds on `database` for its
 /// whole execution: `shadowsync:<database>`, or a hash of the name where

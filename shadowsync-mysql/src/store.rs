@@ -45,7 +45,7 @@ use crate::error::Scrubber;
 use crate::url::{opts_from_url, redact_url};
 
 /// Layout version kept in `shadowsync_meta`.
-pub const STORE_LAYOUT_VERSION: i64 = 1;
+pub const STORE_LAYOUT_VERSION: i64 = 2;
 
 /// Connections a [`MysqlStore`] keeps open at most.
 const MAX_CONNECTIONS: usize = 8;
@@ -67,7 +67,8 @@ const META: &str = "CREATE TABLE IF NOT EXISTS shadowsync_meta (
     value BIGINT      NOT NULL
 )";
 
-/// Version 1 of the layout. The state columns of a task are only written by
+/// Version 2 of the layout (version 1 without `lease_until`, which
+/// [`MysqlStore::migrate`] adds to a version 1 store). The state columns of a task are only written by
 /// a compare-and-set on `revision` (and `abort_requested` by an abort).
 const LAYOUT: [&str; 6] = [
     "CREATE TABLE IF NOT EXISTS shadowsync_tasks (
@@ -85,6 +86,7 @@ const LAYOUT: [&str; 6] = [
         worker          VARCHAR(255) NULL,
         started_at      BIGINT       NULL,
         finished_at     BIGINT       NULL,
+        lease_until     BIGINT       NULL,
         abort_requested TINYINT      NOT NULL DEFAULT 0,
         event_count     BIGINT       NOT NULL DEFAULT 0,
         log_count       BIGINT       NOT NULL DEFAULT 0,
@@ -198,6 +200,7 @@ impl MysqlStore {
         .map_err(|e| self.scrub(e))?;
         match version {
             Some(STORE_LAYOUT_VERSION) => {}
+            Some(1) => self.upgrade_from_1(&mut conn)?,
             Some(newer) if newer > STORE_LAYOUT_VERSION => {
                 return Err(Error::Store(format!(
                     "the task store at {} has layout version {newer}; this build knows up to {}",
@@ -216,6 +219,27 @@ impl MysqlStore {
                 .map_err(|e| self.scrub(db(e)))?;
         }
         Ok(())
+    }
+
+    /// Version 1 → 2: the worker's lease. The version row moves only when
+    /// the column was added (by this host or a concurrent one).
+    fn upgrade_from_1(&self, conn: &mut mysql::PooledConn) -> Result<()> {
+        let has_lease: Option<i64> = conn
+            .query_first(
+                "SELECT COUNT(*) FROM information_schema.COLUMNS \
+                 WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'shadowsync_tasks' \
+                 AND COLUMN_NAME = 'lease_until'",
+            )
+            .map_err(|e| self.scrub(db(e)))?;
+        if has_lease.unwrap_or(0) == 0 {
+            conn.query_drop("ALTER TABLE shadowsync_tasks ADD COLUMN lease_until BIGINT NULL")
+                .map_err(|e| self.scrub(db(e)))?;
+        }
+        conn.exec_drop(
+            "UPDATE shadowsync_meta SET value = ? WHERE name = ? AND value = 1",
+            (STORE_LAYOUT_VERSION, VERSION_KEY),
+        )
+        .map_err(|e| self.scrub(db(e)))
     }
 
     /// The URL of the store, password redacted.
@@ -370,19 +394,30 @@ type TaskRow = (
     Option<i64>,
     Option<i64>,
     i64,
+    Option<i64>,
 );
 
 fn read_task(tx: &mut Transaction<'_>, id: TaskId) -> Result<Task> {
     let row: TaskRow = first(
         tx,
         "SELECT spec, revision, status, approval_node, due_at, worker, started_at,
-                finished_at, abort_requested
+                finished_at, abort_requested, lease_until
          FROM shadowsync_tasks WHERE id = ?",
         vec![id_value(id)?],
     )?
     .ok_or_else(|| not_found(id))?;
-    let (spec, revision, status, approval_node, due_at, worker, started_at, finished_at, abort) =
-        row;
+    let (
+        spec,
+        revision,
+        status,
+        approval_node,
+        due_at,
+        worker,
+        started_at,
+        finished_at,
+        abort,
+        lease_until,
+    ) = row;
     let columns = TaskColumns {
         spec,
         revision,
@@ -392,6 +427,7 @@ fn read_task(tx: &mut Transaction<'_>, id: TaskId) -> Result<Task> {
         worker,
         started_at,
         finished_at,
+        lease_until,
         abort_requested: abort != 0,
     };
     columns.into_task(id, read_tables(tx, id)?)
@@ -467,8 +503,8 @@ impl Store for MysqlStore {
             tx.exec_drop(
                 "INSERT INTO shadowsync_tasks
                     (id, spec, creator, connection, database_name, created_at, remarks, revision,
-                     status, approval_node, due_at, worker, started_at, finished_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)",
+                     status, approval_node, due_at, worker, started_at, finished_at, lease_until)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)",
                 params(vec![
                     id.into(),
                     json(spec)?.into(),
@@ -483,6 +519,7 @@ impl Store for MysqlStore {
                     state.worker.as_deref().into(),
                     state.started_at.into(),
                     state.finished_at.into(),
+                    state.lease_until.into(),
                 ]),
             )
             .map_err(db)?;
@@ -559,7 +596,7 @@ impl Store for MysqlStore {
                 tx,
                 "UPDATE shadowsync_tasks
                  SET status = ?, approval_node = ?, due_at = ?, worker = ?, started_at = ?,
-                     finished_at = ?, revision = revision + 1
+                     finished_at = ?, lease_until = ?, revision = revision + 1
                  WHERE id = ? AND revision = ?",
                 vec![
                     state.status.as_str().into(),
@@ -568,6 +605,7 @@ impl Store for MysqlStore {
                     state.worker.as_deref().into(),
                     state.started_at.into(),
                     state.finished_at.into(),
+                    state.lease_until.into(),
                     id_value(id)?,
                     to_int(expected_revision)?.into(),
                 ],

@@ -157,6 +157,46 @@ fn a_newer_layout_is_refused(engine: Engine) {
     );
 }
 
+/// A version 1 store (no lease column) is brought to version 2 on open,
+/// its tasks kept.
+fn a_version_1_store_gains_leases(engine: Engine) {
+    use shadowsync_core::Executor;
+    let db = Scratch::new(engine, &format!("v1_{}", engine as u8));
+    let center = TaskCenter::new(db.open(), FakeClock::at(START));
+    let id = center
+        .submit(SubmitRequest::new(plan(vec![table("a", &["A1"])]), "carol"))
+        .unwrap()
+        .id;
+    drop(center);
+    let mut ex = db.executor();
+    ex.execute("ALTER TABLE shadowsync_tasks DROP COLUMN lease_until")
+        .unwrap();
+    ex.execute("UPDATE shadowsync_meta SET value = 1 WHERE name = 'layout_version'")
+        .unwrap();
+    let store = db.open();
+    assert_eq!(store.task(id).unwrap().state.lease_until, None);
+    // The column is back: a lease is kept.
+    let task = store.task(id).unwrap();
+    let mut state = task.state.clone();
+    state.lease_until = Some(START + 5);
+    assert!(store
+        .compare_and_set(id, task.revision, &state, &[])
+        .unwrap());
+    assert_eq!(store.task(id).unwrap().state.lease_until, Some(START + 5));
+    drop(store);
+    drop(db.open());
+}
+
+#[test]
+fn mariadb_a_version_1_store_gains_leases() {
+    a_version_1_store_gains_leases(Engine::Mariadb);
+}
+
+#[test]
+fn seekdb_a_version_1_store_gains_leases() {
+    a_version_1_store_gains_leases(Engine::Seekdb);
+}
+
 /// Bad URLs and unreachable servers are store errors without the password.
 #[test]
 fn open_failures_are_store_errors_without_the_password() {

@@ -150,8 +150,8 @@ impl Store for SqliteStore {
             tx.execute(
                 "INSERT INTO tasks (spec, creator, connection, database_name, created_at, remarks,
                                     revision, status, approval_node, due_at, worker, started_at,
-                                    finished_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9, ?10, ?11, ?12)",
+                                    finished_at, lease_until)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                 params![
                     json(spec)?,
                     spec.creator,
@@ -165,6 +165,7 @@ impl Store for SqliteStore {
                     state.worker,
                     state.started_at,
                     state.finished_at,
+                    state.lease_until,
                 ],
             )
             .map_err(db_error)?;
@@ -229,8 +230,9 @@ impl Store for SqliteStore {
             let changed = tx
                 .execute(
                     "UPDATE tasks SET status = ?1, approval_node = ?2, due_at = ?3, worker = ?4,
-                                      started_at = ?5, finished_at = ?6, revision = revision + 1
-                     WHERE id = ?7 AND revision = ?8",
+                                      started_at = ?5, finished_at = ?6, lease_until = ?7,
+                                      revision = revision + 1
+                     WHERE id = ?8 AND revision = ?9",
                     params![
                         state.status.as_str(),
                         index(state.approval_node)?,
@@ -238,6 +240,7 @@ impl Store for SqliteStore {
                         state.worker,
                         state.started_at,
                         state.finished_at,
+                        state.lease_until,
                         to_int(id)?,
                         to_int(expected_revision)?,
                     ],

@@ -18,7 +18,7 @@ pub(crate) fn task(conn: &Connection, id: TaskId) -> Result<Task> {
     let row = conn
         .query_row(
             "SELECT spec, revision, status, approval_node, due_at, worker, started_at,
-                    finished_at, abort_requested
+                    finished_at, abort_requested, lease_until
              FROM tasks WHERE id = ?1",
             [to_int(id)?],
             |row| {
@@ -32,6 +32,7 @@ pub(crate) fn task(conn: &Connection, id: TaskId) -> Result<Task> {
                     started_at: row.get(6)?,
                     finished_at: row.get(7)?,
                     abort_requested: row.get(8)?,
+                    lease_until: row.get(9)?,
                 })
             },
         )

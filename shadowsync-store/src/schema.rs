@@ -6,9 +6,12 @@ use shadowsync_core::{Error, Result};
 use crate::db_error;
 
 /// Layout version written to `PRAGMA user_version`.
-const VERSION: i64 = 1;
+const VERSION: i64 = 2;
 
-/// Version 1. The spec of a task is JSON (it never changes); the columns a
+/// Version 2 over version 1: the worker's lease on an executing task.
+const LEASES: &str = "ALTER TABLE tasks ADD COLUMN lease_until INTEGER;";
+
+/// Version 1 (then [`LEASES`]). The spec of a task is JSON (it never changes); the columns a
 /// list filters on are copied out of it. The state columns are only written
 /// by a compare-and-set on `revision`.
 const LAYOUT: &str = "
@@ -83,6 +86,12 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     match version {
         0 => {
             tx.execute_batch(LAYOUT).map_err(db_error)?;
+            tx.execute_batch(LEASES).map_err(db_error)?;
+            tx.pragma_update(None, "user_version", VERSION)
+                .map_err(db_error)?;
+        }
+        1 => {
+            tx.execute_batch(LEASES).map_err(db_error)?;
             tx.pragma_update(None, "user_version", VERSION)
                 .map_err(db_error)?;
         }

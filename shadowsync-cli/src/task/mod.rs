@@ -1,10 +1,20 @@
 //! `shadowsync task`: the tasks `sync` submitted, in the task store (a SQLite
-//! file, or a database on a server that several hosts share) — list, show, approve or reject, run the due ones, take over an
-//! interrupted one, abort, read the logs, and initiate one again.
+//! file, or a database on a server that several hosts share) — list, show,
+//! approve, reject or cancel, run the due ones, take over an interrupted
+//! one, abort, read the logs, and initiate one again.
 //!
 //! Commands that run statements (`run-due`, `resume`, `again`) need the
 //! server's URL with its password, which tasks never store: pass `--url`, or
 //! set `SHADOWSYNC_URL`.
+//!
+//! Who acts: the CLI is the host that vouches for identities, and the task
+//! center records and checks whatever identity it is handed. So `approve`,
+//! `reject`, `cancel` and `abort` act as the OS user running the process
+//! ([`os_identity`]), never as a name from the environment, and `--as USER`
+//! is refused unless the task's flow sets `allow_delegated_identity`.
+//! Roles (`--role`) are asserted, not verified: anyone who may run the CLI
+//! on a store may claim any role, so who may open the store (the SQLite
+//! file's permissions, the server store's grants) is who may approve.
 
 pub mod render;
 pub mod runner;
@@ -18,6 +28,7 @@ use serde_json::json;
 use shadowsync_core::analysis::naming::NamingRule;
 use shadowsync_core::analysis::rewrite::ShadowPolicy;
 use shadowsync_core::analysis::{analyze, AnalysisRequest, Selection};
+use shadowsync_core::task::flow::{select_flow, Approvers};
 use shadowsync_core::task::list::{ListWindow, SortKey, TaskQuery};
 use shadowsync_core::task::log::format_utc;
 use shadowsync_core::task::{
@@ -92,7 +103,10 @@ impl StoreArg {
         }
         let store = open_store(&location)
             .map_err(|e| Failure::Other(format!("cannot open the task store {shown}: {e}")))?;
-        Ok((TaskCenter::new(store, SystemClock), shown))
+        Ok((
+            TaskCenter::new(store, SystemClock).with_lease(runner::lease()?),
+            shown,
+        ))
     }
 }
 
@@ -108,32 +122,80 @@ fn env_text(name: &str) -> Result<Option<String>, Failure> {
     }
 }
 
-/// The login name, for creators and actors not named on the command line:
-/// from the environment, else (services and containers often set none) the
-/// password database entry of the process's user id.
+/// The user this process runs as: the user database's name for its
+/// effective user id (through `whoami`). The actor of every decision the
+/// CLI makes. Environment variables such as `USER` are not consulted:
+/// anyone can set them, and a forged name would defeat
+/// `forbid_self_approval`.
+pub fn os_identity() -> Result<String, Failure> {
+    let name = whoami::username().map_err(|e| {
+        Failure::Other(format!(
+            "cannot tell which user runs shadowsync (the effective user id has no usable \
+             name in the user database: {e}); approvals, rejections, cancellations and \
+             aborts need one"
+        ))
+    })?;
+    if name.trim().is_empty() {
+        return Err(Failure::Other(
+            "the user database gives the user running shadowsync an empty name".into(),
+        ));
+    }
+    Ok(name)
+}
+
+/// The creator of tasks submitted without `--creator`: [`os_identity`], so
+/// that self-approval is compared with the name approvals are made under.
+/// Where the process's user has no name (some containers) submitting still
+/// works, as the login name from the environment, else `unknown`; such a
+/// process cannot decide on tasks at all.
 pub fn os_user() -> String {
-    ["USER", "LOGNAME", "USERNAME"]
-        .into_iter()
-        .find_map(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
-        .or_else(passwd_name)
+    os_identity()
+        .ok()
+        .or_else(|| {
+            ["USER", "LOGNAME", "USERNAME"]
+                .into_iter()
+                .find_map(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
+        })
         .unwrap_or_else(|| "unknown".into())
 }
 
-/// The name `/etc/passwd` gives the real user id `/proc/self/status` shows.
-fn passwd_name() -> Option<String> {
-    let status = fs::read_to_string("/proc/self/status").ok()?;
-    let uid = status
-        .lines()
-        .find_map(|line| line.strip_prefix("Uid:"))?
-        .split_whitespace()
-        .next()?
-        .to_string();
-    let passwd = fs::read_to_string("/etc/passwd").ok()?;
-    passwd.lines().find_map(|line| {
-        let mut fields = line.split(':');
-        let name = fields.next()?;
-        (fields.nth(1)? == uid).then(|| name.to_string())
-    })
+/// The actor of a decision on task `id`: the OS user, or the `--as` name
+/// when the task's flow allows delegated identities. The task's own copy of
+/// its flow decides (fixed at submission), so editing the templates later
+/// does not change who may act on a task under way.
+fn actor_for(
+    center: &Center,
+    id: TaskId,
+    delegated: Option<&str>,
+    roles: &[String],
+) -> Result<Actor, Failure> {
+    let roles: Vec<&str> = roles.iter().map(String::as_str).collect();
+    let Some(name) = delegated else {
+        return Ok(Actor::new(os_identity()?, &roles));
+    };
+    let flow = center.task(id)?.spec.flow;
+    if !flow.allow_delegated_identity {
+        return Err(Failure::BadInput(format!(
+            "--as is refused for task {id}: its flow `{}` does not allow delegated \
+             identities (allow_delegated_identity); leave --as out to act as {}",
+            flow.name,
+            you()
+        )));
+    }
+    if name.trim().is_empty() {
+        return Err(Failure::BadInput(format!(
+            "--as needs a user name for task {id} (it is empty)"
+        )));
+    }
+    Ok(Actor::new(name, &roles))
+}
+
+/// The OS user, as named in messages.
+fn you() -> String {
+    os_identity().map_or_else(
+        |_| "the OS user".into(),
+        |name| format!("the OS user `{name}`"),
+    )
 }
 
 /// Options of `shadowsync task`.
@@ -155,6 +217,8 @@ enum TaskCommand {
     Approve(DecideArgs),
     /// Reject a task at the approval node it waits at.
     Reject(DecideArgs),
+    /// Withdraw a task that waits for approval or execution.
+    Cancel(CancelArgs),
     /// Expire overdue tasks, finish tasks whose process died on this machine, run due tasks.
     RunDue(RunDueArgs),
     /// Take over an executing task whose process is known to be gone, and finish it.
@@ -250,12 +314,27 @@ struct ShowArgs {
 struct DecideArgs {
     /// Task id.
     id: TaskId,
-    /// Who decides.
+    /// Decide as USER instead of the OS user; refused unless the task's
+    /// flow allows delegated identities.
     #[arg(long = "as", value_name = "USER")]
-    actor: String,
-    /// A role of that user (repeatable), for nodes approved by role.
+    actor: Option<String>,
+    /// A role the deciding user holds (repeatable), for nodes approved by
+    /// role. Asserted, not verified: limit who may open the task store.
     #[arg(long = "role", value_name = "R")]
     roles: Vec<String>,
+    /// Why; kept in the timeline.
+    #[arg(long, value_name = "TEXT")]
+    comment: String,
+}
+
+#[derive(Debug, clap::Args)]
+struct CancelArgs {
+    /// Task id.
+    id: TaskId,
+    /// Cancel as USER instead of the OS user; refused unless the task's
+    /// flow allows delegated identities.
+    #[arg(long = "as", value_name = "USER")]
+    actor: Option<String>,
     /// Why; kept in the timeline.
     #[arg(long, value_name = "TEXT")]
     comment: String,
@@ -288,7 +367,8 @@ struct ResumeArgs {
 struct AbortArgs {
     /// Task id.
     id: TaskId,
-    /// Who asks [default: the login name].
+    /// Ask as USER instead of the OS user; refused unless the task's flow
+    /// allows delegated identities.
     #[arg(long = "as", value_name = "USER")]
     actor: Option<String>,
     /// Why; kept in the timeline.
@@ -327,7 +407,8 @@ struct AgainArgs {
     /// Run at this time instead of now (see `sync --at`).
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     at: Option<Millis>,
-    /// Who submits the new task [default: the login name].
+    /// Submit the new task as NAME instead of the OS user; refused unless
+    /// the flow the new task falls under allows delegated identities.
     #[arg(long, value_name = "NAME")]
     creator: Option<String>,
     /// Output format.
@@ -342,8 +423,9 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     match &args.command {
         TaskCommand::List(a) => list(&center, a, &mut out),
         TaskCommand::Show(a) => show(&center, a, &mut out),
-        TaskCommand::Approve(a) => decide(&center, a, true, &mut out),
-        TaskCommand::Reject(a) => decide(&center, a, false, &mut out),
+        TaskCommand::Approve(a) => decide(&center, a, Decision::Approve, &mut out),
+        TaskCommand::Reject(a) => decide(&center, a, Decision::Reject, &mut out),
+        TaskCommand::Cancel(a) => cancel(&center, a, &mut out),
         TaskCommand::RunDue(a) => due(&center, a, &mut out),
         TaskCommand::Resume(a) => resume(&center, a, &mut out),
         TaskCommand::Abort(a) => abort(&center, a, &mut out),
@@ -403,24 +485,35 @@ fn show(center: &Center, args: &ShowArgs, out: &mut dyn Write) -> Result<(), Fai
     }
 }
 
+/// What `approve` and `reject` do.
+#[derive(Debug, Clone, Copy)]
+enum Decision {
+    Approve,
+    Reject,
+}
+
 fn decide(
     center: &Center,
     args: &DecideArgs,
-    approve: bool,
+    decision: Decision,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
-    let roles: Vec<&str> = args.roles.iter().map(String::as_str).collect();
-    let actor = Actor::new(args.actor.clone(), &roles);
-    let task = if approve {
-        center.approve(args.id, &actor, &args.comment)?
-    } else {
-        center.reject(args.id, &actor, &args.comment)?
+    let actor = actor_for(center, args.id, args.actor.as_deref(), &args.roles)?;
+    let task = match decision {
+        Decision::Approve => center.approve(args.id, &actor, &args.comment)?,
+        Decision::Reject => center.reject(args.id, &actor, &args.comment)?,
     };
     writeln!(out, "Task {}: {}", task.id, task.state.status).map_err(write_failed)?;
     if task.state.status == TaskStatus::WaitingForExecution {
         waiting_hint(out, &task).map_err(write_failed)?;
     }
     Ok(())
+}
+
+fn cancel(center: &Center, args: &CancelArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let actor = actor_for(center, args.id, args.actor.as_deref(), &[])?;
+    let task = center.cancel(args.id, &actor, &args.comment)?;
+    writeln!(out, "Task {}: {}", task.id, task.state.status).map_err(write_failed)
 }
 
 /// How a task waiting for execution gets run.
@@ -454,6 +547,12 @@ fn due(center: &Center, args: &RunDueArgs, out: &mut dyn Write) -> Result<(), Fa
                 "not_started": pass.not_resumed.iter().chain(&report.not_started)
                     .map(|(id, why)| json!({ "id": id, "reason": why }))
                     .collect::<Vec<_>>(),
+                "held": pass.held.iter()
+                    .map(|(id, why)| json!({ "id": id, "reason": why }))
+                    .collect::<Vec<_>>(),
+                "interrupted": report.interrupted.iter()
+                    .map(|(id, why)| json!({ "id": id, "reason": why }))
+                    .collect::<Vec<_>>(),
             }),
         )?,
         Output::Text => {
@@ -467,16 +566,25 @@ fn due(center: &Center, args: &RunDueArgs, out: &mut dyn Write) -> Result<(), Fa
                 for id in &report.not_claimed {
                     writeln!(out, "task {id}: taken by another worker")?;
                 }
+                for (id, why) in &pass.held {
+                    writeln!(out, "task {id}: left alone: {why}")?;
+                }
+                for (id, why) in &report.interrupted {
+                    writeln!(
+                        out,
+                        "task {id}: interrupted, left executing to be resumed: {why}"
+                    )?;
+                }
                 for (id, _) in &ran {
                     let resumed = if pass.resumed.iter().any(|(r, _)| r == id) {
-                        " (resumed after its process died)"
+                        " (resumed: its worker's lease had expired)"
                     } else {
                         ""
                     };
                     writeln!(out, "\nRan task {id}{resumed}:")?;
                     render::write_outcome(out, &center.task(*id).map_err(io::Error::other)?)?;
                 }
-                if ran.is_empty() && report.expired.is_empty() {
+                if ran.is_empty() && report.expired.is_empty() && pass.held.is_empty() {
                     writeln!(out, "No task was due.")?;
                 }
                 Ok(())
@@ -521,7 +629,7 @@ fn resume(center: &Center, args: &ResumeArgs, out: &mut dyn Write) -> Result<(),
 }
 
 fn abort(center: &Center, args: &AbortArgs, out: &mut dyn Write) -> Result<(), Failure> {
-    let actor = Actor::new(args.actor.clone().unwrap_or_else(os_user), &[]);
+    let actor = actor_for(center, args.id, args.actor.as_deref(), &[])?;
     center.abort(args.id, &actor, &args.comment)?;
     writeln!(
         out,
@@ -554,9 +662,54 @@ fn logs(center: &Center, args: &LogsArgs, out: &mut dyn Write) -> Result<(), Fai
     }
 }
 
+/// Who submits a new task on `connection`/`database`: the OS user, or the
+/// `--creator` name when the flow the task will fall under allows delegated
+/// identities or approves by itself (every node automatic). Otherwise a creator
+/// could submit as someone else and approve the task as itself. Checked
+/// before touching the server.
+pub(crate) fn creator_for(
+    center: &Center,
+    connection: &str,
+    database: &str,
+    requested: Option<&str>,
+) -> Result<String, Failure> {
+    let Some(name) = requested else {
+        return Ok(os_user());
+    };
+    let flow = select_flow(&center.flows()?, connection, database);
+    let approves_itself = flow
+        .nodes
+        .iter()
+        .all(|node| matches!(node.approvers, Approvers::Auto));
+    if !flow.allow_delegated_identity && !approves_itself {
+        return Err(Failure::BadInput(format!(
+            "--creator is refused: flow `{}`, which the new task would fall under, \
+             does not allow delegated identities (allow_delegated_identity); leave \
+             --creator out to submit as {}",
+            flow.name,
+            you()
+        )));
+    }
+    if name.trim().is_empty() {
+        return Err(Failure::BadInput(
+            "--creator needs a user name (it is empty)".into(),
+        ));
+    }
+    Ok(name.to_string())
+}
+
 fn again(center: &Center, store: &str, args: &AgainArgs) -> Result<(), Failure> {
     let old = center.task(args.id)?;
     let plan = &old.spec.plan;
+    // Checked before touching the server. The new task gets the flow chosen
+    // now for the same connection and database (barring an edit of the
+    // flows in between, which the admin makes).
+    let creator = creator_for(
+        center,
+        &plan.connection,
+        &plan.database,
+        args.creator.as_deref(),
+    )?;
     let urls = Urls::from_args(args.url.as_slice())?;
     let url = urls.for_connection(&plan.connection).ok_or_else(|| {
         Failure::BadInput(format!(
@@ -580,7 +733,6 @@ fn again(center: &Center, store: &str, args: &AgainArgs) -> Result<(), Failure> 
         adopt: Vec::new(),
     };
     let analysis = analyze(&mut exec, &request)?;
-    let creator = args.creator.clone().unwrap_or_else(os_user);
     let options = Launch {
         format: args.format.format(),
         yes: args.yes,

@@ -135,6 +135,22 @@ pub fn write_details(
                 spec.flow.nodes.len()
             ),
         ),
+        (
+            "identities",
+            format!(
+                "{}; {}",
+                if spec.flow.forbid_self_approval {
+                    "the creator may not approve"
+                } else {
+                    "the creator may approve"
+                },
+                if spec.flow.allow_delegated_identity {
+                    "--as allowed"
+                } else {
+                    "--as refused"
+                }
+            ),
+        ),
         ("due", time(state.due_at)),
         ("worker", state.worker.clone().unwrap_or_else(|| "-".into())),
         ("started", time(state.started_at)),

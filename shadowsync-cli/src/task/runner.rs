@@ -1,7 +1,7 @@
 //! What the CLI plugs into the task center to run tasks: the MySQL executor
 //! (with a test-only crash hook), the connection URLs matched to tasks, the
-//! schema inspector a task's naming rule calls for, worker ids, and the
-//! detection of workers that died on this machine.
+//! schema inspector a task's naming rule calls for, worker ids, the lease
+//! a worker holds on the tasks it runs, and the heartbeat that renews it.
 //!
 //! A task only stores its connection redacted, so every command that runs a
 //! task needs the real URL again: `--url` (repeatable for `run-due`), or the
@@ -10,8 +10,14 @@
 //! database comes from the task.
 
 use shadowsync_core::analysis::{PlanInspectors, ShadowInspector};
-use shadowsync_core::task::{Connector, DueReport, Store, Task, TaskCenter, TaskId, TaskStatus};
-use shadowsync_core::{Error, Executor, Relation, Result, ServerInfo};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use shadowsync_core::task::log::format_utc;
+use shadowsync_core::task::{
+    Connector, DueReport, Store, Task, TaskCenter, TaskId, TaskStatus, DEFAULT_LEASE_MS,
+};
+use shadowsync_core::{Clock, Error, Executor, Millis, Relation, Result, ServerInfo};
 use shadowsync_mysql::{redact_url, MysqlExecutor};
 use shadowsync_store::{DynStore, SystemClock};
 
@@ -32,6 +38,62 @@ pub const CRASH_AFTER_VAR: &str = "SHADOWSYNC_TEST_CRASH_AFTER";
 
 /// Prefix of the worker ids of CLI processes: `shadowsync-cli@HOST#PID`.
 const WORKER_PREFIX: &str = "shadowsync-cli@";
+
+/// Environment variable naming this host in worker ids, instead of the
+/// machine's host name (containers that share one, tests that play two hosts).
+pub const HOST_ID_VAR: &str = "SHADOWSYNC_HOST_ID";
+
+/// Environment variable setting the lease, in whole seconds (default 30):
+/// how long a worker holds a task without renewing it, so how soon after a
+/// crash another worker, on any host, takes the task over. Every host
+/// sharing a store should use the same value.
+pub const LEASE_VAR: &str = "SHADOWSYNC_LEASE_SECONDS";
+
+/// The lease of [`LEASE_VAR`] in milliseconds.
+pub fn lease() -> std::result::Result<Millis, Failure> {
+    match std::env::var(LEASE_VAR) {
+        Ok(text) => match text.trim().parse::<u32>() {
+            Ok(seconds) if seconds >= 1 => Ok(Millis::from(seconds) * 1_000),
+            _ => Err(Failure::BadInput(format!(
+                "{LEASE_VAR} must be a whole number of seconds, at least 1, not `{text}`"
+            ))),
+        },
+        Err(_) => Ok(DEFAULT_LEASE_MS),
+    }
+}
+
+/// Runs `work` while a second thread renews `worker`'s leases every third
+/// of the lease, so that a statement running longer than the lease (a long
+/// ALTER) does not let another worker take its task over. The heartbeat
+/// stops when `work` returns; a failed renewal is logged and tried again,
+/// and the worker itself stops before its next statement if the lease is
+/// lost meanwhile.
+pub fn with_heartbeat<T>(center: &Center, worker: &str, work: impl FnOnce() -> T) -> T {
+    let done = AtomicBool::new(false);
+    let period = Duration::from_millis(u64::try_from(center.lease() / 3).unwrap_or(1_000));
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            let mut last = Instant::now();
+            while !done.load(Ordering::Acquire) {
+                std::thread::sleep(HEARTBEAT_TICK.min(period));
+                if last.elapsed() >= period {
+                    last = Instant::now();
+                    if let Err(e) = center.renew_leases(worker) {
+                        eprintln!(
+                            "shadowsync: warning: could not renew the leases of {worker}: {e}"
+                        );
+                    }
+                }
+            }
+        });
+        let value = work();
+        done.store(true, Ordering::Release);
+        value
+    })
+}
+
+/// How often the heartbeat thread looks whether its work is done.
+const HEARTBEAT_TICK: Duration = Duration::from_millis(100);
 
 /// The connection URLs a command was given.
 #[derive(Debug)]
@@ -149,6 +211,10 @@ impl Executor for TaskExecutor {
     fn unlock_database(&mut self) -> Result<()> {
         self.inner.unlock_database()
     }
+
+    fn await_orphan(&mut self, sql: &str) -> Result<Option<String>> {
+        self.inner.await_orphan(sql)
+    }
 }
 
 /// The inspector for `task`: its plan's naming rule and shadow policy.
@@ -169,66 +235,53 @@ impl Connector for UrlConnector<'_> {
     }
 }
 
-/// This process's worker id, `shadowsync-cli@HOST#PID`: unique among the
-/// live workers, and telling [`is_dead_local_worker`] where to look.
+/// This process's worker id, `shadowsync-cli@HOST#PID` (HOST from
+/// [`HOST_ID_VAR`], else the machine's name): unique among the live workers.
 pub fn worker_id() -> String {
     format!("{WORKER_PREFIX}{}#{}", host_name(), std::process::id())
 }
 
 fn host_name() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
+    std::env::var(HOST_ID_VAR)
         .ok()
+        .or_else(|| std::fs::read_to_string("/proc/sys/kernel/hostname").ok())
         .or_else(|| std::env::var("HOSTNAME").ok())
         .map(|h| h.trim().to_string())
         .filter(|h| !h.is_empty())
         .unwrap_or_else(|| "localhost".into())
 }
 
-/// Whether `worker` is a CLI process of this machine that no longer runs.
-/// Only Linux's `/proc` can tell; elsewhere the answer is no, and a task left
-/// behind is taken over with `task resume`. A recycled pid reads as alive:
-/// the safe mistake, since taking over a live worker would run statements
-/// twice.
-pub fn is_dead_local_worker(worker: &str) -> bool {
-    let Some((host, pid)) = worker
-        .strip_prefix(WORKER_PREFIX)
-        .and_then(|rest| rest.rsplit_once('#'))
-    else {
-        return false;
-    };
-    let Ok(pid) = pid.parse::<u32>() else {
-        return false;
-    };
-    if host != host_name()
-        || pid == std::process::id()
-        || !std::path::Path::new("/proc/self/stat").exists()
-    {
-        return false;
-    }
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        // The state follows the parenthesised command name; a zombie is dead.
-        Ok(stat) => stat
-            .rsplit_once(") ")
-            .is_some_and(|(_, rest)| rest.starts_with('Z')),
-        Err(_) => true,
-    }
-}
-
 /// What a `run-due` pass did.
 #[derive(Debug, Default)]
 pub struct DuePass {
-    /// Tasks whose worker on this machine had died, taken over and finished.
+    /// Tasks of other workers whose lease had expired, taken over and finished.
     pub resumed: Vec<(TaskId, TaskStatus)>,
-    /// Tasks of dead workers that could not be taken over, and why.
+    /// Executing tasks of other workers whose lease had expired but that
+    /// could not be taken over, and why.
     pub not_resumed: Vec<(TaskId, String)>,
+    /// Executing tasks left alone because another worker's lease on them is
+    /// live (it may still be running them), with the holder and the expiry.
+    pub held: Vec<(TaskId, String)>,
     /// The task center's own pass.
     pub report: DueReport,
 }
 
-/// Take over the tasks that dead CLI workers of this machine left
-/// executing, then let the task center expire overdue tasks and run the due
-/// ones as `worker`.
+/// Take over the executing tasks of other workers whose lease has expired
+/// (they died, on this host or another), then let the task center expire
+/// overdue tasks, finish this worker's own interrupted ones and run the due
+/// ones as `worker`; all under the lease heartbeat.
 pub fn run_due(
+    center: &Center,
+    worker: &str,
+    urls: &Urls,
+    crash_after: Option<u64>,
+) -> Result<DuePass> {
+    with_heartbeat(center, worker, || {
+        run_due_pass(center, worker, urls, crash_after)
+    })
+}
+
+fn run_due_pass(
     center: &Center,
     worker: &str,
     urls: &Urls,
@@ -236,15 +289,20 @@ pub fn run_due(
 ) -> Result<DuePass> {
     let mut pass = DuePass::default();
     for task in center.store().tasks_in(&[TaskStatus::Executing])? {
-        if !task
-            .state
-            .worker
-            .as_deref()
-            .is_some_and(is_dead_local_worker)
-        {
+        let Some(holder) = task.state.worker.as_deref().filter(|w| *w != worker) else {
+            continue;
+        };
+        if let Some(until) = task.state.lease_until.filter(|&t| t > SystemClock.now()) {
+            pass.held.push((
+                task.id,
+                format!(
+                    "held by {holder} until {} (its lease is live)",
+                    format_utc(until)
+                ),
+            ));
             continue;
         }
-        match resume(center, &task, worker, urls, crash_after) {
+        match resume_now(center, &task, worker, urls, crash_after) {
             Ok(done) => pass.resumed.push((done.id, done.state.status)),
             // Another process took it over first, or it cannot be reached.
             Err(
@@ -261,8 +319,21 @@ pub fn run_due(
     Ok(pass)
 }
 
-/// Take over executing `task` as `worker` and finish it.
+/// Take over executing `task` as `worker` and finish it, under the lease
+/// heartbeat; refused while another worker's lease on it is live.
 pub fn resume(
+    center: &Center,
+    task: &Task,
+    worker: &str,
+    urls: &Urls,
+    crash_after: Option<u64>,
+) -> Result<Task> {
+    with_heartbeat(center, worker, || {
+        resume_now(center, task, worker, urls, crash_after)
+    })
+}
+
+fn resume_now(
     center: &Center,
     task: &Task,
     worker: &str,
@@ -316,24 +387,22 @@ mod tests {
     }
 
     #[test]
-    fn only_dead_workers_of_this_machine_are_dead() {
-        assert!(!is_dead_local_worker(&worker_id()), "this process is alive");
-        assert!(!is_dead_local_worker("someone-else"));
-        assert!(!is_dead_local_worker("shadowsync-cli@other-host#1"));
-        assert!(!is_dead_local_worker(&format!(
-            "{WORKER_PREFIX}{}#x",
-            host_name()
-        )));
-        if std::path::Path::new("/proc/self/stat").exists() {
-            // Pid 1 always runs; pids are below 2^22 on Linux.
-            assert!(!is_dead_local_worker(&format!(
-                "{WORKER_PREFIX}{}#1",
-                host_name()
-            )));
-            assert!(is_dead_local_worker(&format!(
-                "{WORKER_PREFIX}{}#4294967295",
-                host_name()
-            )));
+    fn worker_ids_name_the_host_and_the_process() {
+        let id = worker_id();
+        assert!(id.starts_with(WORKER_PREFIX), "{id}");
+        assert!(id.ends_with(&format!("#{}", std::process::id())), "{id}");
+    }
+
+    #[test]
+    fn the_lease_comes_from_the_environment_in_whole_seconds() {
+        // One test touches the variable: the others read the default.
+        std::env::set_var(LEASE_VAR, "7");
+        assert_eq!(lease().ok(), Some(7_000));
+        for bad in ["0", "-1", "x", ""] {
+            std::env::set_var(LEASE_VAR, bad);
+            assert!(lease().is_err(), "{bad:?}");
         }
+        std::env::remove_var(LEASE_VAR);
+        assert_eq!(lease().ok(), Some(DEFAULT_LEASE_MS));
     }
 }

@@ -4,7 +4,7 @@
 use crate::error::{Error, Result};
 use crate::executor::{Clock, Millis};
 
-use super::flow::{select_flow, validate_flows, Actor, ApprovalFlow, ApprovalNode};
+use super::flow::{same_user, select_flow, validate_flows, Actor, ApprovalFlow, ApprovalNode};
 use super::list::{TaskPage, TaskQuery};
 use super::log::{export_text, format_utc, redact_text, redact_url, LogEntry, LogFilter, LogLevel};
 use super::plan::{FrozenPlan, PlannedAction};
@@ -54,7 +54,15 @@ impl SubmitRequest {
 pub struct TaskCenter<S, C> {
     pub(super) store: S,
     pub(super) clock: C,
+    /// How long a worker's lease on a task lasts (see [`TaskState::lease_until`]).
+    pub(super) lease: Millis,
 }
+
+/// Default for [`TaskCenter::with_lease`]: 30 s.
+pub const DEFAULT_LEASE_MS: Millis = 30_000;
+
+/// The marker error of a renewal that found the task held by someone else.
+const LEASE_LOST: &str = "lease lost";
 
 /// A decided change of a task's state, to be compare-and-set.
 pub(super) struct Change {
@@ -87,7 +95,62 @@ impl Change {
 impl<S: Store, C: Clock> TaskCenter<S, C> {
     /// A center working on `store`, reading time from `clock`.
     pub fn new(store: S, clock: C) -> TaskCenter<S, C> {
-        TaskCenter { store, clock }
+        TaskCenter {
+            store,
+            clock,
+            lease: DEFAULT_LEASE_MS,
+        }
+    }
+
+    /// Workers hold the tasks they run for `lease` milliseconds at a time
+    /// (at least one second), renewed as they go. Every center sharing a
+    /// store should use the same lease, and a host whose statements may run
+    /// longer than it renews from a second thread ([`TaskCenter::renew_leases`]).
+    pub fn with_lease(mut self, lease: Millis) -> TaskCenter<S, C> {
+        self.lease = lease.max(1_000);
+        self
+    }
+
+    /// The lease of [`TaskCenter::with_lease`].
+    pub fn lease(&self) -> Millis {
+        self.lease
+    }
+
+    /// Renew the lease of every task `worker` is executing; the number
+    /// renewed. A host calls this from a heartbeat thread (every third of
+    /// the lease, say) so a statement that runs longer than the lease does
+    /// not let another worker take its task over.
+    pub fn renew_leases(&self, worker: &str) -> Result<usize> {
+        let mut renewed = 0;
+        for task in self.store.tasks_in(&[TaskStatus::Executing])? {
+            if task.state.worker.as_deref() == Some(worker) && self.renew_lease(task.id, worker)? {
+                renewed += 1;
+            }
+        }
+        Ok(renewed)
+    }
+
+    /// Extend `worker`'s lease on executing task `id`; `false` when the task
+    /// is no longer executing under `worker` (its lease was lost).
+    pub fn renew_lease(&self, id: TaskId, worker: &str) -> Result<bool> {
+        let outcome = self.update(id, |task, now| {
+            if task.state.status != TaskStatus::Executing
+                || task.state.worker.as_deref() != Some(worker)
+            {
+                return Err(Error::InvalidRequest(LEASE_LOST.into()));
+            }
+            let mut state = task.state.clone();
+            state.lease_until = Some(now + self.lease);
+            Ok(Change {
+                state,
+                events: Vec::new(),
+            })
+        });
+        match outcome {
+            Ok(_) => Ok(true),
+            Err(Error::InvalidRequest(why)) if why == LEASE_LOST => Ok(false),
+            Err(other) => Err(other),
+        }
     }
 
     /// The store, for hosts that need direct reads.
@@ -193,6 +256,7 @@ impl<S: Store, C: Clock> TaskCenter<S, C> {
             worker: None,
             started_at: None,
             finished_at: None,
+            lease_until: None,
         };
         let submitted = TimelineEvent::new(
             now,
@@ -224,10 +288,17 @@ impl<S: Store, C: Clock> TaskCenter<S, C> {
     /// `actor` approves the current node of task `id`; the task moves to the
     /// next node needing a person, or, after the last one, to waiting for
     /// execution.
+    ///
+    /// Refused ([`Error::InvalidRequest`]) when the actor has no name, may
+    /// not decide the node, or, under a flow with
+    /// [`ApprovalFlow::forbid_self_approval`], created the task. The center
+    /// checks the identity and roles it is given against the flow; it does
+    /// not authenticate them: that is the host's part.
     pub fn approve(&self, id: TaskId, actor: &Actor, comment: &str) -> Result<Task> {
+        actor.check_named(&format!("approve task {id}"))?;
         self.expire_if_overdue(id)?;
         let task = self.update(id, |task, now| {
-            let (index, node) = current_node(task, actor, now, TaskStatus::WaitingForExecution)?;
+            let (index, node) = current_node(task, actor, now, Decision::Approve)?;
             let mut state = task.state.clone();
             let mut events = vec![TimelineEvent::new(
                 now,
@@ -258,11 +329,14 @@ impl<S: Store, C: Clock> TaskCenter<S, C> {
         Ok(task)
     }
 
-    /// `actor` rejects task `id` at its current node.
+    /// `actor` rejects task `id` at its current node. The creator may reject
+    /// its own task (when it may decide the node): a rejection lets nothing
+    /// through. Refused when the actor has no name.
     pub fn reject(&self, id: TaskId, actor: &Actor, comment: &str) -> Result<Task> {
+        actor.check_named(&format!("reject task {id}"))?;
         self.expire_if_overdue(id)?;
         let task = self.update(id, |task, now| {
-            let (index, _) = current_node(task, actor, now, TaskStatus::Rejected)?;
+            let (index, _) = current_node(task, actor, now, Decision::Reject)?;
             let event = TimelineEvent::new(
                 now,
                 actor.name.clone(),
@@ -279,8 +353,12 @@ impl<S: Store, C: Clock> TaskCenter<S, C> {
         Ok(task)
     }
 
-    /// Withdraw task `id` before it runs. The host decides who may.
+    /// Withdraw task `id` while it waits for approval or execution; any
+    /// other status is an [`Error::InvalidTransition`]. The center records
+    /// who cancelled (a named actor is required) but checks no role: the
+    /// host decides who may, e.g. the creator or an admin.
     pub fn cancel(&self, id: TaskId, actor: &Actor, comment: &str) -> Result<Task> {
+        actor.check_named(&format!("cancel task {id}"))?;
         let task = self.update(id, |task, now| {
             let event = TimelineEvent::new(now, actor.name.clone(), TimelineAction::Cancelled)
                 .with_comment(comment);
@@ -292,8 +370,11 @@ impl<S: Store, C: Clock> TaskCenter<S, C> {
 
     /// Ask executing task `id` to stop. The worker stops before its next
     /// statement (the one in flight completes) and the task ends aborted.
-    /// Safe to call from any thread or process sharing the store.
+    /// Safe to call from any thread or process sharing the store. As for
+    /// [`TaskCenter::cancel`], the host decides who may; the actor must be
+    /// named.
     pub fn abort(&self, id: TaskId, actor: &Actor, comment: &str) -> Result<()> {
+        actor.check_named(&format!("abort task {id}"))?;
         if !self.store.request_abort(id)? {
             let status = self.store.task(id)?.state.status;
             return Err(Error::InvalidTransition {
@@ -448,20 +529,37 @@ impl<S: Store, C: Clock> TaskCenter<S, C> {
     }
 }
 
+/// What an approver decides at a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Decision {
+    Approve,
+    Reject,
+}
+
+impl Decision {
+    /// The status the decision aims at, named in the error when the task is
+    /// not pending (approving aims at the next step, waiting for execution).
+    fn target(self) -> TaskStatus {
+        match self {
+            Decision::Approve => TaskStatus::WaitingForExecution,
+            Decision::Reject => TaskStatus::Rejected,
+        }
+    }
+}
+
 /// The node of pending task `task` awaiting a decision, if `actor` may
-/// decide it at `now`; `to` is the status the decision aims at, named in the
-/// error when the task is not pending.
+/// make `decision` there at `now`.
 fn current_node<'t>(
     task: &'t Task,
     actor: &Actor,
     now: Millis,
-    to: TaskStatus,
+    decision: Decision,
 ) -> Result<(usize, &'t ApprovalNode)> {
     if task.state.status != TaskStatus::PendingApproval {
         return Err(Error::InvalidTransition {
             task: task.id.to_string(),
             from: task.state.status.to_string(),
-            to: to.to_string(),
+            to: decision.target().to_string(),
         });
     }
     if task.overdue_status(now).is_some() {
@@ -469,6 +567,18 @@ fn current_node<'t>(
             "approval of task {} expired at {}",
             task.id,
             format_utc(task.approval_deadline())
+        )));
+    }
+    // Before the approver check, so a creator who holds the node's role
+    // learns the real reason. Checked on the task's own copy of the flow:
+    // editing the templates later does not reopen a task under way.
+    if decision == Decision::Approve
+        && task.spec.flow.forbid_self_approval
+        && same_user(&actor.name, &task.spec.creator)
+    {
+        return Err(Error::InvalidRequest(format!(
+            "task {} was created by `{}`, who may not approve it: flow `{}` forbids self-approval",
+            task.id, task.spec.creator, task.spec.flow.name
         )));
     }
     let index = task.state.approval_node;

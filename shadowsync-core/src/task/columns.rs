@@ -187,6 +187,8 @@ pub struct TaskColumns {
     pub started_at: Option<Millis>,
     /// When it finished.
     pub finished_at: Option<Millis>,
+    /// Until when its worker holds it.
+    pub lease_until: Option<Millis>,
     /// Whether an abort was requested.
     pub abort_requested: bool,
 }
@@ -207,6 +209,7 @@ impl TaskColumns {
                 worker: self.worker,
                 started_at: self.started_at,
                 finished_at: self.finished_at,
+                lease_until: self.lease_until,
             },
             tables,
             abort_requested: self.abort_requested,

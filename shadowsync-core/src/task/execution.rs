@@ -271,6 +271,7 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
             if self.center.store.abort_requested(self.id())? {
                 return self.stop_for_abort(index, k, count);
             }
+            self.keep_lease()?;
             self.start_table(index, &planned)?;
             match self.run_statement(index, k, &planned)? {
                 Ok(()) => {}
@@ -287,6 +288,33 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
             }
         }
         Ok(TableOutcome::Applied)
+    }
+
+    /// Before each statement: renew the lease once half of it has passed,
+    /// and stop if it was lost (another worker took the task over after it
+    /// expired): this worker then sends nothing more.
+    fn keep_lease(&mut self) -> Result<()> {
+        let now = self.center.clock.now();
+        let half = self.center.lease / 2;
+        if self
+            .task
+            .state
+            .lease_until
+            .is_some_and(|until| until - now > half)
+        {
+            return Ok(());
+        }
+        if !self.center.renew_lease(self.id(), self.worker)? {
+            let holder = self.center.store.task(self.id())?.state.worker;
+            return Err(Error::InvalidRequest(format!(
+                "task {}: {} lost its lease (now held by {}); it stops before its next statement",
+                self.id(),
+                self.worker,
+                holder.as_deref().unwrap_or("nobody")
+            )));
+        }
+        self.task.state.lease_until = Some(now + self.center.lease);
+        Ok(())
     }
 
     fn start_table(&mut self, index: usize, planned: &PlannedTable) -> Result<()> {
@@ -407,6 +435,14 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
         planned: &PlannedTable,
     ) -> Result<Settled> {
         let table = &planned.source;
+        // A dead worker's statement may still run on the server: wait for
+        // it, so that it is judged by its end, not by a half-way schema.
+        if let Some(what) = self.exec.await_orphan(&planned.statements[k])? {
+            self.log(
+                LogLevel::Warn,
+                &format!("`{table}`: statement {}: {what}", k + 1),
+            )?;
+        }
         // Statements whose effect shows directly (a shadow created, a foreign
         // key added) are settled by looking; in a foreign-key cycle the
         // table-by-table comparison below cannot tell, because the plan
@@ -532,21 +568,20 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
             }
         }
         let (id, worker) = (self.id(), self.worker);
-        let finished = self.center.update(id, |task, now| {
-            if task.state.worker.as_deref() != Some(worker) {
-                return Err(Error::InvalidRequest(format!(
-                    "task {id} was taken over by {}",
-                    task.state.worker.as_deref().unwrap_or("another worker")
-                )));
-            }
-            Ok(
-                Change::transition(task, status, now)?.with_event(TimelineEvent::new(
-                    now,
-                    worker,
-                    TimelineAction::Finished { status },
-                )),
-            )
-        })?;
+        let finished =
+            self.center.update(id, |task, now| {
+                if task.state.worker.as_deref() != Some(worker) {
+                    return Err(Error::InvalidRequest(format!(
+                        "task {id} was taken over by {}",
+                        task.state.worker.as_deref().unwrap_or("another worker")
+                    )));
+                }
+                let mut change = Change::transition(task, status, now)?.with_event(
+                    TimelineEvent::new(now, worker, TimelineAction::Finished { status }),
+                );
+                change.state.lease_until = None;
+                Ok(change)
+            })?;
         let level = match status {
             TaskStatus::Succeeded => LogLevel::Info,
             TaskStatus::PartiallySucceeded | TaskStatus::Aborted => LogLevel::Warn,

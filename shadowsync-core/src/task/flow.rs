@@ -33,6 +33,32 @@ pub struct ApprovalFlow {
     /// How long after it is due (approval, or its scheduled time) a task may
     /// wait for a worker.
     pub execution_expiry_ms: Millis,
+    /// Refuse approvals by the task's own creator (see [`same_user`]); on by
+    /// default, also for flows stored before the field existed. Rejecting
+    /// or cancelling one's own task stays allowed: neither lets a change
+    /// through.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub forbid_self_approval: bool,
+    /// Let a host act on behalf of a user other than the one it
+    /// authenticated (the CLI's `--as`). Off by default. The library itself
+    /// records whatever identity it is handed; this flag only tells hosts
+    /// whether the flow's admin accepts delegated identities.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub allow_delegated_identity: bool,
+}
+
+// The two flags are left out of the JSON at their defaults, so flow
+// documents written before they existed read and write back unchanged.
+fn yes() -> bool {
+    true
+}
+
+fn is_true(value: &bool) -> bool {
+    *value
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 /// One step of a flow.
@@ -84,6 +110,28 @@ impl Actor {
             roles: roles.iter().map(|r| r.to_string()).collect(),
         }
     }
+
+    /// Refuse an actor without a name: every decision is recorded under
+    /// the actor's name, and an empty one would hide who made it. `what` is
+    /// the request, as in "approve task 3".
+    pub fn check_named(&self, what: &str) -> Result<()> {
+        if self.name.trim().is_empty() {
+            return Err(Error::InvalidRequest(format!(
+                "{what}: the actor's name is empty"
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Whether user names `a` and `b` name the same person for the purpose of
+/// [`ApprovalFlow::forbid_self_approval`]: equal once surrounding
+/// whitespace is trimmed, ignoring ASCII case, so that `Carol` cannot
+/// approve the task of `carol`. Deliberately looser than
+/// [`Approvers::Users`], which grants by exact name: each errs on the side
+/// of refusing.
+pub fn same_user(a: &str, b: &str) -> bool {
+    a.trim().eq_ignore_ascii_case(b.trim())
 }
 
 impl Approvers {
@@ -154,6 +202,8 @@ impl ApprovalFlow {
             rules: vec![MatchRule::new("*", "*")],
             approval_expiry_ms: DEFAULT_EXPIRY_MS,
             execution_expiry_ms: DEFAULT_EXPIRY_MS,
+            forbid_self_approval: true,
+            allow_delegated_identity: false,
         }
     }
 
@@ -246,6 +296,8 @@ pub(crate) mod tests {
             rules: rules.iter().map(|(c, d)| MatchRule::new(c, d)).collect(),
             approval_expiry_ms: DEFAULT_EXPIRY_MS,
             execution_expiry_ms: DEFAULT_EXPIRY_MS,
+            forbid_self_approval: true,
+            allow_delegated_identity: false,
         }
     }
 
@@ -310,6 +362,58 @@ pub(crate) mod tests {
         assert!(Approvers::Users(vec!["bob".into()]).allow(&bob));
         assert!(!Approvers::Users(vec!["bob".into()]).allow(&alice));
         assert!(!Approvers::Auto.allow(&alice));
+    }
+
+    #[test]
+    fn same_user_trims_and_ignores_ascii_case_only() {
+        assert!(same_user("carol", "carol"));
+        assert!(same_user("Carol", "carol"));
+        assert!(same_user(" carol\t", "CAROL"));
+        assert!(!same_user("carol", "carol2"));
+        assert!(!same_user("carol", "caro l"));
+        // Only ASCII letters fold: a dotted capital İ is another name.
+        assert!(!same_user("\u{130}lker", "ilker"));
+    }
+
+    #[test]
+    fn actors_need_a_name() {
+        assert_eq!(Actor::new("bob", &[]).check_named("approve task 1"), Ok(()));
+        for name in ["", "  ", "\t\n"] {
+            assert_eq!(
+                Actor::new(name, &["dba"]).check_named("approve task 1"),
+                Err(Error::InvalidRequest(
+                    "approve task 1: the actor's name is empty".into()
+                ))
+            );
+        }
+    }
+
+    #[test]
+    fn stored_flows_without_the_new_fields_forbid_self_approval() {
+        let stored = r#"{"name":"prod","nodes":[{"name":"dba","approvers":{"role":"dba"}}],
+            "rules":[{"connection":"*","database":"*"}],
+            "approval_expiry_ms":3600000,"execution_expiry_ms":7200000}"#;
+        let flow: ApprovalFlow = serde_json::from_str(stored).unwrap();
+        assert!(flow.forbid_self_approval);
+        assert!(!flow.allow_delegated_identity);
+        // At their defaults the flags stay out of the JSON, so the document
+        // reads back as it was written.
+        let written = serde_json::to_value(&flow).unwrap();
+        assert_eq!(
+            written,
+            serde_json::from_str::<serde_json::Value>(stored).unwrap()
+        );
+
+        let mut open = flow;
+        open.forbid_self_approval = false;
+        open.allow_delegated_identity = true;
+        let text = serde_json::to_string(&open).unwrap();
+        assert!(text.contains(r#""forbid_self_approval":false"#), "{text}");
+        assert!(
+            text.contains(r#""allow_delegated_identity":true"#),
+            "{text}"
+        );
+        assert_eq!(serde_json::from_str::<ApprovalFlow>(&text).unwrap(), open);
     }
 
     #[test]

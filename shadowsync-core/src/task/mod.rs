@@ -35,7 +35,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::executor::Millis;
 
-pub use center::{SubmitRequest, TaskCenter};
+pub use center::{SubmitRequest, TaskCenter, DEFAULT_LEASE_MS};
 pub use flow::{Actor, ApprovalFlow, ApprovalNode, Approvers, MatchRule};
 pub use inspect::SchemaInspector;
 pub use list::{ListWindow, SortKey, TaskPage, TaskQuery, TaskSummary};
@@ -113,6 +113,11 @@ pub struct TaskState {
     pub started_at: Option<Millis>,
     /// When it reached a terminal status.
     pub finished_at: Option<Millis>,
+    /// While executing: the worker holds the task until then, renewing the
+    /// lease as it goes; after it, any worker on any host may take the task
+    /// over (`run_due`), and before it nobody else may (`resume` refuses).
+    #[serde(default)]
+    pub lease_until: Option<Millis>,
 }
 
 /// Progress of one table of a task.

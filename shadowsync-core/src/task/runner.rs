@@ -3,7 +3,7 @@
 //! periodically. The execution itself is in [`super::execution`].
 
 use crate::error::{Error, Result};
-use crate::executor::{Clock, Executor};
+use crate::executor::{Clock, Executor, Millis};
 
 use super::center::{Change, TaskCenter};
 use super::execution::Execution;
@@ -96,9 +96,11 @@ impl<S: Store, C: Clock> TaskCenter<S, C> {
         Execution::new(self, task, worker, exec, inspector).run()
     }
 
-    /// Take over executing task `id` whose worker died, and finish it. Only
-    /// for a worker known to be gone: the store cannot tell a dead worker
-    /// from a slow one. Of several workers resuming at once, one wins.
+    /// Take over executing task `id` and finish it: a task this worker held
+    /// itself (a restart), or one whose holder's lease has expired (the
+    /// holder died or lost the store). A live lease of another worker is
+    /// refused, naming the holder and until when it holds the task. Of
+    /// several workers resuming at once, one wins.
     pub fn resume(
         &self,
         id: TaskId,
@@ -121,8 +123,16 @@ impl<S: Store, C: Clock> TaskCenter<S, C> {
                     task.state.worker.as_deref().unwrap_or("another worker")
                 )));
             }
+            if let Some(holder) = live_holder(task, worker, now) {
+                return Err(Error::InvalidRequest(format!(
+                    "task {id} is held by {holder} until {} (its lease is live: the worker may still be running); \
+                     it can be taken over once the lease has expired",
+                    format_utc(task.state.lease_until.unwrap_or(now))
+                )));
+            }
             let mut state = task.state.clone();
             state.worker = Some(worker.to_string());
+            state.lease_until = Some(now + self.lease);
             let event = TimelineEvent::new(now, worker, TimelineAction::Resumed).with_comment(
                 &format!("previous worker: {}", previous.as_deref().unwrap_or("none")),
             );
@@ -139,10 +149,11 @@ impl<S: Store, C: Clock> TaskCenter<S, C> {
         Execution::new(self, task, worker, exec, inspector).run()
     }
 
-    /// One scheduling pass for `worker`: expire overdue tasks, resume the
-    /// tasks `worker` itself left executing (a crash of this worker), then
-    /// claim and run every due task. Worker ids must be unique among the
-    /// workers alive at a time; a restarted worker keeps its id.
+    /// One scheduling pass for `worker`: expire overdue tasks, take over the
+    /// executing tasks `worker` itself left (a crash of this worker) or whose
+    /// lease has expired (any worker, any host), then claim and run every
+    /// due task. Worker ids must be unique among the workers alive at a
+    /// time; a restarted worker keeps its id.
     pub fn run_due(
         &self,
         worker: &str,
@@ -154,7 +165,7 @@ impl<S: Store, C: Clock> TaskCenter<S, C> {
             ..DueReport::default()
         };
         for task in self.store.tasks_in(&[TaskStatus::Executing])? {
-            if task.state.worker.as_deref() != Some(worker) {
+            if live_holder(&task, worker, self.clock.now()).is_some() {
                 continue;
             }
             let Some(mut exec) = self.connect(&task, connector, &mut report)? else {
@@ -235,9 +246,18 @@ impl<S: Store, C: Clock> TaskCenter<S, C> {
                 .with_event(TimelineEvent::new(now, worker, TimelineAction::Started));
             change.state.worker = Some(worker.to_string());
             change.state.started_at = Some(now);
+            change.state.lease_until = Some(now + self.lease);
             Ok(change)
         })?;
         self.log(id, LogLevel::Info, &format!("started by {worker}"))?;
         Ok(task)
     }
+}
+
+/// The other worker whose live lease holds executing `task` at `now`, if any.
+/// A task without a lease (stored before leases existed) is held by nobody.
+fn live_holder<'t>(task: &'t Task, worker: &str, now: Millis) -> Option<&'t str> {
+    let holder = task.state.worker.as_deref()?;
+    let live = task.state.lease_until.is_some_and(|until| until > now);
+    (holder != worker && live).then_some(holder)
 }

@@ -42,6 +42,7 @@ fn new_task(creator: &str, database: &str, status: TaskStatus, created_at: Milli
             worker: None,
             started_at: None,
             finished_at: None,
+            lease_until: None,
         },
         events: vec![TimelineEvent::new(
             created_at,
@@ -55,6 +56,8 @@ fn executing(state: &TaskState) -> TaskState {
     TaskState {
         status: TaskStatus::Executing,
         worker: Some("w1".into()),
+        // Kept like every state column (the tests compare what they read back).
+        lease_until: Some(START + 30_000),
         ..state.clone()
     }
 }
@@ -246,6 +249,9 @@ pub fn progress_timeline_logs_and_flows_round_trip<S: Store>(open: impl Fn() -> 
             rules: vec![MatchRule::new("prod*", "*")],
             approval_expiry_ms: HOUR,
             execution_expiry_ms: 2 * HOUR,
+            // Off and on, unlike the defaults, so the store must keep them.
+            forbid_self_approval: false,
+            allow_delegated_identity: true,
         },
         ApprovalFlow::built_in(),
     ];
@@ -359,6 +365,8 @@ pub fn full_lifecycle_through_the_center<S: Store>(open: impl Fn() -> S) {
             rules: vec![MatchRule::new("*", "shop")],
             approval_expiry_ms: HOUR,
             execution_expiry_ms: HOUR,
+            forbid_self_approval: true,
+            allow_delegated_identity: false,
         }])
         .unwrap();
     let mut request = SubmitRequest::new(

@@ -19,6 +19,31 @@ fn the_file_runs_in_wal_mode() {
 }
 
 #[test]
+fn a_version_1_file_gains_leases_and_keeps_its_tasks() {
+    let db = TempDb::new("v1");
+    let center = TaskCenter::new(SqliteStore::open(db.path()).unwrap(), FakeClock::at(START));
+    let id = center
+        .submit(SubmitRequest::new(plan(vec![table("a", &["A1"])]), "carol"))
+        .unwrap()
+        .id;
+    drop(center);
+    // What a version 1 file looks like: no lease column.
+    let conn = Connection::open(db.path()).unwrap();
+    conn.execute_batch("ALTER TABLE tasks DROP COLUMN lease_until; PRAGMA user_version = 1;")
+        .unwrap();
+    drop(conn);
+    let store = SqliteStore::open(db.path()).unwrap();
+    let task = store.task(id).unwrap();
+    assert_eq!(task.state.status, TaskStatus::WaitingForExecution);
+    assert_eq!(task.state.lease_until, None);
+    let version: i64 = Connection::open(db.path())
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 2);
+}
+
+#[test]
 fn a_newer_layout_is_refused() {
     let db = TempDb::new("newer");
     drop(SqliteStore::open(db.path()).unwrap());

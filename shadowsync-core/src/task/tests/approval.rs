@@ -222,3 +222,145 @@ fn scheduled_tasks_run_at_their_time_and_expire_after_the_wait_expiry() {
     assert_eq!(report.expired, [(missed.id, TaskStatus::ExecutionExpired)]);
     assert_eq!(f.server.executed(), ["A1", "A1", "Z1"]);
 }
+
+/// A one-node flow for the role `dba` on every task.
+fn dba_gate() -> ApprovalFlow {
+    flow(
+        "gate",
+        vec![Approvers::Role("dba".into())],
+        &[("any", "any")],
+    )
+}
+
+#[test]
+fn the_creator_may_not_approve_its_own_task_by_default() {
+    let f = Fixture::new();
+    f.center.set_flows(&[dba_gate()]).unwrap();
+    let task = f.submit(vec![table("a", &["A1"])], ErrorStrategy::Abort);
+    assert!(task.spec.flow.forbid_self_approval, "on by default");
+    // The creator holds the role, under any ASCII case and padding.
+    for name in ["carol", "Carol", " CAROL "] {
+        assert_eq!(
+            f.center
+                .approve(task.id, &Actor::new(name, &["dba"]), "mine"),
+            Err(Error::InvalidRequest(
+                "task 1 was created by `carol`, who may not approve it: \
+                 flow `gate` forbids self-approval"
+                    .into()
+            )),
+            "{name}"
+        );
+    }
+    let unchanged = f.center.task(task.id).unwrap();
+    assert_eq!(
+        (
+            unchanged.state.status,
+            unchanged.state.approval_node,
+            unchanged.revision
+        ),
+        (TaskStatus::PendingApproval, 0, task.revision)
+    );
+    assert_eq!(f.actions(1).len(), 1, "nothing but the submission recorded");
+
+    // Anyone else holding the role approves.
+    let approved = f
+        .center
+        .approve(task.id, &Actor::new("alice", &["dba"]), "ok")
+        .unwrap();
+    assert_eq!(approved.state.status, TaskStatus::WaitingForExecution);
+    let timeline = f.center.timeline(1).unwrap();
+    assert_eq!(timeline.last().map(|e| e.actor.as_str()), Some("alice"));
+}
+
+#[test]
+fn a_flow_may_allow_self_approval() {
+    let f = Fixture::new();
+    let mut lenient = dba_gate();
+    lenient.forbid_self_approval = false;
+    f.center.set_flows(&[lenient]).unwrap();
+    let task = f.submit(vec![table("a", &["A1"])], ErrorStrategy::Abort);
+    // The role is still needed.
+    assert!(matches!(
+        f.center.approve(task.id, &Actor::new("carol", &[]), ""),
+        Err(Error::InvalidRequest(ref why)) if why.contains("may not decide node 0")
+    ));
+    let approved = f
+        .center
+        .approve(task.id, &Actor::new("carol", &["dba"]), "solo team")
+        .unwrap();
+    assert_eq!(approved.state.status, TaskStatus::WaitingForExecution);
+    assert_eq!(
+        f.actions(1).last(),
+        Some(&TimelineAction::Approved {
+            node: 0,
+            name: "node0".into()
+        })
+    );
+}
+
+#[test]
+fn the_creator_may_still_reject_or_cancel_its_own_task() {
+    let f = Fixture::new();
+    f.center.set_flows(&[dba_gate()]).unwrap();
+    let first = f.submit(vec![table("a", &["A1"])], ErrorStrategy::Abort);
+    let second = f.submit(vec![table("b", &["B1"])], ErrorStrategy::Abort);
+    let carol = Actor::new("carol", &["dba"]);
+    let rejected = f.center.reject(first.id, &carol, "wrong tables").unwrap();
+    assert_eq!(rejected.state.status, TaskStatus::Rejected);
+    let cancelled = f.center.cancel(second.id, &carol, "not needed").unwrap();
+    assert_eq!(cancelled.state.status, TaskStatus::Cancelled);
+    let last = f.center.timeline(second.id).unwrap().pop().unwrap();
+    assert_eq!(
+        (last.actor.as_str(), last.action, last.comment.as_deref()),
+        ("carol", TimelineAction::Cancelled, Some("not needed"))
+    );
+}
+
+#[test]
+fn cancel_ends_waiting_tasks_and_refuses_finished_ones() {
+    let f = Fixture::new();
+    let mut request = SubmitRequest::new(plan("c", vec![table("a", &["A1"])]), "carol");
+    request.mode = ExecutionMode::Scheduled { at: START + HOUR };
+    let scheduled = f.center.submit(request).unwrap();
+    assert_eq!(scheduled.state.status, TaskStatus::WaitingForExecution);
+    let ops = Actor::new("ops", &[]);
+    let cancelled = f.center.cancel(scheduled.id, &ops, "freeze").unwrap();
+    assert_eq!(cancelled.state.status, TaskStatus::Cancelled);
+    assert_eq!(cancelled.state.finished_at, Some(START));
+    f.clock.advance(HOUR);
+    assert_eq!(f.run_due("w1"), DueReport::default(), "nothing runs");
+    assert!(f.server.executed().is_empty());
+
+    let done = f.submit(vec![table("b", &["B1"])], ErrorStrategy::Abort);
+    f.execute(done.id).unwrap();
+    for id in [scheduled.id, done.id] {
+        assert!(
+            matches!(
+                f.center.cancel(id, &ops, "too late"),
+                Err(Error::InvalidTransition { ref to, .. }) if to == "cancelled"
+            ),
+            "task {id}"
+        );
+    }
+}
+
+#[test]
+fn empty_actor_names_are_refused_everywhere() {
+    let f = Fixture::new();
+    f.center.set_flows(&[dba_gate()]).unwrap();
+    let task = f.submit(vec![table("a", &["A1"])], ErrorStrategy::Abort);
+    for name in ["", "   "] {
+        let nobody = Actor::new(name, &["dba"]);
+        let empty = |what: &str| {
+            Err(Error::InvalidRequest(format!(
+                "{what} task 1: the actor's name is empty"
+            )))
+        };
+        assert_eq!(f.center.approve(1, &nobody, "").map(drop), empty("approve"));
+        assert_eq!(f.center.reject(1, &nobody, "").map(drop), empty("reject"));
+        assert_eq!(f.center.cancel(1, &nobody, "").map(drop), empty("cancel"));
+        assert_eq!(f.center.abort(1, &nobody, ""), empty("abort"));
+    }
+    assert_eq!(f.center.task(1).unwrap().revision, task.revision);
+    assert_eq!(f.actions(1).len(), 1, "nothing recorded");
+}

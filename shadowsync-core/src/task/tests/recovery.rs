@@ -10,6 +10,7 @@ fn crash_state(f: &Fixture, id: TaskId, statements: &[StatementStatus]) {
     let mut state = task.state.clone();
     state.status = TaskStatus::Executing;
     state.worker = Some("w1".into());
+    state.lease_until = Some(f.clock.now() + f.center.lease());
     assert!(store
         .compare_and_set(id, task.revision, &state, &[])
         .unwrap());
@@ -38,6 +39,8 @@ fn resume_settles_an_interrupted_statement_from_the_schema() {
     let task = f.submit(vec![table("a", &["A1", "A2", "A3"])], ErrorStrategy::Abort);
     crash_state(&f, task.id, &[Applied, Running, Pending]);
     f.server.0.borrow_mut().executed = vec!["A1".into()];
+    // w1 is dead: its lease runs out.
+    f.clock.advance(f.center.lease() + 1);
     let mut exec = f.server.clone();
     let done = f
         .center
@@ -77,7 +80,7 @@ fn resume_refuses_to_guess_an_unknown_outcome() {
         .leftover
         .insert("a".into(), vec!["something else".into()]);
     f.server.0.borrow_mut().executed = vec!["A1".into()];
-    // Another worker's tasks are not resumed by run_due.
+    // Another worker's tasks are not resumed by run_due while its lease lives.
     assert_eq!(f.run_due("w2"), DueReport::default());
     let done = f.run_due("w1");
     assert_eq!(done.finished, [(task.id, TaskStatus::Failed)]);
@@ -138,4 +141,82 @@ fn run_due_reports_connection_failures_and_retries_later() {
         TaskStatus::WaitingForExecution
     );
     assert_eq!(f.run_due("w1").finished, [(task.id, TaskStatus::Succeeded)]);
+}
+
+#[test]
+fn an_expired_lease_is_taken_over_by_any_worker_and_a_live_one_by_none() {
+    use StatementStatus::*;
+    let f = Fixture::new();
+    let task = f.submit(vec![table("a", &["A1", "A2"])], ErrorStrategy::Abort);
+    crash_state(&f, task.id, &[Applied, Pending]);
+    f.server.0.borrow_mut().executed = vec!["A1".into()];
+
+    // Live: neither run_due nor resume takes it, and resume says who holds it.
+    assert_eq!(f.run_due("w2"), DueReport::default());
+    let mut exec = f.server.clone();
+    let err = f
+        .center
+        .resume(
+            task.id,
+            "w2",
+            &mut exec,
+            &mut FakeInspector(f.server.clone()),
+        )
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("is held by w1 until")
+            && err.to_string().contains("lease is live"),
+        "{err}"
+    );
+    assert_eq!(f.server.executed(), ["A1"]);
+
+    // Expired: the first worker to look takes it over and finishes it.
+    f.clock.advance(f.center.lease() + 1);
+    let done = f.run_due("w2");
+    assert_eq!(done.finished, [(task.id, TaskStatus::Succeeded)]);
+    let task = f.center.task(task.id).unwrap();
+    assert_eq!(task.state.worker.as_deref(), Some("w2"));
+    assert_eq!(
+        task.state.lease_until, None,
+        "a finished task holds no lease"
+    );
+    assert_eq!(f.server.executed(), ["A1", "A2"]);
+}
+
+#[test]
+fn a_worker_that_lost_its_lease_stops_before_its_next_statement() {
+    let f = Fixture::new();
+    let task = f.submit(vec![table("a", &["A1", "A2", "A3"])], ErrorStrategy::Abort);
+    // While A1 runs, w1 stalls past its lease and w2 takes the task over.
+    let (store, clock, lease, id) = (
+        f.center.store().clone(),
+        f.clock.clone(),
+        f.center.lease(),
+        task.id,
+    );
+    f.server.0.borrow_mut().on_execute = Some(Box::new(move |sql| {
+        if sql != "A1" {
+            return;
+        }
+        clock.advance(lease + 1);
+        let now = clock.now();
+        let current = store.task(id).unwrap();
+        let mut state = current.state.clone();
+        state.worker = Some("w2".into());
+        state.lease_until = Some(now + lease);
+        assert!(store
+            .compare_and_set(id, current.revision, &state, &[])
+            .unwrap());
+    }));
+    let err = f.execute(task.id).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("w1 lost its lease (now held by w2)"),
+        "{err}"
+    );
+    assert_eq!(
+        f.server.executed(),
+        ["A1"],
+        "nothing is sent after the lease is lost"
+    );
 }

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Chaos run: N iterations of {start a sync of 200 tables as host A, kill -9
+# the worker at a random moment, recover with `task run-due` as host B}.
+# A pass is: the task ends in a truthful final state (succeeded), every
+# shadow equals its source (a fresh plan finds all 200 identical), and no
+# statement was applied twice (each table's statement applied at most once
+# in the task's log, and no "already exists" error anywhere).
+#
+#   scripts/chaos.sh [mariadb|seekdb] [ITERATIONS]      (defaults: mariadb 5)
+#
+# Traffic goes to the local engines only (scripts/engines.sh); only the
+# processes this script starts are killed; each iteration is bounded in time.
+# Prints `N passed, N failed` last; exits 1 when any iteration failed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ENGINE="${1:-mariadb}"
+ITERATIONS="${2:-5}"
+TABLES=200
+LEASE=2
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/shadowsync-target}"
+
+eval "$(scripts/engines.sh start)"
+case "$ENGINE" in
+  mariadb) BASE="$SHADOWSYNC_MARIADB_URL"; CLIENT=(mariadb --no-defaults -h127.0.0.1 -P"${SHADOWSYNC_MARIADB_PORT:-33061}" -ushadowsync -pshadowsync) ;;
+  seekdb) BASE="$SHADOWSYNC_SEEKDB_URL"; CLIENT=(mariadb --no-defaults -h127.0.0.1 -P"${SHADOWSYNC_SEEKDB_PORT:-2881}" -uroot) ;;
+  *) echo "usage: chaos.sh [mariadb|seekdb] [ITERATIONS]" >&2; exit 2 ;;
+esac
+DB="chaos_$ENGINE"
+STORE_DB="chaos_${ENGINE}_tasks"
+URL="${BASE%/}/$DB"
+STORE="${BASE%/}/$STORE_DB"
+
+cargo build --quiet -p shadowsync-cli
+BIN="$CARGO_TARGET_DIR/debug/shadowsync"
+log() { printf '[chaos] %s\n' "$*" >&2; }
+
+log "loading $TABLES tables into $DB on $ENGINE"
+{
+  echo "DROP DATABASE IF EXISTS $DB; CREATE DATABASE $DB; USE $DB;"
+  echo "DROP DATABASE IF EXISTS $STORE_DB; CREATE DATABASE $STORE_DB;"
+  for i in $(seq 1 "$TABLES"); do
+    parent=""
+    if (( i % 10 == 0 )); then
+      parent=", parent_id int, KEY idx_parent (parent_id), CONSTRAINT fk_t$i FOREIGN KEY (parent_id) REFERENCES t$((i - 5)) (id)"
+    fi
+    echo "CREATE TABLE t$i (id int NOT NULL PRIMARY KEY, a varchar(20) DEFAULT 'x', b decimal(10,2), KEY idx_a (a)$parent);"
+  done
+} | "${CLIENT[@]}"
+
+passed=0
+failed=0
+for iteration in $(seq 1 "$ITERATIONS"); do
+  # Fresh shadows and a fresh task list for each iteration.
+  {
+    echo "USE $DB; SET FOREIGN_KEY_CHECKS = 0;"
+    for i in $(seq 1 "$TABLES"); do echo "DROP TABLE IF EXISTS __t$i;"; done
+    echo "DROP DATABASE IF EXISTS $STORE_DB; CREATE DATABASE $STORE_DB;"
+  } | "${CLIENT[@]}"
+
+  delay_ms=$(( 200 + RANDOM % 2500 ))
+  SHADOWSYNC_HOST_ID=chaos-a SHADOWSYNC_LEASE_SECONDS=$LEASE \
+    "$BIN" sync --url "$URL" --prefix __ --all --yes --store "$STORE" --format json \
+    >/dev/null 2>&1 </dev/null &
+  worker=$!
+  sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
+  if kill -9 "$worker" 2>/dev/null; then how="killed after ${delay_ms} ms"; else how="finished before the kill"; fi
+  wait "$worker" 2>/dev/null || true
+
+  sleep $((LEASE + 1))
+  deadline=$((SECONDS + 120))
+  status=""
+  while (( SECONDS < deadline )); do
+    SHADOWSYNC_HOST_ID=chaos-b SHADOWSYNC_LEASE_SECONDS=$LEASE \
+      "$BIN" task run-due --url "$BASE" --store "$STORE" >/dev/null 2>&1 </dev/null || true
+    status=$("$BIN" task list --all-time --store "$STORE" --format json 2>/dev/null |
+      python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["items"][0]["status"] if d["items"] else "none")')
+    case "$status" in executing|waiting_for_execution) sleep 1 ;; *) break ;; esac
+  done
+
+  verdict=pass
+  why=""
+  if [[ "$status" == none ]]; then
+    # Killed before the task was submitted: nothing ran, nothing to recover.
+    why="no task was submitted before the kill"
+  elif [[ "$status" != succeeded ]]; then
+    verdict=fail; why="task ended $status"
+  fi
+  if [[ "$status" != none ]]; then
+    id=$("$BIN" task list --all-time --store "$STORE" --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
+    logs=$("$BIN" task logs "$id" --store "$STORE")
+    twice=$(printf '%s\n' "$logs" | grep -o '`t[0-9]*`: statement 1 of 1 applied' | sort | uniq -d | head -3)
+    if [[ -n "$twice" ]]; then verdict=fail; why="$why; applied twice: $twice"; fi
+    if printf '%s\n' "$logs" | grep -qi 'already exists'; then verdict=fail; why="$why; a statement was sent again"; fi
+  fi
+  if [[ "$status" == none ]]; then
+    # Recover by running the sync again, as a user would.
+    SHADOWSYNC_HOST_ID=chaos-b "$BIN" sync --url "$URL" --prefix __ --all --yes --store "$STORE" >/dev/null 2>&1 </dev/null || true
+  fi
+  identical=$("$BIN" plan --url "$URL" --prefix __ --all --format json 2>/dev/null |
+    python3 -c 'import json,sys; d=json.load(sys.stdin); t=d["tables"]; print(sum(1 for x in t if x.get("reason")=="identical"))' || echo 0)
+  if [[ "$identical" != "$TABLES" ]]; then verdict=fail; why="$why; only $identical of $TABLES shadows identical"; fi
+
+  if [[ "$verdict" == pass ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+  log "iteration $iteration: worker $how; $verdict ${why:+($why)}"
+done
+
+echo "chaos $ENGINE: $passed passed, $failed failed"
+(( failed == 0 ))
