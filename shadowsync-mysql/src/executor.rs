@@ -235,6 +235,16 @@ impl MysqlExecutor {
         self.endpoint.opts.get_db_name()
     }
 
+    /// A handle that interrupts the statement running on this executor's
+    /// connection from any thread (`KILL QUERY`, on a connection of its own).
+    pub fn interrupter(&self) -> Interrupter {
+        Interrupter {
+            opts: self.endpoint.opts.clone(),
+            scrubber: self.endpoint.scrubber.clone(),
+            connection_id: self.connection_id(),
+        }
+    }
+
     /// The server's id of the connection statements run on
     /// (`CONNECTION_ID()`), as `PROCESSLIST` and `KILL` know it.
     pub fn connection_id(&self) -> u32 {
@@ -510,6 +520,42 @@ impl Executor for MysqlExecutor {
         self.main_conn()
             .exec_drop("SELECT RELEASE_LOCK(?)", (&name,))
             .map_err(|e| self.endpoint.error("cannot release the run lock", &e))
+    }
+}
+
+/// Interrupts the statement an executor is running (see
+/// [`MysqlExecutor::interrupter`]): what `task abort` and Ctrl-C use to stop
+/// a long ALTER instead of waiting for it to end.
+#[derive(Clone)]
+pub struct Interrupter {
+    opts: Opts,
+    scrubber: Scrubber,
+    connection_id: u32,
+}
+
+impl fmt::Debug for Interrupter {
+    // No driver options (they hold the password).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Interrupter")
+            .field("connection_id", &self.connection_id)
+            .finish()
+    }
+}
+
+impl Interrupter {
+    /// `KILL QUERY` the executor's connection: its running statement fails
+    /// (`ER_QUERY_INTERRUPTED`) and the connection stays usable. The id is
+    /// a number the server gave, so nothing is pasted from input.
+    pub fn interrupt(&self) -> Result<()> {
+        let mut conn = Conn::new(self.opts.clone()).map_err(|e| {
+            self.scrubber
+                .error("cannot connect to interrupt a statement", &e)
+        })?;
+        conn.query_drop(format!("KILL QUERY {}", self.connection_id))
+            .map_err(|e| {
+                self.scrubber
+                    .error("cannot interrupt the running statement", &e)
+            })
     }
 }
 

@@ -11,6 +11,7 @@
 
 use shadowsync_core::analysis::{PlanInspectors, ShadowInspector};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use shadowsync_core::task::log::format_utc;
@@ -18,7 +19,7 @@ use shadowsync_core::task::{
     Connector, DueReport, Store, Task, TaskCenter, TaskId, TaskStatus, DEFAULT_LEASE_MS,
 };
 use shadowsync_core::{Clock, Error, Executor, Millis, Relation, Result, ServerInfo};
-use shadowsync_mysql::{redact_url, MysqlExecutor};
+use shadowsync_mysql::{redact_url, Interrupter, MysqlExecutor};
 use shadowsync_store::{DynStore, SystemClock};
 
 use crate::failure::Failure;
@@ -64,8 +65,11 @@ pub fn lease() -> std::result::Result<Millis, Failure> {
 
 /// Runs `work` while a second thread renews `worker`'s leases every third
 /// of the lease, so that a statement running longer than the lease (a long
-/// ALTER) does not let another worker take its task over. The heartbeat
-/// stops when `work` returns; a failed renewal is logged and tried again,
+/// ALTER) does not let another worker take its task over, and looks every
+/// [`ABORT_POLL`] whether an abort was requested for one of `worker`'s
+/// tasks: then it interrupts the running statement (`KILL QUERY`), so that
+/// `task abort` stops a long ALTER instead of waiting for it. The heartbeat
+/// stops when `work` returns; a failed renewal is reported and tried again,
 /// and the worker itself stops before its next statement if the lease is
 /// lost meanwhile.
 pub fn with_heartbeat<T>(center: &Center, worker: &str, work: impl FnOnce() -> T) -> T {
@@ -73,16 +77,21 @@ pub fn with_heartbeat<T>(center: &Center, worker: &str, work: impl FnOnce() -> T
     let period = Duration::from_millis(u64::try_from(center.lease() / 3).unwrap_or(1_000));
     std::thread::scope(|scope| {
         scope.spawn(|| {
-            let mut last = Instant::now();
+            let (mut renewed, mut polled) = (Instant::now(), Instant::now());
+            let mut interrupted: Vec<TaskId> = Vec::new();
             while !done.load(Ordering::Acquire) {
-                std::thread::sleep(HEARTBEAT_TICK.min(period));
-                if last.elapsed() >= period {
-                    last = Instant::now();
+                std::thread::sleep(HEARTBEAT_TICK);
+                if renewed.elapsed() >= period {
+                    renewed = Instant::now();
                     if let Err(e) = center.renew_leases(worker) {
                         eprintln!(
                             "shadowsync: warning: could not renew the leases of {worker}: {e}"
                         );
                     }
+                }
+                if polled.elapsed() >= ABORT_POLL {
+                    polled = Instant::now();
+                    interrupt_aborted(center, worker, &mut interrupted);
                 }
             }
         });
@@ -94,6 +103,37 @@ pub fn with_heartbeat<T>(center: &Center, worker: &str, work: impl FnOnce() -> T
 
 /// How often the heartbeat thread looks whether its work is done.
 const HEARTBEAT_TICK: Duration = Duration::from_millis(100);
+
+/// How often the heartbeat thread looks for abort requests.
+const ABORT_POLL: Duration = Duration::from_secs(1);
+
+/// The statement connection of the task this process runs now (a CLI
+/// process runs one task at a time), for the heartbeat to interrupt.
+static RUNNING: Mutex<Option<Interrupter>> = Mutex::new(None);
+
+/// Interrupts the running statement once for each of `worker`'s executing
+/// tasks with an abort request not yet acted on.
+fn interrupt_aborted(center: &Center, worker: &str, interrupted: &mut Vec<TaskId>) {
+    let Ok(tasks) = center.store().tasks_in(&[TaskStatus::Executing]) else {
+        return;
+    };
+    for task in tasks {
+        if task.state.worker.as_deref() != Some(worker)
+            || !task.abort_requested
+            || interrupted.contains(&task.id)
+        {
+            continue;
+        }
+        interrupted.push(task.id);
+        let running = RUNNING
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        if let Some(Err(e)) = running.map(|r| r.interrupt()) {
+            eprintln!("shadowsync: warning: task {}: {e}", task.id);
+        }
+    }
+}
 
 /// The connection URLs a command was given.
 #[derive(Debug)]
@@ -172,6 +212,7 @@ pub struct TaskExecutor {
 impl TaskExecutor {
     /// Wrap `inner`; `crash_after` is the value of [`crash_hook`].
     pub fn new(inner: MysqlExecutor, crash_after: Option<u64>) -> TaskExecutor {
+        *RUNNING.lock().unwrap_or_else(PoisonError::into_inner) = Some(inner.interrupter());
         TaskExecutor {
             inner,
             crash_after,

@@ -275,6 +275,22 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
             self.start_table(index, &planned)?;
             match self.run_statement(index, k, &planned)? {
                 Ok(()) => {}
+                // An abort may have killed the statement on the server (the
+                // CLI's heartbeat sends KILL QUERY when it sees one): the task
+                // then ends aborted, the table failed where it stopped.
+                Err(StatementError::Server(_))
+                    if self.center.store.abort_requested(self.id())? =>
+                {
+                    self.log(
+                        LogLevel::Warn,
+                        &format!(
+                            "`{}`: statement {} of {count} was interrupted by the abort request",
+                            planned.source,
+                            k + 1
+                        ),
+                    )?;
+                    return self.stop_for_abort(index, k, count);
+                }
                 Err(StatementError::Server(error)) => {
                     return self.fail_table(
                         index,
