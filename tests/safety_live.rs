@@ -715,8 +715,56 @@ fn an_orphaned_statement_is_awaited_not_repeated(engine: Engine) {
     }
 }
 
+/// A plan edited to claim another naming rule, under which a production
+/// table passes for a shadow: the guard accepts the statement's shape, but
+/// the live check before the first statement finds no shadow marker on the
+/// target, and nothing runs.
+fn a_production_table_passed_off_as_a_shadow_is_not_altered(engine: Engine) {
+    let _serial = serial();
+    let db = scratch(
+        engine,
+        "passed_off",
+        &[
+            "CREATE TABLE orders (id int NOT NULL PRIMARY KEY, x int)",
+            "CREATE TABLE orders_archive (id int NOT NULL PRIMARY KEY, x int)",
+        ],
+    );
+    let before = show_create(engine, &db, "orders_archive");
+    let mut ex = executor(engine, &db);
+    let mut request = prefix_all();
+    request.selection = Selection::Tables(vec!["orders".into()]);
+    let mut plan = analyze(&mut ex, &request)
+        .expect("analyze")
+        .freeze(ex.redacted_url());
+    plan.naming_rule = "suffix:_archive".into();
+    plan.tables[0].shadow = "orders_archive".into();
+    plan.tables[0].action = shadowsync::core::task::PlannedAction::Alter;
+    plan.tables[0].statements = vec!["ALTER TABLE `orders_archive` DROP COLUMN `x`".into()];
+    let (done, logs) = run(&mut ex, plan);
+    assert_eq!(
+        done.state.status,
+        TaskStatus::PrecheckFailed,
+        "{engine:?}: {logs:#?}"
+    );
+    assert!(
+        logs.iter()
+            .any(|l| l.contains("`orders_archive` carries no shadow marker")),
+        "{engine:?}: {logs:#?}"
+    );
+    assert_eq!(
+        show_create(engine, &db, "orders_archive"),
+        before,
+        "{engine:?}"
+    );
+}
+
 mod mariadb {
     use super::*;
+
+    #[test]
+    fn a_production_table_passed_off_as_a_shadow_is_not_altered() {
+        super::a_production_table_passed_off_as_a_shadow_is_not_altered(Engine::Mariadb);
+    }
 
     #[test]
     fn an_orphaned_statement_is_awaited_not_repeated() {
@@ -771,6 +819,11 @@ mod mariadb {
 
 mod seekdb {
     use super::*;
+
+    #[test]
+    fn a_production_table_passed_off_as_a_shadow_is_not_altered() {
+        super::a_production_table_passed_off_as_a_shadow_is_not_altered(Engine::Seekdb);
+    }
 
     #[test]
     fn an_orphaned_statement_is_awaited_not_repeated() {

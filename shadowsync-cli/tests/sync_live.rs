@@ -1073,7 +1073,7 @@ fn abort_interrupts_a_waiting_statement(engine: Engine) {
     holder.query_drop("SELECT * FROM __t FOR UPDATE").unwrap();
 
     let url = case.url();
-    let mut worker = Command::new(env!("CARGO_BIN_EXE_shadowsync"))
+    let worker = Command::new(env!("CARGO_BIN_EXE_shadowsync"))
         .args([
             "sync", "--url", &url, "--prefix", "__", "--all", "--yes", "--store",
         ])
@@ -1081,15 +1081,21 @@ fn abort_interrupts_a_waiting_statement(engine: Engine) {
         .env("SHADOWSYNC_LEASE_SECONDS", LEASE_SECONDS.to_string())
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
+    let deadline = Instant::now() + Duration::from_secs(90);
     let id = loop {
-        let listed = case.run(&["task", "list", "--status", "executing", "--format", "json"]);
+        let listed = case.run(&["task", "list", "--format", "json"]);
         let listed: Value = serde_json::from_slice(&listed.stdout).unwrap_or(Value::Null);
-        if let Some(id) = listed["items"][0]["id"].as_u64() {
-            break id;
+        let first = &listed["items"][0];
+        match (first["id"].as_u64(), first["status"].as_str()) {
+            (Some(id), Some("executing")) => break id,
+            (Some(_), Some(other)) if other != "waiting_for_execution" => {
+                let out = worker.wait_with_output().unwrap();
+                panic!("the task ended {other} first: {}", text(&out.stderr));
+            }
+            _ => {}
         }
         assert!(Instant::now() < deadline, "the task never started");
         std::thread::sleep(Duration::from_millis(200));
@@ -1104,10 +1110,10 @@ fn abort_interrupts_a_waiting_statement(engine: Engine) {
         "stop the ALTER",
     ]);
     assert_eq!(abort.status.code(), Some(0), "{}", text(&abort.stderr));
-    let exit = worker.wait().unwrap();
+    let out = worker.wait_with_output().unwrap();
     let took = asked.elapsed();
     holder.query_drop("ROLLBACK").unwrap();
-    assert_eq!(exit.code(), Some(1), "an aborted sync exits 1");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     // Without the KILL it would wait out three lock waits of 5 s each.
     assert!(took < Duration::from_secs(4), "the abort took {took:?}");
     let task = case.show(id);

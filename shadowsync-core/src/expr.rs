@@ -60,7 +60,10 @@ impl SqlExpr {
             if i > 0 {
                 let gap = tok.start > tokens[i - 1].end;
                 let dashes = out.ends_with('-') && tok.text.starts_with('-');
-                if gap || dashes {
+                // `'a'"b"` is two strings (concatenated): re-quoted without a
+                // space they would read as one string `a'b`.
+                let strings = tok.kind == TokenKind::Str && tokens[i - 1].kind == TokenKind::Str;
+                if gap || dashes || strings {
                     out.push(' ');
                 }
             }
@@ -298,6 +301,17 @@ fn wrap_operand(operand: &mut Box<Expr>) {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn re_rendering_requotes_literals_and_keeps_adjacent_strings_apart() {
+        let sql = |text: &str| SqlExpr::new(text).to_sql().unwrap();
+        assert_eq!(sql(r"`c` <> 'x\')) ; DROP'"), r"`c` <> 'x'')) ; DROP'");
+        assert_eq!(sql(r#"concat('a'"b")"#), "concat('a' 'b')");
+        assert_eq!(sql("`a``b` - -1"), "`a``b` - -1");
+        assert_eq!(sql(r"_utf8mb4'\%'"), r"_utf8mb4'\%'");
+        assert!(SqlExpr::new("x'zz'").to_sql().is_err());
+    }
+
     use super::*;
 
     fn eq(a: &str, b: &str) -> bool {

@@ -19,10 +19,12 @@
 //!   read-only parents; the words that bring in further tables (`TABLE`
 //!   after the header, `SELECT`, `UNION`, `EXCHANGE`) are refused outright.
 //!
-//! Names are compared exactly, or ASCII-case-insensitively where the server
-//! folds table names (`lower_case_table_names` 1 or 2): a name that differs
-//! from a shadow in anything else (a non-ASCII case variant, a confusable
-//! letter, a trailing space) is another table and is refused.
+//! Statement names are compared exactly, or ASCII-case-insensitively where
+//! the server folds table names (`lower_case_table_names` 1 or 2): a name
+//! that differs from a shadow in anything else (a non-ASCII case variant, a
+//! confusable letter, a trailing space) is refused, whichever table the
+//! server would take it for. Collisions between the plan's shadows and its
+//! sources are looked for with the server's full folding.
 
 use std::collections::HashSet;
 use std::fmt;
@@ -74,6 +76,17 @@ impl StatementGuard {
         let rule = NamingRule::parse(&plan.naming_rule)
             .map_err(|e| Refusal(format!("the plan's naming rule is unusable: {e}")))?;
         let sources: HashSet<String> = plan.tables.iter().map(|t| key(&t.source)).collect();
+        // Collisions are looked for as the server folds names (fully, not
+        // just ASCII), so that no shadow is a source in the server's eyes.
+        let server_key = |name: &str| {
+            if fold {
+                name.to_lowercase()
+            } else {
+                name.to_string()
+            }
+        };
+        let server_sources: HashSet<String> =
+            plan.tables.iter().map(|t| server_key(&t.source)).collect();
         let mut parents = HashSet::new();
         for parent in &plan.read_only_parents {
             let schema = parent.schema.as_deref().map(key);
@@ -92,7 +105,7 @@ impl StatementGuard {
                     table.shadow, table.source, plan.naming_rule
                 ));
             }
-            if sources.contains(&shadow) {
+            if sources.contains(&shadow) || server_sources.contains(&server_key(&table.shadow)) {
                 return refuse(format!(
                     "shadow `{}` is also a source table of the plan",
                     table.shadow
@@ -149,6 +162,13 @@ impl StatementGuard {
             match upper.as_str() {
                 "TABLE" | "SELECT" | "UNION" | "EXCHANGE" => {
                     return refuse(format!("`{word}` may bring in another table"));
+                }
+                // Engines and options whose table is a window on other
+                // tables, and sequences a default would draw from.
+                "CONNECTION" | "TABNAME" | "TABLE_LIST" | "SRCDEF" | "FILE_NAME" | "FEDERATED"
+                | "FEDERATEDX" | "CONNECT" | "SPIDER" | "MRG_MYISAM" | "MERGE" | "NEXTVAL"
+                | "SETVAL" | "LASTVAL" | "NEXT" => {
+                    return refuse(format!("`{word}` may reach tables outside the shadow set"));
                 }
                 "REFERENCES" => {
                     let parent = at.table_name()?;
@@ -266,6 +286,9 @@ fn scan(sql: &str, escapes: Escapes) -> Result<Vec<Token>, Refusal> {
             b'/' if bytes.get(i + 1) == Some(&b'*') => return refuse("a comment (`/*`)"),
             b'"' => return refuse("a double-quoted token (an identifier under ANSI_QUOTES)"),
             b'\\' => return refuse("a backslash outside a string"),
+            // OceanBase lexes `@'…` and `@@`… as variables without balancing
+            // their quotes; the planner never emits a variable.
+            b'@' => return refuse("a variable (`@`)"),
             b'`' => {
                 let mut name = String::new();
                 let mut j = i + 1;

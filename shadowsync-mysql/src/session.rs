@@ -20,10 +20,25 @@ use mysql::Conn;
 use crate::executor::Endpoint;
 use shadowsync_core::Result;
 
-/// `sql_mode` flags that change how quotes and backslashes are read, which
-/// a shadowsync session never keeps. `ANSI` is a combination mode that
-/// includes `ANSI_QUOTES` (MySQL lists it in `@@sql_mode` beside its parts).
-const QUOTING_MODES: [&str; 3] = ["ANSI", "ANSI_QUOTES", "NO_BACKSLASH_ESCAPES"];
+/// `sql_mode` flags a shadowsync session never keeps: those that change how
+/// quotes and backslashes are read (the combination modes `ANSI`, `ORACLE`,
+/// `MSSQL`, `DB2`, `POSTGRESQL`, `MAXDB` include `ANSI_QUOTES`, and servers
+/// list them beside their parts), and those that leave options out of
+/// `SHOW CREATE TABLE` (a shadow would then silently lack them).
+const QUOTING_MODES: [&str; 12] = [
+    "ANSI",
+    "ANSI_QUOTES",
+    "NO_BACKSLASH_ESCAPES",
+    "ORACLE",
+    "MSSQL",
+    "DB2",
+    "POSTGRESQL",
+    "MAXDB",
+    "MYSQL323",
+    "NO_TABLE_OPTIONS",
+    "NO_KEY_OPTIONS",
+    "NO_FIELD_OPTIONS",
+];
 
 /// Default for [`SessionSettings::lock_wait`]: how long one DDL statement
 /// waits for a metadata lock (another session's open transaction on the
@@ -67,6 +82,11 @@ pub(crate) fn apply(endpoint: &Endpoint, conn: &mut Conn) -> Result<()> {
         .map_err(|e| endpoint.error("cannot read the session's sql_mode", &e))?;
     let mode = safe_sql_mode(mode.as_deref().unwrap_or(""));
     let lock_wait = endpoint.session.lock_wait.as_secs().max(1);
+    // The character set is the session's too: `quote_string` and the
+    // statement guard read text as UTF-8, and an `init_connect` may have
+    // chosen GBK, whose multi-byte characters can end in a backslash.
+    conn.query_drop("SET NAMES utf8mb4")
+        .map_err(|e| endpoint.error("cannot set the session's character set", &e))?;
     conn.exec_drop(
         "SET SESSION sql_mode = ?, SESSION sql_quote_show_create = 1, SESSION lock_wait_timeout = ?",
         (mode, lock_wait),

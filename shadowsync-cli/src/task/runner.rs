@@ -15,9 +15,7 @@ use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use shadowsync_core::task::log::format_utc;
-use shadowsync_core::task::{
-    Connector, DueReport, Store, Task, TaskCenter, TaskId, TaskStatus, DEFAULT_LEASE_MS,
-};
+use shadowsync_core::task::{Connector, DueReport, Store, Task, TaskCenter, TaskId, TaskStatus};
 use shadowsync_core::{Clock, Error, Executor, Millis, Relation, Result, ServerInfo};
 use shadowsync_mysql::{redact_url, Interrupter, MysqlExecutor};
 use shadowsync_store::{DynStore, SystemClock};
@@ -44,6 +42,9 @@ const WORKER_PREFIX: &str = "shadowsync-cli@";
 /// machine's host name (containers that share one, tests that play two hosts).
 pub const HOST_ID_VAR: &str = "SHADOWSYNC_HOST_ID";
 
+/// The CLI's lease when [`LEASE_VAR`] is not set: 30 s, renewed by its heartbeat.
+pub const CLI_LEASE_MS: Millis = 30_000;
+
 /// Environment variable setting the lease, in whole seconds (default 30):
 /// how long a worker holds a task without renewing it, so how soon after a
 /// crash another worker, on any host, takes the task over. Every host
@@ -59,7 +60,7 @@ pub fn lease() -> std::result::Result<Millis, Failure> {
                 "{LEASE_VAR} must be a whole number of seconds, at least 1, not `{text}`"
             ))),
         },
-        Err(_) => Ok(DEFAULT_LEASE_MS),
+        Err(_) => Ok(CLI_LEASE_MS),
     }
 }
 
@@ -444,6 +445,6 @@ mod tests {
             assert!(lease().is_err(), "{bad:?}");
         }
         std::env::remove_var(LEASE_VAR);
-        assert_eq!(lease().ok(), Some(DEFAULT_LEASE_MS));
+        assert_eq!(lease().ok(), Some(CLI_LEASE_MS));
     }
 }

@@ -103,6 +103,9 @@ pub struct TableAnalysis {
     /// The tables the desired shadow's foreign keys reference.
     #[serde(default)]
     pub references: Vec<TableRef>,
+    /// The existing shadow had no marker and the user adopted it.
+    #[serde(default)]
+    pub adopted: bool,
     /// Fingerprint of the source DDL.
     pub source_fingerprint: String,
     /// Fingerprint of the shadow DDL.
@@ -260,6 +263,7 @@ impl Analysis {
                     statements: t.effective_statements().to_vec(),
                     source_fingerprint: t.source_fingerprint.clone(),
                     shadow_fingerprint: t.shadow_fingerprint.clone(),
+                    adopted: t.adopted,
                 })
                 .collect(),
         }
@@ -403,6 +407,7 @@ pub fn analyze_snapshot(snapshot: &SchemaSnapshot, req: &AnalysisRequest) -> Ana
             statements: Vec::new(),
             warnings: Vec::new(),
             references: Vec::new(),
+            adopted: false,
             source_fingerprint: String::new(),
             shadow_fingerprint: None,
         });
@@ -508,6 +513,7 @@ impl<'a> Context<'a> {
                 statements: Vec::new(),
                 warnings: Vec::new(),
                 references: Vec::new(),
+                adopted: false,
             };
             let problem = name_problem(
                 &shadow,
@@ -525,16 +531,16 @@ impl<'a> Context<'a> {
             match outcome {
                 Ok(PairOutcome::Identical(notes)) => {
                     entry.reason = Some("identical".into());
-                    (entry.warnings, entry.references) = notes;
+                    (entry.warnings, entry.references, entry.adopted) = notes;
                 }
                 Ok(PairOutcome::Alter(statements, notes)) => {
                     entry.planned = Action::Alter;
                     entry.statements = statements;
-                    (entry.warnings, entry.references) = notes;
+                    (entry.warnings, entry.references, entry.adopted) = notes;
                 }
                 Ok(PairOutcome::Create(desired, notes)) => {
                     entry.planned = Action::Create;
-                    (entry.warnings, entry.references) = notes;
+                    (entry.warnings, entry.references, entry.adopted) = notes;
                     creates.push((tables.len(), *desired));
                 }
                 Err(reason) => entry.reason = Some(reason),
@@ -583,7 +589,7 @@ fn name_problem(
 
 /// What the analysis of one pair adds to its entry beside the action: the
 /// warnings, and the tables the desired shadow's foreign keys reference.
-type Notes = (Vec<String>, Vec<TableRef>);
+type Notes = (Vec<String>, Vec<TableRef>, bool);
 
 enum PairOutcome {
     Identical(Notes),
@@ -615,7 +621,7 @@ fn analyse_pair(
         return Err("missing: the source table vanished while reading".into());
     };
     let source = parse_in_schema(source_ddl, &info.database)?;
-    if let Some(problem) = marker_problem(&source) {
+    if let Some(problem) = marker_problem(&source).or_else(|| remote_engine_problem(&source)) {
         return Err(problem);
     }
     let (desired, mut warnings) = shadow_table(
@@ -629,7 +635,7 @@ fn analyse_pair(
     match &entry.shadow_ddl {
         None => Ok(PairOutcome::Create(
             Box::new(desired),
-            (warnings, references),
+            (warnings, references, false),
         )),
         Some(shadow_ddl) => {
             let current = parse_in_schema(shadow_ddl, &info.database)?;
@@ -663,12 +669,51 @@ fn analyse_pair(
                 }
             }
             if statements.is_empty() {
-                Ok(PairOutcome::Identical((warnings, references)))
+                Ok(PairOutcome::Identical((warnings, references, adopted)))
             } else {
-                Ok(PairOutcome::Alter(statements, (warnings, references)))
+                Ok(PairOutcome::Alter(
+                    statements,
+                    (warnings, references, adopted),
+                ))
             }
         }
     }
+}
+
+/// Storage engines whose table is a window on other tables (another
+/// server's, another schema's, a file): a shadow copying the source's
+/// options would read and write production data itself.
+const REMOTE_ENGINES: [&str; 6] = [
+    "FEDERATED",
+    "FEDERATEDX",
+    "CONNECT",
+    "SPIDER",
+    "MRG_MYISAM",
+    "MERGE",
+];
+
+/// Why `source` cannot have a shadow because of what its engine reaches.
+fn remote_engine_problem(source: &Table) -> Option<String> {
+    let engine = source
+        .options
+        .iter()
+        .find(|o| o.key == "ENGINE")
+        .map(|o| o.value.text().to_ascii_uppercase());
+    let points_elsewhere = engine
+        .as_deref()
+        .is_some_and(|e| REMOTE_ENGINES.contains(&e))
+        || source
+            .options
+            .iter()
+            .any(|o| o.key == "CONNECTION" || o.key == "UNION");
+    points_elsewhere.then(|| {
+        format!(
+            "refused: `{}` uses engine {} whose table reads or writes other tables: a shadow of it \
+             would reach production data",
+            source.name,
+            engine.unwrap_or_else(|| "options".into())
+        )
+    })
 }
 
 /// Whether `statement` may drop data or structure of the table it alters:

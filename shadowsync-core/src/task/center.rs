@@ -58,8 +58,11 @@ pub struct TaskCenter<S, C> {
     pub(super) lease: Millis,
 }
 
-/// Default for [`TaskCenter::with_lease`]: 30 s.
-pub const DEFAULT_LEASE_MS: Millis = 30_000;
+/// Default for [`TaskCenter::with_lease`]: 10 minutes, long enough for most
+/// statements of a host that renews only between statements; a host with
+/// a heartbeat thread ([`TaskCenter::renew_leases`]) can use far less (the
+/// CLI uses 30 s).
+pub const DEFAULT_LEASE_MS: Millis = 600_000;
 
 /// The marker error of a renewal that found the task held by someone else.
 const LEASE_LOST: &str = "lease lost";

@@ -8,9 +8,11 @@
 //! by asking the [`SchemaInspector`] what the table still needs, never by
 //! sending it again blindly.
 
+use crate::analysis::rewrite::is_marked_shadow;
 use crate::error::{Error, Result};
 use crate::executor::{Clock, Executor};
 use crate::guard::StatementGuard;
+use crate::parse::parse_table;
 
 use super::center::{Change, TaskCenter};
 use super::inspect::SchemaInspector;
@@ -135,8 +137,61 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
         }
     }
 
+    /// What the guard cannot tell from the plan alone, read off the live
+    /// schema for every table not started yet: a shadow the plan alters
+    /// carries the shadow marker (unless the user adopted it), and a shadow
+    /// it creates does not exist. So a plan that names a production table
+    /// as a shadow, whatever naming rule it claims, changes nothing.
+    fn unproven_targets(&mut self) -> Result<Vec<String>> {
+        let waiting: Vec<PlannedTable> = self
+            .task
+            .spec
+            .plan
+            .tables
+            .iter()
+            .zip(&self.task.tables)
+            .filter(|(p, t)| p.action != PlannedAction::Skip && t.status == TableStatus::Waiting)
+            .map(|(p, _)| p.clone())
+            .collect();
+        let names: Vec<String> = waiting.iter().map(|t| t.shadow.clone()).collect();
+        let texts = self.exec.show_create_tables(&names)?;
+        let mut problems = Vec::new();
+        for (table, text) in waiting.iter().zip(texts) {
+            let shadow = &table.shadow;
+            match (table.action, text) {
+                (PlannedAction::Create, Some(_)) => problems.push(format!(
+                    "`{shadow}` exists already: the plan would create it, so it is not this task's to change"
+                )),
+                (PlannedAction::Alter, None) => {
+                    problems.push(format!("`{shadow}` does not exist: the plan would alter it"))
+                }
+                (PlannedAction::Alter, Some(ddl)) if !table.adopted => {
+                    let marked = parse_table(&ddl).is_ok_and(|t| is_marked_shadow(&t));
+                    if !marked {
+                        problems.push(format!(
+                            "`{shadow}` carries no shadow marker: it is not known to be a shadow and is never altered"
+                        ));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(problems)
+    }
+
     /// The run under the database's run lock.
     fn run_locked(&mut self, fresh: bool) -> Result<Task> {
+        let unproven = self.unproven_targets()?;
+        if !unproven.is_empty() {
+            for problem in &unproven {
+                self.log(LogLevel::Error, &format!("statement guard: {problem}"))?;
+            }
+            return self.finish(if fresh {
+                TaskStatus::PrecheckFailed
+            } else {
+                TaskStatus::Failed
+            });
+        }
         if fresh {
             let drift = self.precheck()?;
             if !drift.is_empty() {

@@ -57,6 +57,11 @@ pub struct PlannedTable {
     pub source_fingerprint: String,
     /// Fingerprint of the shadow table as read; `None` when it did not exist.
     pub shadow_fingerprint: Option<String>,
+    /// The user adopted the existing, unmarked shadow (`AnalysisRequest::adopt`):
+    /// the only case in which an altered shadow may lack the shadow marker
+    /// when the task starts.
+    #[serde(default)]
+    pub adopted: bool,
 }
 
 /// The action planned for a shadow table.
@@ -141,6 +146,7 @@ pub(crate) mod tests {
             statements: statements.iter().map(|s| labelled(source, s)).collect(),
             source_fingerprint: format!("src-{source}"),
             shadow_fingerprint: Some(format!("shd-{source}")),
+            adopted: false,
         }
     }
 

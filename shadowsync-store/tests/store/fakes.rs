@@ -91,8 +91,16 @@ impl Executor for FakeServer {
     fn list_relations(&mut self) -> Result<Vec<Relation>> {
         Err(Error::Executor("not used".into()))
     }
-    fn show_create_tables(&mut self, _: &[String]) -> Result<Vec<Option<String>>> {
-        Err(Error::Executor("not used".into()))
+    /// Every shadow the tests' plans alter exists and carries the marker.
+    fn show_create_tables(&mut self, names: &[String]) -> Result<Vec<Option<String>>> {
+        Ok(names
+            .iter()
+            .map(|n| {
+                Some(format!(
+                    "CREATE TABLE `{n}` (`id` int) COMMENT='[shadowsync:shadow]'"
+                ))
+            })
+            .collect())
     }
     /// Records (and gates on) the statement's label (see [`labelled`]).
     fn execute(&mut self, sql: &str) -> Result<()> {
@@ -181,6 +189,7 @@ pub fn table(source: &str, statements: &[&str]) -> PlannedTable {
         statements: statements.iter().map(|s| labelled(source, s)).collect(),
         source_fingerprint: format!("src-{source}"),
         shadow_fingerprint: Some(format!("shd-{source}")),
+        adopted: false,
     }
 }
 
