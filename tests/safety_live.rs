@@ -123,6 +123,22 @@ fn prefix_all() -> AnalysisRequest {
     }
 }
 
+/// The frozen plan of every table of `ex`'s database, prefix `__`.
+fn plan_all(ex: &mut MysqlExecutor) -> FrozenPlan {
+    let plan = analyze(ex, &prefix_all()).expect("analyze");
+    plan.freeze(ex.redacted_url())
+}
+
+/// The messages of task `id`'s log.
+fn messages(center: &TaskCenter<MemoryStore, StillClock>, id: u64) -> Vec<String> {
+    center
+        .logs(id, &Default::default())
+        .unwrap()
+        .into_iter()
+        .map(|e| e.message)
+        .collect()
+}
+
 /// Submits `plan` and executes it at once on `ex`.
 fn run(ex: &mut MysqlExecutor, plan: FrozenPlan) -> (Task, Vec<String>) {
     let center = TaskCenter::new(MemoryStore::default(), StillClock);
@@ -133,12 +149,7 @@ fn run(ex: &mut MysqlExecutor, plan: FrozenPlan) -> (Task, Vec<String>) {
     let done = center
         .execute(task.id, "w1", ex, &mut inspector)
         .expect("execute");
-    let logs = center
-        .logs(task.id, &Default::default())
-        .unwrap()
-        .into_iter()
-        .map(|e| e.message)
-        .collect();
+    let logs = messages(&center, task.id);
     (done, logs)
 }
 
@@ -237,9 +248,7 @@ fn the_guard_stops_a_tampered_plan(engine: Engine) {
         ],
     );
     let mut ex = executor(engine, &db);
-    let mut plan = analyze(&mut ex, &prefix_all())
-        .expect("analyze")
-        .freeze(ex.redacted_url());
+    let mut plan = plan_all(&mut ex);
     let b = plan.tables.iter().position(|t| t.source == "b").unwrap();
     plan.tables[b].statements = vec!["ALTER TABLE `a` DROP COLUMN `note`".into()];
     let (done, logs) = run(&mut ex, plan);
@@ -270,9 +279,7 @@ fn one_runner_per_database(engine: Engine) {
     assert_eq!(holder.lock_database().unwrap(), None, "{engine:?}");
 
     let mut ex = executor(engine, &db);
-    let plan = analyze(&mut ex, &prefix_all())
-        .expect("analyze")
-        .freeze(ex.redacted_url());
+    let plan = plan_all(&mut ex);
     let (done, logs) = run(&mut ex, plan.clone());
     assert_eq!(done.state.status, TaskStatus::PrecheckFailed, "{engine:?}");
     assert!(
@@ -364,9 +371,7 @@ fn precheck_covers_identical_tables(engine: Engine) {
         ],
     );
     let mut ex = executor(engine, &db);
-    let plan = analyze(&mut ex, &prefix_all())
-        .expect("analyze")
-        .freeze(ex.redacted_url());
+    let plan = plan_all(&mut ex);
     let a = plan.tables.iter().find(|t| t.source == "a").unwrap();
     assert_eq!(a.reason.as_deref(), Some("identical"), "{engine:?}");
     raw(engine, Some(&db))
@@ -400,9 +405,7 @@ fn names_with_newlines_sync(engine: Engine) {
         ],
     );
     let mut ex = executor(engine, &db);
-    let plan = analyze(&mut ex, &prefix_all())
-        .expect("analyze")
-        .freeze(ex.redacted_url());
+    let plan = plan_all(&mut ex);
     let (done, logs) = run(&mut ex, plan);
     assert_eq!(
         done.state.status,
@@ -483,9 +486,7 @@ fn a_lost_connection_leaves_the_task_resumable(engine: Engine) {
         ],
     );
     let mut ex = executor(engine, &db);
-    let plan = analyze(&mut ex, &prefix_all())
-        .expect("analyze")
-        .freeze(ex.redacted_url());
+    let plan = plan_all(&mut ex);
     let center = TaskCenter::new(MemoryStore::default(), StillClock);
     let mut inspector = ShadowInspector::for_plan(&plan).unwrap();
     let task = center.submit(SubmitRequest::new(plan, "tester")).unwrap();
@@ -514,12 +515,7 @@ fn a_lost_connection_leaves_the_task_resumable(engine: Engine) {
     let done = center
         .resume(task.id, "w1", &mut fresh, &mut inspector)
         .expect("resume");
-    let logs: Vec<String> = center
-        .logs(task.id, &Default::default())
-        .unwrap()
-        .into_iter()
-        .map(|e| e.message)
-        .collect();
+    let logs = messages(&center, task.id);
     assert_eq!(
         done.state.status,
         TaskStatus::Succeeded,
@@ -633,9 +629,7 @@ fn an_orphaned_statement_is_awaited_not_repeated(engine: Engine) {
         ],
     );
     let mut ex = executor(engine, &db);
-    let plan = analyze(&mut ex, &prefix_all())
-        .expect("analyze")
-        .freeze(ex.redacted_url());
+    let plan = plan_all(&mut ex);
     let statement = plan.tables[0].statements[0].clone();
     assert!(
         statement.starts_with("ALTER TABLE `__a` ADD COLUMN `n`"),
@@ -690,12 +684,7 @@ fn an_orphaned_statement_is_awaited_not_repeated(engine: Engine) {
         .join()
         .unwrap()
         .expect("the orphaned ALTER itself succeeds");
-    let logs: Vec<String> = center
-        .logs(task.id, &Default::default())
-        .unwrap()
-        .into_iter()
-        .map(|e| e.message)
-        .collect();
+    let logs = messages(&center, task.id);
     assert_eq!(
         done.state.status,
         TaskStatus::Succeeded,
