@@ -446,11 +446,7 @@ impl Executor for MysqlExecutor {
                 self.run_lock = Some(name);
                 return Ok(None);
             }
-            let holder: Option<Option<u64>> = self
-                .main_conn()
-                .exec_first("SELECT IS_USED_LOCK(?)", (&name,))
-                .map_err(|e| self.endpoint.error("cannot read the run lock's holder", &e))?;
-            let Some(holder) = holder.flatten() else {
+            let Some(holder) = self.lock_holder(&name)? else {
                 continue; // released meanwhile: try again
             };
             if oceanbase && !self.session_alive(holder)? {
@@ -576,6 +572,14 @@ const MAX_LOCK_NAME: usize = 64;
 /// (each crash on one database adds one while OceanBase keeps it).
 const MAX_STALE_LOCKS: usize = 64;
 
+/// OceanBase's "single-row subquery returns more than one row", which its
+/// `IS_USED_LOCK` sometimes returns for a lock whose holder was killed.
+const OB_ERR_MORE_THAN_ONE_ROW: u16 = 5615;
+
+/// How many times [`MysqlExecutor::lock_holder`] reads a holder that the
+/// server could not name (pausing longer each time: 14 s in all).
+const HOLDER_READ_ATTEMPTS: u32 = 8;
+
 /// The server-side lock one shadowsync run holds on `database` for its
 /// whole execution: `shadowsync:<database>`, or a hash of the name where
 /// that would pass [`MAX_LOCK_NAME`] characters.
@@ -593,6 +597,35 @@ fn lock_name_within(name: &str) -> String {
 }
 
 impl MysqlExecutor {
+    /// The connection holding user lock `name`, if any. OceanBase
+    /// sometimes answers `IS_USED_LOCK` with "single-row subquery returns
+    /// more than one row" for a while after a holder's session was killed
+    /// (seen on a fresh seekdb under load); that answer is read again after
+    /// a pause, a few times, before it is reported.
+    fn lock_holder(&mut self, name: &str) -> Result<Option<u64>> {
+        let mut attempt = 1;
+        loop {
+            match self
+                .main_conn()
+                .exec_first::<Option<u64>, _, _>("SELECT IS_USED_LOCK(?)", (name,))
+            {
+                Ok(holder) => return Ok(holder.flatten()),
+                Err(e)
+                    if server_code(&e) == Some(OB_ERR_MORE_THAN_ONE_ROW)
+                        && attempt < HOLDER_READ_ATTEMPTS =>
+                {
+                    tracing::warn!(
+                        "the server could not name the holder of run lock {name:?} \
+                         (attempt {attempt} of {HOLDER_READ_ATTEMPTS}); reading again"
+                    );
+                    std::thread::sleep(LOCK_WAIT_PAUSE * attempt);
+                    attempt += 1;
+                }
+                Err(e) => return Err(self.endpoint.error("cannot read the run lock's holder", &e)),
+            }
+        }
+    }
+
     /// Whether connection `id` is a live session of the server.
     fn session_alive(&mut self, id: u64) -> Result<bool> {
         let found: Option<u64> = self
