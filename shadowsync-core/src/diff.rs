@@ -163,6 +163,7 @@ pub fn indexed_create_statements(
     let pending: Vec<String> = tables.iter().map(|t| t.name.to_lowercase()).collect();
     for &i in &order {
         let mut t = tables[i].clone();
+        crate::normalize::spell_visibility(&mut t, opts.flavor);
         let (now, later): (Vec<ForeignKey>, Vec<ForeignKey>) =
             t.foreign_keys.drain(..).partition(|fk| {
                 let target = fk.ref_table.to_lowercase();
@@ -483,9 +484,16 @@ fn index_key(i: &Index) -> String {
 fn diff_indexes(a: &Table, b: &Table, alter: &mut TableAlter) {
     let from: HashMap<String, &Index> = a.indexes.iter().map(|i| (index_key(i), i)).collect();
     let to: HashMap<String, &Index> = b.indexes.iter().map(|i| (index_key(i), i)).collect();
+    // An index that differs only in visibility is switched in place.
+    let mut switched: Vec<String> = Vec::new();
     for i in &a.indexes {
         let k = index_key(i);
         let keep = to.get(&k).is_some_and(|t| indexes_equal(i, t));
+        if let Some(target) = to.get(&k).filter(|t| !keep && only_visibility_differs(i, t)) {
+            alter.index_adds.push(alter_index_visibility(target, alter.flavor));
+            switched.push(k);
+            continue;
+        }
         if !keep {
             alter.index_drops.push(match i.kind {
                 IndexKind::Primary => "DROP PRIMARY KEY".to_string(),
@@ -499,12 +507,48 @@ fn diff_indexes(a: &Table, b: &Table, alter: &mut TableAlter) {
     for i in &b.indexes {
         let k = index_key(i);
         let exists = from.get(&k).is_some_and(|f| indexes_equal(f, i));
-        if !exists {
+        if exists || switched.contains(&k) {
+            continue;
+        }
+        if i.visible || crate::engine::honours_invisible_index_add(alter.flavor) {
             alter
                 .index_adds
                 .push(format!("ADD {}", render::index_definition(i)));
+        } else {
+            // Created visible, then hidden: the engine ignores INVISIBLE in ADD.
+            let shown = Index {
+                visible: true,
+                visibility_keyword: None,
+                ..i.clone()
+            };
+            alter
+                .index_adds
+                .push(format!("ADD {}", render::index_definition(&shown)));
+            alter.index_adds.push(alter_index_visibility(i, alter.flavor));
         }
     }
+}
+
+/// Whether two indexes on the same key differ in visibility alone.
+fn only_visibility_differs(a: &Index, b: &Index) -> bool {
+    a.visible != b.visible
+        && a.kind != IndexKind::Primary
+        && indexes_equal(
+            a,
+            &Index {
+                visible: a.visible,
+                ..b.clone()
+            },
+        )
+}
+
+/// `ALTER INDEX <name> <visibility>` in the flavor's spelling.
+fn alter_index_visibility(index: &Index, flavor: Flavor) -> String {
+    format!(
+        "ALTER INDEX {} {}",
+        quote_ident(index.name.as_deref().unwrap_or_default()),
+        crate::engine::index_visibility_keyword(flavor, index.visible)
+    )
 }
 
 fn indexes_equal(a: &Index, b: &Index) -> bool {
@@ -530,22 +574,33 @@ fn indexes_equal(a: &Index, b: &Index) -> bool {
         && a.vendor_options == b.vendor_options
 }
 
+/// What a column definition for ADD/MODIFY/CHANGE depends on besides the column.
+struct ColumnSpec<'a> {
+    /// The table the column will belong to (its defaults are inherited).
+    table: &'a Table,
+    /// The column's own CHECKs (MariaDB column-level constraints).
+    checks: &'a [&'a Check],
+    /// Whether the table's charset changes in the same statement.
+    charset_changes: bool,
+    /// Whether an invisible column becomes visible and the engine needs
+    /// `VISIBLE` said ([`crate::engine::column_needs_visible_keyword`]).
+    reveal: bool,
+}
+
 /// A column definition for ADD/MODIFY: charset and collation are left out
 /// when they equal the table's (unchanged) defaults, which they then inherit.
-fn column_for_statement(
-    col: &Column,
-    table: &Table,
-    checks: &[&Check],
-    charset_changes: bool,
-) -> String {
+fn column_for_statement(col: &Column, spec: &ColumnSpec) -> String {
     let mut col = col.clone();
-    let (cs, coll) = table_charset(table);
-    if !charset_changes && col.charset == cs && col.collation == coll {
+    let (cs, coll) = table_charset(spec.table);
+    if !spec.charset_changes && col.charset == cs && col.collation == coll {
         col.charset = None;
         col.collation = None;
     }
     let mut def = render::column_definition(&col);
-    for c in checks {
+    if spec.reveal {
+        def.push_str(" VISIBLE");
+    }
+    for c in spec.checks {
         def.push(' ');
         def.push_str(&render::check_definition(c));
     }
@@ -647,11 +702,15 @@ fn diff_columns(a: &Table, b: &Table, alter: &mut TableAlter) {
             .find(|c| lower(c) == name)
             .filter(|_| !recreated.contains(&name));
         // Only columns that are added, moved or changed are rendered.
+        // A name that differs only in letter case is renamed too: a shadow
+        // looks like its source.
+        let renamed = existing.filter(|old| old.name != col.name);
         let (moved, changed) = match existing {
             None => (true, true),
             Some(old) => (
                 !stable.contains(&name),
-                !columns_equal(old, col, &column_checks(a, &old.name), &b_checks),
+                renamed.is_some()
+                    || !columns_equal(old, col, &column_checks(a, &old.name), &b_checks),
             ),
         };
         if !moved && !changed {
@@ -662,7 +721,15 @@ fn diff_columns(a: &Table, b: &Table, alter: &mut TableAlter) {
             (true, 0) => " FIRST".to_string(),
             (true, _) => format!(" AFTER {}", quote_ident(&b.columns[i - 1].name)),
         };
-        let mut def = column_for_statement(col, b, &b_checks, charset_changes);
+        let reveal = existing.is_some_and(|old| old.invisible && !col.invisible)
+            && crate::engine::column_needs_visible_keyword(alter.flavor);
+        let spec = ColumnSpec {
+            table: b,
+            checks: &b_checks,
+            charset_changes,
+            reveal,
+        };
+        let mut def = column_for_statement(col, &spec);
         // OceanBase refuses AUTO_INCREMENT before its key exists even within
         // one statement: create the column plain, give it AUTO_INCREMENT last.
         let gains_auto_increment =
@@ -674,12 +741,16 @@ fn diff_columns(a: &Table, b: &Table, alter: &mut TableAlter) {
                 auto_increment: false,
                 ..col.clone()
             };
-            def = column_for_statement(&plain, b, &b_checks, charset_changes);
+            def = column_for_statement(&plain, &spec);
         }
-        let verb = if existing.is_some() { "MODIFY" } else { "ADD" };
+        let verb = match (existing, renamed) {
+            (_, Some(old)) => format!("CHANGE COLUMN {}", quote_ident(&old.name)),
+            (Some(_), None) => "MODIFY COLUMN".to_string(),
+            (None, None) => "ADD COLUMN".to_string(),
+        };
         alter
             .column_changes
-            .push(format!("{verb} COLUMN {def}{position}"));
+            .push(format!("{verb} {def}{position}"));
     }
 }
 

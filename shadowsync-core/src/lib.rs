@@ -7,6 +7,7 @@
 
 pub mod analysis;
 pub mod diff;
+pub mod engine;
 pub mod error;
 pub mod executor;
 pub mod expr;

@@ -60,7 +60,7 @@ pub fn normalize(table: &Table, ctx: &NormalizeContext) -> Table {
             table_collation.as_deref(),
         );
     }
-    normalize_indexes(&mut t);
+    normalize_indexes(&mut t, ctx.flavor);
     for fk in &mut t.foreign_keys {
         normalize_foreign_key(fk, ctx.schema.as_deref());
     }
@@ -428,34 +428,63 @@ fn normalize_default(d: ColumnDefault, type_name: &str, nullable: bool) -> Optio
     Some(d)
 }
 
-/// Every spelling of the current timestamp, as `CURRENT_TIMESTAMP[(n)]`.
+/// The flavor's own spelling of "invisible" for an index that is (`None`
+/// for a visible one): statements rendered from the table use it.
+fn invisible_keyword(visible: bool, flavor: Flavor) -> Option<String> {
+    (!visible).then(|| crate::engine::index_visibility_keyword(flavor, false).to_string())
+}
+
+/// Every index of `t` with invisibility spelled the way `flavor` spells it
+/// (a table read from one engine, created on another).
+pub fn spell_visibility(t: &mut Table, flavor: Flavor) {
+    for index in &mut t.indexes {
+        index.visibility_keyword = invisible_keyword(index.visible, flavor);
+    }
+}
+
+/// Every spelling of the current timestamp, as `CURRENT_TIMESTAMP[(n)]`:
+/// the whole expression must be the function alone (once parenthesised at
+/// most), so `(current_timestamp() + interval 30 minute)` stays an
+/// expression of its own and compares whole (issue 11).
 fn normalize_current_timestamp(e: &SqlExpr) -> Option<SqlExpr> {
-    let text = e.text().trim();
-    let text = text
-        .strip_prefix('(')
-        .and_then(|t| t.strip_suffix(')'))
-        .unwrap_or(text)
-        .trim();
-    let lower = text.to_ascii_lowercase();
-    let (name, args) = match lower.find('(') {
-        Some(i) => (lower[..i].trim(), lower[i..].trim()),
-        None => (lower.as_str(), ""),
-    };
+    use crate::lex::TokenKind;
+    let tokens = crate::lex::tokenize(e.text()).ok()?;
+    let mut call = tokens.as_slice();
+    if let [open, inner @ .., close] = call {
+        if open.is_punct("(") && close.is_punct(")") {
+            call = inner;
+        }
+    }
     let synonyms = ["current_timestamp", "now", "localtime", "localtimestamp"];
-    if !synonyms.contains(&name) {
+    let precision = match call {
+        [name] if name.kind == TokenKind::Word => None,
+        [name, open, close]
+            if name.kind == TokenKind::Word && open.is_punct("(") && close.is_punct(")") =>
+        {
+            None
+        }
+        [name, open, digits, close]
+            if name.kind == TokenKind::Word
+                && open.is_punct("(")
+                && digits.kind == TokenKind::Number
+                && digits.text.chars().all(|c| c.is_ascii_digit())
+                && close.is_punct(")") =>
+        {
+            Some(digits.text.trim_start_matches('0').to_string())
+        }
+        _ => return None,
+    };
+    let name = &call.first()?.text;
+    if !synonyms.iter().any(|s| name.eq_ignore_ascii_case(s)) {
         return None;
     }
-    let inner = args
-        .strip_prefix('(')
-        .and_then(|a| a.strip_suffix(')'))
-        .unwrap_or("")
-        .trim();
-    if inner.is_empty() || inner == "0" {
-        Some(SqlExpr::new("CURRENT_TIMESTAMP"))
-    } else if inner.chars().all(|c| c.is_ascii_digit()) {
-        Some(SqlExpr::new(format!("CURRENT_TIMESTAMP({inner})")))
-    } else {
-        None
+    // `now` without parentheses is a column name, not the function.
+    if call.len() == 1 && name.eq_ignore_ascii_case("now") {
+        return None;
+    }
+    match precision.as_deref() {
+        None | Some("") => Some(SqlExpr::new("CURRENT_TIMESTAMP")),
+        Some(n) => Some(SqlExpr::new(format!("CURRENT_TIMESTAMP({n})"))),
     }
 }
 
@@ -538,7 +567,7 @@ pub fn canonical_number(s: &str) -> Option<String> {
     Some(out)
 }
 
-fn normalize_indexes(t: &mut Table) {
+fn normalize_indexes(t: &mut Table, flavor: Flavor) {
     let mut used_names: Vec<String> = t
         .indexes
         .iter()
@@ -578,7 +607,7 @@ fn normalize_indexes(t: &mut Table) {
             index.using = None;
         }
         index.using_before_parts = false;
-        index.visibility_keyword = None;
+        index.visibility_keyword = invisible_keyword(index.visible, flavor);
         if index.comment.as_deref() == Some("") {
             index.comment = None;
         }

@@ -239,3 +239,74 @@ fn identical_definitions_short_cut_only_in_the_same_schema_context() {
     let out = diff_tables(&parse_table(t).unwrap(), &parse_table(t).unwrap(), &opts).unwrap();
     assert_eq!(out.len(), 2, "{out:?}");
 }
+
+/// Issue 11: visibility is spelled per engine and switched in place.
+#[test]
+fn index_visibility_per_engine() {
+    let plain = "CREATE TABLE t (a int, b int, KEY ka (a))";
+    let hidden = "CREATE TABLE t (a int, b int, KEY ka (a) IGNORED)";
+    assert_eq!(
+        d_flavor(plain, hidden, Flavor::Mariadb),
+        ["ALTER TABLE `t` ALTER INDEX `ka` IGNORED"]
+    );
+    assert_eq!(
+        d_flavor(hidden, plain, Flavor::Mariadb),
+        ["ALTER TABLE `t` ALTER INDEX `ka` NOT IGNORED"]
+    );
+    let mysql_hidden = "CREATE TABLE t (a int, b int, KEY ka (a) /*!80000 INVISIBLE */)";
+    assert_eq!(
+        d_flavor(plain, mysql_hidden, Flavor::Mysql),
+        ["ALTER TABLE `t` ALTER INDEX `ka` INVISIBLE"]
+    );
+    assert_eq!(
+        d_flavor(mysql_hidden, plain, Flavor::Oceanbase),
+        ["ALTER TABLE `t` ALTER INDEX `ka` VISIBLE"]
+    );
+    // A new hidden index: MariaDB in the ADD (never INVISIBLE there) …
+    let added = "CREATE TABLE t (a int, b int, KEY ka (a), KEY kb (b) INVISIBLE)";
+    assert_eq!(
+        d_flavor(plain, added, Flavor::Mariadb),
+        ["ALTER TABLE `t` ADD KEY `kb` (`b`) IGNORED"]
+    );
+    // … OceanBase ignores it in an ADD: created, then hidden.
+    assert_eq!(
+        d_flavor(plain, added, Flavor::Oceanbase),
+        [
+            "ALTER TABLE `t` ADD KEY `kb` (`b`)",
+            "ALTER TABLE `t` ALTER INDEX `kb` INVISIBLE"
+        ]
+    );
+    // A new table keeps the flavor's spelling whatever the source wrote.
+    let tables = parse_tables(added).unwrap();
+    let opts = DiffOptions {
+        flavor: Flavor::Mariadb,
+        ..Default::default()
+    };
+    let (creates, _) = create_statements(&tables.iter().collect::<Vec<_>>(), &opts);
+    assert!(creates[0].contains("IGNORED") && !creates[0].contains("INVISIBLE"), "{creates:?}");
+}
+
+#[test]
+fn a_column_made_visible_says_so_where_needed() {
+    let hidden = "CREATE TABLE t (a int, b int INVISIBLE)";
+    let shown = "CREATE TABLE t (a int, b int)";
+    assert_eq!(
+        d_flavor(hidden, shown, Flavor::Oceanbase),
+        ["ALTER TABLE `t` MODIFY COLUMN `b` int VISIBLE"]
+    );
+    assert_eq!(
+        d_flavor(hidden, shown, Flavor::Mariadb),
+        ["ALTER TABLE `t` MODIFY COLUMN `b` int"]
+    );
+}
+
+#[test]
+fn letter_case_of_a_column_name_follows_the_source() {
+    assert_eq!(
+        d(
+            "CREATE TABLE t (id int NOT NULL, KEY k (id))",
+            "CREATE TABLE t (Id int NOT NULL, KEY k (Id))"
+        ),
+        ["ALTER TABLE `t` CHANGE COLUMN `id` `Id` int NOT NULL"]
+    );
+}
