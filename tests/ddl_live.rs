@@ -281,6 +281,40 @@ on_both!(
     column_name_letter_case,
 );
 
+/// MariaDB unsets each of these with `=0` or `=DEFAULT`: the shadow follows
+/// a source that dropped one (refused before issue 11).
+fn table_options_removed(engine: Engine) {
+    for (i, (option, reset)) in [
+        ("CHECKSUM=1", "CHECKSUM=0"),
+        ("MAX_ROWS=100", "MAX_ROWS=0"),
+        ("MIN_ROWS=5", "MIN_ROWS=0"),
+        ("AVG_ROW_LENGTH=50", "AVG_ROW_LENGTH=0"),
+        ("DELAY_KEY_WRITE=1", "DELAY_KEY_WRITE=0"),
+        ("STATS_PERSISTENT=1", "STATS_PERSISTENT=DEFAULT"),
+        ("PAGE_COMPRESSED=1", "PAGE_COMPRESSED=DEFAULT"),
+        ("ENCRYPTION_KEY_ID=1", "ENCRYPTION_KEY_ID=DEFAULT"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let statements = converges(
+            engine,
+            &format!("opt{i}"),
+            &format!("CREATE TABLE t (id int PRIMARY KEY) ENGINE=InnoDB {option}"),
+            &[&format!("ALTER TABLE t {reset}")],
+        );
+        assert_eq!(statements.len(), 1, "{option}: {statements:?}");
+    }
+}
+
+mod mariadb_only {
+    use super::Engine;
+    #[test]
+    fn table_options_removed() {
+        super::table_options_removed(Engine::Mariadb);
+    }
+}
+
 mod mariadb_visibility {
     use super::Engine;
     #[test]

@@ -810,8 +810,17 @@ fn diff_options(a: &Table, b: &Table, alter: &mut TableAlter) -> Result<()> {
             "COMMENT" => "COMMENT=''".to_string(),
             "ROW_FORMAT" => "ROW_FORMAT=DEFAULT".to_string(),
             "KEY_BLOCK_SIZE" => "KEY_BLOCK_SIZE=0".to_string(),
-            "STATS_PERSISTENT" | "STATS_AUTO_RECALC" | "STATS_SAMPLE_PAGES" | "PACK_KEYS" => {
-                format!("{}=DEFAULT", o.key)
+            // Zero is "unset" for these (checked on MariaDB 10.11: the
+            // option leaves SHOW CREATE TABLE).
+            "CHECKSUM" | "MAX_ROWS" | "MIN_ROWS" | "AVG_ROW_LENGTH" | "DELAY_KEY_WRITE" => {
+                format!("{}=0", o.key)
+            }
+            "STATS_PERSISTENT" | "STATS_AUTO_RECALC" | "STATS_SAMPLE_PAGES" | "PACK_KEYS"
+            | "TRANSACTIONAL" => format!("{}=DEFAULT", o.key),
+            // MariaDB's engine-defined options (printed back-quoted):
+            // `=DEFAULT` removes each.
+            "PAGE_COMPRESSED" | "PAGE_COMPRESSION_LEVEL" | "ENCRYPTED" | "ENCRYPTION_KEY_ID" => {
+                format!("{}=DEFAULT", quote_ident(&o.key))
             }
             _ => return Err(option_cannot_be_removed(&a.name, &o.key)),
         };

@@ -1139,6 +1139,10 @@ impl<'a> Parser<'a> {
                 self.pos += 1;
             }
             let Some(tok) = self.peek() else { break };
+            if tok.kind == TokenKind::QuotedIdent && self.peek_at(1).is_some_and(|t| t.is_punct("=")) {
+                options.push(self.engine_defined_option()?);
+                continue;
+            }
             if tok.kind != TokenKind::Word || tok.is_kw("PARTITION") {
                 break;
             }
@@ -1210,6 +1214,32 @@ impl<'a> Parser<'a> {
             value,
             spelling,
             equals,
+        })
+    }
+
+    /// A MariaDB engine-defined table option, which `SHOW CREATE TABLE`
+    /// prints back-quoted (`` `PAGE_COMPRESSED`=1 ``): a name, `=`, and a
+    /// plain value.
+    fn engine_defined_option(&mut self) -> PResult<TableOption> {
+        let name = self.next()?.text.clone();
+        self.pos += 1; // `=`, seen by the caller
+        let value = match self.peek() {
+            Some(t) if t.kind == TokenKind::Str => OptionValue::String(t.text.clone()),
+            Some(t) if matches!(t.kind, TokenKind::Word | TokenKind::Number) => {
+                OptionValue::Word(t.text.clone())
+            }
+            _ => {
+                return Err(self.error_here(format!(
+                    "expected a value for engine-defined table option {name}"
+                )))
+            }
+        };
+        self.pos += 1;
+        Ok(TableOption {
+            key: name.to_ascii_uppercase(),
+            value,
+            spelling: crate::render::quote_ident(&name),
+            equals: true,
         })
     }
 

@@ -310,3 +310,26 @@ fn letter_case_of_a_column_name_follows_the_source() {
         ["ALTER TABLE `t` CHANGE COLUMN `id` `Id` int NOT NULL"]
     );
 }
+
+/// Issue 11: every table option MariaDB can unset is unset, not refused.
+#[test]
+fn removable_table_options_are_reset() {
+    let to = "CREATE TABLE t (a int) ENGINE=InnoDB";
+    for (option, reset) in [
+        ("CHECKSUM=1", "CHECKSUM=0"),
+        ("MAX_ROWS=100", "MAX_ROWS=0"),
+        ("MIN_ROWS=5", "MIN_ROWS=0"),
+        ("AVG_ROW_LENGTH=50", "AVG_ROW_LENGTH=0"),
+        ("DELAY_KEY_WRITE=1", "DELAY_KEY_WRITE=0"),
+        ("TRANSACTIONAL=1", "TRANSACTIONAL=DEFAULT"),
+        ("`PAGE_COMPRESSED`=1", "`PAGE_COMPRESSED`=DEFAULT"),
+        ("`ENCRYPTION_KEY_ID`=1", "`ENCRYPTION_KEY_ID`=DEFAULT"),
+    ] {
+        let from = format!("CREATE TABLE t (a int) ENGINE=InnoDB {option}");
+        assert_eq!(
+            d_flavor(&from, to, Flavor::Mariadb),
+            [format!("ALTER TABLE `t` {reset}")],
+            "{option}"
+        );
+    }
+}
