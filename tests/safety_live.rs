@@ -469,6 +469,12 @@ impl Executor for LosesItsConnection {
     fn await_orphan(&mut self, sql: &str) -> shadowsync::core::Result<Option<String>> {
         self.inner.await_orphan(sql)
     }
+    fn catalog_facts(
+        &mut self,
+        names: &[String],
+    ) -> shadowsync::core::Result<Vec<Option<shadowsync::core::CatalogFacts>>> {
+        self.inner.catalog_facts(names)
+    }
 }
 
 /// A connection lost mid-run leaves the task executing and resumable, the

@@ -87,6 +87,17 @@ pub struct Relation {
     pub kind: RelationKind,
 }
 
+/// What a server's catalog states exactly where its `SHOW CREATE TABLE`
+/// text may not: OceanBase prints ENUM/SET members and LIST partition
+/// values without escaping them (one value `x','y` prints as `'x','y'`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogFacts {
+    /// The members of each ENUM/SET column, by column name, as stored.
+    pub members: Vec<(String, Vec<String>)>,
+    /// How many values each LIST partition holds, by partition name.
+    pub list_values: Vec<(String, usize)>,
+}
+
 /// A connection to one database, as the core needs it. Implementations must
 /// quote nothing themselves beyond what they are given: the core builds every
 /// statement with quoted, escaped identifiers.
@@ -124,6 +135,13 @@ pub trait Executor {
         let _ = sql;
         Ok(None)
     }
+    /// [`CatalogFacts`] of each named table, in the order given: `None`
+    /// where the server's text is exact as printed, or where the catalog
+    /// cannot be read (analysis then refuses the tables whose text it
+    /// cannot trust). The default reads no catalog.
+    fn catalog_facts(&mut self, names: &[String]) -> Result<Vec<Option<CatalogFacts>>> {
+        Ok(vec![None; names.len()])
+    }
 }
 
 /// A borrowed executor is an executor (so one connection can be lent out).
@@ -148,6 +166,9 @@ impl<E: Executor + ?Sized> Executor for &mut E {
     }
     fn await_orphan(&mut self, sql: &str) -> Result<Option<String>> {
         (**self).await_orphan(sql)
+    }
+    fn catalog_facts(&mut self, names: &[String]) -> Result<Vec<Option<CatalogFacts>>> {
+        (**self).catalog_facts(names)
     }
 }
 

@@ -20,5 +20,7 @@ pub mod render;
 pub mod task;
 
 pub use error::{Error, Location, ParseError, Result};
-pub use executor::{Clock, Executor, Flavor, Millis, Relation, RelationKind, ServerInfo};
+pub use executor::{
+    CatalogFacts, Clock, Executor, Flavor, Millis, Relation, RelationKind, ServerInfo,
+};
 pub use model::*;

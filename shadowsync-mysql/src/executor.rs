@@ -6,7 +6,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use mysql::prelude::Queryable;
 use mysql::{Conn, Opts};
 use shadowsync_core::render::quote_ident;
-use shadowsync_core::{Error, Executor, Flavor, Relation, RelationKind, Result, ServerInfo};
+use shadowsync_core::{
+    CatalogFacts, Error, Executor, Flavor, Relation, RelationKind, Result, ServerInfo,
+};
 
 use crate::catalog::{self, Unavailable};
 use crate::error::{server_code, Scrubber};
@@ -466,6 +468,16 @@ impl Executor for MysqlExecutor {
             "the run lock on database {} could not be taken after {MAX_STALE_LOCKS} tries",
             quote_ident(&database)
         )))
+    }
+
+    /// On OceanBase, the ENUM/SET members and LIST partition value counts
+    /// of its catalog (see [`shadowsync_core::analysis::exact`]); nothing
+    /// elsewhere, where `SHOW CREATE TABLE` escapes what it prints.
+    fn catalog_facts(&mut self, names: &[String]) -> Result<Vec<Option<CatalogFacts>>> {
+        if self.server_info()?.flavor != Flavor::Oceanbase || names.is_empty() {
+            return Ok(vec![None; names.len()]);
+        }
+        crate::catalog_facts::catalog_facts(&self.endpoint, &mut self.conns[0], names)
     }
 
     /// Polls `information_schema.PROCESSLIST` for another session running

@@ -12,6 +12,7 @@
 //! database on such a server, so that several hosts share one task center.
 
 mod catalog;
+mod catalog_facts;
 mod error;
 mod executor;
 mod pool;

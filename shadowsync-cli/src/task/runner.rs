@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use shadowsync_core::task::log::format_utc;
 use shadowsync_core::task::{Connector, DueReport, Store, Task, TaskCenter, TaskId, TaskStatus};
-use shadowsync_core::{Clock, Error, Executor, Millis, Relation, Result, ServerInfo};
+use shadowsync_core::{CatalogFacts, Clock, Error, Executor, Millis, Relation, Result, ServerInfo};
 use shadowsync_mysql::{redact_url, Interrupter, MysqlExecutor};
 use shadowsync_store::{DynStore, SystemClock};
 
@@ -256,6 +256,9 @@ impl Executor for TaskExecutor {
 
     fn await_orphan(&mut self, sql: &str) -> Result<Option<String>> {
         self.inner.await_orphan(sql)
+    }
+    fn catalog_facts(&mut self, names: &[String]) -> Result<Vec<Option<CatalogFacts>>> {
+        self.inner.catalog_facts(names)
     }
 }
 

@@ -222,6 +222,12 @@ fn pair_snapshot(snapshot: &SchemaSnapshot, table: &PlannedTable) -> SchemaSnaps
             .filter(|(name, _)| wanted.contains(&name_key(name, fold)))
             .map(|(name, text)| (name.clone(), text.clone()))
             .collect(),
+        facts: snapshot
+            .facts
+            .iter()
+            .filter(|(name, _)| wanted.contains(&name_key(name, fold)))
+            .map(|(name, facts)| (name.clone(), facts.clone()))
+            .collect(),
     }
 }
 

@@ -6,6 +6,7 @@
 //! [`analyze_snapshot`] is pure and also serves hosts that supply DDL
 //! themselves.
 
+pub mod exact;
 pub mod fingerprint;
 mod inspector;
 pub mod naming;
@@ -21,7 +22,7 @@ use rewrite::{is_marked_shadow, marker_problem, shadow_table, ShadowPolicy};
 
 use crate::diff::{diff_tables, indexed_create_statements, DiffOptions};
 use crate::error::{Error, Result};
-use crate::executor::{Executor, Relation, RelationKind, ServerInfo};
+use crate::executor::{CatalogFacts, Executor, Relation, RelationKind, ServerInfo};
 use crate::model::Table;
 use crate::parse::parse_table;
 use crate::task::plan::{FrozenPlan, PlannedAction, PlannedTable, TableRef};
@@ -65,6 +66,10 @@ pub struct SchemaSnapshot {
     pub relations: Vec<Relation>,
     /// `SHOW CREATE TABLE` text of the selected tables and their existing shadows.
     pub ddl: HashMap<String, String>,
+    /// What the catalog states exactly about those tables, where their text
+    /// may not be exact (see [`exact`]).
+    #[serde(default)]
+    pub facts: HashMap<String, CatalogFacts>,
 }
 
 /// What happens to a shadow.
@@ -353,6 +358,12 @@ pub fn read_snapshot(exec: &mut dyn Executor, req: &AnalysisRequest) -> Result<S
         }
     }
     let texts = exec.show_create_tables(&names)?;
+    let facts = names
+        .iter()
+        .cloned()
+        .zip(exec.catalog_facts(&names)?)
+        .filter_map(|(n, f)| f.map(|f| (n, f)))
+        .collect();
     let ddl = names
         .into_iter()
         .zip(texts)
@@ -362,13 +373,20 @@ pub fn read_snapshot(exec: &mut dyn Executor, req: &AnalysisRequest) -> Result<S
         server,
         relations,
         ddl,
+        facts,
     })
 }
 
 /// A parsed source or shadow, with foreign keys into its own schema unqualified
 /// (OceanBase prints every reference schema-qualified).
-fn parse_in_schema(ddl: &str, database: &str) -> std::result::Result<Table, String> {
+fn parse_in_schema(
+    ddl: &str,
+    info: &ServerInfo,
+    facts: Option<&CatalogFacts>,
+) -> std::result::Result<Table, String> {
+    let database = info.database.as_str();
     let mut t = parse_table(ddl).map_err(|e| format!("refused: {e}"))?;
+    exact::make_exact(&mut t, ddl, info.flavor, facts)?;
     for fk in &mut t.foreign_keys {
         if fk.ref_schema.as_deref() == Some(database) {
             fk.ref_schema = None;
@@ -526,7 +544,14 @@ impl<'a> Context<'a> {
             );
             let outcome = match problem {
                 Some(p) => Err(p),
-                None => analyse_pair(&entry, self.req, info, &has_shadow, &self.opts),
+                None => analyse_pair(
+                    &entry,
+                    self.req,
+                    info,
+                    &self.snapshot.facts,
+                    &has_shadow,
+                    &self.opts,
+                ),
             };
             match outcome {
                 Ok(PairOutcome::Identical(notes)) => {
@@ -614,13 +639,14 @@ fn analyse_pair(
     entry: &TableAnalysis,
     req: &AnalysisRequest,
     info: &ServerInfo,
+    facts: &HashMap<String, CatalogFacts>,
     has_shadow: &dyn Fn(&str) -> bool,
     opts: &DiffOptions,
 ) -> std::result::Result<PairOutcome, String> {
     let Some(source_ddl) = &entry.source_ddl else {
         return Err("missing: the source table vanished while reading".into());
     };
-    let source = parse_in_schema(source_ddl, &info.database)?;
+    let source = parse_in_schema(source_ddl, info, facts.get(&entry.source))?;
     if let Some(problem) = marker_problem(&source).or_else(|| remote_engine_problem(&source)) {
         return Err(problem);
     }
@@ -638,7 +664,7 @@ fn analyse_pair(
             (warnings, references, false),
         )),
         Some(shadow_ddl) => {
-            let current = parse_in_schema(shadow_ddl, &info.database)?;
+            let current = parse_in_schema(shadow_ddl, info, facts.get(&entry.shadow))?;
             let adopted = !is_marked_shadow(&current);
             if adopted && !req.adopt.iter().any(|a| a == &source.name) {
                 return Err(format!(

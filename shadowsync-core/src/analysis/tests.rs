@@ -26,6 +26,7 @@ fn snapshot(tables: &[(&str, &str)], views: &[&str]) -> SchemaSnapshot {
             .iter()
             .map(|(n, d)| (n.to_string(), d.to_string()))
             .collect(),
+        facts: Default::default(),
     }
 }
 
