@@ -288,6 +288,9 @@ macro_rules! on_both {
 }
 
 on_both!(
+    json_column_change,
+    partitioning_removed,
+    index_of_a_foreign_key_dropped,
     expression_default_starting_with_now,
     column_visibility,
     column_name_letter_case,
@@ -387,6 +390,91 @@ fn partition_values_read_exactly_or_refused(engine: Engine) {
     sync(engine, &db);
     let (source, shadow) = server_texts(engine, &db, "t");
     assert_eq!(source, shadow);
+}
+
+// ------------------------------------------------------- engine capability
+
+/// A change the engine cannot make in place is refused before approval on
+/// seekdb, naming the engine and the change; MariaDB makes it.
+fn json_column_change(engine: Engine) {
+    let before = "CREATE TABLE t (id int PRIMARY KEY, c text)";
+    // seekdb cannot change the source in place either: its users recreate it.
+    let change = [
+        "DROP TABLE t",
+        "CREATE TABLE t (id int PRIMARY KEY, c json)",
+    ];
+    if engine == Engine::Seekdb {
+        refused(
+            engine,
+            "to_json",
+            before,
+            &change,
+            &["OceanBase cannot", "`c`", "json"],
+        );
+    } else {
+        converges(engine, "to_json", before, &change);
+    }
+}
+
+fn partitioning_removed(engine: Engine) {
+    let before = "CREATE TABLE t (id int PRIMARY KEY) PARTITION BY HASH(id) PARTITIONS 4";
+    // seekdb has no REMOVE PARTITIONING either: its users recreate the table.
+    let change = ["DROP TABLE t", "CREATE TABLE t (id int PRIMARY KEY)"];
+    if engine == Engine::Seekdb {
+        refused(
+            engine,
+            "unpart",
+            before,
+            &change,
+            &["OceanBase cannot", "partitioning"],
+        );
+    } else {
+        converges(engine, "unpart", before, &change);
+    }
+}
+
+/// Dropping an index a foreign key could use: seekdb refuses it while the
+/// key exists, so the key is dropped first and added again after.
+fn index_of_a_foreign_key_dropped(engine: Engine) {
+    let db = scratch(
+        engine,
+        "fk_index",
+        &[
+            "CREATE TABLE p (id int PRIMARY KEY)",
+            "CREATE TABLE t (id int PRIMARY KEY, a int, b int, KEY k1 (a), KEY k2 (a, b), \
+             CONSTRAINT fk FOREIGN KEY (a) REFERENCES p (id))",
+        ],
+    );
+    sync(engine, &db);
+    run(
+        engine,
+        &db,
+        &[
+            "ALTER TABLE t DROP FOREIGN KEY fk",
+            "ALTER TABLE t DROP INDEX k1",
+            "ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (a) REFERENCES p (id)",
+        ],
+    );
+    let statements = sync(engine, &db);
+    assert!(
+        lowercase(&statements).contains("drop index `k1`"),
+        "{statements:?}"
+    );
+    let shadow = show_create(engine, &db, "__t");
+    assert!(
+        !shadow.contains("`k1`") && shadow.contains("FOREIGN KEY"),
+        "{shadow}"
+    );
+    let mut ex = MysqlExecutor::connect(&engine.url())
+        .unwrap()
+        .with_database(&db)
+        .unwrap();
+    let again = analyze(&mut ex, &request()).unwrap();
+    assert!(
+        again.tables.iter().all(|t| t.statements.is_empty()),
+        "{:#?}",
+        again.tables
+    );
 }
 
 mod seekdb_only {

@@ -68,11 +68,18 @@ fn table_alter(from: &Table, to: &Table, opts: &DiffOptions) -> Result<TableAlte
     }
     let a = normalize(from, &opts.context(&opts.from_schema));
     let b = normalize(to, &opts.context(&opts.to_schema));
+    if let Some(cannot) = crate::engine::incapable(&a, &b, opts.flavor) {
+        return Err(Error::Refused {
+            table: a.name.clone(),
+            reason: cannot.to_string(),
+        });
+    }
     let mut alter = TableAlter::new(&a.name, opts.flavor);
     diff_charset(&a, &b, &mut alter);
     diff_checks(&a, &b, opts.flavor, &mut alter);
     diff_foreign_keys(&a, &b, &mut alter);
     diff_indexes(&a, &b, &mut alter);
+    release_foreign_keys_of_dropped_indexes(&a, &b, &mut alter);
     recreate_implicit_fk_indexes(&a, &b, &mut alter);
     diff_columns(&a, &b, &mut alter);
     diff_options(&a, &b, &mut alter)?;
@@ -454,6 +461,49 @@ fn diff_foreign_keys(a: &Table, b: &Table, alter: &mut TableAlter) {
     }
 }
 
+/// OceanBase will not drop an index a foreign key could use, even when
+/// another index serves the key: each such kept foreign key is dropped
+/// first and added again after (checked on seekdb).
+fn release_foreign_keys_of_dropped_indexes(a: &Table, b: &Table, alter: &mut TableAlter) {
+    if alter.flavor != Flavor::Oceanbase {
+        return;
+    }
+    let lower = |v: &[String]| v.iter().map(|s| s.to_lowercase()).collect::<Vec<_>>();
+    let dropped: Vec<Vec<String>> = a
+        .indexes
+        .iter()
+        .filter(|i| i.kind != IndexKind::Primary)
+        .filter(|i| {
+            !b.indexes
+                .iter()
+                .any(|t| index_key(t) == index_key(i) && indexes_equal(i, t))
+        })
+        .map(|i| {
+            i.parts
+                .iter()
+                .map(|p| match &p.target {
+                    IndexTarget::Column(c) => c.to_lowercase(),
+                    IndexTarget::Expr(_) => String::new(),
+                })
+                .collect()
+        })
+        .collect();
+    for fk in &a.foreign_keys {
+        let Some(name) = &fk.name else { continue };
+        let kept = b.foreign_keys.iter().find(|t| fk_key(t) == fk_key(fk));
+        let columns = lower(&fk.columns);
+        let uses_a_dropped_index = dropped.iter().any(|parts| parts.starts_with(&columns));
+        if let (Some(kept), true) = (kept, uses_a_dropped_index) {
+            alter
+                .pre
+                .push(format!("DROP FOREIGN KEY {}", quote_ident(name)));
+            alter
+                .fk_adds
+                .push(format!("ADD {}", render::foreign_key_definition(kept)));
+        }
+    }
+}
+
 /// Items of `from` with no equal item in `to` and vice versa, matched as multisets by `key`.
 fn unmatched<T: Clone, K: PartialEq>(
     from: &[T],
@@ -489,8 +539,13 @@ fn diff_indexes(a: &Table, b: &Table, alter: &mut TableAlter) {
     for i in &a.indexes {
         let k = index_key(i);
         let keep = to.get(&k).is_some_and(|t| indexes_equal(i, t));
-        if let Some(target) = to.get(&k).filter(|t| !keep && only_visibility_differs(i, t)) {
-            alter.index_adds.push(alter_index_visibility(target, alter.flavor));
+        if let Some(target) = to
+            .get(&k)
+            .filter(|t| !keep && only_visibility_differs(i, t))
+        {
+            alter
+                .index_adds
+                .push(alter_index_visibility(target, alter.flavor));
             switched.push(k);
             continue;
         }
@@ -524,7 +579,9 @@ fn diff_indexes(a: &Table, b: &Table, alter: &mut TableAlter) {
             alter
                 .index_adds
                 .push(format!("ADD {}", render::index_definition(&shown)));
-            alter.index_adds.push(alter_index_visibility(i, alter.flavor));
+            alter
+                .index_adds
+                .push(alter_index_visibility(i, alter.flavor));
         }
     }
 }
@@ -748,9 +805,7 @@ fn diff_columns(a: &Table, b: &Table, alter: &mut TableAlter) {
             (Some(_), None) => "MODIFY COLUMN".to_string(),
             (None, None) => "ADD COLUMN".to_string(),
         };
-        alter
-            .column_changes
-            .push(format!("{verb} {def}{position}"));
+        alter.column_changes.push(format!("{verb} {def}{position}"));
     }
 }
 

@@ -10,6 +10,7 @@
 //! environment).
 
 use crate::executor::Flavor;
+use crate::model::Table;
 
 /// How an index's visibility to the optimizer is spelled: MariaDB says
 /// `IGNORED` / `NOT IGNORED` and rejects `INVISIBLE` on an index; MySQL 8
@@ -55,6 +56,46 @@ impl std::fmt::Display for Incapable {
     }
 }
 
+/// The first change from `from` to `to` (both normalized) that `flavor`
+/// cannot make to an existing table, if any. Analysis shows it as the
+/// table's refusal, before approval.
+///
+/// | engine    | change                                   | why                                      |
+/// |-----------|------------------------------------------|------------------------------------------|
+/// | OceanBase | a column to or from `json`               | "Alter non string type not supported"    |
+/// | OceanBase | removing partitioning                    | `REMOVE PARTITIONING` is a syntax error, no equivalent |
+pub fn incapable(from: &Table, to: &Table, flavor: Flavor) -> Option<Incapable> {
+    let engine = engine_name(flavor);
+    if flavor == Flavor::Oceanbase {
+        for old in &from.columns {
+            let Some(new) = to
+                .columns
+                .iter()
+                .find(|c| c.name.eq_ignore_ascii_case(&old.name))
+            else {
+                continue;
+            };
+            let json = |c: &crate::model::Column| c.data_type.name.eq_ignore_ascii_case("json");
+            if json(old) != json(new) {
+                return Some(Incapable {
+                    engine,
+                    change: format!(
+                        "change column `{}` from {} to {} in place",
+                        new.name, old.data_type.name, new.data_type.name
+                    ),
+                });
+            }
+        }
+        if from.partitioning.is_some() && to.partitioning.is_none() {
+            return Some(Incapable {
+                engine,
+                change: "remove a table's partitioning".to_string(),
+            });
+        }
+    }
+    None
+}
+
 /// The engine's name in messages.
 pub fn engine_name(flavor: Flavor) -> &'static str {
     match flavor {
@@ -76,9 +117,6 @@ mod tests {
             "NOT IGNORED"
         );
         assert_eq!(index_visibility_keyword(Flavor::Mysql, false), "INVISIBLE");
-        assert_eq!(
-            index_visibility_keyword(Flavor::Oceanbase, true),
-            "VISIBLE"
-        );
+        assert_eq!(index_visibility_keyword(Flavor::Oceanbase, true), "VISIBLE");
     }
 }

@@ -283,7 +283,10 @@ fn index_visibility_per_engine() {
         ..Default::default()
     };
     let (creates, _) = create_statements(&tables.iter().collect::<Vec<_>>(), &opts);
-    assert!(creates[0].contains("IGNORED") && !creates[0].contains("INVISIBLE"), "{creates:?}");
+    assert!(
+        creates[0].contains("IGNORED") && !creates[0].contains("INVISIBLE"),
+        "{creates:?}"
+    );
 }
 
 #[test]
@@ -332,4 +335,60 @@ fn removable_table_options_are_reset() {
             "{option}"
         );
     }
+}
+
+/// Issue 11: what OceanBase cannot do is refused, naming engine and change.
+#[test]
+fn oceanbase_incapabilities_are_refused() {
+    let opts = DiffOptions {
+        flavor: Flavor::Oceanbase,
+        ..Default::default()
+    };
+    let refusal = |from: &str, to: &str| {
+        diff_tables(
+            &parse_table(from).unwrap(),
+            &parse_table(to).unwrap(),
+            &opts,
+        )
+        .unwrap_err()
+        .to_string()
+    };
+    let why = refusal("CREATE TABLE t (c text)", "CREATE TABLE t (c json)");
+    assert!(
+        why.contains("OceanBase cannot change column `c` from text to json"),
+        "{why}"
+    );
+    let why = refusal(
+        "CREATE TABLE t (id int) PARTITION BY HASH(id) PARTITIONS 2",
+        "CREATE TABLE t (id int)",
+    );
+    assert!(
+        why.contains("OceanBase cannot remove a table's partitioning"),
+        "{why}"
+    );
+    // MariaDB does both.
+    assert!(!d_flavor(
+        "CREATE TABLE t (c text)",
+        "CREATE TABLE t (c json)",
+        Flavor::Mariadb
+    )
+    .is_empty());
+}
+
+#[test]
+fn oceanbase_releases_a_foreign_key_around_its_index_drop() {
+    let from = "CREATE TABLE t (a int, b int, KEY k1 (a), KEY k2 (a,b), CONSTRAINT fk FOREIGN KEY (a) REFERENCES p (id))";
+    let to = "CREATE TABLE t (a int, b int, KEY k2 (a,b), CONSTRAINT fk FOREIGN KEY (a) REFERENCES p (id))";
+    assert_eq!(
+        d_flavor(from, to, Flavor::Oceanbase),
+        [
+            "ALTER TABLE `t` DROP FOREIGN KEY `fk`",
+            "ALTER TABLE `t` DROP INDEX `k1`",
+            "ALTER TABLE `t` ADD CONSTRAINT `fk` FOREIGN KEY (`a`) REFERENCES `p` (`id`)"
+        ]
+    );
+    assert_eq!(
+        d_flavor(from, to, Flavor::Mariadb),
+        ["ALTER TABLE `t` DROP INDEX `k1`"]
+    );
 }
