@@ -1085,6 +1085,7 @@ fn abort_interrupts_a_waiting_statement(engine: Engine) {
         .spawn()
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(90);
+    let mut worker = worker;
     let id = loop {
         let listed = case.run(&["task", "list", "--format", "json"]);
         let listed: Value = serde_json::from_slice(&listed.stdout).unwrap_or(Value::Null);
@@ -1097,7 +1098,14 @@ fn abort_interrupts_a_waiting_statement(engine: Engine) {
             }
             _ => {}
         }
-        assert!(Instant::now() < deadline, "the task never started");
+        if Instant::now() >= deadline {
+            let _ = worker.kill();
+            let out = worker.wait_with_output().unwrap();
+            panic!(
+                "the task never started; listed {listed:#}; the worker said: {}",
+                text(&out.stderr)
+            );
+        }
         std::thread::sleep(Duration::from_millis(200));
     };
     std::thread::sleep(Duration::from_millis(700));
