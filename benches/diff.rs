@@ -423,6 +423,7 @@ fn chain_snapshot(n: usize, chained: bool) -> SchemaSnapshot {
         },
         relations,
         ddl,
+        facts: Default::default(),
     }
 }
 

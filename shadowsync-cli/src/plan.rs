@@ -186,16 +186,19 @@ fn non_empty(names: &[String], option: &str) -> Result<Vec<String>, Failure> {
 /// the server compares table names.
 fn check_skips(analysis: &Analysis, skips: &[String]) -> Result<(), Failure> {
     let fold = analysis.snapshot.server.lower_case_table_names != 0;
-    let same = |a: &str, b: &str| {
+    let key = |name: &str| {
         if fold {
-            a.to_lowercase() == b.to_lowercase()
+            name.to_lowercase()
         } else {
-            a == b
+            name.to_string()
         }
     };
+    // A set: thousands of skips against thousands of tables stay linear.
+    let selected: std::collections::HashSet<String> =
+        analysis.tables.iter().map(|t| key(&t.source)).collect();
     let unknown: Vec<&str> = skips
         .iter()
-        .filter(|s| !analysis.tables.iter().any(|t| same(&t.source, s)))
+        .filter(|s| !selected.contains(&key(s)))
         .map(String::as_str)
         .collect();
     if unknown.is_empty() {

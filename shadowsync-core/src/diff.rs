@@ -16,7 +16,7 @@
 //! (children first), then new tables (parents first), then the main alters,
 //! then foreign-key adds. On OceanBase every clause is its own statement.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::error::{Error, Result};
 use crate::executor::Flavor;
@@ -164,10 +164,11 @@ pub fn indexed_create_statements(
     let tables: Vec<&Table> = unqualified.iter().collect();
     let tables = tables.as_slice();
     let order = parents_first(tables);
-    let mut done: Vec<String> = Vec::new();
+    // Sets, not lists: looked up for every foreign key of every table.
+    let mut done: HashSet<String> = HashSet::new();
     let mut creates = Vec::new();
     let mut deferred = Vec::new();
-    let pending: Vec<String> = tables.iter().map(|t| t.name.to_lowercase()).collect();
+    let pending: HashSet<String> = tables.iter().map(|t| t.name.to_lowercase()).collect();
     for &i in &order {
         let mut t = tables[i].clone();
         crate::normalize::spell_visibility(&mut t, opts.flavor);
@@ -188,7 +189,7 @@ pub fn indexed_create_statements(
             ));
         }
         creates.push((i, render::create_table(&t)));
-        done.push(t.name.to_lowercase());
+        done.insert(t.name.to_lowercase());
     }
     (creates, deferred)
 }
@@ -206,27 +207,62 @@ fn unqualify_references(table: &Table, schema: Option<&str>) -> Table {
 
 /// Indexes into `tables` ordered so that a table comes after the tables its
 /// foreign keys reference (as far as cycles allow), otherwise keeping input order.
+///
+/// Each step takes the first table, in input order, whose referenced tables
+/// are all placed; in a cycle, the first table not placed yet. Done as a
+/// topological sort (linear in tables and keys): searching the tables
+/// afresh at each step was quadratic in them, which a plan creating
+/// thousands of shadows felt.
 fn parents_first(tables: &[&Table]) -> Vec<usize> {
     let names: Vec<String> = tables.iter().map(|t| t.name.to_lowercase()).collect();
+    // The first table of each name, as a search from the start finds it.
+    let mut position: HashMap<&str, usize> = HashMap::new();
+    for (i, name) in names.iter().enumerate() {
+        position.entry(name.as_str()).or_insert(i);
+    }
+    // How many references to tables not placed yet each table waits on,
+    // and which tables wait on each.
+    let mut waiting_for = vec![0usize; tables.len()];
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); tables.len()];
+    for (i, table) in tables.iter().enumerate() {
+        for fk in table
+            .foreign_keys
+            .iter()
+            .filter(|fk| fk.ref_schema.is_none())
+        {
+            let target = fk.ref_table.to_lowercase();
+            if target == names[i] {
+                continue;
+            }
+            if let Some(&j) = position.get(target.as_str()) {
+                waiting_for[i] += 1;
+                children[j].push(i);
+            }
+        }
+    }
+    let mut ready: BTreeSet<usize> = (0..tables.len()).filter(|&i| waiting_for[i] == 0).collect();
     let mut placed = vec![false; tables.len()];
+    let mut first_unplaced = 0;
     let mut order = Vec::with_capacity(tables.len());
     while order.len() < tables.len() {
-        let ready = (0..tables.len()).find(|&i| {
-            !placed[i]
-                && tables[i].foreign_keys.iter().all(|fk| {
-                    let target = fk.ref_table.to_lowercase();
-                    fk.ref_schema.is_some()
-                        || target == names[i]
-                        || names
-                            .iter()
-                            .position(|n| *n == target)
-                            .is_none_or(|j| placed[j])
-                })
-        });
-        // A cycle: take the first remaining table; its cyclic FKs are deferred.
-        let i = ready.unwrap_or_else(|| (0..tables.len()).find(|&i| !placed[i]).unwrap_or(0));
+        let i = match ready.pop_first() {
+            Some(i) => i,
+            // A cycle: take the first remaining table; its cyclic FKs are deferred.
+            None => {
+                while placed[first_unplaced] {
+                    first_unplaced += 1;
+                }
+                first_unplaced
+            }
+        };
         placed[i] = true;
         order.push(i);
+        for &child in &children[i] {
+            waiting_for[child] -= 1;
+            if waiting_for[child] == 0 && !placed[child] {
+                ready.insert(child);
+            }
+        }
     }
     order
 }

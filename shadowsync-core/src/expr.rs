@@ -197,34 +197,51 @@ fn token_key(text: &str) -> String {
     key
 }
 
+/// `key` without the parentheses that enclose all of it, however many
+/// layers. One pass: each `(` is matched to its `)` once, then layers are
+/// peeled while the first `(` matches the last `)` (so `(a) + (b)` stays).
+/// Checking each layer's balance anew would cost the key's length per
+/// layer, quadratic in the nesting.
 fn strip_outer_parens_key(key: &str) -> String {
-    let open = "\u{3}(";
-    let close = "\u{3})";
-    let mut k = key;
-    while k.starts_with(open) && k.ends_with(close) && k.len() >= open.len() + close.len() {
-        let inner = &k[open.len()..k.len() - close.len()];
-        // Only strip when the outer pair encloses everything: "(a) + (b)" must stay.
-        if !parens_balanced(inner) {
-            break;
-        }
-        k = inner;
-    }
-    k.to_string()
-}
-
-fn parens_balanced(key: &str) -> bool {
-    let mut depth = 0i64;
-    for part in key.split('\u{3}') {
-        if part.starts_with('(') {
-            depth += 1;
-        } else if part.starts_with(')') {
-            depth -= 1;
-            if depth < 0 {
-                return false;
-            }
+    const OPEN: &str = "\u{3}(";
+    const CLOSE: &str = "\u{3})";
+    // Byte offset of each parenthesis token's marker, and whether it opens.
+    let parens: Vec<(usize, bool)> = key
+        .match_indices('\u{3}')
+        .filter_map(|(at, _)| match key.as_bytes().get(at + 1) {
+            Some(b'(') => Some((at, true)),
+            Some(b')') => Some((at, false)),
+            _ => None,
+        })
+        .collect();
+    // For each opening parenthesis (index into `parens`), its closing one.
+    let mut partner = vec![usize::MAX; parens.len()];
+    let mut open = Vec::new();
+    for (i, &(_, opens)) in parens.iter().enumerate() {
+        if opens {
+            open.push(i);
+        } else if let Some(o) = open.pop() {
+            partner[o] = i;
+        } else {
+            // A `)` before any `(`: no layer can enclose the whole key.
+            return key.to_string();
         }
     }
-    depth == 0
+    let (mut lo, mut hi) = (0, key.len());
+    let (mut first, mut last) = (0, parens.len());
+    while last > first + 1
+        && key[lo..hi].starts_with(OPEN)
+        && key[lo..hi].ends_with(CLOSE)
+        && parens[first] == (lo, true)
+        && parens[last - 1] == (hi - CLOSE.len(), false)
+        && partner[first] == last - 1
+    {
+        lo += OPEN.len();
+        hi -= CLOSE.len();
+        first += 1;
+        last -= 1;
+    }
+    key[lo..hi].to_string()
 }
 
 fn canonical_form(text: &str) -> Option<String> {
@@ -338,6 +355,67 @@ mod tests {
         ));
         assert!(!eq("'Abc'", "'abc'"));
         assert!(!eq("a in (1, 2)", "a in (2, 1)"));
+    }
+
+    /// The layer-by-layer stripping that [`strip_outer_parens_key`] does in
+    /// one pass (quadratic in the nesting).
+    fn strip_layer_by_layer(key: &str) -> String {
+        fn balanced(key: &str) -> bool {
+            let mut depth = 0i64;
+            for part in key.split('\u{3}') {
+                if part.starts_with('(') {
+                    depth += 1;
+                } else if part.starts_with(')') {
+                    depth -= 1;
+                    if depth < 0 {
+                        return false;
+                    }
+                }
+            }
+            depth == 0
+        }
+        let (open, close) = ("\u{3}(", "\u{3})");
+        let mut k = key;
+        while k.starts_with(open) && k.ends_with(close) && k.len() >= open.len() + close.len() {
+            let inner = &k[open.len()..k.len() - close.len()];
+            if !balanced(inner) {
+                break;
+            }
+            k = inner;
+        }
+        k.to_string()
+    }
+
+    #[test]
+    fn outer_parentheses_are_stripped_as_layer_by_layer() {
+        for text in [
+            "x",
+            "(x)",
+            "(((a > 0)))",
+            "(a) + (b)",
+            "((a) + (b))",
+            "((a)",
+            "(a))",
+            "(a))(b",
+            ")(",
+            "()",
+            "(())",
+            "(('(' ))",
+            "f(a, (b))",
+            "((f(a)) or (g(b)))",
+        ] {
+            let key = token_key(text);
+            assert_eq!(
+                strip_outer_parens_key(&key),
+                strip_layer_by_layer(&key),
+                "{text}"
+            );
+        }
+        let deep = format!("{}a > 0{}", "(".repeat(50_000), ")".repeat(50_000));
+        assert_eq!(
+            strip_outer_parens_key(&token_key(&deep)),
+            token_key("a > 0")
+        );
     }
 
     #[test]

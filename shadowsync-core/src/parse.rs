@@ -89,6 +89,20 @@ struct Parser<'a> {
 
 type PResult<T> = Result<T, ParseError>;
 
+/// How deeply parentheses may nest inside one parenthesised clause (a
+/// CHECK, a default, a generated column, an index or partition
+/// expression, the clause's own parentheses counted); deeper text is
+/// refused with an error naming the table and where the limit was passed.
+///
+/// Servers never print anything near it: MariaDB 10.11 refuses an
+/// expression of some 600 meaningful levels (`a - (a - (…))`: "Thread stack
+/// overrun" at its default `thread_stack`, and crashes at a few thousand)
+/// and prints redundant parentheses stripped; seekdb refuses 500 levels
+/// (its stored expression grows too long). Hand-written DDL deeper than
+/// this is not worth the cost: an expression is later compared by walking
+/// its parentheses, and the text is kept and re-sent verbatim.
+pub const MAX_NESTING: usize = 1_000;
+
 /// Column attributes that the model does not represent: refused by name.
 const UNSUPPORTED_COLUMN_ATTRIBUTES: [&str; 8] = [
     "COLUMN_FORMAT",
@@ -287,6 +301,20 @@ impl<'a> Parser<'a> {
             self.pos += 1;
             if t.is_punct("(") {
                 depth += 1;
+                // Refused here, before anything walks the group: the text
+                // need not be read further, so any depth costs one pass.
+                if depth > MAX_NESTING {
+                    let mut err = ParseError::new(
+                        Location::of_offset(self.src, t.start),
+                        format!(
+                            "parentheses nest deeper than {MAX_NESTING} levels \
+                             (in the group opened at line {}); the table is refused",
+                            Location::of_offset(self.src, open.start).line
+                        ),
+                    );
+                    err.table = self.table.clone();
+                    return Err(err);
+                }
             } else if t.is_punct(")") {
                 depth -= 1;
                 if depth == 0 {
@@ -1139,7 +1167,9 @@ impl<'a> Parser<'a> {
                 self.pos += 1;
             }
             let Some(tok) = self.peek() else { break };
-            if tok.kind == TokenKind::QuotedIdent && self.peek_at(1).is_some_and(|t| t.is_punct("=")) {
+            if tok.kind == TokenKind::QuotedIdent
+                && self.peek_at(1).is_some_and(|t| t.is_punct("="))
+            {
                 options.push(self.engine_defined_option()?);
                 continue;
             }

@@ -3,7 +3,8 @@
 use super::fingerprint::fingerprint;
 use super::naming::NamingRule;
 use super::{
-    analyze_snapshot, name_key, read_snapshot, Action, AnalysisRequest, SchemaSnapshot, Selection,
+    analyze_each_alone, analyze_snapshot, read_snapshot, Action, AnalysisRequest, Selection,
+    TableAnalysis,
 };
 use crate::error::{Error, Result};
 use crate::executor::Executor;
@@ -81,7 +82,7 @@ impl SchemaInspector for ShadowInspector {
     ) -> Result<Vec<String>> {
         let req = self.one_table(&table.source);
         let snapshot = read_snapshot(exec, &req)?;
-        self.remaining_in(&snapshot, table)
+        remaining_of(analyze_snapshot(&snapshot, &req).tables, table)
     }
 
     /// Read off the schema for the two statements a foreign-key cycle splits
@@ -138,7 +139,8 @@ impl SchemaInspector for ShadowInspector {
     }
 
     /// One snapshot of every table, then each table analysed alone on it,
-    /// exactly as [`SchemaInspector::remaining_changes`] would.
+    /// exactly as [`SchemaInspector::remaining_changes`] would (sharing the
+    /// snapshot's indexes, so linear in the tables).
     fn remaining_changes_of_all(
         &mut self,
         exec: &mut dyn Executor,
@@ -150,10 +152,14 @@ impl SchemaInspector for ShadowInspector {
             ..self.request.clone()
         };
         match read_snapshot(exec, &all) {
-            Ok(snapshot) => tables
-                .iter()
-                .map(|table| self.remaining_in(&pair_snapshot(&snapshot, table), table))
-                .collect(),
+            Ok(snapshot) => {
+                let sources: Vec<String> = tables.iter().map(|t| t.source.clone()).collect();
+                analyze_each_alone(&snapshot, &self.request, &sources)
+                    .into_iter()
+                    .zip(tables)
+                    .map(|(entries, table)| remaining_of(entries, table))
+                    .collect()
+            }
             Err(e) => tables.iter().map(|_| Err(e.clone())).collect(),
         }
     }
@@ -207,49 +213,20 @@ impl Effect {
     }
 }
 
-/// `snapshot` with only the texts of `table`'s source and shadow: what a
-/// read for that table alone would have given (the analysis copies its
-/// snapshot, so carrying every table's text into each would cost).
-fn pair_snapshot(snapshot: &SchemaSnapshot, table: &PlannedTable) -> SchemaSnapshot {
-    let fold = snapshot.server.lower_case_table_names != 0;
-    let wanted = [name_key(&table.source, fold), name_key(&table.shadow, fold)];
-    SchemaSnapshot {
-        server: snapshot.server.clone(),
-        relations: snapshot.relations.clone(),
-        ddl: snapshot
-            .ddl
-            .iter()
-            .filter(|(name, _)| wanted.contains(&name_key(name, fold)))
-            .map(|(name, text)| (name.clone(), text.clone()))
-            .collect(),
-        facts: snapshot
-            .facts
-            .iter()
-            .filter(|(name, _)| wanted.contains(&name_key(name, fold)))
-            .map(|(name, facts)| (name.clone(), facts.clone()))
-            .collect(),
-    }
-}
-
-impl ShadowInspector {
-    /// What `table` still needs according to `snapshot` (which holds at
-    /// least its source and shadow), analysing that table alone.
-    fn remaining_in(&self, snapshot: &SchemaSnapshot, table: &PlannedTable) -> Result<Vec<String>> {
-        let req = self.one_table(&table.source);
-        let analysis = analyze_snapshot(snapshot, &req);
-        let entry = analysis
-            .tables
-            .into_iter()
-            .find(|t| t.source.eq_ignore_ascii_case(&table.source))
-            .ok_or_else(|| Error::NotFound(format!("table `{}`", table.source)))?;
-        match (entry.planned, entry.reason.as_deref()) {
-            (Action::Skip, Some("identical")) => Ok(Vec::new()),
-            (Action::Skip, reason) => Err(Error::Refused {
-                table: table.source.clone(),
-                reason: reason.unwrap_or("skipped").to_string(),
-            }),
-            _ => Ok(entry.statements),
-        }
+/// What `table` still needs according to `entries`, the analysis of that
+/// table alone.
+fn remaining_of(entries: Vec<TableAnalysis>, table: &PlannedTable) -> Result<Vec<String>> {
+    let entry = entries
+        .into_iter()
+        .find(|t| t.source.eq_ignore_ascii_case(&table.source))
+        .ok_or_else(|| Error::NotFound(format!("table `{}`", table.source)))?;
+    match (entry.planned, entry.reason.as_deref()) {
+        (Action::Skip, Some("identical")) => Ok(Vec::new()),
+        (Action::Skip, reason) => Err(Error::Refused {
+            table: table.source.clone(),
+            reason: reason.unwrap_or("skipped").to_string(),
+        }),
+        _ => Ok(entry.statements),
     }
 }
 

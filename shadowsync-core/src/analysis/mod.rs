@@ -291,15 +291,17 @@ struct Plan {
     rejected: Vec<(String, String)>,
 }
 
-fn select(req: &AnalysisRequest, info: &ServerInfo, relations: &[Relation]) -> Plan {
+fn select(
+    req: &AnalysisRequest,
+    selection: &Selection,
+    info: &ServerInfo,
+    relations: &[Relation],
+    ix: &Indexes,
+) -> Plan {
     let fold = info.lower_case_table_names != 0;
-    let kinds: HashMap<String, (RelationKind, &str)> = relations
-        .iter()
-        .map(|r| (name_key(&r.name, fold), (r.kind, r.name.as_str())))
-        .collect();
     let mut sources = Vec::new();
     let mut rejected = Vec::new();
-    match &req.selection {
+    match selection {
         Selection::All => {
             for r in relations {
                 if r.kind == RelationKind::Table && !req.rule.is_shadow_name(&r.name, fold) {
@@ -309,7 +311,8 @@ fn select(req: &AnalysisRequest, info: &ServerInfo, relations: &[Relation]) -> P
         }
         Selection::Tables(names) => {
             for name in names {
-                match kinds.get(&name_key(name, fold)) {
+                let key = name_key(name, fold);
+                match ix.kinds.get(&key).zip(ix.stored.get(&key)) {
                     None => rejected.push((name.clone(), "missing: no such table".into())),
                     Some((RelationKind::View, _)) => {
                         rejected.push((name.clone(), "refused: a view is never a source".into()))
@@ -340,11 +343,9 @@ pub fn read_snapshot(exec: &mut dyn Executor, req: &AnalysisRequest) -> Result<S
         .filter(|r| r.kind == RelationKind::Table)
         .map(|r| name_key(&r.name, fold))
         .collect();
-    let plan = select(req, &server, &relations);
-    let stored: HashMap<String, &str> = relations
-        .iter()
-        .map(|r| (name_key(&r.name, fold), r.name.as_str()))
-        .collect();
+    let ix = Indexes::new(&relations, fold, req);
+    let plan = select(req, &req.selection, &server, &relations, &ix);
+    let stored = &ix.stored;
     let mut names = Vec::new();
     for source in &plan.sources {
         names.push(source.clone());
@@ -397,10 +398,55 @@ fn parse_in_schema(
 
 /// Analyse a snapshot (pure).
 pub fn analyze_snapshot(snapshot: &SchemaSnapshot, req: &AnalysisRequest) -> Analysis {
+    let ix = Indexes::for_snapshot(snapshot, req);
+    Analysis {
+        database: snapshot.server.database.clone(),
+        rule: req.rule.clone(),
+        tables: analyse_selection(snapshot, req, &req.selection, &ix),
+        request: req.clone(),
+        snapshot: snapshot.clone(),
+    }
+}
+
+/// The entries [`analyze_snapshot`] gives each of `sources` analysed
+/// alone (with [`Selection::Tables`] of that one table and no skips), as
+/// verify checks the tables of a task, on one snapshot of them all. The
+/// snapshot's indexes are built once and neither the snapshot nor the
+/// request is copied per table, so the cost is linear in the tables:
+/// calling `analyze_snapshot` per table costs the whole snapshot each time.
+pub(crate) fn analyze_each_alone(
+    snapshot: &SchemaSnapshot,
+    req: &AnalysisRequest,
+    sources: &[String],
+) -> Vec<Vec<TableAnalysis>> {
+    let req = AnalysisRequest {
+        selection: Selection::All,
+        skip: Vec::new(),
+        rule: req.rule.clone(),
+        policy: req.policy.clone(),
+        adopt: req.adopt.clone(),
+    };
+    let ix = Indexes::for_snapshot(snapshot, &req);
+    sources
+        .iter()
+        .map(|source| {
+            let one = Selection::Tables(vec![source.clone()]);
+            analyse_selection(snapshot, &req, &one, &ix)
+        })
+        .collect()
+}
+
+/// The entries of the analysis of `selection` (in place of the request's).
+fn analyse_selection(
+    snapshot: &SchemaSnapshot,
+    req: &AnalysisRequest,
+    selection: &Selection,
+    ix: &Indexes,
+) -> Vec<TableAnalysis> {
     let info = &snapshot.server;
     let fold = info.lower_case_table_names != 0;
-    let plan = select(req, info, &snapshot.relations);
-    let ctx = Context::new(snapshot, req, &plan.sources);
+    let plan = select(req, selection, info, &snapshot.relations, ix);
+    let ctx = Context::new(snapshot, req, ix, &plan.sources);
     // A parent refused by the analysis gets no shadow, so its children must
     // keep their production reference: refusals are known after a first pass.
     let (mut tables, mut creates) = ctx.analyse_sources(&plan.sources, &HashSet::new());
@@ -430,49 +476,70 @@ pub fn analyze_snapshot(snapshot: &SchemaSnapshot, req: &AnalysisRequest) -> Ana
             shadow_fingerprint: None,
         });
     }
-    Analysis {
-        database: info.database.clone(),
-        rule: req.rule.clone(),
-        tables,
-        request: req.clone(),
-        snapshot: snapshot.clone(),
+    tables
+}
+
+/// What every analysis of one snapshot under one request looks names up
+/// in, built once: [`analyze_each_alone`] runs one analysis per table, and
+/// rebuilding these per analysis made verify quadratic in the tables.
+struct Indexes<'a> {
+    /// Relation kinds by folded name.
+    kinds: HashMap<String, RelationKind>,
+    /// Stored (server-spelled) names by folded name.
+    stored: HashMap<String, &'a str>,
+    /// [`AnalysisRequest::skip`], folded.
+    skip_keys: HashSet<String>,
+    /// [`AnalysisRequest::adopt`] (looked up per table).
+    adopt: HashSet<&'a str>,
+}
+
+impl<'a> Indexes<'a> {
+    fn for_snapshot(snapshot: &'a SchemaSnapshot, req: &'a AnalysisRequest) -> Self {
+        let fold = snapshot.server.lower_case_table_names != 0;
+        Indexes::new(&snapshot.relations, fold, req)
+    }
+
+    fn new(relations: &'a [Relation], fold: bool, req: &'a AnalysisRequest) -> Self {
+        Indexes {
+            kinds: relations
+                .iter()
+                .map(|r| (name_key(&r.name, fold), r.kind))
+                .collect(),
+            stored: relations
+                .iter()
+                .map(|r| (name_key(&r.name, fold), r.name.as_str()))
+                .collect(),
+            skip_keys: req.skip.iter().map(|s| name_key(s, fold)).collect(),
+            adopt: req.adopt.iter().map(String::as_str).collect(),
+        }
     }
 }
 
-/// What every per-table analysis of one snapshot shares.
+/// What every per-table analysis of one selection shares.
 struct Context<'a> {
     snapshot: &'a SchemaSnapshot,
     req: &'a AnalysisRequest,
     fold: bool,
-    /// Relation kinds by folded name.
-    kinds: HashMap<String, RelationKind>,
-    /// Stored (server-spelled) names by folded name.
-    stored: HashMap<String, String>,
+    ix: &'a Indexes<'a>,
     source_keys: HashSet<String>,
-    skip_keys: HashSet<String>,
     opts: DiffOptions,
 }
 
 impl<'a> Context<'a> {
-    fn new(snapshot: &'a SchemaSnapshot, req: &'a AnalysisRequest, sources: &[String]) -> Self {
+    fn new(
+        snapshot: &'a SchemaSnapshot,
+        req: &'a AnalysisRequest,
+        ix: &'a Indexes<'a>,
+        sources: &[String],
+    ) -> Self {
         let info = &snapshot.server;
         let fold = info.lower_case_table_names != 0;
         Context {
             snapshot,
             req,
             fold,
-            kinds: snapshot
-                .relations
-                .iter()
-                .map(|r| (name_key(&r.name, fold), r.kind))
-                .collect(),
-            stored: snapshot
-                .relations
-                .iter()
-                .map(|r| (name_key(&r.name, fold), r.name.clone()))
-                .collect(),
+            ix,
             source_keys: sources.iter().map(|s| name_key(s, fold)).collect(),
-            skip_keys: req.skip.iter().map(|s| name_key(s, fold)).collect(),
             opts: DiffOptions {
                 flavor: info.flavor,
                 from_schema: Some(info.database.clone()),
@@ -483,10 +550,10 @@ impl<'a> Context<'a> {
     }
 
     fn stored_name(&self, name: &str) -> String {
-        self.stored
+        self.ix
+            .stored
             .get(&name_key(name, self.fold))
-            .cloned()
-            .unwrap_or_else(|| name.to_string())
+            .map_or_else(|| name.to_string(), |s| s.to_string())
     }
 
     /// Whether `parent` has (or will have) a shadow its children can reference.
@@ -495,9 +562,9 @@ impl<'a> Context<'a> {
         if refused.contains(&key) {
             return false;
         }
-        let will_be_synced = self.source_keys.contains(&key) && !self.skip_keys.contains(&key);
+        let will_be_synced = self.source_keys.contains(&key) && !self.ix.skip_keys.contains(&key);
         let shadow_key = name_key(&self.req.rule.shadow_name(parent), self.fold);
-        will_be_synced || self.kinds.get(&shadow_key) == Some(&RelationKind::Table)
+        will_be_synced || self.ix.kinds.get(&shadow_key) == Some(&RelationKind::Table)
     }
 
     fn analyse_sources(
@@ -520,7 +587,7 @@ impl<'a> Context<'a> {
                 shadow: shadow_stored,
                 planned: Action::Skip,
                 reason: None,
-                user_skipped: self.skip_keys.contains(&name_key(source, self.fold)),
+                user_skipped: self.ix.skip_keys.contains(&name_key(source, self.fold)),
                 source_fingerprint: source_ddl
                     .as_deref()
                     .map(fingerprint::fingerprint)
@@ -537,7 +604,7 @@ impl<'a> Context<'a> {
                 &shadow,
                 source,
                 info,
-                &self.kinds,
+                &self.ix.kinds,
                 &self.source_keys,
                 &mut shadow_owner,
                 self.fold,
@@ -547,6 +614,7 @@ impl<'a> Context<'a> {
                 None => analyse_pair(
                     &entry,
                     self.req,
+                    &self.ix.adopt,
                     info,
                     &self.snapshot.facts,
                     &has_shadow,
@@ -638,6 +706,7 @@ fn references_of(desired: &Table) -> Vec<TableRef> {
 fn analyse_pair(
     entry: &TableAnalysis,
     req: &AnalysisRequest,
+    adopt: &HashSet<&str>,
     info: &ServerInfo,
     facts: &HashMap<String, CatalogFacts>,
     has_shadow: &dyn Fn(&str) -> bool,
@@ -666,7 +735,7 @@ fn analyse_pair(
         Some(shadow_ddl) => {
             let current = parse_in_schema(shadow_ddl, info, facts.get(&entry.shadow))?;
             let adopted = !is_marked_shadow(&current);
-            if adopted && !req.adopt.iter().any(|a| a == &source.name) {
+            if adopted && !adopt.contains(source.name.as_str()) {
                 return Err(format!(
                     "refused: collision: `{}` exists but carries no shadowsync marker, so it is not \
                      known to be the shadow of `{}` and is never altered (adopt it explicitly if it is)",

@@ -430,3 +430,38 @@ fn created_shadows_carry_the_marker_after_the_source_comment() {
         .unwrap()
         .contains("no room for the shadow marker"));
 }
+
+#[test]
+fn each_table_alone_on_one_snapshot_is_the_one_table_analysis() {
+    let marked = "COMMENT='[shadowsync:shadow]'";
+    let snap = snapshot(
+        &[
+            ("parent", "CREATE TABLE `parent` (`id` int NOT NULL, PRIMARY KEY (`id`))"),
+            ("child", "CREATE TABLE `child` (`id` int NOT NULL, `p` int, PRIMARY KEY (`id`), KEY `p` (`p`), CONSTRAINT `fk` FOREIGN KEY (`p`) REFERENCES `parent` (`id`))"),
+            ("__parent", &format!("CREATE TABLE `__parent` (`id` int NOT NULL, PRIMARY KEY (`id`)) {marked}")),
+            ("orders", "CREATE TABLE `orders` (`id` int NOT NULL, `n` int)"),
+            ("__orders", "CREATE TABLE `__orders` (`id` int NOT NULL)"),
+            ("users", "CREATE TABLE `users` (`id` int NOT NULL)"),
+            ("__users", "CREATE TABLE `__users` (`id` int NOT NULL)"),
+            ("broken", "CREATE TABLE `broken` (`id` int COLUMN_FORMAT FIXED)"),
+        ],
+        &["v"],
+    );
+    let mut req = request(Selection::All);
+    req.adopt = vec!["users".into()];
+    let sources: Vec<String> = [
+        "parent", "child", "orders", "users", "broken", "v", "__parent", "nope",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let each = analyze_each_alone(&snap, &req, &sources);
+    assert_eq!(each.len(), sources.len());
+    for (source, entries) in sources.iter().zip(each) {
+        let one = AnalysisRequest {
+            selection: Selection::Tables(vec![source.clone()]),
+            ..req.clone()
+        };
+        assert_eq!(entries, analyze_snapshot(&snap, &one).tables, "{source}");
+    }
+}

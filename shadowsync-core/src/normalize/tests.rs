@@ -196,19 +196,36 @@ fn canonical_numbers() {
 #[test]
 fn expression_defaults_starting_with_now_stay_whole() {
     let plus = "CREATE TABLE t (a datetime DEFAULT (current_timestamp() + interval 30 minute))";
-    differ("CREATE TABLE t (a datetime DEFAULT current_timestamp())", plus);
-    differ("CREATE TABLE t (a datetime DEFAULT now())", "CREATE TABLE t (a datetime DEFAULT (now() - interval 1 day))");
+    differ(
+        "CREATE TABLE t (a datetime DEFAULT current_timestamp())",
+        plus,
+    );
+    differ(
+        "CREATE TABLE t (a datetime DEFAULT now())",
+        "CREATE TABLE t (a datetime DEFAULT (now() - interval 1 day))",
+    );
     differ(
         "CREATE TABLE t (a datetime DEFAULT localtimestamp())",
         "CREATE TABLE t (a datetime DEFAULT (localtimestamp() + interval 1 hour))",
     );
-    same("CREATE TABLE t (a datetime DEFAULT (current_timestamp()))", "CREATE TABLE t (a datetime DEFAULT now())");
+    same(
+        "CREATE TABLE t (a datetime DEFAULT (current_timestamp()))",
+        "CREATE TABLE t (a datetime DEFAULT now())",
+    );
     let t = norm(plus, Flavor::Mariadb);
     let rendered = crate::render::create_table(&t);
     assert!(
         rendered.to_ascii_lowercase().contains("interval 30 minute"),
         "{rendered}"
     );
-    let alter = diff("CREATE TABLE t (a datetime DEFAULT current_timestamp())", plus);
-    assert!(alter.iter().any(|s| s.to_ascii_lowercase().contains("interval 30 minute")), "{alter:?}");
+    let alter = diff(
+        "CREATE TABLE t (a datetime DEFAULT current_timestamp())",
+        plus,
+    );
+    assert!(
+        alter
+            .iter()
+            .any(|s| s.to_ascii_lowercase().contains("interval 30 minute")),
+        "{alter:?}"
+    );
 }

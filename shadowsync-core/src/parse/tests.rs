@@ -161,3 +161,73 @@ fn named_keys_and_quoted_option_values_round_trip() {
     let t = assert_round_trip("CREATE TABLE t (a int) TABLESPACE `my ts`");
     assert_eq!(t.options[0].value, OptionValue::Ident("my ts".into()));
 }
+
+/// A table whose CHECK (on line 3) nests `levels` parentheses, its own included.
+fn nested_check(levels: usize) -> String {
+    let inner = levels - 1;
+    format!(
+        "CREATE TABLE `deep` (\n  `a` int DEFAULT NULL,\n  CONSTRAINT `c` CHECK ({}`a` > 0{})\n)",
+        "(".repeat(inner),
+        ")".repeat(inner)
+    )
+}
+
+#[test]
+fn nesting_deeper_than_the_limit_is_refused_naming_table_and_line() {
+    let err = parse_table(&nested_check(MAX_NESTING + 1)).unwrap_err();
+    assert_eq!(err.table.as_deref(), Some("deep"));
+    assert_eq!(err.location.line, 3);
+    let text = err.to_string();
+    assert!(
+        text.starts_with("line 3, column ")
+            && text.contains("(table `deep`)")
+            && text.contains("parentheses nest deeper than 1000 levels")
+            && text.contains("refused"),
+        "{text}"
+    );
+    // Defaults, generated columns and option lists go through the same
+    // reading of parenthesised groups.
+    let deep = format!(
+        "{}1{}",
+        "(".repeat(MAX_NESTING + 1),
+        ")".repeat(MAX_NESTING + 1)
+    );
+    for sql in [
+        format!("CREATE TABLE t (a int DEFAULT {deep})"),
+        format!("CREATE TABLE t (a int, b int AS {deep} VIRTUAL)"),
+        format!("CREATE TABLE t (a int, KEY k ({deep}))"),
+    ] {
+        let err = parse_table(&sql).unwrap_err();
+        assert!(err.message.contains("nest deeper"), "{err}");
+        assert_eq!(err.table.as_deref(), Some("t"));
+    }
+}
+
+#[test]
+fn a_hundred_thousand_levels_are_refused_in_one_pass() {
+    let sql = nested_check(100_000);
+    let started = std::time::Instant::now();
+    let err = parse_table(&sql).unwrap_err();
+    assert!(err.message.contains("nest deeper"), "{err}");
+    // One pass over 200,000 tokens; the quadratic comparison it replaces
+    // took minutes. Generous for a loaded machine and a debug build.
+    assert!(started.elapsed() < std::time::Duration::from_secs(3));
+}
+
+#[test]
+fn nesting_up_to_the_limit_parses_and_compares() {
+    use crate::diff::{diff_tables, DiffOptions};
+    let at_limit = one(&nested_check(MAX_NESTING));
+    assert_eq!(at_limit.checks.len(), 1);
+    let moderate = one(&nested_check(300));
+    // The same CHECK under a different number of redundant parentheses.
+    let started = std::time::Instant::now();
+    let statements = diff_tables(&moderate, &at_limit, &DiffOptions::default()).unwrap();
+    assert_eq!(statements, Vec::<String>::new());
+    assert!(started.elapsed() < std::time::Duration::from_secs(3));
+    let other = one(&nested_check(MAX_NESTING).replace("> 0", "> 1"));
+    assert_ne!(
+        diff_tables(&other, &at_limit, &DiffOptions::default()).unwrap(),
+        Vec::<String>::new()
+    );
+}
