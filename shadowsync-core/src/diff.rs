@@ -81,7 +81,8 @@ fn table_alter(from: &Table, to: &Table, opts: &DiffOptions) -> Result<TableAlte
     diff_indexes(&a, &b, &mut alter);
     release_foreign_keys_of_dropped_indexes(&a, &b, &mut alter);
     recreate_implicit_fk_indexes(&a, &b, &mut alter);
-    diff_columns(&a, &b, &mut alter);
+    let changed = diff_columns(&a, &b, &mut alter);
+    recreate_indexes_over_changed_columns(&a, &b, &changed, &mut alter);
     diff_options(&a, &b, &mut alter)?;
     diff_partitioning(&a, &b, &mut alter);
     alter.flatten_main();
@@ -746,28 +747,88 @@ fn columns_equal(a: &Column, b: &Column, a_checks: &[&Check], b_checks: &[&Check
 }
 
 /// Whether turning `a` into `b` needs DROP + ADD: servers refuse to change a
-/// column between plain, VIRTUAL and STORED in place (MySQL error 3106).
-fn needs_recreate(a: &Column, b: &Column) -> bool {
+/// column between plain, VIRTUAL and STORED in place (MySQL error 3106),
+/// and OceanBase refuses any change of a generated column's definition
+/// ("Modify generated column definition not supported").
+fn needs_recreate(a: &Column, b: &Column, flavor: Flavor) -> bool {
     match (&a.generated, &b.generated) {
         (None, None) => false,
-        (Some(x), Some(y)) => x.stored != y.stored,
+        (Some(x), Some(y)) if x.stored != y.stored => true,
+        (Some(x), Some(y)) => {
+            flavor == Flavor::Oceanbase
+                && (canonical(&x.expr) != canonical(&y.expr) || a.data_type != b.data_type)
+        }
         _ => true,
     }
 }
 
-fn diff_columns(a: &Table, b: &Table, alter: &mut TableAlter) {
+/// Names (lower case) of the columns the column phase changes: dropped
+/// and added again, or modified in place.
+#[derive(Default)]
+struct ChangedColumns {
+    recreated: Vec<String>,
+    modified: Vec<String>,
+}
+
+/// Kept indexes over changed columns, dropped before the column phase and
+/// added after it: an index over a column that is dropped and added again
+/// goes with the drop (and nothing else would add it back); OceanBase
+/// refuses to modify a column under a prefix or FULLTEXT index
+/// ("Alter column that the prefix index column depends on not supported").
+fn recreate_indexes_over_changed_columns(
+    a: &Table,
+    b: &Table,
+    changed: &ChangedColumns,
+    alter: &mut TableAlter,
+) {
+    for index in &b.indexes {
+        let kept = a
+            .indexes
+            .iter()
+            .any(|i| index_key(i) == index_key(index) && indexes_equal(i, index));
+        if !kept {
+            continue;
+        }
+        let over = |names: &[String], part: &IndexPart| match &part.target {
+            IndexTarget::Column(c) => names.contains(&c.to_lowercase()),
+            IndexTarget::Expr(_) => false,
+        };
+        let over_recreated = index.parts.iter().any(|p| over(&changed.recreated, p));
+        let blocks_modify = alter.flavor == Flavor::Oceanbase
+            && index.parts.iter().any(|p| {
+                over(&changed.modified, p)
+                    && (p.prefix.is_some() || index.kind == IndexKind::Fulltext)
+            });
+        if !(over_recreated || blocks_modify) {
+            continue;
+        }
+        alter.index_drops.push(match index.kind {
+            IndexKind::Primary => "DROP PRIMARY KEY".to_string(),
+            _ => format!(
+                "DROP INDEX {}",
+                quote_ident(index.name.as_deref().unwrap_or_default())
+            ),
+        });
+        alter
+            .index_adds
+            .push(format!("ADD {}", render::index_definition(index)));
+    }
+}
+
+fn diff_columns(a: &Table, b: &Table, alter: &mut TableAlter) -> ChangedColumns {
     let lower = |c: &Column| c.name.to_lowercase();
     let from_names: Vec<String> = a.columns.iter().map(lower).collect();
     let to_names: Vec<String> = b.columns.iter().map(lower).collect();
     let charset_changes = !alter.charset.is_empty();
     let mut recreated: Vec<String> = Vec::new();
+    let mut changed_columns = ChangedColumns::default();
     for col in &a.columns {
         let name = lower(col);
         match b.columns.iter().find(|c| lower(c) == name) {
             None => alter
                 .column_drops
                 .push(format!("DROP COLUMN {}", quote_ident(&col.name))),
-            Some(target) if needs_recreate(col, target) => {
+            Some(target) if needs_recreate(col, target, alter.flavor) => {
                 alter
                     .column_recreate_drops
                     .push(format!("DROP COLUMN {}", quote_ident(&col.name)));
@@ -776,6 +837,7 @@ fn diff_columns(a: &Table, b: &Table, alter: &mut TableAlter) {
             Some(_) => {}
         }
     }
+    changed_columns.recreated = recreated.clone();
     // Columns kept in place: the longest common subsequence of the kept columns.
     let common_from: Vec<&String> = from_names
         .iter()
@@ -842,7 +904,11 @@ fn diff_columns(a: &Table, b: &Table, alter: &mut TableAlter) {
             (None, None) => "ADD COLUMN".to_string(),
         };
         alter.column_changes.push(format!("{verb} {def}{position}"));
+        if existing.is_some() {
+            changed_columns.modified.push(name);
+        }
     }
+    changed_columns
 }
 
 /// The longest common subsequence of two name lists (as a set of names).

@@ -338,8 +338,10 @@ fn normalize_column(
     let implied_charset = normalize_type(&mut col.data_type);
     let type_name = col.data_type.name.clone();
     // Character set and collation.
+    // JSON has a character set on MariaDB (an alias of LONGTEXT) only;
+    // MySQL and OceanBase reject one in a JSON column definition.
     let is_char = CHARACTER_TYPES.contains(&type_name.as_str())
-        && !(type_name == "json" && flavor == Flavor::Mysql);
+        && !(type_name == "json" && flavor != Flavor::Mariadb);
     if is_char {
         let mut cs = col
             .charset
