@@ -193,7 +193,7 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
             });
         }
         if fresh {
-            let drift = self.precheck()?;
+            let drift = self.precheck(false)?;
             if !drift.is_empty() {
                 for line in &drift {
                     self.log(LogLevel::Error, &format!("precheck: {line}"))?;
@@ -203,6 +203,17 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
             }
             self.event(TimelineAction::PrecheckPassed, None)?;
             self.log(LogLevel::Info, "precheck passed")?;
+        } else {
+            // A resumed run goes on with statements planned before the
+            // interruption: the tables not started yet must still be as the
+            // analysis saw them, or their statements are stale.
+            let drift = self.precheck(true)?;
+            if !drift.is_empty() {
+                for line in &drift {
+                    self.log(LogLevel::Error, &format!("precheck on resume: {line}"))?;
+                }
+                return self.finish(TaskStatus::Failed);
+            }
         }
         let mut aborted = false;
         let mut refused = false;
@@ -261,7 +272,9 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
     /// Every difference between the live schema and the frozen one, planned
     /// skips included (a skip decided on a stale schema is stale too).
     /// A lost connection is an error, not drift: nothing was compared.
-    fn precheck(&mut self) -> Result<Vec<String>> {
+    /// Drift since the analysis: of every table the task changes or
+    /// reports in step, or (`waiting_only`, on resume) of those not started.
+    fn precheck(&mut self, waiting_only: bool) -> Result<Vec<String>> {
         let mut drift = Vec::new();
         // Every table the task changes or reports in step is prechecked: a
         // shadow judged identical on a source that has changed since is
@@ -273,8 +286,12 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
             .plan
             .tables
             .iter()
-            .filter(|t| t.action != PlannedAction::Skip || t.reason.as_deref() == Some("identical"))
-            .cloned()
+            .zip(&self.task.tables)
+            .filter(|(t, _)| {
+                t.action != PlannedAction::Skip || t.reason.as_deref() == Some("identical")
+            })
+            .filter(|(_, state)| !waiting_only || state.status == TableStatus::Waiting)
+            .map(|(t, _)| t.clone())
             .collect();
         let live = self.inspector.fingerprints_of_all(self.exec, &runs);
         for (table, fingerprints) in runs.iter().zip(live) {

@@ -220,3 +220,48 @@ fn a_worker_that_lost_its_lease_stops_before_its_next_statement() {
         "nothing is sent after the lease is lost"
     );
 }
+
+/// A resumed run prechecks the tables not started yet: one whose source
+/// changed while the task was interrupted is not run on a stale plan.
+#[test]
+fn resume_prechecks_the_tables_not_started() {
+    use StatementStatus::*;
+    let f = Fixture::new();
+    let task = f.submit(
+        vec![table("a", &["A1", "A2"]), table("b", &["B1"])],
+        ErrorStrategy::Abort,
+    );
+    crash_state(&f, task.id, &[Applied, Pending]);
+    f.server.0.borrow_mut().executed = vec!["A1".into()];
+    f.server
+        .0
+        .borrow_mut()
+        .drift
+        .insert("b".into(), "changed".into());
+    let done = f.run_due("w1");
+    assert_eq!(done.finished, [(task.id, TaskStatus::Failed)]);
+    assert_eq!(f.server.executed(), ["A1"], "nothing more ran");
+    let logs: Vec<String> = f
+        .center
+        .logs(task.id, &Default::default())
+        .unwrap()
+        .into_iter()
+        .map(|e| e.message)
+        .collect();
+    assert!(
+        logs.iter()
+            .any(|l| l.contains("precheck on resume") && l.contains("`b`")),
+        "{logs:#?}"
+    );
+    // A drifted table that already ran is the verify's business, not the precheck's.
+    let f = Fixture::new();
+    let task = f.submit(vec![table("a", &["A1", "A2"])], ErrorStrategy::Abort);
+    crash_state(&f, task.id, &[Applied, Pending]);
+    f.server.0.borrow_mut().executed = vec!["A1".into()];
+    f.server
+        .0
+        .borrow_mut()
+        .drift
+        .insert("a".into(), "changed".into());
+    assert_eq!(f.run_due("w1").finished, [(task.id, TaskStatus::Succeeded)]);
+}
