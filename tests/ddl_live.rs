@@ -124,6 +124,28 @@ fn server_texts(engine: Engine, db: &str, table: &str) -> (String, String) {
     (source, shadow)
 }
 
+/// A fresh analysis of every table of `db`.
+fn plan(engine: Engine, db: &str) -> shadowsync::core::analysis::Analysis {
+    let mut ex = MysqlExecutor::connect(&engine.url())
+        .unwrap()
+        .with_database(db)
+        .unwrap();
+    analyze(&mut ex, &request()).unwrap()
+}
+
+/// Fails the test unless a further sync of `db` would run nothing.
+fn nothing_left(engine: Engine, db: &str) {
+    let again = plan(engine, db);
+    assert!(
+        again
+            .tables
+            .iter()
+            .all(|t| t.reason.as_deref() == Some("identical")),
+        "{engine:?}: a further sync would still run {:#?}",
+        again.tables
+    );
+}
+
 /// The first sync makes `__t` from `before`; `change` then runs on the
 /// source; the second sync must make `__t` equal `t` again, and a third
 /// analysis must find nothing to do. Returns the second sync's statements.
@@ -134,16 +156,7 @@ fn converges(engine: Engine, test: &str, before: &str, change: &[&str]) -> Vec<S
     let statements = sync(engine, &db);
     let (source, shadow) = server_texts(engine, &db, "t");
     assert_eq!(source, shadow, "{engine:?}: after {statements:#?}");
-    let mut ex = MysqlExecutor::connect(&engine.url())
-        .unwrap()
-        .with_database(&db)
-        .unwrap();
-    let again = analyze(&mut ex, &request()).unwrap();
-    assert!(
-        again.tables.iter().all(|t| t.statements.is_empty()),
-        "{engine:?}: a third sync would still run {:#?}",
-        again.tables
-    );
+    nothing_left(engine, &db);
     statements
 }
 
@@ -156,11 +169,7 @@ fn refused(engine: Engine, test: &str, before: &str, change: &[&str], words: &[&
         sync(engine, &db);
         run(engine, &db, change);
     }
-    let mut ex = MysqlExecutor::connect(&engine.url())
-        .unwrap()
-        .with_database(&db)
-        .unwrap();
-    let analysis = analyze(&mut ex, &request()).unwrap();
+    let analysis = plan(engine, &db);
     let t = analysis.tables.iter().find(|t| t.source == "t").unwrap();
     let reason = t.reason.clone().unwrap_or_default();
     assert!(
@@ -346,19 +355,7 @@ fn enum_members_read_exactly(engine: Engine) {
     for column in ["c", "e"] {
         assert_eq!(members("t", column), members("__t", column), "{column}");
     }
-    let mut ex = MysqlExecutor::connect(&engine.url())
-        .unwrap()
-        .with_database(&db)
-        .unwrap();
-    let again = analyze(&mut ex, &request()).unwrap();
-    assert!(
-        again
-            .tables
-            .iter()
-            .all(|t| t.reason.as_deref() == Some("identical")),
-        "{:#?}",
-        again.tables
-    );
+    nothing_left(engine, &db);
 }
 
 /// seekdb prints LIST partition values unescaped: a value holding a quote
@@ -465,16 +462,7 @@ fn index_of_a_foreign_key_dropped(engine: Engine) {
         !shadow.contains("`k1`") && shadow.contains("FOREIGN KEY"),
         "{shadow}"
     );
-    let mut ex = MysqlExecutor::connect(&engine.url())
-        .unwrap()
-        .with_database(&db)
-        .unwrap();
-    let again = analyze(&mut ex, &request()).unwrap();
-    assert!(
-        again.tables.iter().all(|t| t.statements.is_empty()),
-        "{:#?}",
-        again.tables
-    );
+    nothing_left(engine, &db);
 }
 
 mod seekdb_only {

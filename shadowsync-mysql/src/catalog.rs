@@ -81,6 +81,15 @@ pub(crate) fn table_ids(
     Ok(Ok(ids))
 }
 
+/// The id of table `name` when the catalog lists exactly one (a name
+/// listed twice is not trusted).
+pub(crate) fn only_id(ids: &HashMap<String, Vec<i64>>, name: &str) -> Option<i64> {
+    match ids.get(name).map(Vec::as_slice) {
+        Some([id]) => Some(*id),
+        _ => None,
+    }
+}
+
 /// `SHOW CREATE TABLE` text of each of `names`, in order, `None` for missing
 /// tables: from the catalog where `ids` names the table exactly once and
 /// the text is the table's, otherwise (views, missing tables, names the
@@ -93,21 +102,14 @@ pub(crate) fn show_create_tables(
     ids: &HashMap<String, Vec<i64>>,
     names: &[String],
 ) -> Result<Vec<Option<String>>> {
-    let wanted: Vec<i64> = names
-        .iter()
-        .filter_map(|name| match ids.get(name).map(Vec::as_slice) {
-            Some([id]) => Some(*id),
-            _ => None,
-        })
-        .collect();
+    let wanted: Vec<i64> = names.iter().filter_map(|name| only_id(ids, name)).collect();
     let mut texts = read_by_id(endpoint, conns, max_connections, &wanted)?;
     let mut result: Vec<Option<String>> = Vec::with_capacity(names.len());
     let mut fallback = Vec::new();
     for (position, name) in names.iter().enumerate() {
-        let text = match ids.get(name).map(Vec::as_slice) {
-            Some([id]) => texts.remove(id).filter(|text| is_text_of(text, name)),
-            _ => None,
-        };
+        let text = only_id(ids, name)
+            .and_then(|id| texts.remove(&id))
+            .filter(|text| is_text_of(text, name));
         if text.is_none() {
             fallback.push(position);
         }

@@ -20,6 +20,10 @@ use shadowsync_core::{CatalogFacts, Result};
 use crate::catalog;
 use crate::executor::Endpoint;
 
+/// The first column of a catalog row naming a member list (else a LIST
+/// partition's values).
+const MEMBERS: u8 = 1;
+
 /// Table ids one statement looks up at most.
 const IDS_PER_STATEMENT: usize = 200;
 
@@ -29,24 +33,29 @@ const IDS_PER_STATEMENT: usize = 200;
 pub(crate) fn catalog_facts(
     endpoint: &Endpoint,
     conn: &mut Conn,
+    known_ids: Option<&HashMap<String, Vec<i64>>>,
     names: &[String],
 ) -> Result<Vec<Option<CatalogFacts>>> {
-    let ids = match catalog::table_ids(endpoint, conn)? {
-        Ok(ids) => ids,
-        Err(why) => {
-            tracing::info!(
-                "{}; ENUM/SET members and LIST partition values cannot be read exactly",
-                why.0
-            );
-            return Ok(vec![None; names.len()]);
-        }
+    let listed;
+    let ids = match known_ids {
+        Some(ids) => ids,
+        None => match catalog::table_ids(endpoint, conn)? {
+            Ok(ids) => {
+                listed = ids;
+                &listed
+            }
+            Err(why) => {
+                tracing::info!(
+                    "{}; ENUM/SET members and LIST partition values cannot be read exactly",
+                    why.0
+                );
+                return Ok(vec![None; names.len()]);
+            }
+        },
     };
     let wanted: Vec<i64> = names
         .iter()
-        .filter_map(|name| match ids.get(name).map(Vec::as_slice) {
-            Some([id]) => Some(*id),
-            _ => None,
-        })
+        .filter_map(|name| catalog::only_id(ids, name))
         .collect();
     let mut facts: HashMap<i64, Option<CatalogFacts>> = wanted
         .iter()
@@ -61,55 +70,44 @@ pub(crate) fn catalog_facts(
             .collect::<Vec<_>>()
             .join(",");
         endpoint.count();
-        let columns: Vec<(i64, String, Vec<u8>)> = conn
+        // One statement for both: member lists (binary, read as hex) and
+        // LIST partition values (stored as hex text already).
+        let rows: Vec<(u8, i64, String, String)> = conn
             .query(format!(
-                "SELECT c.table_id, c.column_name, c.extended_type_info \
+                "SELECT 1, c.table_id, c.column_name, HEX(c.extended_type_info) \
                  FROM oceanbase.__all_column c \
-                 WHERE c.table_id IN ({list}) AND c.extended_type_info IS NOT NULL"
-            ))
-            .map_err(|e| {
-                endpoint.error(
-                    "cannot read ENUM/SET members from the OceanBase catalog",
-                    &e,
-                )
-            })?;
-        for (id, column, stored) in columns {
-            let decoded = decode_members(&stored);
-            let entry = facts.entry(id).or_insert(None);
-            match (entry.as_mut(), decoded) {
-                (Some(f), Some(members)) => f.members.push((column, members)),
-                _ => *entry = None,
-            }
-        }
-        endpoint.count();
-        let parts: Vec<(i64, String, String)> = conn
-            .query(format!(
-                "SELECT p.table_id, p.part_name, p.b_list_val FROM oceanbase.__all_part p \
+                 WHERE c.table_id IN ({list}) AND c.extended_type_info IS NOT NULL \
+                 UNION ALL \
+                 SELECT 2, p.table_id, p.part_name, p.b_list_val FROM oceanbase.__all_part p \
                  WHERE p.table_id IN ({list}) AND p.b_list_val IS NOT NULL"
             ))
             .map_err(|e| {
                 endpoint.error(
-                    "cannot read LIST partition values from the OceanBase catalog",
+                    "cannot read ENUM/SET members and LIST partition values from the OceanBase catalog",
                     &e,
                 )
             })?;
-        for (id, partition, stored) in parts {
-            let count = from_hex(&stored)
-                .and_then(|bytes| read_varint(&bytes, &mut 0))
-                .filter(|&n| n > 0);
+        for (kind, id, name, stored) in rows {
             let entry = facts.entry(id).or_insert(None);
-            match (entry.as_mut(), count) {
-                (Some(f), Some(n)) => f.list_values.push((partition, n as usize)),
-                _ => *entry = None,
+            let Some(f) = entry.as_mut() else { continue };
+            let bytes = from_hex(&stored);
+            let known = match kind {
+                MEMBERS => bytes
+                    .and_then(|b| decode_members(&b))
+                    .map(|members| f.members.push((name, members))),
+                _ => bytes
+                    .and_then(|b| read_varint(&b, &mut 0))
+                    .filter(|&n| n > 0)
+                    .map(|n| f.list_values.push((name, n as usize))),
+            };
+            if known.is_none() {
+                *entry = None;
             }
         }
     }
     Ok(names
         .iter()
-        .map(|name| match ids.get(name).map(Vec::as_slice) {
-            Some([id]) => facts.get(id).cloned().flatten(),
-            _ => None,
-        })
+        .map(|name| catalog::only_id(ids, name).and_then(|id| facts.get(&id).cloned().flatten()))
         .collect())
 }
 

@@ -125,6 +125,10 @@ pub struct MysqlExecutor {
     flavor: Option<Flavor>,
     /// Why the OceanBase catalog cannot be read, once found out.
     catalog_unavailable: Option<String>,
+    /// The catalog's table ids as the last read of texts listed them, for
+    /// the [`Executor::catalog_facts`] call that follows it (taken once,
+    /// so never older than one read).
+    listed_ids: Option<std::collections::HashMap<String, Vec<i64>>>,
     /// How long [`Executor::lock_database`] waits for another run's lock.
     run_lock_wait: std::time::Duration,
     /// The run lock this executor holds, by name.
@@ -169,6 +173,7 @@ impl MysqlExecutor {
             introspection: Introspection::Auto,
             flavor: None,
             catalog_unavailable: None,
+            listed_ids: None,
             run_lock_wait: std::time::Duration::ZERO,
             run_lock: None,
             orphan_wait: DEFAULT_ORPHAN_WAIT,
@@ -359,16 +364,19 @@ impl Executor for MysqlExecutor {
         if names.is_empty() {
             return Ok(Vec::new());
         }
+        self.listed_ids = None;
         if self.catalog_wanted(names.len())? {
             match catalog::table_ids(&self.endpoint, &mut self.conns[0])? {
                 Ok(ids) => {
-                    return catalog::show_create_tables(
+                    let texts = catalog::show_create_tables(
                         &self.endpoint,
                         &mut self.conns,
                         self.max_connections,
                         &ids,
                         names,
-                    )
+                    );
+                    self.listed_ids = Some(ids);
+                    return texts;
                 }
                 Err(why) if self.introspection == Introspection::Catalog => {
                     return Err(catalog::required(why))
@@ -474,10 +482,20 @@ impl Executor for MysqlExecutor {
     /// of its catalog (see [`shadowsync_core::analysis::exact`]); nothing
     /// elsewhere, where `SHOW CREATE TABLE` escapes what it prints.
     fn catalog_facts(&mut self, names: &[String]) -> Result<Vec<Option<CatalogFacts>>> {
-        if self.server_info()?.flavor != Flavor::Oceanbase || names.is_empty() {
+        let flavor = match self.flavor {
+            Some(flavor) => flavor,
+            None => self.server_info()?.flavor,
+        };
+        if flavor != Flavor::Oceanbase || names.is_empty() {
             return Ok(vec![None; names.len()]);
         }
-        crate::catalog_facts::catalog_facts(&self.endpoint, &mut self.conns[0], names)
+        let listed = self.listed_ids.take();
+        crate::catalog_facts::catalog_facts(
+            &self.endpoint,
+            &mut self.conns[0],
+            listed.as_ref(),
+            names,
+        )
     }
 
     /// Polls `information_schema.PROCESSLIST` for another session running

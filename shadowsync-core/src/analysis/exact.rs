@@ -18,6 +18,14 @@ use crate::executor::{CatalogFacts, Flavor};
 use crate::lex::{tokenize, TokenKind};
 use crate::model::{PartitionBound, PartitionDef, PartitionMethod, Table};
 
+/// Whether a `SHOW CREATE TABLE` text may hold what some engine prints
+/// inexactly (ENUM/SET members, partition values): a cheap, generous test
+/// on the text, so that only such tables cost a catalog read.
+pub fn may_print_inexactly(ddl: &str) -> bool {
+    let lower = ddl.to_ascii_lowercase();
+    lower.contains("enum(") || lower.contains("set(") || lower.contains("partition")
+}
+
 /// Makes `table` (read from `flavor`'s text) exact with `facts`, or says
 /// why it cannot be read exactly (a `refused: …` reason).
 pub fn make_exact(

@@ -359,12 +359,24 @@ pub fn read_snapshot(exec: &mut dyn Executor, req: &AnalysisRequest) -> Result<S
         }
     }
     let texts = exec.show_create_tables(&names)?;
-    let facts = names
+    // Only the texts that print something inexactly somewhere need the
+    // catalog (see `exact`): most schemas cost no extra round trip.
+    let inexact: Vec<String> = names
         .iter()
-        .cloned()
-        .zip(exec.catalog_facts(&names)?)
-        .filter_map(|(n, f)| f.map(|f| (n, f)))
+        .zip(&texts)
+        .filter(|(_, text)| text.as_deref().is_some_and(exact::may_print_inexactly))
+        .map(|(name, _)| name.clone())
         .collect();
+    let facts = if inexact.is_empty() {
+        HashMap::new()
+    } else {
+        inexact
+            .iter()
+            .cloned()
+            .zip(exec.catalog_facts(&inexact)?)
+            .filter_map(|(n, f)| f.map(|f| (n, f)))
+            .collect()
+    };
     let ddl = names
         .into_iter()
         .zip(texts)
