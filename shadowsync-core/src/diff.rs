@@ -120,7 +120,7 @@ pub fn diff_schemas(from: &[Table], to: &[Table], opts: &DiffOptions) -> Result<
                 pre.extend(alter.statements(&alter.pre));
                 main.extend(alter.statements(&alter.main));
                 fk_adds.extend(alter.statements(&alter.fk_adds));
-                partitions.extend(alter.partition.clone());
+                partitions.extend(alter.partition.iter().cloned());
             }
             None => created.push(t),
         }
@@ -284,7 +284,8 @@ struct TableAlter {
     pre: Vec<String>,
     main: Vec<String>,
     fk_adds: Vec<String>,
-    partition: Option<String>,
+    /// Partitioning statements, last and each alone.
+    partition: Vec<String>,
     // Main-statement clauses by phase, flattened in `into_statements`.
     charset: Vec<String>,
     index_drops: Vec<String>,
@@ -307,7 +308,7 @@ impl TableAlter {
             pre: Vec::new(),
             main: Vec::new(),
             fk_adds: Vec::new(),
-            partition: None,
+            partition: Vec::new(),
             charset: Vec::new(),
             index_drops: Vec::new(),
             column_drops: Vec::new(),
@@ -363,7 +364,7 @@ impl TableAlter {
         out.extend(self.statements(&self.pre));
         out.extend(self.statements(&self.main));
         out.extend(self.statements(&self.fk_adds));
-        out.extend(self.partition.clone());
+        out.extend(self.partition.iter().cloned());
         out
     }
 }
@@ -1014,16 +1015,81 @@ fn partition_key(p: &Partitioning) -> String {
         .to_string()
 }
 
+/// The `ADD PARTITION` clause that turns `from` into `to` when new
+/// partitions after the existing, unchanged ones are all that changed: it
+/// touches only the new partitions, where a new `PARTITION BY` copies every
+/// row of the shadow. `None`: repartition whole.
+fn partition_steps(from: &Partitioning, to: &Partitioning) -> Option<Vec<String>> {
+    let explicit = |p: &Partitioning| {
+        matches!(
+            p.scheme.method,
+            PartitionMethod::Range | PartitionMethod::List
+        ) && p.subpartition.is_none()
+            && p.subpartition_template.is_empty()
+            && !p.partitions.is_empty()
+            && p.partitions.iter().all(|d| d.subpartitions.is_empty())
+    };
+    let scheme = |p: &Partitioning| {
+        let mut only = p.clone();
+        only.partitions.clear();
+        partition_key(&only)
+    };
+    if !explicit(from) || !explicit(to) || scheme(from) != scheme(to) {
+        return None;
+    }
+    let def_key = |d: &PartitionDef| {
+        let mut d = d.clone();
+        d.options.retain(|o| o.key != "ENGINE");
+        crate::expr::SqlExpr::new(render::partition_definition(&d))
+            .token_key()
+            .to_string()
+    };
+    let named = |defs: &[PartitionDef], name: &str| {
+        defs.iter().position(|d| d.name.eq_ignore_ascii_case(name))
+    };
+    let kept: Vec<&PartitionDef> = from
+        .partitions
+        .iter()
+        .filter(|d| named(&to.partitions, &d.name).is_some())
+        .collect();
+    // The kept partitions open `to`, equal and in order; the rest is new.
+    if kept.is_empty()
+        || kept.len() > to.partitions.len()
+        || kept
+            .iter()
+            .zip(&to.partitions)
+            .any(|(k, t)| def_key(k) != def_key(t))
+    {
+        return None;
+    }
+    // A dropped partition would delete the shadow's rows in it; a new
+    // `PARTITION BY` moves them (or fails loudly where they fit nowhere).
+    if kept.len() != from.partitions.len() || kept.len() == to.partitions.len() {
+        return None;
+    }
+    let added: Vec<String> = to.partitions[kept.len()..]
+        .iter()
+        .map(render::partition_definition)
+        .collect();
+    Some(vec![format!("ADD PARTITION ({})", added.join(", "))])
+}
+
 fn diff_partitioning(a: &Table, b: &Table, alter: &mut TableAlter) {
     let table = quote_ident(&a.name);
     match (&a.partitioning, &b.partitioning) {
         (None, None) => {}
         (Some(_), None) => {
-            alter.partition = Some(format!("ALTER TABLE {table} REMOVE PARTITIONING"))
+            alter.partition = vec![format!("ALTER TABLE {table} REMOVE PARTITIONING")]
         }
         (x, Some(to)) => {
             if x.as_ref().map(partition_key) != Some(partition_key(to)) {
-                alter.partition = Some(format!("ALTER TABLE {table} {}", render::partitioning(to)));
+                alter.partition = match x.as_ref().and_then(|from| partition_steps(from, to)) {
+                    Some(steps) => steps
+                        .into_iter()
+                        .map(|step| format!("ALTER TABLE {table} {step}"))
+                        .collect(),
+                    None => vec![format!("ALTER TABLE {table} {}", render::partitioning(to))],
+                };
             }
         }
     }

@@ -351,6 +351,11 @@ fn partition_scheme(s: &PartitionScheme, count_kw: &str) -> String {
     out
 }
 
+/// One partition as `ADD PARTITION (…)` lists it.
+pub fn partition_definition(def: &PartitionDef) -> String {
+    partition_def(def, "PARTITION")
+}
+
 fn partition_def(def: &PartitionDef, keyword: &str) -> String {
     let mut out = format!("{keyword} {}", quote_ident(&def.name));
     match &def.bound {

@@ -514,3 +514,26 @@ fn oceanbase_rebuilds_what_it_cannot_modify() {
         1
     );
 }
+
+/// New RANGE/LIST partitions after the existing ones are added alone; any
+/// other change repartitions whole (a dropped partition's rows are moved,
+/// never deleted).
+#[test]
+fn appended_partitions_are_added_alone() {
+    let base = "CREATE TABLE t (id int) PARTITION BY RANGE (id) (PARTITION p0 VALUES LESS THAN (10), PARTITION p1 VALUES LESS THAN (20)";
+    let from = format!("{base})");
+    let grown = format!(
+        "{base}, PARTITION p2 VALUES LESS THAN (30), PARTITION p3 VALUES LESS THAN MAXVALUE)"
+    );
+    for flavor in [Flavor::Mariadb, Flavor::Oceanbase] {
+        assert_eq!(
+            d_flavor(&from, &grown, flavor),
+            ["ALTER TABLE `t` ADD PARTITION (PARTITION `p2` VALUES LESS THAN (30), PARTITION `p3` VALUES LESS THAN MAXVALUE)"]
+        );
+    }
+    let shrunk =
+        "CREATE TABLE t (id int) PARTITION BY RANGE (id) (PARTITION p1 VALUES LESS THAN (20))";
+    assert!(d(&from, shrunk)[0].contains("PARTITION BY RANGE"));
+    let moved = "CREATE TABLE t (id int) PARTITION BY RANGE (id) (PARTITION p0 VALUES LESS THAN (15), PARTITION p1 VALUES LESS THAN (20), PARTITION p2 VALUES LESS THAN (30))";
+    assert!(d(&from, moved)[0].contains("PARTITION BY RANGE"));
+}
