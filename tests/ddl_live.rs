@@ -13,28 +13,15 @@ use mysql::prelude::Queryable;
 use shadowsync::core::analysis::naming::NamingRule;
 use shadowsync::core::analysis::{analyze, Action, AnalysisRequest, Selection, ShadowInspector};
 use shadowsync::core::task::{MemoryStore, SubmitRequest, TaskCenter, TaskStatus};
-use shadowsync::core::{Clock, Millis};
 use shadowsync::mysql::MysqlExecutor;
 
 #[path = "support/engine.rs"]
 mod engine;
 use engine::Engine;
 
-struct StillClock;
-
-impl Clock for StillClock {
-    fn now(&self) -> Millis {
-        1_700_000_000_000
-    }
-}
-
-fn raw(engine: Engine, db: Option<&str>) -> mysql::Conn {
-    let opts = mysql::Opts::from_url(&engine.url()).expect("url");
-    let opts = mysql::OptsBuilder::from_opts(opts)
-        .prefer_socket(false)
-        .db_name(db);
-    mysql::Conn::new(opts).expect("connect")
-}
+#[path = "support/live.rs"]
+mod live;
+use live::{raw, StillClock};
 
 /// A fresh database `ssd_<test>_<engine>` where `sql` ran.
 fn scratch(engine: Engine, test: &str, sql: &[&str]) -> String {

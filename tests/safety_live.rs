@@ -16,36 +16,22 @@ use shadowsync::core::analysis::{analyze, AnalysisRequest, Selection, ShadowInsp
 use shadowsync::core::task::{
     FrozenPlan, MemoryStore, SubmitRequest, Task, TaskCenter, TaskStatus,
 };
-use shadowsync::core::{Clock, Executor, Millis};
+use shadowsync::core::{Clock, Executor};
 use shadowsync::mysql::{MysqlExecutor, SessionSettings};
 
 #[path = "support/engine.rs"]
 mod engine;
 use engine::Engine;
 
+#[path = "support/live.rs"]
+mod live;
+use live::{raw, StillClock};
+
 /// Held by every test of this file (see the module documentation).
 static SERIAL: Mutex<()> = Mutex::new(());
 
 fn serial() -> MutexGuard<'static, ()> {
     SERIAL.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-struct StillClock;
-
-impl Clock for StillClock {
-    fn now(&self) -> Millis {
-        1_700_000_000_000
-    }
-}
-
-/// A raw driver connection (no shadowsync session settings), for setting
-/// up what a hostile or careless environment looks like.
-fn raw(engine: Engine, db: Option<&str>) -> mysql::Conn {
-    let opts = mysql::Opts::from_url(&engine.url()).expect("url");
-    let opts = mysql::OptsBuilder::from_opts(opts)
-        .prefer_socket(false)
-        .db_name(db);
-    mysql::Conn::new(opts).expect("connect")
 }
 
 /// Restores the server's global `sql_mode` when dropped.
