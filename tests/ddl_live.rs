@@ -272,6 +272,28 @@ fn column_name_letter_case(engine: Engine) {
     );
 }
 
+fn index_name_letter_case(engine: Engine) {
+    let statements = converges(
+        engine,
+        "ix_case",
+        "CREATE TABLE t (id int PRIMARY KEY, a int, KEY k1 (a))",
+        // (MariaDB keeps the old name through DROP + ADD in one statement;
+        // seekdb takes neither RENAME to a case variant nor both at once.)
+        &match engine {
+            Engine::Mariadb => vec!["ALTER TABLE t RENAME INDEX k1 TO K1"],
+            Engine::Seekdb => vec![
+                "ALTER TABLE t DROP INDEX k1",
+                "ALTER TABLE t ADD KEY K1 (a)",
+            ],
+        },
+    );
+    let shadow = show_create(engine, &format!("ssd_ix_case_{}", engine.name()), "__t");
+    assert!(
+        shadow.contains("KEY `K1`"),
+        "{engine:?}: {statements:?}: {shadow}"
+    );
+}
+
 macro_rules! on_both {
     ($($name:ident),* $(,)?) => {
         mod mariadb {
@@ -284,6 +306,7 @@ macro_rules! on_both {
 }
 
 on_both!(
+    index_name_letter_case,
     partitions_appended,
     json_column_change,
     partitioning_removed,

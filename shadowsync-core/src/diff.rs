@@ -574,9 +574,34 @@ fn diff_indexes(a: &Table, b: &Table, alter: &mut TableAlter) {
     let to: HashMap<String, &Index> = b.indexes.iter().map(|i| (index_key(i), i)).collect();
     // An index that differs only in visibility is switched in place.
     let mut switched: Vec<String> = Vec::new();
+    // Kept indexes whose name changes only in letter case, re-created
+    // (OceanBase refuses `RENAME INDEX k TO K` as a duplicate name).
+    let mut rebuilt: Vec<String> = Vec::new();
     for i in &a.indexes {
         let k = index_key(i);
         let keep = to.get(&k).is_some_and(|t| indexes_equal(i, t));
+        if let Some(target) = to
+            .get(&k)
+            .filter(|t| keep && i.kind != IndexKind::Primary && t.name != i.name)
+        {
+            let (old, new) = (
+                i.name.as_deref().unwrap_or_default(),
+                target.name.as_deref().unwrap_or_default(),
+            );
+            if alter.flavor == Flavor::Oceanbase {
+                alter
+                    .index_drops
+                    .push(format!("DROP INDEX {}", quote_ident(old)));
+                rebuilt.push(k);
+            } else {
+                alter.index_adds.push(format!(
+                    "RENAME INDEX {} TO {}",
+                    quote_ident(old),
+                    quote_ident(new)
+                ));
+            }
+            continue;
+        }
         if let Some(target) = to
             .get(&k)
             .filter(|t| !keep && only_visibility_differs(i, t))
@@ -600,7 +625,7 @@ fn diff_indexes(a: &Table, b: &Table, alter: &mut TableAlter) {
     for i in &b.indexes {
         let k = index_key(i);
         let exists = from.get(&k).is_some_and(|f| indexes_equal(f, i));
-        if exists || switched.contains(&k) {
+        if (exists && !rebuilt.contains(&k)) || switched.contains(&k) {
             continue;
         }
         if i.visible || crate::engine::honours_invisible_index_add(alter.flavor) {

@@ -537,3 +537,21 @@ fn appended_partitions_are_added_alone() {
     let moved = "CREATE TABLE t (id int) PARTITION BY RANGE (id) (PARTITION p0 VALUES LESS THAN (15), PARTITION p1 VALUES LESS THAN (20), PARTITION p2 VALUES LESS THAN (30))";
     assert!(d(&from, moved)[0].contains("PARTITION BY RANGE"));
 }
+
+#[test]
+fn letter_case_of_an_index_name_follows_the_source() {
+    let from = "CREATE TABLE t (a int, KEY k1 (a))";
+    let to = "CREATE TABLE t (a int, KEY K1 (a))";
+    assert_eq!(
+        d_flavor(from, to, Flavor::Mariadb),
+        ["ALTER TABLE `t` RENAME INDEX `k1` TO `K1`"]
+    );
+    assert_eq!(
+        d_flavor(from, to, Flavor::Oceanbase),
+        [
+            "ALTER TABLE `t` DROP INDEX `k1`",
+            "ALTER TABLE `t` ADD KEY `K1` (`a`)"
+        ]
+    );
+    assert!(d_flavor(from, from, Flavor::Oceanbase).is_empty());
+}
