@@ -59,9 +59,11 @@ impl SqliteStore {
     pub fn open(path: impl AsRef<Path>) -> Result<SqliteStore> {
         let mut conn = Connection::open(path).map_err(db_error)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(db_error)?;
-        let mode: String = conn
-            .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
-            .map_err(db_error)?;
+        // Switching a fresh file to WAL needs it to itself, and SQLite
+        // answers "database is locked" at once, without its busy handler,
+        // while another process opens the same fresh file: wait here instead.
+        let mode: String =
+            while_busy(|| conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0)))?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(Error::Store(format!(
                 "the task database cannot use WAL (journal mode is {mode})"
@@ -101,6 +103,25 @@ impl SqliteStore {
         let mut conn = self.lock();
         let tx = conn.transaction().map_err(db_error)?;
         work(&tx)
+    }
+}
+
+/// `step`, tried again while SQLite reports the file busy or locked, for at
+/// most [`BUSY_TIMEOUT`].
+fn while_busy<T>(mut step: impl FnMut() -> rusqlite::Result<T>) -> Result<T> {
+    let started = std::time::Instant::now();
+    loop {
+        match step() {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(
+                    e.code,
+                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                ) && started.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            other => return other.map_err(db_error),
+        }
     }
 }
 
