@@ -72,16 +72,20 @@ pub fn make_exact(
         .subpartition
         .as_ref()
         .is_some_and(|s| s.method == PartitionMethod::List);
+    let stringy_sub = partitioning
+        .partitions
+        .iter()
+        .flat_map(|def| &def.subpartitions)
+        .chain(&partitioning.subpartition_template)
+        .find(|sub| sub_list && has_string(sub));
+    if let Some(sub) = stringy_sub {
+        return Err(format!(
+            "refused: LIST subpartition `{}` of `{}` holds strings, which OceanBase prints \
+             unescaped; shadowsync does not read its subpartition catalog",
+            sub.name, table.name
+        ));
+    }
     for def in partitioning.partitions.iter() {
-        for sub in def.subpartitions.iter() {
-            if sub_list && has_string(sub) {
-                return Err(format!(
-                    "refused: LIST subpartition `{}` of `{}` holds strings, which OceanBase prints \
-                     unescaped; shadowsync does not read its subpartition catalog",
-                    sub.name, table.name
-                ));
-            }
-        }
         if !list || !has_string(def) {
             continue;
         }
@@ -101,15 +105,6 @@ pub fn make_exact(
                 def.name,
                 table.name,
                 stored.map_or("none".to_string(), |n| n.to_string())
-            ));
-        }
-    }
-    for sub in &partitioning.subpartition_template {
-        if sub_list && has_string(sub) {
-            return Err(format!(
-                "refused: LIST subpartition template `{}` of `{}` holds strings, which OceanBase \
-                 prints unescaped",
-                sub.name, table.name
             ));
         }
     }

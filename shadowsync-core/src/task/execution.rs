@@ -137,22 +137,31 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
         }
     }
 
+    /// The planned tables for which `keep(planned, status now)` holds.
+    fn planned_where(
+        &self,
+        keep: impl Fn(&PlannedTable, TableStatus) -> bool,
+    ) -> Vec<PlannedTable> {
+        self.task
+            .spec
+            .plan
+            .tables
+            .iter()
+            .zip(&self.task.tables)
+            .filter(|(planned, state)| keep(planned, state.status))
+            .map(|(planned, _)| planned.clone())
+            .collect()
+    }
+
     /// What the guard cannot tell from the plan alone, read off the live
     /// schema for every table not started yet: a shadow the plan alters
     /// carries the shadow marker (unless the user adopted it), and a shadow
     /// it creates does not exist. So a plan that names a production table
     /// as a shadow, whatever naming rule it claims, changes nothing.
     fn unproven_targets(&mut self) -> Result<Vec<String>> {
-        let waiting: Vec<PlannedTable> = self
-            .task
-            .spec
-            .plan
-            .tables
-            .iter()
-            .zip(&self.task.tables)
-            .filter(|(p, t)| p.action != PlannedAction::Skip && t.status == TableStatus::Waiting)
-            .map(|(p, _)| p.clone())
-            .collect();
+        let waiting = self.planned_where(|p, status| {
+            p.action != PlannedAction::Skip && status == TableStatus::Waiting
+        });
         let names: Vec<String> = waiting.iter().map(|t| t.shadow.clone()).collect();
         let texts = self.exec.show_create_tables(&names)?;
         let mut problems = Vec::new();
@@ -280,19 +289,10 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
         // shadow judged identical on a source that has changed since is
         // stale, and the task must not report it in step. Refused, missing
         // and user-skipped tables are neither changed nor vouched for.
-        let runs: Vec<PlannedTable> = self
-            .task
-            .spec
-            .plan
-            .tables
-            .iter()
-            .zip(&self.task.tables)
-            .filter(|(t, _)| {
-                t.action != PlannedAction::Skip || t.reason.as_deref() == Some("identical")
-            })
-            .filter(|(_, state)| !waiting_only || state.status == TableStatus::Waiting)
-            .map(|(t, _)| t.clone())
-            .collect();
+        let runs = self.planned_where(|t, status| {
+            (t.action != PlannedAction::Skip || t.reason.as_deref() == Some("identical"))
+                && (!waiting_only || status == TableStatus::Waiting)
+        });
         let live = self.inspector.fingerprints_of_all(self.exec, &runs);
         for (table, fingerprints) in runs.iter().zip(live) {
             match fingerprints {
