@@ -268,9 +268,12 @@ fn one_runner_per_database(engine: Engine) {
     let plan = plan_all(&mut ex);
     let (done, logs) = run(&mut ex, plan.clone());
     assert_eq!(done.state.status, TaskStatus::PrecheckFailed, "{engine:?}");
+    // The holder is named (on seekdb, read from its lock catalog).
+    let named = format!("(connection {}, lock", holder.connection_id());
     assert!(
-        logs.iter()
-            .any(|l| l.contains("another shadowsync run holds the lock on database")),
+        logs.iter().any(|l| {
+            l.contains("another shadowsync run holds the lock on database") && l.contains(&named)
+        }),
         "{engine:?}: {logs:#?}"
     );
     assert_eq!(ex.show_create_tables(&["__a".into()]).unwrap(), [None]);

@@ -456,7 +456,7 @@ impl Executor for MysqlExecutor {
                 self.run_lock = Some(name);
                 return Ok(None);
             }
-            let Some(holder) = self.lock_holder(&name)? else {
+            let Some(holder) = self.lock_holder(&name, oceanbase)? else {
                 continue; // released meanwhile: try again
             };
             if oceanbase && !self.session_alive(holder)? {
@@ -602,13 +602,15 @@ const MAX_LOCK_NAME: usize = 64;
 /// (each crash on one database adds one while OceanBase keeps it).
 const MAX_STALE_LOCKS: usize = 64;
 
-/// OceanBase's "single-row subquery returns more than one row", which its
-/// `IS_USED_LOCK` sometimes returns for a lock whose holder was killed.
-const OB_ERR_MORE_THAN_ONE_ROW: u16 = 5615;
-
-/// How many times [`MysqlExecutor::lock_holder`] reads a holder that the
-/// server could not name (pausing longer each time: 14 s in all).
-const HOLDER_READ_ATTEMPTS: u32 = 8;
+/// The connection ids owning an OceanBase user lock, this one's left out:
+/// its catalog ties a lock's name to an id (`__all_dbms_lock_allocated`)
+/// and the id to owners (`__all_detect_lock_info_v2`), whose low 32 bits
+/// are the owning connection's id (`ObTableLockOwnerID`).
+const OB_LOCK_OWNERS: &str = "SELECT DISTINCT d.owner_id & 4294967295 \
+     FROM oceanbase.__all_detect_lock_info_v2 d \
+     JOIN oceanbase.__all_dbms_lock_allocated a ON d.obj_id = a.lockid \
+     WHERE a.name = ? AND d.owner_id & 4294967295 <> CONNECTION_ID() \
+     ORDER BY 1";
 
 /// The server-side lock one shadowsync run holds on `database` for its
 /// whole execution: `shadowsync:<database>`, or a hash of the name where
@@ -627,33 +629,43 @@ fn lock_name_within(name: &str) -> String {
 }
 
 impl MysqlExecutor {
-    /// The connection holding user lock `name`, if any. OceanBase
-    /// sometimes answers `IS_USED_LOCK` with "single-row subquery returns
-    /// more than one row" for a while after a holder's session was killed
-    /// (seen on a fresh seekdb under load); that answer is read again after
-    /// a pause, a few times, before it is reported.
-    fn lock_holder(&mut self, name: &str) -> Result<Option<u64>> {
-        let mut attempt = 1;
-        loop {
-            match self
-                .main_conn()
-                .exec_first::<Option<u64>, _, _>("SELECT IS_USED_LOCK(?)", (name,))
-            {
-                Ok(holder) => return Ok(holder.flatten()),
-                Err(e)
-                    if server_code(&e) == Some(OB_ERR_MORE_THAN_ONE_ROW)
-                        && attempt < HOLDER_READ_ATTEMPTS =>
-                {
-                    tracing::warn!(
-                        "the server could not name the holder of run lock {name:?} \
-                         (attempt {attempt} of {HOLDER_READ_ATTEMPTS}); reading again"
-                    );
-                    std::thread::sleep(LOCK_WAIT_PAUSE * attempt);
-                    attempt += 1;
-                }
-                Err(e) => return Err(self.endpoint.error("cannot read the run lock's holder", &e)),
+    /// The connection holding user lock `name`, if any. On OceanBase it
+    /// is read from the lock catalog ([`OB_LOCK_OWNERS`]) where the account
+    /// may read it: its `IS_USED_LOCK` answers "single-row subquery returns
+    /// more than one row" while the catalog names several owners of the
+    /// lock (seen in CI after killed holders, for minutes on end).
+    fn lock_holder(&mut self, name: &str, oceanbase: bool) -> Result<Option<u64>> {
+        if oceanbase {
+            match self.oceanbase_lock_holder(name) {
+                Err(Error::Executor(reason)) => tracing::debug!(
+                    "cannot read OceanBase's lock catalog ({reason}); asking IS_USED_LOCK"
+                ),
+                read => return read,
             }
         }
+        self.main_conn()
+            .exec_first::<Option<u64>, _, _>("SELECT IS_USED_LOCK(?)", (name,))
+            .map(Option::flatten)
+            .map_err(|e| self.endpoint.error("cannot read the run lock's holder", &e))
+    }
+
+    /// Of the owners OceanBase's lock catalog records for user lock `name`
+    /// (this session left out), a live one if there is one, else the
+    /// lowest-numbered dead one: every run reading the same catalog then
+    /// contends for the same successor lock.
+    fn oceanbase_lock_holder(&mut self, name: &str) -> Result<Option<u64>> {
+        let owners: Vec<u64> = self
+            .main_conn()
+            .exec(OB_LOCK_OWNERS, (name,))
+            .map_err(|e| self.endpoint.error("cannot read the run lock's owners", &e))?;
+        let mut dead = None;
+        for owner in owners {
+            if self.session_alive(owner)? {
+                return Ok(Some(owner));
+            }
+            dead = dead.or(Some(owner)); // ascending: the first is the lowest
+        }
+        Ok(dead)
     }
 
     /// Whether connection `id` is a live session of the server.
