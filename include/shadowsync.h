@@ -532,31 +532,32 @@ ss_status ss_task_center_abort(const ss_task_center *center,
 /**
  * Claim waiting task `id` for worker `worker` and run it to its end through
  * `executor` (which must be on the task's database): precheck, statements,
- * verification. `policy_json` (optional, NULL for the defaults) gives
- * fields of the shadow policy the analysis used, e.g.
- * `{"copy_auto_increment":true}`. `*out_task_json` is the finished task,
- * owned by the caller; a failed table is reported in the task, not as an
- * error.
+ * verification, with the naming rule and shadow policy the task's plan was
+ * analysed with. While it runs, the worker's lease is renewed and an abort
+ * request (`ss_task_center_abort`, from any thread or process) interrupts
+ * the running statement where the executor can be interrupted (a
+ * connection opened by `ss_executor_connect`). `*out_task_json` is the
+ * finished task, owned by the caller; a failed table is reported in the
+ * task, not as an error.
  *
  * # Safety
  * `center` must be a live task center; `executor` a live executor not in
- * use by another thread; `worker` a NUL-terminated string; `policy_json`
- * NULL or a NUL-terminated string; `out_task_json` must point to writable
- * storage for a pointer.
+ * use by another thread; `worker` a NUL-terminated string; `out_task_json`
+ * must point to writable storage for a pointer.
  */
 ss_status ss_task_center_execute(const ss_task_center *center,
                                  uint64_t id,
                                  const char *worker,
                                  ss_executor *executor,
-                                 const char *policy_json,
                                  char **out_task_json);
 
 /**
- * Take over task `id`, left executing by a worker known to be dead, for
- * worker `worker` and finish it through `executor` (on the task's
- * database); as `ss_task_center_execute` otherwise. Statements already
- * applied are not run again. `SS_INVALID_TRANSITION` when the task is not
- * executing; `SS_INVALID_REQUEST` when another worker resumed it meanwhile.
+ * Take over executing task `id` (this worker's own, or one whose holder's
+ * lease has expired) for worker `worker` and finish it through `executor`
+ * (on the task's database); as `ss_task_center_execute` otherwise.
+ * Statements already applied are not run again. `SS_INVALID_TRANSITION`
+ * when the task is not executing; `SS_INVALID_REQUEST` when another worker
+ * resumed it meanwhile or still holds a live lease on it.
  *
  * # Safety
  * As for `ss_task_center_execute`.
@@ -565,7 +566,6 @@ ss_status ss_task_center_resume(const ss_task_center *center,
                                 uint64_t id,
                                 const char *worker,
                                 ss_executor *executor,
-                                const char *policy_json,
                                 char **out_task_json);
 
 /**

@@ -291,9 +291,27 @@ static void live_section(const char *base_url) {
     check(!contains(task, "shadowsync:shadowsync@"), "task center: the stored connection is redacted");
     ss_string_free(task);
 
-    must(ss_task_center_execute(center, id, "c-worker", exec, NULL, &task), "execute");
+    must(ss_task_center_execute(center, id, "c-worker", exec, &task), "execute");
     check(contains(task, "\"status\":\"succeeded\""), "task center: executed, succeeded");
     ss_string_free(task);
+
+    /* A plan analysed with a non-default shadow policy runs and verifies
+       with that policy (the executor used to take the default one, and
+       verification failed every table it changed). */
+    ss_analysis *kept_fks = NULL;
+    must(ss_analyze(exec, "{\"rule\":\"suffix:_kept\",\"tables\":[\"customer\",\"orders\"],"
+                          "\"policy\":{\"redirect_foreign_keys\":false}}", &kept_fks),
+         "analyze keeping foreign keys on the sources");
+    must(ss_task_center_submit(center, kept_fks, db_url, "{\"creator\":\"c-example\"}", &task), "submit");
+    uint64_t kept_id = task_id(task);
+    ss_string_free(task);
+    ss_analysis_free(kept_fks);
+    must(ss_task_center_execute(center, kept_id, "c-worker", exec, &task), "execute the kept-FK plan");
+    check(contains(task, "\"status\":\"succeeded\""),
+          "task center: the plan's own shadow policy is used (FKs kept on the sources), succeeded");
+    ss_string_free(task);
+    must(ss_executor_execute(exec, "DROP TABLE orders_kept"), "drop a kept-FK shadow");
+    must(ss_executor_execute(exec, "DROP TABLE customer_kept"), "drop a kept-FK shadow");
 
     char *text = NULL;
     must(ss_task_center_export_logs(center, id, NULL, &text), "export logs");
@@ -304,7 +322,7 @@ static void live_section(const char *base_url) {
     check(strcmp(text, "[]") == 0, "task center: no alert in a clean run");
     ss_string_free(text);
     must(ss_task_center_list(center, "{\"creator\":\"c-example\"}", &text), "list");
-    check(contains(text, "\"total\":1"), "task center: listed");
+    check(contains(text, "\"total\":2"), "task center: listed");
     ss_string_free(text);
     must(ss_task_center_timeline(center, id, &text), "timeline");
     check(contains(text, "\"kind\":\"precheck_passed\""), "task center: timeline has the precheck");

@@ -8,6 +8,7 @@ mod clock;
 mod diff;
 mod failure;
 mod input;
+mod interrupt;
 mod plan;
 mod sync;
 mod task;
@@ -52,6 +53,12 @@ fn main() -> ExitCode {
             return ExitCode::from(u8::try_from(code).unwrap_or(2));
         }
     };
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(tracing::Level::WARN)
+        .with_target(false)
+        .init();
+    interrupt::install();
     let result = match cli.command {
         Command::Diff(args) => diff::run(&args),
         Command::Plan(args) => plan::run(&args),

@@ -25,9 +25,7 @@ use shadowsync_store::SystemClock;
 use crate::clock::parse_time;
 use crate::failure::Failure;
 use crate::plan::{self, write_json, write_text, Format};
-use crate::task::runner::{
-    crash_hook, inspector_for, with_heartbeat, worker_id, Center, TaskExecutor,
-};
+use crate::task::runner::{crash_hook, worker_id, Center, TaskExecutor};
 use crate::task::{creator_for, render, waiting_hint, write_failed, StoreArg};
 
 /// Options of `shadowsync sync`.
@@ -172,11 +170,7 @@ pub fn launch(
         });
     }
     let mut exec = TaskExecutor::new(exec, crash_hook()?);
-    let mut inspector = inspector_for(&task)?;
-    let worker = worker_id();
-    let outcome = with_heartbeat(center, &worker, || {
-        center.execute(task.id, &worker, &mut exec, &mut inspector)
-    });
+    let outcome = shadowsync::host::execute(center, task.id, &worker_id(), &mut exec);
     let done = match outcome {
         Ok(done) => done,
         // Someone changed the task between its submission and now (a

@@ -1051,12 +1051,130 @@ fn a_dead_hosts_task_moves_to_another_host_once(engine: Engine) {
     case.assert_converged(&[], &[]);
 }
 
-/// `task abort` from another process stops a statement that waits on a
-/// metadata lock (an open transaction on the shadow): the worker's
-/// heartbeat sees the request and sends `KILL QUERY`, the task ends
-/// `aborted`, the shadow unchanged. MariaDB only: seekdb's DDL does not
-/// wait for open transactions, so no statement there runs long enough.
-fn abort_interrupts_a_waiting_statement(engine: Engine) {
+/// How a test stops a running worker.
+#[derive(Debug, Clone, Copy)]
+enum Stop {
+    /// `task abort` from another process.
+    TaskAbort,
+    /// SIGINT to the worker, as Ctrl-C on its terminal sends.
+    CtrlC,
+}
+
+impl Stop {
+    fn send(self, case: &Case, worker: &std::process::Child, id: u64) {
+        let out = match self {
+            Stop::TaskAbort => case.run(&[
+                "task",
+                "abort",
+                &id.to_string(),
+                "--comment",
+                "stop the ALTER",
+            ]),
+            Stop::CtrlC => Command::new("kill")
+                .args(["-INT", &worker.id().to_string()])
+                .output()
+                .unwrap(),
+        };
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{self:?}: {}",
+            text(&out.stderr)
+        );
+    }
+}
+
+/// Waits until the first task of `case` is executing; its id.
+fn first_task_executing(case: &Case, worker: &mut Option<std::process::Child>) -> u64 {
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        let listed = case.run(&["task", "list", "--format", "json"]);
+        let listed: Value = serde_json::from_slice(&listed.stdout).unwrap_or(Value::Null);
+        let first = &listed["items"][0];
+        match (first["id"].as_u64(), first["status"].as_str()) {
+            (Some(id), Some("executing")) => return id,
+            (Some(_), Some(other)) if other != "waiting_for_execution" => {
+                let out = worker.take().unwrap().wait_with_output().unwrap();
+                panic!("the task ended {other} first: {}", text(&out.stderr));
+            }
+            _ => {}
+        }
+        if Instant::now() >= deadline {
+            let mut child = worker.take().unwrap();
+            let _ = child.kill();
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "the task never started; listed {listed:#}; the worker said: {}",
+                text(&out.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// Ctrl-C on a worker between two statements (each paused 1.5 s before it
+/// is sent) lets the statement in flight finish, starts no other: the
+/// task ends `aborted` truthfully, the worker exits 1, the next table is
+/// untouched; `task again` would redo the rest.
+fn ctrl_c_stops_between_statements(engine: Engine) {
+    let case = Case::new(
+        engine,
+        "ctrl_c",
+        &owned(&[
+            "CREATE TABLE a (id int NOT NULL PRIMARY KEY)",
+            "CREATE TABLE b (id int NOT NULL PRIMARY KEY)",
+            "CREATE TABLE c (id int NOT NULL PRIMARY KEY)",
+        ]),
+    );
+    let url = case.url();
+    let mut worker = Some(
+        Command::new(env!("CARGO_BIN_EXE_shadowsync"))
+            .args([
+                "sync", "--url", &url, "--prefix", "__", "--all", "--yes", "--store",
+            ])
+            .arg(&case.store)
+            .env("SHADOWSYNC_TEST_PAUSE_MS", "1500")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let id = first_task_executing(&case, &mut worker);
+    let worker = worker.unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    Stop::CtrlC.send(&case, &worker, id);
+    let out = worker.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("stopping: the running statement is interrupted"),
+        "{}",
+        text(&out.stderr)
+    );
+    let task = case.show(id);
+    assert_eq!(status(&task), "aborted", "{task:#}");
+    let shown = case.run(&["task", "show", &id.to_string(), "--format", "json"]);
+    assert!(
+        text(&shown.stdout).contains("stopped on the worker (Ctrl-C)"),
+        "{}",
+        text(&shown.stdout)
+    );
+    let shadows = case
+        .exec()
+        .show_create_tables(&["__a".into(), "__b".into(), "__c".into()])
+        .unwrap();
+    let created = shadows.iter().filter(|s| s.is_some()).count();
+    assert!(created < 3, "a statement ran after Ctrl-C: {shadows:?}");
+    assert!(shadows[2].is_none(), "{shadows:?}");
+}
+
+/// `task abort` from another process, or Ctrl-C on the worker, stops a
+/// statement that waits on a metadata lock (an open transaction on the
+/// shadow): the worker's heartbeat sees the request and sends `KILL QUERY`,
+/// the task ends `aborted`, the shadow unchanged. MariaDB only: seekdb's
+/// DDL does not wait for open transactions, so no statement there runs
+/// long enough.
+fn abort_interrupts_a_waiting_statement(engine: Engine, stop: Stop) {
     use mysql::prelude::Queryable;
     let case = Case::new(
         engine,
@@ -1084,40 +1202,12 @@ fn abort_interrupts_a_waiting_statement(engine: Engine) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(90);
-    let mut worker = worker;
-    let id = loop {
-        let listed = case.run(&["task", "list", "--format", "json"]);
-        let listed: Value = serde_json::from_slice(&listed.stdout).unwrap_or(Value::Null);
-        let first = &listed["items"][0];
-        match (first["id"].as_u64(), first["status"].as_str()) {
-            (Some(id), Some("executing")) => break id,
-            (Some(_), Some(other)) if other != "waiting_for_execution" => {
-                let out = worker.wait_with_output().unwrap();
-                panic!("the task ended {other} first: {}", text(&out.stderr));
-            }
-            _ => {}
-        }
-        if Instant::now() >= deadline {
-            let _ = worker.kill();
-            let out = worker.wait_with_output().unwrap();
-            panic!(
-                "the task never started; listed {listed:#}; the worker said: {}",
-                text(&out.stderr)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    };
+    let mut worker = Some(worker);
+    let id = first_task_executing(&case, &mut worker);
+    let worker = worker.unwrap();
     std::thread::sleep(Duration::from_millis(700));
     let asked = Instant::now();
-    let abort = case.run(&[
-        "task",
-        "abort",
-        &id.to_string(),
-        "--comment",
-        "stop the ALTER",
-    ]);
-    assert_eq!(abort.status.code(), Some(0), "{}", text(&abort.stderr));
+    stop.send(&case, &worker, id);
     let out = worker.wait_with_output().unwrap();
     let took = asked.elapsed();
     holder.query_drop("ROLLBACK").unwrap();
@@ -1141,7 +1231,12 @@ fn abort_interrupts_a_waiting_statement(engine: Engine) {
 mod mariadb_only {
     #[test]
     fn abort_interrupts_a_waiting_statement() {
-        super::abort_interrupts_a_waiting_statement(super::Engine::Mariadb);
+        super::abort_interrupts_a_waiting_statement(super::Engine::Mariadb, super::Stop::TaskAbort);
+    }
+
+    #[test]
+    fn ctrl_c_interrupts_a_waiting_statement() {
+        super::abort_interrupts_a_waiting_statement(super::Engine::Mariadb, super::Stop::CtrlC);
     }
 }
 
@@ -1166,4 +1261,5 @@ on_both_engines!(
     crash_then_run_due_finishes,
     crash_abort_then_resume,
     a_dead_hosts_task_moves_to_another_host_once,
+    ctrl_c_stops_between_statements,
 );

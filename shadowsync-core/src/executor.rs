@@ -3,6 +3,8 @@
 //! Adapters implement them outside the core (`shadowsync-mysql`, the C and
 //! Python bindings, test doubles).
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
@@ -142,6 +144,20 @@ pub trait Executor {
     fn catalog_facts(&mut self, names: &[String]) -> Result<Vec<Option<CatalogFacts>>> {
         Ok(vec![None; names.len()])
     }
+    /// What stops the statement this executor runs, from another thread
+    /// (a host's heartbeat acting on `task abort` or Ctrl-C). The default
+    /// has none: an abort then waits for the running statement to end.
+    fn interrupter(&self) -> Option<Arc<dyn Interrupt>> {
+        None
+    }
+}
+
+/// Stops an executor's running statement from another thread (see
+/// [`Executor::interrupter`]); the statement then fails, the executor stays
+/// usable.
+pub trait Interrupt: Send + Sync {
+    /// Stop the running statement, if any.
+    fn interrupt(&self) -> Result<()>;
 }
 
 /// A borrowed executor is an executor (so one connection can be lent out).
@@ -169,6 +185,9 @@ impl<E: Executor + ?Sized> Executor for &mut E {
     }
     fn catalog_facts(&mut self, names: &[String]) -> Result<Vec<Option<CatalogFacts>>> {
         (**self).catalog_facts(names)
+    }
+    fn interrupter(&self) -> Option<Arc<dyn Interrupt>> {
+        (**self).interrupter()
     }
 }
 

@@ -21,6 +21,6 @@ pub mod task;
 
 pub use error::{Error, Location, ParseError, Result};
 pub use executor::{
-    CatalogFacts, Clock, Executor, Flavor, Millis, Relation, RelationKind, ServerInfo,
+    CatalogFacts, Clock, Executor, Flavor, Interrupt, Millis, Relation, RelationKind, ServerInfo,
 };
 pub use model::*;

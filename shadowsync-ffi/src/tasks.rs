@@ -4,13 +4,11 @@
 use std::ffi::c_char;
 
 use serde::Deserialize;
-use shadowsync_core::analysis::rewrite::ShadowPolicy;
-
-use shadowsync_core::analysis::{PlanInspectors, ShadowInspector};
+use shadowsync::host;
 use shadowsync_core::task::flow::ApprovalFlow;
 use shadowsync_core::task::{
-    Actor, ErrorStrategy, ExecutionMode, LogFilter, MemoryStore, SchemaInspector, SingleExecutor,
-    SubmitRequest, Task, TaskCenter, TaskId, TaskQuery,
+    Actor, ErrorStrategy, ExecutionMode, LogFilter, MemoryStore, SingleExecutor, SubmitRequest,
+    Task, TaskCenter, TaskId, TaskQuery,
 };
 use shadowsync_core::{Error, Executor};
 use shadowsync_store::{open_store, DynStore, SystemClock};
@@ -408,29 +406,13 @@ pub unsafe extern "C" fn ss_task_center_abort(
     })
 }
 
-/// The inspector that prechecks and verifies the tables of task `id`: the
-/// task's naming rule with `policy`.
-fn inspector<S, C>(
-    center: &TaskCenter<S, C>,
-    id: TaskId,
-    policy: ShadowPolicy,
-) -> Result<ShadowInspector, Error>
-where
-    S: shadowsync_core::task::Store,
-    C: shadowsync_core::Clock,
-{
-    let mut plan = center.task(id)?.spec.plan;
-    plan.policy = policy;
-    ShadowInspector::for_plan(&plan)
-}
-
-/// The center's `execute` or `resume`, as both take their task.
-type RunTask =
-    fn(&Center, TaskId, &str, &mut dyn Executor, &mut dyn SchemaInspector) -> Result<Task, Error>;
+/// The host layer's `execute` or `resume`, as both take their task.
+type RunTask = fn(&Center, TaskId, &str, &mut dyn Executor) -> Result<Task, Error>;
 
 /// What `ss_task_center_execute` and `ss_task_center_resume` share: read the
-/// arguments, run the task through `run` with the inspector of its plan and
-/// `policy_json`, write the finished task out.
+/// arguments, run the task through the host layer's `run` (the plan's own
+/// naming rule and shadow policy, the lease heartbeat), write the finished
+/// task out.
 ///
 /// # Safety
 /// As for `ss_task_center_execute`.
@@ -439,29 +421,19 @@ unsafe fn run_task(
     id: u64,
     worker: *const c_char,
     executor: *mut SsExecutor,
-    policy_json: *const c_char,
     out_task_json: *mut *mut c_char,
     run: RunTask,
 ) -> SsStatus {
     guard(|| {
         // SAFETY: per this function's contract.
-        let (center, worker, executor, policy) = unsafe {
+        let (center, worker, executor) = unsafe {
             (
                 ptr::handle(center, "center")?,
                 ptr::text(worker, "worker")?,
                 ptr::handle_mut(executor, "executor")?,
-                ptr::optional_text(policy_json, "policy_json")?,
             )
         };
-        let policy: ShadowPolicy = over_default(policy, "policy_json")?;
-        let mut inspector = inspector(&center.inner, id, policy)?;
-        let task = run(
-            &center.inner,
-            id,
-            worker,
-            executor.inner.as_mut(),
-            &mut inspector,
-        )?;
+        let task = run(&center.inner, id, worker, executor.inner.as_mut())?;
         // SAFETY: per this function's contract.
         unsafe { ptr::put_string(out_task_json, "out_task_json", to_json(&task)?) }
     })
@@ -469,45 +441,36 @@ unsafe fn run_task(
 
 /// Claim waiting task `id` for worker `worker` and run it to its end through
 /// `executor` (which must be on the task's database): precheck, statements,
-/// verification. `policy_json` (optional, NULL for the defaults) gives
-/// fields of the shadow policy the analysis used, e.g.
-/// `{"copy_auto_increment":true}`. `*out_task_json` is the finished task,
-/// owned by the caller; a failed table is reported in the task, not as an
-/// error.
+/// verification, with the naming rule and shadow policy the task's plan was
+/// analysed with. While it runs, the worker's lease is renewed and an abort
+/// request (`ss_task_center_abort`, from any thread or process) interrupts
+/// the running statement where the executor can be interrupted (a
+/// connection opened by `ss_executor_connect`). `*out_task_json` is the
+/// finished task, owned by the caller; a failed table is reported in the
+/// task, not as an error.
 ///
 /// # Safety
 /// `center` must be a live task center; `executor` a live executor not in
-/// use by another thread; `worker` a NUL-terminated string; `policy_json`
-/// NULL or a NUL-terminated string; `out_task_json` must point to writable
-/// storage for a pointer.
+/// use by another thread; `worker` a NUL-terminated string; `out_task_json`
+/// must point to writable storage for a pointer.
 #[no_mangle]
 pub unsafe extern "C" fn ss_task_center_execute(
     center: *const SsTaskCenter,
     id: u64,
     worker: *const c_char,
     executor: *mut SsExecutor,
-    policy_json: *const c_char,
     out_task_json: *mut *mut c_char,
 ) -> SsStatus {
     // SAFETY: per this function's contract.
-    unsafe {
-        run_task(
-            center,
-            id,
-            worker,
-            executor,
-            policy_json,
-            out_task_json,
-            Center::execute,
-        )
-    }
+    unsafe { run_task(center, id, worker, executor, out_task_json, host::execute) }
 }
 
-/// Take over task `id`, left executing by a worker known to be dead, for
-/// worker `worker` and finish it through `executor` (on the task's
-/// database); as `ss_task_center_execute` otherwise. Statements already
-/// applied are not run again. `SS_INVALID_TRANSITION` when the task is not
-/// executing; `SS_INVALID_REQUEST` when another worker resumed it meanwhile.
+/// Take over executing task `id` (this worker's own, or one whose holder's
+/// lease has expired) for worker `worker` and finish it through `executor`
+/// (on the task's database); as `ss_task_center_execute` otherwise.
+/// Statements already applied are not run again. `SS_INVALID_TRANSITION`
+/// when the task is not executing; `SS_INVALID_REQUEST` when another worker
+/// resumed it meanwhile or still holds a live lease on it.
 ///
 /// # Safety
 /// As for `ss_task_center_execute`.
@@ -517,21 +480,10 @@ pub unsafe extern "C" fn ss_task_center_resume(
     id: u64,
     worker: *const c_char,
     executor: *mut SsExecutor,
-    policy_json: *const c_char,
     out_task_json: *mut *mut c_char,
 ) -> SsStatus {
     // SAFETY: per this function's contract.
-    unsafe {
-        run_task(
-            center,
-            id,
-            worker,
-            executor,
-            policy_json,
-            out_task_json,
-            Center::resume,
-        )
-    }
+    unsafe { run_task(center, id, worker, executor, out_task_json, host::resume) }
 }
 
 /// Move every overdue task to `approval_expired` or `execution_expired`;
@@ -587,9 +539,7 @@ pub unsafe extern "C" fn ss_task_center_run_due(
             )
         };
         let mut connector = SingleExecutor(executor.inner.as_mut());
-        let report = center
-            .inner
-            .run_due(worker, &mut connector, &mut PlanInspectors)?;
+        let report = host::run_due(&center.inner, worker, &mut connector)?;
         // SAFETY: per this function's contract.
         unsafe { ptr::put_string(out_json, "out_json", to_json(&report)?) }
     })
@@ -913,9 +863,8 @@ mod tests {
         // SAFETY: live handles, valid strings and out slots.
         unsafe {
             // Nothing is executing: there is nothing to resume.
-            let (status, message) = call(|out| {
-                ss_task_center_resume(center, first, c"w2".as_ptr(), ex, std::ptr::null(), out)
-            });
+            let (status, message) =
+                call(|out| ss_task_center_resume(center, first, c"w2".as_ptr(), ex, out));
             assert_eq!(status, SS_INVALID_TRANSITION, "{message}");
 
             let report = ok_json(call(|out| {

@@ -2,12 +2,13 @@
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use mysql::prelude::Queryable;
 use mysql::{Conn, Opts};
 use shadowsync_core::render::quote_ident;
 use shadowsync_core::{
-    CatalogFacts, Error, Executor, Flavor, Relation, RelationKind, Result, ServerInfo,
+    CatalogFacts, Error, Executor, Flavor, Interrupt, Relation, RelationKind, Result, ServerInfo,
 };
 
 use crate::catalog::{self, Unavailable};
@@ -242,16 +243,6 @@ impl MysqlExecutor {
         self.endpoint.opts.get_db_name()
     }
 
-    /// A handle that interrupts the statement running on this executor's
-    /// connection from any thread (`KILL QUERY`, on a connection of its own).
-    pub fn interrupter(&self) -> Interrupter {
-        Interrupter {
-            opts: self.endpoint.opts.clone(),
-            scrubber: self.endpoint.scrubber.clone(),
-            connection_id: self.connection_id(),
-        }
-    }
-
     /// The server's id of the connection statements run on
     /// (`CONNECTION_ID()`), as `PROCESSLIST` and `KILL` know it.
     pub fn connection_id(&self) -> u32 {
@@ -478,6 +469,16 @@ impl Executor for MysqlExecutor {
         )))
     }
 
+    /// A handle that interrupts the statement running on this executor's
+    /// connection from any thread (`KILL QUERY`, on a connection of its own).
+    fn interrupter(&self) -> Option<Arc<dyn Interrupt>> {
+        Some(Arc::new(Interrupter {
+            opts: self.endpoint.opts.clone(),
+            scrubber: self.endpoint.scrubber.clone(),
+            connection_id: self.connection_id(),
+        }))
+    }
+
     /// On OceanBase, the ENUM/SET members and LIST partition value counts
     /// of its catalog (see [`shadowsync_core::analysis::exact`]); nothing
     /// elsewhere, where `SHOW CREATE TABLE` escapes what it prints.
@@ -550,7 +551,7 @@ impl Executor for MysqlExecutor {
 }
 
 /// Interrupts the statement an executor is running (see
-/// [`MysqlExecutor::interrupter`]): what `task abort` and Ctrl-C use to stop
+/// [`Executor::interrupter`]): what `task abort` and Ctrl-C use to stop
 /// a long ALTER instead of waiting for it to end.
 #[derive(Clone)]
 pub struct Interrupter {
@@ -568,11 +569,11 @@ impl fmt::Debug for Interrupter {
     }
 }
 
-impl Interrupter {
+impl Interrupt for Interrupter {
     /// `KILL QUERY` the executor's connection: its running statement fails
     /// (`ER_QUERY_INTERRUPTED`) and the connection stays usable. The id is
     /// a number the server gave, so nothing is pasted from input.
-    pub fn interrupt(&self) -> Result<()> {
+    fn interrupt(&self) -> Result<()> {
         let mut conn = Conn::new(self.opts.clone()).map_err(|e| {
             self.scrubber
                 .error("cannot connect to interrupt a statement", &e)

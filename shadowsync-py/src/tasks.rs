@@ -2,14 +2,13 @@
 //! system clock.
 
 use pyo3::prelude::*;
-use shadowsync_core::analysis::rewrite::ShadowPolicy;
-use shadowsync_core::analysis::{PlanInspectors, ShadowInspector};
+use shadowsync::host;
 use shadowsync_core::task::flow::ApprovalFlow;
 use shadowsync_core::task::{
-    Actor, ErrorStrategy, ExecutionMode, LogFilter, MemoryStore, SchemaInspector, SingleExecutor,
-    Store, SubmitRequest, Task, TaskCenter as CoreCenter, TaskId, TaskQuery,
+    Actor, ErrorStrategy, ExecutionMode, LogFilter, MemoryStore, SingleExecutor, SubmitRequest,
+    Task, TaskCenter as CoreCenter, TaskId, TaskQuery,
 };
-use shadowsync_core::{Clock, Executor as CoreExecutor, Result};
+use shadowsync_core::{Executor as CoreExecutor, Result};
 use shadowsync_store::{open_store, shown_location, DynStore, SystemClock};
 
 use crate::analysis::Analysis;
@@ -30,37 +29,23 @@ pub struct TaskCenter {
     location: Option<String>,
 }
 
-/// The inspector that prechecks and verifies the tables of task `id`: the
-/// task's naming rule with `policy`.
-fn inspector<S: Store, C: Clock>(
-    center: &CoreCenter<S, C>,
-    id: TaskId,
-    policy: ShadowPolicy,
-) -> Result<ShadowInspector> {
-    let mut plan = center.task(id)?.spec.plan;
-    plan.policy = policy;
-    ShadowInspector::for_plan(&plan)
-}
-
-/// The core center's `execute` or `resume`, as both take their task.
-type RunTask =
-    fn(&Center, TaskId, &str, &mut dyn CoreExecutor, &mut dyn SchemaInspector) -> Result<Task>;
+/// The host layer's `execute` or `resume`, as both take their task.
+type RunTask = fn(&Center, TaskId, &str, &mut dyn CoreExecutor) -> Result<Task>;
 
 impl TaskCenter {
-    /// What `execute` and `resume` share: run task `id` through `run` with
-    /// the inspector of its plan and `policy`; the finished task as JSON.
+    /// What `execute` and `resume` share: run task `id` through the host
+    /// layer's `run` (the plan's own naming rule and shadow policy, the
+    /// lease heartbeat); the finished task as JSON.
     fn run_task(
         &self,
         py: Python<'_>,
         id: TaskId,
         worker: &str,
         executor: &Executor,
-        policy: ShadowPolicy,
         run: RunTask,
     ) -> PyResult<String> {
         self.json(py, |center| {
-            let mut inspector = inspector(center, id, policy)?;
-            run(center, id, worker, executor.lock().as_mut(), &mut inspector)
+            run(center, id, worker, executor.lock().as_mut())
         })
     }
 
@@ -214,42 +199,29 @@ impl TaskCenter {
             .map_err(to_py)
     }
 
-    /// Claim waiting task `id` for `worker` and run it through `executor`;
-    /// the finished task as JSON.
-    #[pyo3(signature = (id, worker, executor, redirect_foreign_keys, copy_auto_increment))]
+    /// Claim waiting task `id` for `worker` and run it through `executor`
+    /// with its plan's own naming rule and shadow policy; the finished task
+    /// as JSON.
     fn execute(
         &self,
         py: Python<'_>,
         id: TaskId,
         worker: &str,
         executor: PyRef<'_, Executor>,
-        redirect_foreign_keys: bool,
-        copy_auto_increment: bool,
     ) -> PyResult<String> {
-        let policy = ShadowPolicy {
-            redirect_foreign_keys,
-            copy_auto_increment,
-        };
-        self.run_task(py, id, worker, &executor, policy, Center::execute)
+        self.run_task(py, id, worker, &executor, host::execute)
     }
 
     /// Take over executing task `id` whose worker died, for `worker`, and
     /// finish it through `executor`; the finished task as JSON.
-    #[pyo3(signature = (id, worker, executor, redirect_foreign_keys, copy_auto_increment))]
     fn resume(
         &self,
         py: Python<'_>,
         id: TaskId,
         worker: &str,
         executor: PyRef<'_, Executor>,
-        redirect_foreign_keys: bool,
-        copy_auto_increment: bool,
     ) -> PyResult<String> {
-        let policy = ShadowPolicy {
-            redirect_foreign_keys,
-            copy_auto_increment,
-        };
-        self.run_task(py, id, worker, &executor, policy, Center::resume)
+        self.run_task(py, id, worker, &executor, host::resume)
     }
 
     /// Move every overdue task to approval or execution expired; JSON array
@@ -271,7 +243,7 @@ impl TaskCenter {
         self.json(py, |center| {
             let mut locked = executor.lock();
             let mut connector = SingleExecutor(locked.as_mut());
-            center.run_due(worker, &mut connector, &mut PlanInspectors)
+            host::run_due(center, worker, &mut connector)
         })
     }
 

@@ -75,6 +75,26 @@ def test_fk_cycle_through_the_task_center(scratch: Scratch) -> None:
     assert done.status == "succeeded", [(t.source, t.error) for t in done.tables]
 
 
+def test_execute_runs_with_the_plans_own_policy(scratch: Scratch) -> None:
+    """A plan analysed keeping foreign keys on the sources is executed and
+    verified so (execute used to take the default policy, and verification
+    failed the child table)."""
+    scratch.run("CREATE TABLE parent (id int NOT NULL, PRIMARY KEY (id))")
+    scratch.run(
+        "CREATE TABLE child (id int NOT NULL, parent_id int, PRIMARY KEY (id), "
+        "CONSTRAINT fk_parent FOREIGN KEY (parent_id) REFERENCES parent (id))"
+    )
+    center = TaskCenter()
+    analysis = shadowsync.analyze(scratch.executor, prefix="__", redirect_foreign_keys=False)
+    task = center.submit(analysis, creator="pytest")
+    done = center.execute(task.id, scratch.executor)
+    assert done.status == "succeeded", [(t.source, t.error) for t in done.tables]
+    shown = scratch.executor.show_create_tables(["__child"])[0]
+    # seekdb prints the reference schema-qualified: `db`.`parent`.
+    assert shown is not None and "`parent`" in shown.split("REFERENCES", 1)[1], shown
+    assert "`__parent`" not in shown, shown
+
+
 def test_approval_flow(scratch: Scratch, tmp_path: Path) -> None:
     scratch.run("CREATE TABLE t (id int NOT NULL, v varchar(10), PRIMARY KEY (id))")
     center = TaskCenter(tmp_path / "tasks.db")

@@ -1,7 +1,8 @@
 //! What the CLI plugs into the task center to run tasks: the MySQL executor
 //! (with a test-only crash hook), the connection URLs matched to tasks, the
-//! schema inspector a task's naming rule calls for, worker ids, the lease
-//! a worker holds on the tasks it runs, and the heartbeat that renews it.
+//! worker ids, the lease a worker holds on the tasks it runs, and the
+//! `run-due` pass over several URLs (the host layer, `shadowsync::host`,
+//! runs each task under its heartbeat).
 //!
 //! A task only stores its connection redacted, so every command that runs a
 //! task needs the real URL again: `--url` (repeatable for `run-due`), or the
@@ -9,15 +10,18 @@
 //! the same scheme, user, host and port as the task's connection; the
 //! database comes from the task.
 
-use shadowsync_core::analysis::{PlanInspectors, ShadowInspector};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+
+use shadowsync::host::run::{inspector_for, Interruptible};
+use shadowsync::host::{with_heartbeat, Running};
+use shadowsync_core::analysis::PlanInspectors;
 
 use shadowsync_core::task::log::format_utc;
 use shadowsync_core::task::{Connector, DueReport, Store, Task, TaskCenter, TaskId, TaskStatus};
-use shadowsync_core::{CatalogFacts, Clock, Error, Executor, Millis, Relation, Result, ServerInfo};
-use shadowsync_mysql::{redact_url, Interrupter, MysqlExecutor};
+use shadowsync_core::{
+    CatalogFacts, Clock, Error, Executor, Interrupt, Millis, Relation, Result, ServerInfo,
+};
+use shadowsync_mysql::{redact_url, MysqlExecutor};
 use shadowsync_store::{DynStore, SystemClock};
 
 use crate::failure::Failure;
@@ -34,6 +38,11 @@ pub const URL_VAR: &str = "SHADOWSYNC_URL";
 /// store: the worst moment for a crash, which recovery must settle without
 /// sending anything twice. Never set it outside tests.
 pub const CRASH_AFTER_VAR: &str = "SHADOWSYNC_TEST_CRASH_AFTER";
+
+/// Test-only: when set to N, every statement of a task waits N ms before it
+/// is sent (so that a test can stop a run between two statements). Never
+/// set it outside tests.
+pub const PAUSE_VAR: &str = "SHADOWSYNC_TEST_PAUSE_MS";
 
 /// Prefix of the worker ids of CLI processes: `shadowsync-cli@HOST#PID`.
 const WORKER_PREFIX: &str = "shadowsync-cli@";
@@ -61,78 +70,6 @@ pub fn lease() -> std::result::Result<Millis, Failure> {
             ))),
         },
         Err(_) => Ok(CLI_LEASE_MS),
-    }
-}
-
-/// Runs `work` while a second thread renews `worker`'s leases every third
-/// of the lease, so that a statement running longer than the lease (a long
-/// ALTER) does not let another worker take its task over, and looks every
-/// [`ABORT_POLL`] whether an abort was requested for one of `worker`'s
-/// tasks: then it interrupts the running statement (`KILL QUERY`), so that
-/// `task abort` stops a long ALTER instead of waiting for it. The heartbeat
-/// stops when `work` returns; a failed renewal is reported and tried again,
-/// and the worker itself stops before its next statement if the lease is
-/// lost meanwhile.
-pub fn with_heartbeat<T>(center: &Center, worker: &str, work: impl FnOnce() -> T) -> T {
-    let done = AtomicBool::new(false);
-    let period = Duration::from_millis(u64::try_from(center.lease() / 3).unwrap_or(1_000));
-    std::thread::scope(|scope| {
-        scope.spawn(|| {
-            let (mut renewed, mut polled) = (Instant::now(), Instant::now());
-            let mut interrupted: Vec<TaskId> = Vec::new();
-            while !done.load(Ordering::Acquire) {
-                std::thread::sleep(HEARTBEAT_TICK);
-                if renewed.elapsed() >= period {
-                    renewed = Instant::now();
-                    if let Err(e) = center.renew_leases(worker) {
-                        eprintln!(
-                            "shadowsync: warning: could not renew the leases of {worker}: {e}"
-                        );
-                    }
-                }
-                if polled.elapsed() >= ABORT_POLL {
-                    polled = Instant::now();
-                    interrupt_aborted(center, worker, &mut interrupted);
-                }
-            }
-        });
-        let value = work();
-        done.store(true, Ordering::Release);
-        value
-    })
-}
-
-/// How often the heartbeat thread looks whether its work is done.
-const HEARTBEAT_TICK: Duration = Duration::from_millis(100);
-
-/// How often the heartbeat thread looks for abort requests.
-const ABORT_POLL: Duration = Duration::from_secs(1);
-
-/// The statement connection of the task this process runs now (a CLI
-/// process runs one task at a time), for the heartbeat to interrupt.
-static RUNNING: Mutex<Option<Interrupter>> = Mutex::new(None);
-
-/// Interrupts the running statement once for each of `worker`'s executing
-/// tasks with an abort request not yet acted on.
-fn interrupt_aborted(center: &Center, worker: &str, interrupted: &mut Vec<TaskId>) {
-    let Ok(tasks) = center.store().tasks_in(&[TaskStatus::Executing]) else {
-        return;
-    };
-    for task in tasks {
-        if task.state.worker.as_deref() != Some(worker)
-            || !task.abort_requested
-            || interrupted.contains(&task.id)
-        {
-            continue;
-        }
-        interrupted.push(task.id);
-        let running = RUNNING
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone();
-        if let Some(Err(e)) = running.map(|r| r.interrupt()) {
-            eprintln!("shadowsync: warning: task {}: {e}", task.id);
-        }
     }
 }
 
@@ -208,16 +145,22 @@ pub struct TaskExecutor {
     crash_after: Option<u64>,
     /// Statements the server accepted through this executor.
     applied: u64,
+    /// See [`PAUSE_VAR`].
+    pause: Option<std::time::Duration>,
 }
 
 impl TaskExecutor {
     /// Wrap `inner`; `crash_after` is the value of [`crash_hook`].
     pub fn new(inner: MysqlExecutor, crash_after: Option<u64>) -> TaskExecutor {
-        *RUNNING.lock().unwrap_or_else(PoisonError::into_inner) = Some(inner.interrupter());
+        let pause = std::env::var(PAUSE_VAR)
+            .ok()
+            .and_then(|ms| ms.trim().parse().ok())
+            .map(std::time::Duration::from_millis);
         TaskExecutor {
             inner,
             crash_after,
             applied: 0,
+            pause,
         }
     }
 }
@@ -236,6 +179,9 @@ impl Executor for TaskExecutor {
     }
 
     fn execute(&mut self, sql: &str) -> Result<()> {
+        if let Some(pause) = self.pause {
+            std::thread::sleep(pause);
+        }
         self.inner.execute(sql)?;
         self.applied += 1;
         if self.crash_after == Some(self.applied) {
@@ -260,11 +206,10 @@ impl Executor for TaskExecutor {
     fn catalog_facts(&mut self, names: &[String]) -> Result<Vec<Option<CatalogFacts>>> {
         self.inner.catalog_facts(names)
     }
-}
 
-/// The inspector for `task`: its plan's naming rule and shadow policy.
-pub fn inspector_for(task: &Task) -> Result<ShadowInspector> {
-    ShadowInspector::for_plan(&task.spec.plan)
+    fn interrupter(&self) -> Option<Arc<dyn Interrupt>> {
+        self.inner.interrupter()
+    }
 }
 
 /// Opens each task on the URL that serves its connection.
@@ -321,8 +266,9 @@ pub fn run_due(
     urls: &Urls,
     crash_after: Option<u64>,
 ) -> Result<DuePass> {
-    with_heartbeat(center, worker, || {
-        run_due_pass(center, worker, urls, crash_after)
+    let running = Running::default();
+    with_heartbeat(center, worker, &running, || {
+        run_due_pass(center, worker, urls, crash_after, &running)
     })
 }
 
@@ -331,6 +277,7 @@ fn run_due_pass(
     worker: &str,
     urls: &Urls,
     crash_after: Option<u64>,
+    running: &Running,
 ) -> Result<DuePass> {
     let mut pass = DuePass::default();
     for task in center.store().tasks_in(&[TaskStatus::Executing])? {
@@ -347,7 +294,7 @@ fn run_due_pass(
             ));
             continue;
         }
-        match resume_now(center, &task, worker, urls, crash_after) {
+        match resume_now(center, &task, worker, urls, crash_after, running) {
             Ok(done) => pass.resumed.push((done.id, done.state.status)),
             // Another process took it over first, or it cannot be reached.
             Err(
@@ -359,7 +306,10 @@ fn run_due_pass(
             Err(other) => return Err(other),
         }
     }
-    let mut connector = UrlConnector { urls, crash_after };
+    let mut connector = Interruptible {
+        inner: &mut UrlConnector { urls, crash_after },
+        running,
+    };
     pass.report = center.run_due(worker, &mut connector, &mut PlanInspectors)?;
     Ok(pass)
 }
@@ -373,19 +323,21 @@ pub fn resume(
     urls: &Urls,
     crash_after: Option<u64>,
 ) -> Result<Task> {
-    with_heartbeat(center, worker, || {
-        resume_now(center, task, worker, urls, crash_after)
-    })
+    let mut exec = urls.open(task, crash_after)?;
+    shadowsync::host::resume(center, task.id, worker, &mut exec)
 }
 
+/// Resume `task` as `worker` within a `run-due` pass's heartbeat.
 fn resume_now(
     center: &Center,
     task: &Task,
     worker: &str,
     urls: &Urls,
     crash_after: Option<u64>,
+    running: &Running,
 ) -> Result<Task> {
     let mut exec = urls.open(task, crash_after)?;
+    running.set(exec.interrupter());
     let mut inspector = inspector_for(task)?;
     center.resume(task.id, worker, &mut exec, &mut inspector)
 }

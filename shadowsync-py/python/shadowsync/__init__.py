@@ -694,15 +694,16 @@ class TaskCenter:
         executor: MySQLExecutor | ExecutorLike,
         *,
         worker: str = "python",
-        redirect_foreign_keys: bool = True,
-        copy_auto_increment: bool = False,
     ) -> Task:
         """Claim the waiting task and run it through ``executor`` (on the
-        task's database): precheck, statements, verification. The policy
-        flags must be those the analysis used. Returns the finished task; a
-        failed table is reported in it, not raised."""
+        task's database): precheck, statements, verification, with the
+        naming rule and shadow policy its plan was analysed with. While it
+        runs the worker's lease is renewed, and :meth:`abort` (from another
+        thread or process) interrupts the running statement of a
+        :class:`MySQLExecutor`. Returns the finished task; a failed table is
+        reported in it, not raised."""
         native = _native_executor(executor)
-        text = self._native.execute(task_id, worker, native, redirect_foreign_keys, copy_auto_increment)
+        text = self._native.execute(task_id, worker, native)
         return _task(text)
 
     def resume(
@@ -711,15 +712,13 @@ class TaskCenter:
         executor: MySQLExecutor | ExecutorLike,
         *,
         worker: str = "python",
-        redirect_foreign_keys: bool = True,
-        copy_auto_increment: bool = False,
     ) -> Task:
-        """Take over the task left executing by a worker known to be dead,
-        and finish it through ``executor`` as :meth:`execute` does; statements
-        already applied do not run again. :class:`InvalidTransitionError`
-        when the task is not executing."""
+        """Take over the task left executing (by this worker, or by one whose
+        lease has expired) and finish it through ``executor`` as
+        :meth:`execute` does; statements already applied do not run again.
+        :class:`InvalidTransitionError` when the task is not executing."""
         native = _native_executor(executor)
-        text = self._native.resume(task_id, worker, native, redirect_foreign_keys, copy_auto_increment)
+        text = self._native.resume(task_id, worker, native)
         return _task(text)
 
     def expire_overdue(self) -> list[tuple[int, str]]:

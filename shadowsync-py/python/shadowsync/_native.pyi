@@ -124,16 +124,12 @@ class TaskCenter:
         id: int,
         worker: str,
         executor: Executor,
-        redirect_foreign_keys: bool,
-        copy_auto_increment: bool,
     ) -> str: ...
     def resume(
         self,
         id: int,
         worker: str,
         executor: Executor,
-        redirect_foreign_keys: bool,
-        copy_auto_increment: bool,
     ) -> str: ...
     def expire_overdue(self) -> str: ...
     def run_due(self, worker: str, executor: Executor) -> str: ...
