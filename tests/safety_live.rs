@@ -17,7 +17,7 @@ use shadowsync::core::task::{
     FrozenPlan, MemoryStore, SubmitRequest, Task, TaskCenter, TaskStatus,
 };
 use shadowsync::core::{Clock, Executor};
-use shadowsync::mysql::{MysqlExecutor, SessionSettings};
+use shadowsync::mysql::{MysqlExecutor, OrphanPolicy, SessionSettings};
 
 #[path = "support/engine.rs"]
 mod engine;
@@ -613,6 +613,18 @@ fn only_proven_shadows_are_altered(engine: Engine) {
 /// wait for one, so there the orphan has ended before the takeover, which
 /// must then settle it from the schema alone.
 fn an_orphaned_statement_is_awaited_not_repeated(engine: Engine) {
+    an_orphaned_statement_is_settled(engine, OrphanPolicy::Wait);
+}
+
+/// As [`an_orphaned_statement_is_awaited_not_repeated`], under the orphan
+/// policy `kill`: on MariaDB the dead worker's ALTER, still waiting, is
+/// interrupted, so it never takes effect and the new worker sends it once;
+/// on seekdb it has ended before, and is settled from the schema.
+fn an_orphaned_statement_is_killed_by_policy(engine: Engine) {
+    an_orphaned_statement_is_settled(engine, OrphanPolicy::Kill);
+}
+
+fn an_orphaned_statement_is_settled(engine: Engine, policy: OrphanPolicy) {
     use shadowsync::core::task::{StatementStatus, Store, TableStatus};
     let _serial = serial();
     let db = scratch(
@@ -669,27 +681,43 @@ fn an_orphaned_statement_is_awaited_not_repeated(engine: Engine) {
         holder.query_drop("ROLLBACK").unwrap();
     });
 
-    let mut fresh = executor(engine, &db);
+    let mut fresh = executor(engine, &db).with_orphan_policy(policy);
     let mut inspector = ShadowInspector::for_plan(&plan).unwrap();
     let done = center
         .resume(task.id, "w2", &mut fresh, &mut inspector)
         .expect("resume");
     release.join().unwrap();
-    orphan
-        .join()
-        .unwrap()
-        .expect("the orphaned ALTER itself succeeds");
+    let orphan_outcome = orphan.join().unwrap();
     let logs = messages(&center, task.id);
     assert_eq!(
         done.state.status,
         TaskStatus::Succeeded,
         "{engine:?}: {logs:#?}"
     );
-    assert!(
-        logs.iter()
-            .any(|l| l.contains("the table already matches, so it took effect")),
-        "{engine:?}: settled from the schema, not sent again: {logs:#?}"
-    );
+    let killed = policy == OrphanPolicy::Kill && engine == Engine::Mariadb;
+    if killed {
+        assert!(
+            orphan_outcome.is_err(),
+            "the orphaned ALTER was interrupted"
+        );
+        assert!(
+            logs.iter()
+                .any(|l| l.contains("interrupted it (KILL QUERY")),
+            "{engine:?}: {logs:#?}"
+        );
+        assert!(
+            logs.iter()
+                .any(|l| l.contains("interrupted before taking effect")),
+            "{engine:?}: settled from the schema, then sent once: {logs:#?}"
+        );
+    } else {
+        orphan_outcome.expect("the orphaned ALTER itself succeeds");
+        assert!(
+            logs.iter()
+                .any(|l| l.contains("the table already matches, so it took effect")),
+            "{engine:?}: settled from the schema, not sent again: {logs:#?}"
+        );
+    }
     if engine == Engine::Mariadb {
         assert!(
             logs.iter()
@@ -697,6 +725,8 @@ fn an_orphaned_statement_is_awaited_not_repeated(engine: Engine) {
             "{engine:?}: {logs:#?}"
         );
     }
+    let shadow = show_create(engine, &db, "__a");
+    assert_eq!(shadow.matches("`n`").count(), 1, "{engine:?}: {shadow}");
 }
 
 /// A plan edited to claim another naming rule, under which a production
@@ -756,6 +786,11 @@ mod mariadb {
     }
 
     #[test]
+    fn an_orphaned_statement_is_killed_by_policy() {
+        super::an_orphaned_statement_is_killed_by_policy(Engine::Mariadb);
+    }
+
+    #[test]
     fn only_proven_shadows_are_altered() {
         super::only_proven_shadows_are_altered(Engine::Mariadb);
     }
@@ -812,6 +847,11 @@ mod seekdb {
     #[test]
     fn an_orphaned_statement_is_awaited_not_repeated() {
         super::an_orphaned_statement_is_awaited_not_repeated(Engine::Seekdb);
+    }
+
+    #[test]
+    fn an_orphaned_statement_is_killed_by_policy() {
+        super::an_orphaned_statement_is_killed_by_policy(Engine::Seekdb);
     }
 
     #[test]

@@ -136,6 +136,33 @@ pub struct MysqlExecutor {
     run_lock: Option<String>,
     /// How long [`Executor::await_orphan`] waits for another session.
     orphan_wait: std::time::Duration,
+    /// What [`Executor::await_orphan`] does to a dead worker's statement.
+    orphan_policy: OrphanPolicy,
+}
+
+/// What a worker taking over a task does with a dead worker's statement
+/// still running on the server ([`MysqlExecutor::with_orphan_policy`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OrphanPolicy {
+    /// Wait for it to end (at most the orphan wait), then settle it from
+    /// the schema: what it did stands. The default.
+    #[default]
+    Wait,
+    /// Interrupt it (`KILL QUERY` on its connection), wait for it to end,
+    /// then settle it from the schema: an interrupted ALTER leaves the table
+    /// as it was and is sent again, once.
+    Kill,
+}
+
+impl OrphanPolicy {
+    /// `wait` or `kill`.
+    pub fn from_name(name: &str) -> Option<OrphanPolicy> {
+        match name {
+            "wait" => Some(OrphanPolicy::Wait),
+            "kill" => Some(OrphanPolicy::Kill),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Debug for MysqlExecutor {
@@ -178,7 +205,15 @@ impl MysqlExecutor {
             run_lock_wait: std::time::Duration::ZERO,
             run_lock: None,
             orphan_wait: DEFAULT_ORPHAN_WAIT,
+            orphan_policy: OrphanPolicy::Wait,
         })
+    }
+
+    /// Wait for a dead worker's statement still running on the server, or
+    /// interrupt it (default [`OrphanPolicy::Wait`]).
+    pub fn with_orphan_policy(mut self, policy: OrphanPolicy) -> Self {
+        self.orphan_policy = policy;
+        self
     }
 
     /// Wait up to `wait` for a dead worker's statement still running on the
@@ -502,11 +537,14 @@ impl Executor for MysqlExecutor {
     /// Polls `information_schema.PROCESSLIST` for another session running
     /// exactly `sql`, every half second, for at most the orphan wait
     /// ([`MysqlExecutor::with_orphan_wait`], default 10 minutes); past it
-    /// the task stops with an error rather than guess. (Seeing other
-    /// accounts' sessions needs the `PROCESS` privilege.)
+    /// the task stops with an error rather than guess. Under
+    /// [`OrphanPolicy::Kill`] the statement is interrupted first (`KILL
+    /// QUERY`, once). (Seeing other accounts' sessions needs the `PROCESS`
+    /// privilege; killing their statements, `CONNECTION ADMIN` or `SUPER`.)
     fn await_orphan(&mut self, sql: &str) -> Result<Option<String>> {
         let started = std::time::Instant::now();
         let mut seen: Option<u64> = None;
+        let mut killed = false;
         loop {
             let running: Option<u64> = self
                 .main_conn()
@@ -519,10 +557,15 @@ impl Executor for MysqlExecutor {
             match (running, seen) {
                 (None, None) => return Ok(None),
                 (None, Some(id)) => {
+                    let done = if killed {
+                        "interrupted it (KILL QUERY: orphan policy `kill`); it ended"
+                    } else {
+                        "waited for it to end"
+                    };
                     return Ok(Some(format!(
-                    "was still running on the server (connection {id}); waited {} ms for it to end",
-                    started.elapsed().as_millis()
-                )))
+                        "was still running on the server (connection {id}); {done} after {} ms",
+                        started.elapsed().as_millis()
+                    )));
                 }
                 (Some(id), _) if started.elapsed() >= self.orphan_wait => {
                     return Err(Error::Executor(format!(
@@ -534,6 +577,17 @@ impl Executor for MysqlExecutor {
                 }
                 (Some(id), _) => {
                     seen = Some(id);
+                    if self.orphan_policy == OrphanPolicy::Kill && !killed {
+                        killed = true;
+                        // The id is a number the server gave: nothing pasted.
+                        self.main_conn()
+                            .query_drop(format!("KILL QUERY {id}"))
+                            .map_err(|e| {
+                                self.endpoint
+                                    .error("cannot interrupt the dead worker's statement", &e)
+                            })?;
+                        continue;
+                    }
                     std::thread::sleep(std::time::Duration::from_millis(500));
                 }
             }

@@ -22,8 +22,8 @@ mod store;
 mod url;
 
 pub use executor::{
-    run_lock_name, Interrupter, Introspection, MysqlExecutor, AUTO_CATALOG_MIN_TABLES,
-    DEFAULT_MAX_CONNECTIONS, DEFAULT_ORPHAN_WAIT,
+    run_lock_name, Interrupter, Introspection, MysqlExecutor, OrphanPolicy,
+    AUTO_CATALOG_MIN_TABLES, DEFAULT_MAX_CONNECTIONS, DEFAULT_ORPHAN_WAIT,
 };
 pub use session::{SessionSettings, DEFAULT_LOCK_WAIT};
 pub use store::{MysqlStore, STORE_LAYOUT_VERSION};

@@ -346,9 +346,32 @@ struct RunDueArgs {
     /// are on) [default: $SHADOWSYNC_URL].
     #[arg(long = "url", value_name = "URL")]
     urls: Vec<String>,
+    /// A dead worker's statement still running on the server: wait for it,
+    /// or interrupt it (KILL QUERY); either way it is then settled from the
+    /// schema and never sent twice.
+    #[arg(long, value_enum, default_value_t = Orphans::Wait)]
+    orphans: Orphans,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Output::Text)]
     format: Output,
+}
+
+/// What `--orphans` accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Orphans {
+    /// Wait for it to end (at most 10 minutes).
+    Wait,
+    /// Interrupt it, then send it again if it had not taken effect.
+    Kill,
+}
+
+impl Orphans {
+    fn policy(self) -> shadowsync_mysql::OrphanPolicy {
+        match self {
+            Orphans::Wait => shadowsync_mysql::OrphanPolicy::Wait,
+            Orphans::Kill => shadowsync_mysql::OrphanPolicy::Kill,
+        }
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -358,6 +381,11 @@ struct ResumeArgs {
     /// Server URL with password [default: $SHADOWSYNC_URL].
     #[arg(long, value_name = "URL")]
     url: Option<String>,
+    /// A dead worker's statement still running on the server: wait for it,
+    /// or interrupt it (KILL QUERY); either way it is then settled from the
+    /// schema and never sent twice.
+    #[arg(long, value_enum, default_value_t = Orphans::Wait)]
+    orphans: Orphans,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Output::Text)]
     format: Output,
@@ -527,7 +555,7 @@ pub fn waiting_hint(out: &mut dyn Write, task: &Task) -> io::Result<()> {
 }
 
 fn due(center: &Center, args: &RunDueArgs, out: &mut dyn Write) -> Result<(), Failure> {
-    let urls = Urls::from_args(&args.urls)?;
+    let urls = Urls::from_args(&args.urls)?.with_orphans(args.orphans.policy());
     let pass = run_due(center, &worker_id(), &urls, crash_hook()?)?;
     let report = &pass.report;
     let ran: Vec<(TaskId, TaskStatus)> = pass
@@ -618,7 +646,7 @@ fn pairs(items: &[(TaskId, TaskStatus)]) -> Vec<serde_json::Value> {
 }
 
 fn resume(center: &Center, args: &ResumeArgs, out: &mut dyn Write) -> Result<(), Failure> {
-    let urls = Urls::from_args(args.url.as_slice())?;
+    let urls = Urls::from_args(args.url.as_slice())?.with_orphans(args.orphans.policy());
     let task = center.task(args.id)?;
     let done = runner::resume(center, &task, &worker_id(), &urls, crash_hook()?)?;
     match args.format {

@@ -21,7 +21,7 @@ use shadowsync_core::task::{Connector, DueReport, Store, Task, TaskCenter, TaskI
 use shadowsync_core::{
     CatalogFacts, Clock, Error, Executor, Interrupt, Millis, Relation, Result, ServerInfo,
 };
-use shadowsync_mysql::{redact_url, MysqlExecutor};
+use shadowsync_mysql::{redact_url, MysqlExecutor, OrphanPolicy};
 use shadowsync_store::{DynStore, SystemClock};
 
 use crate::failure::Failure;
@@ -75,20 +75,26 @@ pub fn lease() -> std::result::Result<Millis, Failure> {
 
 /// The connection URLs a command was given.
 #[derive(Debug)]
-pub struct Urls(Vec<String>);
+pub struct Urls(Vec<String>, OrphanPolicy);
 
 impl Urls {
     /// The `--url` values, or else `SHADOWSYNC_URL`; at least one is needed.
     pub fn from_args(urls: &[String]) -> std::result::Result<Urls, Failure> {
         if !urls.is_empty() {
-            return Ok(Urls(urls.to_vec()));
+            return Ok(Urls(urls.to_vec(), OrphanPolicy::Wait));
         }
         match std::env::var(URL_VAR) {
-            Ok(url) if !url.trim().is_empty() => Ok(Urls(vec![url])),
+            Ok(url) if !url.trim().is_empty() => Ok(Urls(vec![url], OrphanPolicy::Wait)),
             _ => Err(Failure::BadInput(format!(
                 "give the server's URL with --url or {URL_VAR}: tasks store it without its password"
             ))),
         }
+    }
+
+    /// The same URLs, their executors treating a dead worker's statement
+    /// still running on the server by `policy`.
+    pub fn with_orphans(self, policy: OrphanPolicy) -> Urls {
+        Urls(self.0, policy)
     }
 
     /// The URL that serves connection `connection` (as stored, redacted).
@@ -108,7 +114,9 @@ impl Urls {
                 "no --url (or {URL_VAR}) for connection {connection}"
             ))
         })?;
-        let exec = MysqlExecutor::connect(url)?.with_database(&task.spec.plan.database)?;
+        let exec = MysqlExecutor::connect(url)?
+            .with_database(&task.spec.plan.database)?
+            .with_orphan_policy(self.1);
         Ok(TaskExecutor::new(exec, crash_after))
     }
 }
@@ -372,10 +380,10 @@ mod tests {
 
     #[test]
     fn urls_are_matched_to_connections() {
-        let urls = Urls(vec![
-            "mysql://a:1@h1:1/".into(),
-            "mysql://b:2@h2:2/x".into(),
-        ]);
+        let urls = Urls(
+            vec!["mysql://a:1@h1:1/".into(), "mysql://b:2@h2:2/x".into()],
+            OrphanPolicy::Wait,
+        );
         assert_eq!(
             urls.for_connection("mysql://b:***@h2:2/y"),
             Some("mysql://b:2@h2:2/x")
