@@ -1,35 +1,60 @@
 #!/usr/bin/env bash
 # Chaos run: N iterations of {start a sync of 200 tables as host A, kill -9
-# the worker at a random moment, recover with `task run-due` as host B}.
+# the worker (mode `kill`) or crash and restart the database server (mode
+# `restart`) at a random moment, recover with `task run-due` as host B}.
 # A pass is: the task ends in a truthful final state (succeeded), every
 # shadow equals its source (a fresh plan finds all 200 identical), and no
 # statement was applied twice (each table's statement applied at most once
 # in the task's log, and no "already exists" error anywhere).
 #
-#   scripts/chaos.sh [mariadb|seekdb] [ITERATIONS]      (defaults: mariadb 5)
+#   scripts/chaos.sh [mariadb|seekdb] [ITERATIONS] [kill|restart]
+#                                         (defaults: mariadb 5 kill)
 #
 # Traffic goes to the local engines only (scripts/engines.sh); only the
 # processes this script starts are killed; each iteration is bounded in time.
+# Mode `restart` (MariaDB only: seekdb takes a minute and 2.3 GB to start)
+# runs its own MariaDB instance on port 33071 (state in
+# /var/tmp/shadowsync-chaos), kills it with SIGKILL mid-sync and starts it
+# again; its task store is a SQLite file, so that only the DDL server fails.
 # Prints `N passed, N failed` last; exits 1 when any iteration failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ENGINE="${1:-mariadb}"
 ITERATIONS="${2:-5}"
+MODE="${3:-kill}"
 TABLES=200
 LEASE=2
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/shadowsync-target}"
+CHAOS_STATE=/var/tmp/shadowsync-chaos
+CHAOS_PORT=33071
+# The private MariaDB of mode `restart`.
+chaos_mariadb() { SHADOWSYNC_ENGINE_DIR=$CHAOS_STATE SHADOWSYNC_MARIADB_PORT=$CHAOS_PORT scripts/engines.sh "$1" mariadb; }
 
-eval "$(scripts/engines.sh start)"
-case "$ENGINE" in
-  mariadb) BASE="$SHADOWSYNC_MARIADB_URL"; CLIENT=(mariadb --no-defaults -h127.0.0.1 -P"${SHADOWSYNC_MARIADB_PORT:-33061}" -ushadowsync -pshadowsync) ;;
-  seekdb) BASE="$SHADOWSYNC_SEEKDB_URL"; CLIENT=(mariadb --no-defaults -h127.0.0.1 -P"${SHADOWSYNC_SEEKDB_PORT:-2881}" -uroot) ;;
-  *) echo "usage: chaos.sh [mariadb|seekdb] [ITERATIONS]" >&2; exit 2 ;;
+case "$ENGINE:$MODE" in
+  mariadb:kill|seekdb:kill|mariadb:restart) ;;
+  *) echo "usage: chaos.sh [mariadb|seekdb] [ITERATIONS] [kill|restart] (restart: mariadb only)" >&2; exit 2 ;;
 esac
+if [[ "$MODE" == restart ]]; then
+  chaos_mariadb start >/dev/null
+  BASE="mysql://shadowsync:shadowsync@127.0.0.1:$CHAOS_PORT/"
+  CLIENT=(mariadb --no-defaults -h127.0.0.1 -P"$CHAOS_PORT" -ushadowsync -pshadowsync)
+else
+  eval "$(scripts/engines.sh start)"
+  case "$ENGINE" in
+    mariadb) BASE="$SHADOWSYNC_MARIADB_URL"; CLIENT=(mariadb --no-defaults -h127.0.0.1 -P"${SHADOWSYNC_MARIADB_PORT:-33061}" -ushadowsync -pshadowsync) ;;
+    seekdb) BASE="$SHADOWSYNC_SEEKDB_URL"; CLIENT=(mariadb --no-defaults -h127.0.0.1 -P"${SHADOWSYNC_SEEKDB_PORT:-2881}" -uroot) ;;
+  esac
+fi
 DB="chaos_$ENGINE"
 STORE_DB="chaos_${ENGINE}_tasks"
 URL="${BASE%/}/$DB"
-STORE="${BASE%/}/$STORE_DB"
+if [[ "$MODE" == restart ]]; then
+  STORE_FILE="$CHAOS_STATE/tasks.db"
+  STORE="$STORE_FILE"
+else
+  STORE="${BASE%/}/$STORE_DB"
+fi
 
 cargo build --quiet -p shadowsync-cli
 BIN="$CARGO_TARGET_DIR/debug/shadowsync"
@@ -57,6 +82,7 @@ for iteration in $(seq 1 "$ITERATIONS"); do
     for i in $(seq 1 "$TABLES"); do echo "DROP TABLE IF EXISTS __t$i;"; done
     echo "DROP DATABASE IF EXISTS $STORE_DB; CREATE DATABASE $STORE_DB;"
   } | "${CLIENT[@]}"
+  if [[ "$MODE" == restart ]]; then rm -f "$STORE_FILE" "$STORE_FILE-wal" "$STORE_FILE-shm"; fi
 
   delay_ms=$(( 500 + RANDOM % 5000 ))
   SHADOWSYNC_HOST_ID=chaos-a SHADOWSYNC_LEASE_SECONDS=$LEASE \
@@ -64,7 +90,15 @@ for iteration in $(seq 1 "$ITERATIONS"); do
     >/dev/null 2>&1 </dev/null &
   worker=$!
   sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
-  if kill -9 "$worker" 2>/dev/null; then how="killed after ${delay_ms} ms"; else how="finished before the kill"; fi
+  if [[ "$MODE" == restart ]]; then
+    server=$(cat "$CHAOS_STATE/mariadb/mysqld.pid" 2>/dev/null || true)
+    if kill -0 "$worker" 2>/dev/null; then how="server killed after ${delay_ms} ms"; else how="finished before the restart"; fi
+    [[ -n "$server" ]] && kill -9 "$server" 2>/dev/null || true
+    # The worker sees its connection lost and exits (bounded: 60 s).
+    for _ in $(seq 1 600); do kill -0 "$worker" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$worker" 2>/dev/null || true
+    chaos_mariadb start >/dev/null
+  elif kill -9 "$worker" 2>/dev/null; then how="killed after ${delay_ms} ms"; else how="finished before the kill"; fi
   wait "$worker" 2>/dev/null || true
 
   sleep $((LEASE + 1))
@@ -105,5 +139,6 @@ for iteration in $(seq 1 "$ITERATIONS"); do
   log "iteration $iteration: worker $how; $verdict ${why:+($why)}"
 done
 
-echo "chaos $ENGINE: $passed passed, $failed failed"
+if [[ "$MODE" == restart ]]; then chaos_mariadb stop >/dev/null 2>&1 || true; fi
+echo "chaos $ENGINE $MODE: $passed passed, $failed failed"
 (( failed == 0 ))

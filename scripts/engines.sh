@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Start/stop the local database engines used by shadowsync's integration tests.
 #
-#   scripts/engines.sh start    install if needed, start (or reuse) both engines,
-#                               print `export ...` lines on stdout
-#   scripts/engines.sh stop     stop both engines started from the state dir
+#   scripts/engines.sh start [mariadb|seekdb]
+#                               install if needed, start (or reuse) both engines
+#                               (or the one named), print `export ...` lines on stdout
+#   scripts/engines.sh stop [mariadb|seekdb]
+#                               stop both engines (or the one named) started from
+#                               the state dir
 #   scripts/engines.sh status   tell what runs
 #   scripts/engines.sh env      print the `export ...` lines, start nothing
 #
@@ -442,18 +445,22 @@ status() {
 }
 
 main() {
-    local cmd="${1:-}"
+    local cmd="${1:-}" only="${2:-}"
+    case "$only" in
+        ""|mariadb|seekdb) ;;
+        *) echo "usage: $0 start|stop [mariadb|seekdb]" >&2; exit 2 ;;
+    esac
     case "$cmd" in
         start)
             mkdir -p "$STATE"
-            start_mariadb
-            start_seekdb
+            [[ "$only" == seekdb ]] || start_mariadb
+            [[ "$only" == mariadb ]] || start_seekdb
             print_env >"$STATE/env.sh"
             print_env
             ;;
         stop)
-            stop_seekdb
-            stop_mariadb
+            [[ "$only" == mariadb ]] || stop_seekdb
+            [[ "$only" == seekdb ]] || stop_mariadb
             ;;
         status)
             status
@@ -462,7 +469,7 @@ main() {
             print_env
             ;;
         *)
-            echo "usage: $0 start|stop|status|env" >&2
+            echo "usage: $0 start|stop [mariadb|seekdb] | status | env" >&2
             exit 2
             ;;
     esac

@@ -76,6 +76,15 @@ impl Executor {
         }
     }
 
+    /// Close the connection (a host object is let go); later calls fail
+    /// with `InvalidRequestError`. Closing twice does nothing.
+    fn close(&self, py: Python<'_>) {
+        let closed: Box<dyn CoreExecutor + Send> = Box::new(Closed);
+        // The old executor is dropped (its connection closed) without the GIL.
+        let old = py.detach(|| std::mem::replace(&mut *self.lock(), closed));
+        drop(old);
+    }
+
     /// The connection, password redacted.
     #[getter]
     fn connection(&self) -> &str {
@@ -166,5 +175,29 @@ impl CoreExecutor for HostExecutor {
         self.call("execute", |host| {
             host.call_method1("execute", (sql,)).map(drop)
         })
+    }
+}
+
+/// What a closed executor becomes: every call fails.
+struct Closed;
+
+impl Closed {
+    fn refuse<T>() -> Result<T> {
+        Err(Error::InvalidRequest("the executor is closed".into()))
+    }
+}
+
+impl CoreExecutor for Closed {
+    fn server_info(&mut self) -> Result<ServerInfo> {
+        Closed::refuse()
+    }
+    fn list_relations(&mut self) -> Result<Vec<Relation>> {
+        Closed::refuse()
+    }
+    fn show_create_tables(&mut self, _names: &[String]) -> Result<Vec<Option<String>>> {
+        Closed::refuse()
+    }
+    fn execute(&mut self, _sql: &str) -> Result<()> {
+        Closed::refuse()
     }
 }

@@ -33,4 +33,9 @@ mod _native {
     use crate::executor::Executor;
     #[pymodule_export]
     use crate::tasks::TaskCenter;
+
+    /// The library's version, as its crates give it.
+    #[pymodule_export]
+    #[allow(non_upper_case_globals)] // Python's name for it.
+    const __version__: &str = env!("CARGO_PKG_VERSION");
 }

@@ -193,3 +193,52 @@ def test_every_introspection_reads_the_same_texts(scratch: Scratch) -> None:
             catalog.show_create_tables(names)
     with pytest.raises(shadowsync.InvalidRequestError, match="introspection must be"):
         shadowsync.connect(base, introspection="fast")  # type: ignore[arg-type]
+
+
+def test_close_and_context_manager(scratch: Scratch) -> None:
+    with shadowsync.connect(scratch.url) as ex:
+        assert ex.server_info().database == scratch.database
+    with pytest.raises(shadowsync.InvalidRequestError, match="closed"):
+        ex.server_info()
+    ex.close()  # closing twice does nothing
+
+
+def test_one_table_name_is_not_split_into_letters(scratch: Scratch) -> None:
+    scratch.run("CREATE TABLE orders (id int NOT NULL, PRIMARY KEY (id))")
+    scratch.run("CREATE TABLE o (id int NOT NULL, PRIMARY KEY (id))")
+    analysis = shadowsync.analyze(scratch.executor, tables="orders")
+    assert [t.source for t in analysis.tables] == ["orders"]
+    assert shadowsync.__version__.count(".") == 2
+
+
+@pytest.mark.parametrize("engine", ["mariadb"])
+def test_abort_kills_a_statement_waiting_on_a_lock(scratch: Scratch) -> None:
+    """MariaDB only (seekdb's DDL does not wait on open transactions): the
+    host layer's heartbeat turns the abort into KILL QUERY, so the ALTER
+    waiting behind an open transaction stops at once instead of after three
+    lock waits of 5 s."""
+    scratch.run("CREATE TABLE t (id int NOT NULL, n int, PRIMARY KEY (id))")
+    scratch.run("CREATE TABLE __t (id int NOT NULL, PRIMARY KEY (id)) COMMENT '[shadowsync:shadow]'")
+    holder = shadowsync.connect(scratch.url)
+    holder.execute("START TRANSACTION")
+    holder.execute("SELECT * FROM __t FOR UPDATE")
+    center = TaskCenter()
+    task = center.submit(shadowsync.analyze(scratch.executor), creator="pytest")
+    results: list[shadowsync.Task] = []
+    worker = threading.Thread(target=lambda: results.append(center.execute(task.id, scratch.executor)))
+    worker.start()
+    deadline = time.monotonic() + 10
+    while center.task(task.id).status != "executing" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.7)
+    asked = time.monotonic()
+    center.abort(task.id, "ops", comment="stop the ALTER")
+    worker.join(10)
+    took = time.monotonic() - asked
+    holder.execute("ROLLBACK")
+    holder.close()
+    (done,) = results
+    assert done.status == "aborted", [(t.source, t.error) for t in done.tables]
+    assert took < 4, f"the abort took {took:.1f} s"
+    shown = scratch.executor.show_create_tables(["__t"])[0]
+    assert shown is not None and "`n`" not in shown, shown

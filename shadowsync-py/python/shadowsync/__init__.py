@@ -44,7 +44,11 @@ from ._native import (
     StoreError,
 )
 
+__version__: str = _native.__version__
+"""The library's version."""
+
 __all__ = [
+    "__version__",
     "Analysis",
     "ApprovalFlow",
     "ApprovalNode",
@@ -184,10 +188,26 @@ class MySQLExecutor:
 
     def show_create_tables(self, names: Sequence[str]) -> list[str | None]:
         """``SHOW CREATE TABLE`` text of each table (None: no such table)."""
-        return self._native.show_create_tables(list(names))
+        return self._native.show_create_tables(_names(names))
+
+    def close(self) -> None:
+        """Close the connection; later calls raise :class:`InvalidRequestError`."""
+        self._native.close()
+
+    def __enter__(self) -> MySQLExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def __repr__(self) -> str:
         return f"MySQLExecutor({self.connection!r})"
+
+
+def _names(names: str | Sequence[str]) -> list[str]:
+    """Table names as a list: one name given as a string is that one table
+    (not its letters)."""
+    return [names] if isinstance(names, str) else list(names)
 
 
 def connect(
@@ -196,7 +216,8 @@ def connect(
     database: str | None = None,
     introspection: Literal["auto", "show-create", "catalog"] = "auto",
 ) -> MySQLExecutor:
-    """Connect to a MySQL-family server; see :class:`MySQLExecutor`."""
+    """Connect to a MySQL-family server; see :class:`MySQLExecutor`. Also a
+    context manager: ``with shadowsync.connect(url) as ex:`` closes it."""
     return MySQLExecutor(url, database=database, introspection=introspection)
 
 
@@ -370,9 +391,9 @@ def analyze(
     result = _native.analyze(
         native,
         _rule(prefix, suffix),
-        None if tables is None else list(tables),
-        list(skip),
-        list(adopt),
+        None if tables is None else _names(tables),
+        _names(skip),
+        _names(adopt),
         redirect_foreign_keys,
         copy_auto_increment,
     )
@@ -411,9 +432,9 @@ def analyze_snapshot(
     result = _native.analyze_snapshot(
         snapshot_json,
         _rule(prefix, suffix),
-        None if tables is None else list(tables),
-        list(skip),
-        list(adopt),
+        None if tables is None else _names(tables),
+        _names(skip),
+        _names(adopt),
         redirect_foreign_keys,
         copy_auto_increment,
     )

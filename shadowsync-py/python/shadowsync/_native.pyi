@@ -4,7 +4,10 @@
 
 from typing import final
 
+__version__: str
+
 __all__ = [
+    "__version__",
     "Analysis",
     "Executor",
     "ExecutorError",
@@ -79,6 +82,7 @@ class Executor:
     def server_info(self) -> str: ...
     def list_relations(self) -> str: ...
     def show_create_tables(self, names: list[str]) -> list[str | None]: ...
+    def close(self) -> None: ...
 
 @final
 class Analysis:
