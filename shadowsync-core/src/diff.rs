@@ -18,6 +18,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
+use crate::engine;
 use crate::error::{Error, Result};
 use crate::executor::Flavor;
 use crate::expr::SqlExpr;
@@ -68,7 +69,7 @@ fn table_alter(from: &Table, to: &Table, opts: &DiffOptions) -> Result<TableAlte
     }
     let a = normalize(from, &opts.context(&opts.from_schema));
     let b = normalize(to, &opts.context(&opts.to_schema));
-    if let Some(cannot) = crate::engine::incapable(&a, &b, opts.flavor) {
+    if let Some(cannot) = engine::incapable(&a, &b, opts.flavor) {
         return Err(Error::Refused {
             table: a.name.clone(),
             reason: cannot.to_string(),
@@ -199,9 +200,7 @@ pub fn indexed_create_statements(
 fn unqualify_references(table: &Table, schema: Option<&str>) -> Table {
     let mut t = table.clone();
     for fk in &mut t.foreign_keys {
-        if fk.ref_schema.is_some() && fk.ref_schema.as_deref() == schema {
-            fk.ref_schema = None;
-        }
+        fk.unqualify_own_schema(schema);
     }
     t
 }
@@ -329,7 +328,7 @@ impl TableAlter {
         let table = quote_ident(&self.table);
         if clauses.is_empty() {
             Vec::new()
-        } else if self.flavor == Flavor::Oceanbase {
+        } else if engine::one_clause_per_alter(self.flavor) {
             clauses
                 .iter()
                 .map(|c| format!("ALTER TABLE {table} {c}"))
@@ -343,9 +342,7 @@ impl TableAlter {
         let mut main = std::mem::take(&mut self.charset);
         main.append(&mut self.index_drops);
         main.append(&mut self.column_recreate_drops);
-        // OceanBase runs each clause alone and refuses to drop a table's last
-        // column, so there new columns come first.
-        if self.flavor == Flavor::Oceanbase {
+        if engine::adds_columns_before_drops(self.flavor) {
             main.append(&mut self.column_changes);
             main.append(&mut self.column_drops);
         } else {
@@ -409,11 +406,7 @@ fn diff_checks(a: &Table, b: &Table, flavor: Flavor, alter: &mut TableAlter) {
     let (gone, added) = unmatched(&table_level(a), &table_level(b), check_key);
     for c in gone {
         if let Some(name) = &c.name {
-            let kw = if flavor == Flavor::Mariadb {
-                "CONSTRAINT"
-            } else {
-                "CHECK"
-            };
+            let kw = engine::check_drop_keyword(flavor);
             alter.pre.push(format!("DROP {kw} {}", quote_ident(name)));
         }
     }
@@ -448,7 +441,7 @@ fn fk_key(fk: &ForeignKey) -> String {
 /// constraint. Re-creating the supporting index explicitly in the statement
 /// that adds the foreign key keeps the index name the target has.
 fn recreate_implicit_fk_indexes(a: &Table, b: &Table, alter: &mut TableAlter) {
-    if alter.flavor == Flavor::Oceanbase {
+    if !engine::fk_add_replaces_implicit_index(alter.flavor) {
         return;
     }
     let (_, added) = unmatched(&a.foreign_keys, &b.foreign_keys, fk_key);
@@ -503,7 +496,7 @@ fn diff_foreign_keys(a: &Table, b: &Table, alter: &mut TableAlter) {
 /// another index serves the key: each such kept foreign key is dropped
 /// first and added again after (checked on seekdb).
 fn release_foreign_keys_of_dropped_indexes(a: &Table, b: &Table, alter: &mut TableAlter) {
-    if alter.flavor != Flavor::Oceanbase {
+    if !engine::index_drop_needs_fk_release(alter.flavor) {
         return;
     }
     let lower = |v: &[String]| v.iter().map(|s| s.to_lowercase()).collect::<Vec<_>>();
@@ -588,7 +581,7 @@ fn diff_indexes(a: &Table, b: &Table, alter: &mut TableAlter) {
                 i.name.as_deref().unwrap_or_default(),
                 target.name.as_deref().unwrap_or_default(),
             );
-            if alter.flavor == Flavor::Oceanbase {
+            if !engine::renames_indexes(alter.flavor) {
                 alter
                     .index_drops
                     .push(format!("DROP INDEX {}", quote_ident(old)));
@@ -628,7 +621,7 @@ fn diff_indexes(a: &Table, b: &Table, alter: &mut TableAlter) {
         if (exists && !rebuilt.contains(&k)) || switched.contains(&k) {
             continue;
         }
-        if i.visible || crate::engine::honours_invisible_index_add(alter.flavor) {
+        if i.visible || engine::honours_invisible_index_add(alter.flavor) {
             alter
                 .index_adds
                 .push(format!("ADD {}", render::index_definition(i)));
@@ -667,7 +660,7 @@ fn alter_index_visibility(index: &Index, flavor: Flavor) -> String {
     format!(
         "ALTER INDEX {} {}",
         quote_ident(index.name.as_deref().unwrap_or_default()),
-        crate::engine::index_visibility_keyword(flavor, index.visible)
+        engine::index_visibility_keyword(flavor, index.visible)
     )
 }
 
@@ -703,7 +696,7 @@ struct ColumnSpec<'a> {
     /// Whether the table's charset changes in the same statement.
     charset_changes: bool,
     /// Whether an invisible column becomes visible and the engine needs
-    /// `VISIBLE` said ([`crate::engine::column_needs_visible_keyword`]).
+    /// `VISIBLE` said ([`engine::column_needs_visible_keyword`]).
     reveal: bool,
 }
 
@@ -781,7 +774,7 @@ fn needs_recreate(a: &Column, b: &Column, flavor: Flavor) -> bool {
         (None, None) => false,
         (Some(x), Some(y)) if x.stored != y.stored => true,
         (Some(x), Some(y)) => {
-            flavor == Flavor::Oceanbase
+            engine::generated_change_needs_recreate(flavor)
                 && (canonical(&x.expr) != canonical(&y.expr) || a.data_type != b.data_type)
         }
         _ => true,
@@ -820,7 +813,7 @@ fn recreate_indexes_over_changed_columns(
             IndexTarget::Expr(_) => false,
         };
         let over_recreated = index.parts.iter().any(|p| over(&changed.recreated, p));
-        let blocks_modify = alter.flavor == Flavor::Oceanbase
+        let blocks_modify = engine::index_blocks_column_modify(alter.flavor)
             && index.parts.iter().any(|p| {
                 over(&changed.modified, p)
                     && (p.prefix.is_some() || index.kind == IndexKind::Fulltext)
@@ -903,7 +896,7 @@ fn diff_columns(a: &Table, b: &Table, alter: &mut TableAlter) -> ChangedColumns 
             (true, _) => format!(" AFTER {}", quote_ident(&b.columns[i - 1].name)),
         };
         let reveal = existing.is_some_and(|old| old.invisible && !col.invisible)
-            && crate::engine::column_needs_visible_keyword(alter.flavor);
+            && engine::column_needs_visible_keyword(alter.flavor);
         let spec = ColumnSpec {
             table: b,
             checks: &b_checks,
@@ -915,7 +908,9 @@ fn diff_columns(a: &Table, b: &Table, alter: &mut TableAlter) -> ChangedColumns 
         // one statement: create the column plain, give it AUTO_INCREMENT last.
         let gains_auto_increment =
             col.auto_increment && !existing.is_some_and(|old| old.auto_increment);
-        if gains_auto_increment && alter.flavor == Flavor::Oceanbase && !alter.index_adds.is_empty()
+        if gains_auto_increment
+            && engine::auto_increment_after_index_adds(alter.flavor)
+            && !alter.index_adds.is_empty()
         {
             alter.late_modifies.push(format!("MODIFY COLUMN {def}"));
             let plain = Column {

@@ -261,6 +261,17 @@ pub struct ForeignKey {
     pub update_first: bool,
 }
 
+impl ForeignKey {
+    /// Drops the schema of a reference into `own` (the table's own
+    /// database): OceanBase prints every reference schema-qualified, MySQL
+    /// and MariaDB only those into another database, and both mean the same.
+    pub fn unqualify_own_schema(&mut self, own: Option<&str>) {
+        if self.ref_schema.is_some() && self.ref_schema.as_deref() == own {
+            self.ref_schema = None;
+        }
+    }
+}
+
 /// A CHECK constraint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Check {

@@ -19,6 +19,7 @@
 //!   own schema unqualified;
 //! - `AUTO_INCREMENT=n` counters and empty comments ignored.
 
+use crate::engine::{default_collation, json_has_charset, keeps_column_checks};
 use crate::executor::Flavor;
 use crate::expr::SqlExpr;
 use crate::model::*;
@@ -92,28 +93,6 @@ fn charset_of_collation(coll: &str) -> String {
         return "binary".to_string();
     }
     coll.split('_').next().unwrap_or(coll).to_string()
-}
-
-/// The default collation of a charset on a flavor, when we know it.
-pub fn default_collation(charset: &str, flavor: Flavor) -> Option<String> {
-    let coll = match (charset, flavor) {
-        ("utf8mb4", Flavor::Mysql) => "utf8mb4_0900_ai_ci",
-        ("utf8mb4", _) => "utf8mb4_general_ci",
-        ("utf8mb3", _) => "utf8mb3_general_ci",
-        ("latin1", _) => "latin1_swedish_ci",
-        ("ascii", _) => "ascii_general_ci",
-        ("binary", _) => "binary",
-        ("gbk", _) => "gbk_chinese_ci",
-        ("gb18030", _) => "gb18030_chinese_ci",
-        ("utf16", _) => "utf16_general_ci",
-        ("ucs2", _) => "ucs2_general_ci",
-        ("utf32", _) => "utf32_general_ci",
-        ("big5", _) => "big5_chinese_ci",
-        ("cp1251", _) => "cp1251_general_ci",
-        ("latin2", _) => "latin2_general_ci",
-        _ => return None,
-    };
-    Some(coll.to_string())
 }
 
 /// The table's effective default charset and collation.
@@ -217,7 +196,7 @@ fn lift_inline_keys(t: &mut Table, flavor: Flavor) {
     indexes.append(&mut t.indexes);
     indexes.extend(other);
     t.indexes = indexes;
-    if flavor != Flavor::Mariadb {
+    if !keeps_column_checks(flavor) {
         for check in &mut t.checks {
             check.column = None;
         }
@@ -341,7 +320,7 @@ fn normalize_column(
     // JSON has a character set on MariaDB (an alias of LONGTEXT) only;
     // MySQL and OceanBase reject one in a JSON column definition.
     let is_char = CHARACTER_TYPES.contains(&type_name.as_str())
-        && !(type_name == "json" && flavor != Flavor::Mariadb);
+        && (type_name != "json" || json_has_charset(flavor));
     if is_char {
         let mut cs = col
             .charset
@@ -634,11 +613,7 @@ fn normalize_foreign_key(fk: &mut ForeignKey, schema: Option<&str>) {
     }
     fk.update_first = false;
     fk.index_name = None;
-    if let (Some(s), Some(own)) = (&fk.ref_schema, schema) {
-        if s == own {
-            fk.ref_schema = None;
-        }
-    }
+    fk.unqualify_own_schema(schema);
 }
 
 #[cfg(test)]

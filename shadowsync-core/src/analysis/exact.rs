@@ -34,7 +34,7 @@ pub fn make_exact(
     flavor: Flavor,
     facts: Option<&CatalogFacts>,
 ) -> Result<(), String> {
-    if flavor != Flavor::Oceanbase {
+    if !crate::engine::prints_values_inexactly(flavor) {
         return Ok(());
     }
     partition_literals_clean(ddl, &table.name)?;

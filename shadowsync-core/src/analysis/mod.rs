@@ -401,9 +401,7 @@ fn parse_in_schema(
     let mut t = parse_table(ddl).map_err(|e| format!("refused: {e}"))?;
     exact::make_exact(&mut t, ddl, info.flavor, facts)?;
     for fk in &mut t.foreign_keys {
-        if fk.ref_schema.as_deref() == Some(database) {
-            fk.ref_schema = None;
-        }
+        fk.unqualify_own_schema(Some(database));
     }
     Ok(t)
 }
