@@ -47,6 +47,12 @@ pub struct Args {
     /// table is refused as a collision and never altered.
     #[arg(long, value_name = "E,F", value_delimiter = ',', num_args = 1..)]
     adopt: Vec<String>,
+    /// Rebuild a shadow whose change the server cannot make in place (a
+    /// new table under a temporary name, its rows copied, swapped in, the
+    /// old one dropped) instead of refusing it. Writes to the shadow during
+    /// the copy are lost: use it between load tests.
+    #[arg(long)]
+    rebuild: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub(crate) format: Format,
@@ -161,7 +167,10 @@ fn request(args: &Args) -> Result<AnalysisRequest, Failure> {
         rule,
         selection,
         skip: non_empty(&args.skip, "--skip")?,
-        policy: ShadowPolicy::default(),
+        policy: ShadowPolicy {
+            rebuild: args.rebuild,
+            ..ShadowPolicy::default()
+        },
         adopt: non_empty(&args.adopt, "--adopt")?,
     })
 }

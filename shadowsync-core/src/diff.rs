@@ -54,6 +54,14 @@ pub fn diff_tables(from: &Table, to: &Table, opts: &DiffOptions) -> Result<Vec<S
     Ok(table_alter(from, to, opts)?.into_statements())
 }
 
+/// The change from `from` to `to` the engine cannot make in place, if any
+/// (see [`engine::incapable`]): what [`diff_tables`] refuses the table for.
+pub fn incapable_change(from: &Table, to: &Table, opts: &DiffOptions) -> Option<engine::Incapable> {
+    let a = normalize(from, &opts.context(&opts.from_schema));
+    let b = normalize(to, &opts.context(&opts.to_schema));
+    engine::incapable(&a, &b, opts.flavor)
+}
+
 /// Every clause that turns `from` into `to`, grouped by statement.
 fn table_alter(from: &Table, to: &Table, opts: &DiffOptions) -> Result<TableAlter> {
     // The common case in shadow sync is a shadow already in step: the same

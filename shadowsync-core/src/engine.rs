@@ -145,6 +145,13 @@ pub fn default_collation(charset: &str, flavor: Flavor) -> Option<String> {
     Some(coll.to_string())
 }
 
+/// Whether CHECK constraint names are unique per database rather than per
+/// table: MySQL 8 and OceanBase (`Duplicate check constraint name` for a
+/// second table with one); MariaDB names them per table.
+pub fn check_names_per_database(flavor: Flavor) -> bool {
+    flavor != Flavor::Mariadb
+}
+
 /// Whether `SHOW CREATE TABLE` prints some values inexactly: seekdb prints
 /// ENUM/SET members and LIST partition values without escaping them, so
 /// a table holding them is read exactly only with the catalog's facts

@@ -144,6 +144,13 @@ pub trait Executor {
     fn catalog_facts(&mut self, names: &[String]) -> Result<Vec<Option<CatalogFacts>>> {
         Ok(vec![None; names.len()])
     }
+    /// How many rows table `name` of the current database holds (`None`:
+    /// this executor cannot count). Settles an interrupted row copy of a
+    /// rebuild after a crash; the default cannot, and such a task then
+    /// stops rather than guess.
+    fn row_count(&mut self, _name: &str) -> Result<Option<u64>> {
+        Ok(None)
+    }
     /// What stops the statement this executor runs, from another thread
     /// (a host's heartbeat acting on `task abort` or Ctrl-C). The default
     /// has none: an abort then waits for the running statement to end.
@@ -185,6 +192,9 @@ impl<E: Executor + ?Sized> Executor for &mut E {
     }
     fn catalog_facts(&mut self, names: &[String]) -> Result<Vec<Option<CatalogFacts>>> {
         (**self).catalog_facts(names)
+    }
+    fn row_count(&mut self, name: &str) -> Result<Option<u64>> {
+        (**self).row_count(name)
     }
     fn interrupter(&self) -> Option<Arc<dyn Interrupt>> {
         (**self).interrupter()

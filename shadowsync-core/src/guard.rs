@@ -17,7 +17,12 @@
 //! - a target in the task's shadow set, and every other table it names
 //!   (`REFERENCES`, `RENAME [TO|AS]`) in that set or among the plan's
 //!   read-only parents; the words that bring in further tables (`TABLE`
-//!   after the header, `SELECT`, `UNION`, `EXCHANGE`) are refused outright.
+//!   after the header, `SELECT`, `UNION`, `EXCHANGE`) are refused outright;
+//! - for a table the plan rebuilds ([`crate::analysis::rebuild`]), whose
+//!   temporary names the guard derives from the shadow's own name, also
+//!   exactly `INSERT INTO <new> (<columns>) SELECT <columns> FROM <shadow>`
+//!   (backquoted column names and commas, nothing else) and `DROP TABLE
+//!   <old>`; the new and old names count as that table's shadow set.
 //!
 //! Statement names are compared exactly, or ASCII-case-insensitively where
 //! the server folds table names (`lower_case_table_names` 1 or 2): a name
@@ -30,6 +35,7 @@ use std::collections::HashSet;
 use std::fmt;
 
 use crate::analysis::naming::NamingRule;
+use crate::analysis::rebuild::rebuild_names;
 use crate::executor::ServerInfo;
 use crate::task::plan::{FrozenPlan, PlannedAction};
 
@@ -56,6 +62,11 @@ pub struct StatementGuard {
     targets: HashSet<String>,
     /// Tables it may only reference: `(schema key or None, table key)`.
     parents: HashSet<(Option<String>, String)>,
+    /// Rebuilt tables: the new shadow's key → the shadow's key (the one
+    /// copy `INSERT … SELECT` allowed).
+    copies: std::collections::HashMap<String, String>,
+    /// Rebuilt tables' old shadows: the only tables `DROP TABLE` may name.
+    droppable: HashSet<String>,
 }
 
 impl StatementGuard {
@@ -94,6 +105,8 @@ impl StatementGuard {
             parents.insert((if own { None } else { schema }, key(&parent.table)));
         }
         let mut targets = HashSet::new();
+        let mut copies = std::collections::HashMap::new();
+        let mut droppable = HashSet::new();
         for table in &plan.tables {
             if table.action == PlannedAction::Skip {
                 continue;
@@ -117,6 +130,20 @@ impl StatementGuard {
                     table.shadow
                 ));
             }
+            if table.rebuild {
+                let (new, old) = rebuild_names(&table.shadow, server.max_identifier_length);
+                for name in [&new, &old] {
+                    if sources.contains(&key(name)) || parents.contains(&(None, key(name))) {
+                        return refuse(format!(
+                            "rebuild name `{name}` is a source or a read-only parent of the plan"
+                        ));
+                    }
+                }
+                targets.insert(key(&new));
+                targets.insert(key(&old));
+                copies.insert(key(&new), shadow.clone());
+                droppable.insert(key(&old));
+            }
             targets.insert(shadow);
         }
         Ok(StatementGuard {
@@ -124,6 +151,8 @@ impl StatementGuard {
             fold,
             targets,
             parents,
+            copies,
+            droppable,
         })
     }
 
@@ -141,6 +170,12 @@ impl StatementGuard {
             tokens: &tokens,
             i: 0,
         };
+        if at.word("INSERT") {
+            return self.check_copy(&mut at);
+        }
+        if at.word("DROP") {
+            return self.check_drop(&mut at);
+        }
         let create = if at.word("CREATE") {
             true
         } else if at.word("ALTER") {
@@ -185,6 +220,61 @@ impl StatementGuard {
                 }
                 _ => {}
             }
+        }
+        Ok(())
+    }
+
+    /// `INTO <new> (<columns>) SELECT <columns> FROM <shadow>` of a rebuild,
+    /// after `INSERT`.
+    fn check_copy(&self, at: &mut Cursor<'_>) -> Result<(), Refusal> {
+        if !at.word("INTO") {
+            return refuse("only a rebuild's row copy may INSERT");
+        }
+        let new = at.table_name()?;
+        self.own_schema(&new)?;
+        let Some(shadow) = self.copies.get(&self.key(&new.table)) else {
+            return refuse(format!(
+                "`{}` is not the new table of a rebuild this task runs",
+                new.table
+            ));
+        };
+        let into = at.column_list(true)?;
+        if !at.word("SELECT") {
+            return refuse("a rebuild's row copy is INSERT … SELECT");
+        }
+        let selected = at.column_list(false)?;
+        if into != selected {
+            return refuse("a rebuild's row copy selects the columns it inserts");
+        }
+        if !at.word("FROM") {
+            return refuse("a rebuild's row copy reads FROM the shadow");
+        }
+        let from = at.table_name()?;
+        self.own_schema(&from)?;
+        if self.key(&from.table) != *shadow {
+            return refuse(format!(
+                "a rebuild's row copy reads only the shadow it replaces, not `{}`",
+                from.table
+            ));
+        }
+        if at.next().is_some() {
+            return refuse("nothing may follow a rebuild's row copy");
+        }
+        Ok(())
+    }
+
+    /// `TABLE <old>` of a rebuild, after `DROP`.
+    fn check_drop(&self, at: &mut Cursor<'_>) -> Result<(), Refusal> {
+        if !at.word("TABLE") {
+            return refuse("only a rebuild's old shadow may be dropped");
+        }
+        let old = at.table_name()?;
+        self.own_schema(&old)?;
+        if !self.droppable.contains(&self.key(&old.table)) || at.next().is_some() {
+            return refuse(format!(
+                "DROP TABLE `{}`: only the old shadow of a rebuild this task runs may be dropped",
+                old.table
+            ));
         }
         Ok(())
     }
@@ -389,6 +479,29 @@ impl Cursor<'_> {
             Some(Token::Ident(name)) => Ok(name.clone()),
             Some(Token::Word(word)) => Ok(word.clone()),
             _ => refuse("a table name is missing"),
+        }
+    }
+
+    /// Backquoted column names separated by commas, in parentheses when
+    /// `parenthesised`; nothing else (no expression, no function).
+    fn column_list(&mut self, parenthesised: bool) -> Result<Vec<String>, Refusal> {
+        if parenthesised && self.next() != Some(&Token::Punct('(')) {
+            return refuse("a column list must follow");
+        }
+        let mut columns = Vec::new();
+        loop {
+            match self.next() {
+                Some(Token::Ident(name)) => columns.push(name.to_lowercase()),
+                _ => return refuse("a column list holds backquoted column names only"),
+            }
+            if self.peek_punct(',') {
+                self.i += 1;
+                continue;
+            }
+            if parenthesised && self.next() != Some(&Token::Punct(')')) {
+                return refuse("a column list holds backquoted column names only");
+            }
+            return Ok(columns);
         }
     }
 

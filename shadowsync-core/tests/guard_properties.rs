@@ -110,6 +110,7 @@ fn case(rng: &mut Rng) -> Case {
             source_fingerprint: "f".into(),
             shadow_fingerprint: None,
             adopted: false,
+            rebuild: false,
         });
     }
     let sources: HashSet<String> = tables.iter().map(|t| identity(&t.source, fold)).collect();

@@ -504,6 +504,14 @@ impl Executor for MysqlExecutor {
         )))
     }
 
+    /// `SELECT COUNT(*)` of table `name` (quoted), on the main connection.
+    fn row_count(&mut self, name: &str) -> Result<Option<u64>> {
+        let sql = format!("SELECT COUNT(*) FROM {}", quote_ident(name));
+        self.main_conn()
+            .query_first::<u64, _>(sql)
+            .map_err(|e| self.endpoint.error("cannot count rows", &e))
+    }
+
     /// A handle that interrupts the statement running on this executor's
     /// connection from any thread (`KILL QUERY`, on a connection of its own).
     fn interrupter(&self) -> Option<Arc<dyn Interrupt>> {

@@ -47,6 +47,7 @@ fn request(
     adopt: Vec<String>,
     redirect_foreign_keys: bool,
     copy_auto_increment: bool,
+    rebuild: bool,
 ) -> Result<AnalysisRequest, Error> {
     Ok(AnalysisRequest {
         rule: NamingRule::parse(rule)?,
@@ -55,6 +56,7 @@ fn request(
         policy: ShadowPolicy {
             redirect_foreign_keys,
             copy_auto_increment,
+            rebuild,
         },
         adopt,
     })
@@ -74,6 +76,7 @@ pub(crate) fn analyze(
     adopt: Vec<String>,
     redirect_foreign_keys: bool,
     copy_auto_increment: bool,
+    rebuild: bool,
 ) -> PyResult<Analysis> {
     let executor: &Executor = &executor;
     let inner = py
@@ -85,6 +88,7 @@ pub(crate) fn analyze(
                 adopt,
                 redirect_foreign_keys,
                 copy_auto_increment,
+                rebuild,
             )?;
             core_analysis::analyze(executor.lock().as_mut(), &request)
         })
@@ -105,6 +109,7 @@ pub(crate) fn analyze_snapshot(
     adopt: Vec<String>,
     redirect_foreign_keys: bool,
     copy_auto_increment: bool,
+    rebuild: bool,
 ) -> PyResult<Analysis> {
     let inner = py
         .detach(|| {
@@ -115,6 +120,7 @@ pub(crate) fn analyze_snapshot(
                 adopt,
                 redirect_foreign_keys,
                 copy_auto_increment,
+                rebuild,
             )?;
             let snapshot: SchemaSnapshot = from_json(snapshot_json, "snapshot")?;
             Ok(core_analysis::analyze_snapshot(&snapshot, &request))

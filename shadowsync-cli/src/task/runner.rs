@@ -215,6 +215,10 @@ impl Executor for TaskExecutor {
         self.inner.catalog_facts(names)
     }
 
+    fn row_count(&mut self, name: &str) -> Result<Option<u64>> {
+        self.inner.row_count(name)
+    }
+
     fn interrupter(&self) -> Option<Arc<dyn Interrupt>> {
         self.inner.interrupter()
     }

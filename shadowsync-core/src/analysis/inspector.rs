@@ -99,13 +99,20 @@ impl SchemaInspector for ShadowInspector {
         let Some(effect) = Effect::of(statement) else {
             return Ok(None);
         };
-        let text = exec
-            .show_create_tables(std::slice::from_ref(effect.table()))?
-            .into_iter()
-            .next()
-            .flatten();
+        let text = match &effect {
+            Effect::Copies { into, from } => return copy_took_effect(exec, into, from).map(Some),
+            _ => exec
+                .show_create_tables(std::slice::from_ref(effect.table()))?
+                .into_iter()
+                .next()
+                .flatten(),
+        };
         Ok(Some(match (effect, text) {
             (Effect::Creates(_), text) => text.is_some(),
+            // The table renamed away, or dropped, is gone.
+            (Effect::RenamesAway(_) | Effect::Drops(_), text) => text.is_none(),
+            // Answered above, before reading the table.
+            (Effect::Copies { .. }, _) => false,
             (Effect::AddsForeignKey { .. }, None) => false,
             (Effect::AddsForeignKey { constraint, .. }, Some(text)) => {
                 let table = parse_table(&text)?;
@@ -165,6 +172,22 @@ impl SchemaInspector for ShadowInspector {
     }
 }
 
+/// Whether a rebuild's row copy from `from` into `into` took effect: the
+/// copy is one transaction, so `into` holds every row or none. An empty
+/// `from` had nothing to copy (either answer is then exact).
+fn copy_took_effect(exec: &mut dyn Executor, into: &str, from: &str) -> Result<bool> {
+    let count = |exec: &mut dyn Executor, table: &str| {
+        exec.row_count(table)?.ok_or_else(|| {
+            Error::Executor(format!(
+                "cannot tell whether the row copy into `{into}` took effect: this executor \
+                 cannot count rows; compare `{into}` with `{from}` and finish the rebuild by hand"
+            ))
+        })
+    };
+    let copied = count(exec, into)?;
+    Ok(copied > 0 || count(exec, from)? == 0)
+}
+
 /// What a planned statement visibly does, for the statements
 /// [`ShadowInspector`] settles by looking.
 #[derive(Debug, PartialEq, Eq)]
@@ -173,6 +196,12 @@ enum Effect {
     Creates(String),
     /// `ALTER TABLE t ADD CONSTRAINT c FOREIGN KEY …`.
     AddsForeignKey { table: String, constraint: String },
+    /// `ALTER TABLE t RENAME TO u` (a rebuild's swap): `t` is gone after.
+    RenamesAway(String),
+    /// `DROP TABLE t` (a rebuild's old shadow).
+    Drops(String),
+    /// `INSERT INTO into (…) SELECT … FROM from` (a rebuild's row copy).
+    Copies { into: String, from: String },
 }
 
 impl Effect {
@@ -189,6 +218,19 @@ impl Effect {
         let kw = |i: usize, word: &str| tokens.get(i).is_some_and(|t| t.is_kw(word));
         if kw(0, "CREATE") && kw(1, "TABLE") && tokens.get(3).is_some_and(|t| t.is_punct("(")) {
             return name(2).map(Effect::Creates);
+        }
+        if kw(0, "ALTER") && kw(1, "TABLE") && kw(3, "RENAME") && kw(4, "TO") && tokens.len() == 6 {
+            return name(2).map(Effect::RenamesAway);
+        }
+        if kw(0, "DROP") && kw(1, "TABLE") && tokens.len() == 3 {
+            return name(2).map(Effect::Drops);
+        }
+        if kw(0, "INSERT") && kw(1, "INTO") {
+            let from = tokens.iter().rposition(|t| t.is_kw("FROM"))?;
+            return Some(Effect::Copies {
+                into: name(2)?,
+                from: name(from + 1)?,
+            });
         }
         let adds_fk = kw(0, "ALTER")
             && kw(1, "TABLE")
@@ -208,7 +250,11 @@ impl Effect {
     /// The table the statement changes.
     fn table(&self) -> &String {
         match self {
-            Effect::Creates(table) | Effect::AddsForeignKey { table, .. } => table,
+            Effect::Creates(table)
+            | Effect::AddsForeignKey { table, .. }
+            | Effect::RenamesAway(table)
+            | Effect::Drops(table)
+            | Effect::Copies { into: table, .. } => table,
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod exact;
 pub mod fingerprint;
 mod inspector;
 pub mod naming;
+pub mod rebuild;
 pub mod rewrite;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -111,6 +112,9 @@ pub struct TableAnalysis {
     /// The existing shadow had no marker and the user adopted it.
     #[serde(default)]
     pub adopted: bool,
+    /// The statements rebuild the shadow (policy `rebuild`: see [`rebuild`]).
+    #[serde(default)]
+    pub rebuild: bool,
     /// Fingerprint of the source DDL.
     pub source_fingerprint: String,
     /// Fingerprint of the shadow DDL.
@@ -269,6 +273,7 @@ impl Analysis {
                     source_fingerprint: t.source_fingerprint.clone(),
                     shadow_fingerprint: t.shadow_fingerprint.clone(),
                     adopted: t.adopted,
+                    rebuild: t.rebuild,
                 })
                 .collect(),
         }
@@ -482,6 +487,7 @@ fn analyse_selection(
             warnings: Vec::new(),
             references: Vec::new(),
             adopted: false,
+            rebuild: false,
             source_fingerprint: String::new(),
             shadow_fingerprint: None,
         });
@@ -609,6 +615,7 @@ impl<'a> Context<'a> {
                 warnings: Vec::new(),
                 references: Vec::new(),
                 adopted: false,
+                rebuild: false,
             };
             let problem = name_problem(
                 &shadow,
@@ -627,7 +634,12 @@ impl<'a> Context<'a> {
                     &self.ix.adopt,
                     info,
                     &self.snapshot.facts,
-                    &has_shadow,
+                    &NameLookups {
+                        has_shadow: &has_shadow,
+                        exists: &|name: &str| {
+                            self.ix.kinds.contains_key(&name_key(name, self.fold))
+                        },
+                    },
                     &self.opts,
                 ),
             };
@@ -641,6 +653,12 @@ impl<'a> Context<'a> {
                     entry.statements = statements;
                     (entry.warnings, entry.references, entry.adopted) = notes;
                 }
+                Ok(PairOutcome::Rebuild(statements, notes)) => {
+                    entry.planned = Action::Alter;
+                    entry.statements = statements;
+                    entry.rebuild = true;
+                    (entry.warnings, entry.references, entry.adopted) = notes;
+                }
                 Ok(PairOutcome::Create(desired, notes)) => {
                     entry.planned = Action::Create;
                     (entry.warnings, entry.references, entry.adopted) = notes;
@@ -650,7 +668,31 @@ impl<'a> Context<'a> {
             }
             tables.push(entry);
         }
+        refuse_referenced_rebuilds(&mut tables);
         (tables, creates)
+    }
+}
+
+/// A shadow that other shadows' foreign keys reference is not rebuilt
+/// (renaming it would take their constraints along to the old table): its
+/// rebuild becomes a refusal.
+fn refuse_referenced_rebuilds(tables: &mut [TableAnalysis]) {
+    let referenced: HashSet<String> = tables
+        .iter()
+        .flat_map(|t| t.references.iter())
+        .filter(|r| r.schema.is_none())
+        .map(|r| r.table.to_lowercase())
+        .collect();
+    for entry in tables.iter_mut().filter(|t| t.rebuild) {
+        if referenced.contains(&entry.shadow.to_lowercase()) {
+            entry.reason = Some(format!(
+                "refused: not rebuilt: other shadows' foreign keys reference `{}`",
+                entry.shadow
+            ));
+            entry.planned = Action::Skip;
+            entry.statements.clear();
+            entry.rebuild = false;
+        }
     }
 }
 
@@ -697,6 +739,8 @@ type Notes = (Vec<String>, Vec<TableRef>, bool);
 enum PairOutcome {
     Identical(Notes),
     Alter(Vec<String>, Notes),
+    /// Statements that rebuild the shadow ([`rebuild`]).
+    Rebuild(Vec<String>, Notes),
     Create(Box<Table>, Notes),
 }
 
@@ -713,15 +757,24 @@ fn references_of(desired: &Table) -> Vec<TableRef> {
     refs.into_iter().collect()
 }
 
+/// What [`analyse_pair`] asks about other tables' names.
+struct NameLookups<'a> {
+    /// Whether a parent table has (or will have) a shadow.
+    has_shadow: &'a dyn Fn(&str) -> bool,
+    /// Whether a relation of that name exists in the database.
+    exists: &'a dyn Fn(&str) -> bool,
+}
+
 fn analyse_pair(
     entry: &TableAnalysis,
     req: &AnalysisRequest,
     adopt: &HashSet<&str>,
     info: &ServerInfo,
     facts: &HashMap<String, CatalogFacts>,
-    has_shadow: &dyn Fn(&str) -> bool,
+    names: &NameLookups<'_>,
     opts: &DiffOptions,
 ) -> std::result::Result<PairOutcome, String> {
+    let (has_shadow, exists) = (names.has_shadow, names.exists);
     let Some(source_ddl) = &entry.source_ddl else {
         return Err("missing: the source table vanished while reading".into());
     };
@@ -757,6 +810,33 @@ fn analyse_pair(
                     "refused: existing table `{}` shares no column with `{}`; it is not its shadow (rename or drop it)",
                     current.name, source.name
                 ));
+            }
+            if req.policy.rebuild {
+                if let Some(cannot) = crate::diff::incapable_change(&current, &desired, opts) {
+                    if let Some(problem) = rebuild::rebuild_problem(&current, &desired, info.flavor)
+                    {
+                        return Err(format!("refused: {cannot}; not rebuilt: {problem}"));
+                    }
+                    let names = rebuild::rebuild_names(&current.name, info.max_identifier_length);
+                    for name in [&names.0, &names.1] {
+                        if exists(name) {
+                            return Err(format!(
+                                "refused: {cannot}; not rebuilt: `{name}` exists (left by an \
+                                 earlier rebuild? drop it once nothing uses it)"
+                            ));
+                        }
+                    }
+                    warnings.push(format!(
+                        "rebuilt ({cannot}): `{}` is created anew as `{}`, its rows copied, \
+                         swapped in, the old one dropped; writes to it during the copy are lost",
+                        current.name, names.0
+                    ));
+                    let statements = rebuild::rebuild_statements(&current, &desired, &names);
+                    return Ok(PairOutcome::Rebuild(
+                        statements,
+                        (warnings, references, adopted),
+                    ));
+                }
             }
             let statements =
                 diff_tables(&current, &desired, opts).map_err(|e| format!("refused: {e}"))?;

@@ -87,6 +87,11 @@ pub struct ShadowPolicy {
     pub redirect_foreign_keys: bool,
     /// Copy the source's `AUTO_INCREMENT` counter into a created shadow (default false).
     pub copy_auto_increment: bool,
+    /// Rebuild a shadow whose change the engine cannot make in place
+    /// (create the new one under a temporary name, copy the rows, swap):
+    /// see [`super::rebuild`] (default false: such a table is refused).
+    #[serde(default)]
+    pub rebuild: bool,
 }
 
 impl Default for ShadowPolicy {
@@ -94,6 +99,7 @@ impl Default for ShadowPolicy {
         ShadowPolicy {
             redirect_foreign_keys: true,
             copy_auto_increment: false,
+            rebuild: false,
         }
     }
 }

@@ -26,6 +26,7 @@ fn planned(source: &str, shadow: &str, action: PlannedAction) -> PlannedTable {
         source_fingerprint: String::new(),
         shadow_fingerprint: None,
         adopted: false,
+        rebuild: false,
     }
 }
 
@@ -162,4 +163,51 @@ fn refuses_plans_whose_shadow_set_does_not_follow_from_the_rule() {
     assert!(StatementGuard::for_plan(&p, &server("shop", 1)).is_err());
     assert!(StatementGuard::for_plan(&p, &server("shop", 0)).is_ok());
     assert!(StatementGuard::for_plan(&plan(), &server("SHOP", 1)).is_ok());
+}
+
+#[test]
+fn admits_a_rebuild_only_for_the_table_the_plan_rebuilds() {
+    let mut rebuilding = plan();
+    rebuilding.tables[1].rebuild = true;
+    let g = StatementGuard::for_plan(&rebuilding, &server("shop", 0)).unwrap();
+    for sql in [
+        "CREATE TABLE `__items__ssnew` (`id` int NOT NULL, `doc` json, PRIMARY KEY (`id`))",
+        "INSERT INTO `__items__ssnew` (`id`, `doc`) SELECT `id`, `doc` FROM `__items`",
+        "ALTER TABLE `__items` RENAME TO `__items__ssold`",
+        "ALTER TABLE `__items__ssnew` RENAME TO `__items`",
+        "DROP TABLE `__items__ssold`",
+    ] {
+        assert_eq!(g.check(sql), Ok(()), "{sql}");
+    }
+    for sql in [
+        // Reading anything but the shadow it replaces.
+        "INSERT INTO `__items__ssnew` (`id`) SELECT `id` FROM `items`",
+        "INSERT INTO `__items__ssnew` (`id`) SELECT `id` FROM `__orders`",
+        "INSERT INTO `__items__ssnew` (`id`) SELECT `id` FROM `other`.`__items`",
+        // Anything beyond the bare copy.
+        "INSERT INTO `__items__ssnew` (`id`) SELECT `id` FROM `__items` WHERE 1",
+        "INSERT INTO `__items__ssnew` (`id`) SELECT `id` FROM `__items` UNION SELECT `id` FROM `items`",
+        "INSERT INTO `__items__ssnew` (`id`) SELECT (SELECT 1 FROM `items`) FROM `__items`",
+        "INSERT INTO `__items__ssnew` (`id`, `n`) SELECT `id`, `x` FROM `__items`",
+        "INSERT INTO `__items__ssnew` (`id`) VALUES (1)",
+        "INSERT INTO `__items` (`id`) SELECT `id` FROM `__items`",
+        "INSERT INTO `__orders__ssnew` (`id`) SELECT `id` FROM `__orders`",
+        // Dropping anything but the old shadow.
+        "DROP TABLE `__items`",
+        "DROP TABLE `items`",
+        "DROP TABLE `__items__ssold`, `items`",
+        "DROP TABLE `__orders__ssold`",
+        "DROP DATABASE `shop`",
+    ] {
+        assert!(g.check(sql).is_err(), "{sql}");
+    }
+    // Without the rebuild mark nothing of it is admitted.
+    let g = guard(0);
+    for sql in [
+        "INSERT INTO `__items__ssnew` (`id`) SELECT `id` FROM `__items`",
+        "DROP TABLE `__items__ssold`",
+        "CREATE TABLE `__items__ssnew` (`id` int)",
+    ] {
+        assert!(g.check(sql).is_err(), "{sql}");
+    }
 }

@@ -62,6 +62,11 @@ pub struct PlannedTable {
     /// when the task starts.
     #[serde(default)]
     pub adopted: bool,
+    /// The statements rebuild the shadow under temporary names (policy
+    /// `rebuild`): the statement guard then admits the copy, the swap and
+    /// the drop of the old shadow, for this table alone.
+    #[serde(default)]
+    pub rebuild: bool,
 }
 
 /// The action planned for a shadow table.
@@ -147,6 +152,7 @@ pub(crate) mod tests {
             source_fingerprint: format!("src-{source}"),
             shadow_fingerprint: Some(format!("shd-{source}")),
             adopted: false,
+            rebuild: false,
         }
     }
 

@@ -376,6 +376,7 @@ def analyze(
     adopt: Sequence[str] = (),
     redirect_foreign_keys: bool = True,
     copy_auto_increment: bool = False,
+    rebuild: bool = False,
 ) -> Analysis:
     """Analyse the database of ``executor`` (read-only).
 
@@ -383,7 +384,9 @@ def analyze(
     ``tables`` selects source tables (default: every table that is not a
     shadow); ``skip`` skips some from the start; ``adopt`` names sources
     whose existing shadow has no shadowsync marker and is to be adopted
-    (altered to match and marked) rather than refused as a collision. Raises
+    (altered to match and marked) rather than refused as a collision;
+    ``rebuild`` rebuilds (new table, row copy, swap) a shadow whose change
+    the engine cannot make in place instead of refusing it. Raises
     :class:`InvalidNameError` for an unusable affix, :class:`ExecutorError`
     when the server (or a Python executor) fails.
     """
@@ -396,6 +399,7 @@ def analyze(
         _names(adopt),
         redirect_foreign_keys,
         copy_auto_increment,
+        rebuild,
     )
     return Analysis(result, native.connection)
 
@@ -420,6 +424,7 @@ def analyze_snapshot(
     adopt: Sequence[str] = (),
     redirect_foreign_keys: bool = True,
     copy_auto_increment: bool = False,
+    rebuild: bool = False,
 ) -> Analysis:
     """Analyse schema facts the host supplies, without a server; as :func:`analyze`."""
     snapshot_json = json.dumps(
@@ -437,6 +442,7 @@ def analyze_snapshot(
         _names(adopt),
         redirect_foreign_keys,
         copy_auto_increment,
+        rebuild,
     )
     return Analysis(result, "snapshot")
 

@@ -58,6 +58,7 @@ def analyze(
     adopt: list[str],
     redirect_foreign_keys: bool,
     copy_auto_increment: bool,
+    rebuild: bool,
 ) -> Analysis: ...
 def analyze_snapshot(
     snapshot_json: str,
@@ -67,6 +68,7 @@ def analyze_snapshot(
     adopt: list[str],
     redirect_foreign_keys: bool,
     copy_auto_increment: bool,
+    rebuild: bool,
 ) -> Analysis: ...
 @final
 class Executor:

@@ -190,6 +190,7 @@ pub fn table(source: &str, statements: &[&str]) -> PlannedTable {
         source_fingerprint: format!("src-{source}"),
         shadow_fingerprint: Some(format!("shd-{source}")),
         adopted: false,
+        rebuild: false,
     }
 }
 

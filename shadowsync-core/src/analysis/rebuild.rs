@@ -1,0 +1,185 @@
+//! The `rebuild` shadow policy: a shadow whose change the engine cannot
+//! make in place (see [`crate::engine::incapable`]) is built anew instead
+//! of refused, keeping its rows:
+//!
+//! 1. `CREATE TABLE <new>` with the desired definition, under a temporary name;
+//! 2. `INSERT INTO <new> (<columns>) SELECT <columns> FROM <shadow>`: the
+//!    columns both definitions have (generated ones excepted), converted
+//!    by the server, in one transaction (a failed conversion fails the
+//!    statement and leaves the old shadow as it was);
+//! 3. `ALTER TABLE <shadow> RENAME TO <old>`, then `ALTER TABLE <new>
+//!    RENAME TO <shadow>`;
+//! 4. `DROP TABLE <old>`.
+//!
+//! Every step can be read off the schema after a crash (the copy by
+//! counting rows), so an interrupted rebuild resumes without sending a
+//! statement twice. Writes to the shadow while its rows are copied are
+//! lost: rebuild between load tests. Tables with foreign keys (either
+//! way) are not rebuilt: their constraints would have to move with them;
+//! nor, where CHECK names are unique per database (MySQL 8, OceanBase),
+//! tables with CHECK constraints: the new table could not carry their
+//! names while the old one exists.
+//! The temporary names come from the shadow's name alone
+//! ([`rebuild_names`]), so the statement guard derives them itself.
+
+use crate::analysis::fingerprint::fingerprint;
+use crate::engine;
+use crate::executor::Flavor;
+use crate::model::Table;
+use crate::render::{create_table, quote_ident};
+
+/// Suffix of the new shadow while it is being filled.
+const NEW_SUFFIX: &str = "__ssnew";
+/// Suffix of the old shadow between the swap and its drop.
+const OLD_SUFFIX: &str = "__ssold";
+
+/// The temporary names `(new, old)` of a rebuild of `shadow`: the shadow's
+/// name with [`NEW_SUFFIX`] / [`OLD_SUFFIX`], or, where that would pass
+/// `max_len` characters, `ss_new_<hash>` / `ss_old_<hash>` of the name.
+pub fn rebuild_names(shadow: &str, max_len: usize) -> (String, String) {
+    if shadow.chars().count() + NEW_SUFFIX.len() <= max_len {
+        return (
+            format!("{shadow}{NEW_SUFFIX}"),
+            format!("{shadow}{OLD_SUFFIX}"),
+        );
+    }
+    let hash: String = fingerprint(shadow).chars().take(16).collect();
+    (format!("ss_new_{hash}"), format!("ss_old_{hash}"))
+}
+
+/// Why `current` (the existing shadow) cannot be rebuilt into `desired`,
+/// if it cannot.
+pub fn rebuild_problem(current: &Table, desired: &Table, flavor: Flavor) -> Option<String> {
+    if !current.foreign_keys.is_empty() || !desired.foreign_keys.is_empty() {
+        return Some(format!(
+            "`{}` has foreign keys, whose constraints would have to move with it",
+            current.name
+        ));
+    }
+    if engine::check_names_per_database(flavor) && !desired.checks.is_empty() {
+        return Some(format!(
+            "`{}` has CHECK constraints, whose names {} keeps unique per database: the new \
+             table could not carry them while the old one exists",
+            current.name,
+            engine::engine_name(flavor)
+        ));
+    }
+    if copied_columns(current, desired).is_empty() {
+        return Some(format!(
+            "`{}` and its new definition share no column to copy",
+            current.name
+        ));
+    }
+    None
+}
+
+/// The columns whose values the copy carries over: in both definitions
+/// (names compared as the server does, ignoring case) and not generated
+/// in the new one; in the new definition's spelling and order.
+fn copied_columns(current: &Table, desired: &Table) -> Vec<String> {
+    desired
+        .columns
+        .iter()
+        .filter(|c| c.generated.is_none())
+        .filter(|c| {
+            current
+                .columns
+                .iter()
+                .any(|old| old.name.eq_ignore_ascii_case(&c.name))
+        })
+        .map(|c| c.name.clone())
+        .collect()
+}
+
+/// The statements of a rebuild of shadow `current` into `desired`, the
+/// temporary names being `names` ([`rebuild_names`]).
+pub fn rebuild_statements(
+    current: &Table,
+    desired: &Table,
+    names: &(String, String),
+) -> Vec<String> {
+    let (new, old) = names;
+    let shadow = quote_ident(&current.name);
+    let mut fresh = desired.clone();
+    fresh.name = new.clone();
+    let columns = copied_columns(current, desired)
+        .iter()
+        .map(|c| quote_ident(c))
+        .collect::<Vec<_>>()
+        .join(", ");
+    vec![
+        create_table(&fresh),
+        format!(
+            "INSERT INTO {} ({columns}) SELECT {columns} FROM {shadow}",
+            quote_ident(new)
+        ),
+        format!("ALTER TABLE {shadow} RENAME TO {}", quote_ident(old)),
+        format!("ALTER TABLE {} RENAME TO {shadow}", quote_ident(new)),
+        format!("DROP TABLE {}", quote_ident(old)),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse_table;
+
+    #[test]
+    fn names_fit_the_identifier_limit() {
+        assert_eq!(
+            rebuild_names("__orders", 64),
+            ("__orders__ssnew".into(), "__orders__ssold".into())
+        );
+        let long = "x".repeat(60);
+        let (new, old) = rebuild_names(&long, 64);
+        assert!(
+            new.starts_with("ss_new_") && old.starts_with("ss_old_"),
+            "{new} {old}"
+        );
+        assert!(new.len() <= 64 && old.len() <= 64);
+        assert_eq!(rebuild_names(&long, 64), (new, old), "deterministic");
+    }
+
+    #[test]
+    fn the_copy_carries_the_shared_plain_columns() {
+        let current = parse_table(
+            "CREATE TABLE `__t` (`id` int NOT NULL, `Doc` text, `gone` int, PRIMARY KEY (`id`))",
+        )
+        .unwrap();
+        let desired = parse_table(
+            "CREATE TABLE `__t` (`id` int NOT NULL, `doc` json, `v` int AS (`id` + 1) VIRTUAL, PRIMARY KEY (`id`))",
+        )
+        .unwrap();
+        let names = rebuild_names("__t", 64);
+        let statements = rebuild_statements(&current, &desired, &names);
+        assert!(
+            statements[0].starts_with("CREATE TABLE `__t__ssnew` ("),
+            "{}",
+            statements[0]
+        );
+        assert_eq!(
+            statements[1..],
+            [
+                "INSERT INTO `__t__ssnew` (`id`, `doc`) SELECT `id`, `doc` FROM `__t`".to_string(),
+                "ALTER TABLE `__t` RENAME TO `__t__ssold`".into(),
+                "ALTER TABLE `__t__ssnew` RENAME TO `__t`".into(),
+                "DROP TABLE `__t__ssold`".into(),
+            ]
+        );
+        assert_eq!(rebuild_problem(&current, &desired, Flavor::Oceanbase), None);
+        let checked =
+            parse_table("CREATE TABLE `__t` (`id` int NOT NULL, CONSTRAINT `c` CHECK (`id` > 0))")
+                .unwrap();
+        assert!(rebuild_problem(&current, &checked, Flavor::Oceanbase)
+            .unwrap()
+            .contains("CHECK"));
+        assert_eq!(rebuild_problem(&current, &checked, Flavor::Mariadb), None);
+        let with_fk = parse_table(
+            "CREATE TABLE `__t` (`id` int NOT NULL, `p` int, PRIMARY KEY (`id`), FOREIGN KEY (`p`) REFERENCES `__p` (`id`))",
+        )
+        .unwrap();
+        assert!(rebuild_problem(&with_fk, &desired, Flavor::Mariadb)
+            .unwrap()
+            .contains("foreign keys"));
+    }
+}
