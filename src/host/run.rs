@@ -27,12 +27,7 @@ where
     S: Store + Sync,
     C: Clock + Sync,
 {
-    let mut inspector = inspector_for(&center.task(id)?)?;
-    let running = Running::default();
-    running.set(exec.interrupter());
-    with_heartbeat(center, worker, &running, || {
-        center.execute(id, worker, exec, &mut inspector)
-    })
+    run_one(center, id, worker, exec, TaskCenter::execute)
 }
 
 /// Take over executing task `id` (this worker's own, or one whose lease
@@ -47,11 +42,35 @@ where
     S: Store + Sync,
     C: Clock + Sync,
 {
+    run_one(center, id, worker, exec, TaskCenter::resume)
+}
+
+/// The core center's `execute` or `resume`, as both take their task.
+type CenterRun<S, C> = fn(
+    &TaskCenter<S, C>,
+    TaskId,
+    &str,
+    &mut dyn Executor,
+    &mut dyn shadowsync_core::task::SchemaInspector,
+) -> Result<Task>;
+
+/// Task `id` through `run` with its plan's inspector, under the heartbeat.
+fn run_one<S, C>(
+    center: &TaskCenter<S, C>,
+    id: TaskId,
+    worker: &str,
+    exec: &mut dyn Executor,
+    run: CenterRun<S, C>,
+) -> Result<Task>
+where
+    S: Store + Sync,
+    C: Clock + Sync,
+{
     let mut inspector = inspector_for(&center.task(id)?)?;
     let running = Running::default();
     running.set(exec.interrupter());
     with_heartbeat(center, worker, &running, || {
-        center.resume(id, worker, exec, &mut inspector)
+        run(center, id, worker, exec, &mut inspector)
     })
 }
 
