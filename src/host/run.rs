@@ -74,6 +74,21 @@ where
     })
 }
 
+/// [`resume`] inside a heartbeat the caller already runs (a host's own
+/// pass over several tasks): `running` is that heartbeat's, and learns
+/// `exec`'s interrupter.
+pub fn resume_under<S: Store, C: Clock>(
+    center: &TaskCenter<S, C>,
+    id: TaskId,
+    worker: &str,
+    exec: &mut dyn Executor,
+    running: &Running,
+) -> Result<Task> {
+    let mut inspector = inspector_for(&center.task(id)?)?;
+    running.set(exec.interrupter());
+    center.resume(id, worker, exec, &mut inspector)
+}
+
 /// One scheduling pass of the task center for `worker`
 /// ([`TaskCenter::run_due`]), each task with its own plan's inspector, on
 /// the executor `connector` opens for it, under the heartbeat.

@@ -12,7 +12,7 @@
 
 use std::sync::Arc;
 
-use shadowsync::host::run::{inspector_for, Interruptible};
+use shadowsync::host::run::Interruptible;
 use shadowsync::host::{with_heartbeat, Running};
 use shadowsync_core::analysis::PlanInspectors;
 
@@ -349,9 +349,7 @@ fn resume_now(
     running: &Running,
 ) -> Result<Task> {
     let mut exec = urls.open(task, crash_after)?;
-    running.set(exec.interrupter());
-    let mut inspector = inspector_for(task)?;
-    center.resume(task.id, worker, &mut exec, &mut inspector)
+    shadowsync::host::run::resume_under(center, task.id, worker, &mut exec, running)
 }
 
 #[cfg(test)]
