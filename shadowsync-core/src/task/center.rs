@@ -1,6 +1,8 @@
 //! The task center: submission, approval, cancellation, abort requests,
 //! expiry, queries and logging. Execution is in [`super::runner`].
 
+use std::sync::Arc;
+
 use crate::error::{Error, Result};
 use crate::executor::{Clock, Millis};
 
@@ -8,6 +10,7 @@ use super::flow::{same_user, select_flow, validate_flows, Actor, ApprovalFlow, A
 use super::list::{TaskPage, TaskQuery};
 use super::log::{export_text, format_utc, redact_text, redact_url, LogEntry, LogFilter, LogLevel};
 use super::plan::{FrozenPlan, PlannedAction};
+use super::progress::{Observer, ObserverSlot, Progress};
 use super::status::{check_transition, TaskStatus};
 use super::store::Store;
 use super::timeline::{TimelineAction, TimelineEvent, SYSTEM_ACTOR};
@@ -56,6 +59,8 @@ pub struct TaskCenter<S, C> {
     pub(super) clock: C,
     /// How long a worker's lease on a task lasts (see [`TaskState::lease_until`]).
     pub(super) lease: Millis,
+    /// Who hears the progress of the tasks this center runs.
+    pub(super) observer: ObserverSlot,
 }
 
 /// Default for [`TaskCenter::with_lease`]: 10 minutes, long enough for most
@@ -102,7 +107,19 @@ impl<S: Store, C: Clock> TaskCenter<S, C> {
             store,
             clock,
             lease: DEFAULT_LEASE_MS,
+            observer: ObserverSlot::default(),
         }
+    }
+
+    /// Hand the [`Progress`] of every task this center runs from now on to
+    /// `observer` (`None`: to nobody, the default).
+    pub fn set_observer(&self, observer: Option<Arc<dyn Observer>>) {
+        self.observer.set(observer);
+    }
+
+    /// Tell the observer, if any, about `event`.
+    pub fn emit(&self, event: Progress) {
+        self.observer.emit(event);
     }
 
     /// Workers hold the tasks they run for `lease` milliseconds at a time

@@ -18,6 +18,7 @@ use super::center::{Change, TaskCenter};
 use super::inspect::SchemaInspector;
 use super::log::{redact_text, LogLevel};
 use super::plan::{PlannedAction, PlannedTable};
+use super::progress::Progress;
 use super::status::{StatementStatus, TableStatus, TaskStatus};
 use super::store::Store;
 use super::timeline::{TimelineAction, TimelineEvent};
@@ -94,6 +95,17 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
     /// leaves the records as a crash would).
     pub(super) fn run(mut self) -> Result<Task> {
         let fresh = self.is_fresh();
+        let changed = self.task.spec.plan.tables.iter();
+        let changed: Vec<usize> = changed
+            .filter(|t| t.action != PlannedAction::Skip)
+            .map(|t| t.statements.len())
+            .collect();
+        self.center.emit(Progress::TaskStarted {
+            task: self.id(),
+            tables: changed.len(),
+            statements: changed.iter().sum(),
+            resumed: !fresh,
+        });
         if let Some(why) = self.start_guard()? {
             self.log(LogLevel::Error, &format!("statement guard: {why}"))?;
             return self.finish(if fresh {
@@ -256,6 +268,12 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
             .iter()
             .map(|&index| self.task.spec.plan.tables[index].clone())
             .collect();
+        if !planned.is_empty() {
+            self.center.emit(Progress::Verifying {
+                task: self.id(),
+                tables: planned.len(),
+            });
+        }
         let remaining = self.inspector.remaining_changes_of_all(self.exec, &planned);
         for ((index, planned), remaining) in applied.into_iter().zip(&planned).zip(remaining) {
             self.verify(index, planned, remaining)?;
@@ -284,6 +302,16 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
     /// Drift since the analysis: of every table the task changes or
     /// reports in step, or (`waiting_only`, on resume) of those not started.
     fn precheck(&mut self, waiting_only: bool) -> Result<Vec<String>> {
+        let drift = self.compare_with_analysis(waiting_only)?;
+        self.center.emit(Progress::PrecheckFinished {
+            task: self.id(),
+            drifted: drift.len(),
+        });
+        Ok(drift)
+    }
+
+    /// [`Self::precheck`]'s comparison.
+    fn compare_with_analysis(&mut self, waiting_only: bool) -> Result<Vec<String>> {
         let mut drift = Vec::new();
         // Every table the task changes or reports in step is prechecked: a
         // shadow judged identical on a source that has changed since is
@@ -292,6 +320,10 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
         let runs = self.planned_where(|t, status| {
             (t.action != PlannedAction::Skip || t.reason.as_deref() == Some("identical"))
                 && (!waiting_only || status == TableStatus::Waiting)
+        });
+        self.center.emit(Progress::PrecheckStarted {
+            task: self.id(),
+            tables: runs.len(),
         });
         let live = self.inspector.fingerprints_of_all(self.exec, &runs);
         for (table, fingerprints) in runs.iter().zip(live) {
@@ -394,6 +426,10 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
         }
         if !self.center.renew_lease(self.id(), self.worker)? {
             let holder = self.center.store.task(self.id())?.state.worker;
+            self.center.emit(Progress::LeaseLost {
+                task: self.id(),
+                worker: self.worker.to_string(),
+            });
             return Err(Error::InvalidRequest(format!(
                 "task {}: {} lost its lease (now held by {}); it stops before its next statement",
                 self.id(),
@@ -410,6 +446,12 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
             return Ok(());
         }
         self.set_table(index, TableStatus::Running, None)?;
+        self.center.emit(Progress::TableStarted {
+            task: self.id(),
+            table: planned.source.clone(),
+            shadow: planned.shadow.clone(),
+            statements: planned.statements.len(),
+        });
         self.event(
             TimelineAction::TableStarted {
                 table: planned.source.clone(),
@@ -441,6 +483,13 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
             return Ok(Err(StatementError::Refused(error)));
         }
         self.set_statement(index, k, StatementStatus::Running, None)?;
+        self.center.emit(Progress::StatementSent {
+            task: self.id(),
+            table: planned.source.clone(),
+            statement: k + 1,
+            of: planned.statements.len(),
+            sql: sql.clone(),
+        });
         match self.exec.execute(sql) {
             Ok(()) => {
                 self.set_statement(index, k, StatementStatus::Applied, None)?;
@@ -546,12 +595,14 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
                     LogLevel::Warn,
                     &format!("`{table}`: statement {} was interrupted after taking effect (its result is in the schema)", k + 1),
                 )?;
+                self.settled(planned, k, false);
                 Ok(Settled::Applied)
             } else {
                 self.log(
                     LogLevel::Warn,
                     &format!("`{table}`: statement {} was interrupted before taking effect (its result is not in the schema); sending it again", k + 1),
                 )?;
+                self.settled(planned, k, true);
                 Ok(Settled::NotApplied)
             };
         }
@@ -602,7 +653,19 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
             self.set_statement(index, k, StatementStatus::Failed, Some(&reason))?;
             Settled::Unknown(reason)
         };
+        if !matches!(settled, Settled::Unknown(_)) {
+            self.settled(planned, k, matches!(settled, Settled::NotApplied));
+        }
         Ok(settled)
+    }
+
+    fn settled(&self, planned: &PlannedTable, k: usize, resent: bool) {
+        self.center.emit(Progress::StatementSettled {
+            task: self.id(),
+            table: planned.source.clone(),
+            statement: k + 1,
+            resent,
+        });
     }
 
     fn stop_for_abort(&mut self, index: usize, k: usize, count: usize) -> Result<TableOutcome> {
@@ -676,6 +739,8 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
             _ => LogLevel::Error,
         };
         self.log(level, &format!("finished: {status}"))?;
+        self.center
+            .emit(Progress::TaskFinished { task: id, status });
         Ok(finished)
     }
 
@@ -684,8 +749,21 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
             .store
             .set_table_status(self.id(), index, status, error)?;
         let table = &mut self.task.tables[index];
+        let was = table.status;
         table.status = status;
         table.error = error.map(str::to_string);
+        // A table ends when it succeeds or fails; one never reached is
+        // skipped quietly with the task.
+        if matches!(status, TableStatus::Succeeded | TableStatus::Failed)
+            || (was == TableStatus::Running && status == TableStatus::Skipped)
+        {
+            self.center.emit(Progress::TableFinished {
+                task: self.id(),
+                table: self.task.spec.plan.tables[index].source.clone(),
+                status,
+                error: error.map(str::to_string),
+            });
+        }
         Ok(())
     }
 
@@ -702,6 +780,17 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
         let statement = &mut self.task.tables[index].statements[k];
         statement.status = status;
         statement.error = error.map(str::to_string);
+        if status != StatementStatus::Running {
+            let planned = &self.task.spec.plan.tables[index];
+            self.center.emit(Progress::StatementFinished {
+                task: self.id(),
+                table: planned.source.clone(),
+                statement: k + 1,
+                of: planned.statements.len(),
+                status,
+                error: error.map(str::to_string),
+            });
+        }
         Ok(())
     }
 

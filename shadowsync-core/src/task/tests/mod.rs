@@ -3,6 +3,7 @@
 
 mod approval;
 mod execution;
+mod progress;
 mod queries;
 mod recovery;
 
