@@ -5,10 +5,15 @@
 //! Running a task is the first part of it ([`run`]): a task always runs with
 //! the naming rule and shadow policy its frozen plan recorded, under a
 //! heartbeat ([`heartbeat`]) that renews the worker's lease and turns an
-//! abort request into an interrupted statement.
+//! abort request into an interrupted statement. Requests are parsed once
+//! ([`options`]) and every value is shown through one JSON view ([`view`]).
 
 pub mod heartbeat;
+pub mod options;
 pub mod run;
+pub mod view;
 
 pub use heartbeat::{request_stop, stop_requested, with_heartbeat, Running};
+pub use options::{AnalyzeOptions, SubmitOptions};
 pub use run::{execute, resume, run_due};
+pub use view::{to_json, SCHEMA_VERSION};

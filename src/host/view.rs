@@ -1,0 +1,496 @@
+//! One JSON view per value a host shows: a plan, a task (with its table
+//! results), a timeline, logs, a page of tasks, a due report. The CLI's
+//! `--format json`, the C functions' `out_json` and the Python package's
+//! `to_json()` all print these, through [`to_json`], so the three front ends
+//! give byte-identical JSON for the same value.
+//!
+//! Each view carries [`SCHEMA_VERSION`] and its `kind`; times are RFC 3339
+//! UTC with milliseconds; every per-table row names its table. A field is
+//! only ever added within a version: a change of meaning or a removal
+//! raises the version.
+
+use serde::Serialize;
+use shadowsync_core::analysis::{Action, Analysis, TableAnalysis};
+use shadowsync_core::task::log::format_utc;
+use shadowsync_core::task::{
+    DueReport, ErrorStrategy, ExecutionMode, LogEntry, LogLevel, PlannedAction, StatementStatus,
+    TableStatus, Task, TaskId, TaskPage, TaskStatus, TimelineAction, TimelineEvent,
+};
+use shadowsync_core::{Error, Millis, Result};
+
+/// The version of every view's layout.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// `view` as the JSON text every front end gives: pretty-printed, ending
+/// with a newline.
+pub fn to_json<T: Serialize>(view: &T) -> Result<String> {
+    let mut text = serde_json::to_string_pretty(view)
+        .map_err(|e| Error::InvalidRequest(format!("cannot encode the result: {e}")))?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// `millis` as an RFC 3339 UTC time.
+fn time(millis: Millis) -> String {
+    format_utc(millis)
+}
+
+/// What an analysis would do, table by table, in execution order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlanView {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// `"plan"`.
+    pub kind: &'static str,
+    /// The database analysed.
+    pub database: String,
+    /// The naming rule, as `prefix:__` or `suffix:_shadow`.
+    pub naming_rule: String,
+    /// Per table, in the order statements run.
+    pub tables: Vec<PlanTableView>,
+}
+
+/// One table of a [`PlanView`], with the user's skips applied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlanTableView {
+    /// The source table.
+    pub source: String,
+    /// Its shadow.
+    pub shadow: String,
+    /// `create`, `alter` or `skip`.
+    pub action: Action,
+    /// Why it is skipped (`identical`, `user`, or why it is refused).
+    pub reason: Option<String>,
+    /// The statements that would run.
+    pub statements: Vec<String>,
+    /// What the user should know although nothing is refused.
+    pub warnings: Vec<String>,
+    /// Whether an unmarked existing shadow is adopted.
+    pub adopted: bool,
+    /// Whether the shadow is rebuilt (new table, rows copied, swapped in).
+    pub rebuild: bool,
+}
+
+impl PlanView {
+    /// The view of `analysis`.
+    pub fn of(analysis: &Analysis) -> PlanView {
+        PlanView {
+            schema_version: SCHEMA_VERSION,
+            kind: "plan",
+            database: analysis.database.clone(),
+            naming_rule: analysis.rule.to_string(),
+            tables: analysis.tables.iter().map(PlanTableView::of).collect(),
+        }
+    }
+}
+
+impl PlanTableView {
+    /// The view of one analysed table.
+    pub fn of(table: &TableAnalysis) -> PlanTableView {
+        PlanTableView {
+            source: table.source.clone(),
+            shadow: table.shadow.clone(),
+            action: table.action(),
+            reason: table.effective_reason(),
+            statements: table.effective_statements().to_vec(),
+            warnings: table.warnings.clone(),
+            adopted: table.adopted,
+            rebuild: table.rebuild,
+        }
+    }
+}
+
+/// A task: its request, where it stands, and each table's result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TaskView {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// `"task"`.
+    pub kind: &'static str,
+    /// The task's id.
+    pub id: TaskId,
+    /// Where it stands.
+    pub status: TaskStatus,
+    /// Who submitted it.
+    pub creator: String,
+    /// The submitter's remarks.
+    pub remarks: String,
+    /// The connection URL, password redacted.
+    pub connection: String,
+    /// The database it changes.
+    pub database: String,
+    /// The naming rule its plan was made with.
+    pub naming_rule: String,
+    /// `abort` or `continue` after a failed table.
+    pub on_error: ErrorStrategy,
+    /// When it runs: `immediate` or `scheduled`.
+    pub mode: &'static str,
+    /// The scheduled time (`scheduled` mode).
+    pub scheduled_at: Option<String>,
+    /// The approval flow it follows.
+    pub flow: String,
+    /// The approval node it waits on (from 0).
+    pub approval_node: usize,
+    /// The task it was initiated again from.
+    pub initiated_from: Option<TaskId>,
+    /// When it was submitted.
+    pub created_at: String,
+    /// When it became due to run.
+    pub due_at: Option<String>,
+    /// When a worker started it.
+    pub started_at: Option<String>,
+    /// When it reached a final status.
+    pub finished_at: Option<String>,
+    /// The worker that holds or last held it.
+    pub worker: Option<String>,
+    /// Until when that worker's lease holds.
+    pub lease_until: Option<String>,
+    /// Whether an abort was requested.
+    pub abort_requested: bool,
+    /// Counts of the tables by status.
+    pub counts: TableCounts,
+    /// Each table's result, in plan order.
+    pub tables: Vec<TableResultView>,
+}
+
+/// How many of a task's tables are in each status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct TableCounts {
+    /// Tables in the plan.
+    pub total: usize,
+    /// Not started yet.
+    pub waiting: usize,
+    /// Started, not finished.
+    pub running: usize,
+    /// Changed and verified.
+    pub succeeded: usize,
+    /// Failed.
+    pub failed: usize,
+    /// Skipped (in the plan, or not reached).
+    pub skipped: usize,
+}
+
+/// One table of a [`TaskView`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TableResultView {
+    /// The source table.
+    pub source: String,
+    /// Its shadow.
+    pub shadow: String,
+    /// What the plan does to it.
+    pub action: PlannedAction,
+    /// Where it stands.
+    pub status: TableStatus,
+    /// Why it failed or was skipped.
+    pub error: Option<String>,
+    /// Its statements, in order.
+    pub statements: Vec<StatementView>,
+}
+
+/// One statement of a [`TableResultView`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatementView {
+    /// The statement.
+    pub sql: String,
+    /// Where it stands.
+    pub status: StatementStatus,
+    /// Why it failed.
+    pub error: Option<String>,
+}
+
+impl TableCounts {
+    /// The counts of `task`'s tables.
+    pub fn of(task: &Task) -> TableCounts {
+        let mut counts = TableCounts {
+            total: task.tables.len(),
+            ..TableCounts::default()
+        };
+        for table in &task.tables {
+            *match table.status {
+                TableStatus::Waiting => &mut counts.waiting,
+                TableStatus::Running => &mut counts.running,
+                TableStatus::Succeeded => &mut counts.succeeded,
+                TableStatus::Failed => &mut counts.failed,
+                TableStatus::Skipped => &mut counts.skipped,
+            } += 1;
+        }
+        counts
+    }
+}
+
+impl TaskView {
+    /// The view of `task`.
+    pub fn of(task: &Task) -> TaskView {
+        let spec = &task.spec;
+        let (mode, scheduled_at) = match spec.mode {
+            ExecutionMode::Immediate => ("immediate", None),
+            ExecutionMode::Scheduled { at } => ("scheduled", Some(time(at))),
+        };
+        let tables = spec
+            .plan
+            .tables
+            .iter()
+            .zip(&task.tables)
+            .map(|(planned, progress)| TableResultView {
+                source: planned.source.clone(),
+                shadow: planned.shadow.clone(),
+                action: planned.action,
+                status: progress.status,
+                error: progress.error.clone(),
+                statements: planned
+                    .statements
+                    .iter()
+                    .zip(&progress.statements)
+                    .map(|(sql, s)| StatementView {
+                        sql: sql.clone(),
+                        status: s.status,
+                        error: s.error.clone(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        TaskView {
+            schema_version: SCHEMA_VERSION,
+            kind: "task",
+            id: task.id,
+            status: task.state.status,
+            creator: spec.creator.clone(),
+            remarks: spec.remarks.clone(),
+            connection: spec.plan.connection.clone(),
+            database: spec.plan.database.clone(),
+            naming_rule: spec.plan.naming_rule.clone(),
+            on_error: spec.on_error,
+            mode,
+            scheduled_at,
+            flow: spec.flow.name.clone(),
+            approval_node: task.state.approval_node,
+            initiated_from: spec.initiated_from,
+            created_at: time(spec.created_at),
+            due_at: task.state.due_at.map(time),
+            started_at: task.state.started_at.map(time),
+            finished_at: task.state.finished_at.map(time),
+            worker: task.state.worker.clone(),
+            lease_until: task.state.lease_until.map(time),
+            abort_requested: task.abort_requested,
+            counts: TableCounts::of(task),
+            tables,
+        }
+    }
+}
+
+/// A task's timeline: who did what, when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TimelineView {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// `"timeline"`.
+    pub kind: &'static str,
+    /// The task.
+    pub task: TaskId,
+    /// The events, oldest first.
+    pub events: Vec<EventView>,
+}
+
+/// One event of a [`TimelineView`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EventView {
+    /// When.
+    pub at: String,
+    /// Who (a user, a worker, or `system`).
+    pub actor: String,
+    /// What: `{"kind": "approved", "node": 0, "name": "review"}` and so on.
+    pub action: TimelineAction,
+    /// The actor's comment.
+    pub comment: Option<String>,
+}
+
+impl TimelineView {
+    /// The view of task `task`'s `events`.
+    pub fn of(task: TaskId, events: &[TimelineEvent]) -> TimelineView {
+        TimelineView {
+            schema_version: SCHEMA_VERSION,
+            kind: "timeline",
+            task,
+            events: events
+                .iter()
+                .map(|e| EventView {
+                    at: time(e.at),
+                    actor: e.actor.clone(),
+                    action: e.action.clone(),
+                    comment: e.comment.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A task's log lines.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LogsView {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// `"logs"`.
+    pub kind: &'static str,
+    /// The task.
+    pub task: TaskId,
+    /// The lines, oldest first.
+    pub entries: Vec<LogLineView>,
+}
+
+/// One line of a [`LogsView`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LogLineView {
+    /// When.
+    pub at: String,
+    /// `INFO`, `WARN` or `ERROR`.
+    pub level: LogLevel,
+    /// What happened (URLs redacted).
+    pub message: String,
+}
+
+impl LogsView {
+    /// The view of task `task`'s log `entries`.
+    pub fn of(task: TaskId, entries: &[LogEntry]) -> LogsView {
+        LogsView {
+            schema_version: SCHEMA_VERSION,
+            kind: "logs",
+            task,
+            entries: entries
+                .iter()
+                .map(|e| LogLineView {
+                    at: time(e.at),
+                    level: e.level,
+                    message: e.message.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One page of a task listing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TaskPageView {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// `"task_page"`.
+    pub kind: &'static str,
+    /// Tasks matching the query, on every page.
+    pub total: usize,
+    /// The tasks of this page.
+    pub items: Vec<TaskSummaryView>,
+}
+
+/// One task of a [`TaskPageView`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TaskSummaryView {
+    /// The task's id.
+    pub id: TaskId,
+    /// Where it stands.
+    pub status: TaskStatus,
+    /// Who submitted it.
+    pub creator: String,
+    /// The connection URL, password redacted.
+    pub connection: String,
+    /// The database it changes.
+    pub database: String,
+    /// When it was submitted.
+    pub created_at: String,
+    /// The submitter's remarks.
+    pub remarks: String,
+}
+
+impl TaskPageView {
+    /// The view of `page`.
+    pub fn of(page: &TaskPage) -> TaskPageView {
+        TaskPageView {
+            schema_version: SCHEMA_VERSION,
+            kind: "task_page",
+            total: page.total,
+            items: page
+                .items
+                .iter()
+                .map(|t| TaskSummaryView {
+                    id: t.id,
+                    status: t.status,
+                    creator: t.creator.clone(),
+                    connection: t.connection.clone(),
+                    database: t.database.clone(),
+                    created_at: time(t.created_at),
+                    remarks: t.remarks.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// What one scheduling pass did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DueReportView {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// `"due_report"`.
+    pub kind: &'static str,
+    /// Tasks moved to an expired status.
+    pub expired: Vec<TaskOutcome>,
+    /// Tasks run (or resumed) to a final status.
+    pub finished: Vec<TaskOutcome>,
+    /// Due tasks another worker claimed first.
+    pub not_claimed: Vec<TaskNote>,
+    /// Due tasks not started (their server could not be reached, or the
+    /// worker was asked to stop), left as they were.
+    pub not_started: Vec<TaskNote>,
+    /// Tasks interrupted by a lost connection, resumable.
+    pub interrupted: Vec<TaskNote>,
+}
+
+/// A task and the status it reached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TaskOutcome {
+    /// The task.
+    pub id: TaskId,
+    /// Its status.
+    pub status: TaskStatus,
+}
+
+/// A task and why it was left.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TaskNote {
+    /// The task.
+    pub id: TaskId,
+    /// Why (none for a task another worker claimed).
+    pub reason: Option<String>,
+}
+
+impl DueReportView {
+    /// The view of `report`.
+    pub fn of(report: &DueReport) -> DueReportView {
+        let outcomes = |items: &[(TaskId, TaskStatus)]| {
+            items
+                .iter()
+                .map(|&(id, status)| TaskOutcome { id, status })
+                .collect()
+        };
+        let notes = |items: &[(TaskId, String)]| {
+            items
+                .iter()
+                .map(|(id, why)| TaskNote {
+                    id: *id,
+                    reason: Some(why.clone()),
+                })
+                .collect()
+        };
+        DueReportView {
+            schema_version: SCHEMA_VERSION,
+            kind: "due_report",
+            expired: outcomes(&report.expired),
+            finished: outcomes(&report.finished),
+            not_claimed: report
+                .not_claimed
+                .iter()
+                .map(|&id| TaskNote { id, reason: None })
+                .collect(),
+            not_started: notes(&report.not_started),
+            interrupted: notes(&report.interrupted),
+        }
+    }
+}
