@@ -134,7 +134,7 @@ for iteration in $(seq 1 "$ITERATIONS"); do
     SHADOWSYNC_HOST_ID=chaos-b "$BIN" sync --url "$URL" --prefix __ --all --yes --store "$STORE" >/dev/null 2>&1 </dev/null || true
   fi
   identical=$("$BIN" plan --url "$URL" --prefix __ --all --format json 2>/dev/null |
-    python3 -c 'import json,sys; print(sum(1 for x in json.load(sys.stdin) if x.get("reason") == "identical"))' || echo 0)
+    python3 -c 'import json,sys; print(sum(1 for x in json.load(sys.stdin)["tables"] if x.get("reason") == "identical"))' || echo 0)
   if [[ "$identical" != "$TABLES" ]]; then verdict=fail; why="$why; only $identical of $TABLES shadows identical"; fi
 
   if [[ "$verdict" == pass ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi

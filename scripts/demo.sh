@@ -74,7 +74,7 @@ step "Planning again: every shadow must now be identical to its source"
 run shadowsync plan --url "$URL" --all --prefix __
 shadowsync plan --url "$URL" --all --prefix __ --format json | python3 -c '
 import json, sys
-tables = json.load(sys.stdin)
+tables = json.load(sys.stdin)["tables"]
 left = [t["source"] for t in tables if (t["action"], t["reason"]) != ("skip", "identical")]
 if left:
     sys.exit("demo: not in step yet: " + ", ".join(left))

@@ -17,8 +17,8 @@ pub fn install() {
     let presses = AtomicUsize::new(0);
     let installed = ctrlc::set_handler(move || {
         if presses.fetch_add(1, Ordering::AcqRel) == 0 {
-            let name =
-                crate::task::os_identity().unwrap_or_else(|_| "ctrl-c on the worker".to_string());
+            let name = crate::context::os_identity()
+                .unwrap_or_else(|_| "ctrl-c on the worker".to_string());
             if shadowsync::host::request_stop(Actor::new(name, &[])) {
                 eprintln!(
                     "shadowsync: stopping: the running statement is interrupted and the task \

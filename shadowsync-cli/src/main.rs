@@ -5,13 +5,19 @@
 //! dispatches, and turns a [`failure::Failure`] into a message and an exit status.
 
 mod clock;
+mod context;
 mod diff;
 mod failure;
 mod input;
 mod interrupt;
+mod launch;
 mod plan;
+mod progress;
+mod render;
+mod runner;
 mod sync;
 mod task;
+mod words;
 
 use std::process::ExitCode;
 

@@ -8,26 +8,25 @@
 use std::io::{self, Write};
 
 use clap::ArgGroup;
-use serde::Serialize;
-use shadowsync_core::analysis::naming::NamingRule;
+use shadowsync::host::options::check_skips;
+use shadowsync::host::view::PlanView;
+use shadowsync::host::{to_json, AnalyzeOptions};
 use shadowsync_core::analysis::rewrite::ShadowPolicy;
-use shadowsync_core::analysis::{
-    analyze, Action, Analysis, AnalysisRequest, Selection, TableAnalysis,
-};
+use shadowsync_core::analysis::{analyze, Action, Analysis, TableAnalysis};
 use shadowsync_mysql::{redact_url, Introspection, MysqlExecutor};
 
 use crate::failure::Failure;
 
 /// Options of `shadowsync plan`.
 #[derive(Debug, clap::Args)]
-#[command(group(ArgGroup::new("rule").required(true).args(["prefix", "suffix"])))]
 #[command(group(ArgGroup::new("selection").required(true).args(["all", "tables"])))]
 pub struct Args {
     /// Database to analyse: mysql://user:pass@host:port/db (the password is never printed).
     #[arg(long, value_name = "URL")]
     url: String,
-    /// Shadow names are the source name after this prefix (e.g. `__` gives `__orders`).
-    #[arg(long, value_name = "P")]
+    /// Shadow names are the source name after this prefix (e.g. `__` gives
+    /// `__orders`) [default: `__` when no --suffix].
+    #[arg(long, value_name = "P", conflicts_with = "suffix")]
     prefix: Option<String>,
     /// Shadow names are the source name before this suffix (e.g. `_shadow` gives `orders_shadow`).
     #[arg(long, value_name = "S")]
@@ -59,8 +58,9 @@ pub struct Args {
     /// How table definitions are read: `auto` uses OceanBase's catalog (a
     /// few statements for many tables) where this user can read it, and one
     /// SHOW CREATE TABLE per table elsewhere.
-    #[arg(long, value_enum, default_value_t = IntrospectionArg::Auto)]
-    introspection: IntrospectionArg,
+    #[arg(long, value_name = "auto|show-create|catalog", default_value = "auto",
+          value_parser = crate::words::introspection)]
+    introspection: Introspection,
     /// Stray words (such as a URL given without `--url`): refused in [`run`],
     /// whose message hides a password, where clap would echo them verbatim.
     #[arg(hide = true, value_name = "STRAY")]
@@ -72,40 +72,8 @@ pub struct Args {
 pub enum Format {
     /// A table of the decisions, then the SQL preview.
     Text,
-    /// An array with one object per table.
+    /// The plan view (`schema_version`, `kind`, one object per table).
     Json,
-}
-
-/// `--introspection`: how table definitions are read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum IntrospectionArg {
-    /// OceanBase's catalog where readable, else SHOW CREATE TABLE.
-    Auto,
-    /// One SHOW CREATE TABLE per table.
-    ShowCreate,
-    /// OceanBase's catalog, or fail.
-    Catalog,
-}
-
-impl From<IntrospectionArg> for Introspection {
-    fn from(arg: IntrospectionArg) -> Self {
-        match arg {
-            IntrospectionArg::Auto => Introspection::Auto,
-            IntrospectionArg::ShowCreate => Introspection::ShowCreate,
-            IntrospectionArg::Catalog => Introspection::Catalog,
-        }
-    }
-}
-
-/// One table of the JSON output.
-#[derive(Debug, Serialize)]
-struct JsonTable<'a> {
-    source: &'a str,
-    shadow: &'a str,
-    action: &'static str,
-    reason: Option<String>,
-    statements: &'a [String],
-    warnings: &'a [String],
 }
 
 /// Analyses the database the URL names and prints the plan.
@@ -129,8 +97,10 @@ pub(crate) fn analyse(args: &Args) -> Result<(MysqlExecutor, Analysis), Failure>
             redact_url(word)
         )));
     }
-    let request = request(args)?;
-    let mut exec = MysqlExecutor::connect(&args.url)?.with_introspection(args.introspection.into());
+    // Bad options fail before the server is reached, as bad input.
+    let bad = |e: shadowsync_core::Error| Failure::BadInput(e.to_string());
+    let request = options(args).request().map_err(bad)?;
+    let mut exec = MysqlExecutor::connect(&args.url)?.with_introspection(args.introspection);
     if !matches!(exec.database(), Some(db) if !db.is_empty()) {
         return Err(Failure::BadInput(format!(
             "the URL {} names no database: use mysql://user:pass@host:port/db",
@@ -138,85 +108,22 @@ pub(crate) fn analyse(args: &Args) -> Result<(MysqlExecutor, Analysis), Failure>
         )));
     }
     let analysis = analyze(&mut exec, &request)?;
-    check_skips(&analysis, &args.skip)?;
+    check_skips(&analysis, &request.skip).map_err(bad)?;
     Ok((exec, analysis))
 }
 
-/// The analysis request the options describe (the naming rule validated).
-fn request(args: &Args) -> Result<AnalysisRequest, Failure> {
-    let rule = match (&args.prefix, &args.suffix) {
-        (Some(p), None) => NamingRule::prefix(p)?,
-        (None, Some(s)) => NamingRule::suffix(s)?,
-        // clap's argument group makes exactly one of them present.
-        _ => {
-            return Err(Failure::BadInput(
-                "give exactly one of --prefix and --suffix".into(),
-            ))
-        }
-    };
-    let selection = if args.all {
-        Selection::All
-    } else {
-        let tables = non_empty(&args.tables, "--tables")?;
-        if tables.is_empty() {
-            return Err(Failure::BadInput("--tables names no table".into()));
-        }
-        Selection::Tables(tables)
-    };
-    Ok(AnalysisRequest {
-        rule,
-        selection,
-        skip: non_empty(&args.skip, "--skip")?,
+/// The host layer's analysis options the command line describes.
+fn options(args: &Args) -> AnalyzeOptions {
+    AnalyzeOptions {
+        prefix: args.prefix.clone(),
+        suffix: args.suffix.clone(),
+        tables: (!args.all).then(|| args.tables.clone()),
+        skip: args.skip.clone(),
+        adopt: args.adopt.clone(),
         policy: ShadowPolicy {
             rebuild: args.rebuild,
             ..ShadowPolicy::default()
         },
-        adopt: non_empty(&args.adopt, "--adopt")?,
-    })
-}
-
-/// `names` without duplicates; an empty name (as in `a,,b`) is an error.
-fn non_empty(names: &[String], option: &str) -> Result<Vec<String>, Failure> {
-    let mut out: Vec<String> = Vec::with_capacity(names.len());
-    for name in names {
-        if name.is_empty() {
-            return Err(Failure::BadInput(format!(
-                "{option} contains an empty table name"
-            )));
-        }
-        if !out.contains(name) {
-            out.push(name.clone());
-        }
-    }
-    Ok(out)
-}
-
-/// Every `--skip` name must be one of the analysed tables, compared the way
-/// the server compares table names.
-fn check_skips(analysis: &Analysis, skips: &[String]) -> Result<(), Failure> {
-    let fold = analysis.snapshot.server.lower_case_table_names != 0;
-    let key = |name: &str| {
-        if fold {
-            name.to_lowercase()
-        } else {
-            name.to_string()
-        }
-    };
-    // A set: thousands of skips against thousands of tables stay linear.
-    let selected: std::collections::HashSet<String> =
-        analysis.tables.iter().map(|t| key(&t.source)).collect();
-    let unknown: Vec<&str> = skips
-        .iter()
-        .filter(|s| !selected.contains(&key(s)))
-        .map(String::as_str)
-        .collect();
-    if unknown.is_empty() {
-        Ok(())
-    } else {
-        Err(Failure::BadInput(format!(
-            "--skip names tables that are not selected: {}",
-            unknown.join(", ")
-        )))
     }
 }
 
@@ -228,21 +135,10 @@ fn action_name(action: Action) -> &'static str {
     }
 }
 
-pub(crate) fn write_json(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()> {
-    let tables: Vec<JsonTable<'_>> = analysis
-        .tables
-        .iter()
-        .map(|t| JsonTable {
-            source: &t.source,
-            shadow: &t.shadow,
-            action: action_name(t.action()),
-            reason: t.effective_reason(),
-            statements: t.effective_statements(),
-            warnings: &t.warnings,
-        })
-        .collect();
-    serde_json::to_writer_pretty(&mut *out, &tables).map_err(io::Error::other)?;
-    writeln!(out)
+/// The plan as the host layer's JSON view (the same text C and Python give).
+fn write_json(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()> {
+    let text = to_json(&PlanView::of(analysis)).map_err(io::Error::other)?;
+    out.write_all(text.as_bytes())
 }
 
 pub(crate) fn write_text(out: &mut dyn Write, analysis: &Analysis) -> io::Result<()> {

@@ -107,17 +107,25 @@ impl Case {
         let task = &value["task"];
         (
             task["id"].as_u64().expect("a task id").to_string(),
-            task["state"]["status"].as_str().unwrap().to_string(),
+            task["status"].as_str().unwrap().to_string(),
         )
     }
 
-    /// `task show ID --format json`: the task and its timeline.
+    /// `task show ID --format json` and `task timeline ID --format json`:
+    /// the task and its timeline.
     fn show(&self, id: &str) -> (Value, Vec<Value>) {
-        let out = self.run(&["task", "show", id, "--format", "json"]);
-        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-        let value: Value = serde_json::from_slice(&out.stdout).unwrap();
-        let timeline = value["timeline"].as_array().unwrap().clone();
-        (value["task"].clone(), timeline)
+        let json = |command: &str| -> Value {
+            let out = self.run(&["task", command, id, "--format", "json"]);
+            assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+            let value: Value = serde_json::from_slice(&out.stdout).unwrap();
+            assert_eq!(value["schema_version"], 1, "{value}");
+            value
+        };
+        let task = json("show");
+        assert_eq!(task["kind"], "task");
+        let timeline = json("timeline");
+        assert_eq!(timeline["kind"], "timeline");
+        (task, timeline["events"].as_array().unwrap().clone())
     }
 
     /// The `identities` line of `task show ID`.
@@ -134,10 +142,7 @@ impl Case {
     }
 
     fn status(&self, id: &str) -> String {
-        self.show(id).0["state"]["status"]
-            .as_str()
-            .unwrap()
-            .to_string()
+        self.show(id).0["status"].as_str().unwrap().to_string()
     }
 
     /// `(actor, action kind, comment)` of each timeline event of task `id`.
@@ -218,8 +223,8 @@ fn cancel_a_waiting_task(engine: Engine) {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout), format!("Task {id}: cancelled\n"));
     let (task, _) = case.show(&id);
-    assert_eq!(task["state"]["status"], "cancelled");
-    assert!(task["state"]["finished_at"].as_i64().is_some(), "{task}");
+    assert_eq!(task["status"], "cancelled");
+    assert!(task["finished_at"].as_str().is_some(), "{task}");
     assert_eq!(
         case.timeline(&id).last().cloned(),
         Some((os_user(), "cancelled".into(), "freeze".into())),
@@ -311,7 +316,7 @@ fn the_creator_may_not_approve_its_own_task(engine: Engine) {
     let (id, status) = case.sync("parent", &[], FORGED);
     assert_eq!(status, "pending_approval");
     let me = os_user();
-    assert_eq!(case.show(&id).0["spec"]["creator"], me.as_str());
+    assert_eq!(case.show(&id).0["creator"], me.as_str());
     assert_eq!(
         case.identities(&id),
         "the creator may not approve; --as refused"

@@ -69,9 +69,15 @@ fn text(bytes: &[u8]) -> String {
 
 fn json(out: &Output) -> Vec<Value> {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    match serde_json::from_slice(&out.stdout).expect("stdout is JSON") {
-        Value::Array(items) => items,
-        other => panic!("expected an array, got {other}"),
+    let plan: Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    assert_eq!(
+        (&plan["schema_version"], &plan["kind"]),
+        (&1.into(), &"plan".into()),
+        "{plan}"
+    );
+    match &plan["tables"] {
+        Value::Array(items) => items.clone(),
+        other => panic!("expected an array of tables, got {other}"),
     }
 }
 
@@ -177,7 +183,9 @@ fn json_output_has_one_object_per_table() {
             keys,
             [
                 "action",
+                "adopted",
                 "reason",
+                "rebuild",
                 "shadow",
                 "source",
                 "statements",
@@ -321,7 +329,8 @@ fn bad_arguments_exit_2() {
         vec!["--suffix", "", "--all"],
         vec!["--suffix", &long, "--all"],
         vec!["--prefix", "__", "--suffix", "_t", "--all"],
-        vec!["--all"],
+        vec!["--all", "--introspection", "guess"],
+        vec!["--tables", " "],
         vec!["--prefix", "__"],
         vec!["--prefix", "__", "--all", "--tables", "a"],
         vec!["--prefix", "__", "--tables", "a,,b"],

@@ -232,8 +232,11 @@ impl Case {
         let out = self.run(&["task", "show", &id.to_string(), "--format", "json"]);
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
         let value: Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert!(value["timeline"].as_array().is_some_and(|t| !t.is_empty()));
-        value["task"].clone()
+        assert_eq!(
+            (&value["schema_version"], &value["kind"]),
+            (&1.into(), &"task".into())
+        );
+        value
     }
 
     fn logs(&self, id: u64, extra: &[&str]) -> String {
@@ -264,9 +267,13 @@ impl Case {
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-        let tables: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
-        tables
-            .into_iter()
+        let plan: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(plan["kind"], "plan", "{plan}");
+        plan["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .cloned()
             .map(|t| (t["source"].as_str().unwrap().to_string(), t))
             .collect()
     }
@@ -310,21 +317,19 @@ fn task_id(out: &Output) -> u64 {
 }
 
 fn status(task: &Value) -> &str {
-    task["state"]["status"].as_str().unwrap()
+    task["status"].as_str().unwrap()
 }
 
 /// `(source, planned action, table status, statement statuses)` of each table.
 fn tables(task: &Value) -> Vec<(String, String, String, Vec<String>)> {
-    let planned = task["spec"]["plan"]["tables"].as_array().unwrap();
-    let progress = task["tables"].as_array().unwrap();
-    assert_eq!(planned.len(), progress.len());
-    planned
+    task["tables"]
+        .as_array()
+        .unwrap()
         .iter()
-        .zip(progress)
-        .map(|(p, t)| {
+        .map(|t| {
             (
-                p["source"].as_str().unwrap().to_string(),
-                p["action"].as_str().unwrap().to_string(),
+                t["source"].as_str().unwrap().to_string(),
+                t["action"].as_str().unwrap().to_string(),
                 t["status"].as_str().unwrap().to_string(),
                 t["statements"]
                     .as_array()
@@ -337,17 +342,16 @@ fn tables(task: &Value) -> Vec<(String, String, String, Vec<String>)> {
         .collect()
 }
 
-fn table<'a>(task: &'a Value, source: &str) -> (&'a Value, &'a Value) {
-    let index = task["spec"]["plan"]["tables"]
+/// The table of `task` whose source is `source` (its plan and its result
+/// are one object in the task view).
+fn table<'a>(task: &'a Value, source: &str) -> &'a Value {
+    let table = task["tables"]
         .as_array()
         .unwrap()
         .iter()
-        .position(|t| t["source"] == source)
+        .find(|t| t["source"] == source)
         .unwrap_or_else(|| panic!("no `{source}` in the task"));
-    (
-        &task["spec"]["plan"]["tables"][index],
-        &task["tables"][index],
-    )
+    table
 }
 
 /// The task database file and its write-ahead log, as text.
@@ -420,8 +424,8 @@ fn end_to_end(engine: Engine) {
 
     let task = case.show(id);
     assert_eq!(status(&task), "succeeded");
-    assert_eq!(task["spec"]["creator"], "tester");
-    assert_eq!(task["spec"]["remarks"], "e2e run");
+    assert_eq!(task["creator"], "tester");
+    assert_eq!(task["remarks"], "e2e run");
     let outcome = tables(&task);
     assert_eq!(outcome.len(), 20, "{outcome:?}");
     let mut ran = Vec::new();
@@ -446,10 +450,10 @@ fn end_to_end(engine: Engine) {
         ("settings", "skip"),
         ("audit_log", "skip"),
     ] {
-        assert_eq!(table(&task, source).0["action"], action, "{source}");
+        assert_eq!(table(&task, source)["action"], action, "{source}");
     }
-    assert_eq!(table(&task, "audit_log").1["error"], "user");
-    assert_eq!(table(&task, "settings").1["error"], "identical");
+    assert_eq!(table(&task, "audit_log")["error"], "user");
+    assert_eq!(table(&task, "settings")["error"], "identical");
 
     // `task show` (text) and `task logs` tell every table's outcome.
     let shown = case.run(&["task", "show", &id.to_string()]);
@@ -548,14 +552,14 @@ fn on_error_abort_then_again(engine: Engine) {
     );
     let task = case.show(id);
     assert_eq!(status(&task), "failed");
-    let (_, bad) = table(&task, "a_bad");
+    let bad = table(&task, "a_bad");
     assert_eq!(bad["status"], "failed");
     assert_eq!(bad["statements"][0]["status"], "failed");
     assert!(bad["statements"][0]["error"]
         .as_str()
         .is_some_and(|e| !e.is_empty()));
     for rest in ["b_good", "c_good"] {
-        let (_, t) = table(&task, rest);
+        let t = table(&task, rest);
         assert_eq!(t["status"], "skipped", "{rest}: {t}");
         assert_eq!(t["error"], "not run: task failed", "{rest}");
         assert!(t["statements"]
@@ -595,8 +599,8 @@ fn on_error_abort_then_again(engine: Engine) {
     assert!(new > id);
     let task = case.show(new);
     assert_eq!(status(&task), "succeeded");
-    assert_eq!(task["spec"]["initiated_from"], id);
-    assert_eq!(task["spec"]["on_error"], "abort", "kept from the old task");
+    assert_eq!(task["initiated_from"], id);
+    assert_eq!(task["on_error"], "abort", "kept from the old task");
     case.assert_converged(&[], &[]);
 }
 
@@ -607,9 +611,9 @@ fn on_error_continue(engine: Engine) {
     let id = task_id(&out);
     let task = case.show(id);
     assert_eq!(status(&task), "partially_succeeded");
-    assert_eq!(table(&task, "a_bad").1["status"], "failed");
+    assert_eq!(table(&task, "a_bad")["status"], "failed");
     for rest in ["b_good", "c_good"] {
-        let (_, t) = table(&task, rest);
+        let t = table(&task, rest);
         assert_eq!(t["status"], "succeeded", "{rest}: {t}");
         assert_eq!(t["statements"][0]["status"], "applied");
     }
@@ -730,7 +734,7 @@ fn scheduled_task_waits_for_its_time(engine: Engine) {
     let id = task_id(&out);
     let task = case.show(id);
     assert_eq!(status(&task), "waiting_for_execution");
-    assert_eq!(task["state"]["due_at"], at);
+    assert_eq!(task["due_at"], format_utc(at).as_str());
 
     let early = case.run_due();
     assert_eq!(early.status.code(), Some(0), "{}", text(&early.stderr));
@@ -759,7 +763,8 @@ fn scheduled_task_waits_for_its_time(engine: Engine) {
     }
     let task = case.show(id);
     assert_eq!(status(&task), "succeeded");
-    assert!(task["state"]["started_at"].as_i64().unwrap() >= at);
+    // RFC 3339 UTC times of one width compare as text.
+    assert!(task["started_at"].as_str().unwrap() >= format_utc(at).as_str());
     case.assert_converged(&[], &[]);
 }
 
@@ -1032,7 +1037,7 @@ fn a_dead_hosts_task_moves_to_another_host_once(engine: Engine) {
     let task = case.show(id);
     assert_eq!(status(&task), "succeeded", "{task:#}");
     assert!(
-        task["state"]["worker"]
+        task["worker"]
             .as_str()
             .is_some_and(|w| w.contains("@host-b#")),
         "{task:#}"
@@ -1156,7 +1161,7 @@ fn ctrl_c_stops_between_statements(engine: Engine) {
     );
     let task = case.show(id);
     assert_eq!(status(&task), "aborted", "{task:#}");
-    let shown = case.run(&["task", "show", &id.to_string(), "--format", "json"]);
+    let shown = case.run(&["task", "timeline", &id.to_string(), "--format", "json"]);
     assert!(
         text(&shown.stdout).contains("stopped on the worker (Ctrl-C)"),
         "{}",
@@ -1231,6 +1236,63 @@ fn abort_interrupts_a_waiting_statement(engine: Engine, stop: Stop) {
     );
 }
 
+/// `--progress json`: one JSON object per event on stderr while the task
+/// runs, from the task's start to its end, every statement sent and
+/// finished; stdout keeps the one sync document.
+fn progress_as_json_lines(engine: Engine) {
+    let case = Case::new(engine, "progress", &owned(SMALL));
+    let out = case.sync(&["--all", "--yes", "--progress", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let id = task_id(&out);
+    let events: Vec<Value> = text(&out.stderr)
+        .lines()
+        .filter(|line| line.starts_with('{'))
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect();
+    let kinds: Vec<&str> = events
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds.first(), Some(&"task_started"), "{kinds:?}");
+    assert_eq!(kinds.last(), Some(&"task_finished"), "{kinds:?}");
+    assert_eq!(events.last().unwrap()["status"], "succeeded");
+    assert!(events.iter().all(|e| e["task"] == id), "{events:?}");
+    let count = |kind: &str| kinds.iter().filter(|k| **k == kind).count();
+    let planned = events[0]["statements"].as_u64().unwrap() as usize;
+    assert!(planned > 0);
+    assert_eq!(count("statement_sent"), planned, "{kinds:?}");
+    assert_eq!(count("statement_finished"), planned, "{kinds:?}");
+    assert_eq!(
+        count("table_started"),
+        events[0]["tables"].as_u64().unwrap() as usize
+    );
+    assert!(kinds.contains(&"precheck_finished") && kinds.contains(&"verifying"));
+    // The same run's records as the host layer's views.
+    let logs = case.run(&["task", "logs", &id.to_string(), "--format", "json"]);
+    let logs: Value = serde_json::from_slice(&logs.stdout).unwrap();
+    assert_eq!((&logs["kind"], &logs["task"]), (&"logs".into(), &id.into()));
+    let entries = logs["entries"].as_array().unwrap();
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["message"] == "finished: succeeded"),
+        "{logs}"
+    );
+    let at = entries[0]["at"].as_str().unwrap();
+    assert!(
+        at.len() == 24 && at.ends_with('Z') && at.as_bytes()[10] == b'T',
+        "{at}"
+    );
+    // Without --progress (stderr is not a terminal here) nothing is drawn.
+    let quiet = case.sync(&["--all", "--yes"]);
+    assert_eq!(quiet.status.code(), Some(0), "{}", text(&quiet.stderr));
+    assert!(
+        !text(&quiet.stderr).contains("\"event\""),
+        "{}",
+        text(&quiet.stderr)
+    );
+}
+
 mod mariadb_only {
     #[test]
     fn abort_interrupts_a_waiting_statement() {
@@ -1256,6 +1318,7 @@ macro_rules! on_both_engines {
 
 on_both_engines!(
     end_to_end,
+    progress_as_json_lines,
     on_error_abort_then_again,
     on_error_continue,
     approval_and_rejection,

@@ -541,7 +541,13 @@ pub unsafe extern "C" fn ss_task_center_run_due(
         let mut connector = SingleExecutor(executor.inner.as_mut());
         let report = host::run_due(&center.inner, worker, &mut connector)?;
         // SAFETY: per this function's contract.
-        unsafe { ptr::put_string(out_json, "out_json", to_json(&report)?) }
+        unsafe {
+            ptr::put_string(
+                out_json,
+                "out_json",
+                to_json(&shadowsync::host::view::DueReportView::of(&report))?,
+            )
+        }
     })
 }
 

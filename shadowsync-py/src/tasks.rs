@@ -244,6 +244,7 @@ impl TaskCenter {
             let mut locked = executor.lock();
             let mut connector = SingleExecutor(locked.as_mut());
             host::run_due(center, worker, &mut connector)
+                .map(|pass| host::view::DueReportView::of(&pass))
         })
     }
 

@@ -15,5 +15,5 @@ pub mod view;
 
 pub use heartbeat::{request_stop, stop_requested, with_heartbeat, Running};
 pub use options::{AnalyzeOptions, SubmitOptions};
-pub use run::{execute, resume, run_due};
+pub use run::{execute, resume, run_due, DuePass};
 pub use view::{to_json, SCHEMA_VERSION};

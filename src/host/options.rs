@@ -200,8 +200,9 @@ impl SubmitOptions {
 }
 
 /// The analysis request that made `plan` again, for "initiate again": the
-/// same tables, naming rule, shadow policy, user skips and adoptions, so a
-/// fresh analysis of today's schema plans the same selection.
+/// same tables, naming rule, shadow policy and user skips, so a fresh
+/// analysis of today's schema plans the same selection. Nothing is adopted:
+/// the shadows the old task created or adopted carry the marker now.
 pub fn again_request(plan: &FrozenPlan) -> Result<AnalysisRequest> {
     let tables: Vec<String> = plan.tables.iter().map(|t| t.source.clone()).collect();
     if tables.is_empty() {
@@ -221,12 +222,7 @@ pub fn again_request(plan: &FrozenPlan) -> Result<AnalysisRequest> {
             .filter(user_skipped)
             .map(|t| t.source.clone())
             .collect(),
-        adopt: plan
-            .tables
-            .iter()
-            .filter(|t| t.adopted)
-            .map(|t| t.source.clone())
-            .collect(),
+        adopt: Vec::new(),
         policy: plan.policy.clone(),
     })
 }

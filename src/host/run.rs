@@ -4,7 +4,8 @@
 //! table it changed), under the lease and abort [`heartbeat`](super::heartbeat).
 
 use shadowsync_core::analysis::{PlanInspectors, ShadowInspector};
-use shadowsync_core::task::{Connector, DueReport, Store, Task, TaskCenter, TaskId};
+use shadowsync_core::task::log::format_utc;
+use shadowsync_core::task::{Connector, DueReport, Store, Task, TaskCenter, TaskId, TaskStatus};
 use shadowsync_core::{Clock, Error, Executor, Result};
 
 use super::heartbeat::{stop_requested, with_heartbeat, Running};
@@ -89,14 +90,32 @@ pub fn resume_under<S: Store, C: Clock>(
     center.resume(id, worker, exec, &mut inspector)
 }
 
-/// One scheduling pass of the task center for `worker`
-/// ([`TaskCenter::run_due`]), each task with its own plan's inspector, on
-/// the executor `connector` opens for it, under the heartbeat.
+/// What one scheduling pass ([`run_due`]) did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct DuePass {
+    /// Executing tasks of other workers whose lease had expired (they died,
+    /// on this host or another), taken over and finished.
+    pub resumed: Vec<(TaskId, TaskStatus)>,
+    /// Such tasks that could not be taken over, and why.
+    pub not_resumed: Vec<(TaskId, String)>,
+    /// Executing tasks left alone because another worker's lease on them is
+    /// live (it may still be running them): the holder and the expiry.
+    pub held: Vec<(TaskId, String)>,
+    /// The task center's own pass: expiries, this worker's interrupted
+    /// tasks, the due ones.
+    pub report: DueReport,
+}
+
+/// One scheduling pass for `worker`, under the heartbeat: take over the
+/// executing tasks of other workers whose lease has expired, then let the
+/// task center ([`TaskCenter::run_due`]) expire overdue tasks, finish this
+/// worker's own interrupted ones and run the due ones; each task with its
+/// own plan's inspector, on the executor `connector` opens for it.
 pub fn run_due<S, C>(
     center: &TaskCenter<S, C>,
     worker: &str,
     connector: &mut dyn Connector,
-) -> Result<DueReport>
+) -> Result<DuePass>
 where
     S: Store + Sync,
     C: Clock + Sync,
@@ -107,8 +126,50 @@ where
             inner: connector,
             running: &running,
         };
-        center.run_due(worker, &mut connector, &mut PlanInspectors)
+        let mut pass = take_over_expired(center, worker, &mut connector, &running)?;
+        pass.report = center.run_due(worker, &mut connector, &mut PlanInspectors)?;
+        Ok(pass)
     })
+}
+
+/// [`run_due`]'s first part: the tasks of other workers whose lease expired.
+fn take_over_expired<S: Store, C: Clock>(
+    center: &TaskCenter<S, C>,
+    worker: &str,
+    connector: &mut Interruptible<'_>,
+    running: &Running,
+) -> Result<DuePass> {
+    let mut pass = DuePass::default();
+    for task in center.store().tasks_in(&[TaskStatus::Executing])? {
+        let Some(holder) = task.state.worker.as_deref().filter(|w| *w != worker) else {
+            continue;
+        };
+        if let Some(until) = task.state.lease_until.filter(|&t| t > center.now()) {
+            pass.held.push((
+                task.id,
+                format!(
+                    "held by {holder} until {} (its lease is live)",
+                    format_utc(until)
+                ),
+            ));
+            continue;
+        }
+        let outcome = connector
+            .connect(&task)
+            .and_then(|mut exec| resume_under(center, task.id, worker, exec.as_mut(), running));
+        match outcome {
+            Ok(done) => pass.resumed.push((done.id, done.state.status)),
+            // Another process took it over first, or it cannot be reached.
+            Err(
+                error @ (Error::InvalidRequest(_)
+                | Error::InvalidTransition { .. }
+                | Error::Executor(_)
+                | Error::ConnectionLost(_)),
+            ) => pass.not_resumed.push((task.id, error.to_string())),
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(pass)
 }
 
 /// A [`Connector`] that hands each executor it opens to the heartbeat, to

@@ -9,12 +9,13 @@
 //! only ever added within a version: a change of meaning or a removal
 //! raises the version.
 
+use super::run::DuePass;
 use serde::Serialize;
 use shadowsync_core::analysis::{Action, Analysis, TableAnalysis};
 use shadowsync_core::task::log::format_utc;
 use shadowsync_core::task::{
-    DueReport, ErrorStrategy, ExecutionMode, LogEntry, LogLevel, PlannedAction, StatementStatus,
-    TableStatus, Task, TaskId, TaskPage, TaskStatus, TimelineAction, TimelineEvent,
+    ErrorStrategy, ExecutionMode, LogEntry, LogLevel, PlannedAction, StatementStatus, TableStatus,
+    Task, TaskId, TaskPage, TaskStatus, TimelineAction, TimelineEvent,
 };
 use shadowsync_core::{Error, Millis, Result};
 
@@ -98,6 +99,20 @@ impl PlanTableView {
             rebuild: table.rebuild,
         }
     }
+}
+
+/// What `sync` did: the plan, and the task submitted (none when nothing
+/// needed to run).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SyncView {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// `"sync"`.
+    pub kind: &'static str,
+    /// The plan shown.
+    pub plan: PlanView,
+    /// The task, after its run when it ran.
+    pub task: Option<TaskView>,
 }
 
 /// A task: its request, where it stands, and each table's result.
@@ -432,12 +447,18 @@ pub struct DueReportView {
     pub kind: &'static str,
     /// Tasks moved to an expired status.
     pub expired: Vec<TaskOutcome>,
+    /// Tasks of other workers whose lease had expired, taken over and
+    /// finished.
+    pub resumed: Vec<TaskOutcome>,
+    /// Executing tasks left alone: another worker's lease on them is live.
+    pub held: Vec<TaskNote>,
     /// Tasks run (or resumed) to a final status.
     pub finished: Vec<TaskOutcome>,
     /// Due tasks another worker claimed first.
     pub not_claimed: Vec<TaskNote>,
-    /// Due tasks not started (their server could not be reached, or the
-    /// worker was asked to stop), left as they were.
+    /// Tasks not started or not taken over (their server could not be
+    /// reached, another worker was first, or this one was asked to stop),
+    /// left as they were.
     pub not_started: Vec<TaskNote>,
     /// Tasks interrupted by a lost connection, resumable.
     pub interrupted: Vec<TaskNote>,
@@ -462,8 +483,9 @@ pub struct TaskNote {
 }
 
 impl DueReportView {
-    /// The view of `report`.
-    pub fn of(report: &DueReport) -> DueReportView {
+    /// The view of `pass`.
+    pub fn of(pass: &DuePass) -> DueReportView {
+        let report = &pass.report;
         let outcomes = |items: &[(TaskId, TaskStatus)]| {
             items
                 .iter()
@@ -483,13 +505,15 @@ impl DueReportView {
             schema_version: SCHEMA_VERSION,
             kind: "due_report",
             expired: outcomes(&report.expired),
+            resumed: outcomes(&pass.resumed),
+            held: notes(&pass.held),
             finished: outcomes(&report.finished),
             not_claimed: report
                 .not_claimed
                 .iter()
                 .map(|&id| TaskNote { id, reason: None })
                 .collect(),
-            not_started: notes(&report.not_started),
+            not_started: notes(&[pass.not_resumed.as_slice(), &report.not_started].concat()),
             interrupted: notes(&report.interrupted),
         }
     }

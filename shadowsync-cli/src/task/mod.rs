@@ -5,198 +5,34 @@
 //!
 //! Commands that run statements (`run-due`, `resume`, `again`) need the
 //! server's URL with its password, which tasks never store: pass `--url`, or
-//! set `SHADOWSYNC_URL`.
+//! set `SHADOWSYNC_URL`. Who acts is the OS user ([`crate::context`]).
 //!
-//! Who acts: the CLI is the host that vouches for identities, and the task
-//! center records and checks whatever identity it is handed. So `approve`,
-//! `reject`, `cancel` and `abort` act as the OS user running the process
-//! ([`os_identity`]), never as a name from the environment, and `--as USER`
-//! is refused unless the task's flow sets `allow_delegated_identity`.
-//! Roles (`--role`) are asserted, not verified: anyone who may run the CLI
-//! on a store may claim any role, so who may open the store (the SQLite
-//! file's permissions, the server store's grants) is who may approve.
-
-pub mod render;
-pub mod runner;
+//! With `--format json` every subcommand prints the host layer's view of
+//! what it shows (`shadowsync::host::view`), the same text as the C and
+//! Python front ends give.
 
 use std::fs;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
-use serde_json::json;
-use shadowsync_core::analysis::naming::NamingRule;
-use shadowsync_core::analysis::rewrite::ShadowPolicy;
-use shadowsync_core::analysis::{analyze, AnalysisRequest, Selection};
-use shadowsync_core::task::flow::{select_flow, Approvers};
+use serde::Serialize;
+use shadowsync::host::options::again_request;
+use shadowsync::host::to_json;
+use shadowsync::host::view::{DueReportView, LogsView, TaskPageView, TaskView, TimelineView};
+use shadowsync_core::analysis::analyze;
 use shadowsync_core::task::list::{ListWindow, SortKey, TaskQuery};
-use shadowsync_core::task::log::format_utc;
-use shadowsync_core::task::{
-    Actor, LogFilter, PlannedAction, Task, TaskCenter, TaskId, TaskStatus,
-};
+use shadowsync_core::task::{LogFilter, Task, TaskId, TaskStatus};
 use shadowsync_core::Millis;
 use shadowsync_mysql::{redact_url, MysqlExecutor};
-use shadowsync_store::{is_server_location, open_store, shown_location, SystemClock};
 
 use crate::clock::parse_time;
+use crate::context::{actor_for, creator_for, StoreArg};
 use crate::failure::Failure;
+use crate::launch::{finished, launch, Launch};
 use crate::plan::Format;
-use crate::sync::{finished, launch, Launch};
-use runner::{crash_hook, run_due, worker_id, Center, Urls};
-
-/// Environment variable naming the task database.
-pub const STORE_VAR: &str = "SHADOWSYNC_STORE";
-
-/// Where the task store is.
-#[derive(Debug, Clone, clap::Args)]
-pub struct StoreArg {
-    /// Task store: a SQLite file, or a `mysql://user:pass@host:port/db` URL
-    /// for a store several hosts share [default: $SHADOWSYNC_STORE, else
-    /// $XDG_DATA_HOME/shadowsync/tasks.db, else ~/.local/share/shadowsync/tasks.db].
-    #[arg(long, value_name = "PATH|URL", global = true)]
-    store: Option<String>,
-}
-
-impl StoreArg {
-    /// The store's location, from the option or the environment.
-    fn location(&self) -> Result<String, Failure> {
-        if let Some(location) = self.store.clone() {
-            return Ok(location);
-        }
-        if let Some(location) = env_text(STORE_VAR)? {
-            return Ok(location);
-        }
-        // The XDG base directory rules ignore a relative XDG_DATA_HOME.
-        let xdg = env_text("XDG_DATA_HOME")?
-            .map(PathBuf::from)
-            .filter(|p| p.is_absolute());
-        let data = match xdg {
-            Some(dir) => Some(dir),
-            None => env_text("HOME")?.map(|home| Path::new(&home).join(".local/share")),
-        }
-        .ok_or_else(|| {
-            Failure::BadInput(format!(
-                "no place for the task store: pass --store PATH|URL or set {STORE_VAR}"
-            ))
-        })?;
-        Ok(data
-            .join("shadowsync")
-            .join("tasks.db")
-            .to_string_lossy()
-            .into_owned())
-    }
-
-    /// The task center on the store (a file is created, with its directory,
-    /// if needed), and the store's location as it may be shown (no password).
-    pub fn open(&self) -> Result<(Center, String), Failure> {
-        let location = self.location()?;
-        let shown = shown_location(&location);
-        if !is_server_location(&location) {
-            if let Some(dir) = Path::new(&location)
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-            {
-                fs::create_dir_all(dir).map_err(|e| {
-                    Failure::Other(format!("cannot create directory {}: {e}", dir.display()))
-                })?;
-            }
-        }
-        let store = open_store(&location)
-            .map_err(|e| Failure::Other(format!("cannot open the task store {shown}: {e}")))?;
-        Ok((
-            TaskCenter::new(store, SystemClock).with_lease(runner::lease()?),
-            shown,
-        ))
-    }
-}
-
-/// The environment variable `name`, if set and not empty; an error when it
-/// is not UTF-8 (rather than silently using another store).
-fn env_text(name: &str) -> Result<Option<String>, Failure> {
-    match std::env::var(name) {
-        Ok(value) if !value.is_empty() => Ok(Some(value)),
-        Ok(_) | Err(std::env::VarError::NotPresent) => Ok(None),
-        Err(std::env::VarError::NotUnicode(_)) => {
-            Err(Failure::BadInput(format!("{name} is not valid UTF-8")))
-        }
-    }
-}
-
-/// The user this process runs as: the user database's name for its
-/// effective user id (through `whoami`). The actor of every decision the
-/// CLI makes. Environment variables such as `USER` are not consulted:
-/// anyone can set them, and a forged name would defeat
-/// `forbid_self_approval`.
-pub fn os_identity() -> Result<String, Failure> {
-    let name = whoami::username().map_err(|e| {
-        Failure::Other(format!(
-            "cannot tell which user runs shadowsync (the effective user id has no usable \
-             name in the user database: {e}); approvals, rejections, cancellations and \
-             aborts need one"
-        ))
-    })?;
-    if name.trim().is_empty() {
-        return Err(Failure::Other(
-            "the user database gives the user running shadowsync an empty name".into(),
-        ));
-    }
-    Ok(name)
-}
-
-/// The creator of tasks submitted without `--creator`: [`os_identity`], so
-/// that self-approval is compared with the name approvals are made under.
-/// Where the process's user has no name (some containers) submitting still
-/// works, as the login name from the environment, else `unknown`; such a
-/// process cannot decide on tasks at all.
-pub fn os_user() -> String {
-    os_identity()
-        .ok()
-        .or_else(|| {
-            ["USER", "LOGNAME", "USERNAME"]
-                .into_iter()
-                .find_map(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
-        })
-        .unwrap_or_else(|| "unknown".into())
-}
-
-/// The actor of a decision on task `id`: the OS user, or the `--as` name
-/// when the task's flow allows delegated identities. The task's own copy of
-/// its flow decides (fixed at submission), so editing the templates later
-/// does not change who may act on a task under way.
-fn actor_for(
-    center: &Center,
-    id: TaskId,
-    delegated: Option<&str>,
-    roles: &[String],
-) -> Result<Actor, Failure> {
-    let roles: Vec<&str> = roles.iter().map(String::as_str).collect();
-    let Some(name) = delegated else {
-        return Ok(Actor::new(os_identity()?, &roles));
-    };
-    let flow = center.task(id)?.spec.flow;
-    if !flow.allow_delegated_identity {
-        return Err(Failure::BadInput(format!(
-            "--as is refused for task {id}: its flow `{}` does not allow delegated \
-             identities (allow_delegated_identity); leave --as out to act as {}",
-            flow.name,
-            you()
-        )));
-    }
-    if name.trim().is_empty() {
-        return Err(Failure::BadInput(format!(
-            "--as needs a user name for task {id} (it is empty)"
-        )));
-    }
-    Ok(Actor::new(name, &roles))
-}
-
-/// The OS user, as named in messages.
-fn you() -> String {
-    os_identity().map_or_else(
-        |_| "the OS user".into(),
-        |name| format!("the OS user `{name}`"),
-    )
-}
+use crate::progress::Progress;
+use crate::render::{self, waiting_hint, write_failed};
+use crate::runner::{crash_hook, run_due, worker_id, Center, Urls};
 
 /// Options of `shadowsync task`.
 #[derive(Debug, clap::Args)]
@@ -213,6 +49,8 @@ enum TaskCommand {
     List(ListArgs),
     /// Show a task: spec, status, per-table and per-statement outcome, timeline.
     Show(ShowArgs),
+    /// Show a task's timeline: who did what, when.
+    Timeline(ShowArgs),
     /// Approve the approval node a task waits at.
     Approve(DecideArgs),
     /// Reject a task at the approval node it waits at.
@@ -325,6 +163,9 @@ struct DecideArgs {
     /// Why; kept in the timeline.
     #[arg(long, value_name = "TEXT")]
     comment: String,
+    /// Output format (`json`: the task after the decision).
+    #[arg(long, value_enum, default_value_t = Output::Text)]
+    format: Output,
 }
 
 #[derive(Debug, clap::Args)]
@@ -338,6 +179,9 @@ struct CancelArgs {
     /// Why; kept in the timeline.
     #[arg(long, value_name = "TEXT")]
     comment: String,
+    /// Output format (`json`: the task after the cancellation).
+    #[arg(long, value_enum, default_value_t = Output::Text)]
+    format: Output,
 }
 
 #[derive(Debug, clap::Args)]
@@ -351,6 +195,10 @@ struct RunDueArgs {
     /// schema and never sent twice.
     #[arg(long, value_enum, default_value_t = Orphans::Wait)]
     orphans: Orphans,
+    /// How runs show their progress: a live line on a terminal (`auto`),
+    /// JSON lines on stderr (`json`), or nothing (`off`).
+    #[arg(long, value_enum, default_value_t = Progress::Auto)]
+    progress: Progress,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Output::Text)]
     format: Output,
@@ -386,6 +234,10 @@ struct ResumeArgs {
     /// schema and never sent twice.
     #[arg(long, value_enum, default_value_t = Orphans::Wait)]
     orphans: Orphans,
+    /// How runs show their progress: a live line on a terminal (`auto`),
+    /// JSON lines on stderr (`json`), or nothing (`off`).
+    #[arg(long, value_enum, default_value_t = Progress::Auto)]
+    progress: Progress,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Output::Text)]
     format: Output,
@@ -402,6 +254,9 @@ struct AbortArgs {
     /// Why; kept in the timeline.
     #[arg(long, value_name = "TEXT", default_value = "")]
     comment: String,
+    /// Output format (`json`: the task once the abort is requested).
+    #[arg(long, value_enum, default_value_t = Output::Text)]
+    format: Output,
 }
 
 #[derive(Debug, clap::Args)]
@@ -416,7 +271,10 @@ struct LogsArgs {
     search: Option<String>,
     /// Write the entries to this file instead of printing them.
     #[arg(long, value_name = "FILE")]
-    export: Option<PathBuf>,
+    export: Option<std::path::PathBuf>,
+    /// Output format (`json`: the log view; not with --export).
+    #[arg(long, value_enum, default_value_t = Output::Text, conflicts_with = "export")]
+    format: Output,
 }
 
 #[derive(Debug, clap::Args)]
@@ -439,6 +297,9 @@ struct AgainArgs {
     /// the flow the new task falls under allows delegated identities.
     #[arg(long, value_name = "NAME")]
     creator: Option<String>,
+    /// How the run shows its progress (see `sync --progress`).
+    #[arg(long, value_enum, default_value_t = Progress::Auto)]
+    progress: Progress,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Output::Text)]
     format: Output,
@@ -451,6 +312,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     match &args.command {
         TaskCommand::List(a) => list(&center, a, &mut out),
         TaskCommand::Show(a) => show(&center, a, &mut out),
+        TaskCommand::Timeline(a) => timeline(&center, a, &mut out),
         TaskCommand::Approve(a) => decide(&center, a, Decision::Approve, &mut out),
         TaskCommand::Reject(a) => decide(&center, a, Decision::Reject, &mut out),
         TaskCommand::Cancel(a) => cancel(&center, a, &mut out),
@@ -462,16 +324,23 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     }
 }
 
-/// An output failure as a [`Failure`].
-pub fn write_failed(e: io::Error) -> Failure {
-    Failure::Other(format!("cannot write the output: {e}"))
+/// `view` as the host layer prints it.
+fn print_json<T: Serialize>(out: &mut dyn Write, view: &T) -> Result<(), Failure> {
+    out.write_all(to_json(view)?.as_bytes())
+        .map_err(write_failed)
 }
 
-fn print_json(out: &mut dyn Write, value: &serde_json::Value) -> Result<(), Failure> {
-    serde_json::to_writer_pretty(&mut *out, value)
-        .map_err(io::Error::other)
-        .and_then(|()| writeln!(out))
-        .map_err(write_failed)
+/// `task` as text (`text`) or as its view.
+fn print_task(
+    out: &mut dyn Write,
+    format: Output,
+    task: &Task,
+    text: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), Failure> {
+    match format {
+        Output::Text => text(out).map_err(write_failed),
+        Output::Json => print_json(out, &TaskView::of(task)),
+    }
 }
 
 fn list(center: &Center, args: &ListArgs, out: &mut dyn Write) -> Result<(), Failure> {
@@ -500,16 +369,26 @@ fn list(center: &Center, args: &ListArgs, out: &mut dyn Write) -> Result<(), Fai
     let page = center.list(&query)?;
     match args.format {
         Output::Text => render::write_list(out, &page, &query).map_err(write_failed),
-        Output::Json => print_json(out, &json!(page)),
+        Output::Json => print_json(out, &TaskPageView::of(&page)),
     }
 }
 
 fn show(center: &Center, args: &ShowArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let task = center.task(args.id)?;
-    let timeline = center.timeline(args.id)?;
     match args.format {
-        Output::Text => render::write_details(out, &task, &timeline).map_err(write_failed),
-        Output::Json => print_json(out, &json!({ "task": task, "timeline": timeline })),
+        Output::Text => {
+            let timeline = center.timeline(args.id)?;
+            render::write_details(out, &task, &timeline).map_err(write_failed)
+        }
+        Output::Json => print_json(out, &TaskView::of(&task)),
+    }
+}
+
+fn timeline(center: &Center, args: &ShowArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let events = center.timeline(args.id)?;
+    match args.format {
+        Output::Text => render::write_timeline(out, &events).map_err(write_failed),
+        Output::Json => print_json(out, &TimelineView::of(args.id, &events)),
     }
 }
 
@@ -531,32 +410,29 @@ fn decide(
         Decision::Approve => center.approve(args.id, &actor, &args.comment)?,
         Decision::Reject => center.reject(args.id, &actor, &args.comment)?,
     };
-    writeln!(out, "Task {}: {}", task.id, task.state.status).map_err(write_failed)?;
-    if task.state.status == TaskStatus::WaitingForExecution {
-        waiting_hint(out, &task).map_err(write_failed)?;
-    }
-    Ok(())
+    print_task(out, args.format, &task, |out| {
+        writeln!(out, "Task {}: {}", task.id, task.state.status)?;
+        if task.state.status == TaskStatus::WaitingForExecution {
+            waiting_hint(out, &task)?;
+        }
+        Ok(())
+    })
 }
 
 fn cancel(center: &Center, args: &CancelArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let actor = actor_for(center, args.id, args.actor.as_deref(), &[])?;
     let task = center.cancel(args.id, &actor, &args.comment)?;
-    writeln!(out, "Task {}: {}", task.id, task.state.status).map_err(write_failed)
-}
-
-/// How a task waiting for execution gets run.
-pub fn waiting_hint(out: &mut dyn Write, task: &Task) -> io::Result<()> {
-    let due = task.state.due_at.map_or_else(String::new, format_utc);
-    writeln!(
-        out,
-        "Due at {due}: run it then with `shadowsync task run-due --url URL` \
-         (or with SHADOWSYNC_URL set), e.g. from cron."
-    )
+    print_task(out, args.format, &task, |out| {
+        writeln!(out, "Task {}: {}", task.id, task.state.status)
+    })
 }
 
 fn due(center: &Center, args: &RunDueArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let urls = Urls::from_args(&args.urls)?.with_orphans(args.orphans.policy());
-    let pass = run_due(center, &worker_id(), &urls, crash_hook()?)?;
+    let crash_after = crash_hook()?;
+    let pass = args
+        .progress
+        .around(center, || run_due(center, &worker_id(), &urls, crash_after))?;
     let report = &pass.report;
     let ran: Vec<(TaskId, TaskStatus)> = pass
         .resumed
@@ -565,24 +441,7 @@ fn due(center: &Center, args: &RunDueArgs, out: &mut dyn Write) -> Result<(), Fa
         .copied()
         .collect();
     match args.format {
-        Output::Json => print_json(
-            out,
-            &json!({
-                "expired": pairs(&report.expired),
-                "resumed": pairs(&pass.resumed),
-                "finished": pairs(&report.finished),
-                "not_claimed": report.not_claimed,
-                "not_started": pass.not_resumed.iter().chain(&report.not_started)
-                    .map(|(id, why)| json!({ "id": id, "reason": why }))
-                    .collect::<Vec<_>>(),
-                "held": pass.held.iter()
-                    .map(|(id, why)| json!({ "id": id, "reason": why }))
-                    .collect::<Vec<_>>(),
-                "interrupted": report.interrupted.iter()
-                    .map(|(id, why)| json!({ "id": id, "reason": why }))
-                    .collect::<Vec<_>>(),
-            }),
-        )?,
+        Output::Json => print_json(out, &DueReportView::of(&pass))?,
         Output::Text => {
             let mut text = || -> io::Result<()> {
                 for (id, status) in &report.expired {
@@ -638,33 +497,30 @@ fn due(center: &Center, args: &RunDueArgs, out: &mut dyn Write) -> Result<(), Fa
     }
 }
 
-fn pairs(items: &[(TaskId, TaskStatus)]) -> Vec<serde_json::Value> {
-    items
-        .iter()
-        .map(|(id, status)| json!({ "id": id, "status": status }))
-        .collect()
-}
-
 fn resume(center: &Center, args: &ResumeArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let urls = Urls::from_args(args.url.as_slice())?.with_orphans(args.orphans.policy());
     let task = center.task(args.id)?;
-    let done = runner::resume(center, &task, &worker_id(), &urls, crash_hook()?)?;
-    match args.format {
-        Output::Text => render::write_outcome(out, &done).map_err(write_failed)?,
-        Output::Json => print_json(out, &json!({ "task": done }))?,
-    }
+    let crash_after = crash_hook()?;
+    let done = args.progress.around(center, || {
+        crate::runner::resume(center, &task, &worker_id(), &urls, crash_after)
+    })?;
+    print_task(out, args.format, &done, |out| {
+        render::write_outcome(out, &done)
+    })?;
     finished(&done)
 }
 
 fn abort(center: &Center, args: &AbortArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let actor = actor_for(center, args.id, args.actor.as_deref(), &[])?;
     center.abort(args.id, &actor, &args.comment)?;
-    writeln!(
-        out,
-        "Task {}: abort requested; it stops before its next statement (the one running completes).",
-        args.id
-    )
-    .map_err(write_failed)
+    let task = center.task(args.id)?;
+    print_task(out, args.format, &task, |out| {
+        writeln!(
+            out,
+            "Task {}: abort requested; it stops before its next statement (the one running completes).",
+            args.id
+        )
+    })
 }
 
 fn logs(center: &Center, args: &LogsArgs, out: &mut dyn Write) -> Result<(), Failure> {
@@ -672,6 +528,9 @@ fn logs(center: &Center, args: &LogsArgs, out: &mut dyn Write) -> Result<(), Fai
         alerts_only: args.alerts,
         contains: args.search.clone(),
     };
+    if args.format == Output::Json {
+        return print_json(out, &LogsView::of(args.id, &center.logs(args.id, &filter)?));
+    }
     let text = center.export_logs(args.id, &filter)?;
     match &args.export {
         Some(file) => {
@@ -688,42 +547,6 @@ fn logs(center: &Center, args: &LogsArgs, out: &mut dyn Write) -> Result<(), Fai
         }
         None => out.write_all(text.as_bytes()).map_err(write_failed),
     }
-}
-
-/// Who submits a new task on `connection`/`database`: the OS user, or the
-/// `--creator` name when the flow the task will fall under allows delegated
-/// identities or approves by itself (every node automatic). Otherwise a creator
-/// could submit as someone else and approve the task as itself. Checked
-/// before touching the server.
-pub(crate) fn creator_for(
-    center: &Center,
-    connection: &str,
-    database: &str,
-    requested: Option<&str>,
-) -> Result<String, Failure> {
-    let Some(name) = requested else {
-        return Ok(os_user());
-    };
-    let flow = select_flow(&center.flows()?, connection, database);
-    let approves_itself = flow
-        .nodes
-        .iter()
-        .all(|node| matches!(node.approvers, Approvers::Auto));
-    if !flow.allow_delegated_identity && !approves_itself {
-        return Err(Failure::BadInput(format!(
-            "--creator is refused: flow `{}`, which the new task would fall under, \
-             does not allow delegated identities (allow_delegated_identity); leave \
-             --creator out to submit as {}",
-            flow.name,
-            you()
-        )));
-    }
-    if name.trim().is_empty() {
-        return Err(Failure::BadInput(
-            "--creator needs a user name (it is empty)".into(),
-        ));
-    }
-    Ok(name.to_string())
 }
 
 fn again(center: &Center, store: &str, args: &AgainArgs) -> Result<(), Failure> {
@@ -746,27 +569,14 @@ fn again(center: &Center, store: &str, args: &AgainArgs) -> Result<(), Failure> 
         ))
     })?;
     let mut exec = MysqlExecutor::connect(url)?.with_database(&plan.database)?;
-    // The same tables, the same user skips: what "initiate again" keeps.
-    let request = AnalysisRequest {
-        rule: NamingRule::parse(&plan.naming_rule)?,
-        selection: Selection::Tables(plan.tables.iter().map(|t| t.source.clone()).collect()),
-        skip: plan
-            .tables
-            .iter()
-            .filter(|t| t.action == PlannedAction::Skip && t.reason.as_deref() == Some("user"))
-            .map(|t| t.source.clone())
-            .collect(),
-        policy: ShadowPolicy::default(),
-        // Shadows the old task created or adopted carry the marker now.
-        adopt: Vec::new(),
-    };
-    let analysis = analyze(&mut exec, &request)?;
+    let analysis = analyze(&mut exec, &again_request(plan)?)?;
     let options = Launch {
         format: args.format.format(),
         yes: args.yes,
         at: args.at,
         run: !args.no_run,
         store,
+        progress: args.progress,
     };
     // The old task's connection, already redacted, is the one the new task
     // must have.

@@ -117,6 +117,11 @@ impl<S: Store, C: Clock> TaskCenter<S, C> {
         self.observer.set(observer);
     }
 
+    /// The time on this center's clock.
+    pub fn now(&self) -> Millis {
+        self.clock.now()
+    }
+
     /// Tell the observer, if any, about `event`.
     pub fn emit(&self, event: Progress) {
         self.observer.emit(event);

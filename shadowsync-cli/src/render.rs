@@ -12,6 +12,7 @@ use shadowsync_core::task::{
 };
 use shadowsync_core::Millis;
 
+use crate::failure::Failure;
 use crate::plan::{one_line, width, write_row};
 
 /// `rows` under `header`, columns aligned.
@@ -198,6 +199,11 @@ pub fn write_details(
         }
     }
     writeln!(out, "\nTimeline:")?;
+    write_timeline(out, timeline)
+}
+
+/// A task's timeline, one event per line.
+pub fn write_timeline(out: &mut dyn Write, timeline: &[TimelineEvent]) -> io::Result<()> {
     for event in timeline {
         writeln!(out, "  {}", one_line(&event.to_string()))?;
     }
@@ -241,6 +247,21 @@ pub fn write_list(out: &mut dyn Write, page: &TaskPage, query: &TaskQuery) -> io
         query.page + 1,
         page.items.len(),
         page.total
+    )
+}
+
+/// An output failure as a [`Failure`].
+pub fn write_failed(e: io::Error) -> Failure {
+    Failure::Other(format!("cannot write the output: {e}"))
+}
+
+/// How a task waiting for execution gets run.
+pub fn waiting_hint(out: &mut dyn Write, task: &Task) -> io::Result<()> {
+    let due = task.state.due_at.map_or_else(String::new, format_utc);
+    writeln!(
+        out,
+        "Due at {due}: run it then with `shadowsync task run-due --url URL` \
+         (or with SHADOWSYNC_URL set), e.g. from cron."
     )
 }
 

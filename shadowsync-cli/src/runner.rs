@@ -12,14 +12,10 @@
 
 use std::sync::Arc;
 
-use shadowsync::host::run::Interruptible;
-use shadowsync::host::{with_heartbeat, Running};
-use shadowsync_core::analysis::PlanInspectors;
-
-use shadowsync_core::task::log::format_utc;
-use shadowsync_core::task::{Connector, DueReport, Store, Task, TaskCenter, TaskId, TaskStatus};
+use shadowsync::host::DuePass;
+use shadowsync_core::task::{Connector, Task, TaskCenter};
 use shadowsync_core::{
-    CatalogFacts, Clock, Error, Executor, Interrupt, Millis, Relation, Result, ServerInfo,
+    CatalogFacts, Error, Executor, Interrupt, Millis, Relation, Result, ServerInfo,
 };
 use shadowsync_mysql::{redact_url, MysqlExecutor, OrphanPolicy};
 use shadowsync_store::{DynStore, SystemClock};
@@ -253,77 +249,16 @@ fn host_name() -> String {
         .unwrap_or_else(|| "localhost".into())
 }
 
-/// What a `run-due` pass did.
-#[derive(Debug, Default)]
-pub struct DuePass {
-    /// Tasks of other workers whose lease had expired, taken over and finished.
-    pub resumed: Vec<(TaskId, TaskStatus)>,
-    /// Executing tasks of other workers whose lease had expired but that
-    /// could not be taken over, and why.
-    pub not_resumed: Vec<(TaskId, String)>,
-    /// Executing tasks left alone because another worker's lease on them is
-    /// live (it may still be running them), with the holder and the expiry.
-    pub held: Vec<(TaskId, String)>,
-    /// The task center's own pass.
-    pub report: DueReport,
-}
-
-/// Take over the executing tasks of other workers whose lease has expired
-/// (they died, on this host or another), then let the task center expire
-/// overdue tasks, finish this worker's own interrupted ones and run the due
-/// ones as `worker`; all under the lease heartbeat.
+/// One `run-due` pass over the tasks the URLs serve, as `worker`: the
+/// host layer's pass ([`shadowsync::host::run_due`]), each task opened on
+/// the URL that serves it.
 pub fn run_due(
     center: &Center,
     worker: &str,
     urls: &Urls,
     crash_after: Option<u64>,
 ) -> Result<DuePass> {
-    let running = Running::default();
-    with_heartbeat(center, worker, &running, || {
-        run_due_pass(center, worker, urls, crash_after, &running)
-    })
-}
-
-fn run_due_pass(
-    center: &Center,
-    worker: &str,
-    urls: &Urls,
-    crash_after: Option<u64>,
-    running: &Running,
-) -> Result<DuePass> {
-    let mut pass = DuePass::default();
-    for task in center.store().tasks_in(&[TaskStatus::Executing])? {
-        let Some(holder) = task.state.worker.as_deref().filter(|w| *w != worker) else {
-            continue;
-        };
-        if let Some(until) = task.state.lease_until.filter(|&t| t > SystemClock.now()) {
-            pass.held.push((
-                task.id,
-                format!(
-                    "held by {holder} until {} (its lease is live)",
-                    format_utc(until)
-                ),
-            ));
-            continue;
-        }
-        match resume_now(center, &task, worker, urls, crash_after, running) {
-            Ok(done) => pass.resumed.push((done.id, done.state.status)),
-            // Another process took it over first, or it cannot be reached.
-            Err(
-                error @ (Error::InvalidRequest(_)
-                | Error::InvalidTransition { .. }
-                | Error::Executor(_)
-                | Error::ConnectionLost(_)),
-            ) => pass.not_resumed.push((task.id, error.to_string())),
-            Err(other) => return Err(other),
-        }
-    }
-    let mut connector = Interruptible {
-        inner: &mut UrlConnector { urls, crash_after },
-        running,
-    };
-    pass.report = center.run_due(worker, &mut connector, &mut PlanInspectors)?;
-    Ok(pass)
+    shadowsync::host::run_due(center, worker, &mut UrlConnector { urls, crash_after })
 }
 
 /// Take over executing `task` as `worker` and finish it, under the lease
@@ -337,19 +272,6 @@ pub fn resume(
 ) -> Result<Task> {
     let mut exec = urls.open(task, crash_after)?;
     shadowsync::host::resume(center, task.id, worker, &mut exec)
-}
-
-/// Resume `task` as `worker` within a `run-due` pass's heartbeat.
-fn resume_now(
-    center: &Center,
-    task: &Task,
-    worker: &str,
-    urls: &Urls,
-    crash_after: Option<u64>,
-    running: &Running,
-) -> Result<Task> {
-    let mut exec = urls.open(task, crash_after)?;
-    shadowsync::host::run::resume_under(center, task.id, worker, &mut exec, running)
 }
 
 #[cfg(test)]
