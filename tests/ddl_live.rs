@@ -10,8 +10,8 @@
 //! URL variable fails the tests rather than skipping them.
 
 use mysql::prelude::Queryable;
-use shadowsync::core::analysis::naming::NamingRule;
 use shadowsync::core::analysis::{analyze, Action, AnalysisRequest, Selection, ShadowInspector};
+use shadowsync::core::shadow::NamingRule;
 use shadowsync::core::task::{MemoryStore, SubmitRequest, TaskCenter, TaskStatus};
 use shadowsync::mysql::MysqlExecutor;
 

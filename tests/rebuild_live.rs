@@ -16,11 +16,13 @@
 use std::sync::Arc;
 
 use mysql::prelude::Queryable;
-use shadowsync::core::analysis::naming::NamingRule;
-use shadowsync::core::analysis::rebuild::{rebuild_names, rebuild_statements};
-use shadowsync::core::analysis::rewrite::{shadow_table, ShadowPolicy};
+use shadowsync::core::analysis::rebuild::rebuild_statements;
+use shadowsync::core::analysis::rewrite::shadow_table;
 use shadowsync::core::analysis::{analyze, Action, AnalysisRequest, Selection, ShadowInspector};
 use shadowsync::core::parse::parse_table;
+use shadowsync::core::shadow::naming::rebuild_names;
+use shadowsync::core::shadow::NamingRule;
+use shadowsync::core::shadow::ShadowPolicy;
 use shadowsync::core::task::{
     FrozenPlan, MemoryStore, PlannedAction, SubmitRequest, TaskCenter, TaskStatus,
 };

@@ -11,8 +11,8 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use mysql::prelude::Queryable;
-use shadowsync::core::analysis::naming::NamingRule;
 use shadowsync::core::analysis::{analyze, AnalysisRequest, Selection, ShadowInspector};
+use shadowsync::core::shadow::NamingRule;
 use shadowsync::core::task::{
     FrozenPlan, MemoryStore, SubmitRequest, Task, TaskCenter, TaskStatus,
 };

@@ -11,12 +11,12 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use shadowsync::core::analysis::naming::NamingRule;
-use shadowsync::core::analysis::rewrite::ShadowPolicy;
 use shadowsync::core::analysis::ShadowInspector;
 use shadowsync::core::analysis::{
     analyze, Action, Analysis, AnalysisRequest, Selection, TableAnalysis,
 };
+use shadowsync::core::shadow::NamingRule;
+use shadowsync::core::shadow::ShadowPolicy;
 use shadowsync::core::task::{
     MemoryStore, StatementStatus, Store, SubmitRequest, TableStatus, TaskCenter, TaskStatus,
 };

@@ -9,11 +9,11 @@ use std::io::{self, Write};
 
 use clap::ArgGroup;
 use serde::Serialize;
-use shadowsync_core::analysis::naming::NamingRule;
-use shadowsync_core::analysis::rewrite::ShadowPolicy;
 use shadowsync_core::analysis::{
     analyze, Action, Analysis, AnalysisRequest, Selection, TableAnalysis,
 };
+use shadowsync_core::shadow::NamingRule;
+use shadowsync_core::shadow::ShadowPolicy;
 use shadowsync_mysql::{redact_url, Introspection, MysqlExecutor};
 
 use crate::failure::Failure;

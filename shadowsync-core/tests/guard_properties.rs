@@ -12,10 +12,10 @@
 
 use std::collections::HashSet;
 
-use shadowsync_core::analysis::naming::NamingRule;
 use shadowsync_core::guard::StatementGuard;
+use shadowsync_core::plan::{FrozenPlan, PlannedAction, PlannedTable, TableRef};
 use shadowsync_core::render::quote_ident;
-use shadowsync_core::task::plan::{FrozenPlan, PlannedAction, PlannedTable, TableRef};
+use shadowsync_core::shadow::NamingRule;
 use shadowsync_core::{Flavor, ServerInfo};
 
 const CASES: u64 = 100_000;

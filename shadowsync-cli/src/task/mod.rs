@@ -25,9 +25,9 @@ use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 use serde_json::json;
-use shadowsync_core::analysis::naming::NamingRule;
-use shadowsync_core::analysis::rewrite::ShadowPolicy;
 use shadowsync_core::analysis::{analyze, AnalysisRequest, Selection};
+use shadowsync_core::shadow::NamingRule;
+use shadowsync_core::shadow::ShadowPolicy;
 use shadowsync_core::task::flow::{select_flow, Approvers};
 use shadowsync_core::task::list::{ListWindow, SortKey, TaskQuery};
 use shadowsync_core::task::log::format_utc;

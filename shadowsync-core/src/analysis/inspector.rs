@@ -1,19 +1,17 @@
 //! The analysis side of task precheck and verify.
 
-use super::fingerprint::fingerprint;
-use super::naming::NamingRule;
 use super::{
     analyze_each_alone, analyze_snapshot, read_snapshot, Action, AnalysisRequest, Selection,
     TableAnalysis,
 };
 use crate::error::{Error, Result};
 use crate::executor::Executor;
+use crate::fingerprint::fingerprint;
 use crate::lex::{tokenize, TokenKind};
 use crate::parse::parse_table;
-use crate::task::inspect::SchemaInspector;
-use crate::task::plan::{FrozenPlan, PlannedTable};
-use crate::task::InspectorSource;
-use crate::task::Task;
+use crate::plan::{FrozenPlan, PlannedTable};
+use crate::shadow::NamingRule;
+use crate::task::{InspectorSource, SchemaInspector, Task};
 
 /// Re-reads one table pair live and analyses it as the original analysis did.
 #[derive(Debug, Clone)]

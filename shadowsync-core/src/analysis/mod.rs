@@ -7,9 +7,7 @@
 //! themselves.
 
 pub mod exact;
-pub mod fingerprint;
 mod inspector;
-pub mod naming;
 pub mod rebuild;
 pub mod rewrite;
 
@@ -18,15 +16,18 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 pub use inspector::{PlanInspectors, ShadowInspector};
-use naming::NamingRule;
-use rewrite::{is_marked_shadow, marker_problem, shadow_table, ShadowPolicy};
+use rewrite::shadow_table;
 
 use crate::diff::{diff_tables, indexed_create_statements, DiffOptions};
 use crate::error::{Error, Result};
 use crate::executor::{CatalogFacts, Executor, Relation, RelationKind, ServerInfo};
+use crate::fingerprint;
 use crate::model::Table;
 use crate::parse::parse_table;
-use crate::task::plan::{FrozenPlan, PlannedAction, PlannedTable, TableRef};
+use crate::plan::{FrozenPlan, PlannedAction, PlannedTable, TableRef};
+use crate::shadow::marker::{marked_comment_overflow, MAX_TABLE_COMMENT};
+use crate::shadow::naming::rebuild_names;
+use crate::shadow::{is_marked_shadow, NamingRule, ShadowPolicy};
 
 /// Which tables to sync.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -817,7 +818,7 @@ fn analyse_pair(
                     {
                         return Err(format!("refused: {cannot}; not rebuilt: {problem}"));
                     }
-                    let names = rebuild::rebuild_names(&current.name, info.max_identifier_length);
+                    let names = rebuild_names(&current.name, info.max_identifier_length);
                     for name in [&names.0, &names.1] {
                         if exists(name) {
                             return Err(format!(
@@ -863,6 +864,17 @@ fn analyse_pair(
             }
         }
     }
+}
+
+/// Why `source` cannot be shadowed with a marked comment, if it cannot.
+fn marker_problem(source: &Table) -> Option<String> {
+    marked_comment_overflow(source).map(|len| {
+        format!(
+            "refused: the table comment of `{}` leaves no room for the shadow marker \
+             ({len} characters with it, over {MAX_TABLE_COMMENT})",
+            source.name
+        )
+    })
 }
 
 /// Storage engines whose table is a window on other tables (another

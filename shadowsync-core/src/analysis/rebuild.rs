@@ -20,32 +20,13 @@
 //! tables with CHECK constraints: the new table could not carry their
 //! names while the old one exists.
 //! The temporary names come from the shadow's name alone
-//! ([`rebuild_names`]), so the statement guard derives them itself.
+//! ([`crate::shadow::naming::rebuild_names`]), so the statement guard
+//! derives them itself.
 
-use crate::analysis::fingerprint::fingerprint;
 use crate::engine;
 use crate::executor::Flavor;
 use crate::model::Table;
 use crate::render::{create_table, quote_ident};
-
-/// Suffix of the new shadow while it is being filled.
-const NEW_SUFFIX: &str = "__ssnew";
-/// Suffix of the old shadow between the swap and its drop.
-const OLD_SUFFIX: &str = "__ssold";
-
-/// The temporary names `(new, old)` of a rebuild of `shadow`: the shadow's
-/// name with [`NEW_SUFFIX`] / [`OLD_SUFFIX`], or, where that would pass
-/// `max_len` characters, `ss_new_<hash>` / `ss_old_<hash>` of the name.
-pub fn rebuild_names(shadow: &str, max_len: usize) -> (String, String) {
-    if shadow.chars().count() + NEW_SUFFIX.len() <= max_len {
-        return (
-            format!("{shadow}{NEW_SUFFIX}"),
-            format!("{shadow}{OLD_SUFFIX}"),
-        );
-    }
-    let hash: String = fingerprint(shadow).chars().take(16).collect();
-    (format!("ss_new_{hash}"), format!("ss_old_{hash}"))
-}
 
 /// Why `current` (the existing shadow) cannot be rebuilt into `desired`,
 /// if it cannot.
@@ -92,7 +73,7 @@ fn copied_columns(current: &Table, desired: &Table) -> Vec<String> {
 }
 
 /// The statements of a rebuild of shadow `current` into `desired`, the
-/// temporary names being `names` ([`rebuild_names`]).
+/// temporary names being `names` ([`crate::shadow::naming::rebuild_names`]).
 pub fn rebuild_statements(
     current: &Table,
     desired: &Table,
@@ -123,22 +104,7 @@ pub fn rebuild_statements(
 mod tests {
     use super::*;
     use crate::parse::parse_table;
-
-    #[test]
-    fn names_fit_the_identifier_limit() {
-        assert_eq!(
-            rebuild_names("__orders", 64),
-            ("__orders__ssnew".into(), "__orders__ssold".into())
-        );
-        let long = "x".repeat(60);
-        let (new, old) = rebuild_names(&long, 64);
-        assert!(
-            new.starts_with("ss_new_") && old.starts_with("ss_old_"),
-            "{new} {old}"
-        );
-        assert!(new.len() <= 64 && old.len() <= 64);
-        assert_eq!(rebuild_names(&long, 64), (new, old), "deterministic");
-    }
+    use crate::shadow::naming::rebuild_names;
 
     #[test]
     fn the_copy_carries_the_shared_plain_columns() {

@@ -1,6 +1,6 @@
 use super::*;
 use crate::executor::Flavor;
-use crate::task::plan::{PlannedTable, TableRef};
+use crate::plan::{PlannedTable, TableRef};
 
 fn server(database: &str, lower_case_table_names: u8) -> ServerInfo {
     ServerInfo {

@@ -8,16 +8,16 @@
 //! by asking the [`SchemaInspector`] what the table still needs, never by
 //! sending it again blindly.
 
-use crate::analysis::rewrite::is_marked_shadow;
 use crate::error::{Error, Result};
 use crate::executor::{Clock, Executor};
 use crate::guard::StatementGuard;
 use crate::parse::parse_table;
+use crate::plan::{PlannedAction, PlannedTable};
+use crate::shadow::is_marked_shadow;
 
 use super::center::{Change, TaskCenter};
 use super::inspect::SchemaInspector;
 use super::log::{redact_text, LogLevel};
-use super::plan::{PlannedAction, PlannedTable};
 use super::status::{StatementStatus, TableStatus, TaskStatus};
 use super::store::Store;
 use super::timeline::{TimelineAction, TimelineEvent};

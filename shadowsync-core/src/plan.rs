@@ -1,17 +1,18 @@
-//! The frozen plan a task carries: the analysis as it was when the task was
-//! submitted. It never changes afterwards; a different plan is a new task.
+//! The frozen plan: what the analysis hands the task center, as it was when
+//! the task was submitted. It never changes afterwards; a different plan is
+//! a new task.
 
 use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::rewrite::ShadowPolicy;
 use crate::error::{Error, Result};
+use crate::shadow::ShadowPolicy;
 
 /// The analysis of one connection and database, frozen into a task.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FrozenPlan {
-    /// The connection the analysis read (stored redacted, see [`super::log::redact_url`]).
+    /// The connection the analysis read (stored redacted, see [`crate::task::redact_url`]).
     pub connection: String,
     /// The database (schema) analysed.
     pub database: String,
