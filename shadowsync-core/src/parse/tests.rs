@@ -1,4 +1,5 @@
 use super::*;
+use crate::expr::SqlExpr;
 use crate::render::create_table;
 
 fn one(sql: &str) -> Table {
