@@ -1,3 +1,4 @@
+use super::schema::parents_first;
 use super::*;
 use crate::parse::{parse_table, parse_tables};
 

@@ -1,0 +1,188 @@
+//! Diffs across tables ([`diff_schemas`]): new tables created parents
+//! first (the foreign keys of a cycle added after), removed ones dropped
+//! children first, changed ones altered.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use crate::error::Result;
+use crate::model::*;
+use crate::render::{self, quote_ident};
+
+use super::table_alter;
+use super::DiffOptions;
+
+/// Statements that turn the set of tables `from` into `to`: CREATE for new
+/// tables (parents before children; foreign keys of a cycle added afterwards),
+/// ALTER for changed ones, DROP for removed ones when
+/// [`DiffOptions::drop_tables`] is set.
+pub fn diff_schemas(from: &[Table], to: &[Table], opts: &DiffOptions) -> Result<Vec<String>> {
+    let key = |t: &Table| t.name.to_lowercase();
+    let from_by_name: HashMap<String, &Table> = from.iter().map(|t| (key(t), t)).collect();
+    let to_names: Vec<String> = to.iter().map(key).collect();
+
+    let mut pre = Vec::new();
+    let mut main = Vec::new();
+    let mut fk_adds = Vec::new();
+    let mut partitions = Vec::new();
+    let mut created: Vec<&Table> = Vec::new();
+    for t in to {
+        match from_by_name.get(&key(t)) {
+            Some(f) => {
+                let alter = table_alter(f, t, opts)?;
+                pre.extend(alter.statements(&alter.pre));
+                main.extend(alter.statements(&alter.main));
+                fk_adds.extend(alter.statements(&alter.fk_adds));
+                partitions.extend(alter.partition.iter().cloned());
+            }
+            None => created.push(t),
+        }
+    }
+    let (creates, deferred_fks) = create_statements(&created, opts);
+    let mut out = pre;
+    // Removed tables go before any alter: a column they reference may be dropped.
+    if opts.drop_tables {
+        let removed: Vec<Table> = from
+            .iter()
+            .filter(|t| !to_names.contains(&key(t)))
+            .map(|t| unqualify_references(t, opts.from_schema.as_deref()))
+            .collect();
+        let removed: Vec<&Table> = removed.iter().collect();
+        out.extend(drop_statements(&removed));
+    }
+    out.extend(creates);
+    out.extend(main);
+    out.extend(fk_adds);
+    out.extend(deferred_fks);
+    out.extend(partitions);
+    Ok(out)
+}
+
+/// `CREATE TABLE` statements for `tables`, parents first. Foreign keys that
+/// close a cycle among them are left out and returned as `ALTER TABLE … ADD`.
+pub fn create_statements(tables: &[&Table], opts: &DiffOptions) -> (Vec<String>, Vec<String>) {
+    let (creates, deferred) = indexed_create_statements(tables, opts);
+    (creates.into_iter().map(|(_, sql)| sql).collect(), deferred)
+}
+
+/// [`create_statements`], each `CREATE TABLE` with the index in `tables` of
+/// the table it creates (so no caller reads a table name back out of SQL).
+pub fn indexed_create_statements(
+    tables: &[&Table],
+    opts: &DiffOptions,
+) -> (Vec<(usize, String)>, Vec<String>) {
+    let unqualified: Vec<Table> = tables
+        .iter()
+        .map(|t| unqualify_references(t, opts.to_schema.as_deref()))
+        .collect();
+    let tables: Vec<&Table> = unqualified.iter().collect();
+    let tables = tables.as_slice();
+    let order = parents_first(tables);
+    // Sets, not lists: looked up for every foreign key of every table.
+    let mut done: HashSet<String> = HashSet::new();
+    let mut creates = Vec::new();
+    let mut deferred = Vec::new();
+    let pending: HashSet<String> = tables.iter().map(|t| t.name.to_lowercase()).collect();
+    for &i in &order {
+        let mut t = tables[i].clone();
+        crate::normalize::spell_visibility(&mut t, opts.flavor);
+        let (now, later): (Vec<ForeignKey>, Vec<ForeignKey>) =
+            t.foreign_keys.drain(..).partition(|fk| {
+                let target = fk.ref_table.to_lowercase();
+                fk.ref_schema.is_some()
+                    || target == t.name.to_lowercase()
+                    || done.contains(&target)
+                    || !pending.contains(&target)
+            });
+        t.foreign_keys = now;
+        for fk in later {
+            deferred.push(format!(
+                "ALTER TABLE {} ADD {}",
+                quote_ident(&t.name),
+                render::foreign_key_definition(&fk)
+            ));
+        }
+        creates.push((i, render::create_table(&t)));
+        done.insert(t.name.to_lowercase());
+    }
+    (creates, deferred)
+}
+
+/// `table` with foreign keys into `schema` unqualified (OceanBase qualifies them all).
+pub(super) fn unqualify_references(table: &Table, schema: Option<&str>) -> Table {
+    let mut t = table.clone();
+    for fk in &mut t.foreign_keys {
+        fk.unqualify_own_schema(schema);
+    }
+    t
+}
+
+/// Indexes into `tables` ordered so that a table comes after the tables its
+/// foreign keys reference (as far as cycles allow), otherwise keeping input order.
+///
+/// Each step takes the first table, in input order, whose referenced tables
+/// are all placed; in a cycle, the first table not placed yet. Done as a
+/// topological sort (linear in tables and keys): searching the tables
+/// afresh at each step was quadratic in them, which a plan creating
+/// thousands of shadows felt.
+pub(super) fn parents_first(tables: &[&Table]) -> Vec<usize> {
+    let names: Vec<String> = tables.iter().map(|t| t.name.to_lowercase()).collect();
+    // The first table of each name, as a search from the start finds it.
+    let mut position: HashMap<&str, usize> = HashMap::new();
+    for (i, name) in names.iter().enumerate() {
+        position.entry(name.as_str()).or_insert(i);
+    }
+    // How many references to tables not placed yet each table waits on,
+    // and which tables wait on each.
+    let mut waiting_for = vec![0usize; tables.len()];
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); tables.len()];
+    for (i, table) in tables.iter().enumerate() {
+        for fk in table
+            .foreign_keys
+            .iter()
+            .filter(|fk| fk.ref_schema.is_none())
+        {
+            let target = fk.ref_table.to_lowercase();
+            if target == names[i] {
+                continue;
+            }
+            if let Some(&j) = position.get(target.as_str()) {
+                waiting_for[i] += 1;
+                children[j].push(i);
+            }
+        }
+    }
+    let mut ready: BTreeSet<usize> = (0..tables.len()).filter(|&i| waiting_for[i] == 0).collect();
+    let mut placed = vec![false; tables.len()];
+    let mut first_unplaced = 0;
+    let mut order = Vec::with_capacity(tables.len());
+    while order.len() < tables.len() {
+        let i = match ready.pop_first() {
+            Some(i) => i,
+            // A cycle: take the first remaining table; its cyclic FKs are deferred.
+            None => {
+                while placed[first_unplaced] {
+                    first_unplaced += 1;
+                }
+                first_unplaced
+            }
+        };
+        placed[i] = true;
+        order.push(i);
+        for &child in &children[i] {
+            waiting_for[child] -= 1;
+            if waiting_for[child] == 0 && !placed[child] {
+                ready.insert(child);
+            }
+        }
+    }
+    order
+}
+
+pub(super) fn drop_statements(tables: &[&Table]) -> Vec<String> {
+    let mut order = parents_first(tables);
+    order.reverse();
+    order
+        .into_iter()
+        .map(|i| format!("DROP TABLE {}", quote_ident(&tables[i].name)))
+        .collect()
+}
