@@ -8,8 +8,7 @@ use crate::model::*;
 use crate::render::{self, quote_ident};
 
 use super::alter::TableAlter;
-use super::indexes::index_key;
-use super::indexes::indexes_equal;
+use super::indexes::{index_key, indexes_equal};
 
 /// A CHECK's identity: what it checks, not what it is called (names are per schema).
 pub(super) fn check_key(c: &Check) -> (String, bool, Option<String>) {

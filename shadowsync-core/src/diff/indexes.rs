@@ -9,8 +9,7 @@ use crate::model::*;
 use crate::render::{self, quote_ident};
 
 use super::alter::TableAlter;
-use super::columns::canonical;
-use super::columns::ChangedColumns;
+use super::columns::{canonical, ChangedColumns};
 
 pub(super) fn index_key(i: &Index) -> String {
     match (&i.kind, &i.name) {

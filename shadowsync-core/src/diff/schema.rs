@@ -8,8 +8,7 @@ use crate::error::Result;
 use crate::model::*;
 use crate::render::{self, quote_ident};
 
-use super::table_alter;
-use super::DiffOptions;
+use super::{table_alter, DiffOptions};
 
 /// Statements that turn the set of tables `from` into `to`: CREATE for new
 /// tables (parents before children; foreign keys of a cycle added afterwards),
