@@ -1,5 +1,5 @@
 use super::*;
-use crate::executor::Flavor;
+use crate::executor::{Flavor, RelationKind};
 
 fn snapshot(tables: &[(&str, &str)], views: &[&str]) -> SchemaSnapshot {
     let mut relations: Vec<Relation> = tables
