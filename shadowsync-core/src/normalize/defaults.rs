@@ -87,7 +87,7 @@ pub(super) fn normalize_current_timestamp(e: &SqlExpr) -> Option<SqlExpr> {
 }
 
 /// `DATE '2024-01-01'` → the string the server stores.
-pub(super) fn typed_literal_value(e: &SqlExpr) -> Option<String> {
+fn typed_literal_value(e: &SqlExpr) -> Option<String> {
     let tokens = crate::lex::tokenize(e.text()).ok()?;
     match tokens.as_slice() {
         [kw, s]
@@ -101,7 +101,7 @@ pub(super) fn typed_literal_value(e: &SqlExpr) -> Option<String> {
 }
 
 /// Expression defaults are written in parentheses (MySQL requires them).
-pub(super) fn parenthesized(e: &SqlExpr) -> SqlExpr {
+fn parenthesized(e: &SqlExpr) -> SqlExpr {
     if is_wrapped_in_parens(e.text()) {
         e.clone()
     } else {
@@ -110,7 +110,7 @@ pub(super) fn parenthesized(e: &SqlExpr) -> SqlExpr {
 }
 
 /// Whether the whole text is one parenthesised group (`(a) + (b)` is not).
-pub(super) fn is_wrapped_in_parens(text: &str) -> bool {
+fn is_wrapped_in_parens(text: &str) -> bool {
     let Ok(tokens) = crate::lex::tokenize(text) else {
         return false;
     };

@@ -43,7 +43,7 @@ pub(super) fn lift_inline_keys(t: &mut Table, flavor: Flavor) {
     }
 }
 
-pub(super) fn bare_index(name: Option<String>, kind: IndexKind, part: IndexPart) -> Index {
+fn bare_index(name: Option<String>, kind: IndexKind, part: IndexPart) -> Index {
     Index {
         name,
         kind,

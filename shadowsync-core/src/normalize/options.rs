@@ -96,7 +96,7 @@ pub(super) fn normalize_table_options(t: &mut Table, cs: Option<&str>, coll: Opt
     t.options = head;
 }
 
-pub(super) fn canonical_engine(word: &str) -> String {
+fn canonical_engine(word: &str) -> String {
     match word.to_ascii_lowercase().as_str() {
         "innodb" => "InnoDB".to_string(),
         "myisam" => "MyISAM".to_string(),

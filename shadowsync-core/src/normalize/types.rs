@@ -3,7 +3,7 @@
 
 use crate::model::*;
 
-pub(super) const INTEGER_TYPES: [&str; 5] = ["tinyint", "smallint", "mediumint", "int", "bigint"];
+const INTEGER_TYPES: [&str; 5] = ["tinyint", "smallint", "mediumint", "int", "bigint"];
 
 pub(super) const CHARACTER_TYPES: [&str; 9] = [
     "char",
