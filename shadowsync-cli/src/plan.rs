@@ -236,7 +236,7 @@ pub(crate) fn write_json(out: &mut dyn Write, analysis: &Analysis) -> io::Result
             source: &t.source,
             shadow: &t.shadow,
             action: action_name(t.action()),
-            reason: t.effective_reason(),
+            reason: t.effective_reason().map(|r| r.to_string()),
             statements: t.effective_statements(),
             warnings: &t.warnings,
         })
@@ -305,7 +305,7 @@ fn text_row(t: &TableAnalysis) -> [String; 4] {
         one_line(&t.shadow),
         action_name(t.action()).to_string(),
         t.effective_reason()
-            .map(|r| one_line(&r))
+            .map(|r| one_line(&r.to_string()))
             .unwrap_or_else(|| "-".into()),
     ]
 }

@@ -11,9 +11,11 @@
 //!
 //! 1. foundations: [`error`], [`lex`], [`expr`], [`model`], [`parse`],
 //!    [`render`], [`engine`], [`normalize`], [`executor`], [`fingerprint`];
-//! 2. [`diff`]: table models to statements;
+//! 2. [`statement`] and [`diff`]: table models to statements, each tagged
+//!    with what it does;
 //! 3. [`shadow`]: what makes a table a shadow (naming, marker, policy);
-//! 4. [`plan`]: the frozen plan the analysis produces and tasks consume;
+//! 4. [`plan`]: the frozen plan the analysis produces and tasks consume,
+//!    with the typed reasons tables are skipped;
 //! 5. [`guard`]: the independent check of every statement of a plan;
 //! 6. [`task`]: the task center, which runs plans through the guard;
 //! 7. [`analysis`]: reads schemas, produces plans, and implements the
@@ -34,6 +36,7 @@ pub mod parse;
 pub mod plan;
 pub mod render;
 pub mod shadow;
+pub mod statement;
 pub mod task;
 
 pub use error::{Error, Location, ParseError, Result};

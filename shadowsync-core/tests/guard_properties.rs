@@ -102,11 +102,13 @@ fn case(rng: &mut Rng) -> Case {
             shadow: rule.shadow_name(source),
             action,
             reason: None,
+            skip_reason: None,
             statements: if action == PlannedAction::Skip {
                 vec![]
             } else {
                 vec!["x".into()]
             },
+            kinds: Vec::new(),
             source_fingerprint: "f".into(),
             shadow_fingerprint: None,
             adopted: false,

@@ -395,7 +395,11 @@ fn mariadb_system_versioned_tables_are_listed_and_refused() {
         adopt: Vec::new(),
     };
     let result = analysis::analyze(&mut ex, &request).unwrap();
-    let reason = result.tables[0].reason.clone().unwrap_or_default();
+    let reason = result.tables[0]
+        .reason
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default();
     assert!(
         reason.starts_with("refused") && reason.contains("WITH"),
         "{reason}"

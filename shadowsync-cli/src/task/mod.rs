@@ -32,7 +32,7 @@ use shadowsync_core::task::flow::{select_flow, Approvers};
 use shadowsync_core::task::list::{ListWindow, SortKey, TaskQuery};
 use shadowsync_core::task::log::format_utc;
 use shadowsync_core::task::{
-    Actor, LogFilter, PlannedAction, Task, TaskCenter, TaskId, TaskStatus,
+    Actor, LogFilter, PlannedAction, SkipReason, Task, TaskCenter, TaskId, TaskStatus,
 };
 use shadowsync_core::Millis;
 use shadowsync_mysql::{redact_url, MysqlExecutor};
@@ -753,7 +753,9 @@ fn again(center: &Center, store: &str, args: &AgainArgs) -> Result<(), Failure> 
         skip: plan
             .tables
             .iter()
-            .filter(|t| t.action == PlannedAction::Skip && t.reason.as_deref() == Some("user"))
+            .filter(|t| {
+                t.action == PlannedAction::Skip && t.typed_reason() == Some(SkipReason::User)
+            })
             .map(|t| t.source.clone())
             .collect(),
         policy: ShadowPolicy::default(),

@@ -28,8 +28,9 @@ pub(crate) use tables::analyze_each_alone;
 
 use crate::error::{Error, Result};
 use crate::executor::{CatalogFacts, Executor, Relation, ServerInfo};
-use crate::plan::{FrozenPlan, PlannedAction, PlannedTable, TableRef};
+use crate::plan::{FrozenPlan, PlannedAction, PlannedTable, SkipReason, TableRef};
 use crate::shadow::{NamingRule, ShadowPolicy};
+use crate::statement::{PlannedStatement, StatementKind};
 
 /// Which tables to sync.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,8 +98,8 @@ pub struct TableAnalysis {
     pub shadow: String,
     /// What the analysis found (before any user skip).
     pub planned: Action,
-    /// Why a skip: `identical`, `refused: …`, `missing: …`, … (`None` for create/alter).
-    pub reason: Option<String>,
+    /// Why a skip (`None` for create/alter).
+    pub reason: Option<SkipReason>,
     /// The user skipped this table (undo with [`Analysis::unskip`]).
     pub user_skipped: bool,
     /// Source DDL as read.
@@ -107,6 +108,9 @@ pub struct TableAnalysis {
     pub shadow_ddl: Option<String>,
     /// Statements that make the shadow match (empty for a skip).
     pub statements: Vec<String>,
+    /// What each of [`TableAnalysis::statements`] does, in the same order.
+    #[serde(default)]
+    pub kinds: Vec<StatementKind>,
     /// Things the user should know (e.g. an FK still pointing at production).
     pub warnings: Vec<String>,
     /// The tables the desired shadow's foreign keys reference.
@@ -135,9 +139,9 @@ impl TableAnalysis {
     }
 
     /// The effective reason, user skips included.
-    pub fn effective_reason(&self) -> Option<String> {
+    pub fn effective_reason(&self) -> Option<SkipReason> {
         if self.user_skipped {
-            Some("user".to_string())
+            Some(SkipReason::User)
         } else {
             self.reason.clone()
         }
@@ -150,6 +154,21 @@ impl TableAnalysis {
         } else {
             &self.statements
         }
+    }
+
+    /// What each of [`TableAnalysis::effective_statements`] does.
+    pub fn effective_kinds(&self) -> &[StatementKind] {
+        if self.action() == Action::Skip {
+            &[]
+        } else {
+            &self.kinds
+        }
+    }
+
+    /// Appends `statement`: its text to the statements, its kind to the kinds.
+    fn push_statement(&mut self, statement: PlannedStatement) {
+        self.statements.push(statement.sql);
+        self.kinds.push(statement.kind);
     }
 }
 
@@ -201,17 +220,24 @@ impl Analysis {
 
     /// The tables as JSON values: each table's fields as serialized, plus its
     /// effective `action`, `effective_reason` and `effective_statements`
-    /// (user skips applied) — the form the bindings hand to their hosts.
+    /// (user skips applied) — the form the bindings hand to their hosts. The
+    /// reasons are their messages there (`identical`, `refused: …`), as
+    /// hosts have always read them; `kinds` says what each statement does.
     pub fn tables_json(&self) -> Vec<serde_json::Value> {
         self.tables
             .iter()
             .map(|table| {
                 let mut value = serde_json::to_value(table).unwrap_or(serde_json::Value::Null);
                 if let serde_json::Value::Object(fields) = &mut value {
+                    let message = |reason: Option<SkipReason>| reason.map(|r| r.to_string());
                     fields.insert("action".into(), serde_json::json!(table.action()));
                     fields.insert(
+                        "reason".into(),
+                        serde_json::json!(message(table.reason.clone())),
+                    );
+                    fields.insert(
                         "effective_reason".into(),
-                        serde_json::json!(table.effective_reason()),
+                        serde_json::json!(message(table.effective_reason())),
                     );
                     fields.insert(
                         "effective_statements".into(),
@@ -271,8 +297,10 @@ impl Analysis {
                         Action::Alter => PlannedAction::Alter,
                         Action::Skip => PlannedAction::Skip,
                     },
-                    reason: t.effective_reason(),
+                    reason: t.effective_reason().map(|r| r.to_string()),
+                    skip_reason: t.effective_reason(),
                     statements: t.effective_statements().to_vec(),
+                    kinds: t.effective_kinds().to_vec(),
                     source_fingerprint: t.source_fingerprint.clone(),
                     shadow_fingerprint: t.shadow_fingerprint.clone(),
                     adopted: t.adopted,

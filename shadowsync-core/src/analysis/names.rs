@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::executor::{Relation, RelationKind, ServerInfo};
+use crate::plan::SkipReason;
 
 use super::{name_key, AnalysisRequest, SchemaSnapshot, Selection};
 
@@ -11,7 +12,7 @@ use super::{name_key, AnalysisRequest, SchemaSnapshot, Selection};
 pub(super) struct Plan {
     pub(super) sources: Vec<String>,
     /// Chosen names that are not sources, with the reason.
-    pub(super) rejected: Vec<(String, String)>,
+    pub(super) rejected: Vec<(String, SkipReason)>,
 }
 
 pub(super) fn select(
@@ -36,16 +37,16 @@ pub(super) fn select(
             for name in names {
                 let key = name_key(name, fold);
                 match ix.kinds.get(&key).zip(ix.stored.get(&key)) {
-                    None => rejected.push((name.clone(), "missing: no such table".into())),
+                    None => rejected.push((name.clone(), SkipReason::NoSuchTable)),
                     Some((RelationKind::View, _)) => {
-                        rejected.push((name.clone(), "refused: a view is never a source".into()))
+                        rejected.push((name.clone(), SkipReason::SourceIsView))
                     }
                     Some(_) if req.rule.is_shadow_name(name, fold) => rejected.push((
                         name.clone(),
-                        format!(
-                            "refused: `{name}` is itself a shadow under rule {}",
-                            req.rule
-                        ),
+                        SkipReason::SourceIsShadow {
+                            source: name.clone(),
+                            rule: req.rule.to_string(),
+                        },
                     )),
                     Some((_, stored)) => sources.push(stored.to_string()),
                 }

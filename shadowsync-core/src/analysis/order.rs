@@ -4,10 +4,11 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use crate::diff::{indexed_create_statements, DiffOptions};
+use crate::diff::{add_foreign_key_statement, indexed_create_statements, DiffOptions};
 use crate::model::Table;
 use crate::parse::parse_table;
 use crate::shadow::NamingRule;
+use crate::statement::PlannedStatement;
 
 use super::{Action, TableAnalysis};
 
@@ -38,21 +39,19 @@ pub(super) fn order_statements(
         .collect();
     // Whether the alter of the referenced shadow must run before this FK can
     // be created: the shadow lacks a key on the referenced columns yet, or the
-    // alter touches one of them.
+    // alter drops or redefines one of them.
     let needs_alter_first = |fk: &crate::model::ForeignKey, target: usize| -> bool {
         let Some(current) = current_shadows.get(&target) else {
             return true;
         };
-        let touched = tables[target].statements.iter().any(|stmt| {
-            fk.ref_columns.iter().any(|c| {
-                let col = crate::render::quote_ident(c);
-                stmt.contains(&format!("MODIFY COLUMN {col}"))
-                    || stmt.contains(&format!("DROP COLUMN {col}"))
-            })
-        });
+        let touched = tables[target]
+            .kinds
+            .iter()
+            .flat_map(|kind| kind.clauses())
+            .any(|clause| fk.ref_columns.iter().any(|c| clause.redefines_column(c)));
         touched || !has_key_on(current, &fk.ref_columns)
     };
-    let mut after_alter: Vec<(usize, String)> = Vec::new();
+    let mut after_alter: Vec<(usize, PlannedStatement)> = Vec::new();
     for (_, desired) in &mut creates {
         let (keep, defer): (Vec<_>, Vec<_>) = desired.foreign_keys.drain(..).partition(|fk| {
             fk.ref_schema.is_some()
@@ -63,14 +62,7 @@ pub(super) fn order_statements(
         desired.foreign_keys = keep;
         for fk in defer {
             let target = altered[&fk.ref_table.to_lowercase()];
-            after_alter.push((
-                target,
-                format!(
-                    "ALTER TABLE {} ADD {}",
-                    crate::render::quote_ident(&desired.name),
-                    crate::render::foreign_key_definition(&fk)
-                ),
-            ));
+            after_alter.push((target, add_foreign_key_statement(&desired.name, &fk)));
         }
     }
     let refs: Vec<&Table> = creates.iter().map(|(_, t)| t).collect();
@@ -78,14 +70,16 @@ pub(super) fn order_statements(
     let mut order = Vec::new();
     for (created, stmt) in statements {
         let i = creates[created].0;
-        tables[i].statements.push(stmt);
+        tables[i].push_statement(stmt);
         order.push(i);
     }
     if let Some(&last) = order.last() {
-        tables[last].statements.extend(deferred);
+        deferred
+            .into_iter()
+            .for_each(|s| tables[last].push_statement(s));
     }
     for (target, stmt) in after_alter {
-        tables[target].statements.push(stmt);
+        tables[target].push_statement(stmt);
     }
     order.extend(alters_parents_first(tables, rule));
     let placed: HashSet<usize> = order.iter().copied().collect();
@@ -97,7 +91,7 @@ pub(super) fn order_statements(
 
 /// Whether `table` has a key whose leading columns are `columns` (what a
 /// foreign key referencing them needs).
-pub(super) fn has_key_on(table: &Table, columns: &[String]) -> bool {
+fn has_key_on(table: &Table, columns: &[String]) -> bool {
     table.indexes.iter().any(|index| {
         index.parts.len() >= columns.len()
             && index.parts.iter().zip(columns).all(|(part, col)| {
@@ -111,7 +105,7 @@ pub(super) fn has_key_on(table: &Table, columns: &[String]) -> bool {
 /// input order, whose altered parents are all placed; inside a cycle, the
 /// first table not placed yet. Linear in tables and keys (a topological
 /// sort), as a long chain of keys is walked once rather than once per table.
-pub(super) fn alters_parents_first(tables: &[TableAnalysis], rule: &NamingRule) -> Vec<usize> {
+fn alters_parents_first(tables: &[TableAnalysis], rule: &NamingRule) -> Vec<usize> {
     let altered: Vec<usize> = (0..tables.len())
         .filter(|&i| tables[i].planned == Action::Alter)
         .collect();

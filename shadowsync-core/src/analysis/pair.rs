@@ -7,24 +7,26 @@ use crate::diff::{diff_tables, DiffOptions};
 use crate::executor::{CatalogFacts, ServerInfo};
 use crate::model::Table;
 use crate::parse::parse_table;
-use crate::plan::TableRef;
+use crate::plan::{SkipReason, TableRef};
 use crate::shadow::is_marked_shadow;
-use crate::shadow::marker::{marked_comment_overflow, MAX_TABLE_COMMENT};
+use crate::shadow::marker::marked_comment_overflow;
 use crate::shadow::naming::rebuild_names;
+use crate::statement::PlannedStatement;
 
 use super::rewrite::shadow_table;
 use super::{exact, rebuild, AnalysisRequest, TableAnalysis};
 
 /// A parsed source or shadow, with foreign keys into its own schema unqualified
 /// (OceanBase prints every reference schema-qualified).
-pub(super) fn parse_in_schema(
+fn parse_in_schema(
     ddl: &str,
     info: &ServerInfo,
     facts: Option<&CatalogFacts>,
-) -> std::result::Result<Table, String> {
+) -> std::result::Result<Table, SkipReason> {
     let database = info.database.as_str();
-    let mut t = parse_table(ddl).map_err(|e| format!("refused: {e}"))?;
-    exact::make_exact(&mut t, ddl, info.flavor, facts)?;
+    let unreadable = |message: String| SkipReason::Unreadable { message };
+    let mut t = parse_table(ddl).map_err(|e| unreadable(e.to_string()))?;
+    exact::make_exact(&mut t, ddl, info.flavor, facts).map_err(unreadable)?;
     for fk in &mut t.foreign_keys {
         fk.unqualify_own_schema(Some(database));
     }
@@ -33,18 +35,18 @@ pub(super) fn parse_in_schema(
 
 /// What the analysis of one pair adds to its entry beside the action: the
 /// warnings, and the tables the desired shadow's foreign keys reference.
-pub(super) type Notes = (Vec<String>, Vec<TableRef>, bool);
+type Notes = (Vec<String>, Vec<TableRef>, bool);
 
 pub(super) enum PairOutcome {
     Identical(Notes),
-    Alter(Vec<String>, Notes),
+    Alter(Vec<PlannedStatement>, Notes),
     /// Statements that rebuild the shadow ([`rebuild`]).
-    Rebuild(Vec<String>, Notes),
+    Rebuild(Vec<PlannedStatement>, Notes),
     Create(Box<Table>, Notes),
 }
 
 /// Every table `desired`'s foreign keys reference, once each.
-pub(super) fn references_of(desired: &Table) -> Vec<TableRef> {
+fn references_of(desired: &Table) -> Vec<TableRef> {
     let refs: BTreeSet<TableRef> = desired
         .foreign_keys
         .iter()
@@ -72,10 +74,10 @@ pub(super) fn analyse_pair(
     facts: &HashMap<String, CatalogFacts>,
     names: &NameLookups<'_>,
     opts: &DiffOptions,
-) -> std::result::Result<PairOutcome, String> {
+) -> std::result::Result<PairOutcome, SkipReason> {
     let (has_shadow, exists) = (names.has_shadow, names.exists);
     let Some(source_ddl) = &entry.source_ddl else {
-        return Err("missing: the source table vanished while reading".into());
+        return Err(SkipReason::SourceVanished);
     };
     let source = parse_in_schema(source_ddl, info, facts.get(&entry.source))?;
     if let Some(problem) = marker_problem(&source).or_else(|| remote_engine_problem(&source)) {
@@ -98,31 +100,33 @@ pub(super) fn analyse_pair(
             let current = parse_in_schema(shadow_ddl, info, facts.get(&entry.shadow))?;
             let adopted = !is_marked_shadow(&current);
             if adopted && !adopt.contains(source.name.as_str()) {
-                return Err(format!(
-                    "refused: collision: `{}` exists but carries no shadowsync marker, so it is not \
-                     known to be the shadow of `{}` and is never altered (adopt it explicitly if it is)",
-                    current.name, source.name
-                ));
+                return Err(SkipReason::Collision {
+                    shadow: current.name.clone(),
+                    source: source.name.clone(),
+                });
             }
             if !shares_a_column(&current, &desired) {
-                return Err(format!(
-                    "refused: existing table `{}` shares no column with `{}`; it is not its shadow (rename or drop it)",
-                    current.name, source.name
-                ));
+                return Err(SkipReason::NotItsShadow {
+                    shadow: current.name.clone(),
+                    source: source.name.clone(),
+                });
             }
             if req.policy.rebuild {
                 if let Some(cannot) = crate::diff::incapable_change(&current, &desired, opts) {
                     if let Some(problem) = rebuild::rebuild_problem(&current, &desired, info.flavor)
                     {
-                        return Err(format!("refused: {cannot}; not rebuilt: {problem}"));
+                        return Err(SkipReason::NotRebuilt {
+                            change: cannot.to_string(),
+                            problem,
+                        });
                     }
                     let names = rebuild_names(&current.name, info.max_identifier_length);
                     for name in [&names.0, &names.1] {
                         if exists(name) {
-                            return Err(format!(
-                                "refused: {cannot}; not rebuilt: `{name}` exists (left by an \
-                                 earlier rebuild? drop it once nothing uses it)"
-                            ));
+                            return Err(SkipReason::RebuildLeftover {
+                                change: cannot.to_string(),
+                                leftover: name.clone(),
+                            });
                         }
                     }
                     warnings.push(format!(
@@ -138,14 +142,16 @@ pub(super) fn analyse_pair(
                 }
             }
             let statements =
-                diff_tables(&current, &desired, opts).map_err(|e| format!("refused: {e}"))?;
+                diff_tables(&current, &desired, opts).map_err(|e| SkipReason::Undiffable {
+                    message: e.to_string(),
+                })?;
             if adopted {
                 warnings.push(format!(
                     "adopting `{}` as the shadow of `{}` (it had no shadowsync marker): \
                      it is altered to match and marked",
                     current.name, source.name
                 ));
-                for statement in statements.iter().filter(|s| is_destructive(s)) {
+                for statement in statements.iter().filter(|s| s.kind.is_destructive()) {
                     warnings.push(format!(
                         "destructive on adopted shadow `{}`: {statement}",
                         current.name
@@ -165,20 +171,17 @@ pub(super) fn analyse_pair(
 }
 
 /// Why `source` cannot be shadowed with a marked comment, if it cannot.
-pub(super) fn marker_problem(source: &Table) -> Option<String> {
-    marked_comment_overflow(source).map(|len| {
-        format!(
-            "refused: the table comment of `{}` leaves no room for the shadow marker \
-             ({len} characters with it, over {MAX_TABLE_COMMENT})",
-            source.name
-        )
+fn marker_problem(source: &Table) -> Option<SkipReason> {
+    marked_comment_overflow(source).map(|length| SkipReason::NoRoomForMarker {
+        source: source.name.clone(),
+        length,
     })
 }
 
 /// Storage engines whose table is a window on other tables (another
 /// server's, another schema's, a file): a shadow copying the source's
 /// options would read and write production data itself.
-pub(super) const REMOTE_ENGINES: [&str; 6] = [
+const REMOTE_ENGINES: [&str; 6] = [
     "FEDERATED",
     "FEDERATEDX",
     "CONNECT",
@@ -188,7 +191,7 @@ pub(super) const REMOTE_ENGINES: [&str; 6] = [
 ];
 
 /// Why `source` cannot have a shadow because of what its engine reaches.
-pub(super) fn remote_engine_problem(source: &Table) -> Option<String> {
+fn remote_engine_problem(source: &Table) -> Option<SkipReason> {
     let engine = source
         .options
         .iter()
@@ -201,33 +204,12 @@ pub(super) fn remote_engine_problem(source: &Table) -> Option<String> {
             .options
             .iter()
             .any(|o| o.key == "CONNECTION" || o.key == "UNION");
-    points_elsewhere.then(|| {
-        format!(
-            "refused: `{}` uses engine {} whose table reads or writes other tables: a shadow of it \
-             would reach production data",
-            source.name,
-            engine.unwrap_or_else(|| "options".into())
-        )
+    points_elsewhere.then(|| SkipReason::RemoteEngine {
+        source: source.name.clone(),
+        engine: engine.unwrap_or_else(|| "options".into()),
     })
 }
 
-/// Whether `statement` may drop data or structure of the table it alters:
-/// drops of columns, keys, constraints or partitions, and column
-/// redefinitions (which may narrow a type). Read off the statement text, so
-/// it errs towards saying yes (a comment that quotes these words counts).
-pub(super) fn is_destructive(statement: &str) -> bool {
-    const CLAUSES: [&str; 6] = [
-        " DROP ",
-        " MODIFY COLUMN ",
-        " CHANGE COLUMN ",
-        " REMOVE PARTITIONING",
-        " TRUNCATE PARTITION ",
-        " COALESCE PARTITION ",
-    ];
-    let upper = statement.to_ascii_uppercase();
-    CLAUSES.iter().any(|clause| upper.contains(clause))
-}
-
-pub(super) fn shares_a_column(a: &Table, b: &Table) -> bool {
+fn shares_a_column(a: &Table, b: &Table) -> bool {
     a.columns.iter().any(|c| b.column(&c.name).is_some())
 }

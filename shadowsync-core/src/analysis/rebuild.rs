@@ -27,6 +27,7 @@ use crate::engine;
 use crate::executor::Flavor;
 use crate::model::Table;
 use crate::render::{create_table, quote_ident};
+use crate::statement::{PlannedStatement, StatementKind};
 
 /// Why `current` (the existing shadow) cannot be rebuilt into `desired`,
 /// if it cannot.
@@ -78,7 +79,7 @@ pub fn rebuild_statements(
     current: &Table,
     desired: &Table,
     names: &(String, String),
-) -> Vec<String> {
+) -> Vec<PlannedStatement> {
     let (new, old) = names;
     let shadow = quote_ident(&current.name);
     let mut fresh = desired.clone();
@@ -88,15 +89,43 @@ pub fn rebuild_statements(
         .map(|c| quote_ident(c))
         .collect::<Vec<_>>()
         .join(", ");
+    let rename = |from: &str, to: &str| {
+        PlannedStatement::new(
+            format!(
+                "ALTER TABLE {} RENAME TO {}",
+                quote_ident(from),
+                quote_ident(to)
+            ),
+            StatementKind::RenameSwap {
+                from: from.to_string(),
+                to: to.to_string(),
+            },
+        )
+    };
     vec![
-        create_table(&fresh),
-        format!(
-            "INSERT INTO {} ({columns}) SELECT {columns} FROM {shadow}",
-            quote_ident(new)
+        PlannedStatement::new(
+            create_table(&fresh),
+            StatementKind::CreateRebuildTable {
+                table: new.clone(),
+                shadow: current.name.clone(),
+            },
         ),
-        format!("ALTER TABLE {shadow} RENAME TO {}", quote_ident(old)),
-        format!("ALTER TABLE {} RENAME TO {shadow}", quote_ident(new)),
-        format!("DROP TABLE {}", quote_ident(old)),
+        PlannedStatement::new(
+            format!(
+                "INSERT INTO {} ({columns}) SELECT {columns} FROM {shadow}",
+                quote_ident(new)
+            ),
+            StatementKind::CopyRows {
+                into: new.clone(),
+                from: current.name.clone(),
+            },
+        ),
+        rename(&current.name, old),
+        rename(new, &current.name),
+        PlannedStatement::new(
+            format!("DROP TABLE {}", quote_ident(old)),
+            StatementKind::DropOldTable { table: old.clone() },
+        ),
     ]
 }
 
@@ -117,7 +146,8 @@ mod tests {
         )
         .unwrap();
         let names = rebuild_names("__t", 64);
-        let statements = rebuild_statements(&current, &desired, &names);
+        let planned = rebuild_statements(&current, &desired, &names);
+        let statements = crate::statement::sql_of(&planned);
         assert!(
             statements[0].starts_with("CREATE TABLE `__t__ssnew` ("),
             "{}",
@@ -130,6 +160,32 @@ mod tests {
                 "ALTER TABLE `__t` RENAME TO `__t__ssold`".into(),
                 "ALTER TABLE `__t__ssnew` RENAME TO `__t`".into(),
                 "DROP TABLE `__t__ssold`".into(),
+            ]
+        );
+        let kinds: Vec<StatementKind> = planned.into_iter().map(|s| s.kind).collect();
+        let name = |n: &str| n.to_string();
+        assert_eq!(
+            kinds,
+            [
+                StatementKind::CreateRebuildTable {
+                    table: name("__t__ssnew"),
+                    shadow: name("__t"),
+                },
+                StatementKind::CopyRows {
+                    into: name("__t__ssnew"),
+                    from: name("__t"),
+                },
+                StatementKind::RenameSwap {
+                    from: name("__t"),
+                    to: name("__t__ssold"),
+                },
+                StatementKind::RenameSwap {
+                    from: name("__t__ssnew"),
+                    to: name("__t"),
+                },
+                StatementKind::DropOldTable {
+                    table: name("__t__ssold"),
+                },
             ]
         );
         assert_eq!(rebuild_problem(&current, &desired, Flavor::Oceanbase), None);

@@ -8,6 +8,7 @@ use crate::diff::DiffOptions;
 use crate::executor::{RelationKind, ServerInfo};
 use crate::fingerprint;
 use crate::model::Table;
+use crate::plan::SkipReason;
 
 use super::names::{select, Indexes};
 use super::order::order_statements;
@@ -58,7 +59,7 @@ pub(super) fn analyse_selection(
     let (mut tables, mut creates) = ctx.analyse_sources(&plan.sources, &HashSet::new());
     let refused: HashSet<String> = tables
         .iter()
-        .filter(|t| t.planned == Action::Skip && t.reason.as_deref() != Some("identical"))
+        .filter(|t| t.planned == Action::Skip && t.reason != Some(SkipReason::Identical))
         .map(|t| name_key(&t.source, fold))
         .collect();
     if !refused.is_empty() {
@@ -75,6 +76,7 @@ pub(super) fn analyse_selection(
             source_ddl: None,
             shadow_ddl: None,
             statements: Vec::new(),
+            kinds: Vec::new(),
             warnings: Vec::new(),
             references: Vec::new(),
             adopted: false,
@@ -87,13 +89,13 @@ pub(super) fn analyse_selection(
 }
 
 /// What every per-table analysis of one selection shares.
-pub(super) struct Context<'a> {
-    pub(super) snapshot: &'a SchemaSnapshot,
-    pub(super) req: &'a AnalysisRequest,
-    pub(super) fold: bool,
-    pub(super) ix: &'a Indexes<'a>,
-    pub(super) source_keys: HashSet<String>,
-    pub(super) opts: DiffOptions,
+struct Context<'a> {
+    snapshot: &'a SchemaSnapshot,
+    req: &'a AnalysisRequest,
+    fold: bool,
+    ix: &'a Indexes<'a>,
+    source_keys: HashSet<String>,
+    opts: DiffOptions,
 }
 
 impl<'a> Context<'a> {
@@ -120,7 +122,7 @@ impl<'a> Context<'a> {
         }
     }
 
-    pub(super) fn stored_name(&self, name: &str) -> String {
+    fn stored_name(&self, name: &str) -> String {
         self.ix
             .stored
             .get(&name_key(name, self.fold))
@@ -128,7 +130,7 @@ impl<'a> Context<'a> {
     }
 
     /// Whether `parent` has (or will have) a shadow its children can reference.
-    pub(super) fn has_shadow(&self, parent: &str, refused: &HashSet<String>) -> bool {
+    fn has_shadow(&self, parent: &str, refused: &HashSet<String>) -> bool {
         let key = name_key(parent, self.fold);
         if refused.contains(&key) {
             return false;
@@ -138,7 +140,7 @@ impl<'a> Context<'a> {
         will_be_synced || self.ix.kinds.get(&shadow_key) == Some(&RelationKind::Table)
     }
 
-    pub(super) fn analyse_sources(
+    fn analyse_sources(
         &self,
         sources: &[String],
         refused: &HashSet<String>,
@@ -167,6 +169,7 @@ impl<'a> Context<'a> {
                 source_ddl,
                 shadow_ddl,
                 statements: Vec::new(),
+                kinds: Vec::new(),
                 warnings: Vec::new(),
                 references: Vec::new(),
                 adopted: false,
@@ -200,17 +203,17 @@ impl<'a> Context<'a> {
             };
             match outcome {
                 Ok(PairOutcome::Identical(notes)) => {
-                    entry.reason = Some("identical".into());
+                    entry.reason = Some(SkipReason::Identical);
                     (entry.warnings, entry.references, entry.adopted) = notes;
                 }
                 Ok(PairOutcome::Alter(statements, notes)) => {
                     entry.planned = Action::Alter;
-                    entry.statements = statements;
+                    statements.into_iter().for_each(|s| entry.push_statement(s));
                     (entry.warnings, entry.references, entry.adopted) = notes;
                 }
                 Ok(PairOutcome::Rebuild(statements, notes)) => {
                     entry.planned = Action::Alter;
-                    entry.statements = statements;
+                    statements.into_iter().for_each(|s| entry.push_statement(s));
                     entry.rebuild = true;
                     (entry.warnings, entry.references, entry.adopted) = notes;
                 }
@@ -231,7 +234,7 @@ impl<'a> Context<'a> {
 /// A shadow that other shadows' foreign keys reference is not rebuilt
 /// (renaming it would take their constraints along to the old table): its
 /// rebuild becomes a refusal.
-pub(super) fn refuse_referenced_rebuilds(tables: &mut [TableAnalysis]) {
+fn refuse_referenced_rebuilds(tables: &mut [TableAnalysis]) {
     let referenced: HashSet<String> = tables
         .iter()
         .flat_map(|t| t.references.iter())
@@ -240,19 +243,19 @@ pub(super) fn refuse_referenced_rebuilds(tables: &mut [TableAnalysis]) {
         .collect();
     for entry in tables.iter_mut().filter(|t| t.rebuild) {
         if referenced.contains(&entry.shadow.to_lowercase()) {
-            entry.reason = Some(format!(
-                "refused: not rebuilt: other shadows' foreign keys reference `{}`",
-                entry.shadow
-            ));
+            entry.reason = Some(SkipReason::RebuildReferenced {
+                shadow: entry.shadow.clone(),
+            });
             entry.planned = Action::Skip;
             entry.statements.clear();
+            entry.kinds.clear();
             entry.rebuild = false;
         }
     }
 }
 
 /// Why `shadow` cannot be the shadow of `source`, if it cannot.
-pub(super) fn name_problem(
+fn name_problem(
     shadow: &str,
     source: &str,
     info: &ServerInfo,
@@ -260,29 +263,25 @@ pub(super) fn name_problem(
     sources: &HashSet<String>,
     owners: &mut HashMap<String, String>,
     fold: bool,
-) -> Option<String> {
-    let len = shadow.chars().count();
-    if len > info.max_identifier_length {
-        return Some(format!(
-            "refused: shadow name `{shadow}` has {len} characters, over the server's limit of {}",
-            info.max_identifier_length
-        ));
+) -> Option<SkipReason> {
+    let shadow = shadow.to_string();
+    let length = shadow.chars().count();
+    if length > info.max_identifier_length {
+        return Some(SkipReason::ShadowNameTooLong {
+            shadow,
+            length,
+            max: info.max_identifier_length,
+        });
     }
-    let key = name_key(shadow, fold);
+    let key = name_key(&shadow, fold);
     if relations.get(&key) == Some(&RelationKind::View) {
-        return Some(format!(
-            "refused: shadow name `{shadow}` is taken by a view"
-        ));
+        return Some(SkipReason::ShadowNameIsView { shadow });
     }
     if sources.contains(&key) {
-        return Some(format!(
-            "refused: shadow name `{shadow}` is taken by a selected source table"
-        ));
+        return Some(SkipReason::ShadowNameIsSource { shadow });
     }
     if let Some(other) = owners.insert(key, source.to_string()) {
-        return Some(format!(
-            "refused: shadow name `{shadow}` is also the shadow name of `{other}` (names differ only in case)"
-        ));
+        return Some(SkipReason::ShadowNameShared { shadow, other });
     }
     None
 }

@@ -4,28 +4,44 @@
 use crate::engine;
 use crate::executor::Flavor;
 use crate::render::quote_ident;
+use crate::statement::{AlterClause, PlannedStatement, StatementKind};
+
+/// One clause of an `ALTER TABLE`: its text and what it does.
+pub(super) struct Clause {
+    pub(super) text: String,
+    pub(super) kind: AlterClause,
+}
+
+impl Clause {
+    pub(super) fn new(text: impl Into<String>, kind: AlterClause) -> Self {
+        Clause {
+            text: text.into(),
+            kind,
+        }
+    }
+}
 
 /// Clauses collected for one table, grouped by the statement they go in.
 pub(super) struct TableAlter {
     pub(super) table: String,
     pub(super) flavor: Flavor,
-    pub(super) pre: Vec<String>,
-    pub(super) main: Vec<String>,
-    pub(super) fk_adds: Vec<String>,
+    pub(super) pre: Vec<Clause>,
+    pub(super) main: Vec<Clause>,
+    pub(super) fk_adds: Vec<Clause>,
     /// Partitioning statements, last and each alone.
-    pub(super) partition: Vec<String>,
+    pub(super) partition: Vec<PlannedStatement>,
     // Main-statement clauses by phase, flattened in `into_statements`.
-    pub(super) charset: Vec<String>,
-    pub(super) index_drops: Vec<String>,
-    pub(super) column_drops: Vec<String>,
+    pub(super) charset: Vec<Clause>,
+    pub(super) index_drops: Vec<Clause>,
+    pub(super) column_drops: Vec<Clause>,
     /// Drops of columns re-added under the same name (VIRTUAL↔STORED, …).
-    pub(super) column_recreate_drops: Vec<String>,
-    pub(super) column_changes: Vec<String>,
-    pub(super) index_adds: Vec<String>,
+    pub(super) column_recreate_drops: Vec<Clause>,
+    pub(super) column_changes: Vec<Clause>,
+    pub(super) index_adds: Vec<Clause>,
     /// OceanBase only: `AUTO_INCREMENT` given to columns once their key exists.
-    pub(super) late_modifies: Vec<String>,
-    pub(super) check_adds: Vec<String>,
-    pub(super) options: Vec<String>,
+    pub(super) late_modifies: Vec<Clause>,
+    pub(super) check_adds: Vec<Clause>,
+    pub(super) options: Vec<Clause>,
 }
 
 impl TableAlter {
@@ -53,18 +69,30 @@ impl TableAlter {
     /// one per clause on OceanBase, which refuses most combinations in one
     /// statement (index drop + add, constraint + other DDL, primary key
     /// changes, drop + add of a column with the same name).
-    pub(super) fn statements(&self, clauses: &[String]) -> Vec<String> {
-        let table = quote_ident(&self.table);
+    pub(super) fn statements(&self, clauses: &[Clause]) -> Vec<PlannedStatement> {
         if clauses.is_empty() {
             Vec::new()
         } else if engine::one_clause_per_alter(self.flavor) {
-            clauses
-                .iter()
-                .map(|c| format!("ALTER TABLE {table} {c}"))
-                .collect()
+            clauses.chunks(1).map(|c| self.statement(c)).collect()
         } else {
-            vec![format!("ALTER TABLE {table} {}", clauses.join(", "))]
+            vec![self.statement(clauses)]
         }
+    }
+
+    /// One `ALTER TABLE` with `clauses`, in order.
+    pub(super) fn statement(&self, clauses: &[Clause]) -> PlannedStatement {
+        let text: Vec<&str> = clauses.iter().map(|c| c.text.as_str()).collect();
+        PlannedStatement::new(
+            format!(
+                "ALTER TABLE {} {}",
+                quote_ident(&self.table),
+                text.join(", ")
+            ),
+            StatementKind::AlterTable {
+                table: self.table.clone(),
+                clauses: clauses.iter().map(|c| c.kind.clone()).collect(),
+            },
+        )
     }
 
     pub(super) fn flatten_main(&mut self) {
@@ -85,12 +113,12 @@ impl TableAlter {
         self.main = main;
     }
 
-    pub(super) fn into_statements(self) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
+    pub(super) fn into_statements(self) -> Vec<PlannedStatement> {
+        let mut out = Vec::new();
         out.extend(self.statements(&self.pre));
         out.extend(self.statements(&self.main));
         out.extend(self.statements(&self.fk_adds));
-        out.extend(self.partition.iter().cloned());
+        out.extend(self.partition);
         out
     }
 }

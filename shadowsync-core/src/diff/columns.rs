@@ -6,27 +6,28 @@ use crate::executor::Flavor;
 use crate::expr::SqlExpr;
 use crate::model::*;
 use crate::render::{self, quote_ident};
+use crate::statement::AlterClause;
 
-use super::alter::TableAlter;
+use super::alter::{Clause, TableAlter};
 use super::constraints::check_key;
 use super::options::table_charset;
 
 /// What a column definition for ADD/MODIFY/CHANGE depends on besides the column.
-pub(super) struct ColumnSpec<'a> {
+struct ColumnSpec<'a> {
     /// The table the column will belong to (its defaults are inherited).
-    pub(super) table: &'a Table,
+    table: &'a Table,
     /// The column's own CHECKs (MariaDB column-level constraints).
-    pub(super) checks: &'a [&'a Check],
+    checks: &'a [&'a Check],
     /// Whether the table's charset changes in the same statement.
-    pub(super) charset_changes: bool,
+    charset_changes: bool,
     /// Whether an invisible column becomes visible and the engine needs
     /// `VISIBLE` said ([`engine::column_needs_visible_keyword`]).
-    pub(super) reveal: bool,
+    reveal: bool,
 }
 
 /// A column definition for ADD/MODIFY: charset and collation are left out
 /// when they equal the table's (unchanged) defaults, which they then inherit.
-pub(super) fn column_for_statement(col: &Column, spec: &ColumnSpec) -> String {
+fn column_for_statement(col: &Column, spec: &ColumnSpec) -> String {
     let mut col = col.clone();
     let (cs, coll) = table_charset(spec.table);
     if !spec.charset_changes && col.charset == cs && col.collation == coll {
@@ -44,7 +45,7 @@ pub(super) fn column_for_statement(col: &Column, spec: &ColumnSpec) -> String {
     def
 }
 
-pub(super) fn column_checks<'t>(t: &'t Table, column: &str) -> Vec<&'t Check> {
+fn column_checks<'t>(t: &'t Table, column: &str) -> Vec<&'t Check> {
     t.checks
         .iter()
         .filter(|c| {
@@ -62,7 +63,7 @@ pub(super) fn canonical(e: &SqlExpr) -> SqlExpr {
 }
 
 /// A column with its expressions in canonical form and its name lower-cased.
-pub(super) fn comparable_column(c: &Column) -> Column {
+fn comparable_column(c: &Column) -> Column {
     let mut c = c.clone();
     c.name = c.name.to_lowercase();
     if let Some(ColumnDefault::Expr(e)) = &c.default {
@@ -75,12 +76,7 @@ pub(super) fn comparable_column(c: &Column) -> Column {
     c
 }
 
-pub(super) fn columns_equal(
-    a: &Column,
-    b: &Column,
-    a_checks: &[&Check],
-    b_checks: &[&Check],
-) -> bool {
+fn columns_equal(a: &Column, b: &Column, a_checks: &[&Check], b_checks: &[&Check]) -> bool {
     let same_checks = a_checks.len() == b_checks.len()
         && a_checks
             .iter()
@@ -98,7 +94,7 @@ pub(super) fn columns_equal(
 /// column between plain, VIRTUAL and STORED in place (MySQL error 3106),
 /// and OceanBase refuses any change of a generated column's definition
 /// ("Modify generated column definition not supported").
-pub(super) fn needs_recreate(a: &Column, b: &Column, flavor: Flavor) -> bool {
+fn needs_recreate(a: &Column, b: &Column, flavor: Flavor) -> bool {
     match (&a.generated, &b.generated) {
         (None, None) => false,
         (Some(x), Some(y)) if x.stored != y.stored => true,
@@ -128,13 +124,9 @@ pub(super) fn diff_columns(a: &Table, b: &Table, alter: &mut TableAlter) -> Chan
     for col in &a.columns {
         let name = lower(col);
         match b.columns.iter().find(|c| lower(c) == name) {
-            None => alter
-                .column_drops
-                .push(format!("DROP COLUMN {}", quote_ident(&col.name))),
+            None => alter.column_drops.push(drop_column(col)),
             Some(target) if needs_recreate(col, target, alter.flavor) => {
-                alter
-                    .column_recreate_drops
-                    .push(format!("DROP COLUMN {}", quote_ident(&col.name)));
+                alter.column_recreate_drops.push(drop_column(col));
                 recreated.push(name);
             }
             Some(_) => {}
@@ -196,19 +188,36 @@ pub(super) fn diff_columns(a: &Table, b: &Table, alter: &mut TableAlter) -> Chan
             && engine::auto_increment_after_index_adds(alter.flavor)
             && !alter.index_adds.is_empty()
         {
-            alter.late_modifies.push(format!("MODIFY COLUMN {def}"));
+            alter.late_modifies.push(Clause::new(
+                format!("MODIFY COLUMN {def}"),
+                AlterClause::ModifyColumn {
+                    column: col.name.clone(),
+                },
+            ));
             let plain = Column {
                 auto_increment: false,
                 ..col.clone()
             };
             def = column_for_statement(&plain, &spec);
         }
-        let verb = match (existing, renamed) {
-            (_, Some(old)) => format!("CHANGE COLUMN {}", quote_ident(&old.name)),
-            (Some(_), None) => "MODIFY COLUMN".to_string(),
-            (None, None) => "ADD COLUMN".to_string(),
+        let column = col.name.clone();
+        let (verb, kind) = match (existing, renamed) {
+            (_, Some(old)) => (
+                format!("CHANGE COLUMN {}", quote_ident(&old.name)),
+                AlterClause::ChangeColumn {
+                    from: old.name.clone(),
+                    to: column,
+                },
+            ),
+            (Some(_), None) => (
+                "MODIFY COLUMN".to_string(),
+                AlterClause::ModifyColumn { column },
+            ),
+            (None, None) => ("ADD COLUMN".to_string(), AlterClause::AddColumn { column }),
         };
-        alter.column_changes.push(format!("{verb} {def}{position}"));
+        alter
+            .column_changes
+            .push(Clause::new(format!("{verb} {def}{position}"), kind));
         if existing.is_some() {
             changed_columns.modified.push(name);
         }
@@ -216,8 +225,18 @@ pub(super) fn diff_columns(a: &Table, b: &Table, alter: &mut TableAlter) -> Chan
     changed_columns
 }
 
+/// `DROP COLUMN <col>`.
+fn drop_column(col: &Column) -> Clause {
+    Clause::new(
+        format!("DROP COLUMN {}", quote_ident(&col.name)),
+        AlterClause::DropColumn {
+            column: col.name.clone(),
+        },
+    )
+}
+
 /// The longest common subsequence of two name lists (as a set of names).
-pub(super) fn longest_common_subsequence(a: &[&String], b: &[&String]) -> Vec<String> {
+fn longest_common_subsequence(a: &[&String], b: &[&String]) -> Vec<String> {
     let (n, m) = (a.len(), b.len());
     let mut table = vec![vec![0u32; m + 1]; n + 1];
     for i in (0..n).rev() {

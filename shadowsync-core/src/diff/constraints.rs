@@ -6,9 +6,10 @@ use crate::engine;
 use crate::executor::Flavor;
 use crate::model::*;
 use crate::render::{self, quote_ident};
+use crate::statement::AlterClause;
 
-use super::alter::TableAlter;
-use super::indexes::{index_key, indexes_equal};
+use super::alter::{Clause, TableAlter};
+use super::indexes::{add_index, drop_index, index_key, indexes_equal};
 
 /// A CHECK's identity: what it checks, not what it is called (names are per schema).
 pub(super) fn check_key(c: &Check) -> (String, bool, Option<String>) {
@@ -32,18 +33,26 @@ pub(super) fn diff_checks(a: &Table, b: &Table, flavor: Flavor, alter: &mut Tabl
     for c in gone {
         if let Some(name) = &c.name {
             let kw = engine::check_drop_keyword(flavor);
-            alter.pre.push(format!("DROP {kw} {}", quote_ident(name)));
+            alter.pre.push(Clause::new(
+                format!("DROP {kw} {}", quote_ident(name)),
+                AlterClause::DropCheck {
+                    constraint: name.clone(),
+                },
+            ));
         }
     }
     for c in added {
-        alter
-            .check_adds
-            .push(format!("ADD {}", render::check_definition(&c)));
+        alter.check_adds.push(Clause::new(
+            format!("ADD {}", render::check_definition(&c)),
+            AlterClause::AddCheck {
+                constraint: c.name.clone(),
+            },
+        ));
     }
 }
 
 /// A foreign key's identity: its definition, not its name.
-pub(super) fn fk_key(fk: &ForeignKey) -> String {
+fn fk_key(fk: &ForeignKey) -> String {
     let lower = |v: &[String]| {
         v.iter()
             .map(|s| s.to_lowercase())
@@ -91,10 +100,7 @@ pub(super) fn recreate_implicit_fk_indexes(a: &Table, b: &Table, alter: &mut Tab
         let name = index.name.as_deref().unwrap_or_default();
         if kept && !recreated.iter().any(|r| r == name) {
             recreated.push(name.to_string());
-            let mut clauses = vec![
-                format!("DROP INDEX {}", quote_ident(name)),
-                format!("ADD {}", render::index_definition(index)),
-            ];
+            let mut clauses = vec![drop_index(index), add_index(index)];
             clauses.append(&mut alter.fk_adds);
             alter.fk_adds = clauses;
         }
@@ -105,16 +111,32 @@ pub(super) fn diff_foreign_keys(a: &Table, b: &Table, alter: &mut TableAlter) {
     let (gone, added) = unmatched(&a.foreign_keys, &b.foreign_keys, fk_key);
     for fk in gone {
         if let Some(name) = &fk.name {
-            alter
-                .pre
-                .push(format!("DROP FOREIGN KEY {}", quote_ident(name)));
+            alter.pre.push(drop_foreign_key(name));
         }
     }
     for fk in added {
-        alter
-            .fk_adds
-            .push(format!("ADD {}", render::foreign_key_definition(&fk)));
+        alter.fk_adds.push(add_foreign_key(&fk));
     }
+}
+
+/// `DROP FOREIGN KEY <name>`.
+fn drop_foreign_key(name: &str) -> Clause {
+    Clause::new(
+        format!("DROP FOREIGN KEY {}", quote_ident(name)),
+        AlterClause::DropForeignKey {
+            constraint: name.to_string(),
+        },
+    )
+}
+
+/// `ADD <foreign key>`.
+pub(super) fn add_foreign_key(fk: &ForeignKey) -> Clause {
+    Clause::new(
+        format!("ADD {}", render::foreign_key_definition(fk)),
+        AlterClause::AddForeignKey {
+            constraint: fk.name.clone(),
+        },
+    )
 }
 
 /// OceanBase will not drop an index a foreign key could use, even when
@@ -154,18 +176,14 @@ pub(super) fn release_foreign_keys_of_dropped_indexes(
         let columns = lower(&fk.columns);
         let uses_a_dropped_index = dropped.iter().any(|parts| parts.starts_with(&columns));
         if let (Some(kept), true) = (kept, uses_a_dropped_index) {
-            alter
-                .pre
-                .push(format!("DROP FOREIGN KEY {}", quote_ident(name)));
-            alter
-                .fk_adds
-                .push(format!("ADD {}", render::foreign_key_definition(kept)));
+            alter.pre.push(drop_foreign_key(name));
+            alter.fk_adds.push(add_foreign_key(kept));
         }
     }
 }
 
 /// Items of `from` with no equal item in `to` and vice versa, matched as multisets by `key`.
-pub(super) fn unmatched<T: Clone, K: PartialEq>(
+fn unmatched<T: Clone, K: PartialEq>(
     from: &[T],
     to: &[T],
     key: impl Fn(&T) -> K,

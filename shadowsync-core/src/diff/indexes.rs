@@ -7,8 +7,9 @@ use crate::engine;
 use crate::executor::Flavor;
 use crate::model::*;
 use crate::render::{self, quote_ident};
+use crate::statement::AlterClause;
 
-use super::alter::TableAlter;
+use super::alter::{Clause, TableAlter};
 use super::columns::{canonical, ChangedColumns};
 
 pub(super) fn index_key(i: &Index) -> String {
@@ -39,15 +40,15 @@ pub(super) fn diff_indexes(a: &Table, b: &Table, alter: &mut TableAlter) {
                 target.name.as_deref().unwrap_or_default(),
             );
             if !engine::renames_indexes(alter.flavor) {
-                alter
-                    .index_drops
-                    .push(format!("DROP INDEX {}", quote_ident(old)));
+                alter.index_drops.push(drop_index(i));
                 rebuilt.push(k);
             } else {
-                alter.index_adds.push(format!(
-                    "RENAME INDEX {} TO {}",
-                    quote_ident(old),
-                    quote_ident(new)
+                alter.index_adds.push(Clause::new(
+                    format!("RENAME INDEX {} TO {}", quote_ident(old), quote_ident(new)),
+                    AlterClause::RenameIndex {
+                        from: old.to_string(),
+                        to: new.to_string(),
+                    },
                 ));
             }
             continue;
@@ -63,13 +64,7 @@ pub(super) fn diff_indexes(a: &Table, b: &Table, alter: &mut TableAlter) {
             continue;
         }
         if !keep {
-            alter.index_drops.push(match i.kind {
-                IndexKind::Primary => "DROP PRIMARY KEY".to_string(),
-                _ => format!(
-                    "DROP INDEX {}",
-                    quote_ident(i.name.as_deref().unwrap_or_default())
-                ),
-            });
+            alter.index_drops.push(drop_index(i));
         }
     }
     for i in &b.indexes {
@@ -79,9 +74,7 @@ pub(super) fn diff_indexes(a: &Table, b: &Table, alter: &mut TableAlter) {
             continue;
         }
         if i.visible || engine::honours_invisible_index_add(alter.flavor) {
-            alter
-                .index_adds
-                .push(format!("ADD {}", render::index_definition(i)));
+            alter.index_adds.push(add_index(i));
         } else {
             // Created visible, then hidden: the engine ignores INVISIBLE in ADD.
             let shown = Index {
@@ -89,9 +82,7 @@ pub(super) fn diff_indexes(a: &Table, b: &Table, alter: &mut TableAlter) {
                 visibility_keyword: None,
                 ..i.clone()
             };
-            alter
-                .index_adds
-                .push(format!("ADD {}", render::index_definition(&shown)));
+            alter.index_adds.push(add_index(&shown));
             alter
                 .index_adds
                 .push(alter_index_visibility(i, alter.flavor));
@@ -100,7 +91,7 @@ pub(super) fn diff_indexes(a: &Table, b: &Table, alter: &mut TableAlter) {
 }
 
 /// Whether two indexes on the same key differ in visibility alone.
-pub(super) fn only_visibility_differs(a: &Index, b: &Index) -> bool {
+fn only_visibility_differs(a: &Index, b: &Index) -> bool {
     a.visible != b.visible
         && a.kind != IndexKind::Primary
         && indexes_equal(
@@ -113,12 +104,44 @@ pub(super) fn only_visibility_differs(a: &Index, b: &Index) -> bool {
 }
 
 /// `ALTER INDEX <name> <visibility>` in the flavor's spelling.
-pub(super) fn alter_index_visibility(index: &Index, flavor: Flavor) -> String {
-    format!(
-        "ALTER INDEX {} {}",
-        quote_ident(index.name.as_deref().unwrap_or_default()),
-        engine::index_visibility_keyword(flavor, index.visible)
+fn alter_index_visibility(index: &Index, flavor: Flavor) -> Clause {
+    let name = index.name.clone().unwrap_or_default();
+    Clause::new(
+        format!(
+            "ALTER INDEX {} {}",
+            quote_ident(&name),
+            engine::index_visibility_keyword(flavor, index.visible)
+        ),
+        AlterClause::AlterIndexVisibility {
+            index: name,
+            visible: index.visible,
+        },
     )
+}
+
+/// `ADD <index>` (a primary key included).
+pub(super) fn add_index(index: &Index) -> Clause {
+    let kind = match index.kind {
+        IndexKind::Primary => AlterClause::AddPrimaryKey,
+        _ => AlterClause::AddIndex {
+            index: index.name.clone(),
+        },
+    };
+    Clause::new(format!("ADD {}", render::index_definition(index)), kind)
+}
+
+/// `DROP PRIMARY KEY` or `DROP INDEX <name>`.
+pub(super) fn drop_index(index: &Index) -> Clause {
+    match index.kind {
+        IndexKind::Primary => Clause::new("DROP PRIMARY KEY", AlterClause::DropPrimaryKey),
+        _ => {
+            let name = index.name.clone().unwrap_or_default();
+            Clause::new(
+                format!("DROP INDEX {}", quote_ident(&name)),
+                AlterClause::DropIndex { index: name },
+            )
+        }
+    }
 }
 
 pub(super) fn indexes_equal(a: &Index, b: &Index) -> bool {
@@ -176,15 +199,7 @@ pub(super) fn recreate_indexes_over_changed_columns(
         if !(over_recreated || blocks_modify) {
             continue;
         }
-        alter.index_drops.push(match index.kind {
-            IndexKind::Primary => "DROP PRIMARY KEY".to_string(),
-            _ => format!(
-                "DROP INDEX {}",
-                quote_ident(index.name.as_deref().unwrap_or_default())
-            ),
-        });
-        alter
-            .index_adds
-            .push(format!("ADD {}", render::index_definition(index)));
+        alter.index_drops.push(drop_index(index));
+        alter.index_adds.push(add_index(index));
     }
 }

@@ -21,6 +21,7 @@ use crate::error::{Error, Result};
 use crate::executor::Flavor;
 use crate::model::*;
 use crate::normalize::{normalize, NormalizeContext};
+use crate::statement::PlannedStatement;
 
 mod alter;
 mod columns;
@@ -39,7 +40,9 @@ use constraints::{
 use indexes::{diff_indexes, recreate_indexes_over_changed_columns};
 use options::{diff_charset, diff_options};
 use partitioning::diff_partitioning;
-pub use schema::{create_statements, diff_schemas, indexed_create_statements};
+pub use schema::{
+    add_foreign_key_statement, create_statements, diff_schemas, indexed_create_statements,
+};
 
 /// Context of a diff.
 #[derive(Debug, Clone, Default)]
@@ -63,9 +66,10 @@ impl DiffOptions {
     }
 }
 
-/// Statements (without trailing `;`) that turn table `from` into table `to`;
-/// empty when they are equivalent. The statements name `from`'s table.
-pub fn diff_tables(from: &Table, to: &Table, opts: &DiffOptions) -> Result<Vec<String>> {
+/// Statements (without trailing `;`) that turn table `from` into table `to`,
+/// each with what it does; empty when they are equivalent. The statements
+/// name `from`'s table.
+pub fn diff_tables(from: &Table, to: &Table, opts: &DiffOptions) -> Result<Vec<PlannedStatement>> {
     Ok(table_alter(from, to, opts)?.into_statements())
 }
 

@@ -4,8 +4,9 @@
 use crate::error::{Error, Result};
 use crate::model::*;
 use crate::render::{self, quote_ident};
+use crate::statement::AlterClause;
 
-use super::alter::TableAlter;
+use super::alter::{Clause, TableAlter};
 
 pub(super) fn table_charset(t: &Table) -> (Option<String>, Option<String>) {
     (
@@ -22,11 +23,13 @@ pub(super) fn diff_charset(a: &Table, b: &Table, alter: &mut TableAlter) {
         if let Some(coll) = to_coll {
             clause.push_str(&format!(" COLLATE={coll}"));
         }
-        alter.charset.push(clause);
+        alter
+            .charset
+            .push(Clause::new(clause, AlterClause::TableCharset));
     }
 }
 
-pub(super) fn option_value_key(v: &OptionValue) -> String {
+fn option_value_key(v: &OptionValue) -> String {
     match v {
         OptionValue::String(s) => format!("'{s}"),
         other => other.text().to_lowercase(),
@@ -40,7 +43,9 @@ pub(super) fn diff_options(a: &Table, b: &Table, alter: &mut TableAlter) -> Resu
             .option(&o.key)
             .is_some_and(|f| option_value_key(&f.value) == option_value_key(&o.value));
         if !same {
-            alter.options.push(render::table_option(o));
+            alter
+                .options
+                .push(option_clause(render::table_option(o), o));
         }
     }
     for o in a.options.iter().filter(|o| !skip(&o.key)) {
@@ -67,12 +72,22 @@ pub(super) fn diff_options(a: &Table, b: &Table, alter: &mut TableAlter) -> Resu
             }
             _ => return Err(option_cannot_be_removed(&a.name, &o.key)),
         };
-        alter.options.push(reset);
+        alter.options.push(option_clause(reset, o));
     }
     Ok(())
 }
 
-pub(super) fn option_cannot_be_removed(table: &str, key: &str) -> Error {
+/// The clause `text` that sets or resets option `o`.
+fn option_clause(text: String, o: &TableOption) -> Clause {
+    Clause::new(
+        text,
+        AlterClause::TableOption {
+            option: o.key.clone(),
+        },
+    )
+}
+
+fn option_cannot_be_removed(table: &str, key: &str) -> Error {
     Error::Refused {
         table: table.to_string(),
         reason: format!(

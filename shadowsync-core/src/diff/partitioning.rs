@@ -2,13 +2,14 @@
 //! PARTITION` where that is all that changed, else repartitioned whole.
 
 use crate::model::*;
-use crate::render::{self, quote_ident};
+use crate::render;
+use crate::statement::AlterClause;
 
-use super::alter::TableAlter;
+use super::alter::{Clause, TableAlter};
 
 /// Partitioning compared by its canonical text (methods, expressions, bounds,
 /// names), ignoring per-partition `ENGINE` which servers print redundantly.
-pub(super) fn partition_key(p: &Partitioning) -> String {
+fn partition_key(p: &Partitioning) -> String {
     let mut p = p.clone();
     let strip = |defs: &mut Vec<PartitionDef>| {
         for d in defs.iter_mut() {
@@ -29,7 +30,7 @@ pub(super) fn partition_key(p: &Partitioning) -> String {
 /// partitions after the existing, unchanged ones are all that changed: it
 /// touches only the new partitions, where a new `PARTITION BY` copies every
 /// row of the shadow. `None`: repartition whole.
-pub(super) fn partition_steps(from: &Partitioning, to: &Partitioning) -> Option<Vec<String>> {
+fn partition_steps(from: &Partitioning, to: &Partitioning) -> Option<Vec<Clause>> {
     let explicit = |p: &Partitioning| {
         matches!(
             p.scheme.method,
@@ -81,26 +82,35 @@ pub(super) fn partition_steps(from: &Partitioning, to: &Partitioning) -> Option<
         .iter()
         .map(render::partition_definition)
         .collect();
-    Some(vec![format!("ADD PARTITION ({})", added.join(", "))])
+    Some(vec![Clause::new(
+        format!("ADD PARTITION ({})", added.join(", ")),
+        AlterClause::AddPartitions,
+    )])
 }
 
 pub(super) fn diff_partitioning(a: &Table, b: &Table, alter: &mut TableAlter) {
-    let table = quote_ident(&a.name);
-    match (&a.partitioning, &b.partitioning) {
-        (None, None) => {}
-        (Some(_), None) => {
-            alter.partition = vec![format!("ALTER TABLE {table} REMOVE PARTITIONING")]
-        }
+    let steps = match (&a.partitioning, &b.partitioning) {
+        (None, None) => return,
+        (Some(_), None) => vec![Clause::new(
+            "REMOVE PARTITIONING",
+            AlterClause::RemovePartitioning,
+        )],
         (x, Some(to)) => {
-            if x.as_ref().map(partition_key) != Some(partition_key(to)) {
-                alter.partition = match x.as_ref().and_then(|from| partition_steps(from, to)) {
-                    Some(steps) => steps
-                        .into_iter()
-                        .map(|step| format!("ALTER TABLE {table} {step}"))
-                        .collect(),
-                    None => vec![format!("ALTER TABLE {table} {}", render::partitioning(to))],
-                };
+            if x.as_ref().map(partition_key) == Some(partition_key(to)) {
+                return;
+            }
+            match x.as_ref().and_then(|from| partition_steps(from, to)) {
+                Some(steps) => steps,
+                None => vec![Clause::new(
+                    render::partitioning(to),
+                    AlterClause::Repartition,
+                )],
             }
         }
-    }
+    };
+    // Each step alone, whatever the engine takes in one statement.
+    alter.partition = steps
+        .iter()
+        .map(|step| alter.statement(std::slice::from_ref(step)))
+        .collect();
 }

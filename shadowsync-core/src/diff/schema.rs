@@ -7,14 +7,20 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use crate::error::Result;
 use crate::model::*;
 use crate::render::{self, quote_ident};
+use crate::statement::{PlannedStatement, StatementKind};
 
+use super::constraints::add_foreign_key;
 use super::{table_alter, DiffOptions};
 
 /// Statements that turn the set of tables `from` into `to`: CREATE for new
 /// tables (parents before children; foreign keys of a cycle added afterwards),
 /// ALTER for changed ones, DROP for removed ones when
 /// [`DiffOptions::drop_tables`] is set.
-pub fn diff_schemas(from: &[Table], to: &[Table], opts: &DiffOptions) -> Result<Vec<String>> {
+pub fn diff_schemas(
+    from: &[Table],
+    to: &[Table],
+    opts: &DiffOptions,
+) -> Result<Vec<PlannedStatement>> {
     let key = |t: &Table| t.name.to_lowercase();
     let from_by_name: HashMap<String, &Table> = from.iter().map(|t| (key(t), t)).collect();
     let to_names: Vec<String> = to.iter().map(key).collect();
@@ -31,7 +37,7 @@ pub fn diff_schemas(from: &[Table], to: &[Table], opts: &DiffOptions) -> Result<
                 pre.extend(alter.statements(&alter.pre));
                 main.extend(alter.statements(&alter.main));
                 fk_adds.extend(alter.statements(&alter.fk_adds));
-                partitions.extend(alter.partition.iter().cloned());
+                partitions.extend(alter.partition);
             }
             None => created.push(t),
         }
@@ -58,9 +64,12 @@ pub fn diff_schemas(from: &[Table], to: &[Table], opts: &DiffOptions) -> Result<
 
 /// `CREATE TABLE` statements for `tables`, parents first. Foreign keys that
 /// close a cycle among them are left out and returned as `ALTER TABLE … ADD`.
-pub fn create_statements(tables: &[&Table], opts: &DiffOptions) -> (Vec<String>, Vec<String>) {
+pub fn create_statements(
+    tables: &[&Table],
+    opts: &DiffOptions,
+) -> (Vec<PlannedStatement>, Vec<PlannedStatement>) {
     let (creates, deferred) = indexed_create_statements(tables, opts);
-    (creates.into_iter().map(|(_, sql)| sql).collect(), deferred)
+    (creates.into_iter().map(|(_, s)| s).collect(), deferred)
 }
 
 /// [`create_statements`], each `CREATE TABLE` with the index in `tables` of
@@ -68,7 +77,7 @@ pub fn create_statements(tables: &[&Table], opts: &DiffOptions) -> (Vec<String>,
 pub fn indexed_create_statements(
     tables: &[&Table],
     opts: &DiffOptions,
-) -> (Vec<(usize, String)>, Vec<String>) {
+) -> (Vec<(usize, PlannedStatement)>, Vec<PlannedStatement>) {
     let unqualified: Vec<Table> = tables
         .iter()
         .map(|t| unqualify_references(t, opts.to_schema.as_deref()))
@@ -94,20 +103,32 @@ pub fn indexed_create_statements(
             });
         t.foreign_keys = now;
         for fk in later {
-            deferred.push(format!(
-                "ALTER TABLE {} ADD {}",
-                quote_ident(&t.name),
-                render::foreign_key_definition(&fk)
-            ));
+            deferred.push(add_foreign_key_statement(&t.name, &fk));
         }
-        creates.push((i, render::create_table(&t)));
+        let create = PlannedStatement::new(
+            render::create_table(&t),
+            StatementKind::CreateTable {
+                table: t.name.clone(),
+            },
+        );
+        creates.push((i, create));
         done.insert(t.name.to_lowercase());
     }
     (creates, deferred)
 }
 
+/// `ALTER TABLE <table> ADD <fk>`: a foreign key added on its own, after
+/// the tables it joins exist.
+pub fn add_foreign_key_statement(table: &str, fk: &ForeignKey) -> PlannedStatement {
+    let clause = add_foreign_key(fk);
+    PlannedStatement::new(
+        format!("ALTER TABLE {} {}", quote_ident(table), clause.text),
+        StatementKind::alter(table, clause.kind),
+    )
+}
+
 /// `table` with foreign keys into `schema` unqualified (OceanBase qualifies them all).
-pub(super) fn unqualify_references(table: &Table, schema: Option<&str>) -> Table {
+fn unqualify_references(table: &Table, schema: Option<&str>) -> Table {
     let mut t = table.clone();
     for fk in &mut t.foreign_keys {
         fk.unqualify_own_schema(schema);
@@ -177,11 +198,17 @@ pub(super) fn parents_first(tables: &[&Table]) -> Vec<usize> {
     order
 }
 
-pub(super) fn drop_statements(tables: &[&Table]) -> Vec<String> {
+fn drop_statements(tables: &[&Table]) -> Vec<PlannedStatement> {
     let mut order = parents_first(tables);
     order.reverse();
     order
         .into_iter()
-        .map(|i| format!("DROP TABLE {}", quote_ident(&tables[i].name)))
+        .map(|i| {
+            let table = tables[i].name.clone();
+            PlannedStatement::new(
+                format!("DROP TABLE {}", quote_ident(&table)),
+                StatementKind::DropTable { table },
+            )
+        })
         .collect()
 }

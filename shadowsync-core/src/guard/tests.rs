@@ -18,11 +18,13 @@ fn planned(source: &str, shadow: &str, action: PlannedAction) -> PlannedTable {
         shadow: shadow.into(),
         action,
         reason: None,
+        skip_reason: None,
         statements: if action == PlannedAction::Skip {
             vec![]
         } else {
             vec!["x".into()]
         },
+        kinds: Vec::new(),
         source_fingerprint: String::new(),
         shadow_fingerprint: None,
         adopted: false,

@@ -34,7 +34,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::executor::Millis;
 
-pub use crate::plan::{FrozenPlan, PlannedAction, PlannedTable, TableRef};
+pub use crate::plan::{FrozenPlan, PlannedAction, PlannedTable, SkipReason, TableRef};
 pub use center::{SubmitRequest, TaskCenter, DEFAULT_LEASE_MS};
 pub use flow::{Actor, ApprovalFlow, ApprovalNode, Approvers, MatchRule};
 pub use inspect::SchemaInspector;

@@ -148,7 +148,7 @@ fn regression_a_quoted_option_values_render_quoted() {
     let stmts = diff_tables(&server, &desired, &DiffOptions::default()).unwrap_or_default();
     if !stmts
         .iter()
-        .any(|s| s.contains("ENGINE=`InnoDB; DROP TABLE users`"))
+        .any(|s| s.sql.contains("ENGINE=`InnoDB; DROP TABLE users`"))
     {
         problems.push(format!(
             "diff does not emit the value as a quoted identifier: {stmts:?}"
@@ -245,7 +245,7 @@ fn regression_a_quoted_charset_collation_and_index_type() {
         let stmts = diff_tables(&server, &t, &DiffOptions::default()).unwrap_or_default();
         if stmts
             .iter()
-            .any(|s| s.to_lowercase().contains("; drop table"))
+            .any(|s| s.sql.to_lowercase().contains("; drop table"))
         {
             problems.push(format!(
                 "{sql:?}: the diff emits the name unquoted: {stmts:?}"
