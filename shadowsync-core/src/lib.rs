@@ -38,6 +38,7 @@ pub mod render;
 pub mod shadow;
 pub mod statement;
 pub mod task;
+pub mod topo;
 
 pub use error::{Error, Location, ParseError, Result};
 pub use executor::{

@@ -2,13 +2,14 @@
 //! first, then altered ones parents first, foreign keys deferred where a
 //! parent's alter must run before them.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use crate::diff::{add_foreign_key_statement, indexed_create_statements, DiffOptions};
 use crate::model::Table;
 use crate::parse::parse_table;
 use crate::shadow::NamingRule;
 use crate::statement::PlannedStatement;
+use crate::topo::dependencies_first;
 
 use super::{Action, TableAnalysis};
 
@@ -101,23 +102,22 @@ fn has_key_on(table: &Table, columns: &[String]) -> bool {
 }
 
 /// Indexes of altered tables, a parent's alter before its children's (as far
-/// as the source's foreign keys tell): each step takes the first table, in
-/// input order, whose altered parents are all placed; inside a cycle, the
-/// first table not placed yet. Linear in tables and keys (a topological
-/// sort), as a long chain of keys is walked once rather than once per table.
+/// as the source's foreign keys tell), otherwise by shadow name
+/// ([`crate::topo::dependencies_first`]).
 fn alters_parents_first(tables: &[TableAnalysis], rule: &NamingRule) -> Vec<usize> {
     let altered: Vec<usize> = (0..tables.len())
         .filter(|&i| tables[i].planned == Action::Alter)
         .collect();
-    let position: HashMap<String, usize> = altered
+    let names: Vec<String> = altered
+        .iter()
+        .map(|&i| tables[i].shadow.to_lowercase())
+        .collect();
+    let position: HashMap<&str, usize> = names
         .iter()
         .enumerate()
-        .map(|(k, &i)| (tables[i].shadow.to_lowercase(), k))
+        .map(|(k, name)| (name.as_str(), k))
         .collect();
-    // For each altered table, how many parents' alters it still waits for,
-    // and whose alters wait for it.
-    let mut waiting_for = vec![0usize; altered.len()];
-    let mut children: Vec<Vec<usize>> = vec![Vec::new(); altered.len()];
+    let mut edges = Vec::new();
     for (k, &i) in altered.iter().enumerate() {
         let Some(source) = tables[i]
             .source_ddl
@@ -128,36 +128,13 @@ fn alters_parents_first(tables: &[TableAnalysis], rule: &NamingRule) -> Vec<usiz
         };
         for fk in &source.foreign_keys {
             let parent = rule.shadow_name(&fk.ref_table).to_lowercase();
-            if let Some(&j) = position.get(&parent).filter(|&&j| j != k) {
-                waiting_for[k] += 1;
-                children[j].push(k);
+            if let Some(&j) = position.get(parent.as_str()) {
+                edges.push((k, j));
             }
         }
     }
-    let mut ready: BTreeSet<usize> = (0..altered.len())
-        .filter(|&k| waiting_for[k] == 0)
-        .collect();
-    let mut placed = vec![false; altered.len()];
-    let mut first_unplaced = 0;
-    let mut out = Vec::with_capacity(altered.len());
-    while out.len() < altered.len() {
-        let k = match ready.pop_first() {
-            Some(k) => k,
-            None => {
-                while placed[first_unplaced] {
-                    first_unplaced += 1;
-                }
-                first_unplaced
-            }
-        };
-        placed[k] = true;
-        out.push(altered[k]);
-        for &child in &children[k] {
-            waiting_for[child] -= 1;
-            if waiting_for[child] == 0 && !placed[child] {
-                ready.insert(child);
-            }
-        }
-    }
-    out
+    dependencies_first(&names, &edges)
+        .into_iter()
+        .map(|k| altered[k])
+        .collect()
 }

@@ -267,7 +267,7 @@ fn created_child_waits_for_the_alter_that_adds_its_parent_key_only_when_needed()
 }
 
 #[test]
-fn alters_run_parents_first_along_chains_and_in_input_order_inside_cycles() {
+fn alters_run_parents_first_along_chains_and_by_name_inside_cycles() {
     let child = |name: &str, parent: &str| {
         format!(
             "CREATE TABLE `{name}` (`id` int NOT NULL, `p` int, `note` int, PRIMARY KEY (`id`), KEY `p` (`p`), \

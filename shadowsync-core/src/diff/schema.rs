@@ -2,12 +2,13 @@
 //! first (the foreign keys of a cycle added after), removed ones dropped
 //! children first, changed ones altered.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use crate::error::Result;
 use crate::model::*;
 use crate::render::{self, quote_ident};
 use crate::statement::{PlannedStatement, StatementKind};
+use crate::topo::dependencies_first;
 
 use super::constraints::add_foreign_key;
 use super::{table_alter, DiffOptions};
@@ -137,65 +138,33 @@ fn unqualify_references(table: &Table, schema: Option<&str>) -> Table {
 }
 
 /// Indexes into `tables` ordered so that a table comes after the tables its
-/// foreign keys reference (as far as cycles allow), otherwise keeping input order.
-///
-/// Each step takes the first table, in input order, whose referenced tables
-/// are all placed; in a cycle, the first table not placed yet. Done as a
-/// topological sort (linear in tables and keys): searching the tables
-/// afresh at each step was quadratic in them, which a plan creating
-/// thousands of shadows felt.
+/// foreign keys reference (as far as cycles allow), otherwise by name
+/// ([`crate::topo::dependencies_first`]; a name given twice is the first
+/// table of that name).
 pub(super) fn parents_first(tables: &[&Table]) -> Vec<usize> {
     let names: Vec<String> = tables.iter().map(|t| t.name.to_lowercase()).collect();
-    // The first table of each name, as a search from the start finds it.
     let mut position: HashMap<&str, usize> = HashMap::new();
     for (i, name) in names.iter().enumerate() {
         position.entry(name.as_str()).or_insert(i);
     }
-    // How many references to tables not placed yet each table waits on,
-    // and which tables wait on each.
-    let mut waiting_for = vec![0usize; tables.len()];
-    let mut children: Vec<Vec<usize>> = vec![Vec::new(); tables.len()];
+    let mut edges = Vec::new();
     for (i, table) in tables.iter().enumerate() {
         for fk in table
             .foreign_keys
             .iter()
             .filter(|fk| fk.ref_schema.is_none())
         {
-            let target = fk.ref_table.to_lowercase();
-            if target == names[i] {
+            let parent = fk.ref_table.to_lowercase();
+            // A table referencing its own name waits for no other.
+            if parent == names[i] {
                 continue;
             }
-            if let Some(&j) = position.get(target.as_str()) {
-                waiting_for[i] += 1;
-                children[j].push(i);
+            if let Some(&j) = position.get(parent.as_str()) {
+                edges.push((i, j));
             }
         }
     }
-    let mut ready: BTreeSet<usize> = (0..tables.len()).filter(|&i| waiting_for[i] == 0).collect();
-    let mut placed = vec![false; tables.len()];
-    let mut first_unplaced = 0;
-    let mut order = Vec::with_capacity(tables.len());
-    while order.len() < tables.len() {
-        let i = match ready.pop_first() {
-            Some(i) => i,
-            // A cycle: take the first remaining table; its cyclic FKs are deferred.
-            None => {
-                while placed[first_unplaced] {
-                    first_unplaced += 1;
-                }
-                first_unplaced
-            }
-        };
-        placed[i] = true;
-        order.push(i);
-        for &child in &children[i] {
-            waiting_for[child] -= 1;
-            if waiting_for[child] == 0 && !placed[child] {
-                ready.insert(child);
-            }
-        }
-    }
-    order
+    dependencies_first(&names, &edges)
 }
 
 fn drop_statements(tables: &[&Table]) -> Vec<PlannedStatement> {

@@ -396,13 +396,17 @@ fn oceanbase_releases_a_foreign_key_around_its_index_drop() {
     );
 }
 
-/// The step-by-step search `parents_first` replaces (quadratic in tables).
+/// The step-by-step search `parents_first` replaces (quadratic in tables):
+/// at each step the first table by name (then listing) whose referenced
+/// tables are all placed; in a cycle, the first table by name not placed.
 fn parents_first_by_search(tables: &[&Table]) -> Vec<usize> {
     let names: Vec<String> = tables.iter().map(|t| t.name.to_lowercase()).collect();
+    let mut by_name: Vec<usize> = (0..tables.len()).collect();
+    by_name.sort_by(|&a, &b| names[a].cmp(&names[b]).then(a.cmp(&b)));
     let mut placed = vec![false; tables.len()];
     let mut order = Vec::new();
     while order.len() < tables.len() {
-        let ready = (0..tables.len()).find(|&i| {
+        let ready = by_name.iter().copied().find(|&i| {
             !placed[i]
                 && tables[i].foreign_keys.iter().all(|fk| {
                     let target = fk.ref_table.to_lowercase();
@@ -414,7 +418,7 @@ fn parents_first_by_search(tables: &[&Table]) -> Vec<usize> {
                             .is_none_or(|j| placed[j])
                 })
         });
-        let i = ready.unwrap_or_else(|| (0..tables.len()).find(|&i| !placed[i]).unwrap());
+        let i = ready.unwrap_or_else(|| by_name.iter().copied().find(|&i| !placed[i]).unwrap());
         placed[i] = true;
         order.push(i);
     }
