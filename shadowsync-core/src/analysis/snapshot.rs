@@ -9,7 +9,7 @@ use crate::executor::{Executor, RelationKind};
 use super::names::{select, Indexes};
 use super::{exact, name_key, AnalysisRequest, SchemaSnapshot};
 
-/// Read what [`analyze_snapshot`] needs: server facts, the relation list and
+/// Read what [`super::analyze_snapshot`] needs: server facts, the relation list and
 /// the DDL of the selected tables and their existing shadows, in one batch.
 pub fn read_snapshot(exec: &mut dyn Executor, req: &AnalysisRequest) -> Result<SchemaSnapshot> {
     let server = exec.server_info()?;

@@ -134,7 +134,7 @@ const NEW_SUFFIX: &str = "__ssnew";
 const OLD_SUFFIX: &str = "__ssold";
 
 /// The temporary names `(new, old)` of a rebuild of `shadow`: the shadow's
-/// name with [`NEW_SUFFIX`] / [`OLD_SUFFIX`], or, where that would pass
+/// name with `__ssnew` / `__ssold` appended, or, where that would pass
 /// `max_len` characters, `ss_new_<hash>` / `ss_old_<hash>` of the name.
 pub fn rebuild_names(shadow: &str, max_len: usize) -> (String, String) {
     if shadow.chars().count() + NEW_SUFFIX.len() <= max_len {
