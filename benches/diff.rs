@@ -28,11 +28,11 @@ use std::time::Duration;
 
 use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::Criterion;
-use shadowsync::core::analysis::naming::NamingRule;
-use shadowsync::core::analysis::rewrite::ShadowPolicy;
 use shadowsync::core::analysis::{analyze_snapshot, AnalysisRequest, SchemaSnapshot, Selection};
 use shadowsync::core::diff::{diff_tables, DiffOptions};
 use shadowsync::core::parse::parse_table;
+use shadowsync::core::shadow::NamingRule;
+use shadowsync::core::shadow::ShadowPolicy;
 use shadowsync::core::{Flavor, Relation, RelationKind, ServerInfo, Table};
 use sqlparser::dialect::MySqlDialect;
 use sqlparser::parser::Parser;

@@ -20,12 +20,12 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput};
-use shadowsync::core::analysis::naming::NamingRule;
-use shadowsync::core::analysis::rewrite::ShadowPolicy;
 use shadowsync::core::analysis::{
     analyze_snapshot, AnalysisRequest, SchemaSnapshot, Selection, ShadowInspector,
 };
-use shadowsync::core::task::plan::PlannedTable;
+use shadowsync::core::plan::PlannedTable;
+use shadowsync::core::shadow::NamingRule;
+use shadowsync::core::shadow::ShadowPolicy;
 use shadowsync::core::task::SchemaInspector;
 use shadowsync::core::{Executor, Flavor, Relation, RelationKind, Result, ServerInfo};
 

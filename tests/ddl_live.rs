@@ -10,9 +10,9 @@
 //! URL variable fails the tests rather than skipping them.
 
 use mysql::prelude::Queryable;
-use shadowsync::core::analysis::naming::NamingRule;
 use shadowsync::core::analysis::{analyze, Action, AnalysisRequest, Selection, ShadowInspector};
-use shadowsync::core::task::{MemoryStore, SubmitRequest, TaskCenter, TaskStatus};
+use shadowsync::core::shadow::NamingRule;
+use shadowsync::core::task::{MemoryStore, SkipReason, SubmitRequest, TaskCenter, TaskStatus};
 use shadowsync::mysql::MysqlExecutor;
 
 #[path = "support/engine.rs"]
@@ -72,7 +72,7 @@ fn sync(engine: Engine, db: &str) -> Vec<String> {
     let analysis = analyze(&mut ex, &request()).expect("analyze");
     for t in &analysis.tables {
         assert!(
-            t.planned != Action::Skip || t.reason.as_deref() == Some("identical"),
+            t.planned != Action::Skip || t.reason == Some(SkipReason::Identical),
             "{engine:?}: `{}` not synced: {:?}",
             t.source,
             t.reason
@@ -127,7 +127,7 @@ fn nothing_left(engine: Engine, db: &str) {
         again
             .tables
             .iter()
-            .all(|t| t.reason.as_deref() == Some("identical")),
+            .all(|t| t.reason == Some(SkipReason::Identical)),
         "{engine:?}: a further sync would still run {:#?}",
         again.tables
     );
@@ -158,7 +158,11 @@ fn refused(engine: Engine, test: &str, before: &str, change: &[&str], words: &[&
     }
     let analysis = plan(engine, &db);
     let t = analysis.tables.iter().find(|t| t.source == "t").unwrap();
-    let reason = t.reason.clone().unwrap_or_default();
+    let reason = t
+        .reason
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default();
     assert!(
         t.planned == Action::Skip && words.iter().all(|w| reason.contains(w)),
         "{engine:?}: expected a refusal naming {words:?}; got {:?} {reason:?} {:#?}",

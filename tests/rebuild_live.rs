@@ -16,13 +16,16 @@
 use std::sync::Arc;
 
 use mysql::prelude::Queryable;
-use shadowsync::core::analysis::naming::NamingRule;
-use shadowsync::core::analysis::rebuild::{rebuild_names, rebuild_statements};
-use shadowsync::core::analysis::rewrite::{shadow_table, ShadowPolicy};
+use shadowsync::core::analysis::rebuild::rebuild_statements;
+use shadowsync::core::analysis::rewrite::shadow_table;
 use shadowsync::core::analysis::{analyze, Action, AnalysisRequest, Selection, ShadowInspector};
 use shadowsync::core::parse::parse_table;
+use shadowsync::core::shadow::naming::rebuild_names;
+use shadowsync::core::shadow::NamingRule;
+use shadowsync::core::shadow::ShadowPolicy;
+use shadowsync::core::statement::sql_of;
 use shadowsync::core::task::{
-    FrozenPlan, MemoryStore, PlannedAction, SubmitRequest, TaskCenter, TaskStatus,
+    FrozenPlan, MemoryStore, PlannedAction, SkipReason, SubmitRequest, TaskCenter, TaskStatus,
 };
 use shadowsync::core::{CatalogFacts, Error, Executor, Interrupt, Relation, Result, ServerInfo};
 use shadowsync::mysql::MysqlExecutor;
@@ -116,8 +119,11 @@ fn rebuild_plan(engine: Engine, db: &str) -> FrozenPlan {
     let table = plan.tables.iter_mut().find(|t| t.source == "t").unwrap();
     table.action = PlannedAction::Alter;
     table.reason = None;
+    table.skip_reason = None;
     table.rebuild = true;
-    table.statements = rebuild_statements(&current, &desired, &rebuild_names("__t", 64));
+    let statements = rebuild_statements(&current, &desired, &rebuild_names("__t", 64));
+    table.statements = sql_of(&statements);
+    table.kinds = statements.into_iter().map(|s| s.kind).collect();
     plan
 }
 
@@ -207,7 +213,7 @@ fn rebuilt(engine: Engine, db: &str, context: &str) {
         again
             .tables
             .iter()
-            .all(|t| t.reason.as_deref() == Some("identical")),
+            .all(|t| t.reason == Some(SkipReason::Identical)),
         "{engine:?} {context}: {:#?}",
         again.tables
     );
@@ -224,8 +230,8 @@ fn seekdb_plans_and_runs_a_rebuild() {
     assert_eq!(t.planned, Action::Skip);
     assert!(
         t.reason
-            .as_deref()
-            .is_some_and(|r| r.contains("OceanBase cannot")),
+            .as_ref()
+            .is_some_and(|r| r.to_string().contains("OceanBase cannot")),
         "{:?}",
         t.reason
     );
@@ -325,7 +331,12 @@ fn seekdb_refuses_to_rebuild_a_table_with_checks() {
     let analysis = analyze(&mut executor(engine, &db), &request(true)).unwrap();
     let t = analysis.tables.iter().find(|t| t.source == "t").unwrap();
     assert_eq!(t.planned, Action::Skip);
-    let reason = t.reason.clone().unwrap_or_default();
+    assert!(matches!(t.reason, Some(SkipReason::NotRebuilt { .. })));
+    let reason = t
+        .reason
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default();
     assert!(
         reason.contains("OceanBase cannot")
             && reason.contains("not rebuilt")

@@ -11,10 +11,10 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use mysql::prelude::Queryable;
-use shadowsync::core::analysis::naming::NamingRule;
 use shadowsync::core::analysis::{analyze, AnalysisRequest, Selection, ShadowInspector};
+use shadowsync::core::shadow::NamingRule;
 use shadowsync::core::task::{
-    FrozenPlan, MemoryStore, SubmitRequest, Task, TaskCenter, TaskStatus,
+    FrozenPlan, MemoryStore, SkipReason, SubmitRequest, Task, TaskCenter, TaskStatus,
 };
 use shadowsync::core::{Clock, Executor};
 use shadowsync::mysql::{MysqlExecutor, OrphanPolicy, SessionSettings};
@@ -198,7 +198,7 @@ fn no_injection_under_no_backslash_escapes(engine: Engine) {
     // ... and a second analysis finds nothing to do: it converged.
     let again = analyze(&mut ex, &prefix_all()).expect("analyze again");
     let reasons: Vec<_> = again.tables.iter().map(|t| t.reason.clone()).collect();
-    assert_eq!(reasons, [Some("identical".to_string())], "{engine:?}");
+    assert_eq!(reasons, [Some(SkipReason::Identical)], "{engine:?}");
 }
 
 /// Even a text with two statements that got past every other check runs
@@ -404,8 +404,8 @@ fn names_with_newlines_sync(engine: Engine) {
     let again = analyze(&mut ex, &prefix_all()).expect("analyze again");
     for table in &again.tables {
         assert_eq!(
-            table.reason.as_deref(),
-            Some("identical"),
+            table.reason,
+            Some(SkipReason::Identical),
             "{engine:?}: {:?}",
             table.source
         );
@@ -525,7 +525,7 @@ fn a_lost_connection_leaves_the_task_resumable(engine: Engine) {
     );
     let again = analyze(&mut fresh, &prefix_all()).expect("analyze again");
     for table in &again.tables {
-        assert_eq!(table.reason.as_deref(), Some("identical"), "{engine:?}");
+        assert_eq!(table.reason, Some(SkipReason::Identical), "{engine:?}");
     }
 }
 
@@ -552,7 +552,16 @@ fn only_proven_shadows_are_altered(engine: Engine) {
     request.selection = Selection::Tables(vec!["order".into(), "x".into()]);
     let analysis = analyze(&mut ex, &request).expect("analyze");
     for table in &analysis.tables {
-        let reason = table.reason.as_deref().unwrap_or_default();
+        assert!(
+            matches!(table.reason, Some(SkipReason::Collision { .. })),
+            "{engine:?}: {:?}",
+            table.reason
+        );
+        let reason = table
+            .reason
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
         assert!(
             reason.starts_with("refused: collision") && table.statements.is_empty(),
             "{engine:?}: {}: {reason}",
@@ -599,8 +608,8 @@ fn only_proven_shadows_are_altered(engine: Engine) {
     let again = analyze(&mut ex, &request).expect("analyze again");
     let x = again.tables.iter().find(|t| t.source == "x").unwrap();
     assert_eq!(
-        x.reason.as_deref(),
-        Some("identical"),
+        x.reason,
+        Some(SkipReason::Identical),
         "{engine:?}: adopted once, proven since"
     );
 }

@@ -21,11 +21,11 @@ use std::time::Instant;
 
 use mysql::prelude::Queryable;
 use mysql::{Conn, Opts, OptsBuilder, Row};
-use shadowsync_core::analysis::naming::NamingRule;
-use shadowsync_core::analysis::rewrite::ShadowPolicy;
 use shadowsync_core::analysis::{
     analyze_snapshot, read_snapshot, AnalysisRequest, SchemaSnapshot, Selection,
 };
+use shadowsync_core::shadow::NamingRule;
+use shadowsync_core::shadow::ShadowPolicy;
 use shadowsync_mysql::{redact_url, Introspection, MysqlExecutor, DEFAULT_MAX_CONNECTIONS};
 
 type Failure = Box<dyn std::error::Error>;

@@ -11,8 +11,8 @@ use clap::ArgGroup;
 use shadowsync::host::options::check_skips;
 use shadowsync::host::view::PlanView;
 use shadowsync::host::{to_json, AnalyzeOptions};
-use shadowsync_core::analysis::rewrite::ShadowPolicy;
 use shadowsync_core::analysis::{analyze, Action, Analysis, TableAnalysis};
+use shadowsync_core::shadow::ShadowPolicy;
 use shadowsync_mysql::{redact_url, Introspection, MysqlExecutor};
 
 use crate::failure::Failure;
@@ -201,7 +201,7 @@ fn text_row(t: &TableAnalysis) -> [String; 4] {
         one_line(&t.shadow),
         action_name(t.action()).to_string(),
         t.effective_reason()
-            .map(|r| one_line(&r))
+            .map(|r| one_line(&r.to_string()))
             .unwrap_or_else(|| "-".into()),
     ]
 }

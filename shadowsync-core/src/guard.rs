@@ -34,10 +34,9 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use crate::analysis::naming::NamingRule;
-use crate::analysis::rebuild::rebuild_names;
 use crate::executor::ServerInfo;
-use crate::task::plan::{FrozenPlan, PlannedAction};
+use crate::plan::{FrozenPlan, PlannedAction};
+use crate::shadow::naming::{rebuild_names, NamingRule};
 
 /// Why the guard refused a plan or a statement.
 #[derive(Debug, Clone, PartialEq, Eq)]

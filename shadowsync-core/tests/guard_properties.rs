@@ -12,10 +12,10 @@
 
 use std::collections::HashSet;
 
-use shadowsync_core::analysis::naming::NamingRule;
 use shadowsync_core::guard::StatementGuard;
+use shadowsync_core::plan::{FrozenPlan, PlannedAction, PlannedTable, TableRef};
 use shadowsync_core::render::quote_ident;
-use shadowsync_core::task::plan::{FrozenPlan, PlannedAction, PlannedTable, TableRef};
+use shadowsync_core::shadow::NamingRule;
 use shadowsync_core::{Flavor, ServerInfo};
 
 const CASES: u64 = 100_000;
@@ -102,11 +102,13 @@ fn case(rng: &mut Rng) -> Case {
             shadow: rule.shadow_name(source),
             action,
             reason: None,
+            skip_reason: None,
             statements: if action == PlannedAction::Skip {
                 vec![]
             } else {
                 vec!["x".into()]
             },
+            kinds: Vec::new(),
             source_fingerprint: "f".into(),
             shadow_fingerprint: None,
             adopted: false,

@@ -5,11 +5,11 @@ use std::ffi::c_char;
 
 use serde::Deserialize;
 use serde_json::Value;
-use shadowsync_core::analysis::naming::NamingRule;
-use shadowsync_core::analysis::rewrite::ShadowPolicy;
 use shadowsync_core::analysis::{
     analyze, analyze_snapshot, Analysis, AnalysisRequest, SchemaSnapshot, Selection,
 };
+use shadowsync_core::shadow::NamingRule;
+use shadowsync_core::shadow::ShadowPolicy;
 use shadowsync_core::Error;
 
 use crate::executor::SsExecutor;

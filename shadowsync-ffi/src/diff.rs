@@ -4,6 +4,7 @@ use std::ffi::c_char;
 
 use shadowsync_core::diff::{diff_schemas, DiffOptions};
 use shadowsync_core::parse::parse_tables;
+use shadowsync_core::statement::sql_of;
 use shadowsync_core::{Error, Flavor};
 
 use crate::json::to_json;
@@ -54,6 +55,8 @@ pub unsafe extern "C" fn ss_diff(
             &parse_tables(desired).map_err(Error::from)?,
             &options,
         )?;
+        // The C API hands out the SQL texts.
+        let statements = sql_of(&statements);
         // SAFETY: per this function's contract.
         unsafe { ptr::put_string(out_json, "out_json", to_json(&statements)?) }
     })

@@ -687,7 +687,7 @@ fn lock_name_within(name: &str) -> String {
     if name.chars().count() <= MAX_LOCK_NAME {
         return name.to_string();
     }
-    let hash = shadowsync_core::analysis::fingerprint::fingerprint(name);
+    let hash = shadowsync_core::fingerprint::fingerprint(name);
     format!("shadowsync:#{hash}")
 }
 

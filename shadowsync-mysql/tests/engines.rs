@@ -379,7 +379,8 @@ fn seekdb_catalog_reads_many_tables_over_several_connections() {
 /// system versioning).
 #[test]
 fn mariadb_system_versioned_tables_are_listed_and_refused() {
-    use shadowsync_core::analysis::{self, naming::NamingRule, AnalysisRequest, Selection};
+    use shadowsync_core::analysis::{self, AnalysisRequest, Selection};
+    use shadowsync_core::shadow::NamingRule;
     let mut ex = Engine::Mariadb.scratch("ssm_versioned");
     ex.execute("CREATE TABLE hist (id int PRIMARY KEY) WITH SYSTEM VERSIONING")
         .unwrap();
@@ -394,7 +395,11 @@ fn mariadb_system_versioned_tables_are_listed_and_refused() {
         adopt: Vec::new(),
     };
     let result = analysis::analyze(&mut ex, &request).unwrap();
-    let reason = result.tables[0].reason.clone().unwrap_or_default();
+    let reason = result.tables[0]
+        .reason
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default();
     assert!(
         reason.starts_with("refused") && reason.contains("WITH"),
         "{reason}"

@@ -1,13 +1,14 @@
 //! Diff and shadow analysis.
 
 use pyo3::prelude::*;
-use shadowsync_core::analysis::naming::NamingRule;
-use shadowsync_core::analysis::rewrite::ShadowPolicy;
 use shadowsync_core::analysis::{
     self as core_analysis, AnalysisRequest, SchemaSnapshot, Selection,
 };
 use shadowsync_core::diff::{diff_schemas, DiffOptions};
 use shadowsync_core::parse::parse_tables;
+use shadowsync_core::shadow::NamingRule;
+use shadowsync_core::shadow::ShadowPolicy;
+use shadowsync_core::statement::sql_of;
 use shadowsync_core::{Error, Flavor};
 
 use crate::errors::to_py;
@@ -35,6 +36,7 @@ pub(crate) fn diff(
             ..DiffOptions::default()
         };
         diff_schemas(&parse_tables(current)?, &parse_tables(desired)?, &options)
+            .map(|statements| sql_of(&statements))
     })
     .map_err(to_py)
 }

@@ -5,11 +5,11 @@
 
 use std::collections::HashSet;
 
-use shadowsync_core::analysis::naming::NamingRule;
-use shadowsync_core::analysis::rewrite::ShadowPolicy;
 use shadowsync_core::analysis::{analyze, Analysis, AnalysisRequest, Selection};
+use shadowsync_core::shadow::NamingRule;
+use shadowsync_core::shadow::ShadowPolicy;
 use shadowsync_core::task::{
-    ErrorStrategy, ExecutionMode, FrozenPlan, PlannedAction, SubmitRequest,
+    ErrorStrategy, ExecutionMode, FrozenPlan, PlannedAction, SkipReason, SubmitRequest,
 };
 use shadowsync_core::{Error, Executor, Flavor, Result};
 use shadowsync_mysql::Introspection;
@@ -211,7 +211,7 @@ pub fn again_request(plan: &FrozenPlan) -> Result<AnalysisRequest> {
         ));
     }
     let user_skipped = |t: &&shadowsync_core::task::PlannedTable| {
-        t.action == PlannedAction::Skip && t.reason.as_deref() == Some("user")
+        t.action == PlannedAction::Skip && t.typed_reason() == Some(SkipReason::User)
     };
     Ok(AnalysisRequest {
         rule: NamingRule::parse(&plan.naming_rule)?,

@@ -2,6 +2,7 @@
 
 use shadowsync::core::diff::{diff_schemas, DiffOptions};
 use shadowsync::core::parse::parse_table;
+use shadowsync::core::statement::{sql_of, StatementKind};
 use shadowsync::core::{Executor, Flavor, RelationKind, Table};
 use shadowsync::mysql::MysqlExecutor;
 
@@ -122,14 +123,15 @@ fn steps(
         Ok(tables) => tables,
         Err(e) => return Ok(fail(Stage::ReadBack, e)),
     };
-    *statements = match diff_schemas(&current, &desired, opts) {
+    let planned = match diff_schemas(&current, &desired, opts) {
         Ok(s) => s,
         Err(e) => return Ok(fail(Stage::Diff, e.to_string())),
     };
+    *statements = sql_of(&planned);
     if current.is_empty() {
-        let creates = statements
+        let creates = planned
             .iter()
-            .filter(|s| s.starts_with("CREATE TABLE"))
+            .filter(|s| matches!(s.kind, StatementKind::CreateTable { .. }))
             .count();
         if creates != desired.len() {
             let detail = format!(

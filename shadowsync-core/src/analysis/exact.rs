@@ -27,7 +27,7 @@ pub fn may_print_inexactly(ddl: &str) -> bool {
 }
 
 /// Makes `table` (read from `flavor`'s text) exact with `facts`, or says
-/// why it cannot be read exactly (a `refused: …` reason).
+/// says why it cannot be read exactly (the analysis refuses the table).
 pub fn make_exact(
     table: &mut Table,
     ddl: &str,
@@ -40,7 +40,7 @@ pub fn make_exact(
     partition_literals_clean(ddl, &table.name)?;
     let without_catalog = |what: &str| {
         format!(
-            "refused: OceanBase prints {what} of `{}` unescaped and its catalog could not be read \
+            "OceanBase prints {what} of `{}` unescaped and its catalog could not be read \
              to read them exactly",
             table.name
         )
@@ -58,7 +58,7 @@ pub fn make_exact(
             .find(|(name, _)| name.eq_ignore_ascii_case(&column.name))
         else {
             return Err(format!(
-                "refused: the catalog lists no members for ENUM/SET column `{}` of `{}`",
+                "the catalog lists no members for ENUM/SET column `{}` of `{}`",
                 column.name, table.name
             ));
         };
@@ -80,7 +80,7 @@ pub fn make_exact(
         .find(|sub| sub_list && has_string(sub));
     if let Some(sub) = stringy_sub {
         return Err(format!(
-            "refused: LIST subpartition `{}` of `{}` holds strings, which OceanBase prints \
+            "LIST subpartition `{}` of `{}` holds strings, which OceanBase prints \
              unescaped; shadowsync does not read its subpartition catalog",
             sub.name, table.name
         ));
@@ -100,7 +100,7 @@ pub fn make_exact(
             .map(|(_, n)| *n);
         if stored != Some(printed) {
             return Err(format!(
-                "refused: partition `{}` of `{}` prints {printed} values where the catalog holds \
+                "partition `{}` of `{}` prints {printed} values where the catalog holds \
                  {}: a value contains a quote, which OceanBase prints unescaped",
                 def.name,
                 table.name,
@@ -131,7 +131,7 @@ fn has_string(def: &PartitionDef) -> bool {
 /// printed the value raw, so the text does not say what it is. Read from
 /// the server's own text, before any re-rendering.
 fn partition_literals_clean(ddl: &str, table: &str) -> Result<(), String> {
-    let tokens = tokenize(ddl).map_err(|e| format!("refused: {e}"))?;
+    let tokens = tokenize(ddl).map_err(|e| e.to_string())?;
     let mut depth = 0usize;
     let mut start = None;
     for (i, t) in tokens.iter().enumerate() {
@@ -165,7 +165,7 @@ fn partition_literals_clean(ddl: &str, table: &str) -> Result<(), String> {
         let clean = raw.len() == t.text.len() + 2 && !raw.contains('\\');
         if !clean {
             return Err(format!(
-                "refused: partition `{partition}` of `{table}` has a value with a quote or \
+                "partition `{partition}` of `{table}` has a value with a quote or \
                  backslash ({raw}), which OceanBase prints unescaped: it cannot be read exactly"
             ));
         }

@@ -1,19 +1,17 @@
 //! The analysis side of task precheck and verify.
 
-use super::fingerprint::fingerprint;
-use super::naming::NamingRule;
 use super::{
     analyze_each_alone, analyze_snapshot, read_snapshot, Action, AnalysisRequest, Selection,
     TableAnalysis,
 };
 use crate::error::{Error, Result};
 use crate::executor::Executor;
-use crate::lex::{tokenize, TokenKind};
+use crate::fingerprint::fingerprint;
 use crate::parse::parse_table;
-use crate::task::inspect::SchemaInspector;
-use crate::task::plan::{FrozenPlan, PlannedTable};
-use crate::task::InspectorSource;
-use crate::task::Task;
+use crate::plan::{FrozenPlan, PlannedTable, SkipReason};
+use crate::shadow::NamingRule;
+use crate::statement::{AlterClause, StatementKind};
+use crate::task::{InspectorSource, SchemaInspector, Task};
 
 /// Re-reads one table pair live and analyses it as the original analysis did.
 #[derive(Debug, Clone)]
@@ -85,44 +83,60 @@ impl SchemaInspector for ShadowInspector {
         remaining_of(analyze_snapshot(&snapshot, &req).tables, table)
     }
 
-    /// Read off the schema for the two statements a foreign-key cycle splits
-    /// across tables: `CREATE TABLE t` took effect when `t` exists, and
-    /// `ALTER TABLE t ADD CONSTRAINT c FOREIGN KEY …` when `t` has a foreign
-    /// key `c`. A plan only creates absent tables and adds absent constraints,
-    /// and a statement applies whole, so either answer is exact.
+    /// Read off the schema, by what the plan says `statement` does
+    /// ([`PlannedTable::kind_of`]): a table created (a shadow, or a
+    /// rebuild's new table) took effect when it exists; a foreign key added
+    /// alone (how a foreign-key cycle is split across tables) when the table
+    /// has a key of that name; a rebuild's rename away or drop when the
+    /// table is gone; a rebuild's row copy by counting rows. A plan only
+    /// creates absent tables and adds absent constraints, and a statement
+    /// applies whole, so each answer is exact. Other statements, and plans
+    /// stored before statements were tagged, are not read off (`None`).
     fn took_effect(
         &mut self,
         exec: &mut dyn Executor,
-        _table: &PlannedTable,
+        table: &PlannedTable,
         statement: &str,
     ) -> Result<Option<bool>> {
-        let Some(effect) = Effect::of(statement) else {
+        let Some(effect) = table.kind_of(statement).and_then(Effect::of) else {
             return Ok(None);
         };
         let text = match &effect {
             Effect::Copies { into, from } => return copy_took_effect(exec, into, from).map(Some),
             _ => exec
-                .show_create_tables(std::slice::from_ref(effect.table()))?
+                .show_create_tables(&[effect.table().to_string()])?
                 .into_iter()
                 .next()
                 .flatten(),
         };
-        Ok(Some(match (effect, text) {
-            (Effect::Creates(_), text) => text.is_some(),
+        Ok(match (effect, text) {
+            (Effect::Creates(_), text) => Some(text.is_some()),
             // The table renamed away, or dropped, is gone.
-            (Effect::RenamesAway(_) | Effect::Drops(_), text) => text.is_none(),
+            (Effect::RenamesAway(_) | Effect::Drops(_), text) => Some(text.is_none()),
             // Answered above, before reading the table.
-            (Effect::Copies { .. }, _) => false,
-            (Effect::AddsForeignKey { .. }, None) => false,
-            (Effect::AddsForeignKey { constraint, .. }, Some(text)) => {
+            (Effect::Copies { .. }, _) => None,
+            (Effect::AddsForeignKeys { .. }, None) => Some(false),
+            (Effect::AddsForeignKeys { constraints, .. }, Some(text)) => {
                 let table = parse_table(&text)?;
-                table.foreign_keys.iter().any(|fk| {
-                    fk.name
-                        .as_deref()
-                        .is_some_and(|name| name.eq_ignore_ascii_case(&constraint))
-                })
+                let has = |name: &String| {
+                    table.foreign_keys.iter().any(|fk| {
+                        fk.name
+                            .as_deref()
+                            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+                    })
+                };
+                let present = constraints.iter().filter(|c| has(c)).count();
+                // All or none, as the statement applies whole; anything
+                // else is not this statement's doing and is not guessed at.
+                if present == constraints.len() {
+                    Some(true)
+                } else if present == 0 {
+                    Some(false)
+                } else {
+                    None
+                }
             }
-        }))
+        })
     }
 
     /// One read of every source and shadow, so that the executor can batch it.
@@ -191,67 +205,56 @@ fn copy_took_effect(exec: &mut dyn Executor, into: &str, from: &str) -> Result<b
 /// What a planned statement visibly does, for the statements
 /// [`ShadowInspector`] settles by looking.
 #[derive(Debug, PartialEq, Eq)]
-enum Effect {
-    /// `CREATE TABLE t …`.
-    Creates(String),
-    /// `ALTER TABLE t ADD CONSTRAINT c FOREIGN KEY …`.
-    AddsForeignKey { table: String, constraint: String },
-    /// `ALTER TABLE t RENAME TO u` (a rebuild's swap): `t` is gone after.
-    RenamesAway(String),
-    /// `DROP TABLE t` (a rebuild's old shadow).
-    Drops(String),
-    /// `INSERT INTO into (…) SELECT … FROM from` (a rebuild's row copy).
-    Copies { into: String, from: String },
+enum Effect<'a> {
+    /// A table created: a shadow, or a rebuild's new table.
+    Creates(&'a str),
+    /// Named foreign keys added to a table, and nothing else.
+    AddsForeignKeys {
+        table: &'a str,
+        constraints: Vec<&'a String>,
+    },
+    /// A rebuild's rename: the table is gone after.
+    RenamesAway(&'a str),
+    /// A table dropped (a rebuild's old shadow).
+    Drops(&'a str),
+    /// A rebuild's row copy.
+    Copies { into: &'a str, from: &'a str },
 }
 
-impl Effect {
-    /// The effect of `statement`, when it is one of those forms (as the
-    /// diff renders them: quoted names, one clause).
-    fn of(statement: &str) -> Option<Effect> {
-        let tokens = tokenize(statement).ok()?;
-        let name = |i: usize| {
-            tokens
-                .get(i)
-                .filter(|t| t.kind == TokenKind::QuotedIdent)
-                .map(|t| t.text.clone())
-        };
-        let kw = |i: usize, word: &str| tokens.get(i).is_some_and(|t| t.is_kw(word));
-        if kw(0, "CREATE") && kw(1, "TABLE") && tokens.get(3).is_some_and(|t| t.is_punct("(")) {
-            return name(2).map(Effect::Creates);
-        }
-        if kw(0, "ALTER") && kw(1, "TABLE") && kw(3, "RENAME") && kw(4, "TO") && tokens.len() == 6 {
-            return name(2).map(Effect::RenamesAway);
-        }
-        if kw(0, "DROP") && kw(1, "TABLE") && tokens.len() == 3 {
-            return name(2).map(Effect::Drops);
-        }
-        if kw(0, "INSERT") && kw(1, "INTO") {
-            let from = tokens.iter().rposition(|t| t.is_kw("FROM"))?;
-            return Some(Effect::Copies {
-                into: name(2)?,
-                from: name(from + 1)?,
-            });
-        }
-        let adds_fk = kw(0, "ALTER")
-            && kw(1, "TABLE")
-            && kw(3, "ADD")
-            && kw(4, "CONSTRAINT")
-            && kw(6, "FOREIGN")
-            && kw(7, "KEY");
-        if adds_fk {
-            return Some(Effect::AddsForeignKey {
-                table: name(2)?,
-                constraint: name(5)?,
-            });
-        }
-        None
+impl<'a> Effect<'a> {
+    /// The effect of a statement of `kind`, when it is one that shows.
+    fn of(kind: &'a StatementKind) -> Option<Effect<'a>> {
+        Some(match kind {
+            StatementKind::CreateTable { table }
+            | StatementKind::CreateRebuildTable { table, .. } => Effect::Creates(table),
+            StatementKind::RenameSwap { from, .. } => Effect::RenamesAway(from),
+            StatementKind::DropTable { table } | StatementKind::DropOldTable { table } => {
+                Effect::Drops(table)
+            }
+            StatementKind::CopyRows { into, from } => Effect::Copies { into, from },
+            StatementKind::AlterTable { table, clauses } => {
+                let constraints = clauses
+                    .iter()
+                    .map(|clause| match clause {
+                        AlterClause::AddForeignKey {
+                            constraint: Some(name),
+                        } => Some(name),
+                        _ => None,
+                    })
+                    .collect::<Option<Vec<_>>>()?;
+                if constraints.is_empty() {
+                    return None;
+                }
+                Effect::AddsForeignKeys { table, constraints }
+            }
+        })
     }
 
     /// The table the statement changes.
-    fn table(&self) -> &String {
+    fn table(&self) -> &'a str {
         match self {
             Effect::Creates(table)
-            | Effect::AddsForeignKey { table, .. }
+            | Effect::AddsForeignKeys { table, .. }
             | Effect::RenamesAway(table)
             | Effect::Drops(table)
             | Effect::Copies { into: table, .. } => table,
@@ -266,11 +269,11 @@ fn remaining_of(entries: Vec<TableAnalysis>, table: &PlannedTable) -> Result<Vec
         .into_iter()
         .find(|t| t.source.eq_ignore_ascii_case(&table.source))
         .ok_or_else(|| Error::NotFound(format!("table `{}`", table.source)))?;
-    match (entry.planned, entry.reason.as_deref()) {
-        (Action::Skip, Some("identical")) => Ok(Vec::new()),
+    match (entry.planned, entry.reason) {
+        (Action::Skip, Some(SkipReason::Identical)) => Ok(Vec::new()),
         (Action::Skip, reason) => Err(Error::Refused {
             table: table.source.clone(),
-            reason: reason.unwrap_or("skipped").to_string(),
+            reason: reason.map_or_else(|| "skipped".to_string(), |r| r.to_string()),
         }),
         _ => Ok(entry.statements),
     }
@@ -292,29 +295,65 @@ mod tests {
     use super::*;
 
     #[test]
-    fn effects_are_read_off_the_rendered_statements() {
+    fn effects_are_read_off_the_statement_kinds() {
+        let create = StatementKind::CreateTable {
+            table: "__t`x".into(),
+        };
+        assert_eq!(Effect::of(&create), Some(Effect::Creates("__t`x")));
+        let fk = |name: Option<&str>| AlterClause::AddForeignKey {
+            constraint: name.map(String::from),
+        };
+        let adds = StatementKind::AlterTable {
+            table: "__dept".into(),
+            clauses: vec![fk(Some("__fk")), fk(Some("__fk2"))],
+        };
+        let (fk1, fk2) = ("__fk".to_string(), "__fk2".to_string());
         assert_eq!(
-            Effect::of("CREATE TABLE `__t``x` (\n  `id` int NOT NULL\n)"),
-            Some(Effect::Creates("__t`x".into()))
-        );
-        assert_eq!(
-            Effect::of(
-                "ALTER TABLE `__dept` ADD CONSTRAINT `__fk` FOREIGN KEY (`m`) REFERENCES `__emp` (`id`)"
-            ),
-            Some(Effect::AddsForeignKey {
-                table: "__dept".into(),
-                constraint: "__fk".into()
+            Effect::of(&adds),
+            Some(Effect::AddsForeignKeys {
+                table: "__dept",
+                constraints: vec![&fk1, &fk2],
             })
         );
+        let copy = StatementKind::CopyRows {
+            into: "__t__ssnew".into(),
+            from: "__t".into(),
+        };
+        assert_eq!(
+            Effect::of(&copy),
+            Some(Effect::Copies {
+                into: "__t__ssnew",
+                from: "__t"
+            })
+        );
+        let swap = StatementKind::RenameSwap {
+            from: "__t".into(),
+            to: "__t__ssold".into(),
+        };
+        assert_eq!(Effect::of(&swap), Some(Effect::RenamesAway("__t")));
         for other in [
-            "ALTER TABLE `__t` ADD COLUMN `b` int",
-            "ALTER TABLE `__t` DROP FOREIGN KEY `__fk`",
-            "ALTER TABLE `__t` ADD CONSTRAINT `c` CHECK (a > 0)",
-            "CREATE TABLE t (a int)",
-            "CREATE TABLE `t` LIKE `u`",
-            "not sql at all '",
+            StatementKind::alter("__t", AlterClause::AddColumn { column: "b".into() }),
+            StatementKind::alter(
+                "__t",
+                AlterClause::DropForeignKey {
+                    constraint: "__fk".into(),
+                },
+            ),
+            // An unnamed key cannot be looked for, nor a key added together
+            // with other clauses.
+            StatementKind::alter("__t", fk(None)),
+            StatementKind::AlterTable {
+                table: "__t".into(),
+                clauses: vec![
+                    AlterClause::DropIndex { index: "k".into() },
+                    AlterClause::AddIndex {
+                        index: Some("k".into()),
+                    },
+                    fk(Some("__fk")),
+                ],
+            },
         ] {
-            assert_eq!(Effect::of(other), None, "{other}");
+            assert_eq!(Effect::of(&other), None, "{other:?}");
         }
     }
 }

@@ -20,32 +20,14 @@
 //! tables with CHECK constraints: the new table could not carry their
 //! names while the old one exists.
 //! The temporary names come from the shadow's name alone
-//! ([`rebuild_names`]), so the statement guard derives them itself.
+//! ([`crate::shadow::naming::rebuild_names`]), so the statement guard
+//! derives them itself.
 
-use crate::analysis::fingerprint::fingerprint;
 use crate::engine;
 use crate::executor::Flavor;
 use crate::model::Table;
 use crate::render::{create_table, quote_ident};
-
-/// Suffix of the new shadow while it is being filled.
-const NEW_SUFFIX: &str = "__ssnew";
-/// Suffix of the old shadow between the swap and its drop.
-const OLD_SUFFIX: &str = "__ssold";
-
-/// The temporary names `(new, old)` of a rebuild of `shadow`: the shadow's
-/// name with [`NEW_SUFFIX`] / [`OLD_SUFFIX`], or, where that would pass
-/// `max_len` characters, `ss_new_<hash>` / `ss_old_<hash>` of the name.
-pub fn rebuild_names(shadow: &str, max_len: usize) -> (String, String) {
-    if shadow.chars().count() + NEW_SUFFIX.len() <= max_len {
-        return (
-            format!("{shadow}{NEW_SUFFIX}"),
-            format!("{shadow}{OLD_SUFFIX}"),
-        );
-    }
-    let hash: String = fingerprint(shadow).chars().take(16).collect();
-    (format!("ss_new_{hash}"), format!("ss_old_{hash}"))
-}
+use crate::statement::{PlannedStatement, StatementKind};
 
 /// Why `current` (the existing shadow) cannot be rebuilt into `desired`,
 /// if it cannot.
@@ -92,12 +74,12 @@ fn copied_columns(current: &Table, desired: &Table) -> Vec<String> {
 }
 
 /// The statements of a rebuild of shadow `current` into `desired`, the
-/// temporary names being `names` ([`rebuild_names`]).
+/// temporary names being `names` ([`crate::shadow::naming::rebuild_names`]).
 pub fn rebuild_statements(
     current: &Table,
     desired: &Table,
     names: &(String, String),
-) -> Vec<String> {
+) -> Vec<PlannedStatement> {
     let (new, old) = names;
     let shadow = quote_ident(&current.name);
     let mut fresh = desired.clone();
@@ -107,15 +89,43 @@ pub fn rebuild_statements(
         .map(|c| quote_ident(c))
         .collect::<Vec<_>>()
         .join(", ");
+    let rename = |from: &str, to: &str| {
+        PlannedStatement::new(
+            format!(
+                "ALTER TABLE {} RENAME TO {}",
+                quote_ident(from),
+                quote_ident(to)
+            ),
+            StatementKind::RenameSwap {
+                from: from.to_string(),
+                to: to.to_string(),
+            },
+        )
+    };
     vec![
-        create_table(&fresh),
-        format!(
-            "INSERT INTO {} ({columns}) SELECT {columns} FROM {shadow}",
-            quote_ident(new)
+        PlannedStatement::new(
+            create_table(&fresh),
+            StatementKind::CreateRebuildTable {
+                table: new.clone(),
+                shadow: current.name.clone(),
+            },
         ),
-        format!("ALTER TABLE {shadow} RENAME TO {}", quote_ident(old)),
-        format!("ALTER TABLE {} RENAME TO {shadow}", quote_ident(new)),
-        format!("DROP TABLE {}", quote_ident(old)),
+        PlannedStatement::new(
+            format!(
+                "INSERT INTO {} ({columns}) SELECT {columns} FROM {shadow}",
+                quote_ident(new)
+            ),
+            StatementKind::CopyRows {
+                into: new.clone(),
+                from: current.name.clone(),
+            },
+        ),
+        rename(&current.name, old),
+        rename(new, &current.name),
+        PlannedStatement::new(
+            format!("DROP TABLE {}", quote_ident(old)),
+            StatementKind::DropOldTable { table: old.clone() },
+        ),
     ]
 }
 
@@ -123,22 +133,7 @@ pub fn rebuild_statements(
 mod tests {
     use super::*;
     use crate::parse::parse_table;
-
-    #[test]
-    fn names_fit_the_identifier_limit() {
-        assert_eq!(
-            rebuild_names("__orders", 64),
-            ("__orders__ssnew".into(), "__orders__ssold".into())
-        );
-        let long = "x".repeat(60);
-        let (new, old) = rebuild_names(&long, 64);
-        assert!(
-            new.starts_with("ss_new_") && old.starts_with("ss_old_"),
-            "{new} {old}"
-        );
-        assert!(new.len() <= 64 && old.len() <= 64);
-        assert_eq!(rebuild_names(&long, 64), (new, old), "deterministic");
-    }
+    use crate::shadow::naming::rebuild_names;
 
     #[test]
     fn the_copy_carries_the_shared_plain_columns() {
@@ -151,7 +146,8 @@ mod tests {
         )
         .unwrap();
         let names = rebuild_names("__t", 64);
-        let statements = rebuild_statements(&current, &desired, &names);
+        let planned = rebuild_statements(&current, &desired, &names);
+        let statements = crate::statement::sql_of(&planned);
         assert!(
             statements[0].starts_with("CREATE TABLE `__t__ssnew` ("),
             "{}",
@@ -164,6 +160,32 @@ mod tests {
                 "ALTER TABLE `__t` RENAME TO `__t__ssold`".into(),
                 "ALTER TABLE `__t__ssnew` RENAME TO `__t`".into(),
                 "DROP TABLE `__t__ssold`".into(),
+            ]
+        );
+        let kinds: Vec<StatementKind> = planned.into_iter().map(|s| s.kind).collect();
+        let name = |n: &str| n.to_string();
+        assert_eq!(
+            kinds,
+            [
+                StatementKind::CreateRebuildTable {
+                    table: name("__t__ssnew"),
+                    shadow: name("__t"),
+                },
+                StatementKind::CopyRows {
+                    into: name("__t__ssnew"),
+                    from: name("__t"),
+                },
+                StatementKind::RenameSwap {
+                    from: name("__t"),
+                    to: name("__t__ssold"),
+                },
+                StatementKind::RenameSwap {
+                    from: name("__t__ssnew"),
+                    to: name("__t"),
+                },
+                StatementKind::DropOldTable {
+                    table: name("__t__ssold"),
+                },
             ]
         );
         assert_eq!(rebuild_problem(&current, &desired, Flavor::Oceanbase), None);

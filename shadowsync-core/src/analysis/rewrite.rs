@@ -9,100 +9,13 @@
 //! - FK and CHECK names get the naming rule applied, shortened
 //!   deterministically to the identifier limit (they are unique per schema);
 //! - the source's `AUTO_INCREMENT` counter is not copied (option to copy);
-//! - the table comment carries [`SHADOW_MARKER`] after the source's own
-//!   comment: the proof, read back from the server by any host, that the
-//!   table is a shadow shadowsync made (or was told to adopt), so a
-//!   production table that merely matches the naming rule is never altered;
+//! - the table comment carries the shadow marker
+//!   ([`crate::shadow::marker`]) after the source's own comment;
 //! - partitions, vendor table options and index options are kept as they are.
 
-use serde::{Deserialize, Serialize};
-
-use super::naming::NamingRule;
-use crate::model::{OptionValue, Table, TableOption};
-
-/// What every shadow's table comment ends with (after the source's own
-/// comment and a space, if it has one).
-pub const SHADOW_MARKER: &str = "[shadowsync:shadow]";
-
-/// Longest table comment MySQL and MariaDB keep (OceanBase keeps more):
-/// a source comment that leaves no room for the marker cannot be shadowed.
-pub const MAX_TABLE_COMMENT: usize = 2048;
-
-/// The table comment of `table` ("" when it has none).
-fn comment_of(table: &Table) -> String {
-    table
-        .options
-        .iter()
-        .find(|o| o.key == "COMMENT")
-        .map(|o| o.value.text())
-        .unwrap_or_default()
-}
-
-/// Whether `table` carries the shadow marker: shadowsync created it, or was
-/// told to adopt it, as a shadow.
-pub fn is_marked_shadow(table: &Table) -> bool {
-    let comment = comment_of(table);
-    comment == SHADOW_MARKER || comment.ends_with(&format!(" {SHADOW_MARKER}"))
-}
-
-/// The shadow comment for a source comment.
-fn marked_comment(source_comment: &str) -> String {
-    if source_comment.is_empty() {
-        SHADOW_MARKER.to_string()
-    } else {
-        format!("{source_comment} {SHADOW_MARKER}")
-    }
-}
-
-/// Why `source` cannot be shadowed with a marked comment, if it cannot.
-pub fn marker_problem(source: &Table) -> Option<String> {
-    let len = marked_comment(&comment_of(source)).chars().count();
-    (len > MAX_TABLE_COMMENT).then(|| {
-        format!(
-            "refused: the table comment of `{}` leaves no room for the shadow marker \
-             ({len} characters with it, over {MAX_TABLE_COMMENT})",
-            source.name
-        )
-    })
-}
-
-/// Sets the table comment of `t` to its marked form.
-fn mark(t: &mut Table) {
-    let comment = marked_comment(&comment_of(t));
-    match t.options.iter_mut().find(|o| o.key == "COMMENT") {
-        Some(option) => option.value = OptionValue::String(comment),
-        None => t.options.push(TableOption {
-            key: "COMMENT".into(),
-            value: OptionValue::String(comment),
-            spelling: "COMMENT".into(),
-            equals: true,
-        }),
-    }
-}
-
-/// Switches for the shadow rewriting rules.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ShadowPolicy {
-    /// Point foreign keys at the parent's shadow where there is one (default true).
-    pub redirect_foreign_keys: bool,
-    /// Copy the source's `AUTO_INCREMENT` counter into a created shadow (default false).
-    pub copy_auto_increment: bool,
-    /// Rebuild a shadow whose change the engine cannot make in place
-    /// (create the new one under a temporary name, copy the rows, swap):
-    /// see [`super::rebuild`] (default false: such a table is refused).
-    #[serde(default)]
-    pub rebuild: bool,
-}
-
-impl Default for ShadowPolicy {
-    fn default() -> Self {
-        ShadowPolicy {
-            redirect_foreign_keys: true,
-            copy_auto_increment: false,
-            rebuild: false,
-        }
-    }
-}
+use crate::model::Table;
+use crate::shadow::marker::mark;
+use crate::shadow::{NamingRule, ShadowPolicy};
 
 /// The desired shadow of `source`, and warnings about what could not follow
 /// the rules. `has_shadow(parent)` says whether a parent table is in the

@@ -1,5 +1,7 @@
 use super::*;
-use crate::executor::Flavor;
+use crate::executor::{Flavor, RelationKind};
+use crate::plan::SkipReason;
+use crate::statement::{AlterClause, StatementKind};
 
 fn snapshot(tables: &[(&str, &str)], views: &[&str]) -> SchemaSnapshot {
     let mut relations: Vec<Relation> = tables
@@ -68,9 +70,41 @@ fn create_alter_skip_and_shadows_are_not_sources() {
         entry(&a, "orders").statements,
         ["ALTER TABLE `__orders` ADD COLUMN `n` int AFTER `id`"]
     );
-    assert_eq!(entry(&a, "users").reason.as_deref(), Some("identical"));
+    assert_eq!(
+        entry(&a, "orders").kinds,
+        [StatementKind::alter(
+            "__orders",
+            AlterClause::AddColumn { column: "n".into() }
+        )]
+    );
+    assert_eq!(entry(&a, "users").reason, Some(SkipReason::Identical));
     let items = entry(&a, "items");
     assert_eq!(items.planned, Action::Create);
+    assert_eq!(
+        items.kinds,
+        [StatementKind::CreateTable {
+            table: "__items".into()
+        }]
+    );
+    // The bindings' form: reasons as their messages, statements as SQL,
+    // each statement's kind beside it.
+    let json = a.tables_json();
+    let users = json.iter().find(|t| t["source"] == "users").unwrap();
+    assert_eq!(users["reason"], "identical");
+    assert_eq!(users["effective_reason"], "identical");
+    let orders = json.iter().find(|t| t["source"] == "orders").unwrap();
+    assert_eq!(
+        orders["effective_statements"][0],
+        "ALTER TABLE `__orders` ADD COLUMN `n` int AFTER `id`"
+    );
+    assert_eq!(orders["kinds"][0]["kind"], "alter_table");
+    assert_eq!(orders["kinds"][0]["clauses"][0]["clause"], "add_column");
+    let plan = a.freeze("c");
+    assert!(plan.validate().is_ok());
+    for (table, planned) in a.tables.iter().zip(&plan.tables) {
+        assert_eq!(planned.kinds, table.effective_kinds());
+        assert_eq!(planned.typed_reason(), table.effective_reason());
+    }
     assert!(
         !items.statements[0].contains("AUTO_INCREMENT"),
         "{}",
@@ -95,10 +129,22 @@ fn chosen_tables_that_cannot_be_sources_are_reported() {
             "__a".into(),
         ])),
     );
-    let reasons: Vec<String> = a.tables.iter().map(|t| t.reason.clone().unwrap()).collect();
-    assert!(reasons[0].starts_with("missing"), "{reasons:?}");
-    assert!(reasons[1].contains("view"));
-    assert!(reasons[2].contains("itself a shadow"));
+    let reasons: Vec<SkipReason> = a.tables.iter().map(|t| t.reason.clone().unwrap()).collect();
+    assert_eq!(
+        reasons,
+        [
+            SkipReason::NoSuchTable,
+            SkipReason::SourceIsView,
+            SkipReason::SourceIsShadow {
+                source: "__a".into(),
+                rule: "prefix:__".into()
+            },
+        ]
+    );
+    let messages: Vec<String> = reasons.iter().map(ToString::to_string).collect();
+    assert!(messages[0].starts_with("missing"), "{messages:?}");
+    assert!(messages[1].contains("view"));
+    assert!(messages[2].contains("itself a shadow"));
 }
 
 #[test]
@@ -110,15 +156,25 @@ fn names_too_long_and_collisions_are_refused() {
         &["__b"],
     );
     let a = analyze_snapshot(&snap, &request(Selection::All));
+    assert!(matches!(
+        entry(&a, &long).reason,
+        Some(SkipReason::ShadowNameTooLong {
+            length: 65,
+            max: 64,
+            ..
+        })
+    ));
     assert!(entry(&a, &long)
         .reason
-        .as_deref()
+        .as_ref()
         .unwrap()
+        .to_string()
         .contains("over the server's limit of 64"));
     assert!(entry(&a, "b")
         .reason
-        .as_deref()
+        .as_ref()
         .unwrap()
+        .to_string()
         .contains("taken by a view"));
     let unrelated = snapshot(
         &[
@@ -133,8 +189,9 @@ fn names_too_long_and_collisions_are_refused() {
     let a = analyze_snapshot(&unrelated, &request(Selection::All));
     assert!(entry(&a, "c")
         .reason
-        .as_deref()
+        .as_ref()
         .unwrap()
+        .to_string()
         .contains("not its shadow"));
 }
 
@@ -223,7 +280,7 @@ fn created_child_waits_for_the_alter_that_adds_its_parent_key_only_when_needed()
 }
 
 #[test]
-fn alters_run_parents_first_along_chains_and_in_input_order_inside_cycles() {
+fn alters_run_parents_first_along_chains_and_by_name_inside_cycles() {
     let child = |name: &str, parent: &str| {
         format!(
             "CREATE TABLE `{name}` (`id` int NOT NULL, `p` int, `note` int, PRIMARY KEY (`id`), KEY `p` (`p`), \
@@ -368,12 +425,25 @@ fn an_unmarked_table_under_a_shadow_name_is_a_collision_unless_adopted() {
     let a = analyze_snapshot(&snap, &req);
     let order = entry(&a, "order");
     assert_eq!(order.action(), Action::Skip);
+    assert_eq!(
+        order.reason,
+        Some(SkipReason::Collision {
+            shadow: "orders".into(),
+            source: "order".into()
+        })
+    );
     assert!(
-        order.reason.as_deref().unwrap().contains("collision")
+        order
+            .reason
+            .as_ref()
+            .unwrap()
+            .to_string()
+            .contains("collision")
             && order
                 .reason
-                .as_deref()
+                .as_ref()
                 .unwrap()
+                .to_string()
                 .contains("no shadowsync marker"),
         "{:?}",
         order.reason
@@ -426,8 +496,9 @@ fn created_shadows_carry_the_marker_after_the_source_comment() {
     let a = analyze_snapshot(&snap, &request(Selection::All));
     assert!(entry(&a, "c")
         .reason
-        .as_deref()
+        .as_ref()
         .unwrap()
+        .to_string()
         .contains("no room for the shadow marker"));
 }
 

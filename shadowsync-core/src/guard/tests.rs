@@ -1,6 +1,6 @@
 use super::*;
 use crate::executor::Flavor;
-use crate::task::plan::{PlannedTable, TableRef};
+use crate::plan::{PlannedTable, TableRef};
 
 fn server(database: &str, lower_case_table_names: u8) -> ServerInfo {
     ServerInfo {
@@ -18,11 +18,13 @@ fn planned(source: &str, shadow: &str, action: PlannedAction) -> PlannedTable {
         shadow: shadow.into(),
         action,
         reason: None,
+        skip_reason: None,
         statements: if action == PlannedAction::Skip {
             vec![]
         } else {
             vec!["x".into()]
         },
+        kinds: Vec::new(),
         source_fingerprint: String::new(),
         shadow_fingerprint: None,
         adopted: false,

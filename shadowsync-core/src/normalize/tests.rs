@@ -28,7 +28,10 @@ fn diff(a: &str, b: &str) -> Vec<String> {
         to_schema: Some("db".into()),
         ..Default::default()
     };
-    crate::diff::diff_tables(&parse_table(a).unwrap(), &parse_table(b).unwrap(), &opts).unwrap()
+    let statements =
+        crate::diff::diff_tables(&parse_table(a).unwrap(), &parse_table(b).unwrap(), &opts)
+            .unwrap();
+    crate::statement::sql_of(&statements)
 }
 
 #[test]

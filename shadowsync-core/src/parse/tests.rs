@@ -1,4 +1,5 @@
 use super::*;
+use crate::expr::SqlExpr;
 use crate::render::create_table;
 
 fn one(sql: &str) -> Table {
@@ -223,11 +224,11 @@ fn nesting_up_to_the_limit_parses_and_compares() {
     // The same CHECK under a different number of redundant parentheses.
     let started = std::time::Instant::now();
     let statements = diff_tables(&moderate, &at_limit, &DiffOptions::default()).unwrap();
-    assert_eq!(statements, Vec::<String>::new());
+    assert_eq!(statements, Vec::new());
     assert!(started.elapsed() < std::time::Duration::from_secs(3));
     let other = one(&nested_check(MAX_NESTING).replace("> 0", "> 1"));
     assert_ne!(
         diff_tables(&other, &at_limit, &DiffOptions::default()).unwrap(),
-        Vec::<String>::new()
+        Vec::new()
     );
 }

@@ -9,7 +9,6 @@ use crate::executor::{Clock, Millis};
 use super::flow::{same_user, select_flow, validate_flows, Actor, ApprovalFlow, ApprovalNode};
 use super::list::{TaskPage, TaskQuery};
 use super::log::{export_text, format_utc, redact_text, redact_url, LogEntry, LogFilter, LogLevel};
-use super::plan::{FrozenPlan, PlannedAction};
 use super::progress::{Observer, ObserverSlot, Progress};
 use super::status::{check_transition, TaskStatus};
 use super::store::Store;
@@ -17,6 +16,7 @@ use super::timeline::{TimelineAction, TimelineEvent, SYSTEM_ACTOR};
 use super::{
     ErrorStrategy, ExecutionMode, NewTask, TableProgress, Task, TaskId, TaskSpec, TaskState,
 };
+use crate::plan::{FrozenPlan, PlannedAction};
 
 /// How often a read-decide-write cycle is retried when other writers keep
 /// winning the compare-and-set; each loss means someone else made progress,

@@ -8,16 +8,16 @@
 //! by asking the [`SchemaInspector`] what the table still needs, never by
 //! sending it again blindly.
 
-use crate::analysis::rewrite::is_marked_shadow;
 use crate::error::{Error, Result};
 use crate::executor::{Clock, Executor};
 use crate::guard::StatementGuard;
 use crate::parse::parse_table;
+use crate::plan::{PlannedAction, PlannedTable, SkipReason};
+use crate::shadow::is_marked_shadow;
 
 use super::center::{Change, TaskCenter};
 use super::inspect::SchemaInspector;
 use super::log::{redact_text, LogLevel};
-use super::plan::{PlannedAction, PlannedTable};
 use super::progress::Progress;
 use super::status::{StatementStatus, TableStatus, TaskStatus};
 use super::store::Store;
@@ -318,7 +318,7 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
         // stale, and the task must not report it in step. Refused, missing
         // and user-skipped tables are neither changed nor vouched for.
         let runs = self.planned_where(|t, status| {
-            (t.action != PlannedAction::Skip || t.reason.as_deref() == Some("identical"))
+            (t.action != PlannedAction::Skip || t.typed_reason() == Some(SkipReason::Identical))
                 && (!waiting_only || status == TableStatus::Waiting)
         });
         self.center.emit(Progress::PrecheckStarted {

@@ -3,8 +3,7 @@
 
 use crate::error::Result;
 use crate::executor::Executor;
-
-use super::plan::PlannedTable;
+use crate::plan::PlannedTable;
 
 /// Reads the live schema of a planned table the way the analysis does.
 pub trait SchemaInspector {

@@ -22,7 +22,6 @@ pub mod inspect;
 pub mod list;
 pub mod log;
 mod memory;
-pub mod plan;
 pub mod progress;
 mod runner;
 pub mod status;
@@ -36,13 +35,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::executor::Millis;
 
+pub use crate::plan::{FrozenPlan, PlannedAction, PlannedTable, SkipReason, TableRef};
 pub use center::{SubmitRequest, TaskCenter, DEFAULT_LEASE_MS};
 pub use flow::{Actor, ApprovalFlow, ApprovalNode, Approvers, MatchRule};
 pub use inspect::SchemaInspector;
 pub use list::{ListWindow, SortKey, TaskPage, TaskQuery, TaskSummary};
 pub use log::{redact_text, redact_url, LogEntry, LogFilter, LogLevel};
 pub use memory::MemoryStore;
-pub use plan::{FrozenPlan, PlannedAction, PlannedTable, TableRef};
 pub use progress::{Observer, Progress};
 pub use runner::{Connector, DueReport, InspectorSource, SingleExecutor};
 pub use status::{StatementStatus, TableStatus, TaskStatus};

@@ -186,7 +186,9 @@ pub fn table(source: &str, statements: &[&str]) -> PlannedTable {
             PlannedAction::Alter
         },
         reason: None,
+        skip_reason: None,
         statements: statements.iter().map(|s| labelled(source, s)).collect(),
+        kinds: Vec::new(),
         source_fingerprint: format!("src-{source}"),
         shadow_fingerprint: Some(format!("shd-{source}")),
         adopted: false,

@@ -15,10 +15,10 @@ use std::sync::Arc;
 
 use super::flow::tests::flow;
 use super::flow::DEFAULT_EXPIRY_MS;
-use super::plan::tests::{label_of, labelled, plan, table};
 use super::*;
 use crate::error::{Error, Result};
 use crate::executor::{Clock, Executor, Millis, Relation, ServerInfo};
+use crate::plan::tests::{label_of, labelled, plan, table};
 
 pub(super) const HOUR: Millis = 60 * 60 * 1000;
 pub(super) const START: Millis = 1_700_000_000_000;

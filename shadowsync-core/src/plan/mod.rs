@@ -1,17 +1,23 @@
-//! The frozen plan a task carries: the analysis as it was when the task was
-//! submitted. It never changes afterwards; a different plan is a new task.
+//! The frozen plan: what the analysis hands the task center, as it was when
+//! the task was submitted. It never changes afterwards; a different plan is
+//! a new task.
 
 use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::rewrite::ShadowPolicy;
 use crate::error::{Error, Result};
+use crate::shadow::ShadowPolicy;
+use crate::statement::StatementKind;
+
+mod reason;
+
+pub use reason::SkipReason;
 
 /// The analysis of one connection and database, frozen into a task.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FrozenPlan {
-    /// The connection the analysis read (stored redacted, see [`super::log::redact_url`]).
+    /// The connection the analysis read (stored redacted, see [`crate::task::redact_url`]).
     pub connection: String,
     /// The database (schema) analysed.
     pub database: String,
@@ -49,10 +55,22 @@ pub struct PlannedTable {
     pub shadow: String,
     /// What to do with the shadow.
     pub action: PlannedAction,
-    /// Why (mostly for skips).
+    /// Why a skip runs nothing (`None` for a create or an alter), as the
+    /// message users read: what the task's records show for the table.
     pub reason: Option<String>,
-    /// The statements to run, in order (empty for a skip).
+    /// The same reason, typed; its message is [`PlannedTable::reason`].
+    /// `None` in plans stored before reasons were typed: see
+    /// [`PlannedTable::typed_reason`].
+    #[serde(default)]
+    pub skip_reason: Option<SkipReason>,
+    /// The statements to run, in order (empty for a skip): the exact text
+    /// the guard checks and the executor sends.
     pub statements: Vec<String>,
+    /// What each of [`PlannedTable::statements`] does, in the same order;
+    /// empty in plans stored before statements were tagged (whose crash
+    /// recovery then compares what the table still needs instead).
+    #[serde(default)]
+    pub kinds: Vec<StatementKind>,
     /// Fingerprint of the source table as the analysis read it.
     pub source_fingerprint: String,
     /// Fingerprint of the shadow table as read; `None` when it did not exist.
@@ -81,10 +99,31 @@ pub enum PlannedAction {
     Skip,
 }
 
+impl PlannedTable {
+    /// Why the table is skipped: [`PlannedTable::skip_reason`], or for a
+    /// plan stored before reasons were typed, the recorded message (as
+    /// the case it names when that case has no facts, else as
+    /// [`SkipReason::Recorded`]).
+    pub fn typed_reason(&self) -> Option<SkipReason> {
+        self.skip_reason
+            .clone()
+            .or_else(|| self.reason.clone().map(SkipReason::from_recorded))
+    }
+
+    /// What `statement`, one of [`PlannedTable::statements`], does (`None`:
+    /// not a statement of this table, or a plan stored before statements
+    /// were tagged). Found by its text: the same text does the same thing.
+    pub fn kind_of(&self, statement: &str) -> Option<&StatementKind> {
+        let at = self.statements.iter().position(|s| s == statement)?;
+        self.kinds.get(at)
+    }
+}
+
 impl FrozenPlan {
     /// Refuse a plan that could not be executed as written: no table, a
     /// repeated source table, a create/alter without statements or a skip
-    /// with some.
+    /// with some, statement kinds or a typed reason that do not match the
+    /// statements or the reason.
     pub fn validate(&self) -> Result<()> {
         if self.tables.is_empty() {
             return Err(Error::InvalidRequest("the plan has no table".into()));
@@ -96,6 +135,22 @@ impl FrozenPlan {
                     "table `{}` appears twice in the plan",
                     table.source
                 )));
+            }
+            if !table.kinds.is_empty() && table.kinds.len() != table.statements.len() {
+                return Err(Error::InvalidRequest(format!(
+                    "table `{}`: {} statements but {} statement kinds",
+                    table.source,
+                    table.statements.len(),
+                    table.kinds.len()
+                )));
+            }
+            if let Some(typed) = &table.skip_reason {
+                if table.reason.as_deref() != Some(typed.to_string().as_str()) {
+                    return Err(Error::InvalidRequest(format!(
+                        "table `{}`: its reason and typed reason differ",
+                        table.source
+                    )));
+                }
             }
             let runs = table.action != PlannedAction::Skip;
             if runs == table.statements.is_empty() {
@@ -120,6 +175,7 @@ impl FrozenPlan {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::statement::AlterClause;
 
     /// The statement labelled `label` on the shadow of `source`: a real
     /// `ALTER TABLE` (so the statement guard lets it through) whose label the
@@ -148,7 +204,18 @@ pub(crate) mod tests {
                 PlannedAction::Alter
             },
             reason: None,
+            skip_reason: None,
             statements: statements.iter().map(|s| labelled(source, s)).collect(),
+            kinds: statements
+                .iter()
+                .map(|_| {
+                    let option = "COMMENT".to_string();
+                    StatementKind::alter(
+                        &format!("__{source}"),
+                        AlterClause::TableOption { option },
+                    )
+                })
+                .collect(),
             source_fingerprint: format!("src-{source}"),
             shadow_fingerprint: Some(format!("shd-{source}")),
             adopted: false,
@@ -193,5 +260,79 @@ pub(crate) mod tests {
         let json = serde_json::to_string(&p).unwrap();
         assert!(json.contains("\"action\":\"alter\""));
         assert_eq!(serde_json::from_str::<FrozenPlan>(&json).unwrap(), p);
+    }
+
+    #[test]
+    fn validate_refuses_kinds_that_do_not_match_the_statements() {
+        let mut t = table("a", &["x", "y"]);
+        t.kinds.pop();
+        assert!(plan("c", vec![t.clone()]).validate().is_err());
+        t.kinds.clear();
+        assert_eq!(plan("c", vec![t]).validate(), Ok(()), "an untagged plan");
+    }
+
+    #[test]
+    fn validate_refuses_a_typed_reason_that_is_not_the_reason() {
+        let mut t = table("a", &[]);
+        t.skip_reason = Some(SkipReason::Identical);
+        assert!(plan("c", vec![t.clone()]).validate().is_err());
+        t.reason = Some("identical".into());
+        assert_eq!(plan("c", vec![t.clone()]).validate(), Ok(()));
+        assert_eq!(t.typed_reason(), Some(SkipReason::Identical));
+    }
+
+    #[test]
+    fn statements_are_found_by_their_text() {
+        let t = table("a", &["x", "y"]);
+        assert_eq!(t.kind_of(&t.statements[1]), Some(&t.kinds[1]));
+        assert_eq!(t.kind_of("ALTER TABLE `__a` COMMENT 'z'"), None);
+    }
+
+    /// A plan as a release before typed statements and reasons stored it:
+    /// string reasons, no statement kinds.
+    #[test]
+    fn a_plan_stored_before_kinds_and_typed_reasons_loads() {
+        let stored = r#"{
+            "connection": "mysql://u@h:3306/shop",
+            "database": "shop",
+            "naming_rule": "prefix:__",
+            "policy": {"redirect_foreign_keys": true, "copy_auto_increment": false},
+            "tables": [
+                {"source": "a", "shadow": "__a", "action": "alter", "reason": null,
+                 "statements": ["ALTER TABLE `__a` ADD COLUMN `b` int"],
+                 "source_fingerprint": "1", "shadow_fingerprint": "2"},
+                {"source": "b", "shadow": "__b", "action": "skip", "reason": "identical",
+                 "statements": [], "source_fingerprint": "3", "shadow_fingerprint": "4"},
+                {"source": "c", "shadow": "__c", "action": "skip", "reason": "user",
+                 "statements": [], "source_fingerprint": "5", "shadow_fingerprint": null},
+                {"source": "d", "shadow": "__d", "action": "skip",
+                 "reason": "refused: collision: `__d` exists but carries no shadowsync marker",
+                 "statements": [], "source_fingerprint": "6", "shadow_fingerprint": "7"}
+            ]
+        }"#;
+        let plan: FrozenPlan = serde_json::from_str(stored).unwrap();
+        assert_eq!(plan.validate(), Ok(()));
+        assert!(plan.tables[0].kinds.is_empty());
+        assert_eq!(plan.tables[0].kind_of(&plan.tables[0].statements[0]), None);
+        assert!(plan.tables.iter().all(|t| t.skip_reason.is_none()));
+        let reasons: Vec<_> = plan.tables.iter().map(|t| t.typed_reason()).collect();
+        assert_eq!(
+            reasons,
+            [
+                None,
+                Some(SkipReason::Identical),
+                Some(SkipReason::User),
+                Some(SkipReason::Recorded {
+                    message: "refused: collision: `__d` exists but carries no shadowsync marker"
+                        .into()
+                }),
+            ]
+        );
+        assert_eq!(
+            plan.tables[3].typed_reason().unwrap().to_string(),
+            plan.tables[3].reason.clone().unwrap()
+        );
+        let again = serde_json::to_string(&plan).unwrap();
+        assert_eq!(serde_json::from_str::<FrozenPlan>(&again).unwrap(), plan);
     }
 }

@@ -1,5 +1,8 @@
+use super::schema::parents_first;
 use super::*;
 use crate::parse::{parse_table, parse_tables};
+
+mod kinds;
 
 fn d(from: &str, to: &str) -> Vec<String> {
     d_flavor(from, to, Flavor::Mysql)
@@ -10,12 +13,13 @@ fn d_flavor(from: &str, to: &str, flavor: Flavor) -> Vec<String> {
         flavor,
         ..Default::default()
     };
-    diff_tables(
+    let statements = diff_tables(
         &parse_table(from).unwrap(),
         &parse_table(to).unwrap(),
         &opts,
     )
-    .unwrap()
+    .unwrap();
+    crate::statement::sql_of(&statements)
 }
 
 #[test]
@@ -180,7 +184,7 @@ fn schemas_create_parents_first_and_defer_cycles() {
     let out = diff_schemas(&from, &to, &opts).unwrap();
     let pos = |needle: &str| {
         out.iter()
-            .position(|s| s.contains(needle))
+            .position(|s| s.sql.contains(needle))
             .unwrap_or_else(|| panic!("{needle} not in {out:#?}"))
     };
     assert!(pos("CREATE TABLE `parent`") < pos("CREATE TABLE `child`"));
@@ -189,7 +193,7 @@ fn schemas_create_parents_first_and_defer_cycles() {
         "{out:#?}"
     );
     assert!(pos("CREATE TABLE `y`") < pos("ADD CONSTRAINT `fx`"));
-    assert_eq!(out[0], "DROP TABLE `gone`", "removed tables go first");
+    assert_eq!(out[0].sql, "DROP TABLE `gone`", "removed tables go first");
 }
 
 #[test]
@@ -284,7 +288,7 @@ fn index_visibility_per_engine() {
     };
     let (creates, _) = create_statements(&tables.iter().collect::<Vec<_>>(), &opts);
     assert!(
-        creates[0].contains("IGNORED") && !creates[0].contains("INVISIBLE"),
+        creates[0].sql.contains("IGNORED") && !creates[0].sql.contains("INVISIBLE"),
         "{creates:?}"
     );
 }
@@ -393,13 +397,17 @@ fn oceanbase_releases_a_foreign_key_around_its_index_drop() {
     );
 }
 
-/// The step-by-step search `parents_first` replaces (quadratic in tables).
+/// The step-by-step search `parents_first` replaces (quadratic in tables):
+/// at each step the first table by name (then listing) whose referenced
+/// tables are all placed; in a cycle, the first table by name not placed.
 fn parents_first_by_search(tables: &[&Table]) -> Vec<usize> {
     let names: Vec<String> = tables.iter().map(|t| t.name.to_lowercase()).collect();
+    let mut by_name: Vec<usize> = (0..tables.len()).collect();
+    by_name.sort_by(|&a, &b| names[a].cmp(&names[b]).then(a.cmp(&b)));
     let mut placed = vec![false; tables.len()];
     let mut order = Vec::new();
     while order.len() < tables.len() {
-        let ready = (0..tables.len()).find(|&i| {
+        let ready = by_name.iter().copied().find(|&i| {
             !placed[i]
                 && tables[i].foreign_keys.iter().all(|fk| {
                     let target = fk.ref_table.to_lowercase();
@@ -411,7 +419,7 @@ fn parents_first_by_search(tables: &[&Table]) -> Vec<usize> {
                             .is_none_or(|j| placed[j])
                 })
         });
-        let i = ready.unwrap_or_else(|| (0..tables.len()).find(|&i| !placed[i]).unwrap());
+        let i = ready.unwrap_or_else(|| by_name.iter().copied().find(|&i| !placed[i]).unwrap());
         placed[i] = true;
         order.push(i);
     }

@@ -1,8 +1,10 @@
-//! Naming rule: how a shadow table's name derives from its source's.
+//! Naming rule: how a shadow table's name derives from its source's, and
+//! the temporary names of a rebuild, derived from the shadow's.
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::fingerprint::{fingerprint, fnv1a};
 
 /// Where the affix goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -120,13 +122,29 @@ pub fn fit_identifier(name: &str, max_len: usize) -> String {
     if name.chars().count() <= max_len {
         return name.to_string();
     }
-    let hash = format!(
-        "{:08x}",
-        crate::analysis::fingerprint::fnv1a(name.as_bytes()) as u32
-    );
+    let hash = format!("{:08x}", fnv1a(name.as_bytes()) as u32);
     let keep = max_len.saturating_sub(hash.len() + 1);
     let head: String = name.chars().take(keep).collect();
     format!("{head}_{hash}")
+}
+
+/// Suffix of the new shadow while it is being filled.
+const NEW_SUFFIX: &str = "__ssnew";
+/// Suffix of the old shadow between the swap and its drop.
+const OLD_SUFFIX: &str = "__ssold";
+
+/// The temporary names `(new, old)` of a rebuild of `shadow`: the shadow's
+/// name with `__ssnew` / `__ssold` appended, or, where that would pass
+/// `max_len` characters, `ss_new_<hash>` / `ss_old_<hash>` of the name.
+pub fn rebuild_names(shadow: &str, max_len: usize) -> (String, String) {
+    if shadow.chars().count() + NEW_SUFFIX.len() <= max_len {
+        return (
+            format!("{shadow}{NEW_SUFFIX}"),
+            format!("{shadow}{OLD_SUFFIX}"),
+        );
+    }
+    let hash: String = fingerprint(shadow).chars().take(16).collect();
+    (format!("ss_new_{hash}"), format!("ss_old_{hash}"))
 }
 
 #[cfg(test)]
@@ -165,5 +183,21 @@ mod tests {
         assert_eq!(a, rule.constraint_name(&long, 64));
         assert_ne!(a, rule.constraint_name(&format!("{long}x"), 64));
         assert_eq!(rule.constraint_name("fk", 64), "__shadow_fk");
+    }
+
+    #[test]
+    fn names_fit_the_identifier_limit() {
+        assert_eq!(
+            rebuild_names("__orders", 64),
+            ("__orders__ssnew".into(), "__orders__ssold".into())
+        );
+        let long = "x".repeat(60);
+        let (new, old) = rebuild_names(&long, 64);
+        assert!(
+            new.starts_with("ss_new_") && old.starts_with("ss_old_"),
+            "{new} {old}"
+        );
+        assert!(new.len() <= 64 && old.len() <= 64);
+        assert_eq!(rebuild_names(&long, 64), (new, old), "deterministic");
     }
 }
