@@ -6,12 +6,16 @@
  *    the SS_* codes below. After a failure, ss_last_error_message() gives the
  *    message on the same thread.
  *  - Handles (ss_executor, ss_analysis, ss_task_center) are opaque; each is
- *    created by an ss_*_new / ss_*_open / ss_*_connect / ss_analyze* call and
+ *    created by an ss_*_new / ss_*_open / ss_*_connect / ss_analyze* /
+ *    ss_task_center_analyze_again call and
  *    released by its ss_*_free (NULL is accepted and ignored).
  *  - Strings passed in are NUL-terminated UTF-8 and stay owned by the caller.
  *    Pointer arguments must not be NULL unless documented as optional.
  *  - Strings returned through `char **out` parameters are owned by the caller
  *    and must be released with ss_string_free(). On failure *out is NULL.
+ *    Plain values returned through pointers (ids, ss_task_status,
+ *    ss_table_counts) are written only on success. Out-parameters documented
+ *    as optional may be NULL when that result is not wanted.
  *  - A plan, a task, a timeline, logs, a page of tasks and a due report are
  *    returned as JSON views with "schema_version" and "kind", pretty-printed
  *    and ending with a newline: the same text the command line's
