@@ -1,8 +1,15 @@
 /*
- * shadowsync from C: diff, analysis, skips, preview, the task center, a
- * host-callback executor and the error paths, against a real MariaDB.
+ * shadowsync from C: diff, analysis, skips, the plan, the task center (task
+ * ids, statuses and table counts as plain values, progress events to a
+ * callback), initiating a task again, a host-callback executor and the
+ * error paths, against a real server (MariaDB, or OceanBase seekdb).
  *
  *   SHADOWSYNC_MARIADB_URL=mysql://user:pass@127.0.0.1:33061/ ./sync_example
+ *   SHADOWSYNC_EXAMPLE_URL=mysql://root@127.0.0.1:2881/ ./sync_example   (another server)
+ *
+ * With SHADOWSYNC_PARITY_CMD set (the command that runs the parity program,
+ * e.g. "valgrind ... parity"), it also runs parity on the scratch database
+ * and the task store and checks that it prints exactly the library's views.
  *
  * Prints one "ok - ..." line per check and a closing "N passed, N failed"
  * line; exits nonzero when a check fails. Every handle and string is freed,
@@ -13,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "shadowsync.h"
@@ -61,14 +69,98 @@ static int contains(const char *text, const char *needle) {
     return text != NULL && strstr(text, needle) != NULL;
 }
 
-/* The task id at the start of a task's JSON ({"id":N,...}). */
-static uint64_t task_id(const char *task_json) {
-    unsigned long long id = 0;
-    if (sscanf(task_json, "{\"id\":%llu", &id) != 1) {
-        fprintf(stderr, "fatal: no id in %s\n", task_json);
+/* ---- Progress events: counted by kind ------------------------------------ */
+
+struct progress_counts {
+    int task_started;
+    int table_started;
+    int statement_sent;
+    int statement_finished;
+    int table_finished;
+    int task_finished;
+    int other;
+    int bad; /* an event that is no JSON object with an "event" */
+};
+
+/* The progress callback: `user_data` is a struct progress_counts. It runs on
+   the thread that runs the task (here the main thread), and the text is
+   valid only during the call. */
+static void on_progress(void *user_data, const char *event_json) {
+    struct progress_counts *counts = user_data;
+    if (event_json == NULL || event_json[0] != '{' || !strstr(event_json, "\"event\":\"")) {
+        counts->bad++;
+    } else if (strstr(event_json, "\"event\":\"task_started\"")) {
+        counts->task_started++;
+    } else if (strstr(event_json, "\"event\":\"table_started\"")) {
+        counts->table_started++;
+    } else if (strstr(event_json, "\"event\":\"statement_sent\"")) {
+        counts->statement_sent++;
+    } else if (strstr(event_json, "\"event\":\"statement_finished\"")) {
+        counts->statement_finished++;
+    } else if (strstr(event_json, "\"event\":\"table_finished\"")) {
+        counts->table_finished++;
+    } else if (strstr(event_json, "\"event\":\"task_finished\"")) {
+        counts->task_finished++;
+    } else {
+        counts->other++;
+    }
+}
+
+/* ---- Parity: the parity program prints exactly the library's views -------- */
+
+/* Everything `command` prints on stdout (malloc'd, NUL-terminated), and its
+   exit status in *exit_status (-1 when it did not exit normally). */
+static char *run_command(const char *command, int *exit_status) {
+    FILE *pipe = popen(command, "r");
+    if (!pipe) {
+        perror("popen");
         exit(2);
     }
-    return (uint64_t)id;
+    size_t size = 0, capacity = 4096;
+    char *text = malloc(capacity);
+    size_t n;
+    while (text && (n = fread(text + size, 1, capacity - size - 1, pipe)) > 0) {
+        size += n;
+        if (capacity - size - 1 == 0) {
+            char *bigger = realloc(text, capacity * 2);
+            if (!bigger) {
+                free(text);
+                text = NULL;
+                break;
+            }
+            text = bigger;
+            capacity *= 2;
+        }
+    }
+    int status = pclose(pipe);
+    if (!text) {
+        fprintf(stderr, "fatal: out of memory\n");
+        exit(2);
+    }
+    text[size] = '\0';
+    *exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return text;
+}
+
+/* Run `parity ARGS` (each argument single-quoted) and check that it exits 0
+   printing exactly `expected`. */
+static void check_parity(const char *parity, const char *mode, const char *arg1, const char *arg2,
+                         const char *expected, const char *what) {
+    char command[4096];
+    if (strchr(arg1, '\'') || (arg2 && strchr(arg2, '\''))) {
+        fprintf(stderr, "fatal: quote in a parity argument\n");
+        exit(2);
+    }
+    snprintf(command, sizeof command, "%s %s '%s'%s%s%s", parity, mode, arg1, arg2 ? " '" : "",
+             arg2 ? arg2 : "", arg2 ? "'" : "");
+    int status = 0;
+    char *out = run_command(command, &status);
+    int ok = status == 0 && strcmp(out, expected) == 0;
+    if (!ok) {
+        fprintf(stderr, "  parity exited %d, printed:\n%s\n  expected:\n%s\n", status, out, expected);
+    }
+    check(ok, what);
+    free(out);
 }
 
 /* ---- A host executor: a fixed schema in memory --------------------------- */
@@ -135,7 +227,7 @@ static void host_executor_section(void) {
     char *preview = NULL;
 
     must(ss_executor_from_callbacks(&callbacks, &host), "host executor");
-    must(ss_analyze(host, "{\"rule\":\"prefix:__\"}", &analysis), "analyze through callbacks");
+    must(ss_analyze(host, NULL, &analysis), "analyze through callbacks (default prefix __)");
     must(ss_analysis_preview(analysis, &preview), "preview");
     printf("     host preview: %s\n", preview);
     check(contains(preview, "CREATE TABLE `__widget`"), "host executor: analysis plans CREATE TABLE `__widget`");
@@ -153,7 +245,7 @@ static void host_executor_section(void) {
                                               fake_show_create_table, NULL, NULL};
     must(ss_executor_from_callbacks(&broken_callbacks, &host), "broken host executor");
     analysis = (ss_analysis *)&broken; /* must be reset to NULL by the failing call */
-    expect_failure(ss_analyze(host, "{\"rule\":\"prefix:__\"}", &analysis), SS_EXECUTOR_ERROR,
+    expect_failure(ss_analyze(host, NULL, &analysis), SS_EXECUTOR_ERROR,
                    "catalog offline", "host executor: a failing callback is SS_EXECUTOR_ERROR with its message");
     check(analysis == NULL, "host executor: the out-parameter is NULL after a failure");
     expect_failure(ss_executor_execute(host, "SELECT 1"), SS_EXECUTOR_ERROR, "no execute callback",
@@ -170,18 +262,22 @@ static void snapshot_section(void) {
                            ",\"ddl\":{\"widget\":\"CREATE TABLE `widget` (`id` int NOT NULL, PRIMARY KEY "
                            "(`id`))\"}}";
     ss_analysis *analysis = NULL;
-    char *tables = NULL;
-    must(ss_analyze_snapshot(snapshot, "{\"rule\":\"suffix:_shadow\"}", &analysis), "snapshot analysis");
-    must(ss_analysis_tables(analysis, &tables), "snapshot tables");
-    check(contains(tables, "\"shadow\":\"widget_shadow\"") && contains(tables, "\"action\":\"create\""),
-          "snapshot: host-supplied DDL analysed (widget_shadow to create)");
-    ss_string_free(tables);
+    char *plan = NULL;
+    must(ss_analyze_snapshot(snapshot, "{\"suffix\":\"_shadow\"}", &analysis), "snapshot analysis");
+    must(ss_analysis_plan_json(analysis, &plan), "snapshot plan");
+    check(contains(plan, "\"kind\": \"plan\"") && contains(plan, "\"shadow\": \"widget_shadow\"") &&
+              contains(plan, "\"action\": \"create\""),
+          "snapshot: host-supplied DDL analysed (plan view: widget_shadow to create)");
+    check(plan[strlen(plan) - 1] == '\n', "snapshot: the plan view ends with a newline");
+    ss_string_free(plan);
     ss_analysis_free(analysis);
 
-    expect_failure(ss_analyze_snapshot(snapshot, "{\"rule\":\"prefix:a-b\"}", &analysis), SS_INVALID_NAME, "a-b",
+    expect_failure(ss_analyze_snapshot(snapshot, "{\"prefix\":\"a-b\"}", &analysis), SS_INVALID_NAME, "a-b",
                    "snapshot: a bad affix is SS_INVALID_NAME");
-    expect_failure(ss_analyze_snapshot(snapshot, "{\"rule\":\"prefix:__\",\"tabels\":[]}", &analysis),
-                   SS_INVALID_REQUEST, "tabels", "snapshot: an unknown request field is SS_INVALID_REQUEST");
+    expect_failure(ss_analyze_snapshot(snapshot, "{\"tabels\":[]}", &analysis), SS_INVALID_REQUEST, "tabels",
+                   "snapshot: an unknown request field is SS_INVALID_REQUEST");
+    expect_failure(ss_analyze_snapshot(snapshot, "{\"skip\":[\"gadget\"]}", &analysis), SS_INVALID_REQUEST,
+                   "not selected: gadget", "snapshot: skipping a table that is not selected is refused");
 }
 
 static void error_section(void) {
@@ -215,7 +311,7 @@ static void diff_section(void) {
 
 /* ---- Live: analysis, skips, the task center, convergence ----------------- */
 
-static void live_section(const char *base_url) {
+static void live_section(const char *base_url, const char *parity) {
     char db_url[1024];
     snprintf(db_url, sizeof db_url, "%s%s" SCRATCH_DB, base_url,
              base_url[strlen(base_url) - 1] == '/' ? "" : "/");
@@ -228,7 +324,7 @@ static void live_section(const char *base_url) {
     /* How definitions are read: a bad name is refused before connecting. */
     ss_executor *refused = NULL;
     expect_failure(ss_executor_connect_with(db_url, "fast", &refused), SS_INVALID_REQUEST,
-                   "introspection must be", "unknown introspection");
+                   "unknown introspection mode `fast`", "unknown introspection");
     check(refused == NULL, "no executor for an unknown introspection");
 
     ss_executor *exec = NULL;
@@ -240,20 +336,22 @@ static void live_section(const char *base_url) {
                                    "NOT NULL, total decimal(12,2) NOT NULL DEFAULT 0, PRIMARY KEY (id), "
                                    "CONSTRAINT fk_orders_customer FOREIGN KEY (customer_id) REFERENCES customer (id))"),
          "create orders");
-    /* Insisting on OceanBase's catalog fails on MariaDB when reading tables. */
+    /* Insisting on OceanBase's catalog: read on OceanBase, refused elsewhere
+       when reading tables. */
     ss_executor *catalog = NULL;
     must(ss_executor_connect_with(db_url, "catalog", &catalog), "connect for catalog reads");
-    ss_analysis *none = NULL;
-    expect_failure(ss_analyze(catalog, "{\"rule\":\"prefix:__\"}", &none), SS_EXECUTOR_ERROR,
-                   "not OceanBase", "catalog introspection on MariaDB");
-    if (none != NULL) {
-        ss_analysis_free(none);
-    }
+    ss_analysis *by_catalog = NULL;
+    ss_status catalog_status = ss_analyze(catalog, NULL, &by_catalog);
+    check(catalog_status == SS_OK ? by_catalog != NULL
+                                  : catalog_status == SS_EXECUTOR_ERROR && contains(last_error(), "not OceanBase"),
+          "catalog introspection: read on OceanBase, SS_EXECUTOR_ERROR elsewhere");
+    printf("     catalog introspection: %s\n", ss_status_name(catalog_status));
+    ss_analysis_free(by_catalog);
     ss_executor_free(catalog);
 
     ss_analysis *analysis = NULL;
     char *preview = NULL;
-    must(ss_analyze(exec, "{\"rule\":\"prefix:__\"}", &analysis), "analyze");
+    must(ss_analyze(exec, "{\"prefix\":\"__\"}", &analysis), "analyze");
     must(ss_analysis_preview(analysis, &preview), "preview");
     printf("     preview: %s\n", preview);
     check(contains(preview, "CREATE TABLE `__customer`") && contains(preview, "REFERENCES `__customer`"),
@@ -265,6 +363,10 @@ static void live_section(const char *base_url) {
     check(!contains(preview, "CREATE TABLE `__customer`") && contains(preview, "REFERENCES `customer`"),
           "skip: no `__customer`, the FK falls back to the source");
     ss_string_free(preview);
+    char *plan = NULL;
+    must(ss_analysis_plan_json(analysis, &plan), "plan after skip");
+    check(contains(plan, "\"reason\": \"user\""), "skip: the plan view shows the user skip");
+    ss_string_free(plan);
     must(ss_analysis_unskip(analysis, "customer"), "unskip");
     must(ss_analysis_preview(analysis, &preview), "preview after unskip");
     check(contains(preview, "CREATE TABLE `__customer`"), "unskip: `__customer` planned again");
@@ -284,31 +386,57 @@ static void live_section(const char *base_url) {
     must(ss_task_center_open(path, &center), "open task center");
 
     char *task = NULL;
-    must(ss_task_center_submit(center, analysis, db_url, "{\"creator\":\"c-example\",\"remarks\":\"from C\"}", &task),
+    uint64_t id = 0;
+    must(ss_task_center_submit(center, analysis, db_url, "{\"creator\":\"c-example\",\"remarks\":\"from C\"}", &id,
+                               &task),
          "submit");
-    uint64_t id = task_id(task);
-    check(contains(task, "\"status\":\"waiting_for_execution\""), "task center: auto-approved, waiting");
+    check(id > 0 && contains(task, "\"kind\": \"task\""), "task center: submitted; the id as a plain value");
     check(!contains(task, "shadowsync:shadowsync@"), "task center: the stored connection is redacted");
     ss_string_free(task);
+    ss_task_status status = SS_TASK_STATUS_ABORTED;
+    must(ss_task_center_task_status(center, id, &status), "task status");
+    check(status == SS_TASK_STATUS_WAITING_FOR_EXECUTION, "task center: auto-approved, waiting (status enum)");
+    check(strcmp(ss_task_status_name(status), "waiting_for_execution") == 0,
+          "task center: ss_task_status_name gives the core's name");
+    check(strcmp(ss_task_status_name(99), "unknown") == 0, "task center: a value that is no status is unknown");
 
-    must(ss_task_center_execute(center, id, "c-worker", exec, &task), "execute");
-    check(contains(task, "\"status\":\"succeeded\""), "task center: executed, succeeded");
-    ss_string_free(task);
+    /* Progress events while it runs, to a callback. */
+    struct progress_counts progress = {0};
+    must(ss_task_center_set_progress(center, on_progress, &progress), "set the progress callback");
+    ss_task_status ended = SS_TASK_STATUS_PENDING_APPROVAL;
+    must(ss_task_center_execute(center, id, "c-worker", exec, &ended, NULL), "execute (status only)");
+    check(ended == SS_TASK_STATUS_SUCCEEDED, "task center: executed, succeeded (status enum)");
+    printf("     progress: %d task_started, %d table_started, %d statement_sent, %d statement_finished, "
+           "%d table_finished, %d task_finished, %d other\n",
+           progress.task_started, progress.table_started, progress.statement_sent, progress.statement_finished,
+           progress.table_finished, progress.task_finished, progress.other);
+    check(progress.bad == 0 && progress.task_started == 1 && progress.task_finished == 1,
+          "progress: one task_started and one task_finished, every event JSON");
+    check(progress.table_started == 2 && progress.table_finished == 2, "progress: both tables started and finished");
+    check(progress.statement_sent >= 2 && progress.statement_sent == progress.statement_finished,
+          "progress: every statement sent is finished");
+    ss_table_counts counts = {0};
+    must(ss_task_center_task_counts(center, id, &counts), "task counts");
+    check(counts.total == 2 && counts.succeeded == 2 && counts.failed == 0 && counts.skipped == 0 &&
+              counts.waiting == 0 && counts.running == 0,
+          "task center: table counts as plain values (2 of 2 succeeded)");
+    must(ss_task_center_set_progress(center, NULL, NULL), "clear the progress callback");
 
     /* A plan analysed with a non-default shadow policy runs and verifies
        with that policy (the executor used to take the default one, and
        verification failed every table it changed). */
     ss_analysis *kept_fks = NULL;
-    must(ss_analyze(exec, "{\"rule\":\"suffix:_kept\",\"tables\":[\"customer\",\"orders\"],"
+    must(ss_analyze(exec, "{\"suffix\":\"_kept\",\"tables\":[\"customer\",\"orders\"],"
                           "\"policy\":{\"redirect_foreign_keys\":false}}", &kept_fks),
          "analyze keeping foreign keys on the sources");
-    must(ss_task_center_submit(center, kept_fks, db_url, "{\"creator\":\"c-example\"}", &task), "submit");
-    uint64_t kept_id = task_id(task);
-    ss_string_free(task);
+    uint64_t kept_id = 0;
+    must(ss_task_center_submit(center, kept_fks, db_url, "{\"creator\":\"c-example\"}", &kept_id, NULL), "submit");
     ss_analysis_free(kept_fks);
-    must(ss_task_center_execute(center, kept_id, "c-worker", exec, &task), "execute the kept-FK plan");
-    check(contains(task, "\"status\":\"succeeded\""),
+    int heard_before = progress.task_started;
+    must(ss_task_center_execute(center, kept_id, "c-worker", exec, NULL, &task), "execute the kept-FK plan");
+    check(contains(task, "\"status\": \"succeeded\""),
           "task center: the plan's own shadow policy is used (FKs kept on the sources), succeeded");
+    check(progress.task_started == heard_before, "progress: nothing is heard once the callback is cleared");
     ss_string_free(task);
     must(ss_executor_execute(exec, "DROP TABLE orders_kept"), "drop a kept-FK shadow");
     must(ss_executor_execute(exec, "DROP TABLE customer_kept"), "drop a kept-FK shadow");
@@ -319,23 +447,46 @@ static void live_section(const char *base_url) {
     check(contains(text, "INFO") && contains(text, "succeeded"), "task center: log exported as text");
     ss_string_free(text);
     must(ss_task_center_logs(center, id, "{\"alerts_only\":true}", &text), "alert log");
-    check(strcmp(text, "[]") == 0, "task center: no alert in a clean run");
+    check(contains(text, "\"kind\": \"logs\"") && contains(text, "\"entries\": []"),
+          "task center: no alert in a clean run");
     ss_string_free(text);
     must(ss_task_center_list(center, "{\"creator\":\"c-example\"}", &text), "list");
-    check(contains(text, "\"total\":2"), "task center: listed");
+    check(contains(text, "\"kind\": \"task_page\"") && contains(text, "\"total\": 2"), "task center: listed");
     ss_string_free(text);
     must(ss_task_center_timeline(center, id, &text), "timeline");
-    check(contains(text, "\"kind\":\"precheck_passed\""), "task center: timeline has the precheck");
+    check(contains(text, "\"kind\": \"precheck_passed\""), "task center: timeline has the precheck");
     ss_string_free(text);
 
     expect_failure(ss_task_center_abort(center, id, "{\"name\":\"ops\"}", "too late"), SS_INVALID_TRANSITION,
                    "aborted", "task center: aborting a finished task is SS_INVALID_TRANSITION");
-    expect_failure(ss_task_center_approve(center, id, "{\"name\":\"ops\"}", "", &text), SS_INVALID_TRANSITION,
+    expect_failure(ss_task_center_approve(center, id, "{\"name\":\"ops\"}", "", NULL, &text), SS_INVALID_TRANSITION,
                    "succeeded", "task center: approving a finished task is SS_INVALID_TRANSITION");
     expect_failure(ss_task_center_task(center, 424242, &text), SS_NOT_FOUND, "424242",
                    "task center: an unknown task is SS_NOT_FOUND");
+    expect_failure(ss_task_center_task_status(center, 424242, &status), SS_NOT_FOUND, "424242",
+                   "task center: the status of an unknown task is SS_NOT_FOUND");
     expect_failure(ss_task_center_list(center, "{\"page_size\":0}", &text), SS_INVALID_REQUEST, "page size",
                    "task center: a bad query is SS_INVALID_REQUEST");
+    expect_failure(ss_task_center_submit(center, analysis, db_url, "{\"creator\":\"c\",\"on_error\":\"retry\"}",
+                                         NULL, NULL),
+                   SS_INVALID_REQUEST, "`retry`", "task center: an unknown error strategy is SS_INVALID_REQUEST");
+
+    /* Initiate the first task again: the old plan's selection analysed
+       afresh (every shadow exists now), a new task, run. */
+    ss_analysis *again = NULL;
+    must(ss_task_center_analyze_again(center, id, exec, &again), "analyze again");
+    uint64_t again_id = 0;
+    must(ss_task_center_initiate_again(center, id, again, db_url, "{\"creator\":\"c-again\"}", &again_id, &task),
+         "initiate again");
+    char from[64];
+    snprintf(from, sizeof from, "\"initiated_from\": %llu", (unsigned long long)id);
+    check(again_id > kept_id && contains(task, from), "again: a new task initiated from the first");
+    ss_string_free(task);
+    ss_analysis_free(again);
+    must(ss_task_center_execute(center, again_id, "c-worker", exec, &ended, NULL), "execute again");
+    check(ended == SS_TASK_STATUS_SUCCEEDED, "again: succeeded");
+    must(ss_task_center_task_counts(center, again_id, &counts), "counts again");
+    check(counts.total == 2 && counts.skipped == 2, "again: both tables identical, skipped");
     ss_task_center_free(center);
 
     /* The same task center API on a store in a database of the server, which
@@ -346,14 +497,13 @@ static void live_section(const char *base_url) {
     must(ss_executor_execute(admin, "CREATE DATABASE `" SCRATCH_DB "_tasks`"), "create store database");
     ss_task_center *shared = NULL;
     must(ss_task_center_open(store_url, &shared), "open the server store");
-    must(ss_task_center_submit(shared, analysis, db_url, "{\"creator\":\"c-shared\"}", &task),
+    uint64_t shared_id = 0;
+    must(ss_task_center_submit(shared, analysis, db_url, "{\"creator\":\"c-shared\"}", &shared_id, NULL),
          "submit to the server store");
-    uint64_t shared_id = task_id(task);
-    ss_string_free(task);
     ss_task_center *second = NULL;
     must(ss_task_center_open(store_url, &second), "open the server store again");
     must(ss_task_center_task(second, shared_id, &text), "read from the server store");
-    check(contains(text, "\"creator\":\"c-shared\"") && contains(text, "\"status\":\"waiting_for_execution\""),
+    check(contains(text, "\"creator\": \"c-shared\"") && contains(text, "\"status\": \"waiting_for_execution\""),
           "server store: a second handle reads the task");
     ss_string_free(text);
     ss_task_center_free(second);
@@ -368,14 +518,41 @@ static void live_section(const char *base_url) {
     ss_analysis_free(analysis);
 
     /* Converged: the shadows exist and a new analysis finds them identical. */
-    must(ss_analyze(exec, "{\"rule\":\"prefix:__\"}", &analysis), "re-analyze");
+    must(ss_analyze(exec, NULL, &analysis), "re-analyze");
     must(ss_analysis_preview(analysis, &preview), "preview after the run");
-    must(ss_analysis_tables(analysis, &text), "tables after the run");
-    check(strcmp(preview, "[]") == 0 && contains(text, "\"reason\":\"identical\"") &&
-              !contains(text, "\"action\":\"create\""),
+    must(ss_analysis_plan_json(analysis, &plan), "plan after the run");
+    check(strcmp(preview, "[]") == 0 && contains(plan, "\"reason\": \"identical\"") &&
+              !contains(plan, "\"action\": \"create\""),
           "converged: re-analysis finds every shadow identical");
     ss_string_free(preview);
-    ss_string_free(text);
+
+    /* Parity: the parity program prints exactly these views. */
+    if (parity) {
+        check_parity(parity, "plan", db_url, NULL, plan, "parity: plan prints the plan view");
+        char id_text[32];
+        snprintf(id_text, sizeof id_text, "%llu", (unsigned long long)id);
+        ss_task_center *reader = NULL;
+        must(ss_task_center_open(path, &reader), "reopen the task store");
+        must(ss_task_center_task(reader, id, &text), "task view");
+        check_parity(parity, "task", path, id_text, text, "parity: task prints the task view");
+        ss_string_free(text);
+        must(ss_task_center_timeline(reader, id, &text), "timeline view");
+        check_parity(parity, "timeline", path, id_text, text, "parity: timeline prints the timeline view");
+        ss_string_free(text);
+        must(ss_task_center_logs(reader, id, NULL, &text), "logs view");
+        check_parity(parity, "logs", path, id_text, text, "parity: logs prints the logs view");
+        ss_string_free(text);
+        ss_task_center_free(reader);
+        char command[2048];
+        snprintf(command, sizeof command, "%s task '%s' 424242 2>/dev/null", parity, path);
+        int code = 0;
+        char *out = run_command(command, &code);
+        check(code == 1 && out[0] == '\0', "parity: an unknown task exits 1 and prints nothing on stdout");
+        free(out);
+    } else {
+        printf("     (SHADOWSYNC_PARITY_CMD not set: parity not run)\n");
+    }
+    ss_string_free(plan);
     ss_analysis_free(analysis);
 
     must(ss_executor_execute(admin, "DROP DATABASE `" SCRATCH_DB "`"), "drop scratch database");
@@ -391,17 +568,21 @@ static void live_section(const char *base_url) {
 }
 
 int main(void) {
-    const char *url = getenv("SHADOWSYNC_MARIADB_URL");
+    const char *url = getenv("SHADOWSYNC_EXAMPLE_URL");
     if (!url || !*url) {
-        fprintf(stderr, "SHADOWSYNC_MARIADB_URL is not set: start the engines with "
-                        "eval \"$(scripts/engines.sh start)\"\n");
+        url = getenv("SHADOWSYNC_MARIADB_URL");
+    }
+    if (!url || !*url) {
+        fprintf(stderr, "neither SHADOWSYNC_EXAMPLE_URL nor SHADOWSYNC_MARIADB_URL is set: start the engines "
+                        "with eval \"$(scripts/engines.sh start)\"\n");
         return 1;
     }
+    const char *parity = getenv("SHADOWSYNC_PARITY_CMD");
     error_section();
     diff_section();
     snapshot_section();
     host_executor_section();
-    live_section(url);
+    live_section(url, parity && *parity ? parity : NULL);
     printf("sync_example: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

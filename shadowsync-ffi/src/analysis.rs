@@ -1,19 +1,20 @@
 //! Shadow analysis: live through an executor, or from a snapshot the host
-//! supplies; user skips; preview; results as JSON.
+//! supplies, as the host layer's [`AnalyzeOptions`] take it; user skips;
+//! preview; the plan as the host layer's [`PlanView`].
 
 use std::ffi::c_char;
 
 use serde::Deserialize;
 use serde_json::Value;
-use shadowsync_core::analysis::{
-    analyze, analyze_snapshot, Analysis, AnalysisRequest, SchemaSnapshot, Selection,
-};
-use shadowsync_core::shadow::NamingRule;
+use shadowsync::host::options::table_names;
+use shadowsync::host::view::PlanView;
+use shadowsync::host::AnalyzeOptions;
+use shadowsync_core::analysis::{Analysis, SchemaSnapshot};
 use shadowsync_core::shadow::ShadowPolicy;
 use shadowsync_core::Error;
 
 use crate::executor::SsExecutor;
-use crate::json::{from_json, merge_default, tables_json, to_json};
+use crate::json::{compact, from_json, merge_default, view};
 use crate::ptr;
 use crate::status::{guard, SsStatus};
 
@@ -23,19 +24,18 @@ pub struct SsAnalysis {
     pub(crate) inner: Analysis,
 }
 
-/// What `request_json` holds.
-#[derive(Debug, Deserialize)]
+/// What `request_json` holds: the fields of [`AnalyzeOptions`].
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RequestSpec {
-    /// `prefix:AFFIX` or `suffix:AFFIX`.
-    rule: String,
-    /// The tables to sync; absent or null: every table that is not a shadow.
+    #[serde(default)]
+    prefix: Option<String>,
+    #[serde(default)]
+    suffix: Option<String>,
     #[serde(default)]
     tables: Option<Vec<String>>,
-    /// Tables skipped from the start.
     #[serde(default)]
     skip: Vec<String>,
-    /// Sources whose unmarked existing shadow is adopted rather than refused.
     #[serde(default)]
     adopt: Vec<String>,
     /// Some fields of the shadow policy; the others keep their defaults.
@@ -43,32 +43,40 @@ struct RequestSpec {
     policy: Option<Value>,
 }
 
-/// The analysis request described by `text`.
-pub(crate) fn request(text: &str) -> Result<AnalysisRequest, Error> {
-    let spec: RequestSpec = from_json(text, "request_json")?;
-    Ok(AnalysisRequest {
-        rule: NamingRule::parse(&spec.rule)?,
-        selection: spec.tables.map_or(Selection::All, Selection::Tables),
+/// The analysis options described by `text` (`None`: the defaults).
+pub(crate) fn options(text: Option<&str>) -> Result<AnalyzeOptions, Error> {
+    let spec: RequestSpec = match text {
+        Some(text) => from_json(text, "request_json")?,
+        None => RequestSpec::default(),
+    };
+    Ok(AnalyzeOptions {
+        prefix: spec.prefix,
+        suffix: spec.suffix,
+        tables: spec.tables,
         skip: spec.skip,
-        policy: merge_default::<ShadowPolicy>(spec.policy, "request_json policy")?,
         adopt: spec.adopt,
+        policy: merge_default::<ShadowPolicy>(spec.policy, "request_json policy")?,
     })
 }
 
 /// Analyse the database of `executor` (read-only: one listing and one
-/// batched `SHOW CREATE TABLE`). `request_json` is
-/// `{"rule":"prefix:__","tables":["a","b"],"skip":["b"],"adopt":["a"],
-/// "policy":{"redirect_foreign_keys":true,"copy_auto_increment":false}}`
-/// where only `rule` is required (no `tables`: every table that is not a
-/// shadow; `adopt`: sources whose existing shadow has no shadowsync marker
-/// and is adopted, altered to match and marked, instead of being refused
-/// as a collision). On success `*out` is a new analysis (free it with
-/// `ss_analysis_free`).
+/// batched read of the table definitions). `request_json` is optional
+/// (NULL: the defaults); it gives some of
+/// `{"prefix":"__","suffix":null,"tables":["a","b"],"skip":["b"],"adopt":["a"],
+/// "policy":{"redirect_foreign_keys":true,"copy_auto_increment":false}}`:
+/// shadows are named with `prefix` or `suffix` (not both; neither: the
+/// prefix `__`); no `tables` (or null): every table that is not a shadow;
+/// `skip`: selected tables left out (each must be selected, else
+/// `SS_INVALID_REQUEST`); `adopt`: sources whose existing shadow has no
+/// shadowsync marker and is adopted (altered to match and marked) instead
+/// of being refused as a collision. Names are trimmed, duplicates dropped;
+/// an empty name is `SS_INVALID_REQUEST`. On success `*out` is a new
+/// analysis (free it with `ss_analysis_free`).
 ///
 /// # Safety
 /// `executor` must be a live executor not in use by another thread;
-/// `request_json` a NUL-terminated string; `out` must point to writable
-/// storage for a pointer.
+/// `request_json` NULL or a NUL-terminated string; `out` must point to
+/// writable storage for a pointer.
 #[no_mangle]
 pub unsafe extern "C" fn ss_analyze(
     executor: *mut SsExecutor,
@@ -80,11 +88,11 @@ pub unsafe extern "C" fn ss_analyze(
         let (executor, text, out) = unsafe {
             (
                 ptr::handle_mut(executor, "executor")?,
-                ptr::text(request_json, "request_json")?,
+                ptr::optional_text(request_json, "request_json")?,
                 ptr::out_slot(out, "out")?,
             )
         };
-        let inner = analyze(executor.inner.as_mut(), &request(text)?)?;
+        let inner = options(text)?.analyze(executor.inner.as_mut())?;
         *out = ptr::into_handle(SsAnalysis { inner });
         Ok(())
     })
@@ -94,11 +102,11 @@ pub unsafe extern "C" fn ss_analyze(
 /// `snapshot_json` is `{"server":{…server info…},"relations":[{"name":…,
 /// "kind":"table|view"}],"ddl":{"name":"CREATE TABLE …"}}` (DDL of the
 /// selected tables and their existing shadows); `request_json` as for
-/// `ss_analyze`. On success `*out` is a new analysis.
+/// `ss_analyze` (NULL: the defaults). On success `*out` is a new analysis.
 ///
 /// # Safety
-/// `snapshot_json` and `request_json` must be NUL-terminated strings; `out`
-/// must point to writable storage for a pointer.
+/// `snapshot_json` must be a NUL-terminated string, `request_json` NULL or
+/// one; `out` must point to writable storage for a pointer.
 #[no_mangle]
 pub unsafe extern "C" fn ss_analyze_snapshot(
     snapshot_json: *const c_char,
@@ -110,17 +118,23 @@ pub unsafe extern "C" fn ss_analyze_snapshot(
         let (snapshot, text, out) = unsafe {
             (
                 ptr::text(snapshot_json, "snapshot_json")?,
-                ptr::text(request_json, "request_json")?,
+                ptr::optional_text(request_json, "request_json")?,
                 ptr::out_slot(out, "out")?,
             )
         };
-        let request = request(text)?;
+        let options = options(text)?;
         let snapshot: SchemaSnapshot = from_json(snapshot, "snapshot_json")?;
         *out = ptr::into_handle(SsAnalysis {
-            inner: analyze_snapshot(&snapshot, &request),
+            inner: options.analyze_snapshot(&snapshot)?,
         });
         Ok(())
     })
+}
+
+/// The one table name `source` names (trimmed, not empty).
+fn table_name(source: &str) -> Result<String, Error> {
+    let mut names = table_names(&[source], "source")?;
+    Ok(names.remove(0))
 }
 
 /// Skip source table `source` (undo with `ss_analysis_unskip`); the other
@@ -142,7 +156,7 @@ pub unsafe extern "C" fn ss_analysis_skip(
                 ptr::text(source, "source")?,
             )
         };
-        Ok(analysis.inner.skip(source)?)
+        Ok(analysis.inner.skip(&table_name(source)?)?)
     })
 }
 
@@ -163,7 +177,7 @@ pub unsafe extern "C" fn ss_analysis_unskip(
                 ptr::text(source, "source")?,
             )
         };
-        Ok(analysis.inner.unskip(source)?)
+        Ok(analysis.inner.unskip(&table_name(source)?)?)
     })
 }
 
@@ -182,49 +196,33 @@ pub unsafe extern "C" fn ss_analysis_preview(
     guard(|| {
         // SAFETY: per this function's contract.
         let analysis = unsafe { ptr::handle(analysis, "analysis")? };
-        let json = to_json(&analysis.inner.preview())?;
+        let json = compact(&analysis.inner.preview())?;
         // SAFETY: per this function's contract.
         unsafe { ptr::put_string(out_json, "out_json", json) }
     })
 }
 
-/// The per-table results as a JSON array, in execution order. Each object
-/// has the fields `source`, `shadow`, `planned` (`create|alter|skip`),
-/// `reason`, `user_skipped`, `source_ddl`, `shadow_ddl`, `statements`,
-/// `warnings`, `source_fingerprint`, `shadow_fingerprint`, and the effective
-/// `action`, `effective_reason` (`"user"` for a user skip) and
-/// `effective_statements`. `*out_json` is owned by the caller.
+/// The plan: what the analysis would do, table by table in execution
+/// order, with the user's skips applied, as the JSON every front end gives
+/// for it (the CLI's `plan --format json`, Python's `to_json()`), pretty
+/// and ending with a newline: `{"schema_version":1,"kind":"plan",
+/// "database":…,"naming_rule":"prefix:__","tables":[{"source":…,
+/// "shadow":…,"action":"create|alter|skip","reason":…,"statements":[…],
+/// "warnings":[…],"adopted":false,"rebuild":false}]}` (`reason`: why a
+/// table is skipped: `"identical"`, `"user"`, or why it is refused).
+/// `*out_json` is owned by the caller (free with `ss_string_free`).
 ///
 /// # Safety
 /// As for `ss_analysis_preview`.
 #[no_mangle]
-pub unsafe extern "C" fn ss_analysis_tables(
+pub unsafe extern "C" fn ss_analysis_plan_json(
     analysis: *const SsAnalysis,
     out_json: *mut *mut c_char,
 ) -> SsStatus {
     guard(|| {
         // SAFETY: per this function's contract.
         let analysis = unsafe { ptr::handle(analysis, "analysis")? };
-        let json = tables_json(&analysis.inner)?;
-        // SAFETY: per this function's contract.
-        unsafe { ptr::put_string(out_json, "out_json", json) }
-    })
-}
-
-/// The whole analysis as JSON (database, rule, tables, request and the
-/// snapshot read). `*out_json` is owned by the caller.
-///
-/// # Safety
-/// As for `ss_analysis_preview`.
-#[no_mangle]
-pub unsafe extern "C" fn ss_analysis_to_json(
-    analysis: *const SsAnalysis,
-    out_json: *mut *mut c_char,
-) -> SsStatus {
-    guard(|| {
-        // SAFETY: per this function's contract.
-        let analysis = unsafe { ptr::handle(analysis, "analysis")? };
-        let json = to_json(&analysis.inner)?;
+        let json = view(&PlanView::of(&analysis.inner))?;
         // SAFETY: per this function's contract.
         unsafe { ptr::put_string(out_json, "out_json", json) }
     })
@@ -238,4 +236,111 @@ pub unsafe extern "C" fn ss_analysis_to_json(
 pub unsafe extern "C" fn ss_analysis_free(analysis: *mut SsAnalysis) {
     // SAFETY: per this function's contract.
     unsafe { ptr::free_handle(analysis) }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::{CStr, CString};
+    use std::ptr::null_mut;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::ptr::ss_string_free;
+    use crate::status::{ss_last_error_message, SS_INVALID_REQUEST, SS_NOT_FOUND, SS_OK};
+
+    const SNAPSHOT: &str = r#"{"server":{"flavor":"mysql","version":"8.0.36","database":"shop",
+        "lower_case_table_names":0,"max_identifier_length":64},
+        "relations":[{"name":"a","kind":"table"},{"name":"b","kind":"table"}],
+        "ddl":{"a":"CREATE TABLE `a` (`id` int NOT NULL, PRIMARY KEY (`id`))",
+               "b":"CREATE TABLE `b` (`id` int NOT NULL, PRIMARY KEY (`id`))"}}"#;
+
+    /// The analysis `request` makes of the snapshot, or the failure.
+    fn analyse(request: Option<&str>) -> Result<*mut SsAnalysis, (SsStatus, String)> {
+        let snapshot = CString::new(SNAPSHOT).unwrap();
+        let request = request.map(|r| CString::new(r).unwrap());
+        let mut out = null_mut();
+        // SAFETY: valid strings and out slot.
+        let status = unsafe {
+            ss_analyze_snapshot(
+                snapshot.as_ptr(),
+                request.as_ref().map_or(std::ptr::null(), |r| r.as_ptr()),
+                &mut out,
+            )
+        };
+        if status == SS_OK {
+            Ok(out)
+        } else {
+            assert!(out.is_null());
+            // SAFETY: set by the failed call on this thread.
+            let message = unsafe { CStr::from_ptr(ss_last_error_message()) };
+            Err((status, message.to_string_lossy().into_owned()))
+        }
+    }
+
+    fn plan(analysis: *mut SsAnalysis) -> String {
+        let mut out = null_mut();
+        // SAFETY: a live analysis and a valid out slot; the string is freed once.
+        unsafe {
+            assert_eq!(ss_analysis_plan_json(analysis, &mut out), SS_OK);
+            let text = CStr::from_ptr(out).to_str().unwrap().to_string();
+            ss_string_free(out);
+            text
+        }
+    }
+
+    #[test]
+    fn the_plan_is_the_host_view_with_the_default_prefix() {
+        let analysis = analyse(None).unwrap();
+        let text = plan(analysis);
+        // SAFETY: a live analysis.
+        let expected = view(&PlanView::of(unsafe { &(*analysis).inner })).unwrap();
+        assert_eq!(text, expected);
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["kind"], "plan");
+        assert_eq!(value["naming_rule"], "prefix:__");
+        assert_eq!(value["tables"][0]["shadow"], "__a");
+        // A user skip, by a name with blanks around it, shows in the plan.
+        // SAFETY: a live analysis, valid strings.
+        unsafe {
+            assert_eq!(ss_analysis_skip(analysis, c" b ".as_ptr()), SS_OK);
+            assert_eq!(ss_analysis_skip(analysis, c"c".as_ptr()), SS_NOT_FOUND);
+            assert_eq!(
+                ss_analysis_skip(analysis, c" ".as_ptr()),
+                SS_INVALID_REQUEST
+            );
+        }
+        let value: serde_json::Value = serde_json::from_str(&plan(analysis)).unwrap();
+        assert_eq!(
+            (&value["tables"][1]["action"], &value["tables"][1]["reason"]),
+            (&json!("skip"), &json!("user"))
+        );
+        // SAFETY: a live analysis, freed once.
+        unsafe { ss_analysis_free(analysis) };
+    }
+
+    #[test]
+    fn requests_are_the_host_options() {
+        let analysis = analyse(Some(
+            r#"{"suffix":"_s","tables":[" a"],"policy":{"copy_auto_increment":true}}"#,
+        ))
+        .unwrap();
+        let value: serde_json::Value = serde_json::from_str(&plan(analysis)).unwrap();
+        assert_eq!(value["naming_rule"], "suffix:_s");
+        assert_eq!(value["tables"].as_array().unwrap().len(), 1);
+        assert_eq!(value["tables"][0]["shadow"], "a_s");
+        // SAFETY: a live analysis, freed once.
+        unsafe { ss_analysis_free(analysis) };
+
+        let refused = |request: &str, needle: &str| {
+            let (status, message) = analyse(Some(request)).unwrap_err();
+            assert_eq!(status, SS_INVALID_REQUEST, "{request}: {message}");
+            assert!(message.contains(needle), "{request}: {message}");
+        };
+        refused(r#"{"skip":["a","zz"]}"#, "not selected: zz");
+        refused(r#"{"prefix":"p_","suffix":"_s"}"#, "not both");
+        refused(r#"{"tables":["a",""]}"#, "empty table name");
+        refused(r#"{"rule":"prefix:__"}"#, "unknown field `rule`");
+        refused(r#"{"policy":{"colour":1}}"#, "unknown field `colour`");
+    }
 }

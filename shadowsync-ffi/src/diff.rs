@@ -2,18 +2,20 @@
 
 use std::ffi::c_char;
 
+use shadowsync::host::options::parse_flavor;
 use shadowsync_core::diff::{diff_schemas, DiffOptions};
 use shadowsync_core::parse::parse_tables;
 use shadowsync_core::statement::sql_of;
-use shadowsync_core::{Error, Flavor};
+use shadowsync_core::Error;
 
-use crate::json::to_json;
+use crate::json::compact;
 use crate::ptr;
 use crate::status::{guard, SsStatus};
 
 /// The statements that turn the tables of `current_ddl` into those of
 /// `desired_ddl` (each a text of `CREATE TABLE` statements), for server
-/// family `flavor` (`mysql`, `mariadb` or `oceanbase`); tables only in
+/// family `flavor` (`mysql`, `mariadb` or `oceanbase`, also `seekdb` or
+/// `ob`, any case); tables only in
 /// `current_ddl` are dropped when `drop_tables` is true. `*out_json` is a
 /// JSON array of statements without trailing `;` (empty when the tables are
 /// equivalent), owned by the caller (free with `ss_string_free`).
@@ -40,11 +42,7 @@ pub unsafe extern "C" fn ss_diff(
                 ptr::text(flavor, "flavor")?,
             )
         };
-        let flavor = Flavor::from_name(flavor).ok_or_else(|| {
-            Error::InvalidRequest(format!(
-                "unknown flavor `{flavor}`: expected mysql, mariadb or oceanbase"
-            ))
-        })?;
+        let flavor = parse_flavor(flavor)?;
         let options = DiffOptions {
             flavor,
             drop_tables,
@@ -58,7 +56,7 @@ pub unsafe extern "C" fn ss_diff(
         // The C API hands out the SQL texts.
         let statements = sql_of(&statements);
         // SAFETY: per this function's contract.
-        unsafe { ptr::put_string(out_json, "out_json", to_json(&statements)?) }
+        unsafe { ptr::put_string(out_json, "out_json", compact(&statements)?) }
     })
 }
 

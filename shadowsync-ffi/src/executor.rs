@@ -3,6 +3,7 @@
 
 use std::ffi::{c_char, c_void};
 
+use shadowsync::host::options::parse_introspection;
 use shadowsync_core::{Error, Executor, Relation, Result, ServerInfo};
 use shadowsync_mysql::{Introspection, MysqlExecutor};
 
@@ -180,8 +181,8 @@ pub unsafe extern "C" fn ss_executor_connect(
 /// `introspection` is `"auto"` (what `ss_executor_connect` does: OceanBase's
 /// catalog for many tables where this user can read it, else one
 /// `SHOW CREATE TABLE` per table), `"show-create"` (never the catalog) or
-/// `"catalog"` (the catalog or an error when reading). Any other name is
-/// `SS_INVALID_REQUEST`.
+/// `"catalog"` (the catalog or an error when reading), any case,
+/// `show_create` too. Any other name is `SS_INVALID_REQUEST`.
 ///
 /// # Safety
 /// `url` and `introspection` must be NUL-terminated strings; `out` must
@@ -201,7 +202,7 @@ pub unsafe extern "C" fn ss_executor_connect_with(
                 ptr::out_slot(out, "out")?,
             )
         };
-        *out = connect(url, Introspection::parse(name)?)?;
+        *out = connect(url, parse_introspection(name)?)?;
         Ok(())
     })
 }

@@ -1,14 +1,23 @@
-//! JSON in and out: structured arguments and results cross the boundary as
-//! JSON texts of the core's serde types.
+//! JSON in and out. Every value a host shows (a plan, a task, a timeline,
+//! logs, a page of tasks, a due report) goes out as its view of the host
+//! layer, through [`view`]; JSON arguments are read here, and the few
+//! results that are no view (statement lists, flows) are written compactly
+//! by [`compact`].
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
-use shadowsync_core::analysis::Analysis;
+use shadowsync::host;
 use shadowsync_core::Error;
 
-/// `value` as JSON text.
-pub(crate) fn to_json<T: Serialize>(value: &T) -> Result<String, Error> {
+/// `view` as the text every front end gives for it (pretty JSON ending
+/// with a newline).
+pub(crate) fn view<T: Serialize>(view: &T) -> Result<String, Error> {
+    host::to_json(view)
+}
+
+/// `value` as compact JSON text (a result that is no view).
+pub(crate) fn compact<T: Serialize>(value: &T) -> Result<String, Error> {
     serde_json::to_string(value)
         .map_err(|e| Error::InvalidRequest(format!("cannot encode the result: {e}")))
 }
@@ -55,13 +64,6 @@ where
         }
     }
     serde_json::from_value(base).map_err(|e| bad(e.to_string()))
-}
-
-/// The tables of an analysis as a JSON array: each table's fields as the
-/// core serializes them, plus its effective `action`, `effective_reason` and
-/// `effective_statements` (user skips applied).
-pub(crate) fn tables_json(analysis: &Analysis) -> Result<String, Error> {
-    to_json(&analysis.tables_json())
 }
 
 #[cfg(test)]

@@ -82,6 +82,53 @@ pub(crate) unsafe fn out_slot<'a, T>(
     Ok(slot)
 }
 
+/// The slot behind an optional out-parameter (`None` for NULL: the caller
+/// does not want that result), cleared to NULL so that a failure leaves
+/// NULL behind.
+///
+/// # Safety
+/// As for [`out_slot`].
+pub(crate) unsafe fn optional_out_slot<'a, T>(out: *mut *mut T) -> Option<&'a mut *mut T> {
+    // SAFETY: per the caller's contract.
+    let slot = unsafe { out.as_mut() }?;
+    *slot = ptr::null_mut();
+    Some(slot)
+}
+
+/// The storage behind a required out-parameter of a plain value.
+///
+/// # Safety
+/// `out` must be NULL or point to writable storage for a `T`.
+pub(crate) unsafe fn out_value<'a, T>(
+    out: *mut T,
+    name: &'static str,
+) -> Result<&'a mut T, FfiError> {
+    // SAFETY: per the caller's contract.
+    unsafe { out.as_mut() }.ok_or(FfiError::NullArg(name))
+}
+
+/// The storage behind an optional out-parameter of a plain value (`None`
+/// for NULL).
+///
+/// # Safety
+/// As for [`out_value`].
+pub(crate) unsafe fn optional_out_value<'a, T>(out: *mut T) -> Option<&'a mut T> {
+    // SAFETY: per the caller's contract.
+    unsafe { out.as_mut() }
+}
+
+/// Put `text` into an optional string slot taken by [`optional_out_slot`]
+/// (nothing when the caller passed NULL; `text` is then not made).
+pub(crate) fn put_optional_string(
+    slot: Option<&mut *mut c_char>,
+    text: impl FnOnce() -> Result<String, Error>,
+) -> Result<(), FfiError> {
+    if let Some(slot) = slot {
+        *slot = into_c_string(text()?)?;
+    }
+    Ok(())
+}
+
 /// A new handle owning `value`; released by [`free_handle`].
 pub(crate) fn into_handle<T>(value: T) -> *mut T {
     Box::into_raw(Box::new(value))

@@ -5,7 +5,9 @@
 
 use std::collections::HashSet;
 
-use shadowsync_core::analysis::{analyze, Analysis, AnalysisRequest, Selection};
+use shadowsync_core::analysis::{
+    analyze, analyze_snapshot, Analysis, AnalysisRequest, SchemaSnapshot, Selection,
+};
 use shadowsync_core::shadow::NamingRule;
 use shadowsync_core::shadow::ShadowPolicy;
 use shadowsync_core::task::{
@@ -128,6 +130,15 @@ impl AnalyzeOptions {
     pub fn analyze(&self, exec: &mut dyn Executor) -> Result<Analysis> {
         let request = self.request()?;
         let analysis = analyze(exec, &request)?;
+        check_skips(&analysis, &request.skip)?;
+        Ok(analysis)
+    }
+
+    /// Analyse schema facts a host supplies (no server) as these options
+    /// ask, every name checked as by [`AnalyzeOptions::analyze`].
+    pub fn analyze_snapshot(&self, snapshot: &SchemaSnapshot) -> Result<Analysis> {
+        let request = self.request()?;
+        let analysis = analyze_snapshot(snapshot, &request);
         check_skips(&analysis, &request.skip)?;
         Ok(analysis)
     }
@@ -285,6 +296,44 @@ mod tests {
         assert_eq!(
             AnalyzeOptions::default().request().unwrap().selection,
             Selection::All
+        );
+    }
+
+    #[test]
+    fn a_snapshot_is_analysed_with_the_defaults_and_skips_checked() {
+        use shadowsync_core::{Relation, RelationKind, ServerInfo};
+        let snapshot = SchemaSnapshot {
+            server: ServerInfo {
+                flavor: Flavor::Mysql,
+                version: "8.0.36".into(),
+                database: "shop".into(),
+                lower_case_table_names: 0,
+                max_identifier_length: 64,
+            },
+            relations: vec![Relation {
+                name: "t".into(),
+                kind: RelationKind::Table,
+            }],
+            ddl: [(
+                "t".to_string(),
+                "CREATE TABLE `t` (`id` int NOT NULL, PRIMARY KEY (`id`))".to_string(),
+            )]
+            .into(),
+            facts: Default::default(),
+        };
+        let analysis = AnalyzeOptions::default()
+            .analyze_snapshot(&snapshot)
+            .unwrap();
+        assert_eq!(analysis.tables.len(), 1);
+        assert_eq!(analysis.tables[0].shadow, "__t");
+        let skip_unknown = AnalyzeOptions {
+            skip: vec!["nope".into()],
+            ..AnalyzeOptions::default()
+        };
+        let err = skip_unknown.analyze_snapshot(&snapshot).unwrap_err();
+        assert_eq!(
+            err,
+            Error::InvalidRequest("skip names tables that are not selected: nope".into())
         );
     }
 
