@@ -32,7 +32,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, overload
 
 from . import _native
 from ._native import (
@@ -558,6 +558,10 @@ def _flow(data: Mapping[str, Any]) -> ApprovalFlow:
     )
 
 
+@overload
+def _millis(at: datetime | int) -> int: ...
+@overload
+def _millis(at: None) -> None: ...
 def _millis(at: datetime | int | None) -> int | None:
     """A time as Unix milliseconds: an aware ``datetime``, or milliseconds."""
     if at is None or isinstance(at, int):
