@@ -7,7 +7,9 @@
 //! `shadowsync_core::task::center` → logger `shadowsync.core.task.center`,
 //! `shadowsync_mysql::executor` → `shadowsync.mysql.executor`, the host
 //! layer's `shadowsync::host::heartbeat` → `shadowsync.host.heartbeat`, so
-//! configuring the logger `shadowsync` configures them all.
+//! configuring the logger `shadowsync` configures them all. Records of
+//! other crates (the MySQL driver's) keep their names and pass from `WARN`
+//! up; shadowsync's from `DEBUG` up.
 //!
 //! Loggers are cached, levels are not (pyo3-log's `Caching::Loggers`): a
 //! level set on the Python side later is obeyed, at the price of taking the
@@ -63,7 +65,10 @@ impl Log for Renamed {
 /// Send the process's log records to Python `logging` (once: a second
 /// import, in another interpreter, keeps the first logger).
 pub(crate) fn install(py: Python<'_>) -> PyResult<()> {
-    let logger = Logger::new(py, Caching::Loggers)?.filter(LevelFilter::Debug);
+    // Other crates' records (the MySQL driver's) only from WARN up.
+    let logger = Logger::new(py, Caching::Loggers)?
+        .filter(LevelFilter::Warn)
+        .filter_target("shadowsync".into(), LevelFilter::Debug);
     if log::set_boxed_logger(Box::new(Renamed(logger))).is_ok() {
         log::set_max_level(LevelFilter::Debug);
     }

@@ -3,10 +3,14 @@ the demo schema, through the Python API."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from urllib.parse import urlsplit
+
 import shadowsync
 from shadowsync import Analysis, PlanTable
 
-from conftest import Scratch
+from conftest import REPO, Scratch
 
 T62 = "t62_long_table_name_that_still_fits_once_prefixed_padding_xxxx"
 T63 = "t63_long_table_name_whose_shadow_would_exceed_the_64_char_limit"
@@ -129,3 +133,18 @@ def test_skip_from_the_start(scratch: Scratch) -> None:
     assert info.flavor == ("mariadb" if scratch.engine == "mariadb" else "oceanbase")
     assert [r.name for r in scratch.executor.list_relations()] == ["a", "b"]
     assert scratch.executor.show_create_tables(["a", "zz"])[1] is None
+
+
+def test_parity_script_prints_the_plan(scratch: Scratch) -> None:
+    """examples/parity.py plan URL prints the plan view of URL's database
+    (defaults: prefix __, every table) exactly as Analysis.to_json() gives it."""
+    scratch.load_demo()
+    script = REPO / "shadowsync-py" / "examples" / "parity.py"
+    ran = subprocess.run([sys.executable, str(script), "plan", scratch.url], capture_output=True, text=True)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout == shadowsync.analyze(scratch.executor).to_json()
+    assert '"naming_rule": "prefix:__"' in ran.stdout
+    bad = subprocess.run([sys.executable, str(script), "plan", scratch.url + "_missing"], capture_output=True, text=True)
+    assert bad.returncode == 1 and bad.stdout == "" and "parity.py:" in bad.stderr
+    password = urlsplit(scratch.url).password
+    assert not password or password not in bad.stderr
