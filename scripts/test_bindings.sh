@@ -7,12 +7,15 @@
 #      runs sync_example under valgrind against MariaDB, which runs parity
 #      under valgrind too and compares its output with the library's (no
 #      leak, no memory error);
-#   3. builds the Python package (maturin) as a wheel and installs it into a
-#      virtualenv kept in the Cargo target directory (created on first run,
-#      with maturin, pytest and mypy from PyPI);
-#   4. mypy --strict on the example script and the tests, stubtest on the
-#      native module's stubs, the example script, and the pytest suite on
-#      MariaDB and seekdb.
+#   3. checks that the Python package's typed results are generated from the
+#      current views (the Rust test shadowsync-py/views/describe.rs, then
+#      views/generate.py --check), builds the package (maturin) as a wheel and
+#      installs it into a virtualenv kept in the Cargo target directory
+#      (created on first run, with maturin, pytest, mypy, PyMySQL and its
+#      type stubs from PyPI);
+#   4. mypy --strict on the package, the examples, the generator and the
+#      tests, stubtest on the native module's stubs, the example script, and
+#      the pytest suite on MariaDB and seekdb.
 # Called by scripts/test.sh; runs on its own too (starting the engines when
 # their URLs are not set).
 set -euo pipefail
@@ -63,14 +66,19 @@ cargo test -p shadowsync-ffi --quiet
 step "C example under valgrind (MariaDB)"
 make -s -C examples/c valgrind CARGO_TARGET_DIR="$CARGO_TARGET_DIR"
 
+step "Python: the typed results are generated from the current views"
+cargo test -p shadowsync-py --test views --quiet
+"$PYTHON" shadowsync-py/views/generate.py --check
+
 step "Python: virtualenv, wheel, install"
 VENV="$CARGO_TARGET_DIR/shadowsync-py-venv"
 if [[ ! -x "$VENV/bin/python" ]]; then
     "$PYTHON" -m venv "$VENV"
 fi
 PY="$VENV/bin/python"
-if ! "$PY" -c 'import maturin, pytest, mypy' 2>/dev/null; then
-    "$PY" -m pip install --quiet --disable-pip-version-check "maturin>=1.16,<2" pytest mypy
+if ! "$PY" -c 'import maturin, pytest, mypy, pymysql' 2>/dev/null ||
+    ! "$PY" -m pip show --quiet types-PyMySQL >/dev/null 2>&1; then
+    "$PY" -m pip install --quiet --disable-pip-version-check "maturin>=1.16,<2" pytest mypy PyMySQL types-PyMySQL
 fi
 WHEELS="$CARGO_TARGET_DIR/shadowsync-py-wheels"
 rm -rf "$WHEELS"
@@ -82,7 +90,8 @@ rm -rf "$WHEELS"
 cd "$CARGO_TARGET_DIR"
 
 step "Python: mypy --strict, stubtest"
-"$PY" -m mypy --strict --no-incremental "$ROOT/shadowsync-py/examples/sync_example.py" "$ROOT/shadowsync-py/tests"
+"$PY" -m mypy --strict --no-incremental -p shadowsync
+"$PY" -m mypy --strict --no-incremental "$ROOT/shadowsync-py/examples" "$ROOT/shadowsync-py/views/generate.py" "$ROOT/shadowsync-py/tests"
 "$PY" -m mypy.stubtest shadowsync._native
 
 step "Python: example script (MariaDB)"

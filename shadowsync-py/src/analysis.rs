@@ -1,19 +1,37 @@
-//! Diff and shadow analysis.
+//! Diff and shadow analysis, through the host layer's options.
 
 use pyo3::prelude::*;
-use shadowsync_core::analysis::{
-    self as core_analysis, AnalysisRequest, SchemaSnapshot, Selection,
-};
+use pyo3::types::PyString;
+use shadowsync::host::options::{check_skips, parse_flavor, AnalyzeOptions};
+use shadowsync::host::view::PlanView;
+use shadowsync_core::analysis::{self as core_analysis, SchemaSnapshot};
 use shadowsync_core::diff::{diff_schemas, DiffOptions};
 use shadowsync_core::parse::parse_tables;
-use shadowsync_core::shadow::NamingRule;
 use shadowsync_core::shadow::ShadowPolicy;
 use shadowsync_core::statement::sql_of;
-use shadowsync_core::{Error, Flavor};
 
 use crate::errors::to_py;
 use crate::executor::Executor;
-use crate::json::{from_json, tables_json, to_json};
+use crate::json::{from_json, view};
+
+/// Table names as Python gives them: one string is one table (not its
+/// letters), any other iterable gives one name per item.
+pub(crate) struct Names(pub(crate) Vec<String>);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Names {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Names> {
+        if let Ok(name) = obj.cast::<PyString>() {
+            return Ok(Names(vec![name.to_str()?.to_string()]));
+        }
+        let mut names = Vec::new();
+        for item in obj.try_iter()? {
+            names.push(item?.extract::<String>()?);
+        }
+        Ok(Names(names))
+    }
+}
 
 /// The statements turning the tables of `current` into those of `desired`.
 #[pyfunction]
@@ -25,13 +43,8 @@ pub(crate) fn diff(
     drop_tables: bool,
 ) -> PyResult<Vec<String>> {
     py.detach(|| {
-        let flavor = Flavor::from_name(flavor).ok_or_else(|| {
-            Error::InvalidRequest(format!(
-                "unknown flavor `{flavor}`: expected mysql, mariadb or oceanbase"
-            ))
-        })?;
         let options = DiffOptions {
-            flavor,
+            flavor: parse_flavor(flavor)?,
             drop_tables,
             ..DiffOptions::default()
         };
@@ -41,91 +54,98 @@ pub(crate) fn diff(
     .map_err(to_py)
 }
 
-/// The analysis request made of the arguments of `analyze`.
-fn request(
-    rule: &str,
-    tables: Option<Vec<String>>,
-    skip: Vec<String>,
-    adopt: Vec<String>,
+/// The host layer's options made of the arguments of `analyze`.
+// One argument per keyword of the Python `analyze`, as pyo3 maps them.
+#[allow(clippy::too_many_arguments)]
+fn options(
+    prefix: Option<String>,
+    suffix: Option<String>,
+    tables: Option<Names>,
+    skip: Names,
+    adopt: Names,
     redirect_foreign_keys: bool,
     copy_auto_increment: bool,
     rebuild: bool,
-) -> Result<AnalysisRequest, Error> {
-    Ok(AnalysisRequest {
-        rule: NamingRule::parse(rule)?,
-        selection: tables.map_or(Selection::All, Selection::Tables),
-        skip,
+) -> AnalyzeOptions {
+    AnalyzeOptions {
+        prefix,
+        suffix,
+        tables: tables.map(|t| t.0),
+        skip: skip.0,
+        adopt: adopt.0,
         policy: ShadowPolicy {
             redirect_foreign_keys,
             copy_auto_increment,
             rebuild,
         },
-        adopt,
-    })
+    }
 }
 
-/// Analyse the database of `executor` under `rule` (`prefix:AFFIX` or
-/// `suffix:AFFIX`).
+/// Analyse the database of `executor` (see the Python `analyze`).
 #[pyfunction]
-// One argument per keyword of the Python `analyze`, as pyo3 maps them.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn analyze(
     py: Python<'_>,
     executor: PyRef<'_, Executor>,
-    rule: &str,
-    tables: Option<Vec<String>>,
-    skip: Vec<String>,
-    adopt: Vec<String>,
+    prefix: Option<String>,
+    suffix: Option<String>,
+    tables: Option<Names>,
+    skip: Names,
+    adopt: Names,
     redirect_foreign_keys: bool,
     copy_auto_increment: bool,
     rebuild: bool,
 ) -> PyResult<Analysis> {
+    let options = options(
+        prefix,
+        suffix,
+        tables,
+        skip,
+        adopt,
+        redirect_foreign_keys,
+        copy_auto_increment,
+        rebuild,
+    );
     let executor: &Executor = &executor;
+    executor.forget_origin();
     let inner = py
-        .detach(|| {
-            let request = request(
-                rule,
-                tables,
-                skip,
-                adopt,
-                redirect_foreign_keys,
-                copy_auto_increment,
-                rebuild,
-            )?;
-            core_analysis::analyze(executor.lock().as_mut(), &request)
-        })
-        .map_err(to_py)?;
+        .detach(|| options.analyze(executor.lock().as_mut()))
+        .map_err(|e| executor.error(e))?;
     Ok(Analysis { inner })
 }
 
 /// Analyse schema facts given as JSON (`{"server":…,"relations":[…],"ddl":{…}}`).
 #[pyfunction]
-// One argument per keyword of the Python `analyze_snapshot`, as pyo3 maps them.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn analyze_snapshot(
     py: Python<'_>,
     snapshot_json: &str,
-    rule: &str,
-    tables: Option<Vec<String>>,
-    skip: Vec<String>,
-    adopt: Vec<String>,
+    prefix: Option<String>,
+    suffix: Option<String>,
+    tables: Option<Names>,
+    skip: Names,
+    adopt: Names,
     redirect_foreign_keys: bool,
     copy_auto_increment: bool,
     rebuild: bool,
 ) -> PyResult<Analysis> {
+    let options = options(
+        prefix,
+        suffix,
+        tables,
+        skip,
+        adopt,
+        redirect_foreign_keys,
+        copy_auto_increment,
+        rebuild,
+    );
     let inner = py
         .detach(|| {
-            let request = request(
-                rule,
-                tables,
-                skip,
-                adopt,
-                redirect_foreign_keys,
-                copy_auto_increment,
-                rebuild,
-            )?;
+            let request = options.request()?;
             let snapshot: SchemaSnapshot = from_json(snapshot_json, "snapshot")?;
-            Ok(core_analysis::analyze_snapshot(&snapshot, &request))
+            let analysis = core_analysis::analyze_snapshot(&snapshot, &request);
+            check_skips(&analysis, &request.skip)?;
+            Ok(analysis)
         })
         .map_err(to_py)?;
     Ok(Analysis { inner })
@@ -139,26 +159,10 @@ pub struct Analysis {
 
 #[pymethods]
 impl Analysis {
-    /// The database analysed.
-    #[getter]
-    fn database(&self) -> &str {
-        &self.inner.database
-    }
-
-    /// The naming rule, as `prefix:AFFIX` or `suffix:AFFIX`.
-    #[getter]
-    fn rule(&self) -> String {
-        self.inner.rule.to_string()
-    }
-
-    /// The per-table results as JSON.
-    fn tables_json(&self, py: Python<'_>) -> PyResult<String> {
-        py.detach(|| tables_json(&self.inner)).map_err(to_py)
-    }
-
-    /// The whole analysis as JSON.
+    /// The plan view (`shadowsync::host::view::PlanView`) as JSON.
     fn to_json(&self, py: Python<'_>) -> PyResult<String> {
-        py.detach(|| to_json(&self.inner)).map_err(to_py)
+        py.detach(|| view(&PlanView::of(&self.inner)))
+            .map_err(to_py)
     }
 
     /// Every statement that would run, in order.

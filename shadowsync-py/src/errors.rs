@@ -1,4 +1,8 @@
-//! The Python exceptions, and the one mapping from the core's `Error` to them.
+//! The Python exceptions, and the one mapping from the core's `Error` to
+//! them: each typed exception's `__cause__` is a `HostError` holding the
+//! library's error as it was (its `kind` and message), whose own
+//! `__cause__` is the Python exception that caused it, if one did (raised
+//! by a Python executor's method).
 
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
@@ -59,10 +63,41 @@ pyo3::create_exception!(
     "A referenced task or table does not exist."
 );
 
+pyo3::create_exception!(
+    shadowsync,
+    HostError,
+    PyException,
+    "The library's own error, the `__cause__` of every typed exception: `kind` is its variant (`parse`, `refused`, `invalid_name`, `invalid_request`, `invalid_transition`, `executor`, `connection_lost`, `store`, `not_found`)."
+);
+
+/// The word naming `error`'s variant.
+fn kind(error: &Error) -> &'static str {
+    match error {
+        Error::Parse(_) => "parse",
+        Error::Refused { .. } => "refused",
+        Error::InvalidName(_) => "invalid_name",
+        Error::InvalidRequest(_) => "invalid_request",
+        Error::InvalidTransition { .. } => "invalid_transition",
+        Error::Executor(_) => "executor",
+        Error::ConnectionLost(_) => "connection_lost",
+        Error::Store(_) => "store",
+        Error::NotFound(_) => "not_found",
+    }
+}
+
 /// The Python exception for `error`, with its attributes.
 pub(crate) fn to_py(error: Error) -> PyErr {
+    caused(error, None)
+}
+
+/// The Python exception for `error`, which the Python exception `origin`
+/// (if any) caused.
+pub(crate) fn caused(error: Error, origin: Option<PyErr>) -> PyErr {
     Python::attach(|py| {
         let message = error.to_string();
+        let host = HostError::new_err(message.clone());
+        let described = host.value(py).setattr("kind", kind(&error));
+        host.set_cause(py, origin);
         let err = match &error {
             Error::Parse(_) => ParseError::new_err(message),
             Error::Refused { .. } => RefusedTableError::new_err(message),
@@ -89,14 +124,12 @@ pub(crate) fn to_py(error: Error) -> PyErr {
                 .and_then(|()| value.setattr("to_status", to)),
             _ => Ok(()),
         };
-        match attributes {
-            Ok(()) => err,
+        match attributes.and(described) {
+            Ok(()) => {
+                err.set_cause(py, Some(host));
+                err
+            }
             Err(failure) => failure,
         }
     })
-}
-
-/// An invalid argument, as the core would report it.
-pub(crate) fn invalid_request(message: String) -> PyErr {
-    to_py(Error::InvalidRequest(message))
 }

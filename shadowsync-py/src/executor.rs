@@ -1,13 +1,21 @@
-//! Executors: a MySQL-family connection, or a Python object.
+//! Executors: a MySQL-family connection, a Python object, or a DB-API 2.0
+//! connection (through the host layer's `SessionExecutor`).
 
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyString};
+use shadowsync::host::options::parse_introspection;
+use shadowsync::host::{SessionExecutor, SqlSession};
 use shadowsync_core::{Error, Executor as CoreExecutor, Relation, Result, ServerInfo};
-use shadowsync_mysql::{Introspection, MysqlExecutor};
+use shadowsync_mysql::MysqlExecutor;
 
-use crate::errors::to_py;
-use crate::json::to_json;
+use crate::errors::{caused, to_py};
+use crate::json::view as to_json;
+
+/// Where a Python-backed executor keeps the Python exception behind its
+/// last failure, to become the `__cause__` of the error raised for it.
+type Origin = Arc<Mutex<Option<PyErr>>>;
 
 /// An executor: a connection to one database, or a Python object standing
 /// in for one. Calls through it release the GIL; one call runs at a time.
@@ -15,9 +23,42 @@ use crate::json::to_json;
 pub struct Executor {
     inner: Mutex<Box<dyn CoreExecutor + Send>>,
     connection: String,
+    origin: Origin,
 }
 
 impl Executor {
+    fn new(inner: Box<dyn CoreExecutor + Send>, connection: String, origin: Origin) -> Executor {
+        Executor {
+            inner: Mutex::new(inner),
+            connection,
+            origin,
+        }
+    }
+
+    /// Forget the Python exception of an earlier call (before a new one).
+    pub(crate) fn forget_origin(&self) {
+        drop(
+            self.origin
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take(),
+        );
+    }
+
+    /// The Python exception for `error` of a call through this executor,
+    /// caused by the Python exception its host raised, if one did.
+    pub(crate) fn error(&self, error: Error) -> PyErr {
+        let origin = match error {
+            Error::Executor(_) | Error::ConnectionLost(_) => self
+                .origin
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take(),
+            _ => None,
+        };
+        caused(error, origin)
+    }
+
     /// The executor, waiting (without the GIL held) for a call in another
     /// thread to end.
     pub(crate) fn lock(&self) -> MutexGuard<'_, Box<dyn CoreExecutor + Send>> {
@@ -30,7 +71,9 @@ impl Executor {
         py: Python<'_>,
         work: impl FnOnce(&mut dyn CoreExecutor) -> Result<T> + Send,
     ) -> PyResult<T> {
-        py.detach(|| work(self.lock().as_mut())).map_err(to_py)
+        self.forget_origin();
+        py.detach(|| work(self.lock().as_mut()))
+            .map_err(|e| self.error(e))
     }
 }
 
@@ -47,7 +90,7 @@ impl Executor {
         database: Option<&str>,
         introspection: &str,
     ) -> PyResult<Executor> {
-        let introspection = Introspection::parse(introspection).map_err(to_py)?;
+        let introspection = parse_introspection(introspection).map_err(to_py)?;
         let inner = py
             .detach(|| {
                 let executor = MysqlExecutor::connect(url)?.with_introspection(introspection);
@@ -57,10 +100,12 @@ impl Executor {
                 }
             })
             .map_err(to_py)?;
-        Ok(Executor {
-            connection: inner.redacted_url().to_string(),
-            inner: Mutex::new(Box::new(inner)),
-        })
+        let connection = inner.redacted_url().to_string();
+        Ok(Executor::new(
+            Box::new(inner),
+            connection,
+            Origin::default(),
+        ))
     }
 
     /// An executor calling `host` back: its methods `server_info()` and
@@ -70,10 +115,26 @@ impl Executor {
     /// `connection` names the host in tasks.
     #[staticmethod]
     fn wrap(host: Py<PyAny>, connection: String) -> Executor {
-        Executor {
-            inner: Mutex::new(Box::new(HostExecutor { host })),
+        let origin = Origin::default();
+        let inner = HostExecutor {
+            host,
+            origin: origin.clone(),
+        };
+        Executor::new(Box::new(inner), connection, origin)
+    }
+
+    /// An executor on `connection`, an open DB-API 2.0 connection (PyMySQL,
+    /// mysqlclient, ...) to a MySQL-family server: statements run through
+    /// its cursors (see `shadowsync::host::session` for what is asked and
+    /// the session settings it states). `name` names it in tasks.
+    #[staticmethod]
+    fn dbapi(connection: Py<PyAny>, name: String) -> Executor {
+        let origin = Origin::default();
+        let session = DbApiSession {
             connection,
-        }
+            origin: origin.clone(),
+        };
+        Executor::new(Box::new(SessionExecutor::new(session)), name, origin)
     }
 
     /// Close the connection (a host object is let go); later calls fail
@@ -116,9 +177,17 @@ impl Executor {
     }
 }
 
+/// Keep `error` in `origin`; the executor error describing it.
+fn keep(origin: &Origin, error: PyErr, what: String) -> Error {
+    let message = Error::Executor(format!("{what} failed: {error}"));
+    *origin.lock().unwrap_or_else(PoisonError::into_inner) = Some(error);
+    message
+}
+
 /// An executor whose methods are those of a Python object.
 struct HostExecutor {
     host: Py<PyAny>,
+    origin: Origin,
 }
 
 impl HostExecutor {
@@ -130,9 +199,8 @@ impl HostExecutor {
         call: impl for<'py> FnOnce(&Bound<'py, PyAny>) -> PyResult<T>,
     ) -> Result<T> {
         Python::attach(|py| {
-            call(self.host.bind(py)).map_err(|e| {
-                Error::Executor(format!("Python executor method {name}() failed: {e}"))
-            })
+            call(self.host.bind(py))
+                .map_err(|e| keep(&self.origin, e, format!("Python executor method {name}()")))
         })
     }
 
@@ -174,6 +242,70 @@ impl CoreExecutor for HostExecutor {
     fn execute(&mut self, sql: &str) -> Result<()> {
         self.call("execute", |host| {
             host.call_method1("execute", (sql,)).map(drop)
+        })
+    }
+}
+
+/// A DB-API 2.0 connection, as the host layer's session executor uses it.
+struct DbApiSession {
+    connection: Py<PyAny>,
+    origin: Origin,
+}
+
+impl DbApiSession {
+    /// `sql` run on a new cursor of the connection, then `read` of the
+    /// cursor, then the cursor closed; a Python exception is kept.
+    fn on_cursor<T>(
+        &self,
+        sql: &str,
+        read: impl for<'py> FnOnce(&Bound<'py, PyAny>) -> PyResult<T>,
+    ) -> Result<T> {
+        Python::attach(|py| {
+            let run = || -> PyResult<T> {
+                let cursor = self.connection.bind(py).call_method0("cursor")?;
+                let result = cursor
+                    .call_method1("execute", (sql,))
+                    .and_then(|_| read(&cursor));
+                let closed = cursor.call_method0("close");
+                let value = result?;
+                closed?;
+                Ok(value)
+            };
+            run().map_err(|e| keep(&self.origin, e, "the DB-API connection".into()))
+        })
+    }
+}
+
+/// A value a DB-API cursor returned, as text (`None`: NULL).
+fn text(value: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
+    if value.is_none() {
+        Ok(None)
+    } else if let Ok(s) = value.cast::<PyString>() {
+        Ok(Some(s.to_str()?.to_string()))
+    } else if let Ok(b) = value.cast::<PyBytes>() {
+        Ok(Some(String::from_utf8_lossy(b.as_bytes()).into_owned()))
+    } else {
+        Ok(Some(value.str()?.to_str()?.to_string()))
+    }
+}
+
+impl SqlSession for DbApiSession {
+    fn execute(&mut self, sql: &str) -> Result<()> {
+        self.on_cursor(sql, |_| Ok(()))
+    }
+
+    fn query(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>> {
+        self.on_cursor(sql, |cursor| {
+            let mut rows = Vec::new();
+            for row in cursor.call_method0("fetchall")?.try_iter()? {
+                let row = row?;
+                let mut values = Vec::new();
+                for value in row.try_iter()? {
+                    values.push(text(&value?)?);
+                }
+                rows.push(values);
+            }
+            Ok(rows)
         })
     }
 }

@@ -1,25 +1,18 @@
-//! JSON out: structured results cross into the Python package as JSON
-//! texts of the core's serde types, which it turns into dataclasses.
+//! JSON across the boundary: results leave as the host layer's views
+//! (`shadowsync::host::view`, printed by `host::to_json`, the text every
+//! front end gives), structured arguments arrive as the core's serde types.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use shadowsync_core::analysis::Analysis;
+use shadowsync::host;
 use shadowsync_core::Error;
 
-/// `value` as JSON text.
-pub(crate) fn to_json<T: Serialize>(value: &T) -> Result<String, Error> {
-    serde_json::to_string(value)
-        .map_err(|e| Error::InvalidRequest(format!("cannot encode the result: {e}")))
+/// `view` as the JSON text every front end gives.
+pub(crate) fn view<T: Serialize>(view: &T) -> Result<String, Error> {
+    host::to_json(view)
 }
 
 /// A `T` from the JSON text of argument `what`.
 pub(crate) fn from_json<T: DeserializeOwned>(text: &str, what: &str) -> Result<T, Error> {
     serde_json::from_str(text).map_err(|e| Error::InvalidRequest(format!("{what}: {e}")))
-}
-
-/// The tables of an analysis as a JSON array: each table's fields as the
-/// core serializes them, plus its effective `action`, `effective_reason` and
-/// `effective_statements` (user skips applied).
-pub(crate) fn tables_json(analysis: &Analysis) -> Result<String, Error> {
-    to_json(&analysis.tables_json())
 }

@@ -1,12 +1,14 @@
 //! Python bindings of shadowsync: the native module `shadowsync._native`
 //! behind the typed `shadowsync` package (`python/shadowsync`).
 //!
-//! A thin layer over `shadowsync-core`, `shadowsync-mysql` and
-//! `shadowsync-store`: argument conversion and error mapping only.
-//! Structured results cross as JSON texts of the core's serde types; the
-//! package turns them into dataclasses. Every call into the core that does
-//! work releases the GIL; a Python object can stand in for the executor,
-//! its exceptions becoming `ExecutorError`s.
+//! A thin layer over the host layer (`shadowsync::host`): argument
+//! conversion and error mapping only. Results cross as the host layer's
+//! JSON views (`host::to_json`, the text the CLI and the C ABI give too),
+//! which the package reads into the dataclasses generated from their
+//! description (`views/`). Every call into the core that does work
+//! releases the GIL; a Python object or a DB-API connection can stand in
+//! for the executor. The library's `tracing` records reach Python
+//! `logging` under the logger `shadowsync` ([`logging`]).
 
 #![warn(missing_docs)]
 
@@ -14,6 +16,7 @@ mod analysis;
 mod errors;
 mod executor;
 mod json;
+mod logging;
 mod tasks;
 
 use pyo3::prelude::*;
@@ -22,11 +25,13 @@ use pyo3::prelude::*;
 /// `shadowsync` instead).
 #[pymodule]
 mod _native {
+    use pyo3::prelude::*;
+
     #[pymodule_export]
     use crate::analysis::{analyze, analyze_snapshot, diff, Analysis};
     #[pymodule_export]
     use crate::errors::{
-        ExecutorError, InvalidNameError, InvalidRequestError, InvalidTransitionError,
+        ExecutorError, HostError, InvalidNameError, InvalidRequestError, InvalidTransitionError,
         NotFoundError, ParseError, RefusedTableError, ShadowSyncError, StoreError,
     };
     #[pymodule_export]
@@ -38,4 +43,10 @@ mod _native {
     #[pymodule_export]
     #[allow(non_upper_case_globals)] // Python's name for it.
     const __version__: &str = env!("CARGO_PKG_VERSION");
+
+    /// Log records to Python `logging` from the module's import on.
+    #[pymodule_init]
+    fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        crate::logging::install(m.py())
+    }
 }

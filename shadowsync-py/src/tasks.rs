@@ -1,28 +1,75 @@
 //! The task center, over a SQLite file, a MySQL store or memory, on the
-//! system clock.
+//! system clock; results are the host layer's views as JSON.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::{self, ThreadId};
 
 use pyo3::prelude::*;
 use shadowsync::host;
+use shadowsync::host::options::{again_request, parse_error_strategy, SubmitOptions};
+use shadowsync::host::view::{
+    DueReportView, LogsView, TaskOutcome, TaskPageView, TaskView, TimelineView,
+};
+use shadowsync_core::analysis::analyze;
 use shadowsync_core::task::flow::ApprovalFlow;
 use shadowsync_core::task::{
-    Actor, ErrorStrategy, ExecutionMode, LogFilter, MemoryStore, SingleExecutor, SubmitRequest,
-    Task, TaskCenter as CoreCenter, TaskId, TaskQuery,
+    redact_url, Actor, ExecutionMode, ListWindow, LogFilter, MemoryStore, Observer, Progress,
+    SingleExecutor, SortKey, Task, TaskCenter as CoreCenter, TaskId, TaskQuery, TaskStatus,
 };
-use shadowsync_core::{Executor as CoreExecutor, Result};
+use shadowsync_core::{Error, Executor as CoreExecutor, Result};
 use shadowsync_store::{open_store, shown_location, DynStore, SystemClock};
 
 use crate::analysis::Analysis;
-use crate::errors::{invalid_request, to_py};
+use crate::errors::to_py;
 use crate::executor::Executor;
-use crate::json::{from_json, to_json};
+use crate::json::{from_json, view};
 
 /// The core center behind a `TaskCenter`: its store is chosen when it is opened.
 type Center = CoreCenter<DynStore, SystemClock>;
+
+/// The progress callbacks of the tasks running now, by the thread running
+/// them: the center's one observer hands each event to the callback of the
+/// thread it is emitted on (the thread running the task).
+#[derive(Default)]
+struct Callbacks(Mutex<HashMap<ThreadId, Py<PyAny>>>);
+
+impl Callbacks {
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<ThreadId, Py<PyAny>>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Observer for Callbacks {
+    /// The event, as a dict, to this thread's callback, with the GIL held;
+    /// an exception it raises is logged (logger `shadowsync.progress`).
+    fn observe(&self, event: &Progress) {
+        let me = thread::current().id();
+        if !self.map().contains_key(&me) {
+            return;
+        }
+        Python::attach(|py| {
+            let Some(callback) = self.map().get(&me).map(|c| c.clone_ref(py)) else {
+                return;
+            };
+            let called = serde_json::to_string(event)
+                .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+                .and_then(|text| {
+                    let event = py.import("json")?.call_method1("loads", (text,))?;
+                    callback.call1(py, (event,))
+                });
+            if let Err(e) = called {
+                tracing::warn!(target: "shadowsync::progress", "the progress callback failed: {e}");
+            }
+        });
+    }
+}
 
 /// A task center; shareable between threads. Every call releases the GIL.
 #[pyclass(module = "shadowsync._native", frozen)]
 pub struct TaskCenter {
     inner: Center,
+    callbacks: Arc<Callbacks>,
     /// Where the store is, as it may be shown (a URL without its password;
     /// None in memory).
     #[pyo3(get)]
@@ -32,39 +79,90 @@ pub struct TaskCenter {
 /// The host layer's `execute` or `resume`, as both take their task.
 type RunTask = fn(&Center, TaskId, &str, &mut dyn CoreExecutor) -> Result<Task>;
 
+/// An actor with roles.
+fn actor(name: String, roles: Vec<String>) -> Actor {
+    Actor { name, roles }
+}
+
+/// When a task runs: at `at` (Unix milliseconds) or as soon as approved.
+fn mode(at: Option<i64>) -> ExecutionMode {
+    at.map_or(ExecutionMode::Immediate, |at| ExecutionMode::Scheduled {
+        at,
+    })
+}
+
+/// Which creation times a listing covers.
+#[derive(FromPyObject)]
+pub(crate) enum Since {
+    /// `recent` (the last 48 hours) or `all`.
+    Word(String),
+    /// Since this Unix-millisecond time.
+    At(i64),
+}
+
 impl TaskCenter {
-    /// What `execute` and `resume` share: run task `id` through the host
-    /// layer's `run` (the plan's own naming rule and shadow policy, the
-    /// lease heartbeat); the finished task as JSON.
+    /// Run `work` on the core center with the GIL released; its result as
+    /// the JSON view `show` makes of it.
+    fn json<T, V: serde::Serialize>(
+        &self,
+        py: Python<'_>,
+        work: impl FnOnce(&Center) -> Result<T> + Send,
+        show: impl FnOnce(&T) -> V + Send,
+    ) -> PyResult<String> {
+        py.detach(|| view(&show(&work(&self.inner)?)))
+            .map_err(to_py)
+    }
+
+    /// A task call: its result as the task view.
+    fn task_json(
+        &self,
+        py: Python<'_>,
+        work: impl FnOnce(&Center) -> Result<Task> + Send,
+    ) -> PyResult<String> {
+        self.json(py, work, TaskView::of)
+    }
+
+    /// `work` through `executor` with `progress` (if any) receiving this
+    /// thread's events; errors caused by a Python executor keep its exception.
+    fn running<V: serde::Serialize>(
+        &self,
+        py: Python<'_>,
+        executor: &Executor,
+        progress: Option<Py<PyAny>>,
+        work: impl FnOnce(&Center, &mut dyn CoreExecutor) -> Result<V> + Send,
+    ) -> PyResult<String> {
+        let me = thread::current().id();
+        if let Some(progress) = progress {
+            self.callbacks.map().insert(me, progress);
+        }
+        executor.forget_origin();
+        let result = py.detach(|| view(&work(&self.inner, executor.lock().as_mut())?));
+        let callback = self.callbacks.map().remove(&me);
+        drop(callback);
+        result.map_err(|e| executor.error(e))
+    }
+
+    /// `execute` or `resume` through the host layer's `run`.
     fn run_task(
         &self,
         py: Python<'_>,
         id: TaskId,
         worker: &str,
         executor: &Executor,
+        progress: Option<Py<PyAny>>,
         run: RunTask,
     ) -> PyResult<String> {
-        self.json(py, |center| {
-            run(center, id, worker, executor.lock().as_mut())
+        self.running(py, executor, progress, |center, exec| {
+            run(center, id, worker, exec).map(|task| TaskView::of(&task))
         })
-    }
-
-    /// Run `work` on the core center with the GIL released; its result as JSON.
-    fn json<T: serde::Serialize>(
-        &self,
-        py: Python<'_>,
-        work: impl FnOnce(&Center) -> Result<T> + Send,
-    ) -> PyResult<String> {
-        py.detach(|| to_json(&work(&self.inner)?)).map_err(to_py)
     }
 }
 
 #[pymethods]
 impl TaskCenter {
     /// A center on the store at `location`: the path of a SQLite file
-    /// (created if needed) or a `mysql://user:pass@host:port/db` URL (a store
-    /// in that database, shared by every host that opens it); in memory when
-    /// `location` is None.
+    /// (created if needed) or a `mysql://user:pass@host:port/db` URL; in
+    /// memory when `location` is None.
     #[new]
     #[pyo3(signature = (location=None))]
     fn new(py: Python<'_>, location: Option<&str>) -> PyResult<TaskCenter> {
@@ -72,8 +170,13 @@ impl TaskCenter {
             Some(location) => py.detach(|| open_store(location)).map_err(to_py)?,
             None => Box::new(MemoryStore::new()),
         };
+        let inner = CoreCenter::new(store, SystemClock);
+        let callbacks = Arc::new(Callbacks::default());
+        let observer: Arc<dyn Observer> = callbacks.clone();
+        inner.set_observer(Some(observer));
         Ok(TaskCenter {
-            inner: CoreCenter::new(store, SystemClock),
+            inner,
+            callbacks,
             location: location.map(shown_location),
         })
     }
@@ -90,10 +193,10 @@ impl TaskCenter {
     /// The approval flows, highest priority first (JSON array of the core's
     /// `ApprovalFlow`).
     fn flows(&self, py: Python<'_>) -> PyResult<String> {
-        self.json(py, |center| center.flows())
+        self.json(py, |center| center.flows(), Clone::clone)
     }
 
-    /// Freeze `analysis` into a new task; the task as JSON.
+    /// Freeze `analysis` into a new task; the task view.
     #[pyo3(signature = (analysis, connection, creator, remarks, on_error, scheduled_at))]
     fn submit(
         &self,
@@ -104,85 +207,77 @@ impl TaskCenter {
         on_error: &str,
         scheduled_at: Option<i64>,
     ) -> PyResult<String> {
-        let on_error = match on_error {
-            "abort" => ErrorStrategy::Abort,
-            "continue" => ErrorStrategy::Continue,
-            other => {
-                return Err(invalid_request(format!(
-                    "on_error must be `abort` or `continue`, not `{other}`"
-                )))
-            }
-        };
-        let request = SubmitRequest {
-            plan: analysis.inner.freeze(connection),
-            creator,
-            mode: scheduled_at.map_or(ExecutionMode::Immediate, |at| ExecutionMode::Scheduled {
-                at,
-            }),
-            on_error,
-            remarks,
-        };
-        self.json(analysis.py(), |center| center.submit(request))
-    }
-
-    /// A new task from task `old` with `analysis`, a fresh analysis of the
-    /// same connection, database, table selection and naming rule; the new
-    /// task as JSON.
-    #[pyo3(signature = (old, analysis, connection, creator, scheduled_at))]
-    fn initiate_again(
-        &self,
-        old: TaskId,
-        analysis: PyRef<'_, Analysis>,
-        connection: &str,
-        creator: &str,
-        scheduled_at: Option<i64>,
-    ) -> PyResult<String> {
         let plan = analysis.inner.freeze(connection);
-        let mode = scheduled_at.map_or(ExecutionMode::Immediate, |at| ExecutionMode::Scheduled {
-            at,
-        });
-        self.json(analysis.py(), |center| {
-            center.initiate_again(old, creator, plan, mode)
+        self.task_json(analysis.py(), |center| {
+            let options = SubmitOptions {
+                creator,
+                remarks,
+                on_error: parse_error_strategy(on_error)?,
+                mode: mode(scheduled_at),
+            };
+            center.submit(options.request(plan)?)
         })
     }
 
-    /// `actor` approves the current approval node of task `id`; the task as JSON.
+    /// A new task from task `old`: its tables, naming rule, shadow policy,
+    /// skips and adoptions analysed again through `executor` (on the old
+    /// task's database); the new task view.
+    #[pyo3(signature = (old, executor, creator, scheduled_at))]
+    fn initiate_again(
+        &self,
+        py: Python<'_>,
+        old: TaskId,
+        executor: PyRef<'_, Executor>,
+        creator: &str,
+        scheduled_at: Option<i64>,
+    ) -> PyResult<String> {
+        self.running(py, &executor, None, |center, exec| {
+            let before = center.task(old)?;
+            let plan = &before.spec.plan;
+            let analysis = analyze(exec, &again_request(plan)?)?;
+            let frozen = analysis.freeze(&plan.connection);
+            let task = center.initiate_again(old, creator, frozen, mode(scheduled_at))?;
+            Ok(TaskView::of(&task))
+        })
+    }
+
+    /// `actor` approves the current approval node of task `id`; the task view.
     fn approve(
         &self,
         py: Python<'_>,
         id: TaskId,
-        actor: String,
+        actor_name: String,
         roles: Vec<String>,
         comment: &str,
     ) -> PyResult<String> {
-        let actor = Actor { name: actor, roles };
-        self.json(py, |center| center.approve(id, &actor, comment))
+        let actor = actor(actor_name, roles);
+        self.task_json(py, |center| center.approve(id, &actor, comment))
     }
 
-    /// `actor` rejects task `id`; the task as JSON.
+    /// `actor` rejects task `id`; the task view.
     fn reject(
         &self,
         py: Python<'_>,
         id: TaskId,
-        actor: String,
+        actor_name: String,
         roles: Vec<String>,
         comment: &str,
     ) -> PyResult<String> {
-        let actor = Actor { name: actor, roles };
-        self.json(py, |center| center.reject(id, &actor, comment))
+        let actor = actor(actor_name, roles);
+        self.task_json(py, |center| center.reject(id, &actor, comment))
     }
 
-    /// `actor` withdraws task `id` before it runs; the task as JSON.
+    /// `actor` withdraws task `id` before it runs; the task view.
     fn cancel(
         &self,
         py: Python<'_>,
         id: TaskId,
-        actor: String,
+        actor_name: String,
         roles: Vec<String>,
         comment: &str,
     ) -> PyResult<String> {
-        let actor = Actor { name: actor, roles };
-        self.json(py, |center| center.cancel(id, &actor, comment))
+        let actor = actor(actor_name, roles);
+        self.task_json(py, |center| center.cancel(id, &actor, comment))
     }
 
     /// Ask executing task `id` to stop before its next statement.
@@ -190,83 +285,155 @@ impl TaskCenter {
         &self,
         py: Python<'_>,
         id: TaskId,
-        actor: String,
+        actor_name: String,
         roles: Vec<String>,
         comment: &str,
     ) -> PyResult<()> {
-        let actor = Actor { name: actor, roles };
+        let actor = actor(actor_name, roles);
         py.detach(|| self.inner.abort(id, &actor, comment))
             .map_err(to_py)
     }
 
     /// Claim waiting task `id` for `worker` and run it through `executor`
-    /// with its plan's own naming rule and shadow policy; the finished task
-    /// as JSON.
+    /// (host layer: the plan's own rule and policy, the lease heartbeat),
+    /// `progress` receiving each event; the finished task view.
+    #[pyo3(signature = (id, worker, executor, progress=None))]
     fn execute(
         &self,
         py: Python<'_>,
         id: TaskId,
         worker: &str,
         executor: PyRef<'_, Executor>,
+        progress: Option<Py<PyAny>>,
     ) -> PyResult<String> {
-        self.run_task(py, id, worker, &executor, host::execute)
+        self.run_task(py, id, worker, &executor, progress, host::execute)
     }
 
-    /// Take over executing task `id` whose worker died, for `worker`, and
-    /// finish it through `executor`; the finished task as JSON.
+    /// Take over executing task `id` for `worker` and finish it through
+    /// `executor`; the finished task view.
+    #[pyo3(signature = (id, worker, executor, progress=None))]
     fn resume(
         &self,
         py: Python<'_>,
         id: TaskId,
         worker: &str,
         executor: PyRef<'_, Executor>,
+        progress: Option<Py<PyAny>>,
     ) -> PyResult<String> {
-        self.run_task(py, id, worker, &executor, host::resume)
+        self.run_task(py, id, worker, &executor, progress, host::resume)
     }
 
-    /// Move every overdue task to approval or execution expired; JSON array
-    /// of `[id, status]` of those moved.
+    /// Move every overdue task to approval or execution expired; a JSON
+    /// array of `{"id", "status"}` of those moved.
     fn expire_overdue(&self, py: Python<'_>) -> PyResult<String> {
-        self.json(py, |center| center.expire_overdue())
+        self.json(
+            py,
+            |center| center.expire_overdue(),
+            |moved| {
+                moved
+                    .iter()
+                    .map(|&(id, status)| TaskOutcome { id, status })
+                    .collect::<Vec<_>>()
+            },
+        )
     }
 
-    /// One scheduling pass for `worker`, every task through `executor`
-    /// (a task on another database is reported as not started); the report
-    /// as JSON.
+    /// One scheduling pass for `worker`, every task through `executor`;
+    /// the due report view.
+    #[pyo3(signature = (worker, executor, progress=None))]
     fn run_due(
         &self,
         py: Python<'_>,
         worker: &str,
         executor: PyRef<'_, Executor>,
+        progress: Option<Py<PyAny>>,
     ) -> PyResult<String> {
-        let executor: &Executor = &executor;
-        self.json(py, |center| {
-            let mut locked = executor.lock();
-            let mut connector = SingleExecutor(locked.as_mut());
-            host::run_due(center, worker, &mut connector)
-                .map(|pass| host::view::DueReportView::of(&pass))
+        self.running(py, &executor, progress, |center, exec| {
+            let mut connector = SingleExecutor(exec);
+            host::run_due(center, worker, &mut connector).map(|r| DueReportView::of(&r))
         })
     }
 
-    /// Task `id` as JSON.
+    /// Task `id`'s view.
     fn task(&self, py: Python<'_>, id: TaskId) -> PyResult<String> {
-        self.json(py, |center| center.task(id))
+        self.task_json(py, |center| center.task(id))
     }
 
-    /// One page of tasks as JSON; `query_json` is the core's `TaskQuery`.
-    fn list_tasks(&self, py: Python<'_>, query_json: &str) -> PyResult<String> {
-        self.json(py, |center| {
-            let query: TaskQuery = from_json(query_json, "query")?;
-            center.list(&query)
-        })
+    /// One page of tasks (pages count from 1, as the CLI's); the task page view.
+    #[pyo3(signature = (since, connection, database, creator, statuses, sort, descending, page, page_size))]
+    #[allow(clippy::too_many_arguments)] // One per keyword of the Python `list_tasks`.
+    fn list_tasks(
+        &self,
+        py: Python<'_>,
+        since: Since,
+        connection: Option<String>,
+        database: Option<String>,
+        creator: Option<String>,
+        statuses: Vec<String>,
+        sort: &str,
+        descending: bool,
+        page: usize,
+        page_size: usize,
+    ) -> PyResult<String> {
+        let query = || -> Result<TaskQuery> {
+            let window = match since {
+                Since::At(at) => ListWindow::Since { at },
+                Since::Word(word) => match word.as_str() {
+                    "recent" => ListWindow::Recent,
+                    "all" => ListWindow::All,
+                    _ => {
+                        return Err(Error::InvalidRequest(format!(
+                            "since must be `recent`, `all` or a time, not `{word}`"
+                        )))
+                    }
+                },
+            };
+            let statuses = statuses
+                .iter()
+                .map(|s| {
+                    TaskStatus::from_name(s)
+                        .ok_or_else(|| Error::InvalidRequest(format!("unknown task status `{s}`")))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let sort = match sort {
+                "created_at" => SortKey::CreatedAt,
+                "status" => SortKey::Status,
+                _ => {
+                    return Err(Error::InvalidRequest(format!(
+                        "sort must be `created_at` or `status`, not `{sort}`"
+                    )))
+                }
+            };
+            let page = page
+                .checked_sub(1)
+                .ok_or_else(|| Error::InvalidRequest("pages are counted from 1".into()))?;
+            Ok(TaskQuery {
+                window,
+                // Connections are stored redacted: compare like with like.
+                connection: connection.as_deref().map(redact_url),
+                database,
+                creator,
+                statuses,
+                sort,
+                descending,
+                page,
+                page_size,
+            })
+        };
+        let query = query().map_err(to_py)?;
+        self.json(py, |center| center.list(&query), TaskPageView::of)
     }
 
-    /// The timeline of task `id` as JSON.
+    /// The timeline view of task `id`.
     fn timeline(&self, py: Python<'_>, id: TaskId) -> PyResult<String> {
-        self.json(py, |center| center.timeline(id))
+        self.json(
+            py,
+            |center| center.timeline(id),
+            |events| TimelineView::of(id, events),
+        )
     }
 
-    /// The log of task `id` as JSON.
+    /// The logs view of task `id`.
     fn logs(
         &self,
         py: Python<'_>,
@@ -278,7 +445,11 @@ impl TaskCenter {
             alerts_only,
             contains,
         };
-        self.json(py, |center| center.logs(id, &filter))
+        self.json(
+            py,
+            |center| center.logs(id, &filter),
+            |entries| LogsView::of(id, entries),
+        )
     }
 
     /// The log of task `id` as text, one line per entry.

@@ -3,10 +3,14 @@ the demo schema, through the Python API."""
 
 from __future__ import annotations
 
-import shadowsync
-from shadowsync import Analysis, TableResult
+import subprocess
+import sys
+from urllib.parse import urlsplit
 
-from conftest import Scratch
+import shadowsync
+from shadowsync import Analysis, PlanTable
+
+from conftest import REPO, Scratch
 
 T62 = "t62_long_table_name_that_still_fits_once_prefixed_padding_xxxx"
 T63 = "t63_long_table_name_whose_shadow_would_exceed_the_64_char_limit"
@@ -14,7 +18,7 @@ REFUSED = {"collide", "report", T63}
 SPECIAL = {"uptodate", "uptodate_child", "outdated"} | REFUSED
 
 
-def by_source(analysis: Analysis) -> dict[str, TableResult]:
+def by_source(analysis: Analysis) -> dict[str, PlanTable]:
     return {t.source: t for t in analysis.tables}
 
 
@@ -95,8 +99,8 @@ def test_suffix_sync_with_skip_and_undo(scratch: Scratch) -> None:
     # Skipping the parent: the children's FKs fall back to the source, with a warning.
     analysis.skip("customer")
     t = by_source(analysis)
-    assert (t["customer"].action, t["customer"].reason, t["customer"].user_skipped) == ("skip", "user", True)
-    assert t["customer"].planned == "create" and t["customer"].statements == []
+    assert (t["customer"].action, t["customer"].reason) == ("skip", "user")
+    assert t["customer"].statements == []
     assert "REFERENCES `customer` (`id`)" in t["orders"].statements[0]
     assert any("`customer`" in w for w in t["orders"].warnings)
     assert all("CREATE TABLE `customer_shadow`" not in s for s in analysis.preview())
@@ -129,3 +133,18 @@ def test_skip_from_the_start(scratch: Scratch) -> None:
     assert info.flavor == ("mariadb" if scratch.engine == "mariadb" else "oceanbase")
     assert [r.name for r in scratch.executor.list_relations()] == ["a", "b"]
     assert scratch.executor.show_create_tables(["a", "zz"])[1] is None
+
+
+def test_parity_script_prints_the_plan(scratch: Scratch) -> None:
+    """examples/parity.py plan URL prints the plan view of URL's database
+    (defaults: prefix __, every table) exactly as Analysis.to_json() gives it."""
+    scratch.load_demo()
+    script = REPO / "shadowsync-py" / "examples" / "parity.py"
+    ran = subprocess.run([sys.executable, str(script), "plan", scratch.url], capture_output=True, text=True)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout == shadowsync.analyze(scratch.executor).to_json()
+    assert '"naming_rule": "prefix:__"' in ran.stdout
+    bad = subprocess.run([sys.executable, str(script), "plan", scratch.url + "_missing"], capture_output=True, text=True)
+    assert bad.returncode == 1 and bad.stdout == "" and "parity.py:" in bad.stderr
+    password = urlsplit(scratch.url).password
+    assert not password or password not in bad.stderr

@@ -81,9 +81,9 @@ def test_snapshot_analysis_needs_no_server() -> None:
     assert (orders.source, orders.shadow, orders.action) == ("orders", "__orders", "alter")
     assert analysis.preview() == ["ALTER TABLE `__orders` ADD COLUMN `total` int AFTER `id`"]
     assert repr(analysis) == "Analysis(database='shop', rule='prefix:__', create=0, alter=1, skip=0)"
-    assert "source='orders'" in repr(orders) and "source_ddl" not in repr(orders)
-    assert orders.to_dict()["statements"] == analysis.preview()
-    assert analysis.to_dict()["snapshot"]["server"]["flavor"] == "mariadb"
+    assert "source='orders'" in repr(orders)
+    assert analysis.to_dict()["tables"][0]["statements"] == analysis.preview()
+    assert analysis.to_dict()["kind"] == "plan" and analysis.plan.to_json() == analysis.to_json()
 
 
 def test_invalid_affix_is_an_invalid_name() -> None:
@@ -91,7 +91,7 @@ def test_invalid_affix_is_an_invalid_name() -> None:
         shadowsync.analyze_snapshot(SNAPSHOT, prefix="a-b")
     with pytest.raises(InvalidNameError):
         shadowsync.analyze_snapshot(SNAPSHOT, suffix="x" * 33)
-    with pytest.raises(TypeError):
+    with pytest.raises(InvalidRequestError, match="not both"):
         shadowsync.analyze_snapshot(SNAPSHOT, prefix="__", suffix="_s")
 
 
@@ -101,3 +101,9 @@ def test_skipping_an_unknown_table_is_not_found() -> None:
         analysis.skip("nope")
     with pytest.raises(shadowsync.NotFoundError):
         analysis.table("nope")
+    # Skips named from the start are checked by the host layer.
+    with pytest.raises(InvalidRequestError, match="not selected: nope"):
+        shadowsync.analyze_snapshot(SNAPSHOT, skip=["orders", "nope"])
+    with pytest.raises(InvalidRequestError, match="empty table name"):
+        shadowsync.analyze_snapshot(SNAPSHOT, tables=["orders", " "])
+    assert [t.source for t in shadowsync.analyze_snapshot(SNAPSHOT, tables=" orders").tables] == ["orders"]

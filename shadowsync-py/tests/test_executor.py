@@ -52,8 +52,12 @@ def test_python_executor_serves_an_analysis() -> None:
 def test_python_executor_exceptions_become_executor_errors() -> None:
     fake = FakeExecutor()
     fake.fail_listing = True
-    with pytest.raises(ExecutorError, match="list_relations.*ConnectionError: catalog offline"):
+    with pytest.raises(ExecutorError, match="list_relations.*ConnectionError: catalog offline") as caught:
         shadowsync.analyze(fake)
+    # The library's error is the cause; the Python exception is its cause.
+    cause = caught.value.__cause__
+    assert isinstance(cause, shadowsync.HostError) and cause.kind == "executor"
+    assert isinstance(cause.__cause__, ConnectionError) and str(cause.__cause__) == "catalog offline"
 
     class Broken(FakeExecutor):
         def server_info(self) -> ServerInfo:
@@ -170,7 +174,7 @@ def test_abort_from_another_thread_stops_a_running_task(scratch: Scratch) -> Non
     worker.join(10)
     (done,) = results
     assert done.status == "aborted"
-    assert executor.executed == done.tables[0].statements
+    assert executor.executed == [s.sql for s in done.tables[0].statements]
     assert [t.status for t in done.tables] == ["succeeded", "skipped"]
 
 
@@ -191,7 +195,7 @@ def test_every_introspection_reads_the_same_texts(scratch: Scratch) -> None:
     else:
         with pytest.raises(ExecutorError, match="not OceanBase"):
             catalog.show_create_tables(names)
-    with pytest.raises(shadowsync.InvalidRequestError, match="introspection must be"):
+    with pytest.raises(shadowsync.InvalidRequestError, match="unknown introspection mode `fast`"):
         shadowsync.connect(base, introspection="fast")  # type: ignore[arg-type]
 
 

@@ -19,6 +19,22 @@ from test_analysis import REFUSED
 CYCLE = ["dept", "emp"]
 
 
+class Elsewhere:
+    """A Python executor on database `elsewhere` holding one table `t`."""
+
+    def server_info(self) -> shadowsync.ServerInfo:
+        return shadowsync.ServerInfo(flavor="mysql", version="8.0.36", database="elsewhere")
+
+    def list_relations(self) -> list[shadowsync.Relation]:
+        return [shadowsync.Relation("t")]
+
+    def show_create_tables(self, names: list[str]) -> list[str | None]:
+        return ["CREATE TABLE `t` (`id` int NOT NULL, PRIMARY KEY (`id`))" if n == "t" else None for n in names]
+
+    def execute(self, sql: str) -> None:
+        raise AssertionError("nothing runs here")
+
+
 def test_demo_schema_through_the_task_center(scratch: Scratch, tmp_path: Path) -> None:
     scratch.load_demo()
     analysis = shadowsync.analyze(scratch.executor, prefix="__", skip=CYCLE)
@@ -35,7 +51,8 @@ def test_demo_schema_through_the_task_center(scratch: Scratch, tmp_path: Path) -
     assert done.worker == "pytest-worker" and done.finished_at is not None
     ran = [t for t in done.tables if t.action != "skip"]
     assert ran and all(t.status == "succeeded" for t in ran)
-    assert all(s == "applied" for t in ran for s in t.statement_statuses)
+    assert all(s.status == "applied" for t in ran for s in t.statements)
+    assert done.counts.total == len(done.tables) and done.counts.failed == 0
 
     # Converged: every shadow is identical but the refused ones (and the skipped cycle).
     after = shadowsync.analyze(scratch.executor, prefix="__", skip=CYCLE)
@@ -47,9 +64,9 @@ def test_demo_schema_through_the_task_center(scratch: Scratch, tmp_path: Path) -
     assert again == done
     text = center.export_logs(task.id)
     assert "finished: succeeded" in text
-    assert center.logs(task.id, alerts_only=True) == []
-    assert [e.level for e in center.logs(task.id, contains="PRECHECK")] == ["INFO"]
-    actions = [e.action for e in center.timeline(task.id)]
+    assert center.logs(task.id, alerts_only=True).entries == []
+    assert [e.level for e in center.logs(task.id, contains="PRECHECK").entries] == ["INFO"]
+    actions = [e.action.kind for e in center.timeline(task.id).events]
     assert actions[0] == "submitted" and "precheck_passed" in actions and actions[-1] == "finished"
     page = center.list_tasks(creator="pytest")
     assert page.total == 1 and page.items[0].id == task.id and page.items[0].status == "succeeded"
@@ -121,9 +138,9 @@ def test_approval_flow(scratch: Scratch, tmp_path: Path) -> None:
         center.approve(rejected.id, "lea")
     cancelled = center.submit(analysis, creator="carl")
     assert center.cancel(cancelled.id, "carl").status == "cancelled"
-    events = center.timeline(rejected.id)
-    assert events[-1].action == "rejected" and events[-1].comment == "not now"
-    assert events[-1].details == {"node": 0}
+    events = center.timeline(rejected.id).events
+    assert events[-1].action.kind == "rejected" and events[-1].comment == "not now"
+    assert events[-1].action == shadowsync.TimelineAction(shadowsync.TimelineActionKind.REJECTED, node=0)
 
     statuses = {s.status for s in center.list_tasks(since="all").items}
     assert statuses == {"succeeded", "rejected", "cancelled"}
@@ -131,6 +148,15 @@ def test_approval_flow(scratch: Scratch, tmp_path: Path) -> None:
         center.task(999)
     with pytest.raises(InvalidRequestError, match="page size"):
         center.list_tasks(page_size=0)
+    # Pages count from 1, as the CLI's `task list --page`.
+    first_page = center.list_tasks(since="all", page_size=2)
+    assert first_page == center.list_tasks(since="all", page=1, page_size=2)
+    assert len(first_page.items) == 2 and first_page.total == 3
+    second_page = center.list_tasks(since="all", page=2, page_size=2)
+    ids = {s.id for s in first_page.items + second_page.items}
+    assert len(second_page.items) == 1 and ids == {task.id, rejected.id, cancelled.id}
+    with pytest.raises(InvalidRequestError, match="counted from 1"):
+        center.list_tasks(page=0)
 
 
 def test_precheck_fails_when_the_schema_moved(scratch: Scratch) -> None:
@@ -140,7 +166,7 @@ def test_precheck_fails_when_the_schema_moved(scratch: Scratch) -> None:
     scratch.run("ALTER TABLE t ADD COLUMN late int")
     done = center.execute(task.id, scratch.executor)
     assert done.status == "precheck_failed"
-    assert any("changed since the analysis" in e.message for e in center.logs(task.id, alerts_only=True))
+    assert any("changed since the analysis" in e.message for e in center.logs(task.id, alerts_only=True).entries)
     assert scratch.executor.show_create_tables(["__t"]) == [None]
 
 
@@ -174,25 +200,25 @@ def test_flows_run_due_and_initiate_again(scratch: Scratch, tmp_path: Path) -> N
 
     report = center.run_due(scratch.executor, worker="pytest-worker")
     assert report.expired == [] and report.not_claimed == []
-    assert report.finished == [(first.id, "succeeded")]
-    assert [i for i, _ in report.not_started] == [foreign.id]
-    assert "elsewhere" in report.not_started[0][1]
+    assert report.finished == [shadowsync.TaskOutcome(first.id, shadowsync.TaskStatus.SUCCEEDED)]
+    assert [n.id for n in report.not_started] == [foreign.id]
+    assert "elsewhere" in (report.not_started[0].reason or "")
     assert center.task(foreign.id).status == "waiting_for_execution"
     assert center.task(first.id).worker == "pytest-worker"
     assert scratch.executor.show_create_tables(["__t"])[0] is not None
 
     # Again, from a fresh analysis (the shadow now only needs a column).
     scratch.run("ALTER TABLE t ADD COLUMN w int")
-    fresh = shadowsync.analyze(scratch.executor)
-    again = center.initiate_again(first.id, fresh, creator="dan")
+    again = center.initiate_again(first.id, scratch.executor, creator="dan")
     assert (again.creator, again.remarks, again.status) == ("dan", "first", "waiting_for_execution")
+    assert (again.initiated_from, again.connection) == (first.id, first.connection)
     assert [t.action for t in again.tables] == ["alter"]
     with pytest.raises(InvalidRequestError, match="database"):
-        center.initiate_again(first.id, other, creator="dan", connection=first.connection)
+        center.initiate_again(first.id, Elsewhere(), creator="dan")
     report = center.run_due(scratch.executor, worker="pytest-worker")
-    assert report.finished == [(again.id, "succeeded")]
+    assert [(o.id, o.status) for o in report.finished] == [(again.id, "succeeded")]
     assert shadowsync.analyze(scratch.executor).preview() == []
-    assert "initiated again" in (center.timeline(again.id)[0].comment or "")
+    assert "initiated again" in (center.timeline(again.id).events[0].comment or "")
 
     # Nothing is executing: there is nothing to resume.
     with pytest.raises(InvalidTransitionError):

@@ -7,13 +7,17 @@
 //! heartbeat ([`heartbeat`]) that renews the worker's lease and turns an
 //! abort request into an interrupted statement. Requests are parsed once
 //! ([`options`]) and every value is shown through one JSON view ([`view`]).
+//! A connection the host already has becomes an executor through
+//! [`session`].
 
 pub mod heartbeat;
 pub mod options;
 pub mod run;
+pub mod session;
 pub mod view;
 
 pub use heartbeat::{request_stop, stop_requested, with_heartbeat, Running};
 pub use options::{AnalyzeOptions, SubmitOptions};
 pub use run::{execute, resume, run_due, DuePass};
+pub use session::{SessionExecutor, SqlSession};
 pub use view::{to_json, SCHEMA_VERSION};

@@ -12,7 +12,6 @@
 use super::run::DuePass;
 use serde::Serialize;
 use shadowsync_core::analysis::{Action, Analysis, TableAnalysis};
-use shadowsync_core::statement::StatementKind;
 use shadowsync_core::task::log::format_utc;
 use shadowsync_core::task::{
     ErrorStrategy, ExecutionMode, LogEntry, LogLevel, PlannedAction, StatementStatus, TableStatus,
@@ -65,8 +64,6 @@ pub struct PlanTableView {
     pub reason: Option<String>,
     /// The statements that would run.
     pub statements: Vec<String>,
-    /// What each statement does, one per statement.
-    pub kinds: Vec<StatementKind>,
     /// What the user should know although nothing is refused.
     pub warnings: Vec<String>,
     /// Whether an unmarked existing shadow is adopted.
@@ -96,7 +93,6 @@ impl PlanTableView {
             shadow: table.shadow.clone(),
             action: table.action(),
             reason: table.effective_reason().map(|r| r.to_string()),
-            kinds: table.effective_kinds().to_vec(),
             statements: table.effective_statements().to_vec(),
             warnings: table.warnings.clone(),
             adopted: table.adopted,

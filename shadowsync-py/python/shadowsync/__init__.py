@@ -5,35 +5,39 @@ package analyses which shadows must be created or altered, lets you skip
 tables, previews the SQL and runs it through a task center with approvals,
 progress, logs and a timeline. MySQL, MariaDB and OceanBase (MySQL mode).
 
-Everything is done by the Rust library (``shadowsync-core``) through the
-private native module ``shadowsync._native``; this module only turns its
-results into typed dataclasses. Calls release the GIL.
+Everything is done by the Rust library through the private native module
+``shadowsync._native``; results are the library's JSON views (the text the
+CLI's ``--format json`` and the C ABI give, kept by each result's
+``to_json()``), read into the typed classes of :mod:`shadowsync._views`,
+which are generated from the views' description. Calls release the GIL.
 
 Example::
 
     import shadowsync
 
-    ex = shadowsync.connect("mysql://user:pw@127.0.0.1:3306/shop")
-    analysis = shadowsync.analyze(ex, prefix="__")
-    analysis.skip("audit_log")
-    print("\\n".join(analysis.preview()))
-    center = shadowsync.TaskCenter("tasks.db")
-    task = center.submit(analysis, creator="alice")
-    task = center.execute(task.id, ex)
-    assert task.status == "succeeded"
+    with shadowsync.connect("mysql://user:pw@127.0.0.1:3306/shop") as ex:
+        analysis = shadowsync.analyze(ex)  # shadows prefixed __
+        analysis.skip("audit_log")
+        print("\\n".join(analysis.preview()))
+        center = shadowsync.TaskCenter("tasks.db")
+        task = center.submit(analysis, creator="alice")
+        task = center.execute(task.id, ex, progress=print)
+        assert task.status is shadowsync.TaskStatus.SUCCEEDED
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
-from typing import Any, Literal, Protocol
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any, Literal, Protocol, overload
 
 from . import _native
 from ._native import (
     ExecutorError,
+    HostError,
     InvalidNameError,
     InvalidRequestError,
     InvalidTransitionError,
@@ -43,37 +47,83 @@ from ._native import (
     ShadowSyncError,
     StoreError,
 )
+from ._views import (
+    SCHEMA_VERSION,
+    Action,
+    DueReport,
+    ErrorStrategy,
+    LogEntry,
+    LogLevel,
+    Logs,
+    Plan,
+    PlanTable,
+    Statement,
+    StatementStatus,
+    TableCounts,
+    TableStatus,
+    Task,
+    TaskNote,
+    TaskOutcome,
+    TaskPage,
+    TaskStatus,
+    TaskSummary,
+    TaskTable,
+    Timeline,
+    TimelineAction,
+    TimelineActionKind,
+    TimelineEvent,
+)
 
 __version__: str = _native.__version__
 """The library's version."""
 
 __all__ = [
     "__version__",
+    "SCHEMA_VERSION",
+    "Action",
     "Analysis",
     "ApprovalFlow",
     "ApprovalNode",
+    "DbApiConnection",
+    "DbApiExecutor",
     "DueReport",
+    "ErrorStrategy",
     "ExecutorError",
     "ExecutorLike",
+    "HostError",
     "InvalidNameError",
     "InvalidRequestError",
     "InvalidTransitionError",
     "LogEntry",
+    "LogLevel",
+    "Logs",
     "MySQLExecutor",
     "NotFoundError",
     "ParseError",
+    "Plan",
+    "PlanTable",
+    "Progress",
     "RefusedTableError",
     "Relation",
     "ServerInfo",
     "ShadowSyncError",
     "Snapshot",
+    "Statement",
+    "StatementStatus",
     "StoreError",
-    "TableResult",
+    "TableCounts",
+    "TableStatus",
     "Task",
     "TaskCenter",
+    "TaskNote",
+    "TaskOutcome",
     "TaskPage",
+    "TaskStatus",
     "TaskSummary",
     "TaskTable",
+    "Timeline",
+    "TimelineAction",
+    "TimelineActionKind",
     "TimelineEvent",
     "analyze",
     "analyze_snapshot",
@@ -84,27 +134,23 @@ __all__ = [
 Flavor = Literal["mysql", "mariadb", "oceanbase"]
 """Server family."""
 
-Action = Literal["create", "alter", "skip"]
-"""What happens to a shadow table."""
+Introspection = Literal["auto", "show-create", "catalog"]
+"""How a :class:`MySQLExecutor` reads table definitions."""
+
+Progress = Callable[[dict[str, Any]], object]
+"""A progress callback: called with each event of a running task as a dict,
+``{"event": "statement_sent", "task": 1, "table": "orders", ...}`` (the
+core's ``Progress`` in JSON; see the README for every event)."""
 
 DAY_MS = 24 * 60 * 60 * 1000
 """One day in milliseconds, the default approval and execution expiry."""
-
-
-class _Record:
-    """Dataclass mixin: ``to_dict()`` gives a JSON-able dict."""
-
-    def to_dict(self) -> dict[str, Any]:
-        """The fields as a JSON-able dict (nested records as dicts)."""
-        result: dict[str, Any] = asdict(self)  # type: ignore[call-overload]
-        return result
 
 
 # ---- executors ---------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class ServerInfo(_Record):
+class ServerInfo:
     """What an executor knows about its server and database."""
 
     flavor: Flavor
@@ -115,7 +161,7 @@ class ServerInfo(_Record):
 
 
 @dataclass(frozen=True)
-class Relation(_Record):
+class Relation:
     """A table or view of a database."""
 
     name: str
@@ -126,7 +172,8 @@ class ExecutorLike(Protocol):
     """Any object with these methods can act as the executor.
 
     An exception raised by a method reaches the caller as an
-    :class:`ExecutorError` naming the method and the exception.
+    :class:`ExecutorError` naming the method and the exception (kept as the
+    ``__cause__`` of its :class:`HostError` cause).
     """
 
     def server_info(self) -> ServerInfo:
@@ -146,31 +193,15 @@ class ExecutorLike(Protocol):
         ...
 
 
-class MySQLExecutor:
-    """A connection to one database on a MySQL, MariaDB or OceanBase server."""
+class _NativeExecutor:
+    """An executor the native module implements."""
 
     __slots__ = ("_native",)
-
-    def __init__(
-        self,
-        url: str,
-        *,
-        database: str | None = None,
-        introspection: Literal["auto", "show-create", "catalog"] = "auto",
-    ) -> None:
-        """Connect to ``url`` (``mysql://user:password@host:port/database``),
-        then switch to ``database`` when given. Raises :class:`ExecutorError`.
-
-        ``introspection`` says how table definitions are read: ``"auto"``
-        reads many tables from OceanBase's catalog where this user can read
-        it and uses one ``SHOW CREATE TABLE`` per table elsewhere;
-        ``"show-create"`` never uses the catalog; ``"catalog"`` insists on it
-        (:class:`ExecutorError` when the server has none to read)."""
-        self._native = _native.Executor.connect(url, database, introspection)
+    _native: _native.Executor
 
     @property
     def connection(self) -> str:
-        """The URL, password redacted."""
+        """What tasks record as the connection (a URL without its password)."""
         return self._native.connection
 
     def execute(self, sql: str) -> None:
@@ -186,36 +217,96 @@ class MySQLExecutor:
         """Every table and view of the current database."""
         return [Relation(**r) for r in json.loads(self._native.list_relations())]
 
-    def show_create_tables(self, names: Sequence[str]) -> list[str | None]:
-        """``SHOW CREATE TABLE`` text of each table (None: no such table)."""
-        return self._native.show_create_tables(_names(names))
+    def show_create_tables(self, names: str | Sequence[str]) -> list[str | None]:
+        """``SHOW CREATE TABLE`` text of each table (None: no such table);
+        one name given as a string is that one table."""
+        return self._native.show_create_tables([names] if isinstance(names, str) else list(names))
 
     def close(self) -> None:
-        """Close the connection; later calls raise :class:`InvalidRequestError`."""
+        """Let the connection go; later calls raise :class:`InvalidRequestError`.
+        Closing twice does nothing."""
         self._native.close()
 
-    def __enter__(self) -> MySQLExecutor:
+    def __enter__(self) -> _NativeExecutor:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
     def __repr__(self) -> str:
-        return f"MySQLExecutor({self.connection!r})"
+        return f"{type(self).__name__}({self.connection!r})"
 
 
-def _names(names: str | Sequence[str]) -> list[str]:
-    """Table names as a list: one name given as a string is that one table
-    (not its letters)."""
-    return [names] if isinstance(names, str) else list(names)
+class MySQLExecutor(_NativeExecutor):
+    """A connection to one database on a MySQL, MariaDB or OceanBase server."""
+
+    __slots__ = ()
+
+    def __init__(self, url: str, *, database: str | None = None, introspection: Introspection = "auto") -> None:
+        """Connect to ``url`` (``mysql://user:password@host:port/database``),
+        then switch to ``database`` when given. Raises :class:`ExecutorError`.
+
+        ``introspection`` says how table definitions are read: ``"auto"``
+        reads many tables from OceanBase's catalog where this user can read
+        it and uses one ``SHOW CREATE TABLE`` per table elsewhere;
+        ``"show-create"`` never uses the catalog; ``"catalog"`` insists on it
+        (:class:`ExecutorError` when the server has none to read)."""
+        self._native = _native.Executor.connect(url, database, introspection)
+
+    def __enter__(self) -> MySQLExecutor:
+        return self
 
 
-def connect(
-    url: str,
-    *,
-    database: str | None = None,
-    introspection: Literal["auto", "show-create", "catalog"] = "auto",
-) -> MySQLExecutor:
+class DbApiCursor(Protocol):
+    """The part of a DB-API 2.0 cursor :class:`DbApiExecutor` uses."""
+
+    def execute(self, sql: str) -> object: ...
+    def fetchall(self) -> Sequence[Sequence[object]]: ...
+    def close(self) -> object: ...
+
+
+class DbApiConnection(Protocol):
+    """The part of a DB-API 2.0 connection :class:`DbApiExecutor` uses."""
+
+    def cursor(self) -> DbApiCursor: ...
+
+
+class DbApiExecutor(_NativeExecutor):
+    """An open DB-API 2.0 connection to a MySQL-family server (PyMySQL,
+    mysqlclient, ...) as the executor.
+
+    Each statement and query runs on a new cursor of ``connection``
+    (``cursor.execute(sql)`` without parameters, ``fetchall()``, ``close()``),
+    from the thread calling shadowsync. Before its first use the connection
+    gets shadowsync's session settings, which stay set: ``SET NAMES
+    utf8mb4``, its ``sql_mode`` without the flags that change quoting
+    (``ANSI_QUOTES``, ``NO_BACKSLASH_ESCAPES``, ...), ``sql_quote_show_create
+    = 1`` and ``lock_wait_timeout = 5``. DDL commits an open transaction of
+    the connection, as on any MySQL connection.
+
+    Unlike :class:`MySQLExecutor` it cannot interrupt a running statement
+    (:meth:`TaskCenter.abort` waits for it), takes no run lock on the
+    database (keep two runs on one database apart yourself) and reads no
+    OceanBase catalog (tables whose printed definition is ambiguous there,
+    such as ENUM members with commas, are refused). A driver exception
+    becomes an :class:`ExecutorError` whose cause's ``__cause__`` is that
+    exception. :meth:`close` lets the connection go; closing it is yours.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, connection: DbApiConnection, *, name: str | None = None) -> None:
+        """``name`` names the connection in tasks (default
+        ``dbapi:<driver module>``); give the server's URL without password
+        for tasks that :meth:`TaskCenter.initiate_again` should find."""
+        shown = name if name is not None else f"dbapi:{type(connection).__module__.split('.')[0]}"
+        self._native = _native.Executor.dbapi(connection, shown)
+
+    def __enter__(self) -> DbApiExecutor:
+        return self
+
+
+def connect(url: str, *, database: str | None = None, introspection: Introspection = "auto") -> MySQLExecutor:
     """Connect to a MySQL-family server; see :class:`MySQLExecutor`. Also a
     context manager: ``with shadowsync.connect(url) as ex:`` closes it."""
     return MySQLExecutor(url, database=database, introspection=introspection)
@@ -242,8 +333,13 @@ class _HostAdapter:
         self._host.execute(sql)
 
 
-def _native_executor(executor: MySQLExecutor | ExecutorLike) -> _native.Executor:
-    if isinstance(executor, MySQLExecutor):
+AnyExecutor = _NativeExecutor | ExecutorLike
+"""What takes the executor's place: a :class:`MySQLExecutor`, a
+:class:`DbApiExecutor` or any :class:`ExecutorLike` object."""
+
+
+def _native_executor(executor: AnyExecutor) -> _native.Executor:
+    if isinstance(executor, _NativeExecutor):
         return executor._native
     name = getattr(executor, "connection", None)
     connection = name if isinstance(name, str) else f"python:{type(executor).__qualname__}"
@@ -259,49 +355,15 @@ def diff(current: str, desired: str, *, flavor: Flavor = "mysql", drop_tables: b
 
     Raises :class:`ParseError` (with ``line``, ``column``, ``table``) for DDL
     that cannot be read, :class:`RefusedTableError` for a change that cannot
-    be made safely.
+    be made safely, :class:`InvalidRequestError` for an unknown flavor.
     """
     return _native.diff(current, desired, flavor, drop_tables)
 
 
-@dataclass(frozen=True)
-class TableResult(_Record):
-    """The analysis of one source table (user skips applied)."""
-
-    source: str
-    shadow: str
-    action: Action
-    """What will happen: ``create``, ``alter`` or ``skip``."""
-    reason: str | None
-    """Why a skip: ``identical``, ``user``, ``refused: …``, ``missing: …``."""
-    user_skipped: bool
-    planned: Action
-    """What the analysis found before any user skip."""
-    statements: list[str] = field(repr=False)
-    """The statements that will run (none when skipped)."""
-    warnings: list[str] = field(repr=False)
-    source_ddl: str | None = field(repr=False)
-    shadow_ddl: str | None = field(repr=False)
-
-
-def _table_result(data: Mapping[str, Any]) -> TableResult:
-    return TableResult(
-        source=data["source"],
-        shadow=data["shadow"],
-        action=data["action"],
-        reason=data["effective_reason"],
-        user_skipped=data["user_skipped"],
-        planned=data["planned"],
-        statements=data["effective_statements"],
-        warnings=data["warnings"],
-        source_ddl=data["source_ddl"],
-        shadow_ddl=data["shadow_ddl"],
-    )
-
-
 class Analysis:
     """The analysis of a database: per table, whether its shadow is created,
-    altered or skipped, and the SQL. Skips can be applied and undone."""
+    altered or skipped, and the SQL. Skips can be applied and undone; the
+    :attr:`plan` is read anew after each."""
 
     __slots__ = ("_native", "connection")
 
@@ -311,21 +373,27 @@ class Analysis:
         """The connection analysed (password redacted); tasks record it."""
 
     @property
+    def plan(self) -> Plan:
+        """The plan view: database, naming rule and per table what happens."""
+        return Plan.from_json(self._native.to_json())
+
+    @property
     def database(self) -> str:
         """The database analysed."""
-        return self._native.database
+        return self.plan.database
 
     @property
     def rule(self) -> str:
         """The naming rule, ``prefix:AFFIX`` or ``suffix:AFFIX``."""
-        return self._native.rule
+        return self.plan.naming_rule
 
     @property
-    def tables(self) -> list[TableResult]:
-        """Per table, in the order the statements run."""
-        return [_table_result(t) for t in json.loads(self._native.tables_json())]
+    def tables(self) -> list[PlanTable]:
+        """Per table, in the order the statements run (user skips applied:
+        a table the user skipped has action ``skip`` and reason ``user``)."""
+        return self.plan.tables
 
-    def table(self, source: str) -> TableResult:
+    def table(self, source: str) -> PlanTable:
         """The result for source table ``source``; :class:`NotFoundError` if not analysed."""
         for result in self.tables:
             if result.source == source:
@@ -344,73 +412,64 @@ class Analysis:
         """Every statement that would run, in order (without trailing ``;``)."""
         return self._native.preview()
 
+    def to_json(self) -> str:
+        """The plan view's JSON text (as the CLI's ``plan --format json`` and
+        the C ABI give it)."""
+        return self._native.to_json()
+
     def to_dict(self) -> dict[str, Any]:
-        """The whole analysis (tables, request, snapshot read) as a JSON-able dict."""
-        result: dict[str, Any] = json.loads(self._native.to_json())
-        result["tables"] = [t.to_dict() for t in self.tables]
-        return result
+        """The plan view as a dict."""
+        return self.plan.to_dict()
 
     def __repr__(self) -> str:
-        counts = {a: 0 for a in ("create", "alter", "skip")}
-        for t in self.tables:
-            counts[t.action] += 1
+        plan = self.plan
+        counts = {a: sum(t.action is a for t in plan.tables) for a in Action}
         return (
-            f"Analysis(database={self.database!r}, rule={self.rule!r}, "
-            f"create={counts['create']}, alter={counts['alter']}, skip={counts['skip']})"
+            f"Analysis(database={plan.database!r}, rule={plan.naming_rule!r}, "
+            f"create={counts[Action.CREATE]}, alter={counts[Action.ALTER]}, skip={counts[Action.SKIP]})"
         )
 
 
-def _rule(prefix: str | None, suffix: str | None) -> str:
-    if prefix is not None and suffix is not None:
-        raise TypeError("give prefix= or suffix=, not both")
-    return f"suffix:{suffix}" if suffix is not None else f"prefix:{'__' if prefix is None else prefix}"
-
-
 def analyze(
-    executor: MySQLExecutor | ExecutorLike,
+    executor: AnyExecutor,
     *,
     prefix: str | None = None,
     suffix: str | None = None,
-    tables: Sequence[str] | None = None,
-    skip: Sequence[str] = (),
-    adopt: Sequence[str] = (),
+    tables: str | Sequence[str] | None = None,
+    skip: str | Sequence[str] = (),
+    adopt: str | Sequence[str] = (),
     redirect_foreign_keys: bool = True,
     copy_auto_increment: bool = False,
     rebuild: bool = False,
 ) -> Analysis:
     """Analyse the database of ``executor`` (read-only).
 
-    Shadows are named with ``prefix`` (default ``__``) or ``suffix``;
-    ``tables`` selects source tables (default: every table that is not a
-    shadow); ``skip`` skips some from the start; ``adopt`` names sources
-    whose existing shadow has no shadowsync marker and is to be adopted
-    (altered to match and marked) rather than refused as a collision;
-    ``rebuild`` rebuilds (new table, row copy, swap) a shadow whose change
-    the engine cannot make in place instead of refusing it. Raises
-    :class:`InvalidNameError` for an unusable affix, :class:`ExecutorError`
-    when the server (or a Python executor) fails.
+    Shadows are named with ``prefix`` (default ``__``) or ``suffix`` (not
+    both); ``tables`` selects source tables (default: every table that is
+    not a shadow); ``skip`` skips some from the start (each must be
+    selected); ``adopt`` names sources whose existing shadow has no
+    shadowsync marker and is to be adopted (altered to match and marked)
+    rather than refused as a collision; ``rebuild`` rebuilds (new table, row
+    copy, swap) a shadow whose change the engine cannot make in place
+    instead of refusing it. Names are trimmed and deduplicated; one name
+    given as a string is that one table. Raises :class:`InvalidNameError`
+    for an unusable affix, :class:`InvalidRequestError` for a bad selection,
+    :class:`ExecutorError` when the server (or a Python executor) fails.
     """
     native = _native_executor(executor)
     result = _native.analyze(
-        native,
-        _rule(prefix, suffix),
-        None if tables is None else _names(tables),
-        _names(skip),
-        _names(adopt),
-        redirect_foreign_keys,
-        copy_auto_increment,
-        rebuild,
+        native, prefix, suffix, tables, skip, adopt, redirect_foreign_keys, copy_auto_increment, rebuild
     )
     return Analysis(result, native.connection)
 
 
 @dataclass(frozen=True)
-class Snapshot(_Record):
+class Snapshot:
     """Schema facts supplied by the host instead of a live server."""
 
     server: ServerInfo
     relations: Sequence[Relation]
-    ddl: Mapping[str, str] = field(repr=False)
+    ddl: Mapping[str, str]
     """``SHOW CREATE TABLE`` text of the selected tables and their existing shadows."""
 
 
@@ -419,9 +478,9 @@ def analyze_snapshot(
     *,
     prefix: str | None = None,
     suffix: str | None = None,
-    tables: Sequence[str] | None = None,
-    skip: Sequence[str] = (),
-    adopt: Sequence[str] = (),
+    tables: str | Sequence[str] | None = None,
+    skip: str | Sequence[str] = (),
+    adopt: str | Sequence[str] = (),
     redirect_foreign_keys: bool = True,
     copy_auto_increment: bool = False,
     rebuild: bool = False,
@@ -435,14 +494,7 @@ def analyze_snapshot(
         }
     )
     result = _native.analyze_snapshot(
-        snapshot_json,
-        _rule(prefix, suffix),
-        None if tables is None else _names(tables),
-        _names(skip),
-        _names(adopt),
-        redirect_foreign_keys,
-        copy_auto_increment,
-        rebuild,
+        snapshot_json, prefix, suffix, tables, skip, adopt, redirect_foreign_keys, copy_auto_increment, rebuild
     )
     return Analysis(result, "snapshot")
 
@@ -451,121 +503,7 @@ def analyze_snapshot(
 
 
 @dataclass(frozen=True)
-class TaskTable(_Record):
-    """One table of a task: its frozen plan and its progress."""
-
-    source: str
-    shadow: str
-    action: Action
-    status: str
-    """``waiting``, ``running``, ``succeeded``, ``failed`` or ``skipped``."""
-    error: str | None
-    statements: list[str] = field(repr=False)
-    statement_statuses: list[str] = field(repr=False)
-    """Per statement: ``pending``, ``running``, ``applied``, ``failed`` or ``skipped``."""
-
-
-@dataclass(frozen=True)
-class Task(_Record):
-    """A task as stored: the frozen analysis, its status and progress."""
-
-    id: int
-    status: str
-    """E.g. ``pending_approval``, ``waiting_for_execution``, ``succeeded``, ``failed``."""
-    creator: str
-    connection: str
-    database: str
-    naming_rule: str
-    remarks: str
-    created_at: int
-    """Unix milliseconds, as every time here."""
-    due_at: int | None
-    worker: str | None
-    started_at: int | None
-    finished_at: int | None
-    abort_requested: bool
-    tables: list[TaskTable] = field(repr=False)
-
-
-def _task(text: str) -> Task:
-    data = json.loads(text)
-    spec, state, plan = data["spec"], data["state"], data["spec"]["plan"]
-    tables = [
-        TaskTable(
-            source=p["source"],
-            shadow=p["shadow"],
-            action=p["action"],
-            status=progress["status"],
-            error=progress["error"],
-            statements=p["statements"],
-            statement_statuses=[s["status"] for s in progress["statements"]],
-        )
-        for p, progress in zip(plan["tables"], data["tables"], strict=True)
-    ]
-    return Task(
-        id=data["id"],
-        status=state["status"],
-        creator=spec["creator"],
-        connection=plan["connection"],
-        database=plan["database"],
-        naming_rule=plan["naming_rule"],
-        remarks=spec["remarks"],
-        created_at=spec["created_at"],
-        due_at=state["due_at"],
-        worker=state["worker"],
-        started_at=state["started_at"],
-        finished_at=state["finished_at"],
-        abort_requested=data["abort_requested"],
-        tables=tables,
-    )
-
-
-@dataclass(frozen=True)
-class TaskSummary(_Record):
-    """A listed task."""
-
-    id: int
-    creator: str
-    connection: str
-    database: str
-    status: str
-    created_at: int
-    remarks: str
-
-
-@dataclass(frozen=True)
-class TaskPage(_Record):
-    """One page of a task list."""
-
-    total: int
-    """Tasks matching, over all pages."""
-    items: list[TaskSummary]
-
-
-@dataclass(frozen=True)
-class LogEntry(_Record):
-    """One line of a task's log."""
-
-    task: int
-    at: int
-    level: Literal["INFO", "WARN", "ERROR"]
-    message: str
-
-
-@dataclass(frozen=True)
-class TimelineEvent(_Record):
-    """Who did what to a task, when."""
-
-    at: int
-    actor: str
-    action: str
-    """E.g. ``submitted``, ``approved``, ``started``, ``precheck_passed``."""
-    details: dict[str, Any]
-    comment: str | None
-
-
-@dataclass(frozen=True)
-class ApprovalNode(_Record):
+class ApprovalNode:
     """One approval step: automatic, or decided by a role or by named users."""
 
     name: str
@@ -574,7 +512,7 @@ class ApprovalNode(_Record):
 
 
 @dataclass(frozen=True)
-class ApprovalFlow(_Record):
+class ApprovalFlow:
     """An approval flow template, applied to the tasks its rules match."""
 
     name: str
@@ -620,26 +558,17 @@ def _flow(data: Mapping[str, Any]) -> ApprovalFlow:
     )
 
 
-@dataclass(frozen=True)
-class DueReport(_Record):
-    """What one :meth:`TaskCenter.run_due` pass did."""
-
-    expired: list[tuple[int, str]]
-    """``(task id, status)`` of tasks moved to approval or execution expired."""
-    finished: list[tuple[int, str]]
-    """``(task id, final status)`` of tasks this worker ran or resumed."""
-    not_claimed: list[int]
-    """Due tasks no longer waiting when claimed (another worker won, or cancelled)."""
-    not_started: list[tuple[int, str]]
-    """``(task id, reason)`` of tasks left as they were: the executor could not
-    be used for them (e.g. they are on another database). The next pass tries again."""
-    interrupted: list[tuple[int, str]]
-    """``(task id, reason)`` of tasks whose connection was lost while they ran:
-    left executing, resumable; the statement in flight is settled from the schema."""
-
-
-def _pairs(items: Sequence[Sequence[Any]]) -> list[tuple[Any, Any]]:
-    return [(a, b) for a, b in items]
+@overload
+def _millis(at: datetime | int) -> int: ...
+@overload
+def _millis(at: None) -> None: ...
+def _millis(at: datetime | int | None) -> int | None:
+    """A time as Unix milliseconds: an aware ``datetime``, or milliseconds."""
+    if at is None or isinstance(at, int):
+        return at
+    if at.tzinfo is None:
+        raise InvalidRequestError(f"{at} has no time zone: give an aware datetime")
+    return round(at.timestamp() * 1000)
 
 
 class TaskCenter:
@@ -647,7 +576,14 @@ class TaskCenter:
     workers, with progress, logs and a timeline. On a SQLite file (shared by
     threads and processes), on a ``mysql://user:pass@host:port/db`` URL (a
     store in that database, shared by every host that opens it) or, without
-    a location, in memory."""
+    a location, in memory. Shareable between threads.
+
+    Methods running a task (:meth:`execute`, :meth:`resume`, :meth:`run_due`)
+    take ``progress``, a callable receiving each event as a dict (see
+    :data:`Progress`) on the thread running the task, with the GIL held, as
+    it happens; the next statement waits for it to return. An exception it
+    raises is logged (logger ``shadowsync.progress``), never raised into the
+    task, which goes on."""
 
     __slots__ = ("_native",)
 
@@ -675,41 +611,45 @@ class TaskCenter:
         creator: str,
         connection: str | None = None,
         remarks: str = "",
-        on_error: Literal["abort", "continue"] = "abort",
-        scheduled_at: int | None = None,
+        on_error: Literal["abort", "continue"] | ErrorStrategy = "abort",
+        scheduled_at: datetime | int | None = None,
     ) -> Task:
-        """Freeze ``analysis`` (with its skips) into a new task."""
+        """Freeze ``analysis`` (with its skips) into a new task, run as soon
+        as approved or at ``scheduled_at`` (an aware ``datetime`` or Unix
+        milliseconds). ``on_error``: stop at the first failed table
+        (``abort``) or go on (``continue``)."""
         conn = analysis.connection if connection is None else connection
-        return _task(self._native.submit(analysis._native, conn, creator, remarks, on_error, scheduled_at))
+        text = self._native.submit(analysis._native, conn, creator, remarks, on_error, _millis(scheduled_at))
+        return Task.from_json(text)
 
     def initiate_again(
         self,
         task_id: int,
-        analysis: Analysis,
+        executor: AnyExecutor,
         *,
         creator: str,
-        connection: str | None = None,
-        scheduled_at: int | None = None,
+        scheduled_at: datetime | int | None = None,
     ) -> Task:
-        """A new task from task ``task_id``: ``analysis`` is a fresh analysis of
-        the same connection, database, table selection and naming rule
-        (else :class:`InvalidRequestError`); the old task's error strategy and
-        remarks are kept. Runs once approved, or at ``scheduled_at``."""
-        conn = analysis.connection if connection is None else connection
-        return _task(self._native.initiate_again(task_id, analysis._native, conn, creator, scheduled_at))
+        """A new task from task ``task_id``: its tables, naming rule, shadow
+        policy, user skips and adoptions, analysed afresh through
+        ``executor`` (on the old task's database, else
+        :class:`InvalidRequestError`); the old task's connection, error
+        strategy and remarks are kept. Runs once approved, or at ``scheduled_at``."""
+        native = _native_executor(executor)
+        return Task.from_json(self._native.initiate_again(task_id, native, creator, _millis(scheduled_at)))
 
     def approve(self, task_id: int, actor: str, *, roles: Sequence[str] = (), comment: str = "") -> Task:
         """``actor`` approves the current approval node; :class:`InvalidTransitionError`
         when the task is not pending approval."""
-        return _task(self._native.approve(task_id, actor, list(roles), comment))
+        return Task.from_json(self._native.approve(task_id, actor, list(roles), comment))
 
     def reject(self, task_id: int, actor: str, *, roles: Sequence[str] = (), comment: str = "") -> Task:
         """``actor`` rejects the task at its current approval node."""
-        return _task(self._native.reject(task_id, actor, list(roles), comment))
+        return Task.from_json(self._native.reject(task_id, actor, list(roles), comment))
 
     def cancel(self, task_id: int, actor: str, *, roles: Sequence[str] = (), comment: str = "") -> Task:
         """``actor`` withdraws the task before it runs."""
-        return _task(self._native.cancel(task_id, actor, list(roles), comment))
+        return Task.from_json(self._native.cancel(task_id, actor, list(roles), comment))
 
     def abort(self, task_id: int, actor: str, *, roles: Sequence[str] = (), comment: str = "") -> None:
         """Ask the executing task to stop before its next statement (from any thread)."""
@@ -718,9 +658,10 @@ class TaskCenter:
     def execute(
         self,
         task_id: int,
-        executor: MySQLExecutor | ExecutorLike,
+        executor: AnyExecutor,
         *,
         worker: str = "python",
+        progress: Progress | None = None,
     ) -> Task:
         """Claim the waiting task and run it through ``executor`` (on the
         task's database): precheck, statements, verification, with the
@@ -728,32 +669,33 @@ class TaskCenter:
         runs the worker's lease is renewed, and :meth:`abort` (from another
         thread or process) interrupts the running statement of a
         :class:`MySQLExecutor`. Returns the finished task; a failed table is
-        reported in it, not raised."""
+        reported in it, not raised. ``progress``: see the class."""
         native = _native_executor(executor)
-        text = self._native.execute(task_id, worker, native)
-        return _task(text)
+        return Task.from_json(self._native.execute(task_id, worker, native, progress))
 
     def resume(
         self,
         task_id: int,
-        executor: MySQLExecutor | ExecutorLike,
+        executor: AnyExecutor,
         *,
         worker: str = "python",
+        progress: Progress | None = None,
     ) -> Task:
         """Take over the task left executing (by this worker, or by one whose
         lease has expired) and finish it through ``executor`` as
         :meth:`execute` does; statements already applied do not run again.
         :class:`InvalidTransitionError` when the task is not executing."""
         native = _native_executor(executor)
-        text = self._native.resume(task_id, worker, native)
-        return _task(text)
+        return Task.from_json(self._native.resume(task_id, worker, native, progress))
 
-    def expire_overdue(self) -> list[tuple[int, str]]:
+    def expire_overdue(self) -> list[TaskOutcome]:
         """Move every overdue task to ``approval_expired`` or
-        ``execution_expired``; ``(task id, status)`` of those moved."""
-        return _pairs(json.loads(self._native.expire_overdue()))
+        ``execution_expired``; those moved, with their new status."""
+        return [TaskOutcome._from(o) for o in json.loads(self._native.expire_overdue())]
 
-    def run_due(self, executor: MySQLExecutor | ExecutorLike, *, worker: str = "python") -> DueReport:
+    def run_due(
+        self, executor: AnyExecutor, *, worker: str = "python", progress: Progress | None = None
+    ) -> DueReport:
         """One scheduling pass for ``worker`` (call it periodically): expire
         overdue tasks, resume the tasks ``worker`` itself left executing,
         then claim and run every due task, all through ``executor``.
@@ -762,62 +704,46 @@ class TaskCenter:
         database differs from ``executor.server_info().database`` is not run
         but reported in ``not_started`` (and stays waiting). Each task is
         prechecked and verified with the shadow policy of its analysis."""
-        data = json.loads(self._native.run_due(worker, _native_executor(executor)))
-        return DueReport(
-            expired=_pairs(data["expired"]),
-            finished=_pairs(data["finished"]),
-            not_claimed=list(data["not_claimed"]),
-            not_started=_pairs(data["not_started"]),
-            interrupted=_pairs(data["interrupted"]),
-        )
+        native = _native_executor(executor)
+        return DueReport.from_json(self._native.run_due(worker, native, progress))
 
     def task(self, task_id: int) -> Task:
         """The task; :class:`NotFoundError` if there is none."""
-        return _task(self._native.task(task_id))
+        return Task.from_json(self._native.task(task_id))
 
     def list_tasks(
         self,
         *,
-        since: int | Literal["recent", "all"] = "recent",
+        since: datetime | int | Literal["recent", "all"] = "recent",
         connection: str | None = None,
         database: str | None = None,
         creator: str | None = None,
         statuses: Sequence[str] = (),
         sort: Literal["created_at", "status"] = "created_at",
         descending: bool = True,
-        page: int = 0,
+        page: int = 1,
         page_size: int = 20,
     ) -> TaskPage:
         """One page of tasks: created in the last 48 hours (``recent``), at
-        any time (``all``) or since a Unix-millisecond time."""
-        window: dict[str, Any] = {"kind": since} if isinstance(since, str) else {"kind": "since", "at": since}
-        query = {
-            "window": window,
-            "connection": connection,
-            "database": database,
-            "creator": creator,
-            "statuses": list(statuses),
-            "sort": sort,
-            "descending": descending,
-            "page": page,
-            "page_size": page_size,
-        }
-        data = json.loads(self._native.list_tasks(json.dumps(query)))
-        return TaskPage(total=data["total"], items=[TaskSummary(**item) for item in data["items"]])
+        any time (``all``) or since a time (aware ``datetime`` or Unix
+        milliseconds). Pages count from 1, as the CLI's ``task list --page``
+        (page 0 is an :class:`InvalidRequestError`); ``connection`` may be
+        given with its password, as it is compared redacted."""
+        window = since if isinstance(since, str) else _millis(since)
+        text = self._native.list_tasks(
+            window, connection, database, creator, [str(s) for s in statuses], sort, descending, page, page_size
+        )
+        return TaskPage.from_json(text)
 
-    def timeline(self, task_id: int) -> list[TimelineEvent]:
-        """Who did what to the task, oldest first."""
-        events = []
-        for e in json.loads(self._native.timeline(task_id)):
-            details = dict(e["action"])
-            kind = details.pop("kind")
-            events.append(TimelineEvent(at=e["at"], actor=e["actor"], action=kind, details=details, comment=e["comment"]))
-        return events
+    def timeline(self, task_id: int) -> Timeline:
+        """Who did what to the task, oldest first (``.events``)."""
+        return Timeline.from_json(self._native.timeline(task_id))
 
-    def logs(self, task_id: int, *, alerts_only: bool = False, contains: str | None = None) -> list[LogEntry]:
-        """The task's log, oldest first: every entry, only WARN and ERROR
-        (``alerts_only``), or those containing ``contains`` (any case)."""
-        return [LogEntry(**e) for e in json.loads(self._native.logs(task_id, alerts_only, contains))]
+    def logs(self, task_id: int, *, alerts_only: bool = False, contains: str | None = None) -> Logs:
+        """The task's log, oldest first (``.entries``): every entry, only
+        WARN and ERROR (``alerts_only``), or those containing ``contains``
+        (any case)."""
+        return Logs.from_json(self._native.logs(task_id, alerts_only, contains))
 
     def export_logs(self, task_id: int, *, alerts_only: bool = False, contains: str | None = None) -> str:
         """The task's log as text, one ``time level message`` line per entry."""

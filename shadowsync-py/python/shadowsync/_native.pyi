@@ -1,8 +1,9 @@
 # Stubs of the private native module (shadowsync-py/src). Use the public
-# package `shadowsync` instead: structured results cross this boundary as
-# JSON texts, which the package turns into dataclasses.
+# package `shadowsync` instead: results cross this boundary as the host
+# layer's JSON views, which the package reads into the classes of _views.
 
-from typing import final
+from collections.abc import Callable, Iterable
+from typing import Any, final
 
 __version__: str
 
@@ -11,6 +12,7 @@ __all__ = [
     "Analysis",
     "Executor",
     "ExecutorError",
+    "HostError",
     "InvalidNameError",
     "InvalidRequestError",
     "InvalidTransitionError",
@@ -26,6 +28,9 @@ __all__ = [
 ]
 
 class ShadowSyncError(Exception): ...
+
+class HostError(Exception):
+    kind: str
 
 class ParseError(ShadowSyncError):
     line: int
@@ -49,23 +54,28 @@ class ExecutorError(ShadowSyncError): ...
 class StoreError(ShadowSyncError): ...
 class NotFoundError(ShadowSyncError): ...
 
+_Names = str | Iterable[str]
+_Progress = Callable[[dict[str, Any]], object]
+
 def diff(current: str, desired: str, flavor: str, drop_tables: bool) -> list[str]: ...
 def analyze(
     executor: Executor,
-    rule: str,
-    tables: list[str] | None,
-    skip: list[str],
-    adopt: list[str],
+    prefix: str | None,
+    suffix: str | None,
+    tables: _Names | None,
+    skip: _Names,
+    adopt: _Names,
     redirect_foreign_keys: bool,
     copy_auto_increment: bool,
     rebuild: bool,
 ) -> Analysis: ...
 def analyze_snapshot(
     snapshot_json: str,
-    rule: str,
-    tables: list[str] | None,
-    skip: list[str],
-    adopt: list[str],
+    prefix: str | None,
+    suffix: str | None,
+    tables: _Names | None,
+    skip: _Names,
+    adopt: _Names,
     redirect_foreign_keys: bool,
     copy_auto_increment: bool,
     rebuild: bool,
@@ -78,6 +88,8 @@ class Executor:
     ) -> Executor: ...
     @staticmethod
     def wrap(host: object, connection: str) -> Executor: ...
+    @staticmethod
+    def dbapi(connection: object, name: str) -> Executor: ...
     @property
     def connection(self) -> str: ...
     def execute(self, sql: str) -> None: ...
@@ -88,11 +100,6 @@ class Executor:
 
 @final
 class Analysis:
-    @property
-    def database(self) -> str: ...
-    @property
-    def rule(self) -> str: ...
-    def tables_json(self) -> str: ...
     def to_json(self) -> str: ...
     def preview(self) -> list[str]: ...
     def skip(self, source: str) -> None: ...
@@ -116,31 +123,37 @@ class TaskCenter:
     def initiate_again(
         self,
         old: int,
-        analysis: Analysis,
-        connection: str,
+        executor: Executor,
         creator: str,
         scheduled_at: int | None,
     ) -> str: ...
-    def approve(self, id: int, actor: str, roles: list[str], comment: str) -> str: ...
-    def reject(self, id: int, actor: str, roles: list[str], comment: str) -> str: ...
-    def cancel(self, id: int, actor: str, roles: list[str], comment: str) -> str: ...
-    def abort(self, id: int, actor: str, roles: list[str], comment: str) -> None: ...
+    def approve(self, id: int, actor_name: str, roles: list[str], comment: str) -> str: ...
+    def reject(self, id: int, actor_name: str, roles: list[str], comment: str) -> str: ...
+    def cancel(self, id: int, actor_name: str, roles: list[str], comment: str) -> str: ...
+    def abort(self, id: int, actor_name: str, roles: list[str], comment: str) -> None: ...
     def execute(
-        self,
-        id: int,
-        worker: str,
-        executor: Executor,
+        self, id: int, worker: str, executor: Executor, progress: _Progress | None = None
     ) -> str: ...
     def resume(
-        self,
-        id: int,
-        worker: str,
-        executor: Executor,
+        self, id: int, worker: str, executor: Executor, progress: _Progress | None = None
     ) -> str: ...
     def expire_overdue(self) -> str: ...
-    def run_due(self, worker: str, executor: Executor) -> str: ...
+    def run_due(
+        self, worker: str, executor: Executor, progress: _Progress | None = None
+    ) -> str: ...
     def task(self, id: int) -> str: ...
-    def list_tasks(self, query_json: str) -> str: ...
+    def list_tasks(
+        self,
+        since: str | int,
+        connection: str | None,
+        database: str | None,
+        creator: str | None,
+        statuses: list[str],
+        sort: str,
+        descending: bool,
+        page: int,
+        page_size: int,
+    ) -> str: ...
     def timeline(self, id: int) -> str: ...
     def logs(self, id: int, alerts_only: bool, contains: str | None) -> str: ...
     def export_logs(self, id: int, alerts_only: bool, contains: str | None) -> str: ...
