@@ -1,7 +1,6 @@
 //! [`MysqlExecutor`]: connections to one database on a MySQL-family server.
 
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use mysql::prelude::Queryable;
@@ -12,10 +11,11 @@ use shadowsync_core::{
 };
 
 use crate::catalog::{self, Unavailable};
+use crate::endpoint::Endpoint;
 use crate::error::{server_code, Scrubber};
-use crate::session::{self, SessionSettings};
+use crate::session::SessionSettings;
 use crate::show_create;
-use crate::url::{opts_from_url, redact_url, with_db};
+use crate::url::with_db;
 
 /// Connections [`MysqlExecutor::show_create_tables`](Executor::show_create_tables)
 /// uses at most, unless set with [`MysqlExecutor::with_max_connections`].
@@ -66,45 +66,6 @@ const MAX_IDENTIFIER_LENGTH: usize = 64;
 
 /// Longest statement quoted in an error message; the rest is elided.
 const MAX_QUOTED_SQL: usize = 300;
-
-/// Where and how to connect; shared by the worker threads that open
-/// connections of their own.
-pub(crate) struct Endpoint {
-    /// Driver options, including the current database.
-    pub(crate) opts: Opts,
-    /// The URL with its password redacted, for messages.
-    pub(crate) url: String,
-    /// Removes the password from messages.
-    pub(crate) scrubber: Scrubber,
-    /// Statements and commands sent, connection opening included.
-    pub(crate) round_trips: AtomicU64,
-    /// What every connection sets for itself once opened.
-    pub(crate) session: SessionSettings,
-}
-
-impl Endpoint {
-    /// Counts one exchange with the server.
-    pub(crate) fn count(&self) {
-        self.round_trips.fetch_add(1, Ordering::Relaxed);
-    }
-
-    /// A new connection to the current database, with shadowsync's
-    /// session settings stated (see [`crate::session`]).
-    pub(crate) fn open(&self) -> Result<Conn> {
-        self.count();
-        let mut conn = Conn::new(self.opts.clone()).map_err(|e| {
-            self.scrubber
-                .error(&format!("cannot connect to {}", self.url), &e)
-        })?;
-        session::apply(self, &mut conn)?;
-        Ok(conn)
-    }
-
-    /// An executor error: `context`, then the driver's message.
-    pub(crate) fn error(&self, context: &str, err: &mysql::Error) -> Error {
-        self.scrubber.error(context, err)
-    }
-}
 
 /// An [`Executor`] on a MySQL, MariaDB or OceanBase (MySQL mode) server.
 ///
@@ -185,14 +146,7 @@ impl MysqlExecutor {
 
     /// [`MysqlExecutor::connect`] with other session settings than the defaults.
     pub fn connect_with(url: &str, session: SessionSettings) -> Result<Self> {
-        let opts = opts_from_url(url)?;
-        let endpoint = Endpoint {
-            scrubber: Scrubber::new(opts.get_pass()),
-            url: redact_url(url),
-            opts,
-            round_trips: AtomicU64::new(0),
-            session,
-        };
+        let endpoint = Endpoint::new(url, session)?;
         let main = endpoint.open()?;
         Ok(MysqlExecutor {
             endpoint,
@@ -292,7 +246,7 @@ impl MysqlExecutor {
     /// Exchanges with the server so far: one per statement or command sent,
     /// and one per connection opened (stating its session settings included).
     pub fn round_trips(&self) -> u64 {
-        self.endpoint.round_trips.load(Ordering::Relaxed)
+        self.endpoint.round_trips()
     }
 
     /// `CREATE DATABASE name`.

@@ -10,9 +10,22 @@
 //!
 //! [`MysqlStore`] implements the task [`shadowsync_core::task::Store`] in a
 //! database on such a server, so that several hosts share one task center.
+//!
+//! Modules import one way only, each from those below it:
+//!
+//! ```text
+//! executor                      the Executor: statements, locks, orphans
+//!   └ catalog_facts             OceanBase's ENUM/SET and LIST facts
+//!       └ catalog               OceanBase's bulk SHOW CREATE TABLE
+//!           └ show_create       SHOW CREATE TABLE over the pool
+//!               └ pool          chunks of reads on several connections
+//!                   └ endpoint  where to connect; opens a connection
+//!                       └ session, url, error
+//! ```
 
 mod catalog;
 mod catalog_facts;
+mod endpoint;
 mod error;
 mod executor;
 mod pool;
