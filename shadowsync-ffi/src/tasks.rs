@@ -4,14 +4,14 @@
 use std::ffi::c_char;
 
 use serde::Deserialize;
-use shadowsync::host;
+use shadowsync::host::{self, open_store, DynStore};
 use shadowsync_core::task::flow::ApprovalFlow;
 use shadowsync_core::task::{
     Actor, ErrorStrategy, ExecutionMode, LogFilter, MemoryStore, SingleExecutor, SubmitRequest,
     Task, TaskCenter, TaskId, TaskQuery,
 };
 use shadowsync_core::{Error, Executor};
-use shadowsync_store::{open_store, DynStore, SystemClock};
+use shadowsync_store::SystemClock;
 
 use crate::analysis::SsAnalysis;
 use crate::executor::SsExecutor;

@@ -39,5 +39,5 @@ pub use executor::{
     AUTO_CATALOG_MIN_TABLES, DEFAULT_MAX_CONNECTIONS, DEFAULT_ORPHAN_WAIT,
 };
 pub use session::{SessionSettings, DEFAULT_LOCK_WAIT};
-pub use store::{MysqlStore, STORE_LAYOUT_VERSION};
+pub use store::{MysqlDriver, MysqlStore};
 pub use url::redact_url;

@@ -2,14 +2,14 @@
 //! system clock.
 
 use pyo3::prelude::*;
-use shadowsync::host;
+use shadowsync::host::{self, open_store, shown_location, DynStore};
 use shadowsync_core::task::flow::ApprovalFlow;
 use shadowsync_core::task::{
     Actor, ErrorStrategy, ExecutionMode, LogFilter, MemoryStore, SingleExecutor, SubmitRequest,
     Task, TaskCenter as CoreCenter, TaskId, TaskQuery,
 };
 use shadowsync_core::{Executor as CoreExecutor, Result};
-use shadowsync_store::{open_store, shown_location, DynStore, SystemClock};
+use shadowsync_store::SystemClock;
 
 use crate::analysis::Analysis;
 use crate::errors::{invalid_request, to_py};

@@ -1,8 +1,9 @@
 //! The task stores of shadowsync: one SQL store ([`SqlStore`]) written once
 //! over a small driver interface ([`driver`]), with the SQLite driver
 //! ([`SqliteDriver`], the embedded default) here and the MySQL-family
-//! store in `shadowsync-mysql`; [`open_store`] opens either by its location
-//! (a path or a `mysql://` URL).
+//! driver in `shadowsync-mysql`. Opening a store by its location (a path
+//! or a `mysql://` URL) is the facade's `shadowsync::host::open_store`,
+//! which knows both drivers.
 //!
 //! Modules, each from those below it:
 //!
@@ -15,7 +16,6 @@
 //!   driver     what a driver implements: transactions, rows, dialect
 //!   layout     table names, numbering, STORE_LAYOUT_VERSION
 //! sqlite       the SQLite driver and its schema
-//! open         a store by its location
 //! clock        the wall clock
 //! ```
 
@@ -26,7 +26,6 @@ mod columns;
 pub mod driver;
 mod layout;
 mod list;
-mod open;
 mod read;
 mod sql;
 mod sqlite;
@@ -34,6 +33,5 @@ mod store;
 
 pub use clock::SystemClock;
 pub use layout::{newer_layout, STORE_LAYOUT_VERSION};
-pub use open::{is_server_location, open_store, shown_location, DynStore};
 pub use sqlite::{SqliteDriver, SqliteStore};
 pub use store::SqlStore;

@@ -6,9 +6,14 @@
 //! the naming rule and shadow policy its frozen plan recorded, under a
 //! heartbeat ([`heartbeat`]) that renews the worker's lease and turns an
 //! abort request into an interrupted statement.
+//!
+//! Opening the task store by its location ([`store`]) is the other part:
+//! a path or a `mysql://` URL, the same rule in every front end.
 
 pub mod heartbeat;
 pub mod run;
+pub mod store;
 
 pub use heartbeat::{request_stop, stop_requested, with_heartbeat, Running};
 pub use run::{execute, resume, run_due};
+pub use store::{is_server_location, open_store, shown_location, DynStore};

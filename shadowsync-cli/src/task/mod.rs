@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 use serde_json::json;
+use shadowsync::host::{is_server_location, open_store, shown_location};
 use shadowsync_core::analysis::naming::NamingRule;
 use shadowsync_core::analysis::rewrite::ShadowPolicy;
 use shadowsync_core::analysis::{analyze, AnalysisRequest, Selection};
@@ -36,7 +37,7 @@ use shadowsync_core::task::{
 };
 use shadowsync_core::Millis;
 use shadowsync_mysql::{redact_url, MysqlExecutor};
-use shadowsync_store::{is_server_location, open_store, shown_location, SystemClock};
+use shadowsync_store::SystemClock;
 
 use crate::clock::parse_time;
 use crate::failure::Failure;

@@ -13,7 +13,7 @@
 use std::sync::Arc;
 
 use shadowsync::host::run::Interruptible;
-use shadowsync::host::{with_heartbeat, Running};
+use shadowsync::host::{with_heartbeat, DynStore, Running};
 use shadowsync_core::analysis::PlanInspectors;
 
 use shadowsync_core::task::log::format_utc;
@@ -22,7 +22,7 @@ use shadowsync_core::{
     CatalogFacts, Clock, Error, Executor, Interrupt, Millis, Relation, Result, ServerInfo,
 };
 use shadowsync_mysql::{redact_url, MysqlExecutor, OrphanPolicy};
-use shadowsync_store::{DynStore, SystemClock};
+use shadowsync_store::SystemClock;
 
 use crate::failure::Failure;
 
