@@ -8,8 +8,10 @@
 //! a few statements for many tables, where it can), and reports every failure as
 //! [`shadowsync_core::Error::Executor`] with the password removed.
 //!
-//! [`MysqlStore`] implements the task [`shadowsync_core::task::Store`] in a
-//! database on such a server, so that several hosts share one task center.
+//! [`MysqlDriver`] is the driver of `shadowsync-store`'s SQL store for a
+//! database on such a server; [`MysqlStore`], the store on it, implements
+//! the task [`shadowsync_core::task::Store`] so that several hosts share
+//! one task center.
 //!
 //! Modules import one way only, each from those below it:
 //!
@@ -21,6 +23,7 @@
 //!               └ pool          chunks of reads on several connections
 //!                   └ endpoint  where to connect; opens a connection
 //!                       └ session, url, error
+//! store                         the task store's driver (url, error only)
 //! ```
 
 mod catalog;

@@ -54,12 +54,6 @@ impl From<&str> for Value {
     }
 }
 
-impl From<String> for Value {
-    fn from(value: String) -> Value {
-        Value::Text(value)
-    }
-}
-
 impl From<Option<&str>> for Value {
     fn from(value: Option<&str>) -> Value {
         value.map_or(Value::Null, Value::from)

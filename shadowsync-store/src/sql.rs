@@ -26,6 +26,15 @@ impl Counter {
     }
 }
 
+/// The counters on a task's row numbering its entries.
+#[derive(Debug)]
+pub(crate) struct EntryCounters {
+    /// Timeline entries.
+    pub(crate) events: Counter,
+    /// Log entries.
+    pub(crate) logs: Counter,
+}
+
 /// Every statement of the store over one layout.
 #[derive(Debug)]
 pub(crate) struct Statements {
@@ -36,7 +45,7 @@ pub(crate) struct Statements {
     pub(crate) task_ids: Option<(Counter, Value)>,
     /// Per-task counters of timeline and log entries; `None` where the
     /// database numbers entries, and the inserts then have no `seq`.
-    pub(crate) entry_counters: Option<(Counter, Counter)>,
+    pub(crate) entry_counters: Option<EntryCounters>,
     /// A new task: (`id`,) spec, creator, connection, database, created
     /// at, remarks, then the state as in [`Statements::compare_and_set`].
     pub(crate) insert_task: String,
@@ -125,10 +134,10 @@ impl Statements {
                 events: event_count,
                 logs: log_count,
             } => (
-                Some((
-                    Counter::new(tasks, "id", event_count),
-                    Counter::new(tasks, "id", log_count),
-                )),
+                Some(EntryCounters {
+                    events: Counter::new(tasks, "id", event_count),
+                    logs: Counter::new(tasks, "id", log_count),
+                }),
                 "seq, ",
             ),
         };

@@ -28,7 +28,7 @@ use shadowsync_core::{Error, Millis, Result};
 use crate::columns::{self, from_int, id_value, index, json, to_int};
 use crate::driver::{Driver, Transaction, Value};
 use crate::read::{self, not_found, require};
-use crate::sql::{Counter, Statements};
+use crate::sql::{Counter, EntryCounters, Statements};
 
 /// A [`Store`] in the tables of a database that driver `D` reaches.
 pub struct SqlStore<D> {
@@ -66,7 +66,7 @@ impl<D: Driver> SqlStore<D> {
         id: TaskId,
         events: &[TimelineEvent],
     ) -> Result<()> {
-        let first = self.entry_numbers(tx, id, events.len(), |(events, _)| events)?;
+        let first = self.entry_numbers(tx, id, events.len(), |c| &c.events)?;
         for (n, event) in events.iter().enumerate() {
             let mut params = vec![id_value(id)?, json(event)?];
             if let Some(first) = first {
@@ -86,7 +86,7 @@ impl<D: Driver> SqlStore<D> {
         tx: &mut dyn Transaction,
         id: TaskId,
         count: usize,
-        which: impl Fn(&(Counter, Counter)) -> &Counter,
+        which: fn(&EntryCounters) -> &Counter,
     ) -> Result<Option<i64>> {
         match &self.sql.entry_counters {
             Some(counters) => reserve(tx, which(counters), id_value(id)?, count)?
@@ -312,7 +312,7 @@ impl<D: Driver> Store for SqlStore<D> {
                 entry.level.as_str().into(),
                 entry.message.as_str().into(),
             ];
-            if let Some(seq) = self.entry_numbers(tx, entry.task, 1, |(_, logs)| logs)? {
+            if let Some(seq) = self.entry_numbers(tx, entry.task, 1, |c| &c.logs)? {
                 params.insert(1, Value::Int(seq));
             }
             tx.execute(&self.sql.insert_log, &params)?;
