@@ -14,9 +14,10 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use shadowsync::host::{is_server_location, open_store, shown_location};
 use shadowsync_core::task::flow::{select_flow, Approvers};
 use shadowsync_core::task::{Actor, TaskCenter, TaskId};
-use shadowsync_store::{is_server_location, open_store, shown_location, SystemClock};
+use shadowsync_store::SystemClock;
 
 use crate::failure::Failure;
 use crate::runner::{self, Center};

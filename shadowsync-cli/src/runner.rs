@@ -12,13 +12,13 @@
 
 use std::sync::Arc;
 
-use shadowsync::host::DuePass;
+use shadowsync::host::{DuePass, DynStore};
 use shadowsync_core::task::{Connector, Task, TaskCenter};
 use shadowsync_core::{
     CatalogFacts, Error, Executor, Interrupt, Millis, Relation, Result, ServerInfo,
 };
 use shadowsync_mysql::{redact_url, MysqlExecutor, OrphanPolicy};
-use shadowsync_store::{DynStore, SystemClock};
+use shadowsync_store::SystemClock;
 
 use crate::failure::Failure;
 

@@ -12,7 +12,7 @@ use shadowsync::host::options::{again_request, parse_error_strategy};
 use shadowsync::host::view::{
     DueReportView, LogsView, TableCounts, TaskPageView, TaskView, TimelineView,
 };
-use shadowsync::host::{DuePass, SubmitOptions};
+use shadowsync::host::{open_store, DuePass, DynStore, SubmitOptions};
 use shadowsync_core::analysis::analyze;
 use shadowsync_core::task::flow::ApprovalFlow;
 use shadowsync_core::task::{
@@ -20,7 +20,7 @@ use shadowsync_core::task::{
     TaskId, TaskQuery,
 };
 use shadowsync_core::{Error, Executor};
-use shadowsync_store::{open_store, DynStore, SystemClock};
+use shadowsync_store::SystemClock;
 
 use crate::analysis::SsAnalysis;
 use crate::executor::SsExecutor;

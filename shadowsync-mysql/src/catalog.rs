@@ -22,8 +22,8 @@ use mysql::Conn;
 use shadowsync_core::render::quote_ident;
 use shadowsync_core::{Error, Result};
 
+use crate::endpoint::Endpoint;
 use crate::error::server_code;
-use crate::executor::Endpoint;
 use crate::pool::{on_connections, shares};
 use crate::show_create;
 

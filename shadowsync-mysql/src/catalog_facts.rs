@@ -18,7 +18,7 @@ use mysql::Conn;
 use shadowsync_core::{CatalogFacts, Result};
 
 use crate::catalog;
-use crate::executor::Endpoint;
+use crate::endpoint::Endpoint;
 
 /// The first column of a catalog row naming a member list (else a LIST
 /// partition's values).

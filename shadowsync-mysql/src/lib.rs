@@ -8,11 +8,27 @@
 //! a few statements for many tables, where it can), and reports every failure as
 //! [`shadowsync_core::Error::Executor`] with the password removed.
 //!
-//! [`MysqlStore`] implements the task [`shadowsync_core::task::Store`] in a
-//! database on such a server, so that several hosts share one task center.
+//! [`MysqlDriver`] is the driver of `shadowsync-store`'s SQL store for a
+//! database on such a server; [`MysqlStore`], the store on it, implements
+//! the task [`shadowsync_core::task::Store`] so that several hosts share
+//! one task center.
+//!
+//! Modules import one way only, each from those below it:
+//!
+//! ```text
+//! executor                      the Executor: statements, locks, orphans
+//!   └ catalog_facts             OceanBase's ENUM/SET and LIST facts
+//!       └ catalog               OceanBase's bulk SHOW CREATE TABLE
+//!           └ show_create       SHOW CREATE TABLE over the pool
+//!               └ pool          chunks of reads on several connections
+//!                   └ endpoint  where to connect; opens a connection
+//!                       └ session, url, error
+//! store                         the task store's driver (url, error only)
+//! ```
 
 mod catalog;
 mod catalog_facts;
+mod endpoint;
 mod error;
 mod executor;
 mod pool;
@@ -26,5 +42,5 @@ pub use executor::{
     AUTO_CATALOG_MIN_TABLES, DEFAULT_MAX_CONNECTIONS, DEFAULT_ORPHAN_WAIT,
 };
 pub use session::{SessionSettings, DEFAULT_LOCK_WAIT};
-pub use store::{MysqlStore, STORE_LAYOUT_VERSION};
+pub use store::{MysqlDriver, MysqlStore};
 pub use url::redact_url;

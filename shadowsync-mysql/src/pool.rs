@@ -5,7 +5,7 @@ use std::thread;
 use mysql::Conn;
 use shadowsync_core::Result;
 
-use crate::executor::Endpoint;
+use crate::endpoint::Endpoint;
 
 /// Runs `work` once per chunk, each chunk on its own connection of `conns`
 /// (grown to `chunks.len()` connections, the extra ones kept for next

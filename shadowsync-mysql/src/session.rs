@@ -17,8 +17,9 @@ use std::time::Duration;
 use mysql::prelude::Queryable;
 use mysql::Conn;
 
-use crate::executor::Endpoint;
 use shadowsync_core::Result;
+
+use crate::error::Scrubber;
 
 /// `sql_mode` flags a shadowsync session never keeps: those that change how
 /// quotes and backslashes are read (the combination modes `ANSI`, `ORACLE`,
@@ -75,23 +76,27 @@ pub(crate) fn safe_sql_mode(mode: &str) -> String {
 /// `SHOW CREATE TABLE`, and the lock wait. The values travel as parameters
 /// of a prepared statement, so nothing is pasted into SQL.
 /// Both exchanges count as part of opening the connection (see
-/// [`crate::MysqlExecutor::round_trips`]).
-pub(crate) fn apply(endpoint: &Endpoint, conn: &mut Conn) -> Result<()> {
+/// [`crate::MysqlExecutor::round_trips`]); failures are scrubbed by `scrubber`.
+pub(crate) fn apply(
+    settings: &SessionSettings,
+    scrubber: &Scrubber,
+    conn: &mut Conn,
+) -> Result<()> {
     let mode: Option<String> = conn
         .query_first("SELECT @@SESSION.sql_mode")
-        .map_err(|e| endpoint.error("cannot read the session's sql_mode", &e))?;
+        .map_err(|e| scrubber.error("cannot read the session's sql_mode", &e))?;
     let mode = safe_sql_mode(mode.as_deref().unwrap_or(""));
-    let lock_wait = endpoint.session.lock_wait.as_secs().max(1);
+    let lock_wait = settings.lock_wait.as_secs().max(1);
     // The character set is the session's too: `quote_string` and the
     // statement guard read text as UTF-8, and an `init_connect` may have
     // chosen GBK, whose multi-byte characters can end in a backslash.
     conn.query_drop("SET NAMES utf8mb4")
-        .map_err(|e| endpoint.error("cannot set the session's character set", &e))?;
+        .map_err(|e| scrubber.error("cannot set the session's character set", &e))?;
     conn.exec_drop(
         "SET SESSION sql_mode = ?, SESSION sql_quote_show_create = 1, SESSION lock_wait_timeout = ?",
         (mode, lock_wait),
     )
-    .map_err(|e| endpoint.error("cannot set the session's sql_mode and lock wait", &e))
+    .map_err(|e| scrubber.error("cannot set the session's sql_mode and lock wait", &e))
 }
 
 #[cfg(test)]

@@ -11,8 +11,8 @@ use mysql::{Conn, Row};
 use shadowsync_core::render::quote_ident;
 use shadowsync_core::{Error, Result};
 
+use crate::endpoint::Endpoint;
 use crate::error::{server_code, ER_NO_SUCH_TABLE};
-use crate::executor::Endpoint;
 use crate::pool::{on_connections, shares};
 
 /// Tables one connection reads before another connection is worth using:

@@ -46,7 +46,7 @@ impl Scratch {
 
     /// A new store handle (its own connection pool) on the scratch database.
     fn open(&self) -> MysqlStore {
-        MysqlStore::open(&self.url()).expect("open store")
+        MysqlStore::open(self.url()).expect("open store")
     }
 
     /// An executor on the scratch database, to tamper with the tables.
@@ -150,7 +150,7 @@ fn a_newer_layout_is_refused(engine: Engine) {
     db.executor()
         .execute("UPDATE shadowsync_meta SET value = 99 WHERE name = 'layout_version'")
         .unwrap();
-    let err = MysqlStore::open(&db.url()).unwrap_err();
+    let err = MysqlStore::open(db.url()).unwrap_err();
     assert!(
         matches!(&err, Error::Store(m) if m.contains("version 99")),
         "{err}"

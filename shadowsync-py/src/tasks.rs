@@ -6,11 +6,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::{self, ThreadId};
 
 use pyo3::prelude::*;
-use shadowsync::host;
 use shadowsync::host::options::{again_request, parse_error_strategy, SubmitOptions};
 use shadowsync::host::view::{
     DueReportView, LogsView, TaskOutcome, TaskPageView, TaskView, TimelineView,
 };
+use shadowsync::host::{self, open_store, shown_location, DynStore};
 use shadowsync_core::analysis::analyze;
 use shadowsync_core::task::flow::ApprovalFlow;
 use shadowsync_core::task::{
@@ -18,7 +18,7 @@ use shadowsync_core::task::{
     SingleExecutor, SortKey, Task, TaskCenter as CoreCenter, TaskId, TaskQuery, TaskStatus,
 };
 use shadowsync_core::{Error, Executor as CoreExecutor, Result};
-use shadowsync_store::{open_store, shown_location, DynStore, SystemClock};
+use shadowsync_store::SystemClock;
 
 use crate::analysis::Analysis;
 use crate::errors::to_py;

@@ -9,15 +9,20 @@
 //! ([`options`]) and every value is shown through one JSON view ([`view`]).
 //! A connection the host already has becomes an executor through
 //! [`session`].
+//!
+//! Opening the task store by its location ([`store`]) is the same rule
+//! in every front end: a path or a `mysql://` URL.
 
 pub mod heartbeat;
 pub mod options;
 pub mod run;
 pub mod session;
+pub mod store;
 pub mod view;
 
 pub use heartbeat::{request_stop, stop_requested, with_heartbeat, Running};
 pub use options::{AnalyzeOptions, SubmitOptions};
 pub use run::{execute, resume, run_due, DuePass};
 pub use session::{SessionExecutor, SqlSession};
+pub use store::{is_server_location, open_store, shown_location, DynStore};
 pub use view::{to_json, SCHEMA_VERSION};

@@ -15,7 +15,6 @@
 #![warn(missing_docs)]
 
 mod center;
-pub mod columns;
 mod execution;
 pub mod flow;
 pub mod inspect;

@@ -1,5 +1,6 @@
 //! Where tasks live. The in-memory [`MemoryStore`](super::MemoryStore) is in
-//! core; the persistent SQLite store is in `shadowsync-store`.
+//! core; the persistent SQL store (on SQLite, or on a MySQL-family server
+//! through `shadowsync-mysql`) is in `shadowsync-store`.
 //!
 //! Methods take `&self`: a store is a handle that several workers (threads,
 //! or for a file-backed store, processes with their own handles) use at

@@ -1,7 +1,8 @@
 //! The store contract, written once, generic over the store. `open` returns
 //! a new handle on the same storage each time it is called: a clone of the
-//! in-memory store, or a fresh connection to the same SQLite file (which is
-//! what another process or a restarted one gets).
+//! in-memory store, or a fresh connection to the same SQLite file or server
+//! database (which is what another process or a restarted one gets). The
+//! MySQL driver's tests (`shadowsync-mysql/tests/store.rs`) run it too.
 
 use std::sync::Barrier;
 use std::thread;

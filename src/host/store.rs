@@ -1,13 +1,13 @@
 //! Opening a task store by where it lives, the one rule every front end (the
 //! CLI, the C ABI, Python) follows: a `mysql://user:pass@host:port/db` URL is
 //! a [`MysqlStore`] in that database, shared by every host that opens it;
-//! anything else is the path of a [`SqliteStore`] file.
+//! anything else is the path of a [`SqliteStore`] file. It lives in the
+//! facade because it is the one place that knows both drivers.
 
-use shadowsync_core::task::Store;
+use shadowsync_core::task::{redact_url, Store};
 use shadowsync_core::Result;
-use shadowsync_mysql::{redact_url, MysqlStore};
-
-use crate::SqliteStore;
+use shadowsync_mysql::MysqlStore;
+use shadowsync_store::SqliteStore;
 
 /// A store chosen at run time.
 pub type DynStore = Box<dyn Store + Send + Sync>;
@@ -65,5 +65,13 @@ mod tests {
         store.flows().expect("a fresh store is readable");
         assert!(path.exists(), "the file was created");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_url_opens_a_server_store_and_failures_hide_the_password() {
+        let err = open_store("mysql://u:hunter22@127.0.0.1:1/db")
+            .map(drop)
+            .unwrap_err();
+        assert!(!err.to_string().contains("hunter22"), "{err}");
     }
 }

@@ -1,12 +1,11 @@
-//! The database layout and its versioning.
+//! The tables of an SQLite store and their versioning: the layout version
+//! is the file's `PRAGMA user_version`.
 
 use rusqlite::{Connection, TransactionBehavior};
-use shadowsync_core::{Error, Result};
+use shadowsync_core::Result;
 
-use crate::db_error;
-
-/// Layout version written to `PRAGMA user_version`.
-const VERSION: i64 = 2;
+use super::db_error;
+use crate::layout::{newer_layout, STORE_LAYOUT_VERSION as VERSION};
 
 /// Version 2 over version 1: the worker's lease on an executing task.
 const LEASES: &str = "ALTER TABLE tasks ADD COLUMN lease_until INTEGER;";
@@ -74,9 +73,10 @@ CREATE TABLE settings (
 );
 ";
 
-/// Bring the database to the current layout. Runs in an immediate
-/// transaction so that processes opening a new file at once create it once.
-pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+/// Bring the database to the current layout, refusing a newer one (`shown`
+/// names the file in that error). Runs in an immediate transaction so that
+/// processes opening a new file at once create it once.
+pub(super) fn migrate(conn: &mut Connection, shown: &str) -> Result<()> {
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(db_error)?;
@@ -96,11 +96,7 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
                 .map_err(db_error)?;
         }
         VERSION => {}
-        newer => {
-            return Err(Error::Store(format!(
-                "the task database has layout version {newer}; this build knows up to {VERSION}"
-            )))
-        }
+        newer => return Err(newer_layout(shown, newer)),
     }
     tx.commit().map_err(db_error)
 }

@@ -1,0 +1,69 @@
+//! [`Endpoint`]: where and how an executor's connections connect, shared by
+//! the modules that open or use connections of their own (the pool, the
+//! `SHOW CREATE TABLE` and catalog readers, the executor).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use mysql::{Conn, Opts};
+use shadowsync_core::{Error, Result};
+
+use crate::error::Scrubber;
+use crate::session::{self, SessionSettings};
+use crate::url::{opts_from_url, redact_url};
+
+/// Where and how to connect; shared by the worker threads that open
+/// connections of their own.
+pub(crate) struct Endpoint {
+    /// Driver options, including the current database.
+    pub(crate) opts: Opts,
+    /// The URL with its password redacted, for messages.
+    pub(crate) url: String,
+    /// Removes the password from messages.
+    pub(crate) scrubber: Scrubber,
+    /// Statements and commands sent, connection opening included.
+    round_trips: AtomicU64,
+    /// What every connection sets for itself once opened.
+    pub(crate) session: SessionSettings,
+}
+
+impl Endpoint {
+    /// The endpoint `url` (`mysql://user:pass@host:port/db`) names, over
+    /// TCP, its connections stating `session`.
+    pub(crate) fn new(url: &str, session: SessionSettings) -> Result<Endpoint> {
+        let opts = opts_from_url(url)?;
+        Ok(Endpoint {
+            scrubber: Scrubber::new(opts.get_pass()),
+            url: redact_url(url),
+            opts,
+            round_trips: AtomicU64::new(0),
+            session,
+        })
+    }
+
+    /// Counts one exchange with the server.
+    pub(crate) fn count(&self) {
+        self.round_trips.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Exchanges with the server so far.
+    pub(crate) fn round_trips(&self) -> u64 {
+        self.round_trips.load(Ordering::Relaxed)
+    }
+
+    /// A new connection to the current database, with shadowsync's
+    /// session settings stated (see [`crate::session`]).
+    pub(crate) fn open(&self) -> Result<Conn> {
+        self.count();
+        let mut conn = Conn::new(self.opts.clone()).map_err(|e| {
+            self.scrubber
+                .error(&format!("cannot connect to {}", self.url), &e)
+        })?;
+        session::apply(&self.session, &self.scrubber, &mut conn)?;
+        Ok(conn)
+    }
+
+    /// An executor error: `context`, then the driver's message.
+    pub(crate) fn error(&self, context: &str, err: &mysql::Error) -> Error {
+        self.scrubber.error(context, err)
+    }
+}

@@ -1,0 +1,58 @@
+//! [`Interrupter`]: stopping an executor's running statement from another
+//! thread.
+
+use std::fmt;
+
+use mysql::prelude::Queryable;
+use mysql::{Conn, Opts};
+use shadowsync_core::{Interrupt, Result};
+
+use crate::error::Scrubber;
+
+/// Interrupts the statement an executor is running (see
+/// [`Executor::interrupter`](shadowsync_core::Executor::interrupter)): what `task abort` and Ctrl-C use to stop
+/// a long ALTER instead of waiting for it to end.
+#[derive(Clone)]
+pub struct Interrupter {
+    opts: Opts,
+    scrubber: Scrubber,
+    connection_id: u32,
+}
+
+impl Interrupter {
+    /// Interrupts connection `connection_id` of the server `opts` connects
+    /// to, messages scrubbed by `scrubber`.
+    pub(super) fn new(opts: Opts, scrubber: Scrubber, connection_id: u32) -> Interrupter {
+        Interrupter {
+            opts,
+            scrubber,
+            connection_id,
+        }
+    }
+}
+
+impl fmt::Debug for Interrupter {
+    // No driver options (they hold the password).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Interrupter")
+            .field("connection_id", &self.connection_id)
+            .finish()
+    }
+}
+
+impl Interrupt for Interrupter {
+    /// `KILL QUERY` the executor's connection: its running statement fails
+    /// (`ER_QUERY_INTERRUPTED`) and the connection stays usable. The id is
+    /// a number the server gave, so nothing is pasted from input.
+    fn interrupt(&self) -> Result<()> {
+        let mut conn = Conn::new(self.opts.clone()).map_err(|e| {
+            self.scrubber
+                .error("cannot connect to interrupt a statement", &e)
+        })?;
+        conn.query_drop(format!("KILL QUERY {}", self.connection_id))
+            .map_err(|e| {
+                self.scrubber
+                    .error("cannot interrupt the running statement", &e)
+            })
+    }
+}

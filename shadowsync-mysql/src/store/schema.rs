@@ -1,0 +1,144 @@
+//! The tables of a MySQL-family store and their versioning: the layout
+//! version is a row of `shadowsync_meta`. JSON is stored as `LONGTEXT`;
+//! creating and migrating is idempotent, so several hosts may open one
+//! store at once.
+
+use mysql::prelude::Queryable;
+use mysql::PooledConn;
+use shadowsync_core::{Error, Result};
+use shadowsync_store::{newer_layout, STORE_LAYOUT_VERSION};
+
+use super::transaction::db;
+
+/// Name of the layout version row in `shadowsync_meta`.
+const VERSION_KEY: &str = "layout_version";
+
+/// Name of the task id counter row in `shadowsync_meta`.
+pub(super) const LAST_TASK_KEY: &str = "last_task_id";
+
+/// Table options: binary collation, so that filters compare exactly as the
+/// other stores do (`Ann` is not `ann`).
+const TABLE_OPTIONS: &str = "ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin";
+
+/// `shadowsync_meta` first: it holds the version that says whether the rest
+/// may be created or used.
+const META: &str = "CREATE TABLE IF NOT EXISTS shadowsync_meta (
+    name  VARCHAR(64) NOT NULL PRIMARY KEY,
+    value BIGINT      NOT NULL
+)";
+
+/// Version 2 of the layout (version 1 without `lease_until`, which
+/// [`upgrade_from_1`] adds to a version 1 store). The state columns of a
+/// task are only written by a compare-and-set on `revision` (and
+/// `abort_requested` by an abort).
+const LAYOUT: [&str; 6] = [
+    "CREATE TABLE IF NOT EXISTS shadowsync_tasks (
+        id              BIGINT       NOT NULL PRIMARY KEY,
+        spec            LONGTEXT     NOT NULL,
+        creator         VARCHAR(255) NOT NULL,
+        connection      VARCHAR(255) NOT NULL,
+        database_name   VARCHAR(255) NOT NULL,
+        created_at      BIGINT       NOT NULL,
+        remarks         LONGTEXT     NOT NULL,
+        revision        BIGINT       NOT NULL,
+        status          VARCHAR(32)  NOT NULL,
+        approval_node   BIGINT       NOT NULL,
+        due_at          BIGINT       NULL,
+        worker          VARCHAR(255) NULL,
+        started_at      BIGINT       NULL,
+        finished_at     BIGINT       NULL,
+        lease_until     BIGINT       NULL,
+        abort_requested TINYINT      NOT NULL DEFAULT 0,
+        event_count     BIGINT       NOT NULL DEFAULT 0,
+        log_count       BIGINT       NOT NULL DEFAULT 0,
+        KEY shadowsync_tasks_by_created (created_at),
+        KEY shadowsync_tasks_by_status (status)
+    )",
+    "CREATE TABLE IF NOT EXISTS shadowsync_task_tables (
+        task_id  BIGINT      NOT NULL,
+        position BIGINT      NOT NULL,
+        status   VARCHAR(32) NOT NULL,
+        error    LONGTEXT    NULL,
+        PRIMARY KEY (task_id, position)
+    )",
+    "CREATE TABLE IF NOT EXISTS shadowsync_task_statements (
+        task_id        BIGINT      NOT NULL,
+        table_position BIGINT      NOT NULL,
+        position       BIGINT      NOT NULL,
+        status         VARCHAR(32) NOT NULL,
+        error          LONGTEXT    NULL,
+        PRIMARY KEY (task_id, table_position, position)
+    )",
+    "CREATE TABLE IF NOT EXISTS shadowsync_events (
+        task_id BIGINT   NOT NULL,
+        seq     BIGINT   NOT NULL,
+        event   LONGTEXT NOT NULL,
+        PRIMARY KEY (task_id, seq)
+    )",
+    "CREATE TABLE IF NOT EXISTS shadowsync_logs (
+        task_id BIGINT      NOT NULL,
+        seq     BIGINT      NOT NULL,
+        at      BIGINT      NOT NULL,
+        level   VARCHAR(16) NOT NULL,
+        message LONGTEXT    NOT NULL,
+        PRIMARY KEY (task_id, seq)
+    )",
+    "CREATE TABLE IF NOT EXISTS shadowsync_flows (
+        id    INT      NOT NULL PRIMARY KEY,
+        flows LONGTEXT NOT NULL
+    )",
+];
+
+/// Create what is missing of the layout in the database of `conn`,
+/// refusing a newer one (`shown` is the store's redacted URL). Safe to run
+/// from several hosts at once: every step is idempotent.
+pub(super) fn migrate(conn: &mut PooledConn, shown: &str) -> Result<()> {
+    conn.query_drop(META).map_err(db)?;
+    conn.exec_drop(
+        "INSERT IGNORE INTO shadowsync_meta (name, value) VALUES (?, ?), (?, 0)",
+        (VERSION_KEY, STORE_LAYOUT_VERSION, LAST_TASK_KEY),
+    )
+    .map_err(db)?;
+    let version = conn
+        .exec_first::<i64, _, _>(
+            "SELECT value FROM shadowsync_meta WHERE name = ?",
+            (VERSION_KEY,),
+        )
+        .map_err(db)?;
+    match version {
+        Some(STORE_LAYOUT_VERSION) => {}
+        Some(1) => upgrade_from_1(conn)?,
+        Some(newer) if newer > STORE_LAYOUT_VERSION => return Err(newer_layout(shown, newer)),
+        other => {
+            return Err(Error::Store(format!(
+                "the task store at {shown} has an unknown layout version {other:?}"
+            )))
+        }
+    }
+    for ddl in LAYOUT {
+        conn.query_drop(format!("{ddl} {TABLE_OPTIONS}"))
+            .map_err(db)?;
+    }
+    Ok(())
+}
+
+/// Version 1 → 2: the worker's lease. The version row moves only when
+/// the column was added (by this host or a concurrent one).
+fn upgrade_from_1(conn: &mut PooledConn) -> Result<()> {
+    let has_lease: Option<i64> = conn
+        .query_first(
+            "SELECT COUNT(*) FROM information_schema.COLUMNS \
+             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'shadowsync_tasks' \
+             AND COLUMN_NAME = 'lease_until'",
+        )
+        .map_err(db)?;
+    if has_lease.unwrap_or(0) == 0 {
+        conn.query_drop("ALTER TABLE shadowsync_tasks ADD COLUMN lease_until BIGINT NULL")
+            .map_err(db)?;
+    }
+    conn.exec_drop(
+        "UPDATE shadowsync_meta SET value = ? WHERE name = ? AND value = 1",
+        (STORE_LAYOUT_VERSION, VERSION_KEY),
+    )
+    .map_err(db)
+}
