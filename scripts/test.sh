@@ -15,10 +15,10 @@ eval "$(scripts/engines.sh start)"
 
 echo "== format and lint"
 cargo fmt --all -- --check
-cargo clippy --workspace --all-targets --quiet -- -D warnings
+cargo clippy --workspace --all-targets --features shadowsync-cli/test-hooks --quiet -- -D warnings
 
 echo "== rust tests (unit, properties, fixtures, live engines, conformance)"
-RUST_TEST_THREADS=2 cargo test --workspace --all-targets --no-fail-fast
+RUST_TEST_THREADS=2 cargo test --workspace --all-targets --features shadowsync-cli/test-hooks --no-fail-fast
 
 echo "== rust live suites again, NO_BACKSLASH_ESCAPES in both servers' global sql_mode"
 # A shadowsync session must not inherit the server's quoting rules (issue
@@ -26,7 +26,7 @@ echo "== rust live suites again, NO_BACKSLASH_ESCAPES in both servers' global sq
 # copied CHECK literal end early. The mode is restored however this ends.
 scripts/global_sql_mode.sh add NO_BACKSLASH_ESCAPES
 trap 'scripts/global_sql_mode.sh remove NO_BACKSLASH_ESCAPES' EXIT
-RUST_TEST_THREADS=2 cargo test --workspace --tests --no-fail-fast
+RUST_TEST_THREADS=2 cargo test --workspace --tests --features shadowsync-cli/test-hooks --no-fail-fast
 scripts/global_sql_mode.sh remove NO_BACKSLASH_ESCAPES
 trap - EXIT
 

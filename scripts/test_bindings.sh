@@ -59,8 +59,9 @@ PYTHON=${PYTHON:-python3}
 
 step "C ABI: build, Rust tests, header freshness"
 cargo build -p shadowsync-ffi --quiet
-# The CLI too: the cross-front-end parity test (pytest) runs it beside C and Python.
-cargo build -p shadowsync-cli --quiet
+# The CLI too (as the test suite builds it, hooks in, so nothing rebuilds):
+# the cross-front-end parity test (pytest) runs it beside C and Python.
+cargo build -p shadowsync-cli --features test-hooks --quiet
 # A stale committed header fails committed_header_is_current, which prints
 # the difference and the command that regenerates it (scripts/regen_header.sh).
 cargo test -p shadowsync-ffi --quiet

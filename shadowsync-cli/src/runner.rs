@@ -131,13 +131,24 @@ fn server_key(url: &str) -> String {
     format!("{scheme}://{user}@{host}").to_ascii_lowercase()
 }
 
-/// The value of [`CRASH_AFTER_VAR`], if set.
+/// The test hook variable `name`: read only in a build with the
+/// `test-hooks` feature (the test suites' build), so no installed binary
+/// can be made to crash or stall by its environment.
+fn test_hook(name: &str) -> Option<String> {
+    if cfg!(feature = "test-hooks") {
+        std::env::var(name).ok()
+    } else {
+        None
+    }
+}
+
+/// The value of [`CRASH_AFTER_VAR`], if set (and hooks are built in).
 pub fn crash_hook() -> std::result::Result<Option<u64>, Failure> {
-    match std::env::var(CRASH_AFTER_VAR) {
-        Ok(text) => text.trim().parse().map(Some).map_err(|_| {
+    match test_hook(CRASH_AFTER_VAR) {
+        Some(text) => text.trim().parse().map(Some).map_err(|_| {
             Failure::BadInput(format!("{CRASH_AFTER_VAR} must be a count, not `{text}`"))
         }),
-        Err(_) => Ok(None),
+        None => Ok(None),
     }
 }
 
@@ -156,8 +167,7 @@ pub struct TaskExecutor {
 impl TaskExecutor {
     /// Wrap `inner`; `crash_after` is the value of [`crash_hook`].
     pub fn new(inner: MysqlExecutor, crash_after: Option<u64>) -> TaskExecutor {
-        let pause = std::env::var(PAUSE_VAR)
-            .ok()
+        let pause = test_hook(PAUSE_VAR)
             .and_then(|ms| ms.trim().parse().ok())
             .map(std::time::Duration::from_millis);
         TaskExecutor {

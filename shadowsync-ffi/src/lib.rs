@@ -25,8 +25,6 @@
 //! - A host can supply its own executor as a table of callbacks
 //!   ([`SsExecutorCallbacks`]); a failing callback becomes an executor error.
 
-#![warn(missing_docs)]
-
 mod analysis;
 mod diff;
 mod executor;

@@ -10,8 +10,6 @@
 //! for the executor. The library's `tracing` records reach Python
 //! `logging` under the logger `shadowsync` ([`logging`]).
 
-#![warn(missing_docs)]
-
 mod analysis;
 mod errors;
 mod executor;

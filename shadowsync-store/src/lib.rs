@@ -19,8 +19,6 @@
 //! clock        the wall clock
 //! ```
 
-#![warn(missing_docs)]
-
 mod clock;
 mod columns;
 pub mod driver;

@@ -12,8 +12,6 @@
 //! is written before and after each statement so a restarted worker knows
 //! exactly what ran.
 
-#![warn(missing_docs)]
-
 mod center;
 mod execution;
 pub mod flow;
