@@ -702,88 +702,6 @@ ss_status ss_task_center_abort(const ss_task_center *center,
                                const char *comment);
 
 /**
- * Claim waiting task `id` for worker `worker` and run it to its end through
- * `executor` (which must be on the task's database): precheck, statements,
- * verification, with the naming rule and shadow policy the task's plan was
- * analysed with. While it runs, its progress goes to the callback set by
- * `ss_task_center_set_progress`, the worker's lease is renewed and an
- * abort request (`ss_task_center_abort`, from any thread or process)
- * interrupts the running statement where the executor can be interrupted
- * (a connection opened by `ss_executor_connect`).
- *
- * Both results are optional (NULL: not wanted): `*out_status` is the
- * status the task ended in (`SS_TASK_STATUS_SUCCEEDED`, `_FAILED`, …; the
- * id is `id`), `*out_task_json` the finished task as `ss_task_center_task`
- * gives it, owned by the caller. A failed table is reported in the task,
- * not as an error.
- *
- * # Safety
- * `center` must be a live task center; `executor` a live executor not in
- * use by another thread; `worker` a NUL-terminated string; `out_status`
- * and `out_task_json` as for `ss_task_center_approve`.
- */
-ss_status ss_task_center_execute(const ss_task_center *center,
-                                 uint64_t id,
-                                 const char *worker,
-                                 ss_executor *executor,
-                                 ss_task_status *out_status,
-                                 char **out_task_json);
-
-/**
- * Take over executing task `id` (this worker's own, or one whose holder's
- * lease has expired) for worker `worker` and finish it through `executor`
- * (on the task's database); as `ss_task_center_execute` otherwise.
- * Statements already applied are not run again. `SS_INVALID_TRANSITION`
- * when the task is not executing; `SS_INVALID_REQUEST` when another worker
- * resumed it meanwhile or still holds a live lease on it.
- *
- * # Safety
- * As for `ss_task_center_execute`.
- */
-ss_status ss_task_center_resume(const ss_task_center *center,
-                                uint64_t id,
-                                const char *worker,
-                                ss_executor *executor,
-                                ss_task_status *out_status,
-                                char **out_task_json);
-
-/**
- * Move every overdue task to `approval_expired` or `execution_expired`.
- * `*out_json` is a due report as `ss_task_center_run_due` gives it, with
- * only `expired` filled (`[{"id":ID,"status":"approval_expired"}]`; the
- * other lists are empty), owned by the caller.
- *
- * # Safety
- * `center` must be a live task center; `out_json` must point to writable
- * storage for a pointer.
- */
-ss_status ss_task_center_expire_overdue(const ss_task_center *center, char **out_json);
-
-/**
- * One scheduling pass for worker `worker`: expire overdue tasks, resume
- * the tasks `worker` itself left executing, then claim and run every due
- * task, all through `executor` (progress to the callback, as for
- * `ss_task_center_execute`). Every due task must be on the executor's
- * database: a task on another one is reported in `not_started` (and left
- * waiting), not run. Tasks are prechecked and verified with the shadow
- * policy they were analysed with. `*out_json` is the report, owned by the
- * caller: `{"schema_version":1,"kind":"due_report",
- * "expired":[{"id":ID,"status":…}],"finished":[{"id":ID,"status":…}],
- * "not_claimed":[{"id":ID,"reason":null}],"not_started":[{"id":ID,"reason":…}],
- * "interrupted":[{"id":ID,"reason":…}]}` (`interrupted`: the connection
- * was lost mid-run; the task is left executing, to be resumed).
- *
- * # Safety
- * `center` must be a live task center; `executor` a live executor not in
- * use by another thread; `worker` a NUL-terminated string; `out_json` must
- * point to writable storage for a pointer.
- */
-ss_status ss_task_center_run_due(const ss_task_center *center,
-                                 const char *worker,
-                                 ss_executor *executor,
-                                 char **out_json);
-
-/**
  * Task `id` as the JSON every front end gives for a task, pretty and
  * ending with a newline: `{"schema_version":1,"kind":"task","id":…,
  * "status":"succeeded",…,"counts":{"total":…,"waiting":…,"running":…,
@@ -883,6 +801,88 @@ ss_status ss_task_center_export_logs(const ss_task_center *center,
                                      uint64_t id,
                                      const char *filter_json,
                                      char **out_text);
+
+/**
+ * Claim waiting task `id` for worker `worker` and run it to its end through
+ * `executor` (which must be on the task's database): precheck, statements,
+ * verification, with the naming rule and shadow policy the task's plan was
+ * analysed with. While it runs, its progress goes to the callback set by
+ * `ss_task_center_set_progress`, the worker's lease is renewed and an
+ * abort request (`ss_task_center_abort`, from any thread or process)
+ * interrupts the running statement where the executor can be interrupted
+ * (a connection opened by `ss_executor_connect`).
+ *
+ * Both results are optional (NULL: not wanted): `*out_status` is the
+ * status the task ended in (`SS_TASK_STATUS_SUCCEEDED`, `_FAILED`, …; the
+ * id is `id`), `*out_task_json` the finished task as `ss_task_center_task`
+ * gives it, owned by the caller. A failed table is reported in the task,
+ * not as an error.
+ *
+ * # Safety
+ * `center` must be a live task center; `executor` a live executor not in
+ * use by another thread; `worker` a NUL-terminated string; `out_status`
+ * and `out_task_json` as for `ss_task_center_approve`.
+ */
+ss_status ss_task_center_execute(const ss_task_center *center,
+                                 uint64_t id,
+                                 const char *worker,
+                                 ss_executor *executor,
+                                 ss_task_status *out_status,
+                                 char **out_task_json);
+
+/**
+ * Take over executing task `id` (this worker's own, or one whose holder's
+ * lease has expired) for worker `worker` and finish it through `executor`
+ * (on the task's database); as `ss_task_center_execute` otherwise.
+ * Statements already applied are not run again. `SS_INVALID_TRANSITION`
+ * when the task is not executing; `SS_INVALID_REQUEST` when another worker
+ * resumed it meanwhile or still holds a live lease on it.
+ *
+ * # Safety
+ * As for `ss_task_center_execute`.
+ */
+ss_status ss_task_center_resume(const ss_task_center *center,
+                                uint64_t id,
+                                const char *worker,
+                                ss_executor *executor,
+                                ss_task_status *out_status,
+                                char **out_task_json);
+
+/**
+ * Move every overdue task to `approval_expired` or `execution_expired`.
+ * `*out_json` is a due report as `ss_task_center_run_due` gives it, with
+ * only `expired` filled (`[{"id":ID,"status":"approval_expired"}]`; the
+ * other lists are empty), owned by the caller.
+ *
+ * # Safety
+ * `center` must be a live task center; `out_json` must point to writable
+ * storage for a pointer.
+ */
+ss_status ss_task_center_expire_overdue(const ss_task_center *center, char **out_json);
+
+/**
+ * One scheduling pass for worker `worker`: expire overdue tasks, resume
+ * the tasks `worker` itself left executing, then claim and run every due
+ * task, all through `executor` (progress to the callback, as for
+ * `ss_task_center_execute`). Every due task must be on the executor's
+ * database: a task on another one is reported in `not_started` (and left
+ * waiting), not run. Tasks are prechecked and verified with the shadow
+ * policy they were analysed with. `*out_json` is the report, owned by the
+ * caller: `{"schema_version":1,"kind":"due_report",
+ * "expired":[{"id":ID,"status":…}],"finished":[{"id":ID,"status":…}],
+ * "not_claimed":[{"id":ID,"reason":null}],"not_started":[{"id":ID,"reason":…}],
+ * "interrupted":[{"id":ID,"reason":…}]}` (`interrupted`: the connection
+ * was lost mid-run; the task is left executing, to be resumed).
+ *
+ * # Safety
+ * `center` must be a live task center; `executor` a live executor not in
+ * use by another thread; `worker` a NUL-terminated string; `out_json` must
+ * point to writable storage for a pointer.
+ */
+ss_status ss_task_center_run_due(const ss_task_center *center,
+                                 const char *worker,
+                                 ss_executor *executor,
+                                 char **out_json);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -15,14 +15,19 @@ use crate::parse::parse_table;
 use crate::plan::{PlannedAction, PlannedTable, SkipReason};
 use crate::shadow::is_marked_shadow;
 
-use super::center::{Change, TaskCenter};
+use super::center::TaskCenter;
 use super::inspect::SchemaInspector;
 use super::log::{redact_text, LogLevel};
 use super::progress::Progress;
 use super::status::{StatementStatus, TableStatus, TaskStatus};
 use super::store::Store;
-use super::timeline::{TimelineAction, TimelineEvent};
+use super::timeline::TimelineAction;
 use super::{ErrorStrategy, Task, TaskId};
+
+mod records;
+mod settle;
+
+use settle::Settled;
 
 /// How running one table ended.
 enum TableOutcome {
@@ -42,18 +47,6 @@ enum StatementError {
     Server(String),
     /// The statement guard refused it; it was never sent.
     Refused(String),
-}
-
-/// What re-checking an interrupted statement established.
-enum Settled {
-    /// It took effect; go on with the next statement.
-    Applied,
-    /// It took effect and the table already matches: nothing more to run.
-    TableComplete,
-    /// It did not take effect: send it again.
-    NotApplied,
-    /// Cannot tell; the table fails with this reason.
-    Unknown(String),
 }
 
 /// One worker running one claimed task.
@@ -560,114 +553,6 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
         }
     }
 
-    /// Decide what became of statement `k`, found sent but without outcome:
-    /// from the schema directly where the inspector can read it off, else
-    /// from what the table still needs: nothing (it applied, and the rest is
-    /// not needed), exactly the statements from `k` (it did not apply), or
-    /// exactly those after `k` (it applied). Anything else is unknown.
-    fn settle_interrupted(
-        &mut self,
-        index: usize,
-        k: usize,
-        planned: &PlannedTable,
-    ) -> Result<Settled> {
-        let table = &planned.source;
-        // A dead worker's statement may still run on the server: wait for
-        // it, so that it is judged by its end, not by a half-way schema.
-        if let Some(what) = self.exec.await_orphan(&planned.statements[k])? {
-            self.log(
-                LogLevel::Warn,
-                &format!("`{table}`: statement {}: {what}", k + 1),
-            )?;
-        }
-        // Statements whose effect shows directly (a shadow created, a foreign
-        // key added) are settled by looking; in a foreign-key cycle the
-        // table-by-table comparison below cannot tell, because the plan
-        // splits the cycle's keys across tables. A failed look falls through
-        // to the comparison, which reports a schema it cannot read itself.
-        if let Ok(Some(took_effect)) =
-            self.inspector
-                .took_effect(self.exec, planned, &planned.statements[k])
-        {
-            return if took_effect {
-                self.set_statement(index, k, StatementStatus::Applied, None)?;
-                self.log(
-                    LogLevel::Warn,
-                    &format!("`{table}`: statement {} was interrupted after taking effect (its result is in the schema)", k + 1),
-                )?;
-                self.settled(planned, k, false);
-                Ok(Settled::Applied)
-            } else {
-                self.log(
-                    LogLevel::Warn,
-                    &format!("`{table}`: statement {} was interrupted before taking effect (its result is not in the schema); sending it again", k + 1),
-                )?;
-                self.settled(planned, k, true);
-                Ok(Settled::NotApplied)
-            };
-        }
-        let remaining = match self.inspector.remaining_changes(self.exec, planned) {
-            Ok(remaining) => remaining,
-            Err(lost @ Error::ConnectionLost(_)) => return Err(lost),
-            Err(error) => {
-                let reason = format!(
-                    "statement {} was interrupted and could not be re-checked: {error}",
-                    k + 1
-                );
-                self.set_statement(index, k, StatementStatus::Failed, Some(&reason))?;
-                return Ok(Settled::Unknown(reason));
-            }
-        };
-        let settled = if remaining.is_empty() {
-            self.set_statement(index, k, StatementStatus::Applied, None)?;
-            for later in k + 1..planned.statements.len() {
-                self.set_statement(index, later, StatementStatus::Skipped, None)?;
-            }
-            self.log(
-                LogLevel::Warn,
-                &format!("`{table}`: statement {} was interrupted; the table already matches, so it took effect", k + 1),
-            )?;
-            Settled::TableComplete
-        } else if remaining[..] == planned.statements[k..] {
-            self.log(
-                LogLevel::Warn,
-                &format!("`{table}`: statement {} was interrupted before taking effect; sending it again", k + 1),
-            )?;
-            Settled::NotApplied
-        } else if remaining[..] == planned.statements[k + 1..] {
-            self.set_statement(index, k, StatementStatus::Applied, None)?;
-            self.log(
-                LogLevel::Warn,
-                &format!(
-                    "`{table}`: statement {} was interrupted after taking effect",
-                    k + 1
-                ),
-            )?;
-            Settled::Applied
-        } else {
-            let reason = format!(
-                "statement {} was interrupted and its outcome is unknown; the shadow still needs: {}",
-                k + 1,
-                remaining.join("; ")
-            );
-            self.set_statement(index, k, StatementStatus::Failed, Some(&reason))?;
-            Settled::Unknown(reason)
-        };
-        if !matches!(settled, Settled::Unknown(_)) {
-            self.settled(planned, k, matches!(settled, Settled::NotApplied));
-        }
-        Ok(settled)
-    }
-
-    fn settled(&self, planned: &PlannedTable, k: usize, resent: bool) {
-        self.center.emit(Progress::StatementSettled {
-            task: self.id(),
-            table: planned.source.clone(),
-            statement: k + 1,
-            resent,
-        });
-    }
-
     fn stop_for_abort(&mut self, index: usize, k: usize, count: usize) -> Result<TableOutcome> {
         self.log(LogLevel::Warn, "stopping: abort requested")?;
         if self.task.tables[index].status == TableStatus::Running {
@@ -693,114 +578,5 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
             &format!("table `{table}` failed: {reason}"),
         )?;
         Ok(TableOutcome::Failed)
-    }
-
-    fn final_status(&self, aborted: bool) -> TaskStatus {
-        let any = |status| self.task.tables.iter().any(|t| t.status == status);
-        if aborted {
-            TaskStatus::Aborted
-        } else if !any(TableStatus::Failed) {
-            TaskStatus::Succeeded
-        } else if self.task.spec.on_error == ErrorStrategy::Continue && any(TableStatus::Succeeded)
-        {
-            TaskStatus::PartiallySucceeded
-        } else {
-            TaskStatus::Failed
-        }
-    }
-
-    /// Skip the tables never reached, and move the task to `status` if this
-    /// worker still owns it.
-    fn finish(&mut self, status: TaskStatus) -> Result<Task> {
-        let reason = format!("not run: task {status}");
-        for index in 0..self.task.tables.len() {
-            if self.task.tables[index].status == TableStatus::Waiting {
-                self.set_table(index, TableStatus::Skipped, Some(&reason))?;
-            }
-        }
-        let (id, worker) = (self.id(), self.worker);
-        let finished =
-            self.center.update(id, |task, now| {
-                if task.state.worker.as_deref() != Some(worker) {
-                    return Err(Error::InvalidRequest(format!(
-                        "task {id} was taken over by {}",
-                        task.state.worker.as_deref().unwrap_or("another worker")
-                    )));
-                }
-                let mut change = Change::transition(task, status, now)?.with_event(
-                    TimelineEvent::new(now, worker, TimelineAction::Finished { status }),
-                );
-                change.state.lease_until = None;
-                Ok(change)
-            })?;
-        let level = match status {
-            TaskStatus::Succeeded => LogLevel::Info,
-            TaskStatus::PartiallySucceeded | TaskStatus::Aborted => LogLevel::Warn,
-            _ => LogLevel::Error,
-        };
-        self.log(level, &format!("finished: {status}"))?;
-        self.center
-            .emit(Progress::TaskFinished { task: id, status });
-        Ok(finished)
-    }
-
-    fn set_table(&mut self, index: usize, status: TableStatus, error: Option<&str>) -> Result<()> {
-        self.center
-            .store
-            .set_table_status(self.id(), index, status, error)?;
-        let table = &mut self.task.tables[index];
-        let was = table.status;
-        table.status = status;
-        table.error = error.map(str::to_string);
-        // A table ends when it succeeds or fails; one never reached is
-        // skipped quietly with the task.
-        if matches!(status, TableStatus::Succeeded | TableStatus::Failed)
-            || (was == TableStatus::Running && status == TableStatus::Skipped)
-        {
-            self.center.emit(Progress::TableFinished {
-                task: self.id(),
-                table: self.task.spec.plan.tables[index].source.clone(),
-                status,
-                error: error.map(str::to_string),
-            });
-        }
-        Ok(())
-    }
-
-    fn set_statement(
-        &mut self,
-        index: usize,
-        k: usize,
-        status: StatementStatus,
-        error: Option<&str>,
-    ) -> Result<()> {
-        self.center
-            .store
-            .set_statement_status(self.id(), index, k, status, error)?;
-        let statement = &mut self.task.tables[index].statements[k];
-        statement.status = status;
-        statement.error = error.map(str::to_string);
-        if status != StatementStatus::Running {
-            let planned = &self.task.spec.plan.tables[index];
-            self.center.emit(Progress::StatementFinished {
-                task: self.id(),
-                table: planned.source.clone(),
-                statement: k + 1,
-                of: planned.statements.len(),
-                status,
-                error: error.map(str::to_string),
-            });
-        }
-        Ok(())
-    }
-
-    fn event(&self, action: TimelineAction, comment: Option<&str>) -> Result<()> {
-        let event = TimelineEvent::new(self.center.clock.now(), self.worker, action)
-            .with_comment(comment.unwrap_or_default());
-        self.center.store.append_events(self.id(), &[event])
-    }
-
-    fn log(&self, level: LogLevel, message: &str) -> Result<()> {
-        self.center.log(self.id(), level, message)
     }
 }
