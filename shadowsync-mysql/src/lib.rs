@@ -41,6 +41,6 @@ pub use executor::{
     run_lock_name, Interrupter, Introspection, MysqlExecutor, OrphanPolicy,
     AUTO_CATALOG_MIN_TABLES, DEFAULT_MAX_CONNECTIONS, DEFAULT_ORPHAN_WAIT,
 };
-pub use session::{SessionSettings, DEFAULT_LOCK_WAIT};
+pub use session::{safe_sql_mode, SessionSettings, DEFAULT_LOCK_WAIT};
 pub use store::{MysqlDriver, MysqlStore};
 pub use url::redact_url;

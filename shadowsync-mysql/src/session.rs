@@ -62,7 +62,7 @@ impl Default for SessionSettings {
 }
 
 /// `mode` (a server's `@@sql_mode`) without the flags that change quoting.
-pub(crate) fn safe_sql_mode(mode: &str) -> String {
+pub fn safe_sql_mode(mode: &str) -> String {
     mode.split(',')
         .map(str::trim)
         .filter(|flag| !flag.is_empty())

@@ -18,6 +18,7 @@
 
 use shadowsync_core::render::{quote_ident, quote_string};
 use shadowsync_core::{Error, Executor, Flavor, Relation, RelationKind, Result, ServerInfo};
+use shadowsync_mysql::safe_sql_mode;
 
 /// A connection as a host hands it over.
 pub trait SqlSession {
@@ -26,24 +27,6 @@ pub trait SqlSession {
     /// Run one query: its rows, each value as text (`None`: NULL).
     fn query(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>>;
 }
-
-/// `sql_mode` flags a shadowsync session drops: those that change quoting
-/// and those that leave options out of `SHOW CREATE TABLE` (the list of
-/// `shadowsync-mysql`'s sessions).
-const DROPPED_MODES: [&str; 12] = [
-    "ANSI",
-    "ANSI_QUOTES",
-    "NO_BACKSLASH_ESCAPES",
-    "ORACLE",
-    "MSSQL",
-    "DB2",
-    "POSTGRESQL",
-    "MAXDB",
-    "MYSQL323",
-    "NO_TABLE_OPTIONS",
-    "NO_KEY_OPTIONS",
-    "NO_FIELD_OPTIONS",
-];
 
 /// How long one DDL statement waits for a metadata lock, in seconds.
 const LOCK_WAIT_SECS: u32 = 5;
@@ -100,16 +83,6 @@ impl<S: SqlSession> SessionExecutor<S> {
             })
             .collect()
     }
-}
-
-/// `mode` without [`DROPPED_MODES`].
-fn safe_sql_mode(mode: &str) -> String {
-    mode.split(',')
-        .map(str::trim)
-        .filter(|flag| !flag.is_empty())
-        .filter(|flag| !DROPPED_MODES.iter().any(|d| d.eq_ignore_ascii_case(flag)))
-        .collect::<Vec<_>>()
-        .join(",")
 }
 
 /// The first value of the first row.
