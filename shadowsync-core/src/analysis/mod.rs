@@ -218,37 +218,6 @@ impl Analysis {
         }
     }
 
-    /// The tables as JSON values: each table's fields as serialized, plus its
-    /// effective `action`, `effective_reason` and `effective_statements`
-    /// (user skips applied) — the form the bindings hand to their hosts. The
-    /// reasons are their messages there (`identical`, `refused: …`), as
-    /// hosts have always read them; `kinds` says what each statement does.
-    pub fn tables_json(&self) -> Vec<serde_json::Value> {
-        self.tables
-            .iter()
-            .map(|table| {
-                let mut value = serde_json::to_value(table).unwrap_or(serde_json::Value::Null);
-                if let serde_json::Value::Object(fields) = &mut value {
-                    let message = |reason: Option<SkipReason>| reason.map(|r| r.to_string());
-                    fields.insert("action".into(), serde_json::json!(table.action()));
-                    fields.insert(
-                        "reason".into(),
-                        serde_json::json!(message(table.reason.clone())),
-                    );
-                    fields.insert(
-                        "effective_reason".into(),
-                        serde_json::json!(message(table.effective_reason())),
-                    );
-                    fields.insert(
-                        "effective_statements".into(),
-                        serde_json::json!(table.effective_statements()),
-                    );
-                }
-                value
-            })
-            .collect()
-    }
-
     /// Every statement that would run, in order.
     pub fn preview(&self) -> Vec<String> {
         self.tables
