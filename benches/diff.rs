@@ -23,6 +23,9 @@
 //! profiler: `valgrind --tool=callgrind target/release/deps/diff-… --bench
 //! --profile-time 1 'shadowsync parse\+diff'`).
 
+#[path = "support/snapshot.rs"]
+mod snapshot;
+
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -33,7 +36,7 @@ use shadowsync::core::diff::{diff_tables, DiffOptions};
 use shadowsync::core::parse::parse_table;
 use shadowsync::core::shadow::NamingRule;
 use shadowsync::core::shadow::ShadowPolicy;
-use shadowsync::core::{Flavor, Relation, RelationKind, ServerInfo, Table};
+use shadowsync::core::{Flavor, Table};
 use sqlparser::dialect::MySqlDialect;
 use sqlparser::parser::Parser;
 
@@ -388,8 +391,7 @@ fn bench<M: Measurement>(c: &mut Criterion<M>, clock: &str) {
 /// `n` sources `c_0001` … with outdated shadows; with `chained`, each source
 /// has a foreign key to the next one, so the last alter must run first.
 fn chain_snapshot(n: usize, chained: bool) -> SchemaSnapshot {
-    let mut relations = Vec::new();
-    let mut ddl = std::collections::HashMap::new();
+    let mut tables = Vec::new();
     for i in 1..=n {
         let name = format!("c_{i:04}");
         let key = if chained && i < n {
@@ -405,26 +407,10 @@ fn chain_snapshot(n: usize, chained: bool) -> SchemaSnapshot {
              `note` int DEFAULT NULL,\n  PRIMARY KEY (`id`){key}\n) ENGINE=InnoDB"
         );
         let shadow = format!("CREATE TABLE `__{name}` (\n  `id` bigint NOT NULL,\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB COMMENT='[shadowsync:shadow]'");
-        for (table, text) in [(name.clone(), source), (format!("__{name}"), shadow)] {
-            relations.push(Relation {
-                name: table.clone(),
-                kind: RelationKind::Table,
-            });
-            ddl.insert(table, text);
-        }
+        tables.push((name.clone(), source));
+        tables.push((format!("__{name}"), shadow));
     }
-    SchemaSnapshot {
-        server: ServerInfo {
-            flavor: Flavor::Mariadb,
-            version: "10.11".into(),
-            database: "bench".into(),
-            lower_case_table_names: 0,
-            max_identifier_length: 64,
-        },
-        relations,
-        ddl,
-        facts: Default::default(),
-    }
+    snapshot::mariadb_snapshot(tables)
 }
 
 fn bench_analysis<M: Measurement>(c: &mut Criterion<M>, clock: &str) {

@@ -10,7 +10,9 @@
 //! analysis of an in-memory snapshot and its freezing into a task plan,
 //! what `shadowsync plan` and `sync` do between reading and running.
 
-use std::collections::HashMap;
+#[path = "support/snapshot.rs"]
+mod snapshot;
+
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -18,7 +20,6 @@ use criterion::{Criterion, Throughput};
 use shadowsync::core::analysis::{analyze_snapshot, AnalysisRequest, SchemaSnapshot, Selection};
 use shadowsync::core::shadow::{NamingRule, ShadowPolicy};
 use shadowsync::core::statement::StatementKind;
-use shadowsync::core::{Flavor, Relation, RelationKind, ServerInfo};
 
 /// Tables in the chain.
 const TABLES: usize = 800;
@@ -36,8 +37,7 @@ fn request() -> AnalysisRequest {
 /// `t0` … `t{n-1}`, each but `t0` with a foreign key to the one before,
 /// listed last table first; no shadows.
 fn chain(n: usize) -> SchemaSnapshot {
-    let mut relations = Vec::new();
-    let mut ddl = HashMap::new();
+    let mut tables = Vec::new();
     for i in (0..n).rev() {
         let name = format!("t{i}");
         let fk = if i > 0 {
@@ -53,24 +53,9 @@ fn chain(n: usize) -> SchemaSnapshot {
              `p` bigint(20) unsigned DEFAULT NULL,\n  `status` varchar(32) NOT NULL DEFAULT 'new',\n  \
              PRIMARY KEY (`id`){fk}\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci"
         );
-        relations.push(Relation {
-            name: name.clone(),
-            kind: RelationKind::Table,
-        });
-        ddl.insert(name, text);
+        tables.push((name, text));
     }
-    SchemaSnapshot {
-        server: ServerInfo {
-            flavor: Flavor::Mariadb,
-            version: "10.11".into(),
-            database: "bench".into(),
-            lower_case_table_names: 0,
-            max_identifier_length: 64,
-        },
-        relations,
-        ddl,
-        facts: Default::default(),
-    }
+    snapshot::mariadb_snapshot(tables)
 }
 
 fn bench(c: &mut Criterion) {

@@ -15,7 +15,9 @@
 //!
 //! The executor is an in-memory fake, so only client CPU is measured.
 
-use std::collections::HashMap;
+#[path = "support/snapshot.rs"]
+mod snapshot;
+
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -27,7 +29,7 @@ use shadowsync::core::plan::PlannedTable;
 use shadowsync::core::shadow::NamingRule;
 use shadowsync::core::shadow::ShadowPolicy;
 use shadowsync::core::task::SchemaInspector;
-use shadowsync::core::{Executor, Flavor, Relation, RelationKind, Result, ServerInfo};
+use shadowsync::core::{Executor, Relation, RelationKind, Result, ServerInfo};
 
 /// A read-only server holding one snapshot.
 struct FakeServer(SchemaSnapshot);
@@ -60,8 +62,7 @@ fn request() -> AnalysisRequest {
 /// `n` source tables `t_00001` …, each but the first with a foreign key to
 /// the one before, and no shadows.
 fn sources(n: usize) -> SchemaSnapshot {
-    let mut relations = Vec::new();
-    let mut ddl = HashMap::new();
+    let mut tables = Vec::new();
     for i in 1..=n {
         let name = format!("t_{i:05}");
         let fk = if i > 1 {
@@ -80,24 +81,9 @@ fn sources(n: usize) -> SchemaSnapshot {
              PRIMARY KEY (`id`){fk},\n  CONSTRAINT `chk_{name}` CHECK (`amount` >= 0)\n) \
              ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci"
         );
-        relations.push(Relation {
-            name: name.clone(),
-            kind: RelationKind::Table,
-        });
-        ddl.insert(name, text);
+        tables.push((name, text));
     }
-    SchemaSnapshot {
-        server: ServerInfo {
-            flavor: Flavor::Mariadb,
-            version: "10.11".into(),
-            database: "bench".into(),
-            lower_case_table_names: 0,
-            max_identifier_length: 64,
-        },
-        relations,
-        ddl,
-        facts: Default::default(),
-    }
+    snapshot::mariadb_snapshot(tables)
 }
 
 /// The plan for `before` and the schema after it ran: every shadow created
