@@ -83,9 +83,8 @@ pub fn launch(
         });
     }
     let mut exec = TaskExecutor::new(exec, crash_hook()?);
-    let outcome = options.progress.around(center, || {
-        shadowsync::host::execute(center, task.id, &worker_id(), &mut exec)
-    });
+    let observer = options.progress.observer();
+    let outcome = shadowsync::host::execute(center, task.id, &worker_id(), &mut exec, &*observer);
     let done = match outcome {
         Ok(done) => done,
         // Someone changed the task between its submission and now (a

@@ -6,13 +6,11 @@
 //! are the same whichever is chosen.
 
 use std::io::{self, IsTerminal, Write};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use shadowsync_core::task::{Observer, Progress as Event};
-
-use crate::runner::Center;
+use shadowsync_core::task::{Observer, Progress as Event, Unobserved};
 
 /// The `--progress` choices.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -27,18 +25,13 @@ pub enum Progress {
 }
 
 impl Progress {
-    /// Run `work` with `center`'s events shown as chosen.
-    pub fn around<T>(self, center: &Center, work: impl FnOnce() -> T) -> T {
-        let observer: Option<Arc<dyn Observer>> = match self {
-            Progress::Off => None,
-            Progress::Json => Some(Arc::new(JsonLines)),
-            Progress::Auto if io::stderr().is_terminal() => Some(Arc::new(LiveLine::new())),
-            Progress::Auto => None,
-        };
-        center.set_observer(observer.clone());
-        let outcome = work();
-        center.set_observer(None);
-        outcome
+    /// The observer that shows a run's events as chosen.
+    pub fn observer(self) -> Box<dyn Observer> {
+        match self {
+            Progress::Json => Box::new(JsonLines),
+            Progress::Auto if io::stderr().is_terminal() => Box::new(LiveLine::new()),
+            Progress::Off | Progress::Auto => Box::new(Unobserved),
+        }
     }
 }
 

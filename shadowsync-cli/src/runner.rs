@@ -13,7 +13,7 @@
 use std::sync::Arc;
 
 use shadowsync::host::{DuePass, DynStore};
-use shadowsync_core::task::{Connector, Task, TaskCenter};
+use shadowsync_core::task::{Connector, Observer, Task, TaskCenter};
 use shadowsync_core::{
     CatalogFacts, Error, Executor, Interrupt, Millis, Relation, Result, ServerInfo,
 };
@@ -267,8 +267,10 @@ pub fn run_due(
     worker: &str,
     urls: &Urls,
     crash_after: Option<u64>,
+    observer: &dyn Observer,
 ) -> Result<DuePass> {
-    shadowsync::host::run_due(center, worker, &mut UrlConnector { urls, crash_after })
+    let mut connector = UrlConnector { urls, crash_after };
+    shadowsync::host::run_due(center, worker, &mut connector, observer)
 }
 
 /// Take over executing `task` as `worker` and finish it, under the lease
@@ -279,9 +281,10 @@ pub fn resume(
     worker: &str,
     urls: &Urls,
     crash_after: Option<u64>,
+    observer: &dyn Observer,
 ) -> Result<Task> {
     let mut exec = urls.open(task, crash_after)?;
-    shadowsync::host::resume(center, task.id, worker, &mut exec)
+    shadowsync::host::resume(center, task.id, worker, &mut exec, observer)
 }
 
 #[cfg(test)]

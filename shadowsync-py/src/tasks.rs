@@ -1,10 +1,6 @@
 //! The task center, over a SQLite file, a MySQL store or memory, on the
 //! system clock; results are the host layer's views as JSON.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
-use std::thread::{self, ThreadId};
-
 use pyo3::prelude::*;
 use shadowsync::host::options::{again_request, parse_error_strategy, SubmitOptions};
 use shadowsync::host::view::{
@@ -16,6 +12,7 @@ use shadowsync_core::task::flow::ApprovalFlow;
 use shadowsync_core::task::{
     redact_url, Actor, ExecutionMode, ListWindow, LogFilter, MemoryStore, Observer, Progress,
     SingleExecutor, SortKey, Task, TaskCenter as CoreCenter, TaskId, TaskQuery, TaskStatus,
+    Unobserved,
 };
 use shadowsync_core::{Error, Executor as CoreExecutor, Result};
 use shadowsync_store::SystemClock;
@@ -28,35 +25,19 @@ use crate::json::{from_json, view};
 /// The core center behind a `TaskCenter`: its store is chosen when it is opened.
 type Center = CoreCenter<DynStore, SystemClock>;
 
-/// The progress callbacks of the tasks running now, by the thread running
-/// them: the center's one observer hands each event to the callback of the
-/// thread it is emitted on (the thread running the task).
-#[derive(Default)]
-struct Callbacks(Mutex<HashMap<ThreadId, Py<PyAny>>>);
+/// A run's progress callback: each event as a dict, with the GIL held; an
+/// exception it raises is logged (logger `shadowsync.progress`), never
+/// raised into the task.
+struct Callback(Py<PyAny>);
 
-impl Callbacks {
-    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<ThreadId, Py<PyAny>>> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
-impl Observer for Callbacks {
-    /// The event, as a dict, to this thread's callback, with the GIL held;
-    /// an exception it raises is logged (logger `shadowsync.progress`).
+impl Observer for Callback {
     fn observe(&self, event: &Progress) {
-        let me = thread::current().id();
-        if !self.map().contains_key(&me) {
-            return;
-        }
         Python::attach(|py| {
-            let Some(callback) = self.map().get(&me).map(|c| c.clone_ref(py)) else {
-                return;
-            };
             let called = serde_json::to_string(event)
                 .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
                 .and_then(|text| {
                     let event = py.import("json")?.call_method1("loads", (text,))?;
-                    callback.call1(py, (event,))
+                    self.0.call1(py, (event,))
                 });
             if let Err(e) = called {
                 tracing::warn!(target: "shadowsync::progress", "the progress callback failed: {e}");
@@ -69,7 +50,6 @@ impl Observer for Callbacks {
 #[pyclass(module = "shadowsync._native", frozen)]
 pub struct TaskCenter {
     inner: Center,
-    callbacks: Arc<Callbacks>,
     /// Where the store is, as it may be shown (a URL without its password;
     /// None in memory).
     #[pyo3(get)]
@@ -77,7 +57,7 @@ pub struct TaskCenter {
 }
 
 /// The host layer's `execute` or `resume`, as both take their task.
-type RunTask = fn(&Center, TaskId, &str, &mut dyn CoreExecutor) -> Result<Task>;
+type RunTask = fn(&Center, TaskId, &str, &mut dyn CoreExecutor, &dyn Observer) -> Result<Task>;
 
 /// An actor with roles.
 fn actor(name: String, roles: Vec<String>) -> Actor {
@@ -122,23 +102,21 @@ impl TaskCenter {
         self.json(py, work, TaskView::of)
     }
 
-    /// `work` through `executor` with `progress` (if any) receiving this
-    /// thread's events; errors caused by a Python executor keep its exception.
+    /// `work` through `executor`, its progress told to `progress` (if
+    /// any); errors caused by a Python executor keep its exception.
     fn running<V: serde::Serialize>(
         &self,
         py: Python<'_>,
         executor: &Executor,
         progress: Option<Py<PyAny>>,
-        work: impl FnOnce(&Center, &mut dyn CoreExecutor) -> Result<V> + Send,
+        work: impl FnOnce(&Center, &mut dyn CoreExecutor, &dyn Observer) -> Result<V> + Send,
     ) -> PyResult<String> {
-        let me = thread::current().id();
-        if let Some(progress) = progress {
-            self.callbacks.map().insert(me, progress);
-        }
+        let observer: Box<dyn Observer> = match progress {
+            Some(callable) => Box::new(Callback(callable)),
+            None => Box::new(Unobserved),
+        };
         executor.forget_origin();
-        let result = py.detach(|| view(&work(&self.inner, executor.lock().as_mut())?));
-        let callback = self.callbacks.map().remove(&me);
-        drop(callback);
+        let result = py.detach(|| view(&work(&self.inner, executor.lock().as_mut(), &*observer)?));
         result.map_err(|e| executor.error(e))
     }
 
@@ -152,8 +130,8 @@ impl TaskCenter {
         progress: Option<Py<PyAny>>,
         run: RunTask,
     ) -> PyResult<String> {
-        self.running(py, executor, progress, |center, exec| {
-            run(center, id, worker, exec).map(|task| TaskView::of(&task))
+        self.running(py, executor, progress, |center, exec, observer| {
+            run(center, id, worker, exec, observer).map(|task| TaskView::of(&task))
         })
     }
 }
@@ -170,13 +148,8 @@ impl TaskCenter {
             Some(location) => py.detach(|| open_store(location)).map_err(to_py)?,
             None => Box::new(MemoryStore::new()),
         };
-        let inner = CoreCenter::new(store, SystemClock);
-        let callbacks = Arc::new(Callbacks::default());
-        let observer: Arc<dyn Observer> = callbacks.clone();
-        inner.set_observer(Some(observer));
         Ok(TaskCenter {
-            inner,
-            callbacks,
+            inner: CoreCenter::new(store, SystemClock),
             location: location.map(shown_location),
         })
     }
@@ -231,7 +204,7 @@ impl TaskCenter {
         creator: &str,
         scheduled_at: Option<i64>,
     ) -> PyResult<String> {
-        self.running(py, &executor, None, |center, exec| {
+        self.running(py, &executor, None, |center, exec, _| {
             let before = center.task(old)?;
             let plan = &before.spec.plan;
             let analysis = analyze(exec, &again_request(plan)?)?;
@@ -348,9 +321,9 @@ impl TaskCenter {
         executor: PyRef<'_, Executor>,
         progress: Option<Py<PyAny>>,
     ) -> PyResult<String> {
-        self.running(py, &executor, progress, |center, exec| {
+        self.running(py, &executor, progress, |center, exec, observer| {
             let mut connector = SingleExecutor(exec);
-            host::run_due(center, worker, &mut connector).map(|r| DueReportView::of(&r))
+            host::run_due(center, worker, &mut connector, observer).map(|r| DueReportView::of(&r))
         })
     }
 

@@ -5,7 +5,9 @@
 
 use shadowsync_core::analysis::{PlanInspectors, ShadowInspector};
 use shadowsync_core::task::log::format_utc;
-use shadowsync_core::task::{Connector, DueReport, Store, Task, TaskCenter, TaskId, TaskStatus};
+use shadowsync_core::task::{
+    Connector, DueReport, Observer, Store, Task, TaskCenter, TaskId, TaskStatus,
+};
 use shadowsync_core::{Clock, Error, Executor, Result};
 
 use super::heartbeat::{stop_requested, with_heartbeat, Running};
@@ -17,33 +19,52 @@ pub fn inspector_for(task: &Task) -> Result<ShadowInspector> {
 }
 
 /// Claim waiting task `id` for `worker` and run it to its end through
-/// `exec` (on the task's database), under the heartbeat.
+/// `exec` (on the task's database), under the heartbeat, its progress told
+/// to `observer` ([`Unobserved`](shadowsync_core::task::Unobserved) for
+/// nobody).
 pub fn execute<S, C>(
     center: &TaskCenter<S, C>,
     id: TaskId,
     worker: &str,
     exec: &mut dyn Executor,
+    observer: &dyn Observer,
 ) -> Result<Task>
 where
     S: Store + Sync,
     C: Clock + Sync,
 {
-    run_one(center, id, worker, exec, TaskCenter::execute)
+    run_one(
+        center,
+        id,
+        worker,
+        exec,
+        observer,
+        TaskCenter::execute_observed,
+    )
 }
 
 /// Take over executing task `id` (this worker's own, or one whose lease
-/// has expired) and finish it through `exec`, under the heartbeat.
+/// has expired) and finish it through `exec`, under the heartbeat, its
+/// progress told to `observer`.
 pub fn resume<S, C>(
     center: &TaskCenter<S, C>,
     id: TaskId,
     worker: &str,
     exec: &mut dyn Executor,
+    observer: &dyn Observer,
 ) -> Result<Task>
 where
     S: Store + Sync,
     C: Clock + Sync,
 {
-    run_one(center, id, worker, exec, TaskCenter::resume)
+    run_one(
+        center,
+        id,
+        worker,
+        exec,
+        observer,
+        TaskCenter::resume_observed,
+    )
 }
 
 /// The core center's `execute` or `resume`, as both take their task.
@@ -53,6 +74,7 @@ type CenterRun<S, C> = fn(
     &str,
     &mut dyn Executor,
     &mut dyn shadowsync_core::task::SchemaInspector,
+    &dyn Observer,
 ) -> Result<Task>;
 
 /// Task `id` through `run` with its plan's inspector, under the heartbeat.
@@ -61,6 +83,7 @@ fn run_one<S, C>(
     id: TaskId,
     worker: &str,
     exec: &mut dyn Executor,
+    observer: &dyn Observer,
     run: CenterRun<S, C>,
 ) -> Result<Task>
 where
@@ -71,23 +94,23 @@ where
     let running = Running::default();
     running.set(exec.interrupter());
     with_heartbeat(center, worker, &running, || {
-        run(center, id, worker, exec, &mut inspector)
+        run(center, id, worker, exec, &mut inspector, observer)
     })
 }
 
-/// [`resume`] inside a heartbeat the caller already runs (a host's own
-/// pass over several tasks): `running` is that heartbeat's, and learns
-/// `exec`'s interrupter.
-pub fn resume_under<S: Store, C: Clock>(
+/// [`resume`] inside [`run_due`]'s heartbeat: `running` is that
+/// heartbeat's, and learns `exec`'s interrupter.
+fn resume_under<S: Store, C: Clock>(
     center: &TaskCenter<S, C>,
     id: TaskId,
     worker: &str,
     exec: &mut dyn Executor,
     running: &Running,
+    observer: &dyn Observer,
 ) -> Result<Task> {
     let mut inspector = inspector_for(&center.task(id)?)?;
     running.set(exec.interrupter());
-    center.resume(id, worker, exec, &mut inspector)
+    center.resume_observed(id, worker, exec, &mut inspector, observer)
 }
 
 /// What one scheduling pass ([`run_due`]) did.
@@ -110,11 +133,13 @@ pub struct DuePass {
 /// executing tasks of other workers whose lease has expired, then let the
 /// task center ([`TaskCenter::run_due`]) expire overdue tasks, finish this
 /// worker's own interrupted ones and run the due ones; each task with its
-/// own plan's inspector, on the executor `connector` opens for it.
+/// own plan's inspector, on the executor `connector` opens for it, the
+/// progress of every task told to `observer`.
 pub fn run_due<S, C>(
     center: &TaskCenter<S, C>,
     worker: &str,
     connector: &mut dyn Connector,
+    observer: &dyn Observer,
 ) -> Result<DuePass>
 where
     S: Store + Sync,
@@ -126,8 +151,9 @@ where
             inner: connector,
             running: &running,
         };
-        let mut pass = take_over_expired(center, worker, &mut connector, &running)?;
-        pass.report = center.run_due(worker, &mut connector, &mut PlanInspectors)?;
+        let mut pass = take_over_expired(center, worker, &mut connector, &running, observer)?;
+        pass.report =
+            center.run_due_observed(worker, &mut connector, &mut PlanInspectors, observer)?;
         Ok(pass)
     })
 }
@@ -138,6 +164,7 @@ fn take_over_expired<S: Store, C: Clock>(
     worker: &str,
     connector: &mut Interruptible<'_>,
     running: &Running,
+    observer: &dyn Observer,
 ) -> Result<DuePass> {
     let mut pass = DuePass::default();
     for task in center.store().tasks_in(&[TaskStatus::Executing])? {
@@ -154,9 +181,9 @@ fn take_over_expired<S: Store, C: Clock>(
             ));
             continue;
         }
-        let outcome = connector
-            .connect(&task)
-            .and_then(|mut exec| resume_under(center, task.id, worker, exec.as_mut(), running));
+        let outcome = connector.connect(&task).and_then(|mut exec| {
+            resume_under(center, task.id, worker, exec.as_mut(), running, observer)
+        });
         match outcome {
             Ok(done) => pass.resumed.push((done.id, done.state.status)),
             // Another process took it over first, or it cannot be reached.

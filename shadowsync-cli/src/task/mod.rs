@@ -430,9 +430,8 @@ fn cancel(center: &Center, args: &CancelArgs, out: &mut dyn Write) -> Result<(),
 fn due(center: &Center, args: &RunDueArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let urls = Urls::from_args(&args.urls)?.with_orphans(args.orphans.policy());
     let crash_after = crash_hook()?;
-    let pass = args
-        .progress
-        .around(center, || run_due(center, &worker_id(), &urls, crash_after))?;
+    let observer = args.progress.observer();
+    let pass = run_due(center, &worker_id(), &urls, crash_after, &*observer)?;
     let report = &pass.report;
     let ran: Vec<(TaskId, TaskStatus)> = pass
         .resumed
@@ -501,9 +500,8 @@ fn resume(center: &Center, args: &ResumeArgs, out: &mut dyn Write) -> Result<(),
     let urls = Urls::from_args(args.url.as_slice())?.with_orphans(args.orphans.policy());
     let task = center.task(args.id)?;
     let crash_after = crash_hook()?;
-    let done = args.progress.around(center, || {
-        crate::runner::resume(center, &task, &worker_id(), &urls, crash_after)
-    })?;
+    let observer = args.progress.observer();
+    let done = crate::runner::resume(center, &task, &worker_id(), &urls, crash_after, &*observer)?;
     print_task(out, args.format, &done, |out| {
         render::write_outcome(out, &done)
     })?;

@@ -39,7 +39,7 @@ pub use inspect::SchemaInspector;
 pub use list::{ListWindow, SortKey, TaskPage, TaskQuery, TaskSummary};
 pub use log::{redact_text, redact_url, LogEntry, LogFilter, LogLevel};
 pub use memory::MemoryStore;
-pub use progress::{Observer, Progress};
+pub use progress::{Observer, Progress, Unobserved};
 pub use runner::{Connector, DueReport, InspectorSource, SingleExecutor};
 pub use status::{StatementStatus, TableStatus, TaskStatus};
 pub use store::Store;

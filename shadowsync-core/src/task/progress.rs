@@ -2,12 +2,10 @@
 //! happen (a live line, JSON lines, a callback): the records in the store
 //! say what happened, these say it while it happens.
 //!
-//! The center hands every event to its [`Observer`] (none by default) on
-//! the thread that runs the task; an observer must return quickly, since
-//! the next statement waits for it.
-
-use std::fmt;
-use std::sync::{Arc, RwLock};
+//! A run hands every event to the [`Observer`] its caller passed
+//! ([`TaskCenter::execute_observed`](super::TaskCenter::execute_observed)
+//! and the like), on the thread that runs the task; an observer must
+//! return quickly, since the next statement waits for it.
 
 use serde::Serialize;
 
@@ -137,28 +135,10 @@ pub trait Observer: Send + Sync {
     fn observe(&self, event: &Progress);
 }
 
-/// The center's observer, replaceable while the center is shared.
-#[derive(Default)]
-pub(super) struct ObserverSlot(RwLock<Option<Arc<dyn Observer>>>);
+/// The observer of a run nobody watches.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Unobserved;
 
-impl ObserverSlot {
-    pub(super) fn set(&self, observer: Option<Arc<dyn Observer>>) {
-        // A poisoned slot only means an observer panicked while being
-        // replaced; the value in it is still a whole Arc.
-        *self.0.write().unwrap_or_else(|e| e.into_inner()) = observer;
-    }
-
-    pub(super) fn emit(&self, event: Progress) {
-        let observer = self.0.read().unwrap_or_else(|e| e.into_inner()).clone();
-        if let Some(observer) = observer {
-            observer.observe(&event);
-        }
-    }
-}
-
-impl fmt::Debug for ObserverSlot {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let set = self.0.read().map(|o| o.is_some()).unwrap_or(false);
-        f.debug_tuple("ObserverSlot").field(&set).finish()
-    }
+impl Observer for Unobserved {
+    fn observe(&self, _event: &Progress) {}
 }

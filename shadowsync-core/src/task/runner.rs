@@ -2,6 +2,7 @@
 //! taking over an interrupted one, and the scheduling pass hosts call
 //! periodically. The execution itself is in [`super::execution`].
 
+use super::progress::{Observer, Unobserved};
 use crate::error::{Error, Result};
 use crate::executor::{Clock, Executor, Millis};
 
@@ -92,8 +93,21 @@ impl<S: Store, C: Clock> TaskCenter<S, C> {
         exec: &mut dyn Executor,
         inspector: &mut dyn SchemaInspector,
     ) -> Result<Task> {
+        self.execute_observed(id, worker, exec, inspector, &Unobserved)
+    }
+
+    /// [`TaskCenter::execute`], its [`Progress`](super::Progress) told to
+    /// `observer`.
+    pub fn execute_observed(
+        &self,
+        id: TaskId,
+        worker: &str,
+        exec: &mut dyn Executor,
+        inspector: &mut dyn SchemaInspector,
+        observer: &dyn Observer,
+    ) -> Result<Task> {
         let task = self.claim(id, worker)?;
-        Execution::new(self, task, worker, exec, inspector).run()
+        Execution::new(self, task, worker, exec, inspector, observer).run()
     }
 
     /// Take over executing task `id` and finish it: a task this worker held
@@ -107,6 +121,19 @@ impl<S: Store, C: Clock> TaskCenter<S, C> {
         worker: &str,
         exec: &mut dyn Executor,
         inspector: &mut dyn SchemaInspector,
+    ) -> Result<Task> {
+        self.resume_observed(id, worker, exec, inspector, &Unobserved)
+    }
+
+    /// [`TaskCenter::resume`], its [`Progress`](super::Progress) told to
+    /// `observer`.
+    pub fn resume_observed(
+        &self,
+        id: TaskId,
+        worker: &str,
+        exec: &mut dyn Executor,
+        inspector: &mut dyn SchemaInspector,
+        observer: &dyn Observer,
     ) -> Result<Task> {
         let previous = self.store.task(id)?.state.worker;
         let task = self.update(id, |task, now| {
@@ -146,7 +173,7 @@ impl<S: Store, C: Clock> TaskCenter<S, C> {
             LogLevel::Warn,
             &format!("resumed by {worker} after interruption"),
         )?;
-        Execution::new(self, task, worker, exec, inspector).run()
+        Execution::new(self, task, worker, exec, inspector, observer).run()
     }
 
     /// One scheduling pass for `worker`: expire overdue tasks, take over the
@@ -160,6 +187,18 @@ impl<S: Store, C: Clock> TaskCenter<S, C> {
         connector: &mut dyn Connector,
         inspectors: &mut dyn InspectorSource,
     ) -> Result<DueReport> {
+        self.run_due_observed(worker, connector, inspectors, &Unobserved)
+    }
+
+    /// [`TaskCenter::run_due`], the [`Progress`](super::Progress) of every
+    /// task it runs told to `observer`.
+    pub fn run_due_observed(
+        &self,
+        worker: &str,
+        connector: &mut dyn Connector,
+        inspectors: &mut dyn InspectorSource,
+        observer: &dyn Observer,
+    ) -> Result<DueReport> {
         let mut report = DueReport {
             expired: self.expire_overdue()?,
             ..DueReport::default()
@@ -172,7 +211,8 @@ impl<S: Store, C: Clock> TaskCenter<S, C> {
                 continue;
             };
             let mut inspector = inspectors.inspector(&task)?;
-            match self.resume(task.id, worker, exec.as_mut(), inspector.as_mut()) {
+            match self.resume_observed(task.id, worker, exec.as_mut(), inspector.as_mut(), observer)
+            {
                 Ok(done) => report.finished.push((done.id, done.state.status)),
                 Err(lost @ Error::ConnectionLost(_)) => report
                     .interrupted
@@ -191,9 +231,15 @@ impl<S: Store, C: Clock> TaskCenter<S, C> {
             let mut inspector = inspectors.inspector(&task)?;
             match self.claim(task.id, worker) {
                 Ok(claimed) => {
-                    match Execution::new(self, claimed, worker, exec.as_mut(), inspector.as_mut())
-                        .run()
-                    {
+                    let run = Execution::new(
+                        self,
+                        claimed,
+                        worker,
+                        exec.as_mut(),
+                        inspector.as_mut(),
+                        observer,
+                    );
+                    match run.run() {
                         Ok(done) => report.finished.push((done.id, done.state.status)),
                         Err(lost @ Error::ConnectionLost(_)) => report
                             .interrupted

@@ -4,7 +4,6 @@
 //! and table counts also as plain values.
 
 use std::ffi::{c_char, c_void};
-use std::sync::Arc;
 
 use serde::Deserialize;
 use shadowsync::host;
@@ -35,19 +34,20 @@ use crate::task_status::{SsTableCounts, SsTaskStatus};
 /// `ss_task_center_free`.
 pub struct SsTaskCenter {
     inner: Center,
-    progress: Arc<ProgressRelay>,
+    progress: ProgressRelay,
 }
 
 /// The center behind every handle: its store is chosen when it is opened.
 type Center = TaskCenter<DynStore, SystemClock>;
 
 impl SsTaskCenter {
-    /// A handle on a center over `store`, its progress going to the relay.
+    /// A handle on a center over `store`; the runs it starts tell their
+    /// progress to its relay.
     fn new(store: DynStore) -> SsTaskCenter {
-        let inner = TaskCenter::new(store, SystemClock);
-        let progress = Arc::new(ProgressRelay::default());
-        inner.set_observer(Some(progress.clone()));
-        SsTaskCenter { inner, progress }
+        SsTaskCenter {
+            inner: TaskCenter::new(store, SystemClock),
+            progress: ProgressRelay::default(),
+        }
     }
 }
 

@@ -1,9 +1,11 @@
 //! Running tasks: execute, resume, a scheduling pass, expiry.
 
+use shadowsync_core::task::Observer;
+
 use super::*;
 
 /// The host layer's `execute` or `resume`, as both take their task.
-type RunTask = fn(&Center, TaskId, &str, &mut dyn Executor) -> Result<Task, Error>;
+type RunTask = fn(&Center, TaskId, &str, &mut dyn Executor, &dyn Observer) -> Result<Task, Error>;
 
 /// What `ss_task_center_execute` and `ss_task_center_resume` share: read the
 /// arguments, run the task through the host layer's `run` (the plan's own
@@ -31,7 +33,13 @@ unsafe fn run_task(
                 TaskOut::new(out_status, out_task_json),
             )
         };
-        let task = run(&center.inner, id, worker, executor.inner.as_mut())?;
+        let task = run(
+            &center.inner,
+            id,
+            worker,
+            executor.inner.as_mut(),
+            &center.progress,
+        )?;
         out.put(&task, status_of)
     })
 }
@@ -173,7 +181,7 @@ pub unsafe extern "C" fn ss_task_center_run_due(
             )
         };
         let mut connector = SingleExecutor(executor.inner.as_mut());
-        let report = host::run_due(&center.inner, worker, &mut connector)?;
+        let report = host::run_due(&center.inner, worker, &mut connector, &center.progress)?;
         let json = view(&DueReportView::of(&report))?;
         // SAFETY: per this function's contract.
         unsafe { ptr::put_string(out_json, "out_json", json) }

@@ -1,15 +1,12 @@
 //! The task center: submission, approval, cancellation, abort requests,
 //! expiry, queries and logging. Execution is in [`super::runner`].
 
-use std::sync::Arc;
-
 use crate::error::{Error, Result};
 use crate::executor::{Clock, Millis};
 
 use super::flow::{select_flow, validate_flows, Actor, ApprovalFlow};
 use super::list::{TaskPage, TaskQuery};
 use super::log::{export_text, format_utc, redact_text, redact_url, LogEntry, LogFilter, LogLevel};
-use super::progress::{Observer, ObserverSlot, Progress};
 use super::status::{check_transition, TaskStatus};
 use super::store::Store;
 use super::timeline::{TimelineAction, TimelineEvent, SYSTEM_ACTOR};
@@ -61,8 +58,6 @@ pub struct TaskCenter<S, C> {
     pub(super) clock: C,
     /// How long a worker's lease on a task lasts (see [`TaskState::lease_until`]).
     pub(super) lease: Millis,
-    /// Who hears the progress of the tasks this center runs.
-    pub(super) observer: ObserverSlot,
 }
 
 /// Default for [`TaskCenter::with_lease`]: 10 minutes, long enough for most
@@ -109,24 +104,12 @@ impl<S: Store, C: Clock> TaskCenter<S, C> {
             store,
             clock,
             lease: DEFAULT_LEASE_MS,
-            observer: ObserverSlot::default(),
         }
-    }
-
-    /// Hand the [`Progress`] of every task this center runs from now on to
-    /// `observer` (`None`: to nobody, the default).
-    pub fn set_observer(&self, observer: Option<Arc<dyn Observer>>) {
-        self.observer.set(observer);
     }
 
     /// The time on this center's clock.
     pub fn now(&self) -> Millis {
         self.clock.now()
-    }
-
-    /// Tell the observer, if any, about `event`.
-    pub fn emit(&self, event: Progress) {
-        self.observer.emit(event);
     }
 
     /// Workers hold the tasks they run for `lease` milliseconds at a time

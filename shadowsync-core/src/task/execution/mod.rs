@@ -18,7 +18,7 @@ use crate::shadow::is_marked_shadow;
 use super::center::TaskCenter;
 use super::inspect::SchemaInspector;
 use super::log::{redact_text, LogLevel};
-use super::progress::Progress;
+use super::progress::{Observer, Progress};
 use super::status::{StatementStatus, TableStatus, TaskStatus};
 use super::store::Store;
 use super::timeline::TimelineAction;
@@ -60,6 +60,8 @@ pub(super) struct Execution<'a, S, C> {
     inspector: &'a mut dyn SchemaInspector,
     /// Checks every statement before it is sent; built when the run starts.
     guard: Option<StatementGuard>,
+    /// Hears the run's progress.
+    observer: &'a dyn Observer,
 }
 
 impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
@@ -69,6 +71,7 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
         worker: &'a str,
         exec: &'a mut dyn Executor,
         inspector: &'a mut dyn SchemaInspector,
+        observer: &'a dyn Observer,
     ) -> Self {
         Execution {
             center,
@@ -77,11 +80,17 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
             exec,
             inspector,
             guard: None,
+            observer,
         }
     }
 
     fn id(&self) -> TaskId {
         self.task.id
+    }
+
+    /// Tell the run's observer about `event`.
+    fn emit(&self, event: Progress) {
+        self.observer.observe(&event);
     }
 
     /// Run the task to a terminal status, or until the store fails (which
@@ -93,7 +102,7 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
             .filter(|t| t.action != PlannedAction::Skip)
             .map(|t| t.statements.len())
             .collect();
-        self.center.emit(Progress::TaskStarted {
+        self.emit(Progress::TaskStarted {
             task: self.id(),
             tables: changed.len(),
             statements: changed.iter().sum(),
@@ -262,7 +271,7 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
             .map(|&index| self.task.spec.plan.tables[index].clone())
             .collect();
         if !planned.is_empty() {
-            self.center.emit(Progress::Verifying {
+            self.emit(Progress::Verifying {
                 task: self.id(),
                 tables: planned.len(),
             });
@@ -296,7 +305,7 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
     /// reports in step, or (`waiting_only`, on resume) of those not started.
     fn precheck(&mut self, waiting_only: bool) -> Result<Vec<String>> {
         let drift = self.compare_with_analysis(waiting_only)?;
-        self.center.emit(Progress::PrecheckFinished {
+        self.emit(Progress::PrecheckFinished {
             task: self.id(),
             drifted: drift.len(),
         });
@@ -314,7 +323,7 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
             (t.action != PlannedAction::Skip || t.typed_reason() == Some(SkipReason::Identical))
                 && (!waiting_only || status == TableStatus::Waiting)
         });
-        self.center.emit(Progress::PrecheckStarted {
+        self.emit(Progress::PrecheckStarted {
             task: self.id(),
             tables: runs.len(),
         });
@@ -419,7 +428,7 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
         }
         if !self.center.renew_lease(self.id(), self.worker)? {
             let holder = self.center.store.task(self.id())?.state.worker;
-            self.center.emit(Progress::LeaseLost {
+            self.emit(Progress::LeaseLost {
                 task: self.id(),
                 worker: self.worker.to_string(),
             });
@@ -439,7 +448,7 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
             return Ok(());
         }
         self.set_table(index, TableStatus::Running, None)?;
-        self.center.emit(Progress::TableStarted {
+        self.emit(Progress::TableStarted {
             task: self.id(),
             table: planned.source.clone(),
             shadow: planned.shadow.clone(),
@@ -476,7 +485,7 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
             return Ok(Err(StatementError::Refused(error)));
         }
         self.set_statement(index, k, StatementStatus::Running, None)?;
-        self.center.emit(Progress::StatementSent {
+        self.emit(Progress::StatementSent {
             task: self.id(),
             table: planned.source.clone(),
             statement: k + 1,

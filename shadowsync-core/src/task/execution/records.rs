@@ -59,8 +59,7 @@ impl<S: Store, C: Clock> Execution<'_, S, C> {
             _ => LogLevel::Error,
         };
         self.log(level, &format!("finished: {status}"))?;
-        self.center
-            .emit(Progress::TaskFinished { task: id, status });
+        self.emit(Progress::TaskFinished { task: id, status });
         Ok(finished)
     }
 
@@ -82,7 +81,7 @@ impl<S: Store, C: Clock> Execution<'_, S, C> {
         if matches!(status, TableStatus::Succeeded | TableStatus::Failed)
             || (was == TableStatus::Running && status == TableStatus::Skipped)
         {
-            self.center.emit(Progress::TableFinished {
+            self.emit(Progress::TableFinished {
                 task: self.id(),
                 table: self.task.spec.plan.tables[index].source.clone(),
                 status,
@@ -107,7 +106,7 @@ impl<S: Store, C: Clock> Execution<'_, S, C> {
         statement.error = error.map(str::to_string);
         if status != StatementStatus::Running {
             let planned = &self.task.spec.plan.tables[index];
-            self.center.emit(Progress::StatementFinished {
+            self.emit(Progress::StatementFinished {
                 task: self.id(),
                 table: planned.source.clone(),
                 statement: k + 1,

@@ -126,7 +126,7 @@ impl<S: Store, C: Clock> Execution<'_, S, C> {
     }
 
     pub(super) fn settled(&self, planned: &PlannedTable, k: usize, resent: bool) {
-        self.center.emit(Progress::StatementSettled {
+        self.emit(Progress::StatementSettled {
             task: self.id(),
             table: planned.source.clone(),
             statement: k + 1,

@@ -21,9 +21,14 @@ impl Recorder {
     }
 }
 
-fn observed(f: &Fixture) -> Arc<Recorder> {
-    let recorder = Arc::new(Recorder::default());
-    f.center.set_observer(Some(recorder.clone()));
+/// Run task `id` as the fixture does, its progress told to a new recorder.
+fn execute_heard(f: &Fixture, id: TaskId) -> Recorder {
+    let recorder = Recorder::default();
+    let mut exec = f.server.clone();
+    let mut inspector = FakeInspector(f.server.clone());
+    f.center
+        .execute_observed(id, "w1", &mut exec, &mut inspector, &recorder)
+        .unwrap();
     recorder
 }
 
@@ -38,8 +43,7 @@ fn a_run_is_heard_statement_by_statement() {
         ],
         ErrorStrategy::Abort,
     );
-    let recorder = observed(&f);
-    f.execute(task.id).unwrap();
+    let recorder = execute_heard(&f, task.id);
     let id = task.id;
     let sent = |table: &str, statement, of, comment: &str| Progress::StatementSent {
         task: id,
@@ -109,12 +113,11 @@ fn a_run_is_heard_statement_by_statement() {
 }
 
 #[test]
-fn a_failure_is_heard_with_its_reason_and_nothing_after_the_observer_is_removed() {
+fn a_failure_is_heard_with_its_reason_and_a_run_not_observed_tells_nobody() {
     let f = Fixture::new();
     f.server.refuse("A2", "Duplicate column name 'x'");
     let task = f.submit(vec![table("a", &["A1", "A2"])], ErrorStrategy::Abort);
-    let recorder = observed(&f);
-    f.execute(task.id).unwrap();
+    let recorder = execute_heard(&f, task.id);
     let events = recorder.events();
     let failed = events
         .iter()
@@ -141,7 +144,6 @@ fn a_failure_is_heard_with_its_reason_and_nothing_after_the_observer_is_removed(
         }
     )));
 
-    f.center.set_observer(None);
     let again = f.submit(vec![table("c", &["C1"])], ErrorStrategy::Abort);
     f.execute(again.id).unwrap();
     assert_eq!(recorder.events().len(), events.len());
