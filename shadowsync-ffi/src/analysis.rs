@@ -14,9 +14,10 @@ use shadowsync_core::shadow::ShadowPolicy;
 use shadowsync_core::Error;
 
 use crate::executor::SsExecutor;
-use crate::json::{compact, from_json, merge_default, view};
+use crate::json::{compact, from_json, merge_default};
 use crate::ptr;
 use crate::status::{guard, SsStatus};
+use shadowsync::host::to_json;
 
 /// The result of an analysis, with the user's skips. Use from one thread at
 /// a time; release with `ss_analysis_free`.
@@ -222,7 +223,7 @@ pub unsafe extern "C" fn ss_analysis_plan_json(
     guard(|| {
         // SAFETY: per this function's contract.
         let analysis = unsafe { ptr::handle(analysis, "analysis")? };
-        let json = view(&PlanView::of(&analysis.inner))?;
+        let json = to_json(&PlanView::of(&analysis.inner))?;
         // SAFETY: per this function's contract.
         unsafe { ptr::put_string(out_json, "out_json", json) }
     })
@@ -294,7 +295,7 @@ mod tests {
         let analysis = analyse(None).unwrap();
         let text = plan(analysis);
         // SAFETY: a live analysis.
-        let expected = view(&PlanView::of(unsafe { &(*analysis).inner })).unwrap();
+        let expected = to_json(&PlanView::of(unsafe { &(*analysis).inner })).unwrap();
         assert_eq!(text, expected);
         let value: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(value["kind"], "plan");

@@ -1,20 +1,13 @@
 //! JSON in and out. Every value a host shows (a plan, a task, a timeline,
 //! logs, a page of tasks, a due report) goes out as its view of the host
-//! layer, through [`view`]; JSON arguments are read here, and the few
+//! layer, through `shadowsync::host::to_json`; JSON arguments are read here, and the few
 //! results that are no view (statement lists, flows) are written compactly
 //! by [`compact`].
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
-use shadowsync::host;
 use shadowsync_core::Error;
-
-/// `view` as the text every front end gives for it (pretty JSON ending
-/// with a newline).
-pub(crate) fn view<T: Serialize>(view: &T) -> Result<String, Error> {
-    host::to_json(view)
-}
 
 /// `value` as compact JSON text (a result that is no view).
 pub(crate) fn compact<T: Serialize>(value: &T) -> Result<String, Error> {

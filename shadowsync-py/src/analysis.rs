@@ -12,7 +12,8 @@ use shadowsync_core::statement::sql_of;
 
 use crate::errors::to_py;
 use crate::executor::Executor;
-use crate::json::{from_json, view};
+use crate::json::from_json;
+use shadowsync::host::to_json;
 
 /// Table names as Python gives them: one string is one table (not its
 /// letters), any other iterable gives one name per item.
@@ -161,7 +162,7 @@ pub struct Analysis {
 impl Analysis {
     /// The plan view (`shadowsync::host::view::PlanView`) as JSON.
     fn to_json(&self, py: Python<'_>) -> PyResult<String> {
-        py.detach(|| view(&PlanView::of(&self.inner)))
+        py.detach(|| to_json(&PlanView::of(&self.inner)))
             .map_err(to_py)
     }
 

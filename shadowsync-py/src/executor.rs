@@ -11,7 +11,7 @@ use shadowsync_core::{Error, Executor as CoreExecutor, Relation, Result, ServerI
 use shadowsync_mysql::MysqlExecutor;
 
 use crate::errors::{caused, to_py};
-use crate::json::view as to_json;
+use shadowsync::host::to_json;
 
 /// Where a Python-backed executor keeps the Python exception behind its
 /// last failure, to become the `__cause__` of the error raised for it.

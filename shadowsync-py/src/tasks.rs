@@ -20,7 +20,8 @@ use shadowsync_store::SystemClock;
 use crate::analysis::Analysis;
 use crate::errors::to_py;
 use crate::executor::Executor;
-use crate::json::{from_json, view};
+use crate::json::from_json;
+use shadowsync::host::to_json;
 
 /// The core center behind a `TaskCenter`: its store is chosen when it is opened.
 type Center = CoreCenter<DynStore, SystemClock>;
@@ -89,7 +90,7 @@ impl TaskCenter {
         work: impl FnOnce(&Center) -> Result<T> + Send,
         show: impl FnOnce(&T) -> V + Send,
     ) -> PyResult<String> {
-        py.detach(|| view(&show(&work(&self.inner)?)))
+        py.detach(|| to_json(&show(&work(&self.inner)?)))
             .map_err(to_py)
     }
 
@@ -116,7 +117,8 @@ impl TaskCenter {
             None => Box::new(Unobserved),
         };
         executor.forget_origin();
-        let result = py.detach(|| view(&work(&self.inner, executor.lock().as_mut(), &*observer)?));
+        let result =
+            py.detach(|| to_json(&work(&self.inner, executor.lock().as_mut(), &*observer)?));
         result.map_err(|e| executor.error(e))
     }
 

@@ -23,11 +23,12 @@ use shadowsync_store::SystemClock;
 
 use crate::analysis::SsAnalysis;
 use crate::executor::SsExecutor;
-use crate::json::{compact, from_json, over_default, view};
+use crate::json::{compact, from_json, over_default};
 use crate::progress::{ProgressRelay, SsProgressFn};
 use crate::ptr;
 use crate::status::{guard, SsStatus};
 use crate::task_status::{SsTableCounts, SsTaskStatus};
+use shadowsync::host::to_json;
 
 /// A task center. Its functions may be called from several threads at once
 /// (and several processes may open the same store). Release with
@@ -134,7 +135,7 @@ impl<'a, T> TaskOut<'a, T> {
         task: &Task,
         value_of: impl FnOnce(&Task) -> T,
     ) -> Result<(), crate::status::FfiError> {
-        ptr::put_optional_string(self.json, || view(&TaskView::of(task)))?;
+        ptr::put_optional_string(self.json, || to_json(&TaskView::of(task)))?;
         if let Some(slot) = self.value {
             *slot = value_of(task);
         }

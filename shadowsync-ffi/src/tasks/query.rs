@@ -23,7 +23,7 @@ pub unsafe extern "C" fn ss_task_center_task(
     guard(|| {
         // SAFETY: per this function's contract.
         let center = unsafe { ptr::handle(center, "center")? };
-        let json = view(&TaskView::of(&center.inner.task(id)?))?;
+        let json = to_json(&TaskView::of(&center.inner.task(id)?))?;
         // SAFETY: per this function's contract.
         unsafe { ptr::put_string(out_task_json, "out_task_json", json) }
     })
@@ -108,7 +108,7 @@ pub unsafe extern "C" fn ss_task_center_list(
             )
         };
         let query: TaskQuery = over_default(query, "query_json")?;
-        let json = view(&TaskPageView::of(&center.inner.list(&query)?))?;
+        let json = to_json(&TaskPageView::of(&center.inner.list(&query)?))?;
         // SAFETY: per this function's contract.
         unsafe { ptr::put_string(out_json, "out_json", json) }
     })
@@ -131,7 +131,7 @@ pub unsafe extern "C" fn ss_task_center_timeline(
     guard(|| {
         // SAFETY: per this function's contract.
         let center = unsafe { ptr::handle(center, "center")? };
-        let json = view(&TimelineView::of(id, &center.inner.timeline(id)?))?;
+        let json = to_json(&TimelineView::of(id, &center.inner.timeline(id)?))?;
         // SAFETY: per this function's contract.
         unsafe { ptr::put_string(out_json, "out_json", json) }
     })
@@ -163,7 +163,7 @@ pub unsafe extern "C" fn ss_task_center_logs(
             )
         };
         let filter: LogFilter = over_default(filter, "filter_json")?;
-        let json = view(&LogsView::of(id, &center.inner.logs(id, &filter)?))?;
+        let json = to_json(&LogsView::of(id, &center.inner.logs(id, &filter)?))?;
         // SAFETY: per this function's contract.
         unsafe { ptr::put_string(out_json, "out_json", json) }
     })

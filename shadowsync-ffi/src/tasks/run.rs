@@ -141,7 +141,7 @@ pub unsafe extern "C" fn ss_task_center_expire_overdue(
             },
             ..DuePass::default()
         };
-        let json = view(&DueReportView::of(&pass))?;
+        let json = to_json(&DueReportView::of(&pass))?;
         // SAFETY: per this function's contract.
         unsafe { ptr::put_string(out_json, "out_json", json) }
     })
@@ -182,7 +182,7 @@ pub unsafe extern "C" fn ss_task_center_run_due(
         };
         let mut connector = SingleExecutor(executor.inner.as_mut());
         let report = host::run_due(&center.inner, worker, &mut connector, &center.progress)?;
-        let json = view(&DueReportView::of(&report))?;
+        let json = to_json(&DueReportView::of(&report))?;
         // SAFETY: per this function's contract.
         unsafe { ptr::put_string(out_json, "out_json", json) }
     })

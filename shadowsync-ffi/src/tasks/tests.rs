@@ -163,7 +163,7 @@ fn flows_round_trip_and_nothing_is_overdue() {
         let report = ok_text(call(|out| ss_task_center_expire_overdue(center, out)));
         assert_eq!(
             report,
-            view(&DueReportView::of(&DuePass::default())).unwrap()
+            to_json(&DueReportView::of(&DuePass::default())).unwrap()
         );
         let (status, _) = call(|out| ss_task_center_flows(std::ptr::null(), out));
         assert_eq!(status, SS_NULL_ARG);
@@ -204,7 +204,7 @@ fn tasks_and_their_records_are_the_host_views_and_scalars() {
         }));
         assert_eq!(ended, SsTaskStatus::Succeeded);
         let task = (*center).inner.task(id).unwrap();
-        assert_eq!(run, view(&TaskView::of(&task)).unwrap());
+        assert_eq!(run, to_json(&TaskView::of(&task)).unwrap());
         assert!(run.ends_with("}\n"), "{run}");
 
         let shown = ok_text(call(|out| ss_task_center_task(center, id, out)));
@@ -221,17 +221,17 @@ fn tasks_and_their_records_are_the_host_views_and_scalars() {
 
         let timeline = ok_text(call(|out| ss_task_center_timeline(center, id, out)));
         let events = (*center).inner.timeline(id).unwrap();
-        assert_eq!(timeline, view(&TimelineView::of(id, &events)).unwrap());
+        assert_eq!(timeline, to_json(&TimelineView::of(id, &events)).unwrap());
         let logs = ok_text(call(|out| {
             ss_task_center_logs(center, id, std::ptr::null(), out)
         }));
         let entries = (*center).inner.logs(id, &LogFilter::all()).unwrap();
-        assert_eq!(logs, view(&LogsView::of(id, &entries)).unwrap());
+        assert_eq!(logs, to_json(&LogsView::of(id, &entries)).unwrap());
         let page = ok_text(call(|out| {
             ss_task_center_list(center, std::ptr::null(), out)
         }));
         let tasks = (*center).inner.list(&TaskQuery::default()).unwrap();
-        assert_eq!(page, view(&TaskPageView::of(&tasks)).unwrap());
+        assert_eq!(page, to_json(&TaskPageView::of(&tasks)).unwrap());
 
         // Unknown tasks and missing out-parameters.
         assert_eq!(
