@@ -14,7 +14,7 @@ use super::heartbeat::{stop_requested, with_heartbeat, Running};
 
 /// The inspector that prechecks and verifies `task`'s tables: its plan's
 /// naming rule and shadow policy.
-pub fn inspector_for(task: &Task) -> Result<ShadowInspector> {
+fn inspector_for(task: &Task) -> Result<ShadowInspector> {
     ShadowInspector::for_plan(&task.spec.plan)
 }
 
@@ -203,11 +203,11 @@ fn take_over_expired<S: Store, C: Clock>(
 /// interrupt on abort, and opens none once the process was asked to stop
 /// ([`request_stop`](super::request_stop)): the task is then reported not
 /// started and left as it was.
-pub struct Interruptible<'a> {
+struct Interruptible<'a> {
     /// Opens the executors.
-    pub inner: &'a mut dyn Connector,
+    inner: &'a mut dyn Connector,
     /// Where the heartbeat finds the current executor's interrupter.
-    pub running: &'a Running,
+    running: &'a Running,
 }
 
 impl Connector for Interruptible<'_> {

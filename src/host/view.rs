@@ -17,7 +17,7 @@ use shadowsync_core::task::{
     ErrorStrategy, ExecutionMode, LogEntry, LogLevel, PlannedAction, StatementStatus, TableStatus,
     Task, TaskId, TaskPage, TaskStatus, TimelineAction, TimelineEvent,
 };
-use shadowsync_core::{Error, Millis, Result};
+use shadowsync_core::{Error, Result};
 
 /// The version of every view's layout.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -29,11 +29,6 @@ pub fn to_json<T: Serialize>(view: &T) -> Result<String> {
         .map_err(|e| Error::InvalidRequest(format!("cannot encode the result: {e}")))?;
     text.push('\n');
     Ok(text)
-}
-
-/// `millis` as an RFC 3339 UTC time.
-fn time(millis: Millis) -> String {
-    format_utc(millis)
 }
 
 /// What an analysis would do, table by table, in execution order.
@@ -239,7 +234,7 @@ impl TaskView {
         let spec = &task.spec;
         let (mode, scheduled_at) = match spec.mode {
             ExecutionMode::Immediate => ("immediate", None),
-            ExecutionMode::Scheduled { at } => ("scheduled", Some(time(at))),
+            ExecutionMode::Scheduled { at } => ("scheduled", Some(format_utc(at))),
         };
         let tables = spec
             .plan
@@ -280,12 +275,12 @@ impl TaskView {
             flow: spec.flow.name.clone(),
             approval_node: task.state.approval_node,
             initiated_from: spec.initiated_from,
-            created_at: time(spec.created_at),
-            due_at: task.state.due_at.map(time),
-            started_at: task.state.started_at.map(time),
-            finished_at: task.state.finished_at.map(time),
+            created_at: format_utc(spec.created_at),
+            due_at: task.state.due_at.map(format_utc),
+            started_at: task.state.started_at.map(format_utc),
+            finished_at: task.state.finished_at.map(format_utc),
             worker: task.state.worker.clone(),
-            lease_until: task.state.lease_until.map(time),
+            lease_until: task.state.lease_until.map(format_utc),
             abort_requested: task.abort_requested,
             counts: TableCounts::of(task),
             tables,
@@ -329,7 +324,7 @@ impl TimelineView {
             events: events
                 .iter()
                 .map(|e| EventView {
-                    at: time(e.at),
+                    at: format_utc(e.at),
                     actor: e.actor.clone(),
                     action: e.action.clone(),
                     comment: e.comment.clone(),
@@ -373,7 +368,7 @@ impl LogsView {
             entries: entries
                 .iter()
                 .map(|e| LogLineView {
-                    at: time(e.at),
+                    at: format_utc(e.at),
                     level: e.level,
                     message: e.message.clone(),
                 })
@@ -430,7 +425,7 @@ impl TaskPageView {
                     creator: t.creator.clone(),
                     connection: t.connection.clone(),
                     database: t.database.clone(),
-                    created_at: time(t.created_at),
+                    created_at: format_utc(t.created_at),
                     remarks: t.remarks.clone(),
                 })
                 .collect(),
