@@ -1,4 +1,5 @@
-//! Times given on the command line (`--at`), read into Unix milliseconds.
+//! Times given on the command line (`--at`), read into Unix milliseconds
+//! by jiff.
 //!
 //! Two forms are accepted: RFC 3339 (`2025-06-01T02:30:00Z`,
 //! `2025-06-01T10:30:00+08:00`, fractions of a second allowed) and the
@@ -6,164 +7,88 @@
 //! always UTC, never the local time zone: a task scheduled from one machine
 //! and run from another must mean the same instant.
 
+use jiff::civil::DateTime;
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
 use shadowsync_core::Millis;
 
 /// `text` as Unix milliseconds, or a message saying what is wrong with it.
 pub fn parse_time(text: &str) -> Result<Millis, String> {
-    let bad = |why: &str| {
+    let text = text.trim();
+    let bad = |why: &dyn std::fmt::Display| {
         format!(
             "invalid time `{text}`: {why} (use RFC 3339, e.g. 2025-06-01T02:30:00Z, \
              or `YYYY-MM-DD HH:MM[:SS]` in UTC)"
         )
     };
-    let mut cursor = Cursor { rest: text.trim() };
-    let year = cursor
-        .number(4)
-        .ok_or_else(|| bad("expected a 4-digit year"))?;
-    cursor
-        .expect('-')
-        .ok_or_else(|| bad("expected `-` after the year"))?;
-    let month = cursor
-        .number(2)
-        .ok_or_else(|| bad("expected a 2-digit month"))?;
-    cursor
-        .expect('-')
-        .ok_or_else(|| bad("expected `-` after the month"))?;
-    let day = cursor
-        .number(2)
-        .ok_or_else(|| bad("expected a 2-digit day"))?;
-    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
-        return Err(bad("no such date"));
+    // jiff reads many ISO 8601 forms; only the two documented ones are
+    // taken, so that a time means the same to every reader of the docs.
+    if !has_documented_shape(text) {
+        return Err(bad(&"not one of the accepted forms"));
     }
-    if !(cursor.expect('T').is_some()
-        || cursor.expect('t').is_some()
-        || cursor.expect(' ').is_some())
-    {
-        return Err(bad("expected `T` or a space between the date and the time"));
-    }
-    let hour = cursor
-        .number(2)
-        .ok_or_else(|| bad("expected a 2-digit hour"))?;
-    cursor
-        .expect(':')
-        .ok_or_else(|| bad("expected `:` after the hour"))?;
-    let minute = cursor
-        .number(2)
-        .ok_or_else(|| bad("expected 2-digit minutes"))?;
-    let (second, millis) = if cursor.expect(':').is_some() {
-        let second = cursor
-            .number(2)
-            .ok_or_else(|| bad("expected 2-digit seconds"))?;
-        let millis = if cursor.expect('.').is_some() {
-            cursor
-                .fraction_millis()
-                .ok_or_else(|| bad("expected digits after `.`"))?
-        } else {
-            0
-        };
-        (second, millis)
+    let instant = if ends_with_offset(text) {
+        text.parse::<Timestamp>().map_err(|e| bad(&e))?
     } else {
-        (0, 0)
+        let civil = text.parse::<DateTime>().map_err(|e| bad(&e))?;
+        civil
+            .to_zoned(TimeZone::UTC)
+            .map_err(|e| bad(&e))?
+            .timestamp()
     };
-    // A leap second (`:60`) is refused rather than guessed at.
-    if hour > 23 || minute > 59 || second > 59 {
-        return Err(bad("no such time of day"));
-    }
-    let offset_minutes = cursor
-        .offset()
-        .ok_or_else(|| bad("expected `Z` or an offset such as +08:00"))?;
-    if !cursor.rest.is_empty() {
-        return Err(bad(&format!("unexpected `{}` at the end", cursor.rest)));
-    }
-    let seconds = days_from_civil(year, month, day) * 86_400 + hour * 3_600 + minute * 60 + second
-        - offset_minutes * 60;
-    Ok(seconds * 1_000 + millis)
+    Ok(instant.as_millisecond())
 }
 
-/// What is left of the text being read.
-struct Cursor<'a> {
-    rest: &'a str,
-}
-
-impl Cursor<'_> {
-    /// Exactly `digits` ASCII digits, as a number.
-    fn number(&mut self, digits: usize) -> Option<i64> {
-        let head = self.rest.get(..digits)?;
-        if !head.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
+/// The documented forms, checked before jiff reads them: `YYYY-MM-DD`,
+/// `T` or a space, `HH:MM`, optionally `:SS` and `.fraction`, then
+/// optionally `Z` or `±HH:MM`, nothing else.
+fn has_documented_shape(text: &str) -> bool {
+    let b = text.as_bytes();
+    let digits = |from: usize, len: usize| {
+        b.get(from..from + len)
+            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+    };
+    let date_and_minutes = digits(0, 4)
+        && b.get(4) == Some(&b'-')
+        && digits(5, 2)
+        && b.get(7) == Some(&b'-')
+        && digits(8, 2)
+        && matches!(b.get(10), Some(b'T' | b't' | b' '))
+        && digits(11, 2)
+        && b.get(13) == Some(&b':')
+        && digits(14, 2);
+    if !date_and_minutes {
+        return false;
+    }
+    let mut at = 16;
+    // Seconds below 60: jiff would take a leap second and clamp it.
+    if b.get(at) == Some(&b':') {
+        if !(digits(at + 1, 2) && b[at + 1] < b'6') {
+            return false;
         }
-        self.rest = &self.rest[digits..];
-        head.parse().ok()
-    }
-
-    fn expect(&mut self, c: char) -> Option<()> {
-        self.rest = self.rest.strip_prefix(c)?;
-        Some(())
-    }
-
-    /// The digits of a fraction of a second, as whole milliseconds (finer
-    /// digits are dropped: the task center counts in milliseconds).
-    fn fraction_millis(&mut self) -> Option<i64> {
-        let end = self
-            .rest
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(self.rest.len());
-        if end == 0 {
-            return None;
+        at += 3;
+        if b.get(at) == Some(&b'.') {
+            let fraction = b[at + 1..]
+                .iter()
+                .take_while(|d| d.is_ascii_digit())
+                .count();
+            if fraction == 0 {
+                return false;
+            }
+            at += 1 + fraction;
         }
-        let digits = &self.rest[..end];
-        self.rest = &self.rest[end..];
-        let ms: String = digits.chars().chain("00".chars()).take(3).collect();
-        ms.parse().ok()
     }
-
-    /// `Z`, `±HH:MM` or nothing (UTC), in minutes east of UTC.
-    fn offset(&mut self) -> Option<i64> {
-        if self.rest.is_empty() {
-            return Some(0);
-        }
-        if self.expect('Z').is_some() || self.expect('z').is_some() {
-            return Some(0);
-        }
-        let sign = if self.expect('+').is_some() {
-            1
-        } else {
-            self.expect('-')?;
-            -1
-        };
-        let hours = self.number(2)?;
-        self.expect(':')?;
-        let minutes = self.number(2)?;
-        (hours < 24 && minutes < 60).then_some(sign * (hours * 60 + minutes))
+    match &b[at..] {
+        [] | [b'Z' | b'z'] => true,
+        [b'+' | b'-', _, _, b':', _, _] => digits(at + 1, 2) && digits(at + 4, 2),
+        _ => false,
     }
 }
 
-fn is_leap(year: i64) -> bool {
-    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days from 1970-01-01 to the given proleptic Gregorian date. Years are
-/// shifted to start on March 1st so the leap day is the last day of a year;
-/// then whole 400-year eras (146 097 days) are counted, and the days within
-/// the era.
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let month_from_march = (month + 9) % 12;
-    let day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    // 719 468 days lie between 0000-03-01 and 1970-01-01.
-    era * 146_097 + day_of_era - 719_468
+/// Whether the time names its offset (`Z` or `±HH:MM`), as RFC 3339 does.
+fn ends_with_offset(text: &str) -> bool {
+    let b = text.as_bytes();
+    matches!(b.last(), Some(b'Z' | b'z'))
+        || (b.len() >= 6 && matches!(b[b.len() - 6], b'+' | b'-') && b[b.len() - 3] == b':')
 }
 
 #[cfg(test)]

@@ -58,5 +58,5 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         .iter()
         .try_for_each(|statement| writeln!(out, "{statement};"))
         .and_then(|()| out.flush())
-        .map_err(|e| Failure::Other(format!("cannot write the statements: {e}")))
+        .map_err(Failure::Output)
 }

@@ -17,16 +17,25 @@ mod render;
 mod runner;
 mod sync;
 mod task;
+mod verbosity;
 mod words;
 
+use std::io::{self, Write};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// Keep shadow tables schema-identical to their source tables.
 #[derive(Debug, Parser)]
 #[command(name = "shadowsync", version, about)]
 struct Cli {
+    /// Say less on stderr: no warnings, no live progress line (errors still).
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Say more on stderr: the library's info (-v), debug (-vv) and trace
+    /// (-vvv) records.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
     #[command(subcommand)]
     command: Command,
 }
@@ -42,6 +51,13 @@ enum Command {
     Sync(sync::Args),
     /// The tasks `sync` submitted: list, show, approve, run due ones, logs, again.
     Task(task::Args),
+    /// Print a completion script for a shell, e.g.
+    /// `shadowsync completions bash > /etc/bash_completion.d/shadowsync`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 fn main() -> ExitCode {
@@ -51,17 +67,20 @@ fn main() -> ExitCode {
         Err(err) => {
             let text = shadowsync_core::task::redact_text(&err.render().to_string());
             let code = err.exit_code();
-            if err.use_stderr() {
-                eprint!("{text}");
+            // `--help | head` must not panic on the closed pipe.
+            let _ = if err.use_stderr() {
+                write!(io::stderr(), "{text}")
             } else {
-                print!("{text}");
-            }
+                write!(io::stdout(), "{text}")
+            };
             return ExitCode::from(u8::try_from(code).unwrap_or(2));
         }
     };
+    verbosity::set_quiet(cli.quiet);
     tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_max_level(tracing::Level::WARN)
+        .with_writer(io::stderr)
+        .with_max_level(verbosity::tracing_level(cli.quiet, cli.verbose))
+        .with_ansi(verbosity::stderr_colour())
         .with_target(false)
         .init();
     interrupt::install();
@@ -70,11 +89,18 @@ fn main() -> ExitCode {
         Command::Plan(args) => plan::run(&args),
         Command::Sync(args) => sync::run(&args),
         Command::Task(args) => task::run(&args),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "shadowsync", &mut io::stdout());
+            Ok(())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader of the output went away (`shadowsync plan | head`):
+        // nothing to tell anyone, as for other Unix tools.
+        Err(failure) if failure.is_broken_pipe() => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("shadowsync: {failure}");
+            verbosity::error(&failure.to_string());
             ExitCode::from(failure.exit_code())
         }
     }

@@ -85,7 +85,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         Format::Json => write_json(&mut out, &analysis),
     }
     .and_then(|()| out.flush())
-    .map_err(|e| Failure::Other(format!("cannot write the plan: {e}")))
+    .map_err(Failure::Output)
 }
 
 /// Connects to the database the URL names and analyses it; the connection

@@ -15,7 +15,7 @@ use shadowsync_core::task::{Observer, Progress as Event, Unobserved};
 /// The `--progress` choices.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Progress {
-    /// A live line when stderr is a terminal, else nothing.
+    /// A live line when stderr is a terminal (and no `-q`), else nothing.
     #[default]
     Auto,
     /// Nothing.
@@ -29,7 +29,9 @@ impl Progress {
     pub fn observer(self) -> Box<dyn Observer> {
         match self {
             Progress::Json => Box::new(JsonLines),
-            Progress::Auto if io::stderr().is_terminal() => Box::new(LiveLine::new()),
+            Progress::Auto if io::stderr().is_terminal() && !crate::verbosity::quiet() => {
+                Box::new(LiveLine::new())
+            }
             Progress::Off | Progress::Auto => Box::new(Unobserved),
         }
     }

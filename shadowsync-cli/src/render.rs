@@ -252,7 +252,7 @@ pub fn write_list(out: &mut dyn Write, page: &TaskPage, query: &TaskQuery) -> io
 
 /// An output failure as a [`Failure`].
 pub fn write_failed(e: io::Error) -> Failure {
-    Failure::Other(format!("cannot write the output: {e}"))
+    Failure::Output(e)
 }
 
 /// How a task waiting for execution gets run.

@@ -17,7 +17,10 @@ mod cursor;
 mod keys;
 mod options;
 mod partitioning;
+mod script;
 mod statement;
+
+pub use script::{parse_script, PassedOver, PassedOverKind, Script};
 
 /// Parse every `CREATE TABLE` statement in `sql`.
 pub fn parse_tables(sql: &str) -> Result<Vec<Table>, ParseError> {

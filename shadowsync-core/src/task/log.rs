@@ -123,39 +123,14 @@ pub fn export_text(entries: &[LogEntry]) -> String {
     out
 }
 
-/// `millis` as ISO-8601 UTC with milliseconds, e.g. `2024-05-01T08:30:00.000Z`.
+/// `millis` as ISO-8601 UTC with milliseconds, e.g. `2024-05-01T08:30:00.000Z`
+/// (by jiff). Instants beyond jiff's range (years ±9999) are shown as a
+/// count of milliseconds rather than a wrong date.
 pub fn format_utc(millis: Millis) -> String {
-    let days = millis.div_euclid(86_400_000);
-    let ms_of_day = millis.rem_euclid(86_400_000);
-    let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
-        ms_of_day / 3_600_000,
-        ms_of_day / 60_000 % 60,
-        ms_of_day / 1000 % 60,
-        ms_of_day % 1000
-    )
-}
-
-/// Proleptic Gregorian date of a day count since 1970-01-01, by counting
-/// 400-year eras (146 097 days each) that start on March 1st, so the leap day
-/// falls at the end of the shifted year.
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let shifted = days + 719_468; // days from 0000-03-01 to 1970-01-01
-    let era = shifted.div_euclid(146_097);
-    let day_of_era = shifted.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153; // 0 = March
-    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 {
-        month_index + 3
-    } else {
-        month_index - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
+    match jiff::Timestamp::from_millisecond(millis) {
+        Ok(instant) => instant.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+        Err(_) => format!("{millis} ms since 1970-01-01T00:00:00Z"),
+    }
 }
 
 /// `url` with the password of its user part masked:
