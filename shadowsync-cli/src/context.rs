@@ -123,18 +123,12 @@ pub fn os_identity() -> Result<String, Failure> {
 
 /// The creator of tasks submitted without `--creator`: [`os_identity`], so
 /// that self-approval is compared with the name approvals are made under.
-/// Where the process's user has no name (some containers) submitting still
-/// works, as the login name from the environment, else `unknown`; such a
-/// process cannot decide on tasks at all.
+/// Where the process's user has no name in the user database (some
+/// containers) submitting still works, as `unknown`: environment variables
+/// such as `USER` are not guessed from, and such a process cannot decide on
+/// tasks at all.
 pub fn os_user() -> String {
-    os_identity()
-        .ok()
-        .or_else(|| {
-            ["USER", "LOGNAME", "USERNAME"]
-                .into_iter()
-                .find_map(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
-        })
-        .unwrap_or_else(|| "unknown".into())
+    os_identity().unwrap_or_else(|_| "unknown".into())
 }
 
 /// The actor of a decision on task `id`: the OS user, or the `--as` name

@@ -4,7 +4,7 @@ use std::ffi::c_char;
 
 use shadowsync::host::options::parse_flavor;
 use shadowsync_core::diff::{diff_schemas, DiffOptions};
-use shadowsync_core::parse::parse_tables;
+use shadowsync_core::parse::parse_script;
 use shadowsync_core::statement::sql_of;
 use shadowsync_core::Error;
 
@@ -13,7 +13,8 @@ use crate::ptr;
 use crate::status::{guard, SsStatus};
 
 /// The statements that turn the tables of `current_ddl` into those of
-/// `desired_ddl` (each a text of `CREATE TABLE` statements), for server
+/// `desired_ddl` (each a text of `CREATE TABLE` statements or a
+/// `mysqldump`/`mariadb-dump` dump, whose other statements are passed over), for server
 /// family `flavor` (`mysql`, `mariadb` or `oceanbase`, also `seekdb` or
 /// `ob`, any case); tables only in
 /// `current_ddl` are dropped when `drop_tables` is true. `*out_json` is a
@@ -49,8 +50,8 @@ pub unsafe extern "C" fn ss_diff(
             ..DiffOptions::default()
         };
         let statements = diff_schemas(
-            &parse_tables(current).map_err(Error::from)?,
-            &parse_tables(desired).map_err(Error::from)?,
+            &parse_script(current).map_err(Error::from)?.tables,
+            &parse_script(desired).map_err(Error::from)?.tables,
             &options,
         )?;
         // The C API hands out the SQL texts.
@@ -113,6 +114,23 @@ mod tests {
         assert!(statements[0].starts_with("ALTER TABLE `t`"), "{json}");
         let same = c"CREATE TABLE t (id int)";
         assert_eq!(diff(same, same, c"mysql"), (SS_OK, "[]".to_string()));
+    }
+
+    #[test]
+    fn reads_dumps_as_the_cli_does() {
+        let dump = c"/*!40101 SET NAMES utf8mb4 */;\nDROP TABLE IF EXISTS `t`;\n\
+            CREATE TABLE `t` (`id` int NOT NULL, `v` int, PRIMARY KEY (`id`));\n\
+            LOCK TABLES `t` WRITE;\nINSERT INTO `t` VALUES (1,2);\nUNLOCK TABLES;\n\
+            /*!50001 CREATE VIEW `w` AS select 1 AS `id` */;\n";
+        let (status, json) = diff(
+            c"CREATE TABLE t (id int NOT NULL, PRIMARY KEY (id))",
+            dump,
+            c"mariadb",
+        );
+        assert_eq!(status, SS_OK, "{json}");
+        let statements: Vec<String> = serde_json::from_str(&json).unwrap();
+        assert_eq!(statements.len(), 1, "{json}");
+        assert!(statements[0].contains("ADD COLUMN `v` int"), "{json}");
     }
 
     #[test]

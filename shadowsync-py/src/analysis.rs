@@ -6,7 +6,7 @@ use shadowsync::host::options::{check_skips, parse_flavor, AnalyzeOptions};
 use shadowsync::host::view::PlanView;
 use shadowsync_core::analysis::{self as core_analysis, SchemaSnapshot};
 use shadowsync_core::diff::{diff_schemas, DiffOptions};
-use shadowsync_core::parse::parse_tables;
+use shadowsync_core::parse::parse_script;
 use shadowsync_core::shadow::ShadowPolicy;
 use shadowsync_core::statement::sql_of;
 
@@ -49,8 +49,12 @@ pub(crate) fn diff(
             drop_tables,
             ..DiffOptions::default()
         };
-        diff_schemas(&parse_tables(current)?, &parse_tables(desired)?, &options)
-            .map(|statements| sql_of(&statements))
+        diff_schemas(
+            &parse_script(current)?.tables,
+            &parse_script(desired)?.tables,
+            &options,
+        )
+        .map(|statements| sql_of(&statements))
     })
     .map_err(to_py)
 }

@@ -32,6 +32,35 @@ def test_diff_of_equivalent_tables_is_empty() -> None:
     assert shadowsync.diff(BASE, BASE.replace("int NOT NULL", "INT NOT NULL")) == []
 
 
+DUMP = """/*M!999999\\- enable the sandbox mode */
+-- MariaDB dump 10.19
+/*!40101 SET NAMES utf8mb4 */;
+DROP TABLE IF EXISTS `t`;
+CREATE TABLE `t` (
+  `id` int NOT NULL,
+  `note` varchar(20) DEFAULT 'a;b',
+  PRIMARY KEY (`id`)
+) ENGINE=InnoDB;
+LOCK TABLES `t` WRITE;
+INSERT INTO `t` VALUES (1,'x\\'; DROP TABLE t; --');
+UNLOCK TABLES;
+DELIMITER ;;
+/*!50003 CREATE*/ /*!50003 TRIGGER trg BEFORE INSERT ON t FOR EACH ROW BEGIN SET NEW.note = ';'; END */;;
+DELIMITER ;
+/*!50001 CREATE VIEW `v` AS select 1 AS `id` */;
+"""
+
+
+def test_diff_reads_dumps() -> None:
+    statements = shadowsync.diff(BASE, DUMP, flavor="mariadb")
+    assert len(statements) == 1
+    assert "ADD COLUMN `note` varchar(20) DEFAULT 'a;b'" in statements[0]
+    assert shadowsync.diff(DUMP, DUMP) == []
+    with pytest.raises(ParseError) as err:
+        shadowsync.diff(BASE, DUMP + "ALTER TABLE t ADD COLUMN z int;\n")
+    assert err.value.line == 17
+
+
 def test_diff_creates_and_drops_tables() -> None:
     other = "CREATE TABLE u (id int)"
     assert shadowsync.diff(BASE, f"{BASE};\n{other}")[0].startswith("CREATE TABLE `u`")

@@ -352,6 +352,8 @@ def _native_executor(executor: AnyExecutor) -> _native.Executor:
 def diff(current: str, desired: str, *, flavor: Flavor = "mysql", drop_tables: bool = False) -> list[str]:
     """The statements (without trailing ``;``) that turn the tables of the
     DDL text ``current`` into those of ``desired``; empty when equivalent.
+    Either text may be a ``mysqldump``/``mariadb-dump`` dump: its ``SET``,
+    ``DROP``, ``LOCK TABLES``, rows, views and triggers are passed over.
 
     Raises :class:`ParseError` (with ``line``, ``column``, ``table``) for DDL
     that cannot be read, :class:`RefusedTableError` for a change that cannot
