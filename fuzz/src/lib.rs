@@ -1,8 +1,8 @@
-//! The body of the `parse_diff` fuzz target, as plain functions so that the
+//! The body of the `parse_diff` fuzz target (`parse_script`, then `parse_tables`), as plain functions so that the
 //! stable smoke test (`tests/smoke.rs`) runs exactly what libFuzzer runs.
 
 use shadowsync_core::diff::{diff_schemas, diff_tables, DiffOptions};
-use shadowsync_core::parse::parse_tables;
+use shadowsync_core::parse::{parse_script, parse_tables};
 use shadowsync_core::render::create_table;
 use shadowsync_core::{Flavor, Table};
 
@@ -16,9 +16,16 @@ pub fn check(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
+    // The dump reader must not panic on anything, and reads a text of
+    // CREATE TABLE statements exactly as the table parser does.
+    let script = parse_script(text);
     let Ok(tables) = parse_tables(text) else {
         return;
     };
+    match script {
+        Ok(script) => assert_eq!(script.tables, tables, "parse_script differs on {text:?}"),
+        Err(e) => panic!("parse_script refuses what parse_tables reads ({e}): {text:?}"),
+    }
     let reparsed: Vec<Table> = tables
         .iter()
         .filter_map(|t| parse_tables(&create_table(t)).ok()?.into_iter().next())

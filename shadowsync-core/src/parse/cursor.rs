@@ -211,6 +211,15 @@ impl<'a> Parser<'a> {
                 if depth == 0 {
                     return Ok(());
                 }
+            } else if t.is_punct(";") {
+                // The server (and a client reading a script) ends the
+                // statement here: what follows is not part of this table.
+                let mut err = ParseError::new(
+                    Location::of_offset(self.src, t.start),
+                    "`;` inside parentheses ends the statement there; the table is refused",
+                );
+                err.table = self.table.clone();
+                return Err(err);
             }
         }
         let mut err = ParseError::new(Location::of_offset(self.src, open.start), "unbalanced `(`");

@@ -151,3 +151,16 @@ fn a_table_inside_a_delimiter_block_is_read() {
         .collect();
     assert_eq!(names, ["a", "b"]);
 }
+
+#[test]
+fn a_semicolon_inside_parentheses_ends_the_statement_for_both_readers() {
+    let sql = "CREATE TABLE t (a int CHECK (f(a);))";
+    let direct = crate::parse::parse_tables(sql).unwrap_err();
+    assert!(
+        direct.message.contains("`;` inside parentheses"),
+        "{}",
+        direct.message
+    );
+    assert_eq!(direct.table.as_deref(), Some("t"));
+    assert!(parse_script(sql).is_err());
+}
