@@ -18,9 +18,9 @@
 #   * a second MariaDB instance (same binaries, own data dir, port 33062) with
 #     TLS from a throwaway CA this script makes with openssl (in $STATE/tls,
 #     made once): users shadowsync/shadowsync as on the first, plus
-#     ss_tls/ss_tls (REQUIRE SSL), ss_x509/ss_x509 (REQUIRE X509: the client
+#     ss_tls/tls-pw (REQUIRE SSL), ss_x509/x509-pw (REQUIRE X509: the client
 #     certificate tls/client.pem + tls/client-key.pem) and
-#     ss_ed25519/ss_ed25519 (IDENTIFIED VIA ed25519). tls/ca.pem signs the
+#     ss_ed25519/ed25519-pw (IDENTIFIED VIA ed25519). tls/ca.pem signs the
 #     server (SAN IP:127.0.0.1, DNS:localhost) and client certificates;
 #     tls/other-ca.pem is a second CA that signs nothing the server shows.
 #   * OceanBase seekdb (MySQL mode), the `seekdb` binary shipped inside the
@@ -248,12 +248,12 @@ ensure_tls_files() {
 # The second instance's own users (idempotent).
 mariadb2_setup_users() {
     mdb_root <<'SQL'
-CREATE USER IF NOT EXISTS 'ss_tls'@'127.0.0.1' IDENTIFIED BY 'ss_tls';
-ALTER USER 'ss_tls'@'127.0.0.1' IDENTIFIED BY 'ss_tls' REQUIRE SSL;
-CREATE USER IF NOT EXISTS 'ss_x509'@'127.0.0.1' IDENTIFIED BY 'ss_x509';
-ALTER USER 'ss_x509'@'127.0.0.1' IDENTIFIED BY 'ss_x509' REQUIRE X509;
-CREATE USER IF NOT EXISTS 'ss_ed25519'@'127.0.0.1' IDENTIFIED VIA ed25519 USING PASSWORD('ss_ed25519');
-ALTER USER 'ss_ed25519'@'127.0.0.1' IDENTIFIED VIA ed25519 USING PASSWORD('ss_ed25519');
+CREATE USER IF NOT EXISTS 'ss_tls'@'127.0.0.1' IDENTIFIED BY 'tls-pw';
+ALTER USER 'ss_tls'@'127.0.0.1' IDENTIFIED BY 'tls-pw' REQUIRE SSL;
+CREATE USER IF NOT EXISTS 'ss_x509'@'127.0.0.1' IDENTIFIED BY 'x509-pw';
+ALTER USER 'ss_x509'@'127.0.0.1' IDENTIFIED BY 'x509-pw' REQUIRE X509;
+CREATE USER IF NOT EXISTS 'ss_ed25519'@'127.0.0.1' IDENTIFIED VIA ed25519 USING PASSWORD('ed25519-pw');
+ALTER USER 'ss_ed25519'@'127.0.0.1' IDENTIFIED VIA ed25519 USING PASSWORD('ed25519-pw');
 GRANT ALL PRIVILEGES ON *.* TO 'ss_tls'@'127.0.0.1';
 GRANT ALL PRIVILEGES ON *.* TO 'ss_x509'@'127.0.0.1';
 GRANT ALL PRIVILEGES ON *.* TO 'ss_ed25519'@'127.0.0.1';

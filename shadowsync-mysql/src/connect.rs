@@ -75,28 +75,33 @@ impl Timeouts {
         if !is_timeout(err) {
             return None;
         }
-        let limit =
-            |name: &str, value: Option<Duration>| value.map(|d| format!("{name} ({})", seconds(d)));
-        let expired = if connecting {
-            limit("connect-timeout", self.connect)
+        let candidates = if connecting {
+            vec![("connect-timeout", self.connect)]
         } else {
-            match (
-                limit("read-timeout", self.read),
-                limit("write-timeout", self.write),
-            ) {
-                (Some(r), Some(w)) => Some(format!("{r} or {w}")),
-                (one, other) => one.or(other),
-            }
+            // The socket does not tell a read's timeout from a write's.
+            vec![("read-timeout", self.read), ("write-timeout", self.write)]
         };
-        let expired = expired.unwrap_or_else(|| "a timeout".to_string());
-        let names = if connecting {
-            "connect-timeout"
-        } else {
-            "read-timeout or write-timeout"
-        };
+        let set: Vec<(&str, Duration)> = candidates
+            .into_iter()
+            .filter_map(|(name, value)| Some((name, value?)))
+            .collect();
+        if set.is_empty() {
+            // Not one of ours (the system's own TCP connect timeout, say).
+            return None;
+        }
+        let expired = set
+            .iter()
+            .map(|(name, value)| format!("{name} ({})", seconds(*value)))
+            .collect::<Vec<_>>()
+            .join(" or ");
+        let change = set
+            .iter()
+            .map(|(name, _)| format!("{name}=SECONDS"))
+            .collect::<Vec<_>>()
+            .join(" or ");
         Some(format!(
-            "the server did not answer in time: {expired} expired; change it with the \
-             URL parameter {names}=SECONDS (0: no limit)"
+            "the server did not answer in time: {expired} expired (change it with the \
+             URL parameter {change}; 0 for no limit)"
         ))
     }
 }
