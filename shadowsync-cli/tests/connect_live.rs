@@ -188,6 +188,10 @@ fn a_wrong_ca_fails_on_the_certificate() {
         let url = url_as("shadowsync", "Sekr1t-pw", db, &params);
         let stderr = assert_failed_hiding(&plan(&url), &url, "certificate", "Sekr1t-pw");
         assert!(stderr.contains("UnknownIssuer"), "{stderr}");
+        assert!(
+            stderr.contains("the server's certificate is not accepted"),
+            "{stderr}"
+        );
     }
     drop_db(&env("SHADOWSYNC_MARIADB2_URL"), db);
 }
@@ -335,4 +339,29 @@ fn lock_wait_timeout_reaches_the_session_on_mariadb() {
 #[test]
 fn lock_wait_timeout_reaches_the_session_on_seekdb() {
     lock_wait_reaches_the_session("SHADOWSYNC_SEEKDB_URL", "ssconn_lock_wait");
+}
+
+#[test]
+fn a_task_store_on_a_server_connects_over_tls_too() {
+    let db = "ssconn_store";
+    let mut ex = MysqlExecutor::connect(&env("SHADOWSYNC_MARIADB2_URL")).expect("connect");
+    ex.drop_database(db).unwrap();
+    ex.create_database(db).unwrap();
+    let list = |store: &str| {
+        Command::new(env!("CARGO_BIN_EXE_shadowsync"))
+            .args(["task", "list", "--format", "json", "--store", store])
+            .output()
+            .unwrap()
+    };
+    let plain = url_as("ss_tls", "tls-pw", db, "");
+    assert_failed(&list(&plain), &plain, "Access denied for user 'ss_tls'");
+    let store = url_as(
+        "ss_tls",
+        "tls-pw",
+        db,
+        &format!("ssl-ca={}&read-timeout=30", tls_file("ca.pem")),
+    );
+    let out = list(&store);
+    assert_eq!(out.status.code(), Some(0), "{store}: {}", text(&out.stderr));
+    ex.drop_database(db).unwrap();
 }

@@ -110,9 +110,12 @@ impl Scrubber {
     /// [`Scrubber::message`] for an error raised while connecting
     /// (`connecting`) or afterwards.
     fn text(&self, context: &str, err: &mysql::Error, connecting: bool) -> String {
-        let timeout = self.timeouts.and_then(|t| t.explain(err, connecting));
-        let context = match timeout {
-            Some(timeout) => format!("{context}: {timeout}"),
+        let hint = self
+            .timeouts
+            .and_then(|t| t.explain(err, connecting))
+            .or_else(|| connecting.then(|| crate::tls::explain(err)).flatten());
+        let context = match hint {
+            Some(hint) => format!("{context}: {hint}"),
             None => context.to_string(),
         };
         let message = match err {

@@ -108,6 +108,21 @@ impl Tls {
     }
 }
 
+/// What to do about a TLS connection `err` that refused the server's
+/// certificate; `None` for other errors. The driver's error keeps rustls'
+/// error only as text (`invalid peer certificate: UnknownIssuer`), so the
+/// text is what is matched.
+pub(crate) fn explain(err: &mysql::Error) -> Option<String> {
+    err.to_string()
+        .contains("invalid peer certificate")
+        .then(|| {
+            "the server's certificate is not accepted: verify-ca and verify-identity want it \
+         signed by the CA of ssl-ca=PATH (or a built-in root), verify-identity also for the \
+         URL's host name"
+                .to_string()
+        })
+}
+
 /// Checks that `path`, given as parameter `name`, can be read and holds a
 /// PEM block whose marker contains `marker` (a `what`): the driver would
 /// otherwise fail later, without naming the parameter.
