@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Start/stop the local database engines used by shadowsync's integration tests.
 #
-#   scripts/engines.sh start [mariadb|seekdb]
-#                               install if needed, start (or reuse) both engines
+#   scripts/engines.sh start [mariadb|mariadb2|seekdb]
+#                               install if needed, start (or reuse) every engine
 #                               (or the one named), print `export ...` lines on stdout
-#   scripts/engines.sh stop [mariadb|seekdb]
-#                               stop both engines (or the one named) started from
+#   scripts/engines.sh stop [mariadb|mariadb2|seekdb]
+#                               stop every engine (or the one named) started from
 #                               the state dir
 #   scripts/engines.sh status   tell what runs
 #   scripts/engines.sh env      print the `export ...` lines, start nothing
@@ -15,12 +15,21 @@
 # Engines:
 #   * MariaDB 10.11 (Debian package mariadb-server), our own mariadbd instance
 #     (not the system service): user shadowsync/shadowsync over TCP.
+#   * a second MariaDB instance (same binaries, own data dir, port 33062) with
+#     TLS from a throwaway CA this script makes with openssl (in $STATE/tls,
+#     made once): users shadowsync/shadowsync as on the first, plus
+#     ss_tls/tls-pw (REQUIRE SSL), ss_x509/x509-pw (REQUIRE X509: the client
+#     certificate tls/client.pem + tls/client-key.pem) and
+#     ss_ed25519/ed25519-pw (IDENTIFIED VIA ed25519). tls/ca.pem signs the
+#     server (SAN IP:127.0.0.1, DNS:localhost) and client certificates;
+#     tls/other-ca.pem is a second CA that signs nothing the server shows.
 #   * OceanBase seekdb (MySQL mode), the `seekdb` binary shipped inside the
 #     PyPI package pylibseekdb: user root, empty password.
 #
 # Environment:
 #   SHADOWSYNC_ENGINE_DIR     state directory (default /var/tmp/shadowsync-engines)
 #   SHADOWSYNC_MARIADB_PORT   TCP port of MariaDB (default 33061)
+#   SHADOWSYNC_MARIADB2_PORT  TCP port of the second, TLS-enabled MariaDB (default 33062)
 #   SHADOWSYNC_SEEKDB_PORT    TCP port of seekdb  (default 2881)
 #   SHADOWSYNC_MARIADB_TIMEOUT / SHADOWSYNC_SEEKDB_TIMEOUT  readiness waits in s
 #                             (defaults 60 / 240)
@@ -30,15 +39,34 @@ set -euo pipefail
 
 STATE="${SHADOWSYNC_ENGINE_DIR:-/var/tmp/shadowsync-engines}"
 MARIADB_PORT="${SHADOWSYNC_MARIADB_PORT:-33061}"
+MARIADB2_PORT="${SHADOWSYNC_MARIADB2_PORT:-33062}"
 SEEKDB_PORT="${SHADOWSYNC_SEEKDB_PORT:-2881}"
 MARIADB_TIMEOUT="${SHADOWSYNC_MARIADB_TIMEOUT:-60}"
 SEEKDB_TIMEOUT="${SHADOWSYNC_SEEKDB_TIMEOUT:-240}"
 
-MDB_DIR="$STATE/mariadb"
-MDB_DATA="$MDB_DIR/data"
-MDB_SOCK="$MDB_DIR/mysqld.sock"
-MDB_PID="$MDB_DIR/mysqld.pid"
-MDB_LOG="$MDB_DIR/err.log"
+TLS_DIR="$STATE/tls"
+
+# The MariaDB functions below work on the instance select_mariadb chose:
+# 1 (port $MARIADB_PORT) or 2 (port $MARIADB2_PORT, TLS, more users).
+select_mariadb() {
+    MDB_INSTANCE="$1"
+    case "$1" in
+        1) MDB_DIR="$STATE/mariadb"; MDB_PORT="$MARIADB_PORT"; MDB_NAME=mariadb
+           MDB_EXTRA=(--max-connections=500 --innodb-buffer-pool-size=256M
+                      --innodb-log-file-size=64M) ;;
+        2) MDB_DIR="$STATE/mariadb2"; MDB_PORT="$MARIADB2_PORT"; MDB_NAME=mariadb2
+           MDB_EXTRA=(--max-connections=200 --innodb-buffer-pool-size=64M
+                      --innodb-log-file-size=16M
+                      --ssl-ca="$TLS_DIR/ca.pem" --ssl-cert="$TLS_DIR/server.pem"
+                      --ssl-key="$TLS_DIR/server-key.pem"
+                      --plugin-load-add=auth_ed25519) ;;
+    esac
+    MDB_DATA="$MDB_DIR/data"
+    MDB_SOCK="$MDB_DIR/mysqld.sock"
+    MDB_PID="$MDB_DIR/mysqld.pid"
+    MDB_LOG="$MDB_DIR/err.log"
+}
+select_mariadb 1
 
 SDB_BASE="$STATE/seekdb"
 SDB_LOG="$STATE/seekdb.log"
@@ -136,7 +164,7 @@ mariadb_answers() {
 }
 
 mariadb_tcp_answers() {
-    mariadb --no-defaults -h127.0.0.1 -P"$MARIADB_PORT" -ushadowsync -pshadowsync \
+    mariadb --no-defaults -h127.0.0.1 -P"$MDB_PORT" -ushadowsync -pshadowsync \
         --connect-timeout=3 -e 'select 1' >/dev/null 2>&1
 }
 
@@ -151,7 +179,7 @@ mariadb_init_db() {
     if [[ -f "$MDB_DATA/.shadowsync-initialized" ]]; then
         return 0
     fi
-    log "mariadb: initialising data directory $MDB_DATA"
+    log "$MDB_NAME: initialising data directory $MDB_DATA"
     rm -rf "$MDB_DATA"
     mkdir -p "$MDB_DATA"
     if ! mariadb-install-db --no-defaults --user=root --basedir=/usr \
@@ -175,41 +203,104 @@ FLUSH PRIVILEGES;
 SQL
 }
 
+# The throwaway CA, the server and client certificates it signs, and a
+# second CA that signs nothing the server shows (for "wrong CA" tests), in
+# $TLS_DIR; made only when missing. Sets TLS_FRESH=1 when it made them.
+TLS_FRESH=0
+ensure_tls_files() {
+    local f missing=0
+    for f in ca.pem ca-key.pem server.pem server-key.pem client.pem client-key.pem \
+        other-ca.pem other-ca-key.pem; do
+        [[ -s "$TLS_DIR/$f" ]] || missing=1
+    done
+    [[ $missing == 1 ]] || return 0
+    command -v openssl >/dev/null 2>&1 || { need_root_or_sudo openssl; apt_install openssl; }
+    log "tls: making a throwaway CA and certificates in $TLS_DIR"
+    rm -rf "$TLS_DIR.tmp"
+    mkdir -p "$TLS_DIR.tmp"
+    (
+        cd "$TLS_DIR.tmp"
+        local ca
+        for ca in ca other-ca; do
+            openssl req -x509 -new -newkey rsa:2048 -nodes -days 3650 \
+                -keyout "$ca-key.pem" -out "$ca.pem" -subj "/CN=shadowsync test $ca" \
+                -addext "basicConstraints=critical,CA:TRUE" \
+                -addext "keyUsage=critical,keyCertSign,cRLSign"
+        done
+        printf '%s\n' "basicConstraints=CA:FALSE" "keyUsage=digitalSignature,keyEncipherment" \
+            "extendedKeyUsage=serverAuth" "subjectAltName=IP:127.0.0.1,DNS:localhost" >server.ext
+        printf '%s\n' "basicConstraints=CA:FALSE" "keyUsage=digitalSignature,keyEncipherment" \
+            "extendedKeyUsage=clientAuth" >client.ext
+        local who
+        for who in server client; do
+            openssl req -new -newkey rsa:2048 -nodes -keyout "$who-key.pem" -out "$who.csr" \
+                -subj "/CN=shadowsync test $who"
+            openssl x509 -req -in "$who.csr" -CA ca.pem -CAkey ca-key.pem -CAcreateserial \
+                -days 3650 -extfile "$who.ext" -out "$who.pem"
+        done
+        rm -f ./*.csr ./*.ext ./*.srl
+    ) >"$STATE/tls-make.log" 2>&1 || { log_tail "$STATE/tls-make.log"; die "tls: openssl failed"; }
+    rm -rf "$TLS_DIR"
+    mv "$TLS_DIR.tmp" "$TLS_DIR"
+    TLS_FRESH=1
+}
+
+# The second instance's own users (idempotent).
+mariadb2_setup_users() {
+    mdb_root <<'SQL'
+CREATE USER IF NOT EXISTS 'ss_tls'@'127.0.0.1' IDENTIFIED BY 'tls-pw';
+ALTER USER 'ss_tls'@'127.0.0.1' IDENTIFIED BY 'tls-pw' REQUIRE SSL;
+CREATE USER IF NOT EXISTS 'ss_x509'@'127.0.0.1' IDENTIFIED BY 'x509-pw';
+ALTER USER 'ss_x509'@'127.0.0.1' IDENTIFIED BY 'x509-pw' REQUIRE X509;
+CREATE USER IF NOT EXISTS 'ss_ed25519'@'127.0.0.1' IDENTIFIED VIA ed25519 USING PASSWORD('ed25519-pw');
+ALTER USER 'ss_ed25519'@'127.0.0.1' IDENTIFIED VIA ed25519 USING PASSWORD('ed25519-pw');
+GRANT ALL PRIVILEGES ON *.* TO 'ss_tls'@'127.0.0.1';
+GRANT ALL PRIVILEGES ON *.* TO 'ss_x509'@'127.0.0.1';
+GRANT ALL PRIVILEGES ON *.* TO 'ss_ed25519'@'127.0.0.1';
+FLUSH PRIVILEGES;
+SQL
+}
+
 start_mariadb() {
     local t0 pid deadline
     t0=$(now)
     mkdir -p "$MDB_DIR"
     if mariadb_answers; then
         mariadb_tcp_answers || mariadb_setup_user
-        log "mariadb: already running (reused)"
+        if [[ "$MDB_INSTANCE" == 2 ]]; then
+            # Certificates made anew (the directory was removed) reach the
+            # running server without a restart.
+            [[ "$TLS_FRESH" == 1 ]] && mdb_root -e 'FLUSH SSL'
+            mariadb2_setup_users
+        fi
+        log "$MDB_NAME: already running (reused)"
         return 0
     fi
     ensure_mariadb_installed
     pid=$(mariadb_running_pid)
     if [[ -n "$pid" ]]; then
-        log "mariadb: process $pid exists, waiting for it"
+        log "$MDB_NAME: process $pid exists, waiting for it"
         deadline=$(( $(now) + MARIADB_TIMEOUT ))
         while pid_alive "$pid" && ! mariadb_answers && (( $(now) < deadline )); do
             sleep 0.3
         done
         if ! mariadb_answers; then
-            pid_alive "$pid" && die "mariadb: process $pid does not answer on $MDB_SOCK (stop it first)"
-            log "mariadb: process $pid went away, starting a new one"
+            pid_alive "$pid" && die "$MDB_NAME: process $pid does not answer on $MDB_SOCK (stop it first)"
+            log "$MDB_NAME: process $pid went away, starting a new one"
             pid=""
         fi
     fi
     if [[ -z "$pid" ]]; then
         mariadb_init_db
         rm -f "$MDB_SOCK" "$MDB_SOCK.lock"
-        log "mariadb: starting on 127.0.0.1:$MARIADB_PORT"
+        log "$MDB_NAME: starting on 127.0.0.1:$MDB_PORT"
         # --no-defaults: ignore /etc/mysql/*.cnf (system instance settings).
         nohup setsid mariadbd --no-defaults --user=root --basedir=/usr \
             --datadir="$MDB_DATA" --socket="$MDB_SOCK" --pid-file="$MDB_PID" \
-            --port="$MARIADB_PORT" --bind-address=127.0.0.1 \
+            --port="$MDB_PORT" --bind-address=127.0.0.1 \
             --log-error="$MDB_LOG" --skip-name-resolve \
             --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
-            --max-connections=500 --innodb-buffer-pool-size=256M \
-            --innodb-log-file-size=64M --innodb-flush-log-at-trx-commit=2 \
+            --innodb-flush-log-at-trx-commit=2 "${MDB_EXTRA[@]}" \
             </dev/null >>"$MDB_LOG" 2>&1 &
         pid=$!
         echo "$pid" >"$MDB_PID.launcher"
@@ -227,25 +318,26 @@ start_mariadb() {
         sleep 0.3
     done
     mariadb_setup_user
-    mariadb_tcp_answers || { log_tail "$MDB_LOG"; die "mariadb: TCP login as shadowsync fails"; }
-    log "mariadb: ready in $(( $(now) - t0 ))s"
+    [[ "$MDB_INSTANCE" == 2 ]] && mariadb2_setup_users
+    mariadb_tcp_answers || { log_tail "$MDB_LOG"; die "$MDB_NAME: TCP login as shadowsync fails"; }
+    log "$MDB_NAME: ready in $(( $(now) - t0 ))s"
 }
 
 stop_mariadb() {
     local pid i
     pid=$(mariadb_running_pid)
     if [[ -z "$pid" ]]; then
-        log "mariadb: not running"
+        log "$MDB_NAME: not running"
         return 0
     fi
-    log "mariadb: stopping pid $pid"
+    log "$MDB_NAME: stopping pid $pid"
     mdb_root -e 'shutdown' >/dev/null 2>&1 || kill "$pid" 2>/dev/null || true
     for ((i = 0; i < 600; i++)); do
         pid_alive "$pid" || break
         sleep 0.1
     done
     if pid_alive "$pid"; then
-        log "mariadb: still alive after 60s, killing"
+        log "$MDB_NAME: still alive after 60s, killing"
         kill -9 "$pid" 2>/dev/null || true
     fi
     rm -f "$MDB_PID.launcher"
@@ -413,22 +505,27 @@ stop_seekdb() {
 print_env() {
     echo "export SHADOWSYNC_MARIADB_URL=mysql://shadowsync:shadowsync@127.0.0.1:${MARIADB_PORT}/"
     echo "export SHADOWSYNC_SEEKDB_URL=mysql://root@127.0.0.1:${SEEKDB_PORT}/"
+    echo "export SHADOWSYNC_MARIADB2_URL=mysql://shadowsync:shadowsync@127.0.0.1:${MARIADB2_PORT}/"
+    echo "export SHADOWSYNC_TLS_DIR=${TLS_DIR}"
 }
 
 status() {
-    local pid rc=0
-    if mariadb_answers || mariadb_tcp_answers; then
-        pid=$(mariadb_running_pid)
-        echo "mariadb: running (pid ${pid:-?}, 127.0.0.1:$MARIADB_PORT, socket $MDB_SOCK)"
-    else
-        pid=$(mariadb_running_pid)
-        if [[ -n "$pid" ]]; then
-            echo "mariadb: process $pid exists but does not answer"
+    local pid rc=0 instance
+    for instance in 1 2; do
+        select_mariadb "$instance"
+        if mariadb_answers || mariadb_tcp_answers; then
+            pid=$(mariadb_running_pid)
+            echo "$MDB_NAME: running (pid ${pid:-?}, 127.0.0.1:$MDB_PORT, socket $MDB_SOCK)"
         else
-            echo "mariadb: stopped"
+            pid=$(mariadb_running_pid)
+            if [[ -n "$pid" ]]; then
+                echo "$MDB_NAME: process $pid exists but does not answer"
+            else
+                echo "$MDB_NAME: stopped"
+            fi
+            rc=1
         fi
-        rc=1
-    fi
+    done
     if seekdb_answers; then
         pid=$(seekdb_running_pid)
         echo "seekdb: running (pid ${pid:-?}, 127.0.0.1:$SEEKDB_PORT, base dir $SDB_BASE)"
@@ -447,20 +544,26 @@ status() {
 main() {
     local cmd="${1:-}" only="${2:-}"
     case "$only" in
-        ""|mariadb|seekdb) ;;
-        *) echo "usage: $0 start|stop [mariadb|seekdb]" >&2; exit 2 ;;
+        ""|mariadb|mariadb2|seekdb) ;;
+        *) echo "usage: $0 start|stop [mariadb|mariadb2|seekdb]" >&2; exit 2 ;;
     esac
     case "$cmd" in
         start)
             mkdir -p "$STATE"
-            [[ "$only" == seekdb ]] || start_mariadb
-            [[ "$only" == mariadb ]] || start_seekdb
+            if [[ -z "$only" || "$only" == mariadb ]]; then
+                select_mariadb 1; start_mariadb
+            fi
+            if [[ -z "$only" || "$only" == mariadb2 ]]; then
+                ensure_tls_files; select_mariadb 2; start_mariadb
+            fi
+            if [[ -z "$only" || "$only" == seekdb ]]; then start_seekdb; fi
             print_env >"$STATE/env.sh"
             print_env
             ;;
         stop)
-            [[ "$only" == mariadb ]] || stop_seekdb
-            [[ "$only" == seekdb ]] || stop_mariadb
+            if [[ -z "$only" || "$only" == seekdb ]]; then stop_seekdb; fi
+            if [[ -z "$only" || "$only" == mariadb2 ]]; then select_mariadb 2; stop_mariadb; fi
+            if [[ -z "$only" || "$only" == mariadb ]]; then select_mariadb 1; stop_mariadb; fi
             ;;
         status)
             status
@@ -469,7 +572,7 @@ main() {
             print_env
             ;;
         *)
-            echo "usage: $0 start|stop [mariadb|seekdb] | status | env" >&2
+            echo "usage: $0 start|stop [mariadb|mariadb2|seekdb] | status | env" >&2
             exit 2
             ;;
     esac

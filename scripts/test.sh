@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every test, on a fresh machine: installs and starts MariaDB 10.11 and seekdb
+# Every test, on a fresh machine: installs and starts MariaDB 10.11 (twice: the second
+# instance, on port 33062 with TLS, serves the connection tests) and seekdb
 # (scripts/engines.sh, idempotent), then runs format and lint checks, the Rust
 # unit, property and integration tests (conformance harness included) and the
 # fuzz smoke run, all against the real engines.

@@ -7,15 +7,18 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use mysql::{Conn, Opts};
 use shadowsync_core::{Error, Result};
 
+use crate::connect::Timeouts;
 use crate::error::Scrubber;
 use crate::session::{self, SessionSettings};
-use crate::url::{opts_from_url, redact_url};
+use crate::url::{redact_url, target_from_url};
 
 /// Where and how to connect; shared by the worker threads that open
 /// connections of their own.
 pub(crate) struct Endpoint {
     /// Driver options, including the current database.
     pub(crate) opts: Opts,
+    /// What each connection's socket gets once open.
+    timeouts: Timeouts,
     /// The URL with its password redacted, for messages.
     pub(crate) url: String,
     /// Removes the password from messages.
@@ -28,13 +31,18 @@ pub(crate) struct Endpoint {
 
 impl Endpoint {
     /// The endpoint `url` (`mysql://user:pass@host:port/db`) names, over
-    /// TCP, its connections stating `session`.
+    /// TCP, its connections stating `session` (the lock wait being the
+    /// URL's `lock-wait-timeout` where it gives one).
     pub(crate) fn new(url: &str, session: SessionSettings) -> Result<Endpoint> {
-        let opts = opts_from_url(url)?;
+        let target = target_from_url(url)?;
+        let session = SessionSettings {
+            lock_wait: target.lock_wait.unwrap_or(session.lock_wait),
+        };
         Ok(Endpoint {
-            scrubber: Scrubber::new(opts.get_pass()),
+            scrubber: Scrubber::new(target.opts.get_pass()).with_timeouts(target.timeouts),
             url: redact_url(url),
-            opts,
+            opts: target.opts,
+            timeouts: target.timeouts,
             round_trips: AtomicU64::new(0),
             session,
         })
@@ -50,13 +58,18 @@ impl Endpoint {
         self.round_trips.load(Ordering::Relaxed)
     }
 
-    /// A new connection to the current database, with shadowsync's
-    /// session settings stated (see [`crate::session`]).
+    /// A new connection to the current database, within the connect
+    /// timeout, then with the session's timeouts (see [`crate::connect`])
+    /// and shadowsync's session settings stated (see [`crate::session`]).
     pub(crate) fn open(&self) -> Result<Conn> {
         self.count();
-        let mut conn = Conn::new(self.opts.clone()).map_err(|e| {
-            self.scrubber
-                .error(&format!("cannot connect to {}", self.url), &e)
+        let mut conn =
+            Conn::new(self.opts.clone()).map_err(|e| self.scrubber.connect_error(&self.url, &e))?;
+        self.timeouts.settle(&conn).map_err(|e| {
+            Error::Executor(format!(
+                "cannot set the read and write timeouts of a connection to {}: {e}",
+                self.url
+            ))
         })?;
         session::apply(&self.session, &self.scrubber, &mut conn)?;
         Ok(conn)

@@ -3,6 +3,8 @@
 
 use shadowsync_core::Error;
 
+use crate::connect::Timeouts;
+
 /// MySQL error `ER_NO_SUCH_TABLE` (also used by MariaDB and OceanBase).
 pub(crate) const ER_NO_SUCH_TABLE: u16 = 1146;
 
@@ -37,7 +39,8 @@ pub(crate) fn connection_lost(err: &mysql::Error) -> bool {
     }
 }
 
-/// Removes the password from error messages.
+/// Removes the password from error messages, and says which timeout
+/// expired when one did.
 ///
 /// The driver and server never echo the password on purpose, but a message
 /// can quote user input that contains it (a URL, a statement); scrubbing the
@@ -45,6 +48,8 @@ pub(crate) fn connection_lost(err: &mysql::Error) -> bool {
 #[derive(Clone, Default)]
 pub(crate) struct Scrubber {
     password: Option<String>,
+    /// The connection's timeouts, to name the one that expired.
+    timeouts: Option<Timeouts>,
 }
 
 impl Scrubber {
@@ -52,6 +57,23 @@ impl Scrubber {
     pub(crate) fn new(password: Option<&str>) -> Self {
         Scrubber {
             password: password.filter(|p| !p.is_empty()).map(str::to_string),
+            timeouts: None,
+        }
+    }
+
+    /// This scrubber, its messages naming which of `timeouts` expired.
+    pub(crate) fn with_timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = Some(timeouts);
+        self
+    }
+
+    /// The error of a failed attempt to connect to `url` (redacted).
+    pub(crate) fn connect_error(&self, url: &str, err: &mysql::Error) -> Error {
+        let message = self.connect_message(url, err);
+        if connection_lost(err) {
+            Error::ConnectionLost(message)
+        } else {
+            Error::Executor(message)
         }
     }
 
@@ -61,6 +83,11 @@ impl Scrubber {
             Some(p) if message.contains(p.as_str()) => message.replace(p.as_str(), "***"),
             _ => message,
         }
+    }
+
+    /// The text of [`Scrubber::connect_error`].
+    pub(crate) fn connect_message(&self, url: &str, err: &mysql::Error) -> String {
+        self.text(&format!("cannot connect to {url}"), err, true)
     }
 
     /// An executor error: `context`, then the server's or driver's message
@@ -77,6 +104,20 @@ impl Scrubber {
     /// The text of [`Scrubber::error`], for callers reporting another kind
     /// of error.
     pub(crate) fn message(&self, context: &str, err: &mysql::Error) -> String {
+        self.text(context, err, false)
+    }
+
+    /// [`Scrubber::message`] for an error raised while connecting
+    /// (`connecting`) or afterwards.
+    fn text(&self, context: &str, err: &mysql::Error, connecting: bool) -> String {
+        let hint = self
+            .timeouts
+            .and_then(|t| t.explain(err, connecting))
+            .or_else(|| connecting.then(|| crate::tls::explain(err)).flatten());
+        let context = match hint {
+            Some(hint) => format!("{context}: {hint}"),
+            None => context.to_string(),
+        };
         let message = match err {
             mysql::Error::MySqlError(e) => {
                 format!("{context}: ERROR {} ({}): {}", e.code, e.state, e.message)

@@ -23,20 +23,26 @@
 //!               └ pool          chunks of reads on several connections
 //!                   └ endpoint  where to connect; opens a connection
 //!                       └ session, url, error
+//!                           └ params, tls, connect
+//!                                 the URL's own parameters: TLS, timeouts
 //! store                         the task store's driver (url, error only)
 //! ```
 
 mod catalog;
 mod catalog_facts;
+mod connect;
 mod endpoint;
 mod error;
 mod executor;
+mod params;
 mod pool;
 mod session;
 mod show_create;
 mod store;
+mod tls;
 mod url;
 
+pub use connect::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_WRITE_TIMEOUT};
 pub use executor::{
     run_lock_name, Interrupter, Introspection, MysqlExecutor, OrphanPolicy,
     AUTO_CATALOG_MIN_TABLES, DEFAULT_MAX_CONNECTIONS, DEFAULT_ORPHAN_WAIT,

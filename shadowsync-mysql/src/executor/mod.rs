@@ -83,12 +83,16 @@ impl fmt::Debug for MysqlExecutor {
 
 impl MysqlExecutor {
     /// Connect to `url` (`mysql://user:pass@host:port/db`, the database being
-    /// optional) over TCP.
+    /// optional) over TCP. The URL's own parameters (`ssl-mode`, `ssl-ca`,
+    /// `ssl-cert`, `ssl-key`, `connect-timeout`, `read-timeout`,
+    /// `write-timeout`, `lock-wait-timeout`; see the README's "Connecting")
+    /// set TLS and timeouts; the rest goes to the driver.
     pub fn connect(url: &str) -> Result<Self> {
         Self::connect_with(url, SessionSettings::default())
     }
 
-    /// [`MysqlExecutor::connect`] with other session settings than the defaults.
+    /// [`MysqlExecutor::connect`] with other session settings than the
+    /// defaults; a `lock-wait-timeout` in the URL wins over `session.lock_wait`.
     pub fn connect_with(url: &str, session: SessionSettings) -> Result<Self> {
         let endpoint = Endpoint::new(url, session)?;
         let main = endpoint.open()?;

@@ -35,8 +35,9 @@ use shadowsync_store::driver::{
 };
 use shadowsync_store::SqlStore;
 
+use crate::connect::Timeouts;
 use crate::error::Scrubber;
-use crate::url::{opts_from_url, redact_url};
+use crate::url::{redact_url, target_from_url};
 use transaction::{db, MysqlTransaction};
 
 /// A task store in a database on a MySQL, MariaDB or OceanBase (MySQL
@@ -55,6 +56,9 @@ pub struct MysqlDriver {
     pool: Pool,
     url: String,
     scrubber: Scrubber,
+    /// What a pooled connection's socket gets once open (the pool opens
+    /// connections with the connect timeout for every wait).
+    timeouts: Timeouts,
 }
 
 impl fmt::Debug for MysqlDriver {
@@ -73,12 +77,17 @@ impl MysqlDriver {
     }
 
     fn conn(&self) -> Result<PooledConn> {
-        self.pool.get_conn().map_err(|e| {
-            Error::Store(
-                self.scrubber
-                    .message(&format!("cannot connect to {}", self.url), &e),
-            )
-        })
+        let conn = self
+            .pool
+            .get_conn()
+            .map_err(|e| Error::Store(self.scrubber.connect_message(&self.url, &e)))?;
+        self.timeouts.settle(&conn).map_err(|e| {
+            Error::Store(format!(
+                "cannot set the read and write timeouts of a connection to {}: {e}",
+                self.url
+            ))
+        })?;
+        Ok(conn)
     }
 
     /// `error` with the password removed from its message.
@@ -143,14 +152,15 @@ impl Driver for MysqlDriver {
     /// [`Error::Store`] if the database holds a newer layout than this build
     /// knows, or cannot be reached (the message never holds the password).
     fn open(url: &str) -> Result<MysqlDriver> {
-        let opts = opts_from_url(url).map_err(|e| Error::Store(e.to_string()))?;
+        let target = target_from_url(url).map_err(|e| Error::Store(e.to_string()))?;
+        let opts = target.opts;
         let redacted = redact_url(url);
         if opts.get_db_name().is_none_or(str::is_empty) {
             return Err(Error::Store(format!(
                 "the store URL {redacted} names no database"
             )));
         }
-        let scrubber = Scrubber::new(opts.get_pass());
+        let scrubber = Scrubber::new(opts.get_pass()).with_timeouts(target.timeouts);
         let constraints = PoolConstraints::new(0, MAX_CONNECTIONS)
             .ok_or_else(|| Error::Store("invalid connection pool bounds".into()))?;
         let opts: Opts = OptsBuilder::from_opts(opts)
@@ -164,6 +174,7 @@ impl Driver for MysqlDriver {
             pool,
             url: redacted,
             scrubber,
+            timeouts: target.timeouts,
         };
         let mut conn = driver.conn()?;
         schema::migrate(&mut conn, &driver.url).map_err(|e| driver.scrub(e))?;
