@@ -5,9 +5,12 @@
 //! dispatches, and turns a [`failure::Failure`] into a message and an exit status.
 
 mod clock;
+mod config;
 mod context;
+mod credentials;
 mod diff;
 mod failure;
+mod flow;
 mod input;
 mod interrupt;
 mod launch;
@@ -42,6 +45,8 @@ enum Command {
     Sync(sync::Args),
     /// The tasks `sync` submitted: list, show, approve, run due ones, logs, again.
     Task(task::Args),
+    /// The approval flows of the task store: set (from a file or the profile), list, show.
+    Flow(flow::Args),
 }
 
 fn main() -> ExitCode {
@@ -70,6 +75,7 @@ fn main() -> ExitCode {
         Command::Plan(args) => plan::run(&args),
         Command::Sync(args) => sync::run(&args),
         Command::Task(args) => task::run(&args),
+        Command::Flow(args) => flow::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
