@@ -20,9 +20,9 @@ use shadowsync::core::task::{
     TimelineAction,
 };
 use shadowsync::host::view::{
-    DueReportView, EventView, FlowListView, FlowNodeView, FlowRuleView, FlowView, LogLineView, LogsView, PlanTableView, PlanView, StatementView,
-    TableCounts, TableResultView, TaskNote, TaskOutcome, TaskPageView, TaskSummaryView, TaskView,
-    TimelineView,
+    DueReportView, EventView, FlowListView, FlowNodeView, FlowRuleView, FlowView, LogLineView,
+    LogsView, PlanTableView, PlanView, StatementView, TableCounts, TableResultView, TaskNote,
+    TaskOutcome, TaskPageView, TaskSummaryView, TaskView, TimelineView,
 };
 use shadowsync::host::SCHEMA_VERSION;
 
