@@ -18,6 +18,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use shadowsync_mysql::redact_url;
 
 pub use mode::{check_not_world_writable, check_private};
 pub use option_file::OptionFile;
@@ -135,7 +136,7 @@ pub enum Flows {
 
 /// A connection option's value: TOML integers and strings alike.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, expecting = "expected an integer or a string")]
 enum Scalar {
     Integer(i64),
     Text(String),
@@ -182,6 +183,13 @@ struct ProfileDoc {
 }
 
 impl ProfileDoc {
+    /// Whether the profile writes a password down: `password`, or one in
+    /// its server or store URL.
+    fn holds_password(&self) -> bool {
+        let in_url = |url: &Option<String>| url.as_deref().is_some_and(|u| redact_url(u) != u);
+        self.password.is_some() || in_url(&self.url) || in_url(&self.store)
+    }
+
     /// The connection options, each by its URL parameter.
     fn params(&self) -> Vec<(&'static str, String)> {
         [
@@ -232,7 +240,7 @@ fn load_profile(path: &Path, named: Option<&str>) -> Result<Option<Profile>, Fai
     let text = fs::read_to_string(path)
         .map_err(|e| Failure::BadInput(format!("cannot read {}: {e}", path.display())))?;
     let doc: ConfigDoc = toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?;
-    if doc.profile.values().any(|p| p.password.is_some()) {
+    if doc.profile.values().any(ProfileDoc::holds_password) {
         check_private(path, "config file")?;
     }
     let name = match named {
@@ -416,6 +424,30 @@ mod tests {
         fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
         let profile = load_profile(&path, None).unwrap().unwrap();
         assert_eq!(profile.password, Some(Secret("hunter22".into())));
+        for text in [
+            "[profile.a]\nurl = \"mysql://u:hunter22@h/db\"\n",
+            "[profile.b]\nstore = \"mysql://u:hunter22@h/tasks\"\n",
+        ] {
+            let path = write(dir.path(), "u.toml", text, 0o640);
+            let msg = load_profile(&path, None).unwrap_err().to_string();
+            assert!(msg.contains("640") && !msg.contains("hunter22"), "{msg}");
+        }
+    }
+
+    #[test]
+    fn connection_options_are_integers_or_strings() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            "c.toml",
+            "[profile.default]\nread_timeout = 1.5\n",
+            0o644,
+        );
+        let msg = load_profile(&path, None).unwrap_err().to_string();
+        assert!(
+            msg.contains(":2:16: expected an integer or a string"),
+            "{msg}"
+        );
     }
 
     #[test]
