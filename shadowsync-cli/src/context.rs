@@ -19,6 +19,7 @@ use shadowsync_core::task::flow::{select_flow, Approvers};
 use shadowsync_core::task::{Actor, TaskCenter, TaskId};
 use shadowsync_store::SystemClock;
 
+use crate::config::Profile;
 use crate::failure::Failure;
 use crate::runner::{self, Center};
 
@@ -30,18 +31,22 @@ pub const STORE_VAR: &str = "SHADOWSYNC_STORE";
 pub struct StoreArg {
     /// Task store: a SQLite file, or a `mysql://user:pass@host:port/db` URL
     /// for a store several hosts share [default: $SHADOWSYNC_STORE, else
-    /// $XDG_DATA_HOME/shadowsync/tasks.db, else ~/.local/share/shadowsync/tasks.db].
+    /// the profile's `store`, else $XDG_DATA_HOME/shadowsync/tasks.db, else
+    /// ~/.local/share/shadowsync/tasks.db].
     #[arg(long, value_name = "PATH|URL", global = true)]
     store: Option<String>,
 }
 
 impl StoreArg {
-    /// The store's location, from the option or the environment.
-    fn location(&self) -> Result<String, Failure> {
+    /// The store's location, from the option, the environment or the profile.
+    fn location(&self, profile: Option<&Profile>) -> Result<String, Failure> {
         if let Some(location) = self.store.clone() {
             return Ok(location);
         }
         if let Some(location) = env_text(STORE_VAR)? {
+            return Ok(location);
+        }
+        if let Some(location) = profile.and_then(|p| p.store.clone()) {
             return Ok(location);
         }
         // The XDG base directory rules ignore a relative XDG_DATA_HOME.
@@ -66,8 +71,8 @@ impl StoreArg {
 
     /// The task center on the store (a file is created, with its directory,
     /// if needed), and the store's location as it may be shown (no password).
-    pub fn open(&self) -> Result<(Center, String), Failure> {
-        let location = self.location()?;
+    pub fn open(&self, profile: Option<&Profile>) -> Result<(Center, String), Failure> {
+        let location = self.location(profile)?;
         let shown = shown_location(&location);
         if !is_server_location(&location) {
             if let Some(dir) = Path::new(&location)
@@ -90,7 +95,7 @@ impl StoreArg {
 
 /// The environment variable `name`, if set and not empty; an error when it
 /// is not UTF-8 (rather than silently using another store).
-fn env_text(name: &str) -> Result<Option<String>, Failure> {
+pub(crate) fn env_text(name: &str) -> Result<Option<String>, Failure> {
     match std::env::var(name) {
         Ok(value) if !value.is_empty() => Ok(Some(value)),
         Ok(_) | Err(std::env::VarError::NotPresent) => Ok(None),

@@ -5,9 +5,12 @@
 //! dispatches, and turns a [`failure::Failure`] into a message and an exit status.
 
 mod clock;
+mod config;
 mod context;
+mod credentials;
 mod diff;
 mod failure;
+mod flow;
 mod input;
 mod interrupt;
 mod launch;
@@ -58,6 +61,8 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// The approval flows of the task store: set (from a file or the profile), list, show.
+    Flow(flow::Args),
 }
 
 fn main() -> ExitCode {
@@ -93,6 +98,7 @@ fn main() -> ExitCode {
             clap_complete::generate(shell, &mut Cli::command(), "shadowsync", &mut io::stdout());
             Ok(())
         }
+        Command::Flow(args) => flow::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -15,15 +15,22 @@ use shadowsync_core::analysis::{analyze, Action, Analysis, TableAnalysis};
 use shadowsync_core::shadow::ShadowPolicy;
 use shadowsync_mysql::{redact_url, Introspection, MysqlExecutor};
 
+use crate::config::{Settings, SettingsArgs};
+use crate::credentials::server_url;
 use crate::failure::Failure;
 
 /// Options of `shadowsync plan`.
 #[derive(Debug, clap::Args)]
 #[command(group(ArgGroup::new("selection").required(true).args(["all", "tables"])))]
 pub struct Args {
-    /// Database to analyse: mysql://user:pass@host:port/db (the password is never printed).
+    /// Database to analyse: mysql://user@host:port/db [default:
+    /// $SHADOWSYNC_URL, else the profile's]; its password, if not in the
+    /// URL, from $SHADOWSYNC_PASSWORD, the profile or --password-prompt
+    /// (never printed).
     #[arg(long, value_name = "URL")]
-    url: String,
+    url: Option<String>,
+    #[command(flatten)]
+    pub(crate) settings: SettingsArgs,
     /// Shadow names are the source name after this prefix (e.g. `__` gives
     /// `__orders`) [default: `__` when no --suffix].
     #[arg(long, value_name = "P", conflicts_with = "suffix")]
@@ -78,7 +85,8 @@ pub enum Format {
 
 /// Analyses the database the URL names and prints the plan.
 pub fn run(args: &Args) -> Result<(), Failure> {
-    let (_, analysis) = analyse(args)?;
+    let settings = args.settings.load()?;
+    let (_, analysis) = analyse(args, &settings)?;
     let mut out = io::stdout().lock();
     match args.format {
         Format::Text => write_text(&mut out, &analysis),
@@ -90,7 +98,10 @@ pub fn run(args: &Args) -> Result<(), Failure> {
 
 /// Connects to the database the URL names and analyses it; the connection
 /// is handed back for callers that go on to run the plan (`sync`).
-pub(crate) fn analyse(args: &Args) -> Result<(MysqlExecutor, Analysis), Failure> {
+pub(crate) fn analyse(
+    args: &Args,
+    settings: &Settings,
+) -> Result<(MysqlExecutor, Analysis), Failure> {
     if let Some(word) = args.stray.first() {
         return Err(Failure::BadInput(format!(
             "unexpected argument `{}` (the URL goes after --url)",
@@ -99,8 +110,9 @@ pub(crate) fn analyse(args: &Args) -> Result<(MysqlExecutor, Analysis), Failure>
     }
     // Bad options fail before the server is reached, as bad input.
     let bad = |e: shadowsync_core::Error| Failure::BadInput(e.to_string());
-    let request = options(args).request().map_err(bad)?;
-    let mut exec = MysqlExecutor::connect(&args.url)?.with_introspection(args.introspection);
+    let request = options(args, settings).request().map_err(bad)?;
+    let url = server_url(args.url.as_deref(), settings)?;
+    let mut exec = MysqlExecutor::connect(&url)?.with_introspection(args.introspection);
     if !matches!(exec.database(), Some(db) if !db.is_empty()) {
         return Err(Failure::BadInput(format!(
             "the URL {} names no database: use mysql://user:pass@host:port/db",
@@ -112,11 +124,16 @@ pub(crate) fn analyse(args: &Args) -> Result<(MysqlExecutor, Analysis), Failure>
     Ok((exec, analysis))
 }
 
-/// The host layer's analysis options the command line describes.
-fn options(args: &Args) -> AnalyzeOptions {
+/// The host layer's analysis options the command line describes; the
+/// naming rule is the profile's when the command line gives none.
+fn options(args: &Args, settings: &Settings) -> AnalyzeOptions {
+    let (prefix, suffix) = match (&args.prefix, &args.suffix, &settings.profile) {
+        (None, None, Some(profile)) => (profile.prefix.clone(), profile.suffix.clone()),
+        _ => (args.prefix.clone(), args.suffix.clone()),
+    };
     AnalyzeOptions {
-        prefix: args.prefix.clone(),
-        suffix: args.suffix.clone(),
+        prefix,
+        suffix,
         tables: (!args.all).then(|| args.tables.clone()),
         skip: args.skip.clone(),
         adopt: args.adopt.clone(),

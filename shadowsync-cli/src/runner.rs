@@ -5,8 +5,9 @@
 //! runs each task under its heartbeat).
 //!
 //! A task only stores its connection redacted, so every command that runs a
-//! task needs the real URL again: `--url` (repeatable for `run-due`), or the
-//! `SHADOWSYNC_URL` environment variable. A URL serves a task when it names
+//! task needs the real URL again: `--url` (repeatable for `run-due`), the
+//! `SHADOWSYNC_URL` environment variable or the profile's, its password
+//! found as [`crate::credentials`] says. A URL serves a task when it names
 //! the same scheme, user, host and port as the task's connection; the
 //! database comes from the task.
 
@@ -20,6 +21,8 @@ use shadowsync_core::{
 use shadowsync_mysql::{redact_url, MysqlExecutor, OrphanPolicy};
 use shadowsync_store::SystemClock;
 
+use crate::config::Settings;
+use crate::credentials::server_urls;
 use crate::failure::Failure;
 
 /// The task center the CLI works with.
@@ -74,17 +77,10 @@ pub fn lease() -> std::result::Result<Millis, Failure> {
 pub struct Urls(Vec<String>, OrphanPolicy);
 
 impl Urls {
-    /// The `--url` values, or else `SHADOWSYNC_URL`; at least one is needed.
-    pub fn from_args(urls: &[String]) -> std::result::Result<Urls, Failure> {
-        if !urls.is_empty() {
-            return Ok(Urls(urls.to_vec(), OrphanPolicy::Wait));
-        }
-        match std::env::var(URL_VAR) {
-            Ok(url) if !url.trim().is_empty() => Ok(Urls(vec![url], OrphanPolicy::Wait)),
-            _ => Err(Failure::BadInput(format!(
-                "give the server's URL with --url or {URL_VAR}: tasks store it without its password"
-            ))),
-        }
+    /// The `--url` values, or else `SHADOWSYNC_URL`, or else the profile's,
+    /// their passwords filled in ([`crate::credentials::server_urls`]).
+    pub fn from_args(urls: &[String], settings: &Settings) -> std::result::Result<Urls, Failure> {
+        Ok(Urls(server_urls(urls, settings)?, OrphanPolicy::Wait))
     }
 
     /// The same URLs, their executors treating a dead worker's statement

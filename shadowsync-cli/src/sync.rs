@@ -57,8 +57,9 @@ pub struct Args {
 
 /// Analyses, confirms, submits and runs.
 pub fn run(args: &Args) -> Result<(), Failure> {
-    let (center, store) = args.store.open()?;
-    let (exec, analysis) = plan::analyse(&args.plan)?;
+    let settings = args.plan.settings.load()?;
+    let (center, store) = args.store.open(settings.profile.as_ref())?;
+    let (exec, analysis) = plan::analyse(&args.plan, &settings)?;
     let connection = exec.redacted_url().to_string();
     let creator = creator_for(
         &center,

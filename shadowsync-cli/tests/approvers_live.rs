@@ -4,8 +4,8 @@
 //! unless the task's flow allows delegated identities.
 //!
 //! The servers only serve `sync`'s analysis and the runs; tasks live in a
-//! SQLite file per test, whose flows the tests set through the store API
-//! (the CLI has no command for flows). Start the servers with
+//! SQLite file per test, whose flows the tests set as an admin would,
+//! with `shadowsync flow set -` and the flows as JSON on stdin. Start the servers with
 //! `eval "$(scripts/engines.sh start)"`: a missing URL variable fails the
 //! tests rather than skipping them.
 
@@ -16,10 +16,9 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use serde_json::Value;
 use shadowsync_core::task::flow::DEFAULT_EXPIRY_MS;
 use shadowsync_core::task::log::format_utc;
-use shadowsync_core::task::{ApprovalFlow, ApprovalNode, Approvers, MatchRule, TaskCenter};
+use shadowsync_core::task::{ApprovalFlow, ApprovalNode, Approvers, MatchRule};
 use shadowsync_core::Executor;
 use shadowsync_mysql::MysqlExecutor;
-use shadowsync_store::{SqliteStore, SystemClock};
 
 #[path = "../../tests/support/engine.rs"]
 mod engine;
@@ -65,9 +64,17 @@ impl Case {
 
     /// Replace the store's flows, as an admin would.
     fn set_flows(&self, flows: &[ApprovalFlow]) {
-        TaskCenter::new(SqliteStore::open(&self.store).unwrap(), SystemClock)
-            .set_flows(flows)
+        let mut child = Command::new(env!("CARGO_BIN_EXE_shadowsync"))
+            .args(["flow", "set", "-", "--store", &self.store])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
             .unwrap();
+        let json = serde_json::to_vec(flows).unwrap();
+        std::io::Write::write_all(&mut child.stdin.take().unwrap(), &json).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     }
 
     /// Run the CLI with `args`, the task store and `env`, stdin empty.

@@ -94,7 +94,13 @@ fn text_output_lists_tables_and_the_preview() {
     let mut ex = tiny_schema(db);
     let out = plan(&["--url", &db_url(db), "--prefix", "__", "--all"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert_eq!(text(&out.stderr), "");
+    // The URL carries the password on the command line: one warning, as
+    // the MySQL client gives, and nothing else.
+    assert_eq!(
+        text(&out.stderr),
+        "shadowsync: warning: a password on the command line can be seen by other users in \
+         the process list; prefer SHADOWSYNC_PASSWORD, a config profile or --password-prompt\n"
+    );
     let stdout = text(&out.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
     let words = |l: &str| l.split_whitespace().map(str::to_string).collect::<Vec<_>>();

@@ -20,9 +20,9 @@ use shadowsync::core::task::{
     TimelineAction,
 };
 use shadowsync::host::view::{
-    DueReportView, EventView, LogLineView, LogsView, PlanTableView, PlanView, StatementView,
-    TableCounts, TableResultView, TaskNote, TaskOutcome, TaskPageView, TaskSummaryView, TaskView,
-    TimelineView,
+    DueReportView, EventView, FlowListView, FlowNodeView, FlowRuleView, FlowView, LogLineView,
+    LogsView, PlanTableView, PlanView, StatementView, TableCounts, TableResultView, TaskNote,
+    TaskOutcome, TaskPageView, TaskSummaryView, TaskView, TimelineView,
 };
 use shadowsync::host::SCHEMA_VERSION;
 
@@ -70,6 +70,9 @@ describe_as!(record "LogEntry" => LogLineView);
 describe_as!(record "TaskSummary" => TaskSummaryView);
 describe_as!(record "TaskOutcome" => TaskOutcome);
 describe_as!(record "TaskNote" => TaskNote);
+describe_as!(record "FlowNode" => FlowNodeView);
+describe_as!(record "FlowRule" => FlowRuleView);
+describe_as!(record "Flow" => FlowView);
 
 impl<T: Describe> Describe for Option<T> {
     fn describe() -> Value {
@@ -265,6 +268,13 @@ fn description() -> Value {
                 schema_version, kind, expired, resumed, held, finished, not_claimed, not_started,
                 interrupted,
             }),
+            record!("FlowNode", FlowNodeView { name, approvers, role, users }),
+            record!("FlowRule", FlowRuleView { connection, database }),
+            record!("Flow" kind "flow", FlowView {
+                schema_version, kind, name, priority, nodes, rules, approval_expiry_ms,
+                execution_expiry_ms, forbid_self_approval, allow_delegated_identity,
+            }),
+            record!("FlowList" kind "flow_list", FlowListView { schema_version, kind, flows }),
         ],
     })
 }

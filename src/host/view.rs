@@ -1,5 +1,5 @@
 //! One JSON view per value a host shows: a plan, a task (with its table
-//! results), a timeline, logs, a page of tasks, a due report. The CLI's
+//! results), a timeline, logs, a page of tasks, a due report, approval flows. The CLI's
 //! `--format json`, the C functions' `out_json` and the Python package's
 //! `to_json()` all print these, through [`to_json`], so the three front ends
 //! give byte-identical JSON for the same value.
@@ -8,6 +8,10 @@
 //! UTC with milliseconds; every per-table row names its table. A field is
 //! only ever added within a version: a change of meaning or a removal
 //! raises the version.
+
+mod flows;
+
+pub use flows::{FlowListView, FlowNodeView, FlowRuleView, FlowView};
 
 use super::run::DuePass;
 use serde::Serialize;

@@ -4,8 +4,8 @@
 //! one, abort, read the logs, and initiate one again.
 //!
 //! Commands that run statements (`run-due`, `resume`, `again`) need the
-//! server's URL with its password, which tasks never store: pass `--url`, or
-//! set `SHADOWSYNC_URL`. Who acts is the OS user ([`crate::context`]).
+//! server's URL with its password, which tasks never store: pass `--url`,
+//! set `SHADOWSYNC_URL`, or use a profile ([`crate::credentials`]). Who acts is the OS user ([`crate::context`]).
 //!
 //! With `--format json` every subcommand prints the host layer's view of
 //! what it shows (`shadowsync::host::view`), the same text as the C and
@@ -26,6 +26,7 @@ use shadowsync_core::Millis;
 use shadowsync_mysql::{redact_url, MysqlExecutor};
 
 use crate::clock::parse_time;
+use crate::config::{Settings, SettingsArgs};
 use crate::context::{actor_for, creator_for, StoreArg};
 use crate::failure::Failure;
 use crate::launch::{finished, launch, Launch};
@@ -39,6 +40,8 @@ use crate::runner::{crash_hook, run_due, worker_id, Center, Urls};
 pub struct Args {
     #[command(flatten)]
     store: StoreArg,
+    #[command(flatten)]
+    settings: SettingsArgs,
     #[command(subcommand)]
     command: TaskCommand,
 }
@@ -186,8 +189,9 @@ struct CancelArgs {
 
 #[derive(Debug, clap::Args)]
 struct RunDueArgs {
-    /// Server URL with password (repeatable: one per server the due tasks
-    /// are on) [default: $SHADOWSYNC_URL].
+    /// Server URL (repeatable: one per server the due tasks are on)
+    /// [default: $SHADOWSYNC_URL, else the profile's]; a URL without a
+    /// password gets $SHADOWSYNC_PASSWORD's or the profile's.
     #[arg(long = "url", value_name = "URL")]
     urls: Vec<String>,
     /// A dead worker's statement still running on the server: wait for it,
@@ -226,7 +230,8 @@ impl Orphans {
 struct ResumeArgs {
     /// Task id.
     id: TaskId,
-    /// Server URL with password [default: $SHADOWSYNC_URL].
+    /// Server URL [default: $SHADOWSYNC_URL, else the profile's]; its
+    /// password, if not in it, from $SHADOWSYNC_PASSWORD or the profile.
     #[arg(long, value_name = "URL")]
     url: Option<String>,
     /// A dead worker's statement still running on the server: wait for it,
@@ -281,7 +286,8 @@ struct LogsArgs {
 struct AgainArgs {
     /// The task to initiate again.
     id: TaskId,
-    /// Server URL with password [default: $SHADOWSYNC_URL].
+    /// Server URL [default: $SHADOWSYNC_URL, else the profile's]; its
+    /// password, if not in it, from $SHADOWSYNC_PASSWORD or the profile.
     #[arg(long, value_name = "URL")]
     url: Option<String>,
     /// Run without asking for confirmation (needed when stdin is not a terminal).
@@ -307,7 +313,8 @@ struct AgainArgs {
 
 /// Runs one `task` subcommand.
 pub fn run(args: &Args) -> Result<(), Failure> {
-    let (center, store) = args.store.open()?;
+    let settings = args.settings.load()?;
+    let (center, store) = args.store.open(settings.profile.as_ref())?;
     let mut out = io::stdout().lock();
     match &args.command {
         TaskCommand::List(a) => list(&center, a, &mut out),
@@ -316,11 +323,11 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         TaskCommand::Approve(a) => decide(&center, a, Decision::Approve, &mut out),
         TaskCommand::Reject(a) => decide(&center, a, Decision::Reject, &mut out),
         TaskCommand::Cancel(a) => cancel(&center, a, &mut out),
-        TaskCommand::RunDue(a) => due(&center, a, &mut out),
-        TaskCommand::Resume(a) => resume(&center, a, &mut out),
+        TaskCommand::RunDue(a) => due(&center, a, &settings, &mut out),
+        TaskCommand::Resume(a) => resume(&center, a, &settings, &mut out),
         TaskCommand::Abort(a) => abort(&center, a, &mut out),
         TaskCommand::Logs(a) => logs(&center, a, &mut out),
-        TaskCommand::Again(a) => again(&center, &store, a),
+        TaskCommand::Again(a) => again(&center, &store, a, &settings),
     }
 }
 
@@ -427,8 +434,13 @@ fn cancel(center: &Center, args: &CancelArgs, out: &mut dyn Write) -> Result<(),
     })
 }
 
-fn due(center: &Center, args: &RunDueArgs, out: &mut dyn Write) -> Result<(), Failure> {
-    let urls = Urls::from_args(&args.urls)?.with_orphans(args.orphans.policy());
+fn due(
+    center: &Center,
+    args: &RunDueArgs,
+    settings: &Settings,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let urls = Urls::from_args(&args.urls, settings)?.with_orphans(args.orphans.policy());
     let crash_after = crash_hook()?;
     let observer = args.progress.observer();
     let pass = run_due(center, &worker_id(), &urls, crash_after, &*observer)?;
@@ -496,8 +508,13 @@ fn due(center: &Center, args: &RunDueArgs, out: &mut dyn Write) -> Result<(), Fa
     }
 }
 
-fn resume(center: &Center, args: &ResumeArgs, out: &mut dyn Write) -> Result<(), Failure> {
-    let urls = Urls::from_args(args.url.as_slice())?.with_orphans(args.orphans.policy());
+fn resume(
+    center: &Center,
+    args: &ResumeArgs,
+    settings: &Settings,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let urls = Urls::from_args(args.url.as_slice(), settings)?.with_orphans(args.orphans.policy());
     let task = center.task(args.id)?;
     let crash_after = crash_hook()?;
     let observer = args.progress.observer();
@@ -547,7 +564,12 @@ fn logs(center: &Center, args: &LogsArgs, out: &mut dyn Write) -> Result<(), Fai
     }
 }
 
-fn again(center: &Center, store: &str, args: &AgainArgs) -> Result<(), Failure> {
+fn again(
+    center: &Center,
+    store: &str,
+    args: &AgainArgs,
+    settings: &Settings,
+) -> Result<(), Failure> {
     let old = center.task(args.id)?;
     let plan = &old.spec.plan;
     // Checked before touching the server. The new task gets the flow chosen
@@ -559,7 +581,7 @@ fn again(center: &Center, store: &str, args: &AgainArgs) -> Result<(), Failure> 
         &plan.database,
         args.creator.as_deref(),
     )?;
-    let urls = Urls::from_args(args.url.as_slice())?;
+    let urls = Urls::from_args(args.url.as_slice(), settings)?;
     let url = urls.for_connection(&plan.connection).ok_or_else(|| {
         Failure::BadInput(format!(
             "task {} ran on {}: give a URL for that server",

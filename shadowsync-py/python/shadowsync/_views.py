@@ -596,10 +596,130 @@ class DueReport:
         return data
 
 
+@dataclass(frozen=True)
+class FlowNode:
+    """Part of a view (``FlowNodeView``)."""
+
+    name: str
+    approvers: str
+    role: str | None
+    users: list[str]
+
+    @classmethod
+    def _from(cls, data: dict[str, Any]) -> FlowNode:
+        return cls(
+            name=data["name"],
+            approvers=data["approvers"],
+            role=data["role"],
+            users=list(data["users"]),
+        )
+
+
+@dataclass(frozen=True)
+class FlowRule:
+    """Part of a view (``FlowRuleView``)."""
+
+    connection: str
+    database: str
+
+    @classmethod
+    def _from(cls, data: dict[str, Any]) -> FlowRule:
+        return cls(
+            connection=data["connection"],
+            database=data["database"],
+        )
+
+
+@dataclass(frozen=True)
+class Flow:
+    """The ``flow`` view (``FlowView``); :meth:`to_json` gives its JSON text."""
+
+    schema_version: int
+    kind: str
+    name: str
+    priority: int
+    nodes: list[FlowNode]
+    rules: list[FlowRule]
+    approval_expiry_ms: int
+    execution_expiry_ms: int
+    forbid_self_approval: bool
+    allow_delegated_identity: bool
+    _json: str = field(default="", repr=False, compare=False)
+
+    @classmethod
+    def _from(cls, data: dict[str, Any], text: str = "") -> Flow:
+        return cls(
+            schema_version=data["schema_version"],
+            kind=data["kind"],
+            name=data["name"],
+            priority=data["priority"],
+            nodes=[FlowNode._from(x0) for x0 in data["nodes"]],
+            rules=[FlowRule._from(x0) for x0 in data["rules"]],
+            approval_expiry_ms=data["approval_expiry_ms"],
+            execution_expiry_ms=data["execution_expiry_ms"],
+            forbid_self_approval=data["forbid_self_approval"],
+            allow_delegated_identity=data["allow_delegated_identity"],
+            _json=text,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Flow:
+        """The ``flow`` view of JSON ``text`` (:class:`InvalidRequestError` if it is none)."""
+        return cls._from(_view(text, "flow"), text)
+
+    def to_json(self) -> str:
+        """The JSON text of this view, exactly as the library gave it (the
+        CLI's ``--format json`` and the C ABI give the same text)."""
+        return self._json
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON of this view as a dict."""
+        data: dict[str, Any] = json.loads(self._json)
+        return data
+
+
+@dataclass(frozen=True)
+class FlowList:
+    """The ``flow_list`` view (``FlowListView``); :meth:`to_json` gives its JSON text."""
+
+    schema_version: int
+    kind: str
+    flows: list[Flow]
+    _json: str = field(default="", repr=False, compare=False)
+
+    @classmethod
+    def _from(cls, data: dict[str, Any], text: str = "") -> FlowList:
+        return cls(
+            schema_version=data["schema_version"],
+            kind=data["kind"],
+            flows=[Flow._from(x0) for x0 in data["flows"]],
+            _json=text,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> FlowList:
+        """The ``flow_list`` view of JSON ``text`` (:class:`InvalidRequestError` if it is none)."""
+        return cls._from(_view(text, "flow_list"), text)
+
+    def to_json(self) -> str:
+        """The JSON text of this view, exactly as the library gave it (the
+        CLI's ``--format json`` and the C ABI give the same text)."""
+        return self._json
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON of this view as a dict."""
+        data: dict[str, Any] = json.loads(self._json)
+        return data
+
+
 __all__ = [
     "Action",
     "DueReport",
     "ErrorStrategy",
+    "Flow",
+    "FlowList",
+    "FlowNode",
+    "FlowRule",
     "LogEntry",
     "LogLevel",
     "Logs",
