@@ -365,3 +365,74 @@ fn a_task_store_on_a_server_connects_over_tls_too() {
     assert_eq!(out.status.code(), Some(0), "{store}: {}", text(&out.stderr));
     ex.drop_database(db).unwrap();
 }
+
+/// The operator path of the README, end to end: no password and no TLS
+/// option on the command line. A profile names the server (a `REQUIRE SSL`
+/// user) and a MySQL option file (`[client]`: password and `ssl-ca`, mode
+/// 600); `plan --profile` connects over verified TLS and prints JSON.
+#[test]
+fn a_profile_and_an_option_file_give_password_and_tls() {
+    use std::os::unix::fs::PermissionsExt;
+    let db = "ssconn_profile";
+    one_table(db);
+    let dir = std::env::temp_dir().join(format!("ssconn-profile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let my_cnf = dir.join("my.cnf");
+    std::fs::write(
+        &my_cnf,
+        format!(
+            "[client]\npassword = \"tls-pw\"\nssl-ca = {}\n",
+            tls_file("ca.pem")
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&my_cnf, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let config = dir.join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[profile.tls]\nurl = \"mysql://ss_tls@{}/{db}\"\nmysql_option_file = \"my.cnf\"\n\
+             connect_timeout = 5\n",
+            host_of("SHADOWSYNC_MARIADB2_URL")
+        ),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_shadowsync"))
+        .args([
+            "plan",
+            "--all",
+            "--format",
+            "json",
+            "--profile",
+            "tls",
+            "--config",
+        ])
+        .arg(&config)
+        .env_remove("SHADOWSYNC_URL")
+        .env_remove("SHADOWSYNC_PASSWORD")
+        .output()
+        .unwrap();
+    let stdout = text(&out.stdout);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(stdout.contains("\"__orders\""), "{stdout}");
+    assert!(!stdout.contains("tls-pw") && !text(&out.stderr).contains("tls-pw"));
+    // The same profile, the option file readable by others: refused.
+    std::fs::set_permissions(&my_cnf, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_shadowsync"))
+        .args(["plan", "--all", "--profile", "tls", "--config"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("chmod 600"),
+        "{}",
+        text(&out.stderr)
+    );
+    std::fs::remove_dir_all(dir).ok();
+    drop_db(&env("SHADOWSYNC_MARIADB2_URL"), db);
+}
