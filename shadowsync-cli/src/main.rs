@@ -2,7 +2,8 @@
 //!
 //! Each subcommand lives in its own module with an `Args` struct (its
 //! options) and a `run` function; this file only parses the command line,
-//! dispatches, and turns a [`failure::Failure`] into a message and an exit status.
+//! dispatches, and turns a [`failure::Outcome`] or a [`failure::Failure`]
+//! into a message and an exit status ([`failure::EXIT_STATUS`]).
 
 mod clock;
 mod context;
@@ -25,7 +26,7 @@ use clap::{Parser, Subcommand};
 
 /// Keep shadow tables schema-identical to their source tables.
 #[derive(Debug, Parser)]
-#[command(name = "shadowsync", version, about)]
+#[command(name = "shadowsync", version, about, after_help = failure::EXIT_STATUS)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -68,11 +69,11 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Diff(args) => diff::run(&args),
         Command::Plan(args) => plan::run(&args),
-        Command::Sync(args) => sync::run(&args),
-        Command::Task(args) => task::run(&args),
+        Command::Sync(args) => sync::run(&args).map(|()| failure::Outcome::Done),
+        Command::Task(args) => task::run(&args).map(|()| failure::Outcome::Done),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(failure) => {
             eprintln!("shadowsync: {failure}");
             ExitCode::from(failure.exit_code())

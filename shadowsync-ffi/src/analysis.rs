@@ -39,6 +39,8 @@ struct RequestSpec {
     skip: Vec<String>,
     #[serde(default)]
     adopt: Vec<String>,
+    #[serde(default)]
+    allow_missing: bool,
     /// Some fields of the shadow policy; the others keep their defaults.
     #[serde(default)]
     policy: Option<Value>,
@@ -56,6 +58,7 @@ pub(crate) fn options(text: Option<&str>) -> Result<AnalyzeOptions, Error> {
         tables: spec.tables,
         skip: spec.skip,
         adopt: spec.adopt,
+        allow_missing: spec.allow_missing,
         policy: merge_default::<ShadowPolicy>(spec.policy, "request_json policy")?,
     })
 }
@@ -70,7 +73,9 @@ pub(crate) fn options(text: Option<&str>) -> Result<AnalyzeOptions, Error> {
 /// `skip`: selected tables left out (each must be selected, else
 /// `SS_INVALID_REQUEST`); `adopt`: sources whose existing shadow has no
 /// shadowsync marker and is adopted (altered to match and marked) instead
-/// of being refused as a collision. Names are trimmed, duplicates dropped;
+/// of being refused as a collision; a table of `tables` that does not
+/// exist is `SS_INVALID_REQUEST` unless `"allow_missing":true` (then it is
+/// left out, with a warning). Names are trimmed, duplicates dropped;
 /// an empty name is `SS_INVALID_REQUEST`. On success `*out` is a new
 /// analysis (free it with `ss_analysis_free`).
 ///

@@ -2,7 +2,7 @@
 
 use pyo3::prelude::*;
 use pyo3::types::PyString;
-use shadowsync::host::options::{check_skips, parse_flavor, AnalyzeOptions};
+use shadowsync::host::options::{parse_flavor, AnalyzeOptions};
 use shadowsync::host::view::PlanView;
 use shadowsync_core::analysis::{self as core_analysis, SchemaSnapshot};
 use shadowsync_core::diff::{diff_schemas, DiffOptions};
@@ -67,6 +67,7 @@ fn options(
     redirect_foreign_keys: bool,
     copy_auto_increment: bool,
     rebuild: bool,
+    allow_missing: bool,
 ) -> AnalyzeOptions {
     AnalyzeOptions {
         prefix,
@@ -74,6 +75,7 @@ fn options(
         tables: tables.map(|t| t.0),
         skip: skip.0,
         adopt: adopt.0,
+        allow_missing,
         policy: ShadowPolicy {
             redirect_foreign_keys,
             copy_auto_increment,
@@ -96,6 +98,7 @@ pub(crate) fn analyze(
     redirect_foreign_keys: bool,
     copy_auto_increment: bool,
     rebuild: bool,
+    allow_missing: bool,
 ) -> PyResult<Analysis> {
     let options = options(
         prefix,
@@ -106,6 +109,7 @@ pub(crate) fn analyze(
         redirect_foreign_keys,
         copy_auto_increment,
         rebuild,
+        allow_missing,
     );
     let executor: &Executor = &executor;
     executor.forget_origin();
@@ -129,6 +133,7 @@ pub(crate) fn analyze_snapshot(
     redirect_foreign_keys: bool,
     copy_auto_increment: bool,
     rebuild: bool,
+    allow_missing: bool,
 ) -> PyResult<Analysis> {
     let options = options(
         prefix,
@@ -139,14 +144,12 @@ pub(crate) fn analyze_snapshot(
         redirect_foreign_keys,
         copy_auto_increment,
         rebuild,
+        allow_missing,
     );
     let inner = py
         .detach(|| {
-            let request = options.request()?;
             let snapshot: SchemaSnapshot = from_json(snapshot_json, "snapshot")?;
-            let analysis = core_analysis::analyze_snapshot(&snapshot, &request);
-            check_skips(&analysis, &request.skip)?;
-            Ok(analysis)
+            options.analyze_snapshot(&snapshot)
         })
         .map_err(to_py)?;
     Ok(Analysis { inner })
