@@ -37,6 +37,8 @@ fn description() -> Value {
 /// The named definitions of the description: records, enums and tagged
 /// enums, by name.
 struct Definitions<'a> {
+    /// The layout version every whole view carries.
+    version: &'a Value,
     records: BTreeMap<&'a str, &'a Value>,
     enums: BTreeMap<&'a str, &'a Value>,
     tagged: BTreeMap<&'a str, &'a Value>,
@@ -54,6 +56,7 @@ fn by_name<'a>(description: &'a Value, section: &str) -> BTreeMap<&'a str, &'a V
 impl<'a> Definitions<'a> {
     fn of(description: &'a Value) -> Self {
         Definitions {
+            version: &description["schema_version"],
             records: by_name(description, "records"),
             enums: by_name(description, "enums"),
             tagged: by_name(description, "tagged"),
@@ -125,9 +128,7 @@ impl<'a> Definitions<'a> {
             .map(|f| {
                 let name = f["name"].as_str().expect("a named field").to_string();
                 let schema = match (name.as_str(), kind) {
-                    ("schema_version", Some(_)) => {
-                        json!({"const": description()["schema_version"]})
-                    }
+                    ("schema_version", Some(_)) => json!({"const": self.version}),
                     ("kind", Some(kind)) => json!({"const": kind}),
                     _ => self.field(&f["type"], defs),
                 };
