@@ -348,5 +348,14 @@ mod tests {
         refused(r#"{"tables":["a",""]}"#, "empty table name");
         refused(r#"{"rule":"prefix:__"}"#, "unknown field `rule`");
         refused(r#"{"policy":{"colour":1}}"#, "unknown field `colour`");
+        refused(r#"{"tables":["a","zz"]}"#, "do not exist in `shop`: zz");
+
+        // Allowed, a missing table is left out of the plan.
+        let analysis = analyse(Some(r#"{"tables":["a","zz"],"allow_missing":true}"#)).unwrap();
+        let value: serde_json::Value = serde_json::from_str(&plan(analysis)).unwrap();
+        assert_eq!(value["tables"].as_array().unwrap().len(), 1, "{value}");
+        assert_eq!(value["counts"]["total"], 1, "{value}");
+        // SAFETY: a live analysis, freed once.
+        unsafe { ss_analysis_free(analysis) };
     }
 }
