@@ -302,7 +302,9 @@ extern "C" {
  * `skip`: selected tables left out (each must be selected, else
  * `SS_INVALID_REQUEST`); `adopt`: sources whose existing shadow has no
  * shadowsync marker and is adopted (altered to match and marked) instead
- * of being refused as a collision. Names are trimmed, duplicates dropped;
+ * of being refused as a collision; a table of `tables` that does not
+ * exist is `SS_INVALID_REQUEST` unless `"allow_missing":true` (then it is
+ * left out, with a warning). Names are trimmed, duplicates dropped;
  * an empty name is `SS_INVALID_REQUEST`. On success `*out` is a new
  * analysis (free it with `ss_analysis_free`).
  *

@@ -1,13 +1,17 @@
-//! `shadowsync diff`: the statements that turn one set of tables into another.
+//! `shadowsync diff`: the statements that turn one set of tables into
+//! another; exit status 1 when there are any (like `diff(1)`).
 
 use std::io::{self, Write};
 use std::path::PathBuf;
 
+use shadowsync::host::to_json;
+use shadowsync::host::view::DiffView;
 use shadowsync_core::diff::{diff_schemas, DiffOptions};
 use shadowsync_core::Flavor;
 
-use crate::failure::Failure;
+use crate::failure::{Failure, Outcome};
 use crate::input::read_tables;
+use crate::plan::Format;
 
 /// Options of `shadowsync diff`.
 #[derive(Debug, clap::Args)]
@@ -25,6 +29,10 @@ pub struct Args {
     /// default that is refused: an empty or truncated --to file looks so).
     #[arg(long)]
     allow_drop_all: bool,
+    /// Output format: the statements (`text`), or the diff view (`json`:
+    /// `schema_version`, `kind`, each statement with its table and kind).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
 }
 
 fn parse_flavor(name: &str) -> Result<Flavor, String> {
@@ -33,8 +41,9 @@ fn parse_flavor(name: &str) -> Result<Flavor, String> {
 }
 
 /// Prints each statement followed by `;` on its own line; nothing when the
-/// tables are equivalent.
-pub fn run(args: &Args) -> Result<(), Failure> {
+/// tables are equivalent ([`Outcome::Done`]; statements are
+/// [`Outcome::Changes`]).
+pub fn run(args: &Args) -> Result<Outcome, Failure> {
     let from = read_tables(&args.from)?;
     let to = read_tables(&args.to)?;
     let kept = |name: &str| to.iter().any(|t| t.name.eq_ignore_ascii_case(name));
@@ -54,9 +63,20 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     };
     let statements = diff_schemas(&from, &to, &options)?;
     let mut out = io::stdout().lock();
-    statements
-        .iter()
-        .try_for_each(|statement| writeln!(out, "{statement};"))
-        .and_then(|()| out.flush())
-        .map_err(Failure::Output)
+    match args.format {
+        Format::Text => statements
+            .iter()
+            .try_for_each(|statement| writeln!(out, "{statement};")),
+        Format::Json => {
+            let text = to_json(&DiffView::of(args.flavor, &statements))?;
+            out.write_all(text.as_bytes())
+        }
+    }
+    .and_then(|()| out.flush())
+    .map_err(Failure::Output)?;
+    Ok(if statements.is_empty() {
+        Outcome::Done
+    } else {
+        Outcome::Changes
+    })
 }

@@ -35,7 +35,7 @@ pub struct Launch<'a> {
 
 /// Print the plan of `analysis`; unless nothing would run, confirm, submit
 /// it frozen on `connection` (redacted) through `submit`, and run it on
-/// `exec` if it is due and `options.run`. Fails (exit status 1) when the
+/// `exec` if it is due and `options.run`. Fails (exit status 3) when the
 /// task ran and did not succeed.
 pub fn launch(
     center: &Center,

@@ -2,7 +2,8 @@
 //!
 //! Each subcommand lives in its own module with an `Args` struct (its
 //! options) and a `run` function; this file only parses the command line,
-//! dispatches, and turns a [`failure::Failure`] into a message and an exit status.
+//! dispatches, and turns a [`failure::Outcome`] or a [`failure::Failure`]
+//! into a message and an exit status ([`failure::EXIT_STATUS`]).
 
 mod clock;
 mod config;
@@ -30,7 +31,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 
 /// Keep shadow tables schema-identical to their source tables.
 #[derive(Debug, Parser)]
-#[command(name = "shadowsync", version, about)]
+#[command(name = "shadowsync", version, about, after_help = failure::EXIT_STATUS)]
 struct Cli {
     /// Say less on stderr: no warnings, no live progress line (errors still).
     #[arg(short, long, global = true, conflicts_with = "verbose")]
@@ -92,16 +93,16 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Diff(args) => diff::run(&args),
         Command::Plan(args) => plan::run(&args),
-        Command::Sync(args) => sync::run(&args),
-        Command::Task(args) => task::run(&args),
+        Command::Sync(args) => sync::run(&args).map(|()| failure::Outcome::Done),
+        Command::Task(args) => task::run(&args).map(|()| failure::Outcome::Done),
+        Command::Flow(args) => flow::run(&args).map(|()| failure::Outcome::Done),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "shadowsync", &mut io::stdout());
-            Ok(())
+            Ok(failure::Outcome::Done)
         }
-        Command::Flow(args) => flow::run(&args),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(outcome) => ExitCode::from(outcome.exit_code()),
         // The reader of the output went away (`shadowsync plan | head`):
         // nothing to tell anyone, as for other Unix tools.
         Err(failure) if failure.is_broken_pipe() => ExitCode::SUCCESS,

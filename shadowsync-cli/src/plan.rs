@@ -8,16 +8,15 @@
 use std::io::{self, Write};
 
 use clap::ArgGroup;
-use shadowsync::host::options::check_skips;
-use shadowsync::host::view::PlanView;
+use shadowsync::host::view::{is_refused, PlanCounts, PlanView};
 use shadowsync::host::{to_json, AnalyzeOptions};
-use shadowsync_core::analysis::{analyze, Action, Analysis, TableAnalysis};
+use shadowsync_core::analysis::{Action, Analysis, TableAnalysis};
 use shadowsync_core::shadow::ShadowPolicy;
 use shadowsync_mysql::{redact_url, Introspection, MysqlExecutor};
 
 use crate::config::{Settings, SettingsArgs};
 use crate::credentials::server_url;
-use crate::failure::Failure;
+use crate::failure::{Failure, Outcome};
 
 /// Options of `shadowsync plan`.
 #[derive(Debug, clap::Args)]
@@ -41,9 +40,14 @@ pub struct Args {
     /// Every base table that is not itself a shadow.
     #[arg(long)]
     all: bool,
-    /// These tables (comma-separated).
+    /// These tables (comma-separated; a name that does not exist is an
+    /// error unless --allow-missing).
     #[arg(long, value_name = "A,B", value_delimiter = ',', num_args = 1..)]
     tables: Vec<String>,
+    /// Leave tables of --tables that do not exist out of the plan, with a
+    /// warning, instead of failing.
+    #[arg(long, requires = "tables")]
+    allow_missing: bool,
     /// Leave these selected tables out (comma-separated).
     #[arg(long, value_name = "C,D", value_delimiter = ',', num_args = 1..)]
     skip: Vec<String>,
@@ -83,8 +87,10 @@ pub enum Format {
     Json,
 }
 
-/// Analyses the database the URL names and prints the plan.
-pub fn run(args: &Args) -> Result<(), Failure> {
+/// Analyses the database the URL names and prints the plan. Refused
+/// tables make it bad input (the user has to act), even when other tables
+/// have changes; otherwise changes to make are [`Outcome::Changes`].
+pub fn run(args: &Args) -> Result<Outcome, Failure> {
     let settings = args.settings.load()?;
     let (_, analysis) = analyse(args, &settings)?;
     let mut out = io::stdout().lock();
@@ -93,7 +99,24 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         Format::Json => write_json(&mut out, &analysis),
     }
     .and_then(|()| out.flush())
-    .map_err(Failure::Output)
+    .map_err(Failure::Output)?;
+    let refused: Vec<String> = analysis
+        .tables
+        .iter()
+        .filter(|t| is_refused(t))
+        .map(|t| one_line(&t.source))
+        .collect();
+    if !refused.is_empty() {
+        return Err(Failure::BadInput(format!(
+            "refused tables (the plan gives each reason; --skip leaves one out): {}",
+            refused.join(", ")
+        )));
+    }
+    Ok(if analysis.preview().is_empty() {
+        Outcome::Done
+    } else {
+        Outcome::Changes
+    })
 }
 
 /// Connects to the database the URL names and analyses it; the connection
@@ -110,7 +133,8 @@ pub(crate) fn analyse(
     }
     // Bad options fail before the server is reached, as bad input.
     let bad = |e: shadowsync_core::Error| Failure::BadInput(e.to_string());
-    let request = options(args, settings).request().map_err(bad)?;
+    let options = options(args, settings);
+    options.request().map_err(bad)?;
     let url = server_url(args.url.as_deref(), settings)?;
     let mut exec = MysqlExecutor::connect(&url)?.with_introspection(args.introspection);
     if !matches!(exec.database(), Some(db) if !db.is_empty()) {
@@ -119,8 +143,12 @@ pub(crate) fn analyse(
             exec.redacted_url()
         )));
     }
-    let analysis = analyze(&mut exec, &request)?;
-    check_skips(&analysis, &request.skip).map_err(bad)?;
+    // The request was checked above: an invalid request now is a name
+    // that does not fit the database (an unknown skip, a missing table).
+    let analysis = options.analyze(&mut exec).map_err(|e| match e {
+        shadowsync_core::Error::InvalidRequest(_) => bad(e),
+        other => other.into(),
+    })?;
     Ok((exec, analysis))
 }
 
@@ -141,6 +169,7 @@ fn options(args: &Args, settings: &Settings) -> AnalyzeOptions {
             rebuild: args.rebuild,
             ..ShadowPolicy::default()
         },
+        allow_missing: args.allow_missing,
     }
 }
 
@@ -172,20 +201,17 @@ pub(crate) fn write_text(out: &mut dyn Write, analysis: &Analysis) -> io::Result
     for row in &rows {
         write_row(out, row, &widths)?;
     }
-    let (mut create, mut alter, mut skip) = (0, 0, 0);
-    for t in &analysis.tables {
-        match t.action() {
-            Action::Create => create += 1,
-            Action::Alter => alter += 1,
-            Action::Skip => skip += 1,
-        }
-    }
+    let counts = PlanCounts::of(analysis);
     writeln!(
         out,
-        "\n{} tables in `{}` ({}): {create} to create, {alter} to alter, {skip} skipped",
-        analysis.tables.len(),
+        "\n{} tables in `{}` ({}): {} to create, {} to alter, {} refused, {} skipped",
+        counts.total,
         analysis.database,
-        analysis.rule
+        analysis.rule,
+        counts.create,
+        counts.alter,
+        counts.refused,
+        counts.skipped
     )?;
     let warned: Vec<&TableAnalysis> = analysis
         .tables

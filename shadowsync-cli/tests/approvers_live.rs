@@ -270,7 +270,7 @@ fn cancel_of_a_finished_task_fails(engine: Engine) {
     assert_eq!(
         failure(&out),
         (
-            Some(1),
+            Some(3),
             format!("shadowsync: invalid transition of task {id}: succeeded -> cancelled\n")
         )
     );
@@ -291,13 +291,13 @@ fn cancel_of_a_finished_task_fails(engine: Engine) {
     assert_eq!(
         failure(&twice),
         (
-            Some(1),
+            Some(3),
             format!("shadowsync: invalid transition of task {scheduled}: cancelled -> cancelled\n")
         )
     );
 
     let unknown = case.run(&["task", "cancel", "999", "--comment", "x"]);
-    assert_eq!(unknown.status.code(), Some(1));
+    assert_eq!(unknown.status.code(), Some(3));
     assert!(
         text(&unknown.stderr).contains("999"),
         "{}",
@@ -337,12 +337,12 @@ fn the_creator_may_not_approve_its_own_task(engine: Engine) {
         &["task", "approve", &id, "--role", "dba", "--comment", "mine"],
         FORGED,
     );
-    assert_eq!(failure(&out), (Some(1), refused.clone()));
+    assert_eq!(failure(&out), (Some(3), refused.clone()));
     assert_eq!(case.status(&id), "pending_approval");
 
     case.set_flows(&[dba_gate("lenient", false, false)]);
     let out = case.run(&["task", "approve", &id, "--role", "dba", "--comment", "mine"]);
-    assert_eq!(failure(&out), (Some(1), refused), "the task keeps its flow");
+    assert_eq!(failure(&out), (Some(3), refused), "the task keeps its flow");
 
     let (lenient, _) = case.sync("other", &[], &[]);
     assert_eq!(
@@ -490,7 +490,7 @@ fn delegated_identity_needs_the_flow(engine: Engine) {
         "--comment",
         "mine",
     ]);
-    assert_eq!(out.status.code(), Some(1), "still the creator");
+    assert_eq!(out.status.code(), Some(3), "still the creator");
     assert!(
         text(&out.stderr).contains("forbids self-approval"),
         "{}",

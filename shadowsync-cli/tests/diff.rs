@@ -67,7 +67,7 @@ fn unreadable_file_is_named() {
         .args(["diff", "--from", "missing.sql", "--to", "missing-too.sql"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(3));
     let err = text(&out.stderr);
     assert!(
         err.starts_with("shadowsync: cannot read missing.sql: "),
@@ -92,11 +92,79 @@ fn added_column_is_one_alter() {
         "CREATE TABLE t (a int, b int);\n",
         &["--flavor", "mysql"],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // Statements to run: 1, like diff(1).
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert_eq!(
         text(&out.stdout),
         "ALTER TABLE `t` ADD COLUMN `b` int AFTER `a`;\n"
     );
+    assert_eq!(text(&out.stderr), "", "a result, not an error");
+}
+
+#[test]
+fn json_output_is_the_diff_view() {
+    let dir = scratch_dir("json");
+    let from = "CREATE TABLE gone (id int);\nCREATE TABLE t (a int, c int);\n";
+    let to = "CREATE TABLE t (a int, b int);\nCREATE TABLE fresh (id int);\n";
+    let out = diff(&dir, from, to, &["--flavor", "mariadb", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let view: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    assert_eq!(
+        (&view["schema_version"], &view["kind"], &view["flavor"]),
+        (&1.into(), &"diff".into(), &"mariadb".into()),
+        "{view}"
+    );
+    let statements = view["statements"].as_array().unwrap();
+    let by_kind = |kind: &str| -> Vec<&str> {
+        statements
+            .iter()
+            .filter(|s| s["statement"] == kind)
+            .map(|s| s["table"].as_str().unwrap())
+            .collect()
+    };
+    assert_eq!(by_kind("drop_table"), ["gone"], "{view}");
+    assert_eq!(by_kind("create_table"), ["fresh"], "{view}");
+    assert!(by_kind("alter_table").iter().all(|t| *t == "t"), "{view}");
+    let counts = &view["counts"];
+    assert_eq!(counts["total"], statements.len());
+    assert_eq!((&counts["create"], &counts["drop"]), (&1.into(), &1.into()));
+    // The dropped table and the dropped column `c` are destructive.
+    assert!(counts["destructive"].as_u64().unwrap() >= 2, "{view}");
+    for s in statements {
+        assert!(!s["sql"].as_str().unwrap().ends_with(';'), "{s}");
+    }
+    // The text form prints the same statements.
+    let plain = diff(&dir, from, to, &["--flavor", "mariadb"]);
+    let sql: Vec<String> = statements
+        .iter()
+        .map(|s| format!("{};\n", s["sql"].as_str().unwrap()))
+        .collect();
+    assert_eq!(text(&plain.stdout), sql.concat());
+
+    // Equal files: an empty view, exit 0.
+    let out = diff(&dir, to, to, &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let view: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(view["statements"], serde_json::json!([]));
+    assert_eq!(view["counts"]["total"], 0);
+}
+
+#[test]
+fn the_help_lists_the_exit_statuses() {
+    let out = Command::new(env!("CARGO_BIN_EXE_shadowsync"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let help = text(&out.stdout);
+    for line in [
+        "0  success",
+        "1  plan or diff found changes",
+        "2  bad input",
+        "3  any other failure",
+    ] {
+        assert!(help.contains(line), "{line}: {help}");
+    }
 }
 
 #[test]
@@ -126,10 +194,10 @@ fn dropping_every_table_needs_allow_drop_all() {
         );
     }
     let out = diff(&dir, from, "", &["--allow-drop-all"]);
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.status.code(), Some(1));
     assert_eq!(text(&out.stdout), "DROP TABLE `b`;\nDROP TABLE `a`;\n");
     // Dropping some tables is an ordinary diff.
     let out = diff(&dir, from, "CREATE TABLE a (id int);", &[]);
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.status.code(), Some(1));
     assert_eq!(text(&out.stdout), "DROP TABLE `b`;\n");
 }

@@ -67,8 +67,10 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).unwrap()
 }
 
-fn json(out: &Output) -> Vec<Value> {
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+/// The tables of the plan view `out` printed, after exit status `status`
+/// (1: changes to make, 2: a table is refused).
+fn json(out: &Output, status: i32) -> Vec<Value> {
+    assert_eq!(out.status.code(), Some(status), "{}", text(&out.stderr));
     let plan: Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
     assert_eq!(
         (&plan["schema_version"], &plan["kind"]),
@@ -93,7 +95,7 @@ fn text_output_lists_tables_and_the_preview() {
     let db = "ssp_cli_text";
     let mut ex = tiny_schema(db);
     let out = plan(&["--url", &db_url(db), "--prefix", "__", "--all"]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     // The URL carries the password on the command line: one warning, as
     // the MySQL client gives, and nothing else.
     assert_eq!(
@@ -175,7 +177,7 @@ fn json_output_has_one_object_per_table() {
         "--format",
         "json",
     ]);
-    let items = json(&out);
+    let items = json(&out, 1);
     assert_eq!(items.len(), 2, "{items:?}");
     for item in &items {
         let mut keys: Vec<&str> = item
@@ -192,6 +194,7 @@ fn json_output_has_one_object_per_table() {
                 "adopted",
                 "reason",
                 "rebuild",
+                "refused",
                 "shadow",
                 "source",
                 "statements",
@@ -229,7 +232,7 @@ fn json_output_has_one_object_per_table() {
         "--format",
         "json",
     ]);
-    let items = json(&out);
+    let items = json(&out, 2);
     assert_eq!(items.len(), 4, "{items:?}");
     let parent = find(&items, "parent");
     assert_eq!(
@@ -265,7 +268,7 @@ fn json_output_has_one_object_per_table() {
         "--format",
         "json",
     ]);
-    let items = json(&out);
+    let items = json(&out, 1);
     let child = find(&items, "child");
     assert_eq!(child["shadow"], "child_t");
     assert!(
@@ -279,10 +282,10 @@ fn json_output_has_one_object_per_table() {
     ex.drop_database(db).unwrap();
 }
 
-/// Exit status 1 and no password in any output.
+/// Exit status 3 and no password in any output.
 fn assert_connection_failure(out: &Output, url: &str) {
     let stderr = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{url}: {stderr}");
+    assert_eq!(out.status.code(), Some(3), "{url}: {stderr}");
     assert!(!stderr.contains(SECRET), "password leaked: {stderr}");
     assert!(!text(&out.stdout).contains(SECRET));
     assert!(stderr.starts_with("shadowsync: "), "{stderr}");
@@ -290,7 +293,7 @@ fn assert_connection_failure(out: &Output, url: &str) {
 }
 
 #[test]
-fn bad_url_exits_1_without_the_password() {
+fn bad_url_exits_3_without_the_password() {
     let urls = [
         // Wrong password: the server refuses.
         url_with_password(SECRET, "ssp_cli_any"),
@@ -315,7 +318,7 @@ fn bad_url_exits_1_without_the_password() {
         "__",
         "--all",
     ]);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
     assert!(
         text(&out.stderr).contains("ssp_cli_no_such_db"),
         "{}",
@@ -325,7 +328,7 @@ fn bad_url_exits_1_without_the_password() {
 
 #[test]
 fn bad_arguments_exit_2() {
-    // The port-1 URL would fail with status 1: a 2 shows the arguments are
+    // The port-1 URL would fail with status 3: a 2 shows the arguments are
     // checked before connecting.
     let url = format!("mysql://u:{SECRET}@127.0.0.1:1/db");
     let long = "x".repeat(33);

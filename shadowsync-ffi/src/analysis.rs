@@ -39,6 +39,8 @@ struct RequestSpec {
     skip: Vec<String>,
     #[serde(default)]
     adopt: Vec<String>,
+    #[serde(default)]
+    allow_missing: bool,
     /// Some fields of the shadow policy; the others keep their defaults.
     #[serde(default)]
     policy: Option<Value>,
@@ -56,6 +58,7 @@ pub(crate) fn options(text: Option<&str>) -> Result<AnalyzeOptions, Error> {
         tables: spec.tables,
         skip: spec.skip,
         adopt: spec.adopt,
+        allow_missing: spec.allow_missing,
         policy: merge_default::<ShadowPolicy>(spec.policy, "request_json policy")?,
     })
 }
@@ -70,7 +73,9 @@ pub(crate) fn options(text: Option<&str>) -> Result<AnalyzeOptions, Error> {
 /// `skip`: selected tables left out (each must be selected, else
 /// `SS_INVALID_REQUEST`); `adopt`: sources whose existing shadow has no
 /// shadowsync marker and is adopted (altered to match and marked) instead
-/// of being refused as a collision. Names are trimmed, duplicates dropped;
+/// of being refused as a collision; a table of `tables` that does not
+/// exist is `SS_INVALID_REQUEST` unless `"allow_missing":true` (then it is
+/// left out, with a warning). Names are trimmed, duplicates dropped;
 /// an empty name is `SS_INVALID_REQUEST`. On success `*out` is a new
 /// analysis (free it with `ss_analysis_free`).
 ///
@@ -343,5 +348,14 @@ mod tests {
         refused(r#"{"tables":["a",""]}"#, "empty table name");
         refused(r#"{"rule":"prefix:__"}"#, "unknown field `rule`");
         refused(r#"{"policy":{"colour":1}}"#, "unknown field `colour`");
+        refused(r#"{"tables":["a","zz"]}"#, "do not exist in `shop`: zz");
+
+        // Allowed, a missing table is left out of the plan.
+        let analysis = analyse(Some(r#"{"tables":["a","zz"],"allow_missing":true}"#)).unwrap();
+        let value: serde_json::Value = serde_json::from_str(&plan(analysis)).unwrap();
+        assert_eq!(value["tables"].as_array().unwrap().len(), 1, "{value}");
+        assert_eq!(value["counts"]["total"], 1, "{value}");
+        // SAFETY: a live analysis, freed once.
+        unsafe { ss_analysis_free(analysis) };
     }
 }

@@ -2,7 +2,7 @@
 
 use pyo3::prelude::*;
 use pyo3::types::PyString;
-use shadowsync::host::options::{check_skips, parse_flavor, AnalyzeOptions};
+use shadowsync::host::options::{parse_flavor, AnalyzeOptions};
 use shadowsync::host::view::PlanView;
 use shadowsync_core::analysis::{self as core_analysis, SchemaSnapshot};
 use shadowsync_core::diff::{diff_schemas, DiffOptions};
@@ -71,6 +71,7 @@ fn options(
     redirect_foreign_keys: bool,
     copy_auto_increment: bool,
     rebuild: bool,
+    allow_missing: bool,
 ) -> AnalyzeOptions {
     AnalyzeOptions {
         prefix,
@@ -78,6 +79,7 @@ fn options(
         tables: tables.map(|t| t.0),
         skip: skip.0,
         adopt: adopt.0,
+        allow_missing,
         policy: ShadowPolicy {
             redirect_foreign_keys,
             copy_auto_increment,
@@ -100,6 +102,7 @@ pub(crate) fn analyze(
     redirect_foreign_keys: bool,
     copy_auto_increment: bool,
     rebuild: bool,
+    allow_missing: bool,
 ) -> PyResult<Analysis> {
     let options = options(
         prefix,
@@ -110,6 +113,7 @@ pub(crate) fn analyze(
         redirect_foreign_keys,
         copy_auto_increment,
         rebuild,
+        allow_missing,
     );
     let executor: &Executor = &executor;
     executor.forget_origin();
@@ -133,6 +137,7 @@ pub(crate) fn analyze_snapshot(
     redirect_foreign_keys: bool,
     copy_auto_increment: bool,
     rebuild: bool,
+    allow_missing: bool,
 ) -> PyResult<Analysis> {
     let options = options(
         prefix,
@@ -143,14 +148,12 @@ pub(crate) fn analyze_snapshot(
         redirect_foreign_keys,
         copy_auto_increment,
         rebuild,
+        allow_missing,
     );
     let inner = py
         .detach(|| {
-            let request = options.request()?;
             let snapshot: SchemaSnapshot = from_json(snapshot_json, "snapshot")?;
-            let analysis = core_analysis::analyze_snapshot(&snapshot, &request);
-            check_skips(&analysis, &request.skip)?;
-            Ok(analysis)
+            options.analyze_snapshot(&snapshot)
         })
         .map_err(to_py)?;
     Ok(Analysis { inner })

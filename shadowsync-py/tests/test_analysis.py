@@ -7,6 +7,8 @@ import subprocess
 import sys
 from urllib.parse import urlsplit
 
+import pytest
+
 import shadowsync
 from shadowsync import Analysis, PlanTable
 
@@ -65,11 +67,17 @@ def test_prefix_sync(scratch: Scratch) -> None:
     assert order.index(T62) < order.index("outdated")
     assert "REFERENCES `__customer` (`id`)" in t["orders"].statements[0]
 
-    # Explicit selections: views, shadows and missing tables come back with a reason.
-    picked = by_source(shadowsync.analyze(scratch.executor, tables=["v_orders", "__orphan", "nope", "orders"]))
+    # Explicit selections: views and shadows come back refused with a reason;
+    # a missing table is an error unless allowed, then it is left out.
+    with pytest.raises(shadowsync.InvalidRequestError, match="do not exist.*nope"):
+        shadowsync.analyze(scratch.executor, tables=["orders", "nope"])
+    picked = by_source(
+        shadowsync.analyze(scratch.executor, tables=["v_orders", "__orphan", "nope", "orders"], allow_missing=True)
+    )
     assert "view" in (picked["v_orders"].reason or "")
+    assert picked["v_orders"].refused
     assert "itself a shadow" in (picked["__orphan"].reason or "")
-    assert (picked["nope"].reason or "").startswith("missing")
+    assert "nope" not in picked
     assert "REFERENCES `customer` (`id`)" in picked["orders"].statements[0]
     assert any("customer" in w for w in picked["orders"].warnings)
 

@@ -20,9 +20,10 @@ use shadowsync::core::task::{
     TimelineAction,
 };
 use shadowsync::host::view::{
-    DueReportView, EventView, FlowListView, FlowNodeView, FlowRuleView, FlowView, LogLineView,
-    LogsView, PlanTableView, PlanView, StatementView, TableCounts, TableResultView, TaskNote,
-    TaskOutcome, TaskPageView, TaskSummaryView, TaskView, TimelineView,
+    DiffCounts, DiffStatementView, DiffView, DueReportView, EventView, FlowListView, FlowNodeView,
+    FlowRuleView, FlowView, LogLineView, LogsView, PlanCounts, PlanTableView, PlanView,
+    StatementView, SyncView, TableCounts, TableResultView, TaskNote, TaskOutcome, TaskPageView,
+    TaskSummaryView, TaskView, TimelineView,
 };
 use shadowsync::host::SCHEMA_VERSION;
 
@@ -62,6 +63,11 @@ describe_as!(enum "LogLevel" => LogLevel);
 describe_as!(enum "ErrorStrategy" => ErrorStrategy);
 describe_as!(tagged "TimelineAction" => TimelineAction);
 describe_as!(record "PlanTable" => PlanTableView);
+describe_as!(record "PlanCounts" => PlanCounts);
+describe_as!(record "Plan" => PlanView);
+describe_as!(record "Task" => TaskView);
+describe_as!(record "DiffCounts" => DiffCounts);
+describe_as!(record "DiffStatement" => DiffStatementView);
 describe_as!(record "TableCounts" => TableCounts);
 describe_as!(record "TaskTable" => TableResultView);
 describe_as!(record "Statement" => StatementView);
@@ -240,10 +246,16 @@ fn description() -> Value {
         // Records before the records that hold them.
         "records": [
             record!("PlanTable", PlanTableView {
-                source, shadow, action, reason, statements, warnings, adopted, rebuild,
+                source, shadow, action, reason, refused, statements, warnings, adopted, rebuild,
             }),
+            record!("PlanCounts", PlanCounts { total, create, alter, refused, skipped }),
             record!("Plan" kind "plan", PlanView {
-                schema_version, kind, database, naming_rule, tables,
+                schema_version, kind, database, naming_rule, counts, tables,
+            }),
+            record!("DiffCounts", DiffCounts { total, create, alter, drop, destructive }),
+            record!("DiffStatement", DiffStatementView { table, statement, destructive, sql }),
+            record!("Diff" kind "diff", DiffView {
+                schema_version, kind, flavor, counts, statements,
             }),
             record!("TableCounts", TableCounts { total, waiting, running, succeeded, failed, skipped }),
             record!("Statement", StatementView { sql, status, error }),
@@ -254,6 +266,7 @@ fn description() -> Value {
                 initiated_from, created_at @time, due_at @time, started_at @time,
                 finished_at @time, worker, lease_until @time, abort_requested, counts, tables,
             }),
+            record!("SyncResult" kind "sync", SyncView { schema_version, kind, plan, task }),
             record!("TimelineEvent", EventView { at @time, actor, action, comment }),
             record!("Timeline" kind "timeline", TimelineView { schema_version, kind, task, events }),
             record!("LogEntry", LogLineView { at @time, level, message }),

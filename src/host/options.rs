@@ -101,6 +101,9 @@ pub struct AnalyzeOptions {
     pub adopt: Vec<String>,
     /// How shadows differ from their sources.
     pub policy: ShadowPolicy,
+    /// Tables of [`AnalyzeOptions::tables`] that do not exist are left out
+    /// of the analysis with a warning, instead of failing it.
+    pub allow_missing: bool,
 }
 
 impl AnalyzeOptions {
@@ -130,8 +133,7 @@ impl AnalyzeOptions {
     pub fn analyze(&self, exec: &mut dyn Executor) -> Result<Analysis> {
         let request = self.request()?;
         let analysis = analyze(exec, &request)?;
-        check_skips(&analysis, &request.skip)?;
-        Ok(analysis)
+        self.settle(analysis, &request)
     }
 
     /// Analyse schema facts a host supplies (no server) as these options
@@ -139,9 +141,44 @@ impl AnalyzeOptions {
     pub fn analyze_snapshot(&self, snapshot: &SchemaSnapshot) -> Result<Analysis> {
         let request = self.request()?;
         let analysis = analyze_snapshot(snapshot, &request);
+        self.settle(analysis, &request)
+    }
+
+    /// `analysis` with the skips checked and the missing tables refused
+    /// (or, with [`AnalyzeOptions::allow_missing`], left out with a warning).
+    fn settle(&self, mut analysis: Analysis, request: &AnalysisRequest) -> Result<Analysis> {
         check_skips(&analysis, &request.skip)?;
+        let missing = missing_tables(&analysis);
+        if missing.is_empty() {
+            return Ok(analysis);
+        }
+        let names = missing.join(", ");
+        if !self.allow_missing {
+            return Err(Error::InvalidRequest(format!(
+                "tables names tables that do not exist in `{}`: {names} \
+                 (allow_missing leaves them out)",
+                analysis.database
+            )));
+        }
+        tracing::warn!(
+            "left out, not in `{}`: {names} (tables that do not exist)",
+            analysis.database
+        );
+        analysis
+            .tables
+            .retain(|t| t.reason != Some(SkipReason::NoSuchTable));
         Ok(analysis)
     }
+}
+
+/// The selected tables that do not exist, in selection order.
+pub fn missing_tables(analysis: &Analysis) -> Vec<String> {
+    analysis
+        .tables
+        .iter()
+        .filter(|t| t.reason == Some(SkipReason::NoSuchTable))
+        .map(|t| t.source.clone())
+        .collect()
 }
 
 /// Every skipped name must be one of the analysed tables, compared the way
@@ -335,6 +372,26 @@ mod tests {
             err,
             Error::InvalidRequest("skip names tables that are not selected: nope".into())
         );
+        let missing = AnalyzeOptions {
+            tables: Some(vec!["t".into(), " gone".into(), "lost".into()]),
+            ..AnalyzeOptions::default()
+        };
+        let err = missing.analyze_snapshot(&snapshot).unwrap_err();
+        assert_eq!(
+            err,
+            Error::InvalidRequest(
+                "tables names tables that do not exist in `shop`: gone, lost \
+                 (allow_missing leaves them out)"
+                    .into()
+            )
+        );
+        let allowed = AnalyzeOptions {
+            allow_missing: true,
+            ..missing
+        };
+        let analysis = allowed.analyze_snapshot(&snapshot).unwrap();
+        let sources: Vec<&str> = analysis.tables.iter().map(|t| t.source.as_str()).collect();
+        assert_eq!(sources, ["t"], "the missing tables are left out");
     }
 
     #[test]

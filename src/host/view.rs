@@ -1,5 +1,6 @@
-//! One JSON view per value a host shows: a plan, a task (with its table
-//! results), a timeline, logs, a page of tasks, a due report, approval flows. The CLI's
+//! One JSON view per value a host shows: a plan, a diff ([`DiffView`]), a
+//! task (with its table results), a timeline, logs, a page of tasks, a due
+//! report, approval flows. The CLI's
 //! `--format json`, the C functions' `out_json` and the Python package's
 //! `to_json()` all print these, through [`to_json`], so the three front ends
 //! give byte-identical JSON for the same value.
@@ -9,8 +10,10 @@
 //! only ever added within a version: a change of meaning or a removal
 //! raises the version.
 
+mod diff;
 mod flows;
 
+pub use diff::{DiffCounts, DiffStatementView, DiffView};
 pub use flows::{FlowListView, FlowNodeView, FlowRuleView, FlowView};
 
 use super::run::DuePass;
@@ -46,8 +49,50 @@ pub struct PlanView {
     pub database: String,
     /// The naming rule, as `prefix:__` or `suffix:_shadow`.
     pub naming_rule: String,
+    /// How many tables are created, altered, refused or skipped.
+    pub counts: PlanCounts,
     /// Per table, in the order statements run.
     pub tables: Vec<PlanTableView>,
+}
+
+/// How many of a plan's tables get each outcome; a refused table is
+/// counted as refused, not as skipped.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct PlanCounts {
+    /// Tables in the plan.
+    pub total: usize,
+    /// Shadows to create.
+    pub create: usize,
+    /// Shadows to alter.
+    pub alter: usize,
+    /// Tables the analysis refuses: the user has to act.
+    pub refused: usize,
+    /// Tables skipped otherwise (identical, skipped by the user).
+    pub skipped: usize,
+}
+
+impl PlanCounts {
+    /// The counts of `analysis`'s tables.
+    pub fn of(analysis: &Analysis) -> PlanCounts {
+        let mut counts = PlanCounts {
+            total: analysis.tables.len(),
+            ..PlanCounts::default()
+        };
+        for table in &analysis.tables {
+            *match table.action() {
+                Action::Create => &mut counts.create,
+                Action::Alter => &mut counts.alter,
+                Action::Skip if is_refused(table) => &mut counts.refused,
+                Action::Skip => &mut counts.skipped,
+            } += 1;
+        }
+        counts
+    }
+}
+
+/// Whether the analysis refuses `table` (a user skip never is).
+pub fn is_refused(table: &TableAnalysis) -> bool {
+    table.effective_reason().is_some_and(|r| r.is_refused())
 }
 
 /// One table of a [`PlanView`], with the user's skips applied.
@@ -61,6 +106,8 @@ pub struct PlanTableView {
     pub action: Action,
     /// Why it is skipped (`identical`, `user`, or why it is refused).
     pub reason: Option<String>,
+    /// Whether the analysis refuses it (the reason says why).
+    pub refused: bool,
     /// The statements that would run.
     pub statements: Vec<String>,
     /// What the user should know although nothing is refused.
@@ -79,6 +126,7 @@ impl PlanView {
             kind: "plan",
             database: analysis.database.clone(),
             naming_rule: analysis.rule.to_string(),
+            counts: PlanCounts::of(analysis),
             tables: analysis.tables.iter().map(PlanTableView::of).collect(),
         }
     }
@@ -92,6 +140,7 @@ impl PlanTableView {
             shadow: table.shadow.clone(),
             action: table.action(),
             reason: table.effective_reason().map(|r| r.to_string()),
+            refused: is_refused(table),
             statements: table.effective_statements().to_vec(),
             warnings: table.warnings.clone(),
             adopted: table.adopted,

@@ -133,7 +133,7 @@ struct ListArgs {
 }
 
 fn parse_status(name: &str) -> Result<TaskStatus, String> {
-    TaskStatus::from_name(name).ok_or_else(|| {
+    TaskStatus::from_name(name.trim()).ok_or_else(|| {
         let names: Vec<&str> = TaskStatus::ALL.iter().map(|s| s.as_str()).collect();
         format!(
             "unknown status `{name}`: expected one of {}",

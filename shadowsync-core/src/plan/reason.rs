@@ -203,6 +203,36 @@ impl fmt::Display for SkipReason {
 }
 
 impl SkipReason {
+    /// Whether the analysis refuses the table (it cannot model it or make
+    /// the change exactly, or the names clash): the user has to act, unlike
+    /// a table that is identical, skipped by the user, or missing. A reason
+    /// recorded as text by an earlier release counts as refused when its
+    /// text says so.
+    pub fn is_refused(&self) -> bool {
+        match self {
+            SkipReason::Identical
+            | SkipReason::User
+            | SkipReason::NoSuchTable
+            | SkipReason::SourceVanished => false,
+            SkipReason::SourceIsView
+            | SkipReason::SourceIsShadow { .. }
+            | SkipReason::ShadowNameTooLong { .. }
+            | SkipReason::ShadowNameIsView { .. }
+            | SkipReason::ShadowNameIsSource { .. }
+            | SkipReason::ShadowNameShared { .. }
+            | SkipReason::Unreadable { .. }
+            | SkipReason::NoRoomForMarker { .. }
+            | SkipReason::RemoteEngine { .. }
+            | SkipReason::Collision { .. }
+            | SkipReason::NotItsShadow { .. }
+            | SkipReason::Undiffable { .. }
+            | SkipReason::NotRebuilt { .. }
+            | SkipReason::RebuildLeftover { .. }
+            | SkipReason::RebuildReferenced { .. } => true,
+            SkipReason::Recorded { message } => message.starts_with("refused"),
+        }
+    }
+
     /// The reason an earlier release recorded as `text`: the cases without
     /// facts by their message, anything else kept as recorded.
     pub(crate) fn from_recorded(text: String) -> SkipReason {
@@ -240,6 +270,28 @@ mod tests {
             serde_json::to_value(SkipReason::Identical).unwrap(),
             serde_json::json!({"kind": "identical"})
         );
+    }
+
+    #[test]
+    fn refused_reasons_are_told_from_skips() {
+        assert!(SkipReason::SourceIsView.is_refused());
+        assert!(SkipReason::Collision {
+            shadow: "__t".into(),
+            source: "t".into()
+        }
+        .is_refused());
+        for skip in [
+            SkipReason::Identical,
+            SkipReason::User,
+            SkipReason::NoSuchTable,
+            SkipReason::SourceVanished,
+        ] {
+            assert!(!skip.is_refused(), "{skip}");
+        }
+        // Every refused reason says so in its text, and the others do not.
+        let recorded = |text: &str| SkipReason::from_recorded(text.to_string());
+        assert!(recorded("refused: a view is never a source").is_refused());
+        assert!(!recorded("missing: no such table").is_refused());
     }
 
     #[test]

@@ -443,6 +443,7 @@ def analyze(
     redirect_foreign_keys: bool = True,
     copy_auto_increment: bool = False,
     rebuild: bool = False,
+    allow_missing: bool = False,
 ) -> Analysis:
     """Analyse the database of ``executor`` (read-only).
 
@@ -453,14 +454,17 @@ def analyze(
     shadowsync marker and is to be adopted (altered to match and marked)
     rather than refused as a collision; ``rebuild`` rebuilds (new table, row
     copy, swap) a shadow whose change the engine cannot make in place
-    instead of refusing it. Names are trimmed and deduplicated; one name
-    given as a string is that one table. Raises :class:`InvalidNameError`
-    for an unusable affix, :class:`InvalidRequestError` for a bad selection,
+    instead of refusing it. A table of ``tables`` that does not exist is an
+    :class:`InvalidRequestError` unless ``allow_missing`` (then it is left
+    out, with a warning on the ``shadowsync`` logger). Names are trimmed and
+    deduplicated; one name given as a string is that one table. Raises
+    :class:`InvalidNameError` for an unusable affix,
+    :class:`InvalidRequestError` for a bad selection,
     :class:`ExecutorError` when the server (or a Python executor) fails.
     """
     native = _native_executor(executor)
     result = _native.analyze(
-        native, prefix, suffix, tables, skip, adopt, redirect_foreign_keys, copy_auto_increment, rebuild
+        native, prefix, suffix, tables, skip, adopt, redirect_foreign_keys, copy_auto_increment, rebuild, allow_missing
     )
     return Analysis(result, native.connection)
 
@@ -486,6 +490,7 @@ def analyze_snapshot(
     redirect_foreign_keys: bool = True,
     copy_auto_increment: bool = False,
     rebuild: bool = False,
+    allow_missing: bool = False,
 ) -> Analysis:
     """Analyse schema facts the host supplies, without a server; as :func:`analyze`."""
     snapshot_json = json.dumps(
@@ -496,7 +501,7 @@ def analyze_snapshot(
         }
     )
     result = _native.analyze_snapshot(
-        snapshot_json, prefix, suffix, tables, skip, adopt, redirect_foreign_keys, copy_auto_increment, rebuild
+        snapshot_json, prefix, suffix, tables, skip, adopt, redirect_foreign_keys, copy_auto_increment, rebuild, allow_missing
     )
     return Analysis(result, "snapshot")
 

@@ -68,6 +68,7 @@ def analyze(
     redirect_foreign_keys: bool,
     copy_auto_increment: bool,
     rebuild: bool,
+    allow_missing: bool,
 ) -> Analysis: ...
 def analyze_snapshot(
     snapshot_json: str,
@@ -79,6 +80,7 @@ def analyze_snapshot(
     redirect_foreign_keys: bool,
     copy_auto_increment: bool,
     rebuild: bool,
+    allow_missing: bool,
 ) -> Analysis: ...
 @final
 class Executor:

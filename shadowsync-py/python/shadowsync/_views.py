@@ -155,6 +155,7 @@ class PlanTable:
     shadow: str
     action: Action
     reason: str | None
+    refused: bool
     statements: list[str]
     warnings: list[str]
     adopted: bool
@@ -167,10 +168,32 @@ class PlanTable:
             shadow=data["shadow"],
             action=Action(data["action"]),
             reason=data["reason"],
+            refused=data["refused"],
             statements=list(data["statements"]),
             warnings=list(data["warnings"]),
             adopted=data["adopted"],
             rebuild=data["rebuild"],
+        )
+
+
+@dataclass(frozen=True)
+class PlanCounts:
+    """Part of a view (``PlanCounts``)."""
+
+    total: int
+    create: int
+    alter: int
+    refused: int
+    skipped: int
+
+    @classmethod
+    def _from(cls, data: dict[str, Any]) -> PlanCounts:
+        return cls(
+            total=data["total"],
+            create=data["create"],
+            alter=data["alter"],
+            refused=data["refused"],
+            skipped=data["skipped"],
         )
 
 
@@ -182,6 +205,7 @@ class Plan:
     kind: str
     database: str
     naming_rule: str
+    counts: PlanCounts
     tables: list[PlanTable]
     _json: str = field(default="", repr=False, compare=False)
 
@@ -192,6 +216,7 @@ class Plan:
             kind=data["kind"],
             database=data["database"],
             naming_rule=data["naming_rule"],
+            counts=PlanCounts._from(data["counts"]),
             tables=[PlanTable._from(x0) for x0 in data["tables"]],
             _json=text,
         )
@@ -200,6 +225,84 @@ class Plan:
     def from_json(cls, text: str) -> Plan:
         """The ``plan`` view of JSON ``text`` (:class:`InvalidRequestError` if it is none)."""
         return cls._from(_view(text, "plan"), text)
+
+    def to_json(self) -> str:
+        """The JSON text of this view, exactly as the library gave it (the
+        CLI's ``--format json`` and the C ABI give the same text)."""
+        return self._json
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON of this view as a dict."""
+        data: dict[str, Any] = json.loads(self._json)
+        return data
+
+
+@dataclass(frozen=True)
+class DiffCounts:
+    """Part of a view (``DiffCounts``)."""
+
+    total: int
+    create: int
+    alter: int
+    drop: int
+    destructive: int
+
+    @classmethod
+    def _from(cls, data: dict[str, Any]) -> DiffCounts:
+        return cls(
+            total=data["total"],
+            create=data["create"],
+            alter=data["alter"],
+            drop=data["drop"],
+            destructive=data["destructive"],
+        )
+
+
+@dataclass(frozen=True)
+class DiffStatement:
+    """Part of a view (``DiffStatementView``)."""
+
+    table: str
+    statement: str
+    destructive: bool
+    sql: str
+
+    @classmethod
+    def _from(cls, data: dict[str, Any]) -> DiffStatement:
+        return cls(
+            table=data["table"],
+            statement=data["statement"],
+            destructive=data["destructive"],
+            sql=data["sql"],
+        )
+
+
+@dataclass(frozen=True)
+class Diff:
+    """The ``diff`` view (``DiffView``); :meth:`to_json` gives its JSON text."""
+
+    schema_version: int
+    kind: str
+    flavor: str
+    counts: DiffCounts
+    statements: list[DiffStatement]
+    _json: str = field(default="", repr=False, compare=False)
+
+    @classmethod
+    def _from(cls, data: dict[str, Any], text: str = "") -> Diff:
+        return cls(
+            schema_version=data["schema_version"],
+            kind=data["kind"],
+            flavor=data["flavor"],
+            counts=DiffCounts._from(data["counts"]),
+            statements=[DiffStatement._from(x0) for x0 in data["statements"]],
+            _json=text,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Diff:
+        """The ``diff`` view of JSON ``text`` (:class:`InvalidRequestError` if it is none)."""
+        return cls._from(_view(text, "diff"), text)
 
     def to_json(self) -> str:
         """The JSON text of this view, exactly as the library gave it (the
@@ -339,6 +442,42 @@ class Task:
     def from_json(cls, text: str) -> Task:
         """The ``task`` view of JSON ``text`` (:class:`InvalidRequestError` if it is none)."""
         return cls._from(_view(text, "task"), text)
+
+    def to_json(self) -> str:
+        """The JSON text of this view, exactly as the library gave it (the
+        CLI's ``--format json`` and the C ABI give the same text)."""
+        return self._json
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON of this view as a dict."""
+        data: dict[str, Any] = json.loads(self._json)
+        return data
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    """The ``sync`` view (``SyncView``); :meth:`to_json` gives its JSON text."""
+
+    schema_version: int
+    kind: str
+    plan: Plan
+    task: Task | None
+    _json: str = field(default="", repr=False, compare=False)
+
+    @classmethod
+    def _from(cls, data: dict[str, Any], text: str = "") -> SyncResult:
+        return cls(
+            schema_version=data["schema_version"],
+            kind=data["kind"],
+            plan=Plan._from(data["plan"]),
+            task=_opt(Task._from, data["task"]),
+            _json=text,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> SyncResult:
+        """The ``sync`` view of JSON ``text`` (:class:`InvalidRequestError` if it is none)."""
+        return cls._from(_view(text, "sync"), text)
 
     def to_json(self) -> str:
         """The JSON text of this view, exactly as the library gave it (the
@@ -714,6 +853,9 @@ class FlowList:
 
 __all__ = [
     "Action",
+    "Diff",
+    "DiffCounts",
+    "DiffStatement",
     "DueReport",
     "ErrorStrategy",
     "Flow",
@@ -724,9 +866,11 @@ __all__ = [
     "LogLevel",
     "Logs",
     "Plan",
+    "PlanCounts",
     "PlanTable",
     "Statement",
     "StatementStatus",
+    "SyncResult",
     "TableCounts",
     "TableStatus",
     "Task",
