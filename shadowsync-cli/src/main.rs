@@ -83,12 +83,17 @@ fn main() -> ExitCode {
         }
     };
     verbosity::set_quiet(cli.quiet);
-    tracing_subscriber::fmt()
+    let records = tracing_subscriber::fmt()
         .with_writer(io::stderr)
         .with_max_level(verbosity::tracing_level(cli.quiet, cli.verbose))
         .with_ansi(verbosity::stderr_colour())
-        .with_target(false)
-        .init();
+        .with_target(false);
+    // Warnings of a command need no time stamp; `-v` records get one.
+    if cli.verbose == 0 {
+        records.without_time().init();
+    } else {
+        records.init();
+    }
     interrupt::install();
     let result = match cli.command {
         Command::Diff(args) => diff::run(&args),

@@ -102,7 +102,8 @@ impl Case {
         let mut args = vec!["plan", "--tables", "parent", "--format", "json"];
         args.extend_from_slice(extra);
         let out = self.run(&args, env);
-        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        // Exit 1: the plan has a shadow to create.
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
         serde_json::from_slice(&out.stdout).expect("a plan")
     }
 
@@ -160,7 +161,7 @@ fn the_environment_replaces_the_url_option(engine: Engine) {
         env.push(("SHADOWSYNC_PASSWORD", password));
     }
     let out = case.run(&["plan", "--tables", "parent"], &env);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "changes: {}", text(&out.stderr));
     assert_eq!(text(&out.stderr), "", "no warning");
     assert!(
         text(&out.stdout).contains("parent  __parent  create"),
@@ -186,7 +187,7 @@ fn wrong_passwords_fail_and_argv_passwords_warn(engine: Engine) {
         &["plan", "--all"],
         &[("SHADOWSYNC_URL", &url), ("SHADOWSYNC_PASSWORD", WRONG)],
     );
-    assert_ne!(out.status.code(), Some(0));
+    assert_eq!(out.status.code(), Some(3), "cannot connect");
     let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
     assert!(all.contains("cannot connect"), "{all}");
     assert!(!all.contains(WRONG), "{all}");
@@ -202,7 +203,7 @@ fn wrong_passwords_fail_and_argv_passwords_warn(engine: Engine) {
     );
     if let Some(password) = &s.password {
         let out = case.run(&["plan", "--all", "--url", &with_password], &[]);
-        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        assert_eq!(out.status.code(), Some(1), "changes: {}", text(&out.stderr));
         let stderr = text(&out.stderr);
         assert_eq!(
             stderr
@@ -482,7 +483,12 @@ fn the_prompt_reads_a_terminal(engine: Engine) {
     let right = case.server().password.unwrap_or_default();
     let out = typed(&right);
     let shown = text(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{shown}{}", text(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "changes: {shown}{}",
+        text(&out.stderr)
+    );
     assert!(
         shown.contains(&format!("Password for {}@", case.server().user)),
         "{shown}"
@@ -491,7 +497,7 @@ fn the_prompt_reads_a_terminal(engine: Engine) {
     if !right.is_empty() {
         let out = typed("Typed-Wr0ng-pw");
         let shown = text(&out.stdout);
-        assert_ne!(out.status.code(), Some(0), "{shown}");
+        assert_eq!(out.status.code(), Some(3), "{shown}");
         assert!(shown.contains("cannot connect"), "{shown}");
         assert!(
             !shown.contains("Typed-Wr0ng-pw"),

@@ -190,7 +190,12 @@ fn dumps_converge(engine: &Engine) {
         None,
     );
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
-    assert_eq!(out.status.code(), Some(0), "{}: {stderr}", engine.name);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "changes: {}: {stderr}",
+        engine.name
+    );
     assert!(stdout.contains("total"), "{}: {stdout}", engine.name);
     assert!(
         stdout.contains("DROP TABLE `retired`"),
@@ -229,7 +234,7 @@ fn dumps_converge(engine: &Engine) {
         ],
         Some(&src),
     );
-    assert_eq!(piped.status.code(), Some(0), "{}", text(&piped.stderr));
+    assert_eq!(piped.status.code(), Some(1), "{}", text(&piped.stderr));
     assert_eq!(text(&piped.stdout), stdout);
     assert_eq!(text(&piped.stderr), "", "-q leaves stderr empty");
 

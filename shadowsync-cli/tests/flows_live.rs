@@ -247,7 +247,7 @@ fn approve_and_reject_under_a_flow_from_a_file(engine: Engine) {
 
     // Node 1 wants the role: the OS user without it is refused.
     let refused = case.run(&["task", "approve", &id, "--comment", "no role"]);
-    assert_eq!(refused.status.code(), Some(1), "{}", text(&refused.stderr));
+    assert_eq!(refused.status.code(), Some(3), "{}", text(&refused.stderr));
     assert_eq!(case.status(&id), "pending_approval");
 
     let first = case.ok(&[
