@@ -385,7 +385,8 @@ void ss_analysis_free(ss_analysis *analysis);
 
 /**
  * The statements that turn the tables of `current_ddl` into those of
- * `desired_ddl` (each a text of `CREATE TABLE` statements), for server
+ * `desired_ddl` (each a text of `CREATE TABLE` statements or a
+ * `mysqldump`/`mariadb-dump` dump, whose other statements are passed over), for server
  * family `flavor` (`mysql`, `mariadb` or `oceanbase`, also `seekdb` or
  * `ob`, any case); tables only in
  * `current_ddl` are dropped when `drop_tables` is true. `*out_json` is a

@@ -10,6 +10,12 @@ cd "$(dirname "$0")/.."
 # Builds are cached outside the clone so repeated runs on one machine reuse them.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/shadowsync-target}"
 export CARGO_TERM_COLOR=never
+# The tests must not read this machine's own shadowsync settings: no config
+# file (its default place is moved to an empty directory), no profile, URL,
+# password or store from the environment.
+XDG_CONFIG_HOME="$(mktemp -d)"
+export XDG_CONFIG_HOME
+unset SHADOWSYNC_CONFIG SHADOWSYNC_PROFILE SHADOWSYNC_URL SHADOWSYNC_PASSWORD SHADOWSYNC_STORE
 
 echo "== engines"
 eval "$(scripts/engines.sh start)"

@@ -23,6 +23,10 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/shadowsync-target}"
+# Not this machine's own shadowsync settings (see scripts/test.sh).
+XDG_CONFIG_HOME="$(mktemp -d)"
+export XDG_CONFIG_HOME
+unset SHADOWSYNC_CONFIG SHADOWSYNC_PROFILE SHADOWSYNC_URL SHADOWSYNC_PASSWORD SHADOWSYNC_STORE
 export CARGO_TERM_COLOR=never
 START=$SECONDS
 LAST=$SECONDS
