@@ -530,18 +530,7 @@ fn delegated_identity_needs_the_flow(engine: Engine) {
     assert_eq!(case.status(&id), "pending_approval");
 }
 
-macro_rules! on_both_engines {
-    ($($test:ident),* $(,)?) => {
-        mod mariadb {
-            $(#[test] fn $test() { super::$test(super::Engine::Mariadb) })*
-        }
-        mod seekdb {
-            $(#[test] fn $test() { super::$test(super::Engine::Seekdb) })*
-        }
-    };
-}
-
-on_both_engines!(
+engine::on_both_engines!(
     cancel_a_waiting_task,
     cancel_of_a_finished_task_fails,
     the_creator_may_not_approve_its_own_task,

@@ -513,18 +513,7 @@ fn the_prompt_reads_a_terminal(engine: Engine) {
     );
 }
 
-macro_rules! on_both_engines {
-    ($($name:ident),* $(,)?) => {
-        mod mariadb {
-            $(#[test] fn $name() { super::$name(super::Engine::Mariadb) })*
-        }
-        mod seekdb {
-            $(#[test] fn $name() { super::$name(super::Engine::Seekdb) })*
-        }
-    };
-}
-
-on_both_engines!(
+engine::on_both_engines!(
     the_environment_replaces_the_url_option,
     wrong_passwords_fail_and_argv_passwords_warn,
     a_profile_gives_url_naming_and_store,

@@ -12,27 +12,16 @@ use std::process::{Command, Output, Stdio};
 use shadowsync_core::Executor;
 use shadowsync_mysql::MysqlExecutor;
 
-/// One engine under test.
-struct Engine {
-    /// `mariadb` or `seekdb`.
-    name: &'static str,
-    /// The server URL (ending in `/`).
-    url: String,
-    /// The `--flavor` of `diff`.
-    flavor: &'static str,
-}
+#[path = "../../tests/support/engine.rs"]
+mod engine;
+use engine::Engine;
 
-fn engine(name: &'static str) -> Engine {
-    let var = format!("SHADOWSYNC_{}_URL", name.to_ascii_uppercase());
-    let url = std::env::var(&var).unwrap_or_else(|_| {
-        panic!("{var} is not set: start the engines with `eval \"$(scripts/engines.sh start)\"`")
-    });
-    let flavor = if name == "seekdb" {
-        "oceanbase"
-    } else {
-        "mariadb"
-    };
-    Engine { name, url, flavor }
+/// The `--flavor` of `diff` for `engine`.
+fn flavor(engine: Engine) -> &'static str {
+    match engine {
+        Engine::Mariadb => "mariadb",
+        Engine::Seekdb => "oceanbase",
+    }
 }
 
 /// `mysql://user[:pass]@host:port/` split for the command-line clients.
@@ -53,21 +42,21 @@ fn client_args(url: &str) -> Vec<String> {
 }
 
 /// A fresh database `db` on `engine` holding `statements`.
-fn database(engine: &Engine, db: &str, statements: &[&str]) {
-    let mut ex = MysqlExecutor::connect(&engine.url).expect("connect");
+fn database(engine: Engine, db: &str, statements: &[&str]) {
+    let mut ex = MysqlExecutor::connect(&engine.url()).expect("connect");
     ex.drop_database(db).unwrap();
     ex.create_database(db).unwrap();
     ex.use_database(db).unwrap();
     for sql in statements {
         ex.execute(sql)
-            .unwrap_or_else(|e| panic!("{}: {sql}: {e}", engine.name));
+            .unwrap_or_else(|e| panic!("{}: {sql}: {e}", engine.name()));
     }
 }
 
 /// `mariadb-dump` of `db` (schema, rows, triggers), as an operator takes it.
-fn dump(engine: &Engine, db: &str, file: &Path) {
+fn dump(engine: Engine, db: &str, file: &Path) {
     let out = Command::new("mariadb-dump")
-        .args(client_args(&engine.url))
+        .args(client_args(&engine.url()))
         .args(["--skip-lock-tables", "--triggers", db])
         .output()
         .expect("mariadb-dump runs (engines.sh installs the MariaDB client)");
@@ -80,9 +69,9 @@ fn dump(engine: &Engine, db: &str, file: &Path) {
 }
 
 /// Runs the `mariadb` client on `db` with `sql` as its input.
-fn apply(engine: &Engine, db: &str, sql: &str) {
+fn apply(engine: Engine, db: &str, sql: &str) {
     let mut child = Command::new("mariadb")
-        .args(client_args(&engine.url))
+        .args(client_args(&engine.url()))
         .arg(db)
         .stdin(Stdio::piped())
         .stderr(Stdio::piped())
@@ -98,7 +87,7 @@ fn apply(engine: &Engine, db: &str, sql: &str) {
     assert!(
         out.status.success(),
         "{}: {}",
-        engine.name,
+        engine.name(),
         String::from_utf8_lossy(&out.stderr)
     );
 }
@@ -116,10 +105,10 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-fn scratch(engine: &Engine) -> PathBuf {
+fn scratch(engine: Engine) -> PathBuf {
     let dir = std::env::temp_dir().join(format!(
         "shadowsync-dump-{}-{}",
-        engine.name,
+        engine.name(),
         std::process::id()
     ));
     std::fs::create_dir_all(&dir).unwrap();
@@ -128,7 +117,7 @@ fn scratch(engine: &Engine) -> PathBuf {
 
 /// The source schema: two tables with an FK, rows, a view, and (where the
 /// engine has them in dumps) a trigger.
-fn source(engine: &Engine) -> Vec<&'static str> {
+fn source(engine: Engine) -> Vec<&'static str> {
     let mut statements = vec![
         "CREATE TABLE customer (id int NOT NULL PRIMARY KEY, name varchar(40) NOT NULL DEFAULT 'a;b', \
          email varchar(80) NULL, KEY idx_email (email)) COMMENT='it''s; here'",
@@ -138,7 +127,7 @@ fn source(engine: &Engine) -> Vec<&'static str> {
         "INSERT INTO customer VALUES (1, 'x''; DROP TABLE orders; --', NULL)",
         "CREATE VIEW customer_names AS SELECT name FROM customer",
     ];
-    if engine.name == "mariadb" {
+    if engine == Engine::Mariadb {
         statements.push(
             "CREATE TRIGGER orders_total BEFORE INSERT ON orders FOR EACH ROW \
              BEGIN SET NEW.total = GREATEST(NEW.total, 0); SET @last = ';'; END",
@@ -160,11 +149,11 @@ const OLDER: [&str; 3] = [
 /// Dumps of both schemas; `diff` of the dumps gives the statements that,
 /// applied to the older copy with the `mariadb` client, make a new dump of
 /// it diff as identical. The views and trigger are named in warnings.
-fn dumps_converge(engine: &Engine) {
+fn dumps_converge(engine: Engine) {
     let dir = scratch(engine);
     let (src_db, old_db) = (
-        format!("ss_dump_src_{}", engine.name),
-        format!("ss_dump_old_{}", engine.name),
+        format!("ss_dump_src_{}", engine.name()),
+        format!("ss_dump_old_{}", engine.name()),
     );
     database(engine, &src_db, &source(engine));
     database(engine, &old_db, &OLDER);
@@ -185,7 +174,7 @@ fn dumps_converge(engine: &Engine) {
             "--to",
             src.to_str().unwrap(),
             "--flavor",
-            engine.flavor,
+            flavor(engine),
         ],
         None,
     );
@@ -194,25 +183,25 @@ fn dumps_converge(engine: &Engine) {
         out.status.code(),
         Some(1),
         "changes: {}: {stderr}",
-        engine.name
+        engine.name()
     );
-    assert!(stdout.contains("total"), "{}: {stdout}", engine.name);
+    assert!(stdout.contains("total"), "{}: {stdout}", engine.name());
     assert!(
         stdout.contains("DROP TABLE `retired`"),
         "{}: {stdout}",
-        engine.name
+        engine.name()
     );
     assert!(
         stderr.contains("view `customer_names` passed over"),
         "{}: {stderr}",
-        engine.name
+        engine.name()
     );
     assert_eq!(
         stderr.matches("customer_names").count(),
         1,
         "one warning per view: {stderr}"
     );
-    if engine.name == "mariadb" {
+    if engine == Engine::Mariadb {
         assert!(
             stderr.contains("trigger `orders_total` passed over"),
             "{stderr}"
@@ -230,7 +219,7 @@ fn dumps_converge(engine: &Engine) {
             "--to",
             "-",
             "--flavor",
-            engine.flavor,
+            flavor(engine),
         ],
         Some(&src),
     );
@@ -249,36 +238,26 @@ fn dumps_converge(engine: &Engine) {
             "--to",
             src.to_str().unwrap(),
             "--flavor",
-            engine.flavor,
+            flavor(engine),
         ],
         None,
     );
     assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
-    assert_eq!(text(&again.stdout), "", "{}: converged", engine.name);
+    assert_eq!(text(&again.stdout), "", "{}: converged", engine.name());
     std::fs::remove_dir_all(dir).ok();
-}
-
-#[test]
-fn mariadb_dumps_diff_and_converge() {
-    dumps_converge(&engine("mariadb"));
-}
-
-#[test]
-fn seekdb_dumps_diff_and_converge() {
-    dumps_converge(&engine("seekdb"));
 }
 
 /// `-v` shows the task center's info records (its log lines) on stderr,
 /// which the default (warnings only) and `-q` do not.
-fn verbose_shows_info_records(engine: &Engine) {
-    let db = format!("ss_verbose_{}", engine.name);
+fn verbose_shows_info_records(engine: Engine) {
+    let db = format!("ss_verbose_{}", engine.name());
     database(
         engine,
         &db,
         &["CREATE TABLE t (id int NOT NULL PRIMARY KEY)"],
     );
     let dir = scratch(engine);
-    let url = format!("{}{db}", engine.url);
+    let url = format!("{}{db}", engine.url());
     let run = |flag: Option<&str>| {
         let store = dir.join(format!("tasks-{}.db", flag.unwrap_or("none")));
         let mut args: Vec<&str> = flag.into_iter().collect();
@@ -303,7 +282,7 @@ fn verbose_shows_info_records(engine: &Engine) {
         text(&out.stderr)
     };
     let verbose = run(Some("-v"));
-    assert!(verbose.contains("INFO"), "{}: {verbose}", engine.name);
+    assert!(verbose.contains("INFO"), "{}: {verbose}", engine.name());
     assert!(
         !verbose.contains("\u{1b}["),
         "no colour into a pipe: {verbose:?}"
@@ -343,12 +322,4 @@ fn verbose_shows_info_records(engine: &Engine) {
     std::fs::remove_dir_all(dir).ok();
 }
 
-#[test]
-fn mariadb_verbose_shows_info_records() {
-    verbose_shows_info_records(&engine("mariadb"));
-}
-
-#[test]
-fn seekdb_verbose_shows_info_records() {
-    verbose_shows_info_records(&engine("seekdb"));
-}
+engine::on_both_engines!(dumps_converge, verbose_shows_info_records);

@@ -428,18 +428,7 @@ fn bad_files_change_nothing_and_other_sources_work(engine: Engine) {
     assert!(Path::new(&case.store).exists());
 }
 
-macro_rules! on_both_engines {
-    ($($name:ident),* $(,)?) => {
-        mod mariadb {
-            $(#[test] fn $name() { super::$name(super::Engine::Mariadb) })*
-        }
-        mod seekdb {
-            $(#[test] fn $name() { super::$name(super::Engine::Seekdb) })*
-        }
-    };
-}
-
-on_both_engines!(
+engine::on_both_engines!(
     approve_and_reject_under_a_flow_from_a_file,
     list_and_show,
     bad_files_change_nothing_and_other_sources_work,

@@ -1312,18 +1312,7 @@ mod mariadb_only {
     }
 }
 
-macro_rules! on_both_engines {
-    ($($test:ident),* $(,)?) => {
-        mod mariadb {
-            $(#[test] fn $test() { super::$test(super::Engine::Mariadb) })*
-        }
-        mod seekdb {
-            $(#[test] fn $test() { super::$test(super::Engine::Seekdb) })*
-        }
-    };
-}
-
-on_both_engines!(
+engine::on_both_engines!(
     end_to_end,
     progress_as_json_lines,
     on_error_abort_then_again,

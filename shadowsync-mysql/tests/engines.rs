@@ -201,17 +201,6 @@ fn password_is_never_shown(engine: Engine) {
     assert!(!msg.contains(secret), "password leaked: {msg}");
 }
 
-macro_rules! on_both_engines {
-    ($($case:ident),* $(,)?) => {
-        mod mariadb {
-            $( #[test] fn $case() { super::$case(super::Engine::Mariadb) } )*
-        }
-        mod seekdb {
-            $( #[test] fn $case() { super::$case(super::Engine::Seekdb) } )*
-        }
-    };
-}
-
 /// Every way of reading texts gives the server's own `SHOW CREATE TABLE`
 /// text, in order, with `None` for missing tables, on the demo schema
 /// (unicode, reserved and quoted names, partitions, generated columns, FKs,
@@ -335,7 +324,7 @@ fn catalog_denied_falls_back(engine: Engine) {
     ex.drop_database(db).unwrap();
 }
 
-on_both_engines!(
+engine::on_both_engines!(
     server_info,
     list_relations_with_a_view,
     show_create_tables_in_order,

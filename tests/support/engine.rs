@@ -40,3 +40,20 @@ impl Engine {
         }
     }
 }
+
+/// `on_both_engines!(a, b, …)`: for each function `fn a(engine: Engine)` of
+/// the suite, the tests `mariadb::a` and `seekdb::a` (the suite imports
+/// `Engine` at its root).
+#[allow(unused_macros)]
+macro_rules! on_both_engines {
+    ($($test:ident),* $(,)?) => {
+        mod mariadb {
+            $(#[test] fn $test() { super::$test(super::Engine::Mariadb) })*
+        }
+        mod seekdb {
+            $(#[test] fn $test() { super::$test(super::Engine::Seekdb) })*
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use on_both_engines;
