@@ -559,8 +559,12 @@ ss_status ss_task_center_set_progress(const ss_task_center *center,
  * first: `[{"name":"dba","nodes":[{"name":"review","approvers":{"role":"dba"}}],
  * "rules":[{"connection":"*","database":"*"}],"approval_expiry_ms":86400000,
  * "execution_expiry_ms":86400000}]`; approvers are `"auto"`,
- * `{"role":"…"}` or `{"users":["…"]}`). Tasks matching no flow are approved
- * automatically.
+ * `{"role":"…"}` or `{"users":["…"]}`; omitted expiries are 24 h,
+ * `forbid_self_approval` true, `allow_delegated_identity` false). Every
+ * flow is checked before any is replaced, as the CLI's `flow set` checks
+ * its files (`shadowsync::host::read_flows`): an unknown field or an empty
+ * name is `SS_INVALID_REQUEST` naming the flow and the field. Tasks
+ * matching no flow are approved automatically.
  *
  * # Safety
  * `center` must be a live task center; `flows_json` a NUL-terminated string.

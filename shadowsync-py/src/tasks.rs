@@ -6,9 +6,8 @@ use shadowsync::host::options::{again_request, parse_error_strategy, SubmitOptio
 use shadowsync::host::view::{
     DueReportView, LogsView, TaskOutcome, TaskPageView, TaskView, TimelineView,
 };
-use shadowsync::host::{self, open_store, shown_location, DynStore};
+use shadowsync::host::{self, open_store, read_flows, shown_location, DynStore, FlowSyntax};
 use shadowsync_core::analysis::analyze;
-use shadowsync_core::task::flow::ApprovalFlow;
 use shadowsync_core::task::{
     redact_url, Actor, ExecutionMode, ListWindow, LogFilter, MemoryStore, Observer, Progress,
     SingleExecutor, SortKey, Task, TaskCenter as CoreCenter, TaskId, TaskQuery, TaskStatus,
@@ -20,7 +19,6 @@ use shadowsync_store::SystemClock;
 use crate::analysis::Analysis;
 use crate::errors::to_py;
 use crate::executor::Executor;
-use crate::json::from_json;
 use shadowsync::host::to_json;
 
 /// The core center behind a `TaskCenter`: its store is chosen when it is opened.
@@ -156,10 +154,11 @@ impl TaskCenter {
         })
     }
 
-    /// Replace the approval flows (JSON array of the core's `ApprovalFlow`).
+    /// Replace the approval flows (a JSON flow document, checked as the
+    /// CLI's `flow set` checks its files: `shadowsync::host::read_flows`).
     fn set_flows(&self, py: Python<'_>, flows_json: &str) -> PyResult<()> {
         py.detach(|| {
-            let flows: Vec<ApprovalFlow> = from_json(flows_json, "flows")?;
+            let flows = read_flows(flows_json, FlowSyntax::Json)?;
             self.inner.set_flows(&flows)
         })
         .map_err(to_py)

@@ -11,8 +11,10 @@
 //! [`session`].
 //!
 //! Opening the task store by its location ([`store`]) is the same rule
-//! in every front end: a path or a `mysql://` URL.
+//! in every front end: a path or a `mysql://` URL; so is reading approval
+//! flows ([`flows`]).
 
+pub mod flows;
 pub mod heartbeat;
 pub mod options;
 pub mod run;
@@ -20,6 +22,7 @@ pub mod session;
 pub mod store;
 pub mod view;
 
+pub use flows::{read_flows, FlowSyntax};
 pub use heartbeat::{request_stop, stop_requested, with_heartbeat, Running};
 pub use options::{AnalyzeOptions, SubmitOptions};
 pub use run::{execute, resume, run_due, DuePass};

@@ -4,14 +4,13 @@
 //! built-in automatic one, and keeps a copy: setting flows changes only
 //! the tasks submitted afterwards.
 
-mod doc;
-
 use std::fs;
 use std::io::{self, Read, Write};
 
 use clap::Subcommand;
-use shadowsync::host::to_json;
+use shadowsync::host::flows::read_flow_tables;
 use shadowsync::host::view::{FlowListView, FlowView};
+use shadowsync::host::{read_flows, to_json, FlowSyntax};
 use shadowsync_core::task::{ApprovalFlow, Approvers};
 
 use crate::config::{Flows, Settings, SettingsArgs};
@@ -82,7 +81,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     let mut out = io::stdout().lock();
     match &args.command {
         FlowCommand::Set(a) => {
-            let flows = read_flows(a.file.as_deref(), &settings)?;
+            let flows = flows_to_set(a.file.as_deref(), &settings)?;
             center.set_flows(&flows)?;
             match a.format.format {
                 Output::Json => print_json(&mut out, &FlowListView::of(&flows)),
@@ -143,7 +142,7 @@ fn show(center: &Center, args: &ShowArgs, out: &mut dyn Write) -> Result<(), Fai
 }
 
 /// The flows of `file`, else of the profile.
-fn read_flows(file: Option<&str>, settings: &Settings) -> Result<Vec<ApprovalFlow>, Failure> {
+fn flows_to_set(file: Option<&str>, settings: &Settings) -> Result<Vec<ApprovalFlow>, Failure> {
     let read = |path: &str| -> Result<Vec<ApprovalFlow>, Failure> {
         let text = if path == "-" {
             let mut text = String::new();
@@ -155,7 +154,8 @@ fn read_flows(file: Option<&str>, settings: &Settings) -> Result<Vec<ApprovalFlo
             fs::read_to_string(path)
                 .map_err(|e| Failure::BadInput(format!("cannot read {path}: {e}")))?
         };
-        doc::parse(path, &text, doc::Syntax::of(path, &text))
+        read_flows(&text, FlowSyntax::of(path, &text))
+            .map_err(|e| Failure::BadInput(format!("{path}: {}", bare(e))))
     };
     if let Some(path) = file {
         return read(path);
@@ -163,10 +163,25 @@ fn read_flows(file: Option<&str>, settings: &Settings) -> Result<Vec<ApprovalFlo
     let profile = settings.profile.as_ref();
     match profile.and_then(|p| p.flows.as_ref().map(|f| (p, f))) {
         Some((_, Flows::File(path))) => read(&path.to_string_lossy()),
-        Some((p, Flows::Inline(items))) => doc::from_profile(&p.file, &p.name, items),
+        Some((p, Flows::Inline(items))) => read_flow_tables(items).map_err(|e| {
+            Failure::BadInput(format!(
+                "{}: profile `{}`: flows: {}",
+                p.file.display(),
+                p.name,
+                bare(e)
+            ))
+        }),
         None => Err(Failure::BadInput(
             "give a flow FILE (or `-` for stdin), or use a config profile with `flows`".into(),
         )),
+    }
+}
+
+/// The message of a flow document error, without the kind's prefix.
+fn bare(err: shadowsync_core::Error) -> String {
+    match err {
+        shadowsync_core::Error::InvalidRequest(message) => message,
+        other => other.to_string(),
     }
 }
 

@@ -11,9 +11,8 @@ use shadowsync::host::options::{again_request, parse_error_strategy};
 use shadowsync::host::view::{
     DueReportView, LogsView, TableCounts, TaskPageView, TaskView, TimelineView,
 };
-use shadowsync::host::{open_store, DuePass, DynStore, SubmitOptions};
+use shadowsync::host::{open_store, read_flows, DuePass, DynStore, FlowSyntax, SubmitOptions};
 use shadowsync_core::analysis::analyze;
-use shadowsync_core::task::flow::ApprovalFlow;
 use shadowsync_core::task::{
     Actor, DueReport, ExecutionMode, LogFilter, MemoryStore, SingleExecutor, Task, TaskCenter,
     TaskId, TaskQuery,
@@ -222,8 +221,12 @@ pub unsafe extern "C" fn ss_task_center_set_progress(
 /// first: `[{"name":"dba","nodes":[{"name":"review","approvers":{"role":"dba"}}],
 /// "rules":[{"connection":"*","database":"*"}],"approval_expiry_ms":86400000,
 /// "execution_expiry_ms":86400000}]`; approvers are `"auto"`,
-/// `{"role":"…"}` or `{"users":["…"]}`). Tasks matching no flow are approved
-/// automatically.
+/// `{"role":"…"}` or `{"users":["…"]}`; omitted expiries are 24 h,
+/// `forbid_self_approval` true, `allow_delegated_identity` false). Every
+/// flow is checked before any is replaced, as the CLI's `flow set` checks
+/// its files (`shadowsync::host::read_flows`): an unknown field or an empty
+/// name is `SS_INVALID_REQUEST` naming the flow and the field. Tasks
+/// matching no flow are approved automatically.
 ///
 /// # Safety
 /// `center` must be a live task center; `flows_json` a NUL-terminated string.
@@ -240,7 +243,7 @@ pub unsafe extern "C" fn ss_task_center_set_flows(
                 ptr::text(flows_json, "flows_json")?,
             )
         };
-        let flows: Vec<ApprovalFlow> = from_json(text, "flows_json")?;
+        let flows = read_flows(text, FlowSyntax::Json)?;
         Ok(center.inner.set_flows(&flows)?)
     })
 }

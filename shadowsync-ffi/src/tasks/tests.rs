@@ -160,6 +160,18 @@ fn flows_round_trip_and_nothing_is_overdue() {
             ok_json(call(|out| ss_task_center_flows(center, out))),
             flows
         );
+        // Checked as the CLI's flow files are: an unknown field is refused
+        // and the store keeps its flows.
+        let typo =
+            CString::new(flows.to_string().replace("approval_expiry_ms", "aproval")).unwrap();
+        assert_eq!(
+            ss_task_center_set_flows(center, typo.as_ptr()),
+            SS_INVALID_REQUEST
+        );
+        assert_eq!(
+            ok_json(call(|out| ss_task_center_flows(center, out))),
+            flows
+        );
         let report = ok_text(call(|out| ss_task_center_expire_overdue(center, out)));
         assert_eq!(
             report,

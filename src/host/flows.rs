@@ -1,39 +1,41 @@
-//! Flow files: the approval flows `shadowsync flow set` puts in the task
-//! store, highest priority first. TOML (`[[flow]]` tables) or JSON (an
-//! array of flows, the document the C and Python `set_flows` take).
+//! Flow documents: the approval flows a host puts in the task store,
+//! highest priority first, as TOML (`[[flow]]` tables, the CLI's flow files
+//! and config profiles) or JSON (an array of flows: what the CLI's `.json`
+//! files, C's `ss_task_center_set_flows` and Python's `set_flows` take).
 //!
 //! Every flow is read strictly, before any replaces the store's: an
 //! unknown field, an empty name, a node without approvers or a rule with
-//! an empty pattern is an error naming the file, the flow and the field.
+//! an empty pattern is an error naming the flow and the field. Omitted
+//! expiries are 24 h, `forbid_self_approval` true, `allow_delegated_identity`
+//! false.
 
 use std::path::Path;
 
 use serde::Deserialize;
 use shadowsync_core::task::flow::{validate_flows, DEFAULT_EXPIRY_MS};
 use shadowsync_core::task::{ApprovalFlow, ApprovalNode, Approvers, MatchRule};
+use shadowsync_core::{Error, Result};
 
-use crate::failure::Failure;
-
-/// How a flow file is written.
+/// How a flow document is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Syntax {
+pub enum FlowSyntax {
     /// `[[flow]]` tables.
     Toml,
     /// An array of flows.
     Json,
 }
 
-impl Syntax {
+impl FlowSyntax {
     /// The syntax a file name says (`.json`, else TOML); for `-` (stdin),
     /// JSON when the text is JSON.
-    pub fn of(path: &str, text: &str) -> Syntax {
+    pub fn of(path: &str, text: &str) -> FlowSyntax {
         let json = Path::new(path)
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("json"));
         if json || (path == "-" && serde_json::from_str::<serde_json::Value>(text).is_ok()) {
-            Syntax::Json
+            FlowSyntax::Json
         } else {
-            Syntax::Toml
+            FlowSyntax::Toml
         }
     }
 }
@@ -86,16 +88,18 @@ struct RuleDoc {
     database: String,
 }
 
-/// The flows of `text`, the contents of flow file `path`, checked.
-pub fn parse(path: &str, text: &str, syntax: Syntax) -> Result<Vec<ApprovalFlow>, Failure> {
-    let bad = |why: String| Failure::BadInput(format!("{path}: {why}"));
+/// The flows of the document `text`, checked; an error
+/// ([`Error::InvalidRequest`]) names the flow, the field and, for TOML
+/// syntax errors, the line and column.
+pub fn read_flows(text: &str, syntax: FlowSyntax) -> Result<Vec<ApprovalFlow>> {
+    let bad = Error::InvalidRequest;
     let items: Vec<Item> = match syntax {
-        Syntax::Json => match serde_json::from_str(text) {
+        FlowSyntax::Json => match serde_json::from_str(text) {
             Ok(serde_json::Value::Array(items)) => items.into_iter().map(Item::Json).collect(),
-            Ok(_) => return Err(bad("a JSON flow file is an array of flows".into())),
+            Ok(_) => return Err(bad("a JSON flow document is an array of flows".into())),
             Err(e) => return Err(bad(e.to_string())),
         },
-        Syntax::Toml => {
+        FlowSyntax::Toml => {
             let mut table: toml::Table = toml::from_str(text).map_err(|e| {
                 bad(format!(
                     "{}{}",
@@ -106,7 +110,7 @@ pub fn parse(path: &str, text: &str, syntax: Syntax) -> Result<Vec<ApprovalFlow>
             let flows = table.remove("flow");
             if let Some(key) = table.keys().next() {
                 return Err(bad(format!(
-                    "unknown key `{key}`: a TOML flow file holds `[[flow]]` tables"
+                    "unknown key `{key}`: a TOML flow document holds `[[flow]]` tables"
                 )));
             }
             match flows {
@@ -119,18 +123,10 @@ pub fn parse(path: &str, text: &str, syntax: Syntax) -> Result<Vec<ApprovalFlow>
     flows(items).map_err(bad)
 }
 
-/// The flows of a config profile's inline `flows` array, checked.
-pub fn from_profile(
-    file: &Path,
-    profile: &str,
-    items: &[toml::Value],
-) -> Result<Vec<ApprovalFlow>, Failure> {
-    flows(items.iter().cloned().map(Item::Toml).collect()).map_err(|why| {
-        Failure::BadInput(format!(
-            "{}: profile `{profile}`: flows: {why}",
-            file.display()
-        ))
-    })
+/// The flows of a TOML array of flow tables (a config profile's inline
+/// `flows`), checked as by [`read_flows`].
+pub fn read_flow_tables(items: &[toml::Value]) -> Result<Vec<ApprovalFlow>> {
+    flows(items.iter().cloned().map(Item::Toml).collect()).map_err(Error::InvalidRequest)
 }
 
 /// One flow of a file, not yet read.
@@ -148,7 +144,7 @@ impl Item {
         }
     }
 
-    fn read(self) -> Result<FlowDoc, String> {
+    fn read(self) -> std::result::Result<FlowDoc, String> {
         match self {
             Item::Toml(v) => v
                 .try_into()
@@ -159,7 +155,7 @@ impl Item {
 }
 
 /// `items` as checked flows; errors say which flow (by place and name).
-fn flows(items: Vec<Item>) -> Result<Vec<ApprovalFlow>, String> {
+fn flows(items: Vec<Item>) -> std::result::Result<Vec<ApprovalFlow>, String> {
     let mut out = Vec::with_capacity(items.len());
     for (index, item) in items.into_iter().enumerate() {
         let which = match item.name() {
@@ -177,7 +173,7 @@ fn flows(items: Vec<Item>) -> Result<Vec<ApprovalFlow>, String> {
 
 impl FlowDoc {
     /// The flow, refused when a name or pattern is empty (the core checks the rest).
-    fn check(self) -> Result<ApprovalFlow, String> {
+    fn check(self) -> std::result::Result<ApprovalFlow, String> {
         if self.name.trim().is_empty() {
             return Err("`name` is empty".into());
         }
@@ -265,7 +261,7 @@ allow_delegated_identity = true
 
     #[test]
     fn toml_and_json_give_the_same_flows() {
-        let flows = parse("f.toml", TWO, Syntax::Toml).unwrap();
+        let flows = read_flows(TWO, FlowSyntax::Toml).unwrap();
         assert_eq!(flows.len(), 2);
         assert_eq!(flows[0].nodes[0].approvers, Approvers::Role("dba".into()));
         assert_eq!(flows[0].approval_expiry_ms, 60_000);
@@ -273,7 +269,10 @@ allow_delegated_identity = true
         assert!(flows[0].forbid_self_approval && !flows[0].allow_delegated_identity);
         assert!(flows[1].allow_delegated_identity);
         let json = serde_json::to_string(&flows).unwrap();
-        assert_eq!(parse("-", &json, Syntax::of("-", &json)).unwrap(), flows);
+        assert_eq!(
+            read_flows(&json, FlowSyntax::of("-", &json)).unwrap(),
+            flows
+        );
     }
 
     #[test]
@@ -309,23 +308,18 @@ allow_delegated_identity = true
             ),
         ];
         for (text, wanted) in cases {
-            let msg = parse("f.toml", &text, Syntax::Toml)
-                .unwrap_err()
-                .to_string();
-            assert!(
-                msg.starts_with("f.toml: ") && msg.contains(wanted),
-                "{msg}\nwanted: {wanted}"
-            );
+            let msg = read_flows(&text, FlowSyntax::Toml).unwrap_err().to_string();
+            assert!(msg.contains(wanted), "{msg}\nwanted: {wanted}");
         }
-        let msg = parse("f.toml", "[[flows]]\nname = \"x\"\n", Syntax::Toml)
+        let msg = read_flows("[[flows]]\nname = \"x\"\n", FlowSyntax::Toml)
             .unwrap_err()
             .to_string();
         assert!(msg.contains("unknown key `flows`"), "{msg}");
-        let msg = parse("f.toml", "[[flow]]\nname = \n", Syntax::Toml)
+        let msg = read_flows("[[flow]]\nname = \n", FlowSyntax::Toml)
             .unwrap_err()
             .to_string();
         assert!(msg.contains("line 2, column"), "{msg}");
-        let msg = parse("f.json", "{\"flow\": []}", Syntax::Json)
+        let msg = read_flows("{\"flow\": []}", FlowSyntax::Json)
             .unwrap_err()
             .to_string();
         assert!(msg.contains("array of flows"), "{msg}");
