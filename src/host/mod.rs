@@ -12,7 +12,11 @@
 //!
 //! Opening the task store by its location ([`store`]) is the same rule
 //! in every front end: a path or a `mysql://` URL.
+//!
+//! The readiness check ([`check()`]) gives one verdict per selected table
+//! and one overall, read-only.
 
+pub mod check;
 pub mod heartbeat;
 pub mod options;
 pub mod run;
@@ -20,6 +24,7 @@ pub mod session;
 pub mod store;
 pub mod view;
 
+pub use check::{check, CheckOptions, CheckView};
 pub use heartbeat::{request_stop, stop_requested, with_heartbeat, Running};
 pub use options::{AnalyzeOptions, SubmitOptions};
 pub use run::{execute, resume, run_due, DuePass};

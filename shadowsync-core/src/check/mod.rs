@@ -177,7 +177,7 @@ pub fn check(
             .collect();
         if !unused.is_empty() {
             notes.push(format!(
-                "app user {}: roles granted but not active by default are not counted: {}",
+                "app user {}: roles not active by default (or no longer existing) are not counted: {}",
                 app.account,
                 unused.join(", ")
             ));
