@@ -158,7 +158,11 @@ fn write_text(out: &mut dyn Write, view: &CheckView) -> io::Result<()> {
                 });
             }
             let detail = t.reason.clone().unwrap_or_else(|| t.differences.join("; "));
-            row.push(if detail.is_empty() { "-".into() } else { one_line(&detail) });
+            row.push(if detail.is_empty() {
+                "-".into()
+            } else {
+                one_line(&detail)
+            });
             row
         })
         .collect();
@@ -197,7 +201,11 @@ fn write_text(out: &mut dyn Write, view: &CheckView) -> io::Result<()> {
     }
     let fixes: Vec<&String> = view.tables.iter().flat_map(|t| &t.statements).collect();
     if !fixes.is_empty() {
-        writeln!(out, "\n-- What would fix them ({} statements)", fixes.len())?;
+        writeln!(
+            out,
+            "\n-- What would fix them: {} statement(s)",
+            fixes.len()
+        )?;
         for statement in fixes {
             writeln!(out, "{statement};")?;
         }

@@ -33,7 +33,11 @@ pub struct CheckOptions {
 /// [`shadowsync_core::Error::InvalidRequest`].
 pub fn check(exec: &mut dyn Executor, options: &CheckOptions, now: Millis) -> Result<CheckView> {
     // A bad account is bad input, found before the server is read.
-    let account = options.app_user.as_deref().map(Account::parse).transpose()?;
+    let account = options
+        .app_user
+        .as_deref()
+        .map(Account::parse)
+        .transpose()?;
     let analysis = options.analyze.analyze(exec)?;
     let names = check::names_to_probe(&analysis);
     let probes: HashMap<_, _> = if names.is_empty() {

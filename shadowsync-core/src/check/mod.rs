@@ -282,9 +282,7 @@ fn describe(clause: &AlterClause) -> String {
         AlterClause::TableOption { option } => format!("table option {option} differs"),
         AlterClause::AddColumn { column } => format!("column `{column}` is missing"),
         AlterClause::DropColumn { column } => format!("column `{column}` is extra"),
-        AlterClause::ModifyColumn { column } => format!(
-            "column `{column}` differs (type, default, nullability, comment, attribute or position)"
-        ),
+        AlterClause::ModifyColumn { column } => format!("column `{column}` differs"),
         AlterClause::ChangeColumn { from, to } => {
             format!("column `{from}` differs (the source spells it `{to}`)")
         }

@@ -341,13 +341,19 @@ impl Executor for MysqlExecutor {
     }
 
     /// `SHOW CREATE TABLE` of each: error 1146 is absent, 1142 denied.
-    fn probe_tables(&mut self, names: &[String]) -> Result<Vec<shadowsync_core::access::TableProbe>> {
+    fn probe_tables(
+        &mut self,
+        names: &[String],
+    ) -> Result<Vec<shadowsync_core::access::TableProbe>> {
         self.probe(names)
     }
 
     /// `SHOW GRANTS FOR account` (reading another account's grants needs
     /// SELECT on the `mysql` database).
-    fn account_grants(&mut self, account: &shadowsync_core::access::Account) -> Result<Vec<String>> {
+    fn account_grants(
+        &mut self,
+        account: &shadowsync_core::access::Account,
+    ) -> Result<Vec<String>> {
         self.grants(account)
     }
 }
