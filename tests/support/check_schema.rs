@@ -41,6 +41,22 @@ fn run(conn: &mut mysql::Conn, sql: &str) {
         .unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
 
+/// `CREATE USER account`. seekdb now and then fails it with error 1396
+/// while other sessions change accounts (the suites of other tests do):
+/// tried again a few times.
+fn create_user(conn: &mut mysql::Conn, account: &str) {
+    let sql = format!("CREATE USER {account} IDENTIFIED BY '{PASSWORD}'");
+    for _ in 0..10 {
+        match conn.query_drop(&sql) {
+            Err(mysql::Error::MySqlError(e)) if e.code == 1396 => {
+                std::thread::sleep(std::time::Duration::from_millis(300));
+            }
+            other => return other.unwrap_or_else(|e| panic!("{sql}: {e}")),
+        }
+    }
+    run(conn, &sql);
+}
+
 impl CheckSchema {
     /// Build it on `engine` for test `tag` (unique per suite and test).
     pub fn new(engine: Engine, tag: &str) -> CheckSchema {
@@ -102,10 +118,7 @@ impl CheckSchema {
             user(&schema.app_database),
         );
         for account in [&reader, &app_tables, &app_database] {
-            run(
-                c,
-                &format!("CREATE USER {account} IDENTIFIED BY '{PASSWORD}'"),
-            );
+            create_user(c, account);
         }
         // The reader sees every source and the shadows but `__hidden`;
         // `__gone` does not exist, and without a privilege on its name
