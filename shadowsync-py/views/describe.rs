@@ -15,14 +15,15 @@
 use serde::Serialize;
 use serde_json::{json, Value};
 use shadowsync::core::analysis::Action;
+use shadowsync::core::check::{TableAccess, Verdict};
 use shadowsync::core::task::{
     ErrorStrategy, LogLevel, PlannedAction, StatementStatus, TableStatus, TaskStatus,
     TimelineAction,
 };
 use shadowsync::host::view::{
-    DueReportView, EventView, LogLineView, LogsView, PlanTableView, PlanView, StatementView,
-    TableCounts, TableResultView, TaskNote, TaskOutcome, TaskPageView, TaskSummaryView, TaskView,
-    TimelineView,
+    CheckCounts, CheckTableView, CheckView, DueReportView, EventView, LogLineView, LogsView,
+    PlanTableView, PlanView, StatementView, TableCounts, TableResultView, TaskNote, TaskOutcome,
+    TaskPageView, TaskSummaryView, TaskView, TimelineView,
 };
 use shadowsync::host::SCHEMA_VERSION;
 
@@ -59,6 +60,10 @@ describe_as!(enum "StatementStatus" => StatementStatus);
 // The analysis and the frozen plan say the same three words.
 describe_as!(enum "Action" => Action, PlannedAction);
 describe_as!(enum "LogLevel" => LogLevel);
+describe_as!(enum "Verdict" => Verdict);
+describe_as!(record "AppAccess" => TableAccess);
+describe_as!(record "CheckCounts" => CheckCounts);
+describe_as!(record "CheckTable" => CheckTableView);
 describe_as!(enum "ErrorStrategy" => ErrorStrategy);
 describe_as!(tagged "TimelineAction" => TimelineAction);
 describe_as!(record "PlanTable" => PlanTableView);
@@ -213,6 +218,7 @@ fn description() -> Value {
             actions,
             words!("LogLevel", LogLevel[Info, Warn, Error]),
             words!("ErrorStrategy", ErrorStrategy[Abort, Continue]),
+            words!("Verdict", Verdict[Ready, Drifted, Missing, Refused, Inaccessible]),
         ],
         "tagged": [
             tagged!("TimelineAction", "kind", TimelineAction {
@@ -264,6 +270,17 @@ fn description() -> Value {
             record!("DueReport" kind "due_report", DueReportView {
                 schema_version, kind, expired, resumed, held, finished, not_claimed, not_started,
                 interrupted,
+            }),
+            record!("AppAccess", TableAccess { select, insert, update, delete, full, notes }),
+            record!("CheckCounts", CheckCounts {
+                total, ready, drifted, missing, refused, inaccessible, app_access_short,
+            }),
+            record!("CheckTable", CheckTableView {
+                source, shadow, verdict, ready, reason, statements, differences, app_access,
+            }),
+            record!("Check" kind "check", CheckView {
+                schema_version, kind, checked_at @time, database, naming_rule, app_user, ready,
+                counts, tables, skipped, notes,
             }),
         ],
     })
