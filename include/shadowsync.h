@@ -384,6 +384,29 @@ ss_status ss_analysis_plan_json(const ss_analysis *analysis, char **out_json);
 void ss_analysis_free(ss_analysis *analysis);
 
 /**
+ * Check whether the shadows of the database of `executor` are ready
+ * (read-only). `request_json` is optional (NULL: every table, prefix
+ * `__`) and takes the fields of `ss_analyze`'s request plus `app_user`
+ * (`"'app'@'%'"` or `"app@%"`: report whether that account may SELECT,
+ * INSERT, UPDATE and DELETE each shadow, from its grants). On success
+ * `*out_json` is the check view: `{"schema_version":1,"kind":"check",
+ * "checked_at":…,"database":…,"naming_rule":…,"app_user":…,"ready":bool,
+ * "counts":{"total","ready","drifted","missing","refused","inaccessible",
+ * "app_access_short"},"tables":[{"source","shadow","verdict":"ready|drifted|
+ * missing|refused|inaccessible","ready","reason","statements",
+ * "differences","app_access"}],"skipped":[…],"notes":[…]}`, owned by the
+ * caller (free with `ss_string_free`). A selection that is not ready is
+ * still `SS_OK` (read `ready`); an unknown table or account is
+ * `SS_INVALID_REQUEST`.
+ *
+ * # Safety
+ * `executor` must be a live executor not in use by another thread;
+ * `request_json` NULL or a NUL-terminated string; `out_json` must point to
+ * writable storage for a pointer.
+ */
+ss_status ss_check(ss_executor *executor, const char *request_json, char **out_json);
+
+/**
  * The statements that turn the tables of `current_ddl` into those of
  * `desired_ddl` (each a text of `CREATE TABLE` statements or a
  * `mysqldump`/`mariadb-dump` dump, whose other statements are passed over), for server

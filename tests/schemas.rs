@@ -208,6 +208,7 @@ fn the_checked_in_schemas_are_the_views() {
     let dir = root().join("schemas");
     let schemas = schemas();
     let kinds = [
+        "check",
         "diff",
         "due_report",
         "flow",

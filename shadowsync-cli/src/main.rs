@@ -5,6 +5,7 @@
 //! dispatches, and turns a [`failure::Outcome`] or a [`failure::Failure`]
 //! into a message and an exit status ([`failure::EXIT_STATUS`]).
 
+mod check;
 mod clock;
 mod config;
 mod context;
@@ -51,6 +52,10 @@ enum Command {
     Diff(diff::Args),
     /// Show what it takes to bring the shadow tables of a live database in line with their sources.
     Plan(plan::Args),
+    /// Read-only readiness verdict per selected shadow and overall: exit 0
+    /// ready, 1 not ready (drifted, missing, refused, inaccessible, or not
+    /// usable by --app-user), 2 bad input.
+    Check(check::Args),
     /// Analyse, confirm, then bring the shadow tables in line as a task (now or at --at).
     Sync(sync::Args),
     /// The tasks `sync` submitted: list, show, approve, run due ones, logs, again.
@@ -98,6 +103,11 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Diff(args) => diff::run(&args),
         Command::Plan(args) => plan::run(&args),
+        // Not ready is an answer, not a failure: its own status, no message.
+        Command::Check(args) => match check::run(&args) {
+            Ok(false) => return ExitCode::from(check::NOT_READY),
+            done => done.map(|_| failure::Outcome::Done),
+        },
         Command::Sync(args) => sync::run(&args).map(|()| failure::Outcome::Done),
         Command::Task(args) => task::run(&args).map(|()| failure::Outcome::Done),
         Command::Flow(args) => flow::run(&args).map(|()| failure::Outcome::Done),

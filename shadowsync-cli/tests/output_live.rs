@@ -472,6 +472,7 @@ fn the_diff_view_matches_its_schema_and_broken_ones_fail() {
         "{diff}"
     );
     for kind in [
+        "check",
         "diff",
         "due_report",
         "flow",

@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Result;
+use crate::access::{Account, TableProbe};
+use crate::error::{Error, Result};
 
 /// Which server family a DDL text comes from or is meant for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -151,6 +152,27 @@ pub trait Executor {
     fn row_count(&mut self, _name: &str) -> Result<Option<u64>> {
         Ok(None)
     }
+    /// What `SHOW CREATE TABLE` answers this account for each named table,
+    /// in the order given (the readiness check's probe of the tables the
+    /// listing did not show). The default reads the texts and cannot tell
+    /// a table hidden from this account from an absent one.
+    fn probe_tables(&mut self, names: &[String]) -> Result<Vec<TableProbe>> {
+        Ok(self
+            .show_create_tables(names)?
+            .into_iter()
+            .map(|text| match text {
+                Some(_) => TableProbe::Readable,
+                None => TableProbe::Absent,
+            })
+            .collect())
+    }
+    /// The lines `SHOW GRANTS FOR account` prints (read-only). The default
+    /// cannot read grants.
+    fn account_grants(&mut self, account: &Account) -> Result<Vec<String>> {
+        Err(Error::InvalidRequest(format!(
+            "this connection cannot read the grants of {account}"
+        )))
+    }
     /// What stops the statement this executor runs, from another thread
     /// (a host's heartbeat acting on `task abort` or Ctrl-C). The default
     /// has none: an abort then waits for the running statement to end.
@@ -198,6 +220,12 @@ impl<E: Executor + ?Sized> Executor for &mut E {
     }
     fn interrupter(&self) -> Option<Arc<dyn Interrupt>> {
         (**self).interrupter()
+    }
+    fn probe_tables(&mut self, names: &[String]) -> Result<Vec<TableProbe>> {
+        (**self).probe_tables(names)
+    }
+    fn account_grants(&mut self, account: &Account) -> Result<Vec<String>> {
+        (**self).account_grants(account)
     }
 }
 

@@ -19,9 +19,13 @@
 //! 5. [`guard`]: the independent check of every statement of a plan;
 //! 6. [`task`]: the task center, which runs plans through the guard;
 //! 7. [`analysis`]: reads schemas, produces plans, and implements the
-//!    task center's inspector port ([`task::SchemaInspector`]).
+//!    task center's inspector port ([`task::SchemaInspector`]);
+//! 8. [`check`]: the readiness verdicts on an analysis (with [`access`],
+//!    a foundation: what the server tells an account).
 
+pub mod access;
 pub mod analysis;
+pub mod check;
 pub mod diff;
 pub mod engine;
 pub mod error;

@@ -26,6 +26,7 @@
 //!   ([`SsExecutorCallbacks`]); a failing callback becomes an executor error.
 
 mod analysis;
+mod check;
 mod diff;
 mod executor;
 mod json;
@@ -39,6 +40,7 @@ pub use analysis::{
     ss_analysis_free, ss_analysis_plan_json, ss_analysis_preview, ss_analysis_skip,
     ss_analysis_unskip, ss_analyze, ss_analyze_snapshot, SsAnalysis,
 };
+pub use check::ss_check;
 pub use diff::ss_diff;
 pub use executor::{
     ss_executor_connect, ss_executor_connect_with, ss_executor_execute, ss_executor_free,

@@ -11,6 +11,7 @@
 //! `logging` under the logger `shadowsync` ([`logging`]).
 
 mod analysis;
+mod check;
 mod errors;
 mod executor;
 mod json;
@@ -27,6 +28,8 @@ mod _native {
 
     #[pymodule_export]
     use crate::analysis::{analyze, analyze_snapshot, diff, Analysis};
+    #[pymodule_export]
+    use crate::check::check;
     #[pymodule_export]
     use crate::errors::{
         ExecutorError, HostError, InvalidNameError, InvalidRequestError, InvalidTransitionError,

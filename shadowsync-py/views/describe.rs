@@ -15,15 +15,16 @@
 use serde::Serialize;
 use serde_json::{json, Value};
 use shadowsync::core::analysis::Action;
+use shadowsync::core::check::{TableAccess, Verdict};
 use shadowsync::core::task::{
     ErrorStrategy, LogLevel, PlannedAction, StatementStatus, TableStatus, TaskStatus,
     TimelineAction,
 };
 use shadowsync::host::view::{
-    DiffCounts, DiffStatementView, DiffView, DueReportView, EventView, FlowListView, FlowNodeView,
-    FlowRuleView, FlowView, LogLineView, LogsView, PlanCounts, PlanTableView, PlanView,
-    StatementView, SyncView, TableCounts, TableResultView, TaskNote, TaskOutcome, TaskPageView,
-    TaskSummaryView, TaskView, TimelineView,
+    CheckCounts, CheckTableView, CheckView, DiffCounts, DiffStatementView, DiffView, DueReportView,
+    EventView, FlowListView, FlowNodeView, FlowRuleView, FlowView, LogLineView, LogsView,
+    PlanCounts, PlanTableView, PlanView, StatementView, SyncView, TableCounts, TableResultView,
+    TaskNote, TaskOutcome, TaskPageView, TaskSummaryView, TaskView, TimelineView,
 };
 use shadowsync::host::SCHEMA_VERSION;
 
@@ -60,6 +61,10 @@ describe_as!(enum "StatementStatus" => StatementStatus);
 // The analysis and the frozen plan say the same three words.
 describe_as!(enum "Action" => Action, PlannedAction);
 describe_as!(enum "LogLevel" => LogLevel);
+describe_as!(enum "Verdict" => Verdict);
+describe_as!(record "AppAccess" => TableAccess);
+describe_as!(record "CheckCounts" => CheckCounts);
+describe_as!(record "CheckTable" => CheckTableView);
 describe_as!(enum "ErrorStrategy" => ErrorStrategy);
 describe_as!(tagged "TimelineAction" => TimelineAction);
 describe_as!(record "PlanTable" => PlanTableView);
@@ -222,6 +227,7 @@ fn description() -> Value {
             actions,
             words!("LogLevel", LogLevel[Info, Warn, Error]),
             words!("ErrorStrategy", ErrorStrategy[Abort, Continue]),
+            words!("Verdict", Verdict[Ready, Drifted, Missing, Refused, Inaccessible]),
         ],
         "tagged": [
             tagged!("TimelineAction", "kind", TimelineAction {
@@ -288,6 +294,17 @@ fn description() -> Value {
                 execution_expiry_ms, forbid_self_approval, allow_delegated_identity,
             }),
             record!("FlowList" kind "flow_list", FlowListView { schema_version, kind, flows }),
+            record!("AppAccess", TableAccess { select, insert, update, delete, full, notes }),
+            record!("CheckCounts", CheckCounts {
+                total, ready, drifted, missing, refused, inaccessible, app_access_short,
+            }),
+            record!("CheckTable", CheckTableView {
+                source, shadow, verdict, ready, reason, statements, differences, app_access,
+            }),
+            record!("Check" kind "check", CheckView {
+                schema_version, kind, checked_at @time, database, naming_rule, app_user, ready,
+                counts, tables, skipped, notes,
+            }),
         ],
     })
 }

@@ -13,7 +13,11 @@
 //! Opening the task store by its location ([`store`]) is the same rule
 //! in every front end: a path or a `mysql://` URL; so is reading approval
 //! flows ([`flows`]).
+//!
+//! The readiness check ([`check()`]) gives one verdict per selected table
+//! and one overall, read-only.
 
+pub mod check;
 pub mod flows;
 pub mod heartbeat;
 pub mod options;
@@ -22,6 +26,7 @@ pub mod session;
 pub mod store;
 pub mod view;
 
+pub use check::{check, CheckOptions, CheckView};
 pub use flows::{read_flows, FlowSyntax};
 pub use heartbeat::{request_stop, stop_requested, with_heartbeat, Running};
 pub use options::{AnalyzeOptions, SubmitOptions};

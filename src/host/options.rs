@@ -136,6 +136,17 @@ impl AnalyzeOptions {
         self.settle(analysis, &request)
     }
 
+    /// [`AnalyzeOptions::analyze`] with the selected tables that do not
+    /// exist kept as rows (`SkipReason::NoSuchTable`): the readiness check
+    /// probes them, since a table the account may not see is listed as
+    /// absent too.
+    pub(crate) fn analyze_keeping_missing(&self, exec: &mut dyn Executor) -> Result<Analysis> {
+        let request = self.request()?;
+        let analysis = analyze(exec, &request)?;
+        check_skips(&analysis, &request.skip)?;
+        Ok(analysis)
+    }
+
     /// Analyse schema facts a host supplies (no server) as these options
     /// ask, every name checked as by [`AnalyzeOptions::analyze`].
     pub fn analyze_snapshot(&self, snapshot: &SchemaSnapshot) -> Result<Analysis> {

@@ -26,6 +26,8 @@ use shadowsync_core::task::{
 };
 use shadowsync_core::{Error, Result};
 
+pub use super::check::{CheckCounts, CheckTableView, CheckView};
+
 /// The version of every view's layout.
 pub const SCHEMA_VERSION: u32 = 1;
 

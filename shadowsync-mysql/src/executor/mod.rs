@@ -1,9 +1,10 @@
 //! [`MysqlExecutor`]: connections to one database on a MySQL-family server.
 //! The parts of its [`Executor`] that need more than a statement or two are
 //! in the submodules: reading texts ([`introspection`]), sending statements
-//! ([`statement`]), the run lock ([`run_lock`]), a dead worker's statement
+//! ([`statement`]), the check's probes ([`access`]), the run lock ([`run_lock`]), a dead worker's statement
 //! ([`orphan`]) and interrupting ([`interrupter`]).
 
+mod access;
 mod interrupter;
 mod introspection;
 mod orphan;
@@ -341,5 +342,22 @@ impl Executor for MysqlExecutor {
 
     fn unlock_database(&mut self) -> Result<()> {
         self.release_run_lock()
+    }
+
+    /// `SHOW CREATE TABLE` of each: error 1146 is absent, 1142 denied.
+    fn probe_tables(
+        &mut self,
+        names: &[String],
+    ) -> Result<Vec<shadowsync_core::access::TableProbe>> {
+        self.probe(names)
+    }
+
+    /// `SHOW GRANTS FOR account` (reading another account's grants needs
+    /// SELECT on the `mysql` database).
+    fn account_grants(
+        &mut self,
+        account: &shadowsync_core::access::Account,
+    ) -> Result<Vec<String>> {
+        self.grants(account)
     }
 }

@@ -50,6 +50,10 @@ from ._native import (
 from ._views import (
     SCHEMA_VERSION,
     Action,
+    AppAccess,
+    Check,
+    CheckCounts,
+    CheckTable,
     DueReport,
     ErrorStrategy,
     LogEntry,
@@ -72,6 +76,7 @@ from ._views import (
     TimelineAction,
     TimelineActionKind,
     TimelineEvent,
+    Verdict,
 )
 
 __version__: str = _native.__version__
@@ -82,8 +87,12 @@ __all__ = [
     "SCHEMA_VERSION",
     "Action",
     "Analysis",
+    "AppAccess",
     "ApprovalFlow",
     "ApprovalNode",
+    "Check",
+    "CheckCounts",
+    "CheckTable",
     "DbApiConnection",
     "DbApiExecutor",
     "DueReport",
@@ -125,8 +134,10 @@ __all__ = [
     "TimelineAction",
     "TimelineActionKind",
     "TimelineEvent",
+    "Verdict",
     "analyze",
     "analyze_snapshot",
+    "check",
     "connect",
     "diff",
 ]
@@ -467,6 +478,32 @@ def analyze(
         native, prefix, suffix, tables, skip, adopt, redirect_foreign_keys, copy_auto_increment, rebuild, allow_missing
     )
     return Analysis(result, native.connection)
+
+
+def check(
+    executor: AnyExecutor,
+    *,
+    prefix: str | None = None,
+    suffix: str | None = None,
+    tables: str | Sequence[str] | None = None,
+    skip: str | Sequence[str] = (),
+    rebuild: bool = False,
+    app_user: str | None = None,
+) -> Check:
+    """Whether the shadows of the database of ``executor`` are ready
+    (read-only): one verdict per selected table (``ready``, ``drifted``,
+    ``missing``, ``refused``, ``inaccessible``) and :attr:`Check.ready`
+    overall, which fails closed. The selection and naming are as for
+    :func:`analyze`; ``app_user`` (``"'app'@'%'"`` or ``"app@%"``) also
+    reports, from the server's grants, whether that account may SELECT,
+    INSERT, UPDATE and DELETE each shadow, one it cannot fully use keeping
+    the check from ready. Raises :class:`InvalidRequestError` for a bad
+    selection, an unknown table or an unknown account,
+    :class:`ExecutorError` when the server fails (e.g. the grants may not be
+    read).
+    """
+    native = _native_executor(executor)
+    return Check.from_json(_native.check(native, prefix, suffix, tables, skip, rebuild, app_user))
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ __all__ = [
     "TaskCenter",
     "analyze",
     "analyze_snapshot",
+    "check",
     "diff",
 ]
 
@@ -70,6 +71,15 @@ def analyze(
     rebuild: bool,
     allow_missing: bool,
 ) -> Analysis: ...
+def check(
+    executor: Executor,
+    prefix: str | None,
+    suffix: str | None,
+    tables: _Names | None,
+    skip: _Names,
+    rebuild: bool,
+    app_user: str | None,
+) -> str: ...
 def analyze_snapshot(
     snapshot_json: str,
     prefix: str | None,

@@ -103,6 +103,16 @@ class ErrorStrategy(enum.StrEnum):
     CONTINUE = "continue"
 
 
+class Verdict(enum.StrEnum):
+    """The core's ``Verdict`` words."""
+
+    READY = "ready"
+    DRIFTED = "drifted"
+    MISSING = "missing"
+    REFUSED = "refused"
+    INACCESSIBLE = "inaccessible"
+
+
 class TimelineActionKind(enum.StrEnum):
     """The ``kind`` of a :class:`TimelineAction`."""
 
@@ -851,8 +861,137 @@ class FlowList:
         return data
 
 
+@dataclass(frozen=True)
+class AppAccess:
+    """Part of a view (``TableAccess``)."""
+
+    select: bool
+    insert: bool
+    update: bool
+    delete: bool
+    full: bool
+    notes: list[str]
+
+    @classmethod
+    def _from(cls, data: dict[str, Any]) -> AppAccess:
+        return cls(
+            select=data["select"],
+            insert=data["insert"],
+            update=data["update"],
+            delete=data["delete"],
+            full=data["full"],
+            notes=list(data["notes"]),
+        )
+
+
+@dataclass(frozen=True)
+class CheckCounts:
+    """Part of a view (``CheckCounts``)."""
+
+    total: int
+    ready: int
+    drifted: int
+    missing: int
+    refused: int
+    inaccessible: int
+    app_access_short: int
+
+    @classmethod
+    def _from(cls, data: dict[str, Any]) -> CheckCounts:
+        return cls(
+            total=data["total"],
+            ready=data["ready"],
+            drifted=data["drifted"],
+            missing=data["missing"],
+            refused=data["refused"],
+            inaccessible=data["inaccessible"],
+            app_access_short=data["app_access_short"],
+        )
+
+
+@dataclass(frozen=True)
+class CheckTable:
+    """Part of a view (``CheckTableView``)."""
+
+    source: str
+    shadow: str
+    verdict: Verdict
+    ready: bool
+    reason: str | None
+    statements: list[str]
+    differences: list[str]
+    app_access: AppAccess | None
+
+    @classmethod
+    def _from(cls, data: dict[str, Any]) -> CheckTable:
+        return cls(
+            source=data["source"],
+            shadow=data["shadow"],
+            verdict=Verdict(data["verdict"]),
+            ready=data["ready"],
+            reason=data["reason"],
+            statements=list(data["statements"]),
+            differences=list(data["differences"]),
+            app_access=_opt(AppAccess._from, data["app_access"]),
+        )
+
+
+@dataclass(frozen=True)
+class Check:
+    """The ``check`` view (``CheckView``); :meth:`to_json` gives its JSON text."""
+
+    schema_version: int
+    kind: str
+    checked_at: datetime
+    database: str
+    naming_rule: str
+    app_user: str | None
+    ready: bool
+    counts: CheckCounts
+    tables: list[CheckTable]
+    skipped: list[str]
+    notes: list[str]
+    _json: str = field(default="", repr=False, compare=False)
+
+    @classmethod
+    def _from(cls, data: dict[str, Any], text: str = "") -> Check:
+        return cls(
+            schema_version=data["schema_version"],
+            kind=data["kind"],
+            checked_at=_time(data["checked_at"]),
+            database=data["database"],
+            naming_rule=data["naming_rule"],
+            app_user=data["app_user"],
+            ready=data["ready"],
+            counts=CheckCounts._from(data["counts"]),
+            tables=[CheckTable._from(x0) for x0 in data["tables"]],
+            skipped=list(data["skipped"]),
+            notes=list(data["notes"]),
+            _json=text,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Check:
+        """The ``check`` view of JSON ``text`` (:class:`InvalidRequestError` if it is none)."""
+        return cls._from(_view(text, "check"), text)
+
+    def to_json(self) -> str:
+        """The JSON text of this view, exactly as the library gave it (the
+        CLI's ``--format json`` and the C ABI give the same text)."""
+        return self._json
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON of this view as a dict."""
+        data: dict[str, Any] = json.loads(self._json)
+        return data
+
+
 __all__ = [
     "Action",
+    "AppAccess",
+    "Check",
+    "CheckCounts",
+    "CheckTable",
     "Diff",
     "DiffCounts",
     "DiffStatement",
@@ -884,4 +1023,5 @@ __all__ = [
     "TimelineAction",
     "TimelineActionKind",
     "TimelineEvent",
+    "Verdict",
 ]

@@ -1,0 +1,49 @@
+//! The readiness check, through the host layer ([`shadowsync::host::check`]).
+
+use pyo3::prelude::*;
+use shadowsync::host::{self, to_json, AnalyzeOptions, CheckOptions};
+use shadowsync_core::shadow::ShadowPolicy;
+use shadowsync_core::Clock;
+use shadowsync_store::SystemClock;
+
+use crate::analysis::Names;
+use crate::executor::Executor;
+
+/// Check the database of `executor` (see the Python `check`): the check
+/// view's JSON text.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn check(
+    py: Python<'_>,
+    executor: PyRef<'_, Executor>,
+    prefix: Option<String>,
+    suffix: Option<String>,
+    tables: Option<Names>,
+    skip: Names,
+    rebuild: bool,
+    app_user: Option<String>,
+) -> PyResult<String> {
+    let options = CheckOptions {
+        analyze: AnalyzeOptions {
+            prefix,
+            suffix,
+            tables: tables.map(|t| t.0),
+            skip: skip.0,
+            adopt: Vec::new(),
+            policy: ShadowPolicy {
+                rebuild,
+                ..ShadowPolicy::default()
+            },
+            // Unknown tables are probed by the check itself.
+            allow_missing: false,
+        },
+        app_user,
+    };
+    let executor: &Executor = &executor;
+    executor.forget_origin();
+    py.detach(|| {
+        let view = host::check(executor.lock().as_mut(), &options, SystemClock.now())?;
+        to_json(&view)
+    })
+    .map_err(|e| executor.error(e))
+}
