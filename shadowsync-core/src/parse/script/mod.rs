@@ -51,6 +51,7 @@ pub fn parse_script(sql: &str) -> Result<Script, ParseError> {
     let mut kept = String::with_capacity(sql.len());
     let mut copied = 0;
     let mut passed_over = Vec::new();
+    let mut lines = Lines::new(sql);
     for piece in &pieces {
         let text = &sql[piece.start..piece.end];
         let begins = statement_start(text) + piece.start;
@@ -67,7 +68,7 @@ pub fn parse_script(sql: &str) -> Result<Script, ParseError> {
                 copied = piece.end + piece.delimiter_len;
             }
             Class::PassedOver(kind, name) => passed_over.push(PassedOver {
-                location: Location::of_offset(sql, begins),
+                location: lines.at(begins),
                 kind,
                 name,
             }),
@@ -85,6 +86,42 @@ pub fn parse_script(sql: &str) -> Result<Script, ParseError> {
         tables,
         passed_over,
     })
+}
+
+/// Locations of increasing offsets in one text, each found from the last
+/// one: a dump has a statement per row batch, and counting every line from
+/// the start of the text for each would take time quadratic in its size.
+struct Lines<'a> {
+    src: &'a str,
+    /// The offset last asked for, its line and the offset that line starts at.
+    offset: usize,
+    line: usize,
+    line_start: usize,
+}
+
+impl<'a> Lines<'a> {
+    fn new(src: &'a str) -> Self {
+        Lines {
+            src,
+            offset: 0,
+            line: 1,
+            line_start: 0,
+        }
+    }
+
+    /// The location of `offset`, which is not before the last one asked for.
+    fn at(&mut self, offset: usize) -> Location {
+        let between = &self.src.as_bytes()[self.offset..offset];
+        self.line += between.iter().filter(|&&b| b == b'\n').count();
+        if let Some(last) = between.iter().rposition(|&b| b == b'\n') {
+            self.line_start = self.offset + last + 1;
+        }
+        self.offset = offset;
+        Location {
+            line: self.line,
+            column: self.src[self.line_start..offset].chars().count() + 1,
+        }
+    }
 }
 
 /// Appends `text` with every character but line breaks replaced by a space.
@@ -121,3 +158,21 @@ fn statement_start(text: &str) -> usize {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod lines_tests {
+    use super::*;
+
+    #[test]
+    fn lines_agree_with_location_of_offset() {
+        let src = "ab\ncé\n\nxyz\n";
+        let mut lines = Lines::new(src);
+        for offset in [0, 1, 3, 4, 6, 7, 8, 10, src.len()] {
+            assert_eq!(
+                lines.at(offset),
+                Location::of_offset(src, offset),
+                "{offset}"
+            );
+        }
+    }
+}
