@@ -10,13 +10,12 @@ use shadowsync::host::{self, to_json, AnalyzeOptions, CheckOptions};
 use shadowsync_core::check::Verdict;
 use shadowsync_core::shadow::ShadowPolicy;
 use shadowsync_core::Clock;
-use shadowsync_mysql::{redact_url, Introspection, MysqlExecutor};
+use shadowsync_mysql::Introspection;
 use shadowsync_store::SystemClock;
 
 use crate::config::SettingsArgs;
-use crate::credentials::server_url;
 use crate::failure::Failure;
-use crate::plan::{one_line, width, write_row, Format};
+use crate::plan::{connect_to_database, naming, one_line, refuse_stray, width, write_row, Format};
 
 /// Exit status of a check that finds the selection not ready.
 pub const NOT_READY: u8 = 1;
@@ -71,22 +70,13 @@ pub struct Args {
 /// Checks the database the URL names and prints the verdicts; `Ok(true)`
 /// when the selection is ready.
 pub fn run(args: &Args) -> Result<bool, Failure> {
-    if let Some(word) = args.stray.first() {
-        return Err(Failure::BadInput(format!(
-            "unexpected argument `{}` (the URL goes after --url)",
-            redact_url(word)
-        )));
-    }
+    refuse_stray(&args.stray)?;
     let bad = |e: shadowsync_core::Error| match e {
         shadowsync_core::Error::InvalidRequest(_) => Failure::BadInput(e.to_string()),
         other => Failure::from(other),
     };
     let settings = args.settings.load()?;
-    // The profile's naming rule when the command line gives none, as for `plan`.
-    let (prefix, suffix) = match (&args.prefix, &args.suffix, &settings.profile) {
-        (None, None, Some(profile)) => (profile.prefix.clone(), profile.suffix.clone()),
-        _ => (args.prefix.clone(), args.suffix.clone()),
-    };
+    let (prefix, suffix) = naming(&args.prefix, &args.suffix, &settings);
     let options = CheckOptions {
         analyze: AnalyzeOptions {
             prefix,
@@ -108,14 +98,7 @@ pub fn run(args: &Args) -> Result<bool, Failure> {
     if let Some(user) = &options.app_user {
         shadowsync_core::access::Account::parse(user).map_err(bad)?;
     }
-    let url = server_url(args.url.as_deref(), &settings)?;
-    let mut exec = MysqlExecutor::connect(&url)?.with_introspection(args.introspection);
-    if !matches!(exec.database(), Some(db) if !db.is_empty()) {
-        return Err(Failure::BadInput(format!(
-            "the URL {} names no database: use mysql://user:pass@host:port/db",
-            exec.redacted_url()
-        )));
-    }
+    let mut exec = connect_to_database(args.url.as_deref(), &settings, args.introspection)?;
     let view = host::check(&mut exec, &options, SystemClock.now()).map_err(bad)?;
     let mut out = io::stdout().lock();
     match args.format {

@@ -125,24 +125,12 @@ pub(crate) fn analyse(
     args: &Args,
     settings: &Settings,
 ) -> Result<(MysqlExecutor, Analysis), Failure> {
-    if let Some(word) = args.stray.first() {
-        return Err(Failure::BadInput(format!(
-            "unexpected argument `{}` (the URL goes after --url)",
-            redact_url(word)
-        )));
-    }
+    refuse_stray(&args.stray)?;
     // Bad options fail before the server is reached, as bad input.
     let bad = |e: shadowsync_core::Error| Failure::BadInput(e.to_string());
     let options = options(args, settings);
     options.request().map_err(bad)?;
-    let url = server_url(args.url.as_deref(), settings)?;
-    let mut exec = MysqlExecutor::connect(&url)?.with_introspection(args.introspection);
-    if !matches!(exec.database(), Some(db) if !db.is_empty()) {
-        return Err(Failure::BadInput(format!(
-            "the URL {} names no database: use mysql://user:pass@host:port/db",
-            exec.redacted_url()
-        )));
-    }
+    let mut exec = connect_to_database(args.url.as_deref(), settings, args.introspection)?;
     // The request was checked above: an invalid request now is a name
     // that does not fit the database (an unknown skip, a missing table).
     let analysis = options.analyze(&mut exec).map_err(|e| match e {
@@ -152,13 +140,54 @@ pub(crate) fn analyse(
     Ok((exec, analysis))
 }
 
+/// Stray words (a URL given without `--url`) are bad input, shown without
+/// their password (clap would echo them verbatim).
+pub(crate) fn refuse_stray(stray: &[String]) -> Result<(), Failure> {
+    match stray.first() {
+        Some(word) => Err(Failure::BadInput(format!(
+            "unexpected argument `{}` (the URL goes after --url)",
+            redact_url(word)
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// An executor on the database of the server URL (`--url`, else the
+/// environment or the profile, see [`server_url`]); a URL without a
+/// database is bad input.
+pub(crate) fn connect_to_database(
+    url: Option<&str>,
+    settings: &Settings,
+    introspection: Introspection,
+) -> Result<MysqlExecutor, Failure> {
+    let url = server_url(url, settings)?;
+    let exec = MysqlExecutor::connect(&url)?.with_introspection(introspection);
+    if !matches!(exec.database(), Some(db) if !db.is_empty()) {
+        return Err(Failure::BadInput(format!(
+            "the URL {} names no database: use mysql://user:pass@host:port/db",
+            exec.redacted_url()
+        )));
+    }
+    Ok(exec)
+}
+
+/// `--prefix`/`--suffix` as given, else the profile's naming rule when the
+/// command line gives neither.
+pub(crate) fn naming(
+    prefix: &Option<String>,
+    suffix: &Option<String>,
+    settings: &Settings,
+) -> (Option<String>, Option<String>) {
+    match (prefix, suffix, &settings.profile) {
+        (None, None, Some(profile)) => (profile.prefix.clone(), profile.suffix.clone()),
+        _ => (prefix.clone(), suffix.clone()),
+    }
+}
+
 /// The host layer's analysis options the command line describes; the
 /// naming rule is the profile's when the command line gives none.
 fn options(args: &Args, settings: &Settings) -> AnalyzeOptions {
-    let (prefix, suffix) = match (&args.prefix, &args.suffix, &settings.profile) {
-        (None, None, Some(profile)) => (profile.prefix.clone(), profile.suffix.clone()),
-        _ => (args.prefix.clone(), args.suffix.clone()),
-    };
+    let (prefix, suffix) = naming(&args.prefix, &args.suffix, settings);
     AnalyzeOptions {
         prefix,
         suffix,
