@@ -41,20 +41,28 @@ fn run(conn: &mut mysql::Conn, sql: &str) {
         .unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
 
-/// `CREATE USER account`. seekdb now and then fails it with error 1396
-/// while other sessions change accounts (the suites of other tests do):
-/// tried again a few times.
-fn create_user(conn: &mut mysql::Conn, account: &str) {
-    let sql = format!("CREATE USER {account} IDENTIFIED BY '{PASSWORD}'");
+/// An account statement (`CREATE USER`, `GRANT`). seekdb now and then
+/// fails one (error 1396 and others) while other sessions change accounts
+/// (the other tests of the suite do): tried again a few times, then the
+/// failure is the test's.
+fn account_statement(conn: &mut mysql::Conn, sql: &str) {
     for _ in 0..10 {
-        match conn.query_drop(&sql) {
-            Err(mysql::Error::MySqlError(e)) if e.code == 1396 => {
+        match conn.query_drop(sql) {
+            Err(mysql::Error::MySqlError(_)) => {
                 std::thread::sleep(std::time::Duration::from_millis(300));
             }
             other => return other.unwrap_or_else(|e| panic!("{sql}: {e}")),
         }
     }
-    run(conn, &sql);
+    run(conn, sql);
+}
+
+/// `CREATE USER account` with the suites' password.
+fn create_user(conn: &mut mysql::Conn, account: &str) {
+    account_statement(
+        conn,
+        &format!("CREATE USER {account} IDENTIFIED BY '{PASSWORD}'"),
+    );
 }
 
 impl CheckSchema {
@@ -127,9 +135,9 @@ impl CheckSchema {
         for table in [
             "ok", "__ok", "drift", "__drift", "gone", "clash", "__clash", "hidden",
         ] {
-            run(c, &format!("GRANT SELECT ON `{db}`.`{table}` TO {reader}"));
+            account_statement(c, &format!("GRANT SELECT ON `{db}`.`{table}` TO {reader}"));
         }
-        run(c, &format!("GRANT CREATE ON `{db}`.`__gone` TO {reader}"));
+        account_statement(c, &format!("GRANT CREATE ON `{db}`.`__gone` TO {reader}"));
         for sql in [
             format!("GRANT SELECT, INSERT, UPDATE ON `{db}`.`__ok` TO {app_tables}"),
             format!("GRANT ALL PRIVILEGES ON `{db}`.`__hidden` TO {app_tables}"),
@@ -138,7 +146,7 @@ impl CheckSchema {
             ),
             format!("GRANT SELECT, INSERT, UPDATE, DELETE ON `{pattern}`.* TO {app_database}"),
         ] {
-            run(c, &sql);
+            account_statement(c, &sql);
         }
         schema
     }
