@@ -101,6 +101,23 @@ pub struct CatalogFacts {
     pub list_values: Vec<(String, usize)>,
 }
 
+/// What the server says changed, for the snapshot cache
+/// ([`crate::analysis::cache`]): one token per table of the current
+/// database that changes whenever the table's `SHOW CREATE TABLE` text
+/// (and [`CatalogFacts`]) may have changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeTokens {
+    /// Who answered: an identity of the server itself (e.g.
+    /// `@@server_uuid`), not of the address it was reached by, so that a
+    /// cache shared by several servers or schemas never mixes them up.
+    pub server: String,
+    /// Token per table, by name as the server stores it. A table whose
+    /// state the token could not prove (a change within the token's
+    /// resolution of this read, an engine whose token is not proven) is
+    /// left out: it is read again every time.
+    pub tables: Vec<(String, String)>,
+}
+
 /// A connection to one database, as the core needs it. Implementations must
 /// quote nothing themselves beyond what they are given: the core builds every
 /// statement with quoted, escaped identifiers.
@@ -144,6 +161,13 @@ pub trait Executor {
     /// cannot trust). The default reads no catalog.
     fn catalog_facts(&mut self, names: &[String]) -> Result<Vec<Option<CatalogFacts>>> {
         Ok(vec![None; names.len()])
+    }
+    /// [`ChangeTokens`] of every table of the current database, in one
+    /// query, read before the texts they vouch for. `None`: this executor
+    /// has no token it can prove, and every read is a full one (the
+    /// default).
+    fn change_tokens(&mut self) -> Result<Option<ChangeTokens>> {
+        Ok(None)
     }
     /// How many rows table `name` of the current database holds (`None`:
     /// this executor cannot count). Settles an interrupted row copy of a
@@ -217,6 +241,9 @@ impl<E: Executor + ?Sized> Executor for &mut E {
     }
     fn row_count(&mut self, name: &str) -> Result<Option<u64>> {
         (**self).row_count(name)
+    }
+    fn change_tokens(&mut self) -> Result<Option<ChangeTokens>> {
+        (**self).change_tokens()
     }
     fn interrupter(&self) -> Option<Arc<dyn Interrupt>> {
         (**self).interrupter()

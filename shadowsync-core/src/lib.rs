@@ -46,6 +46,6 @@ pub mod topo;
 
 pub use error::{Error, Location, ParseError, Result};
 pub use executor::{
-    CatalogFacts, Clock, Executor, Flavor, Interrupt, Millis, Relation, RelationKind, ServerInfo,
+    CatalogFacts, ChangeTokens, Clock, Executor, Flavor, Interrupt, Millis, Relation, RelationKind, ServerInfo,
 };
 pub use model::*;

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::error::Result;
-use crate::executor::{Executor, RelationKind};
+use crate::executor::{CatalogFacts, Executor, Relation, RelationKind, ServerInfo};
 
 use super::names::{select, Indexes};
 use super::{exact, name_key, AnalysisRequest, SchemaSnapshot};
@@ -14,14 +14,31 @@ use super::{exact, name_key, AnalysisRequest, SchemaSnapshot};
 pub fn read_snapshot(exec: &mut dyn Executor, req: &AnalysisRequest) -> Result<SchemaSnapshot> {
     let server = exec.server_info()?;
     let relations = exec.list_relations()?;
+    let names = names_to_read(&server, &relations, req);
+    let (ddl, facts) = read_texts(exec, names)?;
+    Ok(SchemaSnapshot {
+        server,
+        relations,
+        ddl,
+        facts,
+    })
+}
+
+/// The tables whose texts the analysis of `req` needs: each selected source
+/// and its shadow when that exists, by name as the server stores it.
+pub(super) fn names_to_read(
+    server: &ServerInfo,
+    relations: &[Relation],
+    req: &AnalysisRequest,
+) -> Vec<String> {
     let fold = server.lower_case_table_names != 0;
     let existing: HashSet<String> = relations
         .iter()
         .filter(|r| r.kind == RelationKind::Table)
         .map(|r| name_key(&r.name, fold))
         .collect();
-    let ix = Indexes::new(&relations, fold, req);
-    let plan = select(req, &req.selection, &server, &relations, &ix);
+    let ix = Indexes::new(relations, fold, req);
+    let plan = select(req, &req.selection, server, relations, &ix);
     let stored = &ix.stored;
     let mut names = Vec::new();
     for source in &plan.sources {
@@ -34,6 +51,18 @@ pub fn read_snapshot(exec: &mut dyn Executor, req: &AnalysisRequest) -> Result<S
                     .map_or(shadow_key.clone(), |s| s.to_string()),
             );
         }
+    }
+    names
+}
+
+/// The texts of `names` (absent tables left out) and the catalog facts of
+/// those that print something inexactly.
+pub(super) fn read_texts(
+    exec: &mut dyn Executor,
+    names: Vec<String>,
+) -> Result<(HashMap<String, String>, HashMap<String, CatalogFacts>)> {
+    if names.is_empty() {
+        return Ok((HashMap::new(), HashMap::new()));
     }
     let texts = exec.show_create_tables(&names)?;
     // Only the texts that print something inexactly somewhere need the
@@ -59,10 +88,5 @@ pub fn read_snapshot(exec: &mut dyn Executor, req: &AnalysisRequest) -> Result<S
         .zip(texts)
         .filter_map(|(n, t)| t.map(|t| (n, t)))
         .collect();
-    Ok(SchemaSnapshot {
-        server,
-        relations,
-        ddl,
-        facts,
-    })
+    Ok((ddl, facts))
 }

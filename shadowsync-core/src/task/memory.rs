@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use crate::analysis::cache::CachedTable;
 use crate::error::{Error, Result};
 use crate::executor::Millis;
 
@@ -26,6 +27,8 @@ struct Inner {
     last_id: TaskId,
     tasks: BTreeMap<TaskId, Record>,
     flows: Vec<ApprovalFlow>,
+    /// The snapshot cache, by server, schema and table.
+    cache: BTreeMap<(String, String, String), CachedTable>,
 }
 
 #[derive(Debug)]
@@ -201,6 +204,34 @@ impl Store for MemoryStore {
 
     fn replace_flows(&self, flows: &[ApprovalFlow]) -> Result<()> {
         self.lock()?.flows = flows.to_vec();
+        Ok(())
+    }
+
+    fn cached_tables(&self, server: &str, schema: &str) -> Result<Vec<CachedTable>> {
+        Ok(self
+            .lock()?
+            .cache
+            .iter()
+            .filter(|((s, d, _), _)| s == server && d == schema)
+            .map(|(_, e)| e.clone())
+            .collect())
+    }
+
+    fn cache_tables(
+        &self,
+        server: &str,
+        schema: &str,
+        put: &[CachedTable],
+        forget: &[String],
+    ) -> Result<()> {
+        let mut inner = self.lock()?;
+        let key = |table: &str| (server.to_string(), schema.to_string(), table.to_string());
+        for table in forget {
+            inner.cache.remove(&key(table));
+        }
+        for entry in put {
+            inner.cache.insert(key(&entry.table), entry.clone());
+        }
         Ok(())
     }
 }

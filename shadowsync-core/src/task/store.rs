@@ -8,6 +8,7 @@
 //! [`Store::compare_and_set`] succeeds for exactly one of several writers
 //! that read the same revision.
 
+use crate::analysis::cache::CachedTable;
 use crate::error::Result;
 use crate::executor::Millis;
 
@@ -92,6 +93,27 @@ pub trait Store {
 
     /// Replace the approval flows (already validated), highest priority first.
     fn replace_flows(&self, flows: &[ApprovalFlow]) -> Result<()>;
+
+    /// The snapshot cache's entries for schema `schema` of server `server`
+    /// (see [`crate::analysis::cache`]). The default keeps no cache.
+    fn cached_tables(&self, server: &str, schema: &str) -> Result<Vec<CachedTable>> {
+        let _ = (server, schema);
+        Ok(Vec::new())
+    }
+
+    /// Put `put` into the snapshot cache of `server`'s `schema` (replacing
+    /// entries of the same table) and remove the entries of the tables
+    /// `forget` names, atomically. The default keeps no cache.
+    fn cache_tables(
+        &self,
+        server: &str,
+        schema: &str,
+        put: &[CachedTable],
+        forget: &[String],
+    ) -> Result<()> {
+        let _ = (server, schema, put, forget);
+        Ok(())
+    }
 }
 
 /// A boxed store is a store, so that a host can choose its store at run time
@@ -174,5 +196,19 @@ impl<S: Store + ?Sized> Store for Box<S> {
 
     fn replace_flows(&self, flows: &[ApprovalFlow]) -> Result<()> {
         (**self).replace_flows(flows)
+    }
+
+    fn cached_tables(&self, server: &str, schema: &str) -> Result<Vec<CachedTable>> {
+        (**self).cached_tables(server, schema)
+    }
+
+    fn cache_tables(
+        &self,
+        server: &str,
+        schema: &str,
+        put: &[CachedTable],
+        forget: &[String],
+    ) -> Result<()> {
+        (**self).cache_tables(server, schema, put, forget)
     }
 }
