@@ -99,6 +99,7 @@ contract_tests!(
     exactly_one_of_two_racing_workers_wins,
     abort_from_another_handle_stops_the_run,
     everything_survives_reopening,
+    snapshot_cache_round_trips,
 );
 
 /// Each handle has its own pool, as two hosts would: of many threads racing

@@ -36,6 +36,9 @@ pub struct Layout {
     pub entries: Entries,
     /// The row holding the approval flows as JSON.
     pub flows: Setting,
+    /// The snapshot cache: `(server, schema_name, table_name, entry)`,
+    /// the entry as JSON (`shadowsync_core::analysis::cache`).
+    pub snapshot_cache: &'static str,
 }
 
 /// One row of a key-value table.

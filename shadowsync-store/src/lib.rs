@@ -19,6 +19,7 @@
 //! clock        the wall clock
 //! ```
 
+mod cache;
 mod clock;
 mod columns;
 pub mod driver;

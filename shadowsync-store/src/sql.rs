@@ -86,6 +86,9 @@ pub(crate) struct Statements {
     pub(crate) replace_flows: String,
     /// The key of the flows' row.
     pub(crate) flows_key: Value,
+    /// The snapshot cache's table (its statements are built per call, for
+    /// the number of entries).
+    pub(crate) snapshot_cache: &'static str,
 }
 
 /// The state columns, as [`Statements::insert_task`] and
@@ -112,6 +115,7 @@ impl Statements {
             task_ids,
             entries,
             flows,
+            snapshot_cache,
         } = D::LAYOUT;
         let (task_ids, id_column) = match task_ids {
             TaskIds::Autoincrement => (None, ""),
@@ -201,6 +205,7 @@ impl Statements {
             ),
             replace_flows: D::upsert_sql(flows.table, flows.key_column, flows.value_column),
             flows_key: flows.key.value(),
+            snapshot_cache,
         }
     }
 }

@@ -17,6 +17,7 @@
 
 use std::fmt;
 
+use shadowsync_core::analysis::cache::CachedTable;
 use shadowsync_core::task::flow::ApprovalFlow;
 use shadowsync_core::task::list::{TaskPage, TaskQuery};
 use shadowsync_core::task::{
@@ -349,5 +350,23 @@ impl<D: Driver> Store for SqlStore<D> {
             )?;
             Ok(())
         })
+    }
+
+    fn cached_tables(&self, server: &str, schema: &str) -> Result<Vec<CachedTable>> {
+        let table = self.sql.snapshot_cache;
+        self.driver
+            .read(|tx| crate::cache::read(tx, table, server, schema))
+    }
+
+    fn cache_tables(
+        &self,
+        server: &str,
+        schema: &str,
+        put: &[CachedTable],
+        forget: &[String],
+    ) -> Result<()> {
+        let table = self.sql.snapshot_cache;
+        self.driver
+            .write(|tx| crate::cache::write(tx, table, server, schema, put, forget))
     }
 }

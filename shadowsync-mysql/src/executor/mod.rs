@@ -10,6 +10,7 @@ mod introspection;
 mod orphan;
 mod run_lock;
 mod statement;
+mod tokens;
 
 use std::fmt;
 use std::sync::Arc;
@@ -69,6 +70,9 @@ pub struct MysqlExecutor {
     orphan_wait: std::time::Duration,
     /// What [`Executor::await_orphan`] does to a dead worker's statement.
     orphan_policy: OrphanPolicy,
+    /// MariaDB's connection for [`Executor::change_tokens`] (in UTC), opened
+    /// on first need.
+    token_conn: Option<Conn>,
 }
 
 impl fmt::Debug for MysqlExecutor {
@@ -109,6 +113,7 @@ impl MysqlExecutor {
             run_lock: None,
             orphan_wait: DEFAULT_ORPHAN_WAIT,
             orphan_policy: OrphanPolicy::Wait,
+            token_conn: None,
         })
     }
 
@@ -342,6 +347,14 @@ impl Executor for MysqlExecutor {
 
     fn unlock_database(&mut self) -> Result<()> {
         self.release_run_lock()
+    }
+
+    /// On OceanBase, table ids and schema versions from its catalog; on
+    /// MariaDB, the `CREATE_TIME` of InnoDB tables settled at least
+    /// [`tokens::RACY_SECONDS`] before the read; none on MySQL (see
+    /// [`tokens`]). One query.
+    fn change_tokens(&mut self) -> Result<Option<shadowsync_core::ChangeTokens>> {
+        self.read_change_tokens()
     }
 
     /// `SHOW CREATE TABLE` of each: error 1146 is absent, 1142 denied.

@@ -144,6 +144,7 @@ impl Driver for MysqlDriver {
             value_column: "flows",
             key: SettingKey::Int(1),
         },
+        snapshot_cache: "shadowsync_snapshot_cache",
     };
 
     /// Open the store in the database that `url`

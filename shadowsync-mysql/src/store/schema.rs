@@ -31,7 +31,7 @@ const META: &str = "CREATE TABLE IF NOT EXISTS shadowsync_meta (
 /// [`upgrade_from_1`] adds to a version 1 store). The state columns of a
 /// task are only written by a compare-and-set on `revision` (and
 /// `abort_requested` by an abort).
-const LAYOUT: [&str; 6] = [
+const LAYOUT: [&str; 7] = [
     "CREATE TABLE IF NOT EXISTS shadowsync_tasks (
         id              BIGINT       NOT NULL PRIMARY KEY,
         spec            LONGTEXT     NOT NULL,
@@ -86,6 +86,15 @@ const LAYOUT: [&str; 6] = [
     "CREATE TABLE IF NOT EXISTS shadowsync_flows (
         id    INT      NOT NULL PRIMARY KEY,
         flows LONGTEXT NOT NULL
+    )",
+    // The snapshot cache, added without a layout version of its own: builds
+    // that do not know it never read it.
+    "CREATE TABLE IF NOT EXISTS shadowsync_snapshot_cache (
+        server      VARCHAR(255) NOT NULL,
+        schema_name VARCHAR(64)  NOT NULL,
+        table_name  VARCHAR(64)  NOT NULL,
+        entry       LONGTEXT     NOT NULL,
+        PRIMARY KEY (server, schema_name, table_name)
     )",
 ];
 

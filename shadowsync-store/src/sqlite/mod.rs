@@ -68,6 +68,7 @@ impl Driver for SqliteDriver {
             value_column: "value",
             key: SettingKey::Text("approval_flows"),
         },
+        snapshot_cache: "snapshot_cache",
     };
 
     /// Open (creating if needed) the task database at `path`.

@@ -73,6 +73,18 @@ CREATE TABLE settings (
 );
 ";
 
+/// The snapshot cache (any version: added without a version of its own,
+/// since builds that do not know it never read it).
+const SNAPSHOT_CACHE: &str = "
+CREATE TABLE IF NOT EXISTS snapshot_cache (
+    server      TEXT NOT NULL,
+    schema_name TEXT NOT NULL,
+    table_name  TEXT NOT NULL,
+    entry       TEXT NOT NULL,
+    PRIMARY KEY (server, schema_name, table_name)
+);
+";
+
 /// Bring the database to the current layout, refusing a newer one (`shown`
 /// names the file in that error). Runs in an immediate transaction so that
 /// processes opening a new file at once create it once.
@@ -98,5 +110,6 @@ pub(super) fn migrate(conn: &mut Connection, shown: &str) -> Result<()> {
         VERSION => {}
         newer => return Err(newer_layout(shown, newer)),
     }
+    tx.execute_batch(SNAPSHOT_CACHE).map_err(db_error)?;
     tx.commit().map_err(db_error)
 }

@@ -578,3 +578,41 @@ pub fn everything_survives_reopening<S: Store>(open: impl Fn() -> S) {
         .unwrap();
     assert_eq!(next.id, task.id + 2);
 }
+
+/// The snapshot cache: entries read back as written, per server and schema,
+/// replaced by table, forgotten on request, kept across reopening; names
+/// compared exactly (`T` is not `t`).
+pub fn snapshot_cache_round_trips<S: Store, F: Fn() -> S>(open: F) {
+    use shadowsync_core::analysis::cache::CachedTable;
+    use shadowsync_core::CatalogFacts;
+    let entry = |table: &str, token: &str| CachedTable {
+        table: table.into(),
+        token: token.into(),
+        version: "10.11".into(),
+        text: format!("CREATE TABLE `{table}` (`a` enum('x'',''y'))"),
+        facts: Some(CatalogFacts {
+            members: vec![("a".into(), vec!["x','y".into()])],
+            list_values: Vec::new(),
+        }),
+        parents: vec![("p".into(), "1:2".into())],
+    };
+    let store = open();
+    assert!(store.cached_tables("srv", "shop").unwrap().is_empty());
+    let many: Vec<CachedTable> = (0..250).map(|i| entry(&format!("t{i}"), "1")).collect();
+    store.cache_tables("srv", "shop", &many, &[]).unwrap();
+    store
+        .cache_tables("srv", "shop", &[entry("T", "1"), entry("t1", "2")], &["t2".into()])
+        .unwrap();
+    store.cache_tables("srv2", "shop", &[entry("t1", "9")], &[]).unwrap();
+    store.cache_tables("srv", "other", &[entry("t1", "8")], &[]).unwrap();
+    let reopened = open();
+    let mut got = reopened.cached_tables("srv", "shop").unwrap();
+    got.sort_by(|a, b| a.table.cmp(&b.table));
+    assert_eq!(got.len(), 250, "250 - t2 + T");
+    let t1 = got.iter().find(|e| e.table == "t1").unwrap();
+    assert_eq!(t1, &entry("t1", "2"));
+    assert!(got.iter().any(|e| e.table == "T"));
+    assert!(!got.iter().any(|e| e.table == "t2"));
+    assert_eq!(reopened.cached_tables("srv2", "shop").unwrap(), [entry("t1", "9")]);
+    assert_eq!(reopened.cached_tables("srv", "other").unwrap(), [entry("t1", "8")]);
+}
