@@ -9,6 +9,7 @@ use shadowsync::host::view::CheckView;
 use shadowsync::host::{self, to_json, AnalyzeOptions, CheckOptions};
 use shadowsync_core::check::Verdict;
 use shadowsync_core::shadow::ShadowPolicy;
+use shadowsync_core::task::Store;
 use shadowsync_core::Clock;
 use shadowsync_mysql::Introspection;
 use shadowsync_store::SystemClock;
@@ -65,6 +66,8 @@ pub struct Args {
     /// Stray words (such as a URL given without `--url`), refused in [`run`].
     #[arg(hide = true, value_name = "STRAY")]
     stray: Vec<String>,
+    #[command(flatten)]
+    cache: crate::plan::CacheArgs,
 }
 
 /// Checks the database the URL names and prints the verdicts; `Ok(true)`
@@ -99,7 +102,9 @@ pub fn run(args: &Args) -> Result<bool, Failure> {
         shadowsync_core::access::Account::parse(user).map_err(bad)?;
     }
     let mut exec = connect_to_database(args.url.as_deref(), &settings, args.introspection)?;
-    let view = host::check(&mut exec, &options, SystemClock.now()).map_err(bad)?;
+    let cache = args.cache.store(&settings)?;
+    let cache = cache.as_deref().map(|s| s as &dyn Store);
+    let view = host::check_with(&mut exec, &options, SystemClock.now(), cache).map_err(bad)?;
     let mut out = io::stdout().lock();
     match args.format {
         Format::Text => write_text(&mut out, &view),

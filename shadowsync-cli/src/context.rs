@@ -14,7 +14,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use shadowsync::host::{is_server_location, open_store, shown_location};
+use shadowsync::host::{is_server_location, open_store, shown_location, DynStore};
 use shadowsync_core::task::flow::{select_flow, Approvers};
 use shadowsync_core::task::{Actor, TaskCenter, TaskId};
 use shadowsync_store::SystemClock;
@@ -38,15 +38,43 @@ pub struct StoreArg {
 }
 
 impl StoreArg {
-    /// The store's location, from the option, the environment or the profile.
-    fn location(&self, profile: Option<&Profile>) -> Result<String, Failure> {
+    /// The store's location from the option, the environment or the
+    /// profile; `None` when none of them names one.
+    fn configured(&self, profile: Option<&Profile>) -> Result<Option<String>, Failure> {
         if let Some(location) = self.store.clone() {
-            return Ok(location);
+            return Ok(Some(location));
         }
         if let Some(location) = env_text(STORE_VAR)? {
-            return Ok(location);
+            return Ok(Some(location));
         }
-        if let Some(location) = profile.and_then(|p| p.store.clone()) {
+        Ok(profile.and_then(|p| p.store.clone()))
+    }
+
+    /// The store a read-only command (`plan`, `check`) keeps its snapshot
+    /// cache in: the one the option, the environment or the profile names,
+    /// never the default file, which a read-only command does not create.
+    /// A store that cannot be opened is passed over with a warning: the
+    /// command then reads every table.
+    pub fn cache(&self, profile: Option<&Profile>) -> Result<Option<DynStore>, Failure> {
+        let Some(location) = self.configured(profile)? else {
+            return Ok(None);
+        };
+        match open_store(&location) {
+            Ok(store) => Ok(Some(store)),
+            Err(e) => {
+                tracing::warn!(
+                    "snapshot cache not used: cannot open the task store {}: {e}",
+                    shown_location(&location)
+                );
+                Ok(None)
+            }
+        }
+    }
+
+    /// The store's location, from the option, the environment or the
+    /// profile, else the default file.
+    fn location(&self, profile: Option<&Profile>) -> Result<String, Failure> {
+        if let Some(location) = self.configured(profile)? {
             return Ok(location);
         }
         // The XDG base directory rules ignore a relative XDG_DATA_HOME.

@@ -51,7 +51,7 @@ enum Command {
     /// Print the statements that turn the tables of one DDL file into those of another.
     Diff(diff::Args),
     /// Show what it takes to bring the shadow tables of a live database in line with their sources.
-    Plan(plan::Args),
+    Plan(plan::Command),
     /// Read-only readiness verdict per selected shadow and overall: exit 0
     /// ready, 1 not ready (drifted, missing, refused, inaccessible, or not
     /// usable by --app-user), 2 bad input.

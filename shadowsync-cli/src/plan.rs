@@ -9,12 +9,14 @@ use std::io::{self, Write};
 
 use clap::ArgGroup;
 use shadowsync::host::view::{is_refused, PlanCounts, PlanView};
-use shadowsync::host::{to_json, AnalyzeOptions};
+use shadowsync::host::{to_json, AnalyzeOptions, DynStore};
 use shadowsync_core::analysis::{Action, Analysis, TableAnalysis};
 use shadowsync_core::shadow::ShadowPolicy;
+use shadowsync_core::task::Store;
 use shadowsync_mysql::{redact_url, Introspection, MysqlExecutor};
 
 use crate::config::{Settings, SettingsArgs};
+use crate::context::StoreArg;
 use crate::credentials::server_url;
 use crate::failure::{Failure, Outcome};
 
@@ -78,6 +80,39 @@ pub struct Args {
     stray: Vec<String>,
 }
 
+/// `shadowsync plan`: the analysis options, and the snapshot cache.
+#[derive(Debug, clap::Args)]
+pub struct Command {
+    #[command(flatten)]
+    pub(crate) args: Args,
+    #[command(flatten)]
+    pub(crate) cache: CacheArgs,
+}
+
+/// Where a read-only command keeps its snapshot cache.
+#[derive(Debug, clap::Args)]
+pub struct CacheArgs {
+    /// The task store whose snapshot cache makes a repeat run read only the
+    /// tables the server says changed (used when --store, $SHADOWSYNC_STORE
+    /// or the profile's `store` names one).
+    #[command(flatten)]
+    store: StoreArg,
+    /// Read every table from the server, neither using nor filling the
+    /// snapshot cache.
+    #[arg(long)]
+    no_cache: bool,
+}
+
+impl CacheArgs {
+    /// The store to cache in, unless `--no-cache` or none is configured.
+    pub(crate) fn store(&self, settings: &Settings) -> Result<Option<DynStore>, Failure> {
+        if self.no_cache {
+            return Ok(None);
+        }
+        self.store.cache(settings.profile.as_ref())
+    }
+}
+
 /// How the plan is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -90,9 +125,12 @@ pub enum Format {
 /// Analyses the database the URL names and prints the plan. Refused
 /// tables make it bad input (the user has to act), even when other tables
 /// have changes; otherwise changes to make are [`Outcome::Changes`].
-pub fn run(args: &Args) -> Result<Outcome, Failure> {
+pub fn run(command: &Command) -> Result<Outcome, Failure> {
+    let args = &command.args;
     let settings = args.settings.load()?;
-    let (_, analysis) = analyse(args, &settings)?;
+    let cache = command.cache.store(&settings)?;
+    let cache = cache.as_deref().map(|s| s as &dyn Store);
+    let (_, analysis) = analyse(args, &settings, cache)?;
     let mut out = io::stdout().lock();
     match args.format {
         Format::Text => write_text(&mut out, &analysis),
@@ -124,6 +162,7 @@ pub fn run(args: &Args) -> Result<Outcome, Failure> {
 pub(crate) fn analyse(
     args: &Args,
     settings: &Settings,
+    cache: Option<&dyn Store>,
 ) -> Result<(MysqlExecutor, Analysis), Failure> {
     refuse_stray(&args.stray)?;
     // Bad options fail before the server is reached, as bad input.
@@ -133,7 +172,7 @@ pub(crate) fn analyse(
     let mut exec = connect_to_database(args.url.as_deref(), settings, args.introspection)?;
     // The request was checked above: an invalid request now is a name
     // that does not fit the database (an unknown skip, a missing table).
-    let analysis = options.analyze(&mut exec).map_err(|e| match e {
+    let analysis = options.analyze_with(&mut exec, cache).map_err(|e| match e {
         shadowsync_core::Error::InvalidRequest(_) => bad(e),
         other => other.into(),
     })?;

@@ -59,7 +59,8 @@ pub struct Args {
 pub fn run(args: &Args) -> Result<(), Failure> {
     let settings = args.plan.settings.load()?;
     let (center, store) = args.store.open(settings.profile.as_ref())?;
-    let (exec, analysis) = plan::analyse(&args.plan, &settings)?;
+    // A sync reads every table afresh: its plan becomes a task.
+    let (exec, analysis) = plan::analyse(&args.plan, &settings, None)?;
     let connection = exec.redacted_url().to_string();
     let creator = creator_for(
         &center,

@@ -12,6 +12,7 @@ use serde::Serialize;
 use shadowsync_core::access::Account;
 use shadowsync_core::check::{self, AppGrants, Check, Grants, TableAccess, TableCheck, Verdict};
 use shadowsync_core::task::log::format_utc;
+use shadowsync_core::task::Store;
 use shadowsync_core::{Error, Executor, Millis, Result};
 
 use super::options::AnalyzeOptions;
@@ -32,13 +33,25 @@ pub struct CheckOptions {
 /// unknown table or an unknown account are
 /// [`shadowsync_core::Error::InvalidRequest`].
 pub fn check(exec: &mut dyn Executor, options: &CheckOptions, now: Millis) -> Result<CheckView> {
+    check_with(exec, options, now, None)
+}
+
+/// [`check`], reading the tables through the snapshot cache in `cache`
+/// when given ([`AnalyzeOptions::analyze_with`]): the same verdicts, with
+/// only the tables the server says changed read again.
+pub fn check_with(
+    exec: &mut dyn Executor,
+    options: &CheckOptions,
+    now: Millis,
+    cache: Option<&dyn Store>,
+) -> Result<CheckView> {
     // A bad account is bad input, found before the server is read.
     let account = options
         .app_user
         .as_deref()
         .map(Account::parse)
         .transpose()?;
-    let analysis = options.analyze.analyze_keeping_missing(exec)?;
+    let analysis = options.analyze.analyze_keeping_missing(exec, cache)?;
     let names = check::names_to_probe(&analysis);
     let probes: HashMap<_, _> = if names.is_empty() {
         HashMap::new()

@@ -26,7 +26,7 @@ pub mod session;
 pub mod store;
 pub mod view;
 
-pub use check::{check, CheckOptions, CheckView};
+pub use check::{check, check_with, CheckOptions, CheckView};
 pub use flows::{read_flows, FlowSyntax};
 pub use heartbeat::{request_stop, stop_requested, with_heartbeat, Running};
 pub use options::{AnalyzeOptions, SubmitOptions};

@@ -6,12 +6,13 @@
 use std::collections::HashSet;
 
 use shadowsync_core::analysis::{
-    analyze, analyze_snapshot, Analysis, AnalysisRequest, SchemaSnapshot, Selection,
+    analyze, analyze_cached, analyze_snapshot, Analysis, AnalysisRequest, SchemaSnapshot,
+    Selection,
 };
 use shadowsync_core::shadow::NamingRule;
 use shadowsync_core::shadow::ShadowPolicy;
 use shadowsync_core::task::{
-    ErrorStrategy, ExecutionMode, FrozenPlan, PlannedAction, SkipReason, SubmitRequest,
+    ErrorStrategy, ExecutionMode, FrozenPlan, PlannedAction, SkipReason, Store, SubmitRequest,
 };
 use shadowsync_core::{Error, Executor, Flavor, Result};
 use shadowsync_mysql::Introspection;
@@ -131,8 +132,20 @@ impl AnalyzeOptions {
 
     /// Analyse `exec`'s database (read-only) as these options ask.
     pub fn analyze(&self, exec: &mut dyn Executor) -> Result<Analysis> {
+        self.analyze_with(exec, None)
+    }
+
+    /// [`AnalyzeOptions::analyze`], reading the tables through the snapshot
+    /// cache in `cache` when given (see
+    /// [`shadowsync_core::analysis::cache`]): the same analysis, with only
+    /// the tables the server says changed read again.
+    pub fn analyze_with(
+        &self,
+        exec: &mut dyn Executor,
+        cache: Option<&dyn Store>,
+    ) -> Result<Analysis> {
         let request = self.request()?;
-        let analysis = analyze(exec, &request)?;
+        let analysis = read(exec, &request, cache)?;
         self.settle(analysis, &request)
     }
 
@@ -140,9 +153,13 @@ impl AnalyzeOptions {
     /// exist kept as rows (`SkipReason::NoSuchTable`): the readiness check
     /// probes them, since a table the account may not see is listed as
     /// absent too.
-    pub(crate) fn analyze_keeping_missing(&self, exec: &mut dyn Executor) -> Result<Analysis> {
+    pub(crate) fn analyze_keeping_missing(
+        &self,
+        exec: &mut dyn Executor,
+        cache: Option<&dyn Store>,
+    ) -> Result<Analysis> {
         let request = self.request()?;
-        let analysis = analyze(exec, &request)?;
+        let analysis = read(exec, &request, cache)?;
         check_skips(&analysis, &request.skip)?;
         Ok(analysis)
     }
@@ -180,6 +197,29 @@ impl AnalyzeOptions {
             .retain(|t| t.reason != Some(SkipReason::NoSuchTable));
         Ok(analysis)
     }
+}
+
+/// The live analysis of `request`, through `cache` when given; what the
+/// cache did goes to the log.
+fn read(
+    exec: &mut dyn Executor,
+    request: &AnalysisRequest,
+    cache: Option<&dyn Store>,
+) -> Result<Analysis> {
+    let Some(store) = cache else {
+        return analyze(exec, request);
+    };
+    let (analysis, report) = analyze_cached(exec, request, store)?;
+    match &report.unused {
+        Some(why) => tracing::info!("snapshot cache not used: {why}"),
+        None => tracing::info!(
+            "snapshot cache: {} tables from the cache, {} read ({} stored)",
+            report.reused,
+            report.read,
+            report.stored
+        ),
+    }
+    Ok(analysis)
 }
 
 /// The selected tables that do not exist, in selection order.
