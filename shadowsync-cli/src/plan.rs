@@ -172,10 +172,12 @@ pub(crate) fn analyse(
     let mut exec = connect_to_database(args.url.as_deref(), settings, args.introspection)?;
     // The request was checked above: an invalid request now is a name
     // that does not fit the database (an unknown skip, a missing table).
-    let analysis = options.analyze_with(&mut exec, cache).map_err(|e| match e {
-        shadowsync_core::Error::InvalidRequest(_) => bad(e),
-        other => other.into(),
-    })?;
+    let analysis = options
+        .analyze_with(&mut exec, cache)
+        .map_err(|e| match e {
+            shadowsync_core::Error::InvalidRequest(_) => bad(e),
+            other => other.into(),
+        })?;
     Ok((exec, analysis))
 }
 

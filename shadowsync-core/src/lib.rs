@@ -46,6 +46,7 @@ pub mod topo;
 
 pub use error::{Error, Location, ParseError, Result};
 pub use executor::{
-    CatalogFacts, ChangeTokens, Clock, Executor, Flavor, Interrupt, Millis, Relation, RelationKind, ServerInfo,
+    CatalogFacts, ChangeTokens, Clock, Executor, Flavor, Interrupt, Millis, Relation, RelationKind,
+    ServerInfo,
 };
 pub use model::*;

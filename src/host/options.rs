@@ -6,8 +6,7 @@
 use std::collections::HashSet;
 
 use shadowsync_core::analysis::{
-    analyze, analyze_cached, analyze_snapshot, Analysis, AnalysisRequest, SchemaSnapshot,
-    Selection,
+    analyze, analyze_cached, analyze_snapshot, Analysis, AnalysisRequest, SchemaSnapshot, Selection,
 };
 use shadowsync_core::shadow::NamingRule;
 use shadowsync_core::shadow::ShadowPolicy;

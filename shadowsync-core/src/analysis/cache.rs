@@ -102,6 +102,7 @@ pub fn read_snapshot_cached(
         return Ok((snapshot, report));
     };
     let fold = server.lower_case_table_names != 0;
+    let prints_inexactly = crate::engine::prints_values_inexactly(server.flavor);
     let database = server.database.clone();
     let token_of: HashMap<String, String> = tokens
         .tables
@@ -146,6 +147,7 @@ pub fn read_snapshot_cached(
                 &server.version,
                 &database,
                 fold,
+                prints_inexactly,
                 &token_of,
             )
         });
@@ -194,7 +196,8 @@ fn still_valid(entry: &CachedTable, version: &str, token_of: &HashMap<String, St
 /// The cache entry for a text just read, or `None` when it may not be
 /// cached: no token vouches for it or for a parent, a key references
 /// another schema, the text does not parse, or it prints something
-/// inexactly and the catalog gave no facts.
+/// inexactly (on a server that does) and the catalog gave no facts.
+#[allow(clippy::too_many_arguments)]
 fn entry_for(
     key: &str,
     text: &str,
@@ -202,10 +205,11 @@ fn entry_for(
     version: &str,
     database: &str,
     fold: bool,
+    prints_inexactly: bool,
     token_of: &HashMap<String, String>,
 ) -> Option<CachedTable> {
     let token = token_of.get(key)?;
-    if facts.is_none() && exact::may_print_inexactly(text) {
+    if facts.is_none() && prints_inexactly && exact::may_print_inexactly(text) {
         return None;
     }
     let table = parse::parse_table(text).ok()?;

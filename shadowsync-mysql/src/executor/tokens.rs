@@ -136,7 +136,10 @@ impl MysqlExecutor {
             let mut conn = self.endpoint.open()?;
             self.endpoint.count();
             conn.query_drop("SET SESSION time_zone = '+00:00'")
-                .map_err(|e| self.endpoint.error("cannot set up the token connection", &e))?;
+                .map_err(|e| {
+                    self.endpoint
+                        .error("cannot set up the token connection", &e)
+                })?;
             self.token_conn = Some(conn);
         }
         let Some(conn) = self.token_conn.as_mut() else {
@@ -153,20 +156,24 @@ impl MysqlExecutor {
         };
         let tables = rows
             .into_iter()
-            .filter_map(|(name, engine, created, collation, row_format, options, now)| {
-                let engine = engine?;
-                let created = created?;
-                if !engine.eq_ignore_ascii_case("InnoDB") || (created as f64) + RACY_SECONDS > now {
-                    return None;
-                }
-                let token = format!(
-                    "{created}:{engine}:{}:{}:{}",
-                    collation.unwrap_or_default(),
-                    row_format.unwrap_or_default(),
-                    options.unwrap_or_default()
-                );
-                Some((name, token))
-            })
+            .filter_map(
+                |(name, engine, created, collation, row_format, options, now)| {
+                    let engine = engine?;
+                    let created = created?;
+                    if !engine.eq_ignore_ascii_case("InnoDB")
+                        || (created as f64) + RACY_SECONDS > now
+                    {
+                        return None;
+                    }
+                    let token = format!(
+                        "{created}:{engine}:{}:{}:{}",
+                        collation.unwrap_or_default(),
+                        row_format.unwrap_or_default(),
+                        options.unwrap_or_default()
+                    );
+                    Some((name, token))
+                },
+            )
             .collect();
         Ok(Some(ChangeTokens { server, tables }))
     }

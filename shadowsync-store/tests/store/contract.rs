@@ -601,10 +601,19 @@ pub fn snapshot_cache_round_trips<S: Store, F: Fn() -> S>(open: F) {
     let many: Vec<CachedTable> = (0..250).map(|i| entry(&format!("t{i}"), "1")).collect();
     store.cache_tables("srv", "shop", &many, &[]).unwrap();
     store
-        .cache_tables("srv", "shop", &[entry("T", "1"), entry("t1", "2")], &["t2".into()])
+        .cache_tables(
+            "srv",
+            "shop",
+            &[entry("T", "1"), entry("t1", "2")],
+            &["t2".into()],
+        )
         .unwrap();
-    store.cache_tables("srv2", "shop", &[entry("t1", "9")], &[]).unwrap();
-    store.cache_tables("srv", "other", &[entry("t1", "8")], &[]).unwrap();
+    store
+        .cache_tables("srv2", "shop", &[entry("t1", "9")], &[])
+        .unwrap();
+    store
+        .cache_tables("srv", "other", &[entry("t1", "8")], &[])
+        .unwrap();
     let reopened = open();
     let mut got = reopened.cached_tables("srv", "shop").unwrap();
     got.sort_by(|a, b| a.table.cmp(&b.table));
@@ -613,6 +622,12 @@ pub fn snapshot_cache_round_trips<S: Store, F: Fn() -> S>(open: F) {
     assert_eq!(t1, &entry("t1", "2"));
     assert!(got.iter().any(|e| e.table == "T"));
     assert!(!got.iter().any(|e| e.table == "t2"));
-    assert_eq!(reopened.cached_tables("srv2", "shop").unwrap(), [entry("t1", "9")]);
-    assert_eq!(reopened.cached_tables("srv", "other").unwrap(), [entry("t1", "8")]);
+    assert_eq!(
+        reopened.cached_tables("srv2", "shop").unwrap(),
+        [entry("t1", "9")]
+    );
+    assert_eq!(
+        reopened.cached_tables("srv", "other").unwrap(),
+        [entry("t1", "8")]
+    );
 }

@@ -33,7 +33,11 @@ impl Server {
             .insert(name.into(), (text.into(), token.map(String::from)));
     }
     fn pair(&mut self, name: &str, body: &str, token: &str) {
-        self.set(name, &format!("CREATE TABLE `{name}` ({body})"), Some(token));
+        self.set(
+            name,
+            &format!("CREATE TABLE `{name}` ({body})"),
+            Some(token),
+        );
         let shadow = format!("__{name}");
         let text = format!("CREATE TABLE `{shadow}` ({body}){MARK}");
         self.set(&shadow, &text, Some(&format!("{token}s")));
@@ -128,7 +132,11 @@ fn a_repeat_read_reads_only_what_changed() {
     assert_eq!((again.reused, again.read), (4, 0));
     assert!(server.take_reads().is_empty());
 
-    server.set("__users", "CREATE TABLE `__users` (`id` bigint)", Some("t3"));
+    server.set(
+        "__users",
+        "CREATE TABLE `__users` (`id` bigint)",
+        Some("t3"),
+    );
     let changed = cached(&mut server, &store);
     assert_eq!((changed.reused, changed.read), (3, 1));
     assert_eq!(server.take_reads(), ["__users"]);
@@ -156,7 +164,8 @@ fn a_parent_change_invalidates_its_children() {
     let store = MemoryStore::new();
     let mut server = Server::new();
     server.pair("parent", "`id` int NOT NULL, PRIMARY KEY (`id`)", "p1");
-    let child = "`id` int, `pid` int, CONSTRAINT `fk` FOREIGN KEY (`pid`) REFERENCES `parent` (`id`)";
+    let child =
+        "`id` int, `pid` int, CONSTRAINT `fk` FOREIGN KEY (`pid`) REFERENCES `parent` (`id`)";
     server.pair("child", child, "c1");
     cached(&mut server, &store);
     server.take_reads();
