@@ -26,8 +26,22 @@
 #
 #   eval "$(scripts/engines.sh start)"; benches/plan_seekdb.sh
 #
+# BENCH_MODE=cache times the snapshot cache instead: 2,000 pairs (every
+# source with a shadow, none outdated), then in the same run
+#   (cold) `shadowsync check --all --store FILE` on an empty cache,
+#   (warm) the same check again after 1 % of the sources changed (a new
+#          table comment each run, so every run has fresh changes),
+#   (b)    the baseline above (one sequential SHOW CREATE TABLE per table),
+#   (u)    the check without the cache (`--no-cache`),
+# checks that the warm and uncached checks print the same JSON, and prints
+# the ratios (goal: (b)/(warm) >= 10x and (warm) < 500 ms on seekdb).
+# BENCH_URL points it at another server (MariaDB: BENCH_URL=$SHADOWSYNC_MARIADB_URL).
+#
 # Environment:
 #   SHADOWSYNC_SEEKDB_URL  server URL (required), e.g. mysql://root@127.0.0.1:2881/
+#   BENCH_URL              another server URL instead (MariaDB, MySQL)
+#   BENCH_MODE             plan (default) or cache (see above)
+#   BENCH_CHANGED          sources changed before each warm check (cache mode; default 1 %)
 #   BENCH_DB               scratch database (default ssb_plan_seekdb)
 #   BENCH_SOURCES          source tables (default 2000)
 #   BENCH_SHADOWS          sources that have a shadow (default 1000)
@@ -44,11 +58,20 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
-URL="${SHADOWSYNC_SEEKDB_URL:?set SHADOWSYNC_SEEKDB_URL (eval \"\$(scripts/engines.sh start)\")}"
-DB="${BENCH_DB:-ssb_plan_seekdb}"
+URL="${BENCH_URL:-${SHADOWSYNC_SEEKDB_URL:?set SHADOWSYNC_SEEKDB_URL (eval \"\$(scripts/engines.sh start)\")}}"
+MODE="${BENCH_MODE:-plan}"
+[[ "$MODE" == plan || "$MODE" == cache ]] || { echo "BENCH_MODE must be plan or cache" >&2; exit 2; }
 SOURCES="${BENCH_SOURCES:-2000}"
-SHADOWS="${BENCH_SHADOWS:-1000}"
-OUTDATED_EVERY="${BENCH_OUTDATED_EVERY:-10}"
+if [[ "$MODE" == cache ]]; then
+    DB="${BENCH_DB:-ssb_cache}"
+    SHADOWS="${BENCH_SHADOWS:-$SOURCES}"
+    OUTDATED_EVERY="${BENCH_OUTDATED_EVERY:-1000000}"
+else
+    DB="${BENCH_DB:-ssb_plan_seekdb}"
+    SHADOWS="${BENCH_SHADOWS:-1000}"
+    OUTDATED_EVERY="${BENCH_OUTDATED_EVERY:-10}"
+fi
+CHANGED="${BENCH_CHANGED:-$(( SOURCES / 100 ))}"
 LOADERS="${BENCH_LOADERS:-6}"
 RUNS="${BENCH_RUNS:-3}"
 KEEP="${BENCH_KEEP:-0}"
@@ -205,7 +228,8 @@ log "second warm-up pass (shadowsync's read): $(field read_ms "$warm_catalog") m
 TICK_MS=$(( 1000 / $(getconf CLK_TCK) ))
 SERVER_PID="${BENCH_SERVER_PID:-}"
 engine_pid_file="${SHADOWSYNC_ENGINE_DIR:-/var/tmp/shadowsync-engines}/seekdb.pid"
-[[ -z "$SERVER_PID" && -r "$engine_pid_file" ]] && SERVER_PID=$(<"$engine_pid_file")
+# (only when the URL is seekdb's: another server's CPU is not that process's)
+[[ -z "$SERVER_PID" && "$URL" == "${SHADOWSYNC_SEEKDB_URL:-}" && -r "$engine_pid_file" ]] && SERVER_PID=$(<"$engine_pid_file")
 [[ -n "$SERVER_PID" && -r "/proc/$SERVER_PID/stat" ]] || SERVER_PID=""
 stat_ticks() { # $1 = pid, $2 = "self" (utime+stime) or "children" (cutime+cstime)
     local s
@@ -227,6 +251,68 @@ measure() {
     SERVER_MS=$(( $(server_ms) - s0 ))
     CLIENT_MS=$(( ($(stat_ticks $$ children) - c0) * TICK_MS ))
 }
+if [[ "$MODE" == cache ]]; then
+    cache_dir=$(mktemp -d)
+    store="$cache_dir/tasks.db"
+    out_cold="$cache_dir/cold.json" out_warm="$cache_dir/warm.json" out_plain="$cache_dir/plain.json"
+    # check exits 1 when not ready, which the changed tables make it.
+    check() { "$BIN" check --url "$DB_URL" --prefix __ --all --format json "$@" || [[ $? == 1 ]]; }
+    # change ROUND: a new comment on CHANGED sources spread over the schema.
+    change() {
+        local stmts="" i
+        for ((k = 0; k < CHANGED; k++)); do
+            i=$(( 1 + (k * SOURCES / CHANGED + $1) % SOURCES ))
+            stmts+="ALTER TABLE $(printf 't_%04d' "$i") COMMENT='changed in round $1';"
+        done
+        sql "$DB" -e "$stmts"
+    }
+    # The same view but for the time it was made.
+    same_check() {
+        python3 -c 'import json,sys; a,b=(json.load(open(f)) for f in sys.argv[1:]); a.pop("checked_at"); b.pop("checked_at"); sys.exit(a != b)' "$1" "$2"
+    }
+    MEASURE_OUT=$out_cold measure check --store "$store"
+    cold_ms=$WALL_MS cold_cpu="client $CLIENT_MS ms, server $SERVER_MS ms"
+    best_warm="" best_base="" best_plain=""
+    for ((r = 1; r <= RUNS; r++)); do
+        change "$r"
+        MEASURE_OUT=$out_warm measure check --store "$store"
+        [[ -z "$best_warm" || $WALL_MS -lt $best_warm ]] && best_warm=$WALL_MS && cpu_warm="client $CLIENT_MS ms, server $SERVER_MS ms"
+        warm_ms=$WALL_MS
+        MEASURE_OUT=$out_plain measure check --no-cache
+        [[ -z "$best_plain" || $WALL_MS -lt $best_plain ]] && best_plain=$WALL_MS
+        plain_ms=$WALL_MS
+        same_check "$out_warm" "$out_plain" || die "run $r: the cached and uncached checks differ"
+        MEASURE_OUT=$out_plain.base measure "$BENCH" baseline "$DB_URL"
+        base=$(<"$out_plain.base")
+        base_ms=$(field total_ms "$base")
+        [[ -z "$best_base" || $base_ms -lt $best_base ]] && best_base=$base_ms && cpu_base="client $CLIENT_MS ms, server $SERVER_MS ms"
+        log "run $r: warm check ${warm_ms} ms ($CHANGED sources changed), uncached check ${plain_ms} ms, baseline ${base_ms} ms"
+    done
+    verdicts=$(python3 -c 'import json,sys; v=json.load(open(sys.argv[1])); print(" ".join(f"{k}={n}" for k,n in v["counts"].items()))' "$out_warm")
+    ratio=$(awk -v b="$best_base" -v p="$best_warm" 'BEGIN { printf "%.1f", (p > 0 ? b / p : 0) }')
+    ratio_plain=$(awk -v b="$best_plain" -v p="$best_warm" 'BEGIN { printf "%.1f", (p > 0 ? b / p : 0) }')
+    cat <<EOF
+
+shadowsync check with the snapshot cache: $SOURCES pairs, $CHANGED sources changed before each warm check, $SHOWN_URL
+  verdicts (warm)           $verdicts
+  (warm) cached check       ${best_warm} ms wall (best of $RUNS), $cpu_warm
+  (cold) first check        ${cold_ms} ms wall (empty cache, fills it), $cold_cpu
+  (u) uncached check        ${best_plain} ms wall (best of $RUNS)
+  (b) baseline              ${best_base} ms wall (best of $RUNS), $(field tables "$base") tables, $cpu_base
+  ratio (b)/(warm)          ${ratio}x   (goal >= ${GOAL_RATIO}x and (warm) < 500 ms on seekdb)
+  ratio (u)/(warm)          ${ratio_plain}x
+EOF
+    rm -rf "$cache_dir"
+    [[ "$KEEP" == 1 ]] || sql -e "DROP DATABASE IF EXISTS \`$DB\`"
+    if (( best_warm < 500 )) && awk -v r="$ratio" -v g="$GOAL_RATIO" 'BEGIN { exit !(r >= g) }'; then
+        echo "goal: met"
+    else
+        echo "goal: MISSED"
+        [[ "${BENCH_STRICT:-0}" == 1 ]] && exit 1
+    fi
+    exit 0
+fi
+
 out=$(mktemp)
 out_show=$(mktemp)
 out_base=$(mktemp)

@@ -342,7 +342,7 @@ fn no_drift_is_ever_ready(engine: Engine) {
         .find(|(k, _)| k.name == SAME_SECOND)
         .map(|(_, t)| t.clone())
         .unwrap();
-    let all = check_options(&[same.clone()], None);
+    let all = check_options(std::slice::from_ref(&same), None);
     let warm = check(&mut ex, &all, Some(&cache));
     assert!(
         warm.ready,

@@ -8,9 +8,10 @@ use serde::Deserialize;
 use serde_json::Value;
 use shadowsync::host::options::table_names;
 use shadowsync::host::view::PlanView;
-use shadowsync::host::AnalyzeOptions;
+use shadowsync::host::{open_store, AnalyzeOptions, DynStore};
 use shadowsync_core::analysis::{Analysis, SchemaSnapshot};
 use shadowsync_core::shadow::ShadowPolicy;
+use shadowsync_core::task::Store;
 use shadowsync_core::Error;
 
 use crate::executor::SsExecutor;
@@ -44,14 +45,41 @@ struct RequestSpec {
     /// Some fields of the shadow policy; the others keep their defaults.
     #[serde(default)]
     policy: Option<Value>,
+    /// The task store (path or URL) whose snapshot cache a live analysis
+    /// reads through.
+    #[serde(default)]
+    cache: Option<String>,
 }
 
-/// The analysis options described by `text` (`None`: the defaults).
+/// The analysis options described by `text` (`None`: the defaults), for
+/// an analysis without a server (no `cache`).
 pub(crate) fn options(text: Option<&str>) -> Result<AnalyzeOptions, Error> {
-    let spec: RequestSpec = match text {
+    let spec = spec(text)?;
+    if spec.cache.is_some() {
+        return Err(Error::InvalidRequest(
+            "request_json cache applies to a live analysis or check only".into(),
+        ));
+    }
+    from_spec(spec)
+}
+
+/// The analysis options `text` describes, and the store its `cache` names.
+pub(crate) fn request(text: Option<&str>) -> Result<(AnalyzeOptions, Option<DynStore>), Error> {
+    let mut spec = spec(text)?;
+    let cache = spec.cache.take();
+    let options = from_spec(spec)?;
+    let cache = cache.as_deref().map(open_store).transpose()?;
+    Ok((options, cache))
+}
+
+fn spec(text: Option<&str>) -> Result<RequestSpec, Error> {
+    Ok(match text {
         Some(text) => from_json(text, "request_json")?,
         None => RequestSpec::default(),
-    };
+    })
+}
+
+fn from_spec(spec: RequestSpec) -> Result<AnalyzeOptions, Error> {
     Ok(AnalyzeOptions {
         prefix: spec.prefix,
         suffix: spec.suffix,
@@ -76,8 +104,11 @@ pub(crate) fn options(text: Option<&str>) -> Result<AnalyzeOptions, Error> {
 /// of being refused as a collision; a table of `tables` that does not
 /// exist is `SS_INVALID_REQUEST` unless `"allow_missing":true` (then it is
 /// left out, with a warning). Names are trimmed, duplicates dropped;
-/// an empty name is `SS_INVALID_REQUEST`. On success `*out` is a new
-/// analysis (free it with `ss_analysis_free`).
+/// an empty name is `SS_INVALID_REQUEST`. `"cache":"PATH|URL"` reads the
+/// tables through the snapshot cache of that task store (as
+/// `ss_task_center_open` names one): only the tables the server says
+/// changed are read again. On success `*out` is a new analysis (free it
+/// with `ss_analysis_free`).
 ///
 /// # Safety
 /// `executor` must be a live executor not in use by another thread;
@@ -98,7 +129,9 @@ pub unsafe extern "C" fn ss_analyze(
                 ptr::out_slot(out, "out")?,
             )
         };
-        let inner = options(text)?.analyze(executor.inner.as_mut())?;
+        let (options, cache) = request(text)?;
+        let cache = cache.as_deref().map(|s| s as &dyn Store);
+        let inner = options.analyze_with(executor.inner.as_mut(), cache)?;
         *out = ptr::into_handle(SsAnalysis { inner });
         Ok(())
     })
@@ -349,6 +382,10 @@ mod tests {
         refused(r#"{"rule":"prefix:__"}"#, "unknown field `rule`");
         refused(r#"{"policy":{"colour":1}}"#, "unknown field `colour`");
         refused(r#"{"tables":["a","zz"]}"#, "do not exist in `shop`: zz");
+        refused(
+            r#"{"cache":"/nonexistent/tasks.db"}"#,
+            "live analysis or check only",
+        );
 
         // Allowed, a missing table is left out of the plan.
         let analysis = analyse(Some(r#"{"tables":["a","zz"],"allow_missing":true}"#)).unwrap();

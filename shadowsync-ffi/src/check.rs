@@ -4,19 +4,19 @@
 use std::ffi::c_char;
 
 use serde_json::Value;
-use shadowsync::host::{self, to_json, CheckOptions};
+use shadowsync::host::{self, to_json, CheckOptions, DynStore};
+use shadowsync_core::task::Store;
 use shadowsync_core::{Clock, Error};
 use shadowsync_store::SystemClock;
 
-use crate::analysis::options;
 use crate::executor::SsExecutor;
 use crate::json::from_json;
 use crate::ptr;
 use crate::status::{guard, SsStatus};
 
 /// The check options `text` describes: the fields of `ss_analyze`'s
-/// request and `app_user`.
-fn check_options(text: Option<&str>) -> Result<CheckOptions, Error> {
+/// request (its `cache` opened) and `app_user`.
+fn check_options(text: Option<&str>) -> Result<(CheckOptions, Option<DynStore>), Error> {
     let mut request: Value = match text {
         Some(text) => from_json(text, "request_json")?,
         None => Value::Object(Default::default()),
@@ -35,17 +35,16 @@ fn check_options(text: Option<&str>) -> Result<CheckOptions, Error> {
             ))
         }
     };
-    Ok(CheckOptions {
-        analyze: options(Some(&request.to_string()))?,
-        app_user,
-    })
+    let (analyze, cache) = crate::analysis::request(Some(&request.to_string()))?;
+    Ok((CheckOptions { analyze, app_user }, cache))
 }
 
 /// Check whether the shadows of the database of `executor` are ready
 /// (read-only). `request_json` is optional (NULL: every table, prefix
 /// `__`) and takes the fields of `ss_analyze`'s request plus `app_user`
 /// (`"'app'@'%'"` or `"app@%"`: report whether that account may SELECT,
-/// INSERT, UPDATE and DELETE each shadow, from its grants). On success
+/// INSERT, UPDATE and DELETE each shadow, from its grants); `cache` as
+/// there (the same verdicts, reading only what changed). On success
 /// `*out_json` is the check view: `{"schema_version":1,"kind":"check",
 /// "checked_at":…,"database":…,"naming_rule":…,"app_user":…,"ready":bool,
 /// "counts":{"total","ready","drifted","missing","refused","inaccessible",
@@ -74,8 +73,9 @@ pub unsafe extern "C" fn ss_check(
                 ptr::optional_text(request_json, "request_json")?,
             )
         };
-        let options = check_options(text)?;
-        let view = host::check(executor.inner.as_mut(), &options, SystemClock.now())?;
+        let (options, cache) = check_options(text)?;
+        let cache = cache.as_deref().map(|s| s as &dyn Store);
+        let view = host::check_with(executor.inner.as_mut(), &options, SystemClock.now(), cache)?;
         let json = to_json(&view)?;
         // SAFETY: per this function's contract.
         unsafe { ptr::put_string(out_json, "out_json", json) }
@@ -94,10 +94,12 @@ mod tests {
 
     #[test]
     fn requests_take_the_analysis_fields_and_the_app_user() {
-        let options = check_options(Some(r#"{"tables":["a"],"app_user":"app@%"}"#)).unwrap();
+        let (options, cache) =
+            check_options(Some(r#"{"tables":["a"],"app_user":"app@%"}"#)).unwrap();
         assert_eq!(options.app_user.as_deref(), Some("app@%"));
         assert_eq!(options.analyze.tables, Some(vec!["a".to_string()]));
-        assert_eq!(check_options(None).unwrap(), CheckOptions::default());
+        assert!(cache.is_none());
+        assert_eq!(check_options(None).unwrap().0, CheckOptions::default());
         for bad in [r#"{"app_user":1}"#, r#"{"colour":1}"#, "[]"] {
             assert!(
                 matches!(check_options(Some(bad)), Err(Error::InvalidRequest(_))),
@@ -152,6 +154,20 @@ mod tests {
             assert_eq!(view["counts"]["missing"], 1, "{view}");
             let view = run(cr#"{"tables":["a"]}"#).unwrap();
             assert_eq!(view["ready"], true, "{view}");
+            // Through a task store's snapshot cache: filled, then used,
+            // the same verdicts.
+            let dir = std::env::temp_dir().join(format!("ss_chk_ffi_{}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            let store = dir.join("tasks.db");
+            let request = serde_json::json!({"cache": store.to_str().unwrap()}).to_string();
+            let request = CString::new(request).unwrap();
+            let without = run(c"{}").unwrap();
+            for _ in 0..2 {
+                let mut with = run(&request).unwrap();
+                with["checked_at"] = without["checked_at"].clone();
+                assert_eq!(with, without);
+            }
+            std::fs::remove_dir_all(&dir).unwrap();
             let (status, message) = run(cr#"{"tables":["nope"]}"#).unwrap_err();
             assert_eq!(status, SS_INVALID_REQUEST, "{message}");
             assert!(message.contains("nope"), "{message}");

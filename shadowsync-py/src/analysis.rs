@@ -2,6 +2,7 @@
 
 use pyo3::prelude::*;
 use pyo3::types::PyString;
+use shadowsync::host::open_store;
 use shadowsync::host::options::{parse_flavor, AnalyzeOptions};
 use shadowsync::host::view::PlanView;
 use shadowsync_core::analysis::{self as core_analysis, SchemaSnapshot};
@@ -9,6 +10,7 @@ use shadowsync_core::diff::{diff_schemas, DiffOptions};
 use shadowsync_core::parse::parse_script;
 use shadowsync_core::shadow::ShadowPolicy;
 use shadowsync_core::statement::sql_of;
+use shadowsync_core::task::Store;
 
 use crate::errors::to_py;
 use crate::executor::Executor;
@@ -103,6 +105,7 @@ pub(crate) fn analyze(
     copy_auto_increment: bool,
     rebuild: bool,
     allow_missing: bool,
+    cache: Option<String>,
 ) -> PyResult<Analysis> {
     let options = options(
         prefix,
@@ -118,7 +121,11 @@ pub(crate) fn analyze(
     let executor: &Executor = &executor;
     executor.forget_origin();
     let inner = py
-        .detach(|| options.analyze(executor.lock().as_mut()))
+        .detach(|| {
+            let cache = cache.as_deref().map(open_store).transpose()?;
+            let cache = cache.as_deref().map(|s| s as &dyn Store);
+            options.analyze_with(executor.lock().as_mut(), cache)
+        })
         .map_err(|e| executor.error(e))?;
     Ok(Analysis { inner })
 }

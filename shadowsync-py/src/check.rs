@@ -1,8 +1,9 @@
 //! The readiness check, through the host layer ([`shadowsync::host::check`]).
 
 use pyo3::prelude::*;
-use shadowsync::host::{self, to_json, AnalyzeOptions, CheckOptions};
+use shadowsync::host::{self, open_store, to_json, AnalyzeOptions, CheckOptions};
 use shadowsync_core::shadow::ShadowPolicy;
+use shadowsync_core::task::Store;
 use shadowsync_core::Clock;
 use shadowsync_store::SystemClock;
 
@@ -22,6 +23,7 @@ pub(crate) fn check(
     skip: Names,
     rebuild: bool,
     app_user: Option<String>,
+    cache: Option<String>,
 ) -> PyResult<String> {
     let options = CheckOptions {
         analyze: AnalyzeOptions {
@@ -42,7 +44,9 @@ pub(crate) fn check(
     let executor: &Executor = &executor;
     executor.forget_origin();
     py.detach(|| {
-        let view = host::check(executor.lock().as_mut(), &options, SystemClock.now())?;
+        let cache = cache.as_deref().map(open_store).transpose()?;
+        let cache = cache.as_deref().map(|s| s as &dyn Store);
+        let view = host::check_with(executor.lock().as_mut(), &options, SystemClock.now(), cache)?;
         to_json(&view)
     })
     .map_err(|e| executor.error(e))

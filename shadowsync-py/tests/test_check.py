@@ -64,3 +64,17 @@ def test_privilege_probe(scratch: Scratch) -> None:
         shadowsync.check(scratch.executor, tables="ok", app_user="ss_chk_py_nobody@%")
     with pytest.raises(shadowsync.InvalidRequestError, match="app user"):
         shadowsync.check(scratch.executor, app_user="'app")
+
+
+def test_through_the_snapshot_cache(scratch: Scratch, tmp_path) -> None:
+    schema(scratch)
+    store = str(tmp_path / "tasks.db")
+    plain = shadowsync.check(scratch.executor).to_dict()
+    for _ in range(2):
+        cached = shadowsync.check(scratch.executor, cache=store).to_dict()
+        cached["checked_at"] = plain["checked_at"]
+        assert cached == plain
+    analysis = shadowsync.analyze(scratch.executor, cache=store)
+    assert analysis.to_json() == shadowsync.analyze(scratch.executor).to_json()
+    with pytest.raises(shadowsync.ShadowSyncError):
+        shadowsync.check(scratch.executor, cache="mysql://nobody@127.0.0.1:1/none")

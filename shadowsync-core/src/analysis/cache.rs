@@ -137,20 +137,18 @@ pub fn read_snapshot_cached(
     let (read_ddl, read_facts) = read_texts(exec, to_read.clone())?;
     let mut put = Vec::new();
     let mut forget = Vec::new();
+    let context = EntryContext {
+        version: &server.version,
+        database: &database,
+        fold,
+        prints_inexactly,
+        token_of: &token_of,
+    };
     for name in &to_read {
         let key = name_key(name, fold);
-        let entry = read_ddl.get(name).and_then(|text| {
-            entry_for(
-                &key,
-                text,
-                read_facts.get(name),
-                &server.version,
-                &database,
-                fold,
-                prints_inexactly,
-                &token_of,
-            )
-        });
+        let entry = read_ddl
+            .get(name)
+            .and_then(|text| context.entry(&key, text, read_facts.get(name)));
         match entry {
             Some(entry) => put.push(entry),
             None if cached.contains_key(&key) => forget.push(key),
@@ -193,45 +191,48 @@ fn still_valid(entry: &CachedTable, version: &str, token_of: &HashMap<String, St
             .all(|(parent, token)| token_of.get(parent) == Some(token))
 }
 
-/// The cache entry for a text just read, or `None` when it may not be
-/// cached: no token vouches for it or for a parent, a key references
-/// another schema, the text does not parse, or it prints something
-/// inexactly (on a server that does) and the catalog gave no facts.
-#[allow(clippy::too_many_arguments)]
-fn entry_for(
-    key: &str,
-    text: &str,
-    facts: Option<&CatalogFacts>,
-    version: &str,
-    database: &str,
+/// What an entry for a text just read is made with.
+struct EntryContext<'a> {
+    version: &'a str,
+    database: &'a str,
     fold: bool,
+    /// The server prints ENUM/SET members and LIST values inexactly.
     prints_inexactly: bool,
-    token_of: &HashMap<String, String>,
-) -> Option<CachedTable> {
-    let token = token_of.get(key)?;
-    if facts.is_none() && prints_inexactly && exact::may_print_inexactly(text) {
-        return None;
-    }
-    let table = parse::parse_table(text).ok()?;
-    let mut parents = Vec::new();
-    for fk in &table.foreign_keys {
-        if let Some(schema) = &fk.ref_schema {
-            if name_key(schema, fold) != name_key(database, fold) {
-                return None;
-            }
+    token_of: &'a HashMap<String, String>,
+}
+
+impl EntryContext<'_> {
+    /// The cache entry for `text`, just read for table `key`, or `None`
+    /// when it may not be cached: no token vouches for it or for a parent,
+    /// a key references another schema, the text does not parse, or it
+    /// prints something inexactly (on a server that does) and the catalog
+    /// gave no facts.
+    fn entry(&self, key: &str, text: &str, facts: Option<&CatalogFacts>) -> Option<CachedTable> {
+        let token = self.token_of.get(key)?;
+        if facts.is_none() && self.prints_inexactly && exact::may_print_inexactly(text) {
+            return None;
         }
-        let parent = name_key(&fk.ref_table, fold);
-        let parent_token = token_of.get(&parent)?;
-        parents.push((parent, parent_token.clone()));
+        let table = parse::parse_table(text).ok()?;
+        let mut parents = Vec::new();
+        for fk in &table.foreign_keys {
+            if let Some(schema) = &fk.ref_schema {
+                if name_key(schema, self.fold) != name_key(self.database, self.fold) {
+                    return None;
+                }
+            }
+            let parent = name_key(&fk.ref_table, self.fold);
+            let parent_token = self.token_of.get(&parent)?;
+            parents.push((parent, parent_token.clone()));
+        }
+        Some(CachedTable {
+            table: key.to_string(),
+            token: token.clone(),
+            version: self.version.to_string(),
+            text: text.to_string(),
+            facts: facts.cloned(),
+            parents,
+        })
     }
-    Some(CachedTable {
-        table: key.to_string(),
-        token: token.clone(),
-        version: version.to_string(),
-        text: text.to_string(),
-        facts: facts.cloned(),
-        parents,
-    })
 }
 
 #[cfg(test)]

@@ -40,11 +40,16 @@ pub const RACY_SECONDS: f64 = 2.0;
 
 /// Every base table of the current database with its id and schema
 /// versions (`table_type = 3`: a user's base table; `session_id = 0`: not
-/// a temporary table). `data_table_id` links an index table to its table.
-const OCEANBASE_TOKENS: &str = "SELECT t.table_name, t.table_id, t.schema_version, \
-       (SELECT MAX(i.schema_version) FROM oceanbase.__all_table i \
-        WHERE i.data_table_id = t.table_id AND i.database_id = t.database_id) \
+/// a temporary table), and the greatest schema version of its index
+/// tables (`data_table_id` links them), grouped once rather than looked up
+/// per table.
+const OCEANBASE_TOKENS: &str = "SELECT t.table_name, t.table_id, t.schema_version, i.version \
      FROM oceanbase.__all_table t \
+     LEFT JOIN (SELECT data_table_id, MAX(schema_version) AS version FROM oceanbase.__all_table \
+                WHERE database_id = (SELECT d.database_id FROM oceanbase.__all_database d \
+                                     WHERE d.database_name = DATABASE()) \
+                  AND data_table_id <> 0 \
+                GROUP BY data_table_id) i ON i.data_table_id = t.table_id \
      WHERE t.database_id = (SELECT d.database_id FROM oceanbase.__all_database d \
                             WHERE d.database_name = DATABASE()) \
        AND t.table_type = 3 AND t.session_id = 0";

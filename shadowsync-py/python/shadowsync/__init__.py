@@ -455,6 +455,7 @@ def analyze(
     copy_auto_increment: bool = False,
     rebuild: bool = False,
     allow_missing: bool = False,
+    cache: str | None = None,
 ) -> Analysis:
     """Analyse the database of ``executor`` (read-only).
 
@@ -472,10 +473,24 @@ def analyze(
     :class:`InvalidNameError` for an unusable affix,
     :class:`InvalidRequestError` for a bad selection,
     :class:`ExecutorError` when the server (or a Python executor) fails.
+    ``cache`` names a task store (a SQLite file or a ``mysql://`` URL, as
+    for :class:`TaskCenter`) whose snapshot cache the tables are read
+    through: the same analysis, reading again only the tables the server
+    says changed.
     """
     native = _native_executor(executor)
     result = _native.analyze(
-        native, prefix, suffix, tables, skip, adopt, redirect_foreign_keys, copy_auto_increment, rebuild, allow_missing
+        native,
+        prefix,
+        suffix,
+        tables,
+        skip,
+        adopt,
+        redirect_foreign_keys,
+        copy_auto_increment,
+        rebuild,
+        allow_missing,
+        cache,
     )
     return Analysis(result, native.connection)
 
@@ -489,6 +504,7 @@ def check(
     skip: str | Sequence[str] = (),
     rebuild: bool = False,
     app_user: str | None = None,
+    cache: str | None = None,
 ) -> Check:
     """Whether the shadows of the database of ``executor`` are ready
     (read-only): one verdict per selected table (``ready``, ``drifted``,
@@ -500,10 +516,10 @@ def check(
     the check from ready. Raises :class:`InvalidRequestError` for a bad
     selection, an unknown table or an unknown account,
     :class:`ExecutorError` when the server fails (e.g. the grants may not be
-    read).
+    read). ``cache`` is as for :func:`analyze`.
     """
     native = _native_executor(executor)
-    return Check.from_json(_native.check(native, prefix, suffix, tables, skip, rebuild, app_user))
+    return Check.from_json(_native.check(native, prefix, suffix, tables, skip, rebuild, app_user, cache))
 
 
 @dataclass(frozen=True)

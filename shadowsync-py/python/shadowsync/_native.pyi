@@ -70,6 +70,7 @@ def analyze(
     copy_auto_increment: bool,
     rebuild: bool,
     allow_missing: bool,
+    cache: str | None,
 ) -> Analysis: ...
 def check(
     executor: Executor,
@@ -79,6 +80,7 @@ def check(
     skip: _Names,
     rebuild: bool,
     app_user: str | None,
+    cache: str | None,
 ) -> str: ...
 def analyze_snapshot(
     snapshot_json: str,
