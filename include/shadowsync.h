@@ -305,8 +305,11 @@ extern "C" {
  * of being refused as a collision; a table of `tables` that does not
  * exist is `SS_INVALID_REQUEST` unless `"allow_missing":true` (then it is
  * left out, with a warning). Names are trimmed, duplicates dropped;
- * an empty name is `SS_INVALID_REQUEST`. On success `*out` is a new
- * analysis (free it with `ss_analysis_free`).
+ * an empty name is `SS_INVALID_REQUEST`. `"cache":"PATH|URL"` reads the
+ * tables through the snapshot cache of that task store (as
+ * `ss_task_center_open` names one): only the tables the server says
+ * changed are read again. On success `*out` is a new analysis (free it
+ * with `ss_analysis_free`).
  *
  * # Safety
  * `executor` must be a live executor not in use by another thread;
@@ -388,7 +391,8 @@ void ss_analysis_free(ss_analysis *analysis);
  * (read-only). `request_json` is optional (NULL: every table, prefix
  * `__`) and takes the fields of `ss_analyze`'s request plus `app_user`
  * (`"'app'@'%'"` or `"app@%"`: report whether that account may SELECT,
- * INSERT, UPDATE and DELETE each shadow, from its grants). On success
+ * INSERT, UPDATE and DELETE each shadow, from its grants); `cache` as
+ * there (the same verdicts, reading only what changed). On success
  * `*out_json` is the check view: `{"schema_version":1,"kind":"check",
  * "checked_at":…,"database":…,"naming_rule":…,"app_user":…,"ready":bool,
  * "counts":{"total","ready","drifted","missing","refused","inaccessible",
