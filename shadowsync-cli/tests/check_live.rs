@@ -363,6 +363,63 @@ fn privilege_probe(engine: Engine) {
     assert_eq!(text(&out.stdout), "");
 }
 
+/// `check` and `plan` through a task store's snapshot cache: the same
+/// output as `--no-cache`, the second run taking texts from the cache (as
+/// `-v` logs), and `--no-cache` neither using nor mentioning it.
+fn through_the_cache(engine: Engine) {
+    let s = CheckSchema::new(engine, "cc");
+    let url = s.admin_url();
+    let dir = std::env::temp_dir().join(format!("ss_cli_cache_{}_{}", engine.name(), std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let store = dir.join("tasks.db");
+    let store = store.to_str().unwrap();
+    // Past MariaDB's racy window, so that the first run stores every entry.
+    std::thread::sleep(std::time::Duration::from_millis(2_200));
+    let strip = |mut view: Value| {
+        view["checked_at"] = Value::Null;
+        view
+    };
+    let base = ["--url", url.as_str(), "--all", "--format", "json", "-v"];
+    let plain = check(&[&base[..], &["--no-cache", "--store", store]].concat());
+    assert!(!text(&plain.stderr).contains("snapshot cache"), "{}", text(&plain.stderr));
+    let plain = strip(json(&plain, 1));
+    let mut reused = Vec::new();
+    for _ in 0..2 {
+        let out = check(&[&base[..], &["--store", store]].concat());
+        let log = text(&out.stderr);
+        let n: usize = log
+            .split("snapshot cache: ")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no cache line in {log}"));
+        reused.push(n);
+        assert_eq!(strip(json(&out, 1)), plain);
+    }
+    assert_eq!(reused[0], 0);
+    assert!(reused[1] > 0, "the second run used the cache: {reused:?}");
+    let plan = |extra: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_shadowsync"))
+            .args(["plan", "--url", url.as_str(), "--all", "--format", "json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        (out.status.code(), out.stdout)
+    };
+    assert_eq!(plan(&["--store", store]), plan(&["--no-cache"]));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn mariadb_through_the_cache() {
+    through_the_cache(Engine::Mariadb);
+}
+
+#[test]
+fn seekdb_through_the_cache() {
+    through_the_cache(Engine::Seekdb);
+}
+
 #[test]
 fn mariadb_verdicts_and_fixes() {
     verdicts_and_fixes(Engine::Mariadb);
