@@ -369,7 +369,11 @@ fn privilege_probe(engine: Engine) {
 fn through_the_cache(engine: Engine) {
     let s = CheckSchema::new(engine, "cc");
     let url = s.admin_url();
-    let dir = std::env::temp_dir().join(format!("ss_cli_cache_{}_{}", engine.name(), std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "ss_cli_cache_{}_{}",
+        engine.name(),
+        std::process::id()
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     let store = dir.join("tasks.db");
     let store = store.to_str().unwrap();
@@ -381,7 +385,11 @@ fn through_the_cache(engine: Engine) {
     };
     let base = ["--url", url.as_str(), "--all", "--format", "json", "-v"];
     let plain = check(&[&base[..], &["--no-cache", "--store", store]].concat());
-    assert!(!text(&plain.stderr).contains("snapshot cache"), "{}", text(&plain.stderr));
+    assert!(
+        !text(&plain.stderr).contains("snapshot cache"),
+        "{}",
+        text(&plain.stderr)
+    );
     let plain = strip(json(&plain, 1));
     let mut reused = Vec::new();
     for _ in 0..2 {

@@ -29,7 +29,7 @@
 //! corpus of changes.
 
 use mysql::prelude::Queryable;
-use shadowsync_core::{ChangeTokens, Error, Flavor, Result};
+use shadowsync_core::{ChangeTokens, Flavor, Result};
 
 use super::MysqlExecutor;
 
@@ -43,7 +43,8 @@ pub const RACY_SECONDS: f64 = 2.0;
 /// a temporary table), and the greatest schema version of its index
 /// tables (`data_table_id` links them), grouped once rather than looked up
 /// per table.
-const OCEANBASE_TOKENS: &str = "SELECT t.table_name, t.table_id, t.schema_version, i.version \
+const OCEANBASE_TOKENS: &str = "SELECT CONCAT(@@server_uuid, '@', @@hostname, ':', @@port), \
+       t.table_name, t.table_id, t.schema_version, i.version \
      FROM oceanbase.__all_table t \
      LEFT JOIN (SELECT data_table_id, MAX(schema_version) AS version FROM oceanbase.__all_table \
                 WHERE database_id = (SELECT d.database_id FROM oceanbase.__all_database d \
@@ -54,10 +55,11 @@ const OCEANBASE_TOKENS: &str = "SELECT t.table_name, t.table_id, t.schema_versio
                             WHERE d.database_name = DATABASE()) \
        AND t.table_type = 3 AND t.session_id = 0";
 
-/// The base tables of schema `?` with what their token is made of, and the
-/// server's time at the start of the statement.
+/// The base tables of schema `?` with what their token is made of, the
+/// server's time at the start of the statement and its identity.
 const MARIADB_TOKENS: &str = "SELECT TABLE_NAME, ENGINE, UNIX_TIMESTAMP(CREATE_TIME), \
-       TABLE_COLLATION, ROW_FORMAT, CREATE_OPTIONS, UNIX_TIMESTAMP(NOW(6)) \
+       TABLE_COLLATION, ROW_FORMAT, CREATE_OPTIONS, UNIX_TIMESTAMP(NOW(6)), \
+       CONCAT(@@server_uid, '@', @@hostname, ':', @@port) \
      FROM information_schema.TABLES \
      WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'";
 
@@ -69,6 +71,7 @@ type MariadbRow = (
     Option<String>,
     Option<String>,
     f64,
+    String,
 );
 
 impl MysqlExecutor {
@@ -85,32 +88,12 @@ impl MysqlExecutor {
         }
     }
 
-    /// The server's own identity: `@@server_uuid` (OceanBase, MySQL) or
-    /// MariaDB's `@@server_uid` (a hash of its host and data directory),
-    /// with the host name and port it reports.
-    fn server_identity(&mut self, flavor: Flavor) -> Result<String> {
-        let uid = match flavor {
-            Flavor::Mariadb => "@@server_uid",
-            _ => "@@server_uuid",
-        };
-        let sql = format!("SELECT {uid}, @@hostname, @@port");
-        self.endpoint.count();
-        let row: Option<(String, String, u16)> = self
-            .main_conn()
-            .query_first(sql)
-            .map_err(|e| self.endpoint.error("cannot read the server's identity", &e))?;
-        let (uid, host, port) =
-            row.ok_or_else(|| Error::Executor("the server's identity query gave no row".into()))?;
-        Ok(format!("{}:{uid}@{host}:{port}", flavor.name()))
-    }
-
     fn oceanbase_tokens(&mut self) -> Result<Option<ChangeTokens>> {
         if self.catalog_unavailable.is_some() {
             return Ok(None);
         }
-        let server = self.server_identity(Flavor::Oceanbase)?;
         self.endpoint.count();
-        type Row = (String, i64, i64, Option<i64>);
+        type Row = (String, String, i64, i64, Option<i64>);
         let rows: Vec<Row> = match self.main_conn().query(OCEANBASE_TOKENS) {
             Ok(rows) => rows,
             // Not readable for this user: no cache, as without tokens.
@@ -120,9 +103,12 @@ impl MysqlExecutor {
             }
             Err(e) => return Err(self.endpoint.error("cannot read change tokens", &e)),
         };
+        let Some(server) = rows.first().map(|row| identity(Flavor::Oceanbase, &row.0)) else {
+            return Ok(None);
+        };
         let mut tables: Vec<(String, String)> = Vec::with_capacity(rows.len());
         let mut seen = std::collections::HashMap::new();
-        for (name, id, version, indexes) in rows {
+        for (_, name, id, version, indexes) in rows {
             *seen.entry(name.clone()).or_insert(0) += 1;
             let indexes = indexes.unwrap_or(0);
             tables.push((name, format!("{id}:{version}:{indexes}")));
@@ -136,7 +122,6 @@ impl MysqlExecutor {
         let Some(database) = self.database().map(str::to_string) else {
             return Ok(None);
         };
-        let server = self.server_identity(Flavor::Mariadb)?;
         if self.token_conn.is_none() {
             let mut conn = self.endpoint.open()?;
             self.endpoint.count();
@@ -159,10 +144,13 @@ impl MysqlExecutor {
                 return Err(self.endpoint.error("cannot read change tokens", &e));
             }
         };
+        let Some(server) = rows.first().map(|row| identity(Flavor::Mariadb, &row.7)) else {
+            return Ok(None);
+        };
         let tables = rows
             .into_iter()
             .filter_map(
-                |(name, engine, created, collation, row_format, options, now)| {
+                |(name, engine, created, collation, row_format, options, now, _)| {
                     let engine = engine?;
                     let created = created?;
                     if !engine.eq_ignore_ascii_case("InnoDB")
@@ -182,4 +170,11 @@ impl MysqlExecutor {
             .collect();
         Ok(Some(ChangeTokens { server, tables }))
     }
+}
+
+/// The server's own identity as the token queries give it on every row:
+/// `@@server_uuid` (OceanBase) or MariaDB's `@@server_uid` (a hash of its
+/// host and data directory), with the host name and port it reports.
+fn identity(flavor: Flavor, reported: &str) -> String {
+    format!("{}:{reported}", flavor.name())
 }
