@@ -3,6 +3,7 @@ verdicts, the overall answer, the privilege probe and bad input."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -66,7 +67,7 @@ def test_privilege_probe(scratch: Scratch) -> None:
         shadowsync.check(scratch.executor, app_user="'app")
 
 
-def test_through_the_snapshot_cache(scratch: Scratch, tmp_path) -> None:
+def test_through_the_snapshot_cache(scratch: Scratch, tmp_path: Path) -> None:
     schema(scratch)
     store = str(tmp_path / "tasks.db")
     plain = shadowsync.check(scratch.executor).to_dict()
