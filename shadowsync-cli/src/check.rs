@@ -15,7 +15,9 @@ use shadowsync_store::SystemClock;
 
 use crate::config::SettingsArgs;
 use crate::failure::Failure;
-use crate::plan::{connect_to_database, naming, one_line, refuse_stray, width, write_row, Format};
+use crate::plan::{
+    connect_to_database, naming, one_line, refuse_stray, width, write_row, Format, ShadowArgs,
+};
 
 /// Exit status of a check that finds the selection not ready.
 pub const NOT_READY: u8 = 1;
@@ -58,6 +60,8 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    #[command(flatten)]
+    shadows: ShadowArgs,
     /// How table definitions are read (as for `plan`).
     #[arg(long, value_name = "auto|show-create|catalog", default_value = "auto",
           value_parser = crate::words::introspection)]
@@ -98,8 +102,11 @@ pub fn run(args: &Args) -> Result<bool, Failure> {
     if let Some(user) = &options.app_user {
         shadowsync_core::access::Account::parse(user).map_err(bad)?;
     }
-    let mut exec = connect_to_database(args.url.as_deref(), &settings, args.introspection)?;
-    let view = host::check(&mut exec, &options, SystemClock.now()).map_err(bad)?;
+    let (source, url) = connect_to_database(args.url.as_deref(), &settings, args.introspection)?;
+    let (mut exec, _) = args
+        .shadows
+        .open(source, &url, &settings, args.introspection)?;
+    let view = host::check(exec.as_mut(), &options, SystemClock.now()).map_err(bad)?;
     let mut out = io::stdout().lock();
     match args.format {
         Format::Text => write_text(&mut out, &view),

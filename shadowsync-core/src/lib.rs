@@ -34,6 +34,7 @@ pub mod expr;
 pub mod fingerprint;
 pub mod guard;
 pub mod lex;
+pub mod mapped;
 pub mod model;
 pub mod normalize;
 pub mod parse;
@@ -46,6 +47,8 @@ pub mod topo;
 
 pub use error::{Error, Location, ParseError, Result};
 pub use executor::{
-    CatalogFacts, Clock, Executor, Flavor, Interrupt, Millis, Relation, RelationKind, ServerInfo,
+    on_source, CatalogFacts, Clock, DatabaseDefaults, Executor, Flavor, Interrupt, Millis,
+    Relation, RelationKind, ServerInfo,
 };
+pub use mapped::{MappedExecutor, MissingDatabase};
 pub use model::*;

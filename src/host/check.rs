@@ -9,10 +9,12 @@
 use std::collections::HashMap;
 
 use serde::Serialize;
-use shadowsync_core::access::Account;
-use shadowsync_core::check::{self, AppGrants, Check, Grants, TableAccess, TableCheck, Verdict};
+use shadowsync_core::access::{Account, TableProbe};
+use shadowsync_core::check::{
+    self, AppGrants, Check, Grants, Probes, TableAccess, TableCheck, Verdict,
+};
 use shadowsync_core::task::log::format_utc;
-use shadowsync_core::{Error, Executor, Millis, Result};
+use shadowsync_core::{on_source, Error, Executor, Millis, Result};
 
 use super::options::AnalyzeOptions;
 use super::view::SCHEMA_VERSION;
@@ -40,11 +42,9 @@ pub fn check(exec: &mut dyn Executor, options: &CheckOptions, now: Millis) -> Re
         .transpose()?;
     let analysis = options.analyze.analyze_keeping_missing(exec)?;
     let names = check::names_to_probe(&analysis);
-    let probes: HashMap<_, _> = if names.is_empty() {
-        HashMap::new()
-    } else {
-        let answers = exec.probe_tables(&names)?;
-        names.into_iter().zip(answers).collect()
+    let probes = Probes {
+        shadows: probe(exec, names.shadows)?,
+        sources: on_source(exec, |source| probe(source, names.sources))?,
     };
     let grants = account
         .as_ref()
@@ -56,6 +56,15 @@ pub fn check(exec: &mut dyn Executor, options: &CheckOptions, now: Millis) -> Re
         .map(|(account, grants)| AppGrants { account, grants });
     let result = check::check(&analysis, &probes, app)?;
     Ok(CheckView::of(result, now))
+}
+
+/// What probing each of `names` answers (no round trip for none).
+fn probe(exec: &mut dyn Executor, names: Vec<String>) -> Result<HashMap<String, TableProbe>> {
+    if names.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let answers = exec.probe_tables(&names)?;
+    Ok(names.into_iter().zip(answers).collect())
 }
 
 /// `account`'s grants with those of its default role (MariaDB's `SET

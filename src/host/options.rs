@@ -109,7 +109,18 @@ pub struct AnalyzeOptions {
 impl AnalyzeOptions {
     /// The core's request, every name checked.
     pub fn request(&self) -> Result<AnalysisRequest> {
-        let rule = naming_rule(self.prefix.as_deref(), self.suffix.as_deref())?;
+        self.request_in(false)
+    }
+
+    /// The core's request for an executor whose shadows live beside their
+    /// sources, or (`mapped`, database mode: [`super::mapping`]) in another
+    /// database, where with neither prefix nor suffix they keep their
+    /// sources' names ([`NamingRule::same`]).
+    pub fn request_in(&self, mapped: bool) -> Result<AnalysisRequest> {
+        let rule = match (&self.prefix, &self.suffix) {
+            (None, None) if mapped => NamingRule::same(),
+            _ => naming_rule(self.prefix.as_deref(), self.suffix.as_deref())?,
+        };
         let selection = match &self.tables {
             None => Selection::All,
             Some(tables) => {
@@ -131,7 +142,7 @@ impl AnalyzeOptions {
 
     /// Analyse `exec`'s database (read-only) as these options ask.
     pub fn analyze(&self, exec: &mut dyn Executor) -> Result<Analysis> {
-        let request = self.request()?;
+        let request = self.request_in(exec.source_side().is_some())?;
         let analysis = analyze(exec, &request)?;
         self.settle(analysis, &request)
     }
@@ -141,7 +152,7 @@ impl AnalyzeOptions {
     /// probes them, since a table the account may not see is listed as
     /// absent too.
     pub(crate) fn analyze_keeping_missing(&self, exec: &mut dyn Executor) -> Result<Analysis> {
-        let request = self.request()?;
+        let request = self.request_in(exec.source_side().is_some())?;
         let analysis = analyze(exec, &request)?;
         check_skips(&analysis, &request.skip)?;
         Ok(analysis)
@@ -368,6 +379,7 @@ mod tests {
             )]
             .into(),
             facts: Default::default(),
+            shadows: None,
         };
         let analysis = AnalyzeOptions::default()
             .analyze_snapshot(&snapshot)
@@ -414,6 +426,7 @@ mod tests {
             policy: ShadowPolicy::default(),
             tables: vec![],
             read_only_parents: vec![],
+            shadows: None,
         };
         assert!(SubmitOptions::by("  ").request(plan.clone()).is_err());
         let request = SubmitOptions::by("alice").request(plan).unwrap();
