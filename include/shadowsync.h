@@ -295,10 +295,14 @@ extern "C" {
  * Analyse the database of `executor` (read-only: one listing and one
  * batched read of the table definitions). `request_json` is optional
  * (NULL: the defaults); it gives some of
- * `{"prefix":"__","suffix":null,"tables":["a","b"],"skip":["b"],"adopt":["a"],
+ * `{"prefix":"__","suffix":null,"tables":["a","b"],"include":["order_*"],
+ * "exclude":["tmp_*"],"skip":["b"],"adopt":["a"],
  * "policy":{"redirect_foreign_keys":true,"copy_auto_increment":false}}`:
  * shadows are named with `prefix` or `suffix` (not both; neither: the
- * prefix `__`); no `tables` (or null): every table that is not a shadow;
+ * prefix `__`, or in database mode the sources' own names); no `tables`
+ * (or null): every table that is not a shadow, or with `include` /
+ * `exclude` those whose names match one of `include` (`*` any characters,
+ * `?` one) and none of `exclude` (not with `tables`);
  * `skip`: selected tables left out (each must be selected, else
  * `SS_INVALID_REQUEST`); `adopt`: sources whose existing shadow has no
  * shadowsync marker and is adopted (altered to match and marked) instead
@@ -453,6 +457,28 @@ ss_status ss_executor_connect(const char *url, ss_executor **out);
  * point to writable storage for a pointer.
  */
 ss_status ss_executor_connect_with(const char *url, const char *introspection, ss_executor **out);
+
+/**
+ * A new executor handle in database mode: the sources on `url`'s
+ * database, the shadows in `shadow_schema` (NULL: the shadow URL's
+ * database, else the sources' database name) on `shadow_url`'s server
+ * (NULL: `url`'s), definitions read as `introspection` (NULL: `auto`)
+ * says. A shadow database that does not exist yet reads as empty; the
+ * task that runs the plan creates it (`ss_task_center_task_executor`).
+ * Both `shadow_url` and `shadow_schema` NULL is an executor on `url`
+ * alone, as `ss_executor_connect_with`. On success `*out` is a new
+ * executor (free it with `ss_executor_free`).
+ *
+ * # Safety
+ * `url` must be a NUL-terminated string; `shadow_url`, `shadow_schema`
+ * and `introspection` NULL or NUL-terminated strings; `out` must point to
+ * writable storage for a pointer.
+ */
+ss_status ss_executor_connect_mapped(const char *url,
+                                     const char *shadow_url,
+                                     const char *shadow_schema,
+                                     const char *introspection,
+                                     ss_executor **out);
 
 /**
  * An executor that calls the host back (see `ss_executor_callbacks`). The
@@ -913,6 +939,26 @@ ss_status ss_task_center_run_due(const ss_task_center *center,
                                  const char *worker,
                                  ss_executor *executor,
                                  char **out_json);
+
+/**
+ * A new executor for running task `id` (`ss_task_center_execute`,
+ * `ss_task_center_resume`): on its sources' database through `url` (its
+ * database part is ignored), and in database mode on its shadows'
+ * database through `shadow_url` (NULL: `url`'s server), created first,
+ * with the source database's character set and collation, when the plan
+ * found it missing. `SS_NOT_FOUND` for an unknown task. On success
+ * `*out` is a new executor (free it with `ss_executor_free`).
+ *
+ * # Safety
+ * `center` must be a live task center; `url` a NUL-terminated string;
+ * `shadow_url` NULL or a NUL-terminated string; `out` must point to
+ * writable storage for a pointer.
+ */
+ss_status ss_task_center_task_executor(const ss_task_center *center,
+                                       uint64_t id,
+                                       const char *url,
+                                       const char *shadow_url,
+                                       ss_executor **out);
 
 #ifdef __cplusplus
 }  // extern "C"

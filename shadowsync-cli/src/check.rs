@@ -24,7 +24,7 @@ pub const NOT_READY: u8 = 1;
 
 /// Options of `shadowsync check`.
 #[derive(Debug, clap::Args)]
-#[command(group(ArgGroup::new("selection").required(true).args(["all", "tables"])))]
+#[command(group(ArgGroup::new("selection").required(true).args(["all", "tables", "include"])))]
 pub struct Args {
     /// Database to check: mysql://user@host:port/db [default:
     /// $SHADOWSYNC_URL, else the profile's]; its password as for `plan`
@@ -45,6 +45,14 @@ pub struct Args {
     /// These tables (comma-separated); an unknown one is bad input.
     #[arg(long, value_name = "A,B", value_delimiter = ',', num_args = 1..)]
     tables: Vec<String>,
+    /// The tables whose names match one of these patterns (comma-separated;
+    /// `*` any characters, `?` one), picked from the listing as --all is.
+    #[arg(long, value_name = "P,Q", value_delimiter = ',', num_args = 1..)]
+    include: Vec<String>,
+    /// With --all or --include: leave out the tables whose names match one
+    /// of these patterns (comma-separated).
+    #[arg(long, value_name = "P,Q", value_delimiter = ',', num_args = 1.., conflicts_with = "tables")]
+    exclude: Vec<String>,
     /// Leave these selected tables out (comma-separated).
     #[arg(long, value_name = "C,D", value_delimiter = ',', num_args = 1..)]
     skip: Vec<String>,
@@ -85,7 +93,9 @@ pub fn run(args: &Args) -> Result<bool, Failure> {
         analyze: AnalyzeOptions {
             prefix,
             suffix,
-            tables: (!args.all).then(|| args.tables.clone()),
+            tables: (!args.all && args.include.is_empty()).then(|| args.tables.clone()),
+            include: args.include.clone(),
+            exclude: args.exclude.clone(),
             skip: args.skip.clone(),
             adopt: Vec::new(),
             policy: ShadowPolicy {

@@ -21,7 +21,7 @@ use crate::failure::{Failure, Outcome};
 
 /// Options of `shadowsync plan`.
 #[derive(Debug, clap::Args)]
-#[command(group(ArgGroup::new("selection").required(true).args(["all", "tables"])))]
+#[command(group(ArgGroup::new("selection").required(true).args(["all", "tables", "include"])))]
 pub struct Args {
     /// Database to analyse: mysql://user@host:port/db [default:
     /// $SHADOWSYNC_URL, else the profile's]; its password, if not in the
@@ -45,6 +45,14 @@ pub struct Args {
     /// error unless --allow-missing).
     #[arg(long, value_name = "A,B", value_delimiter = ',', num_args = 1..)]
     tables: Vec<String>,
+    /// The tables whose names match one of these patterns (comma-separated;
+    /// `*` any characters, `?` one), picked from the listing as --all is.
+    #[arg(long, value_name = "P,Q", value_delimiter = ',', num_args = 1..)]
+    include: Vec<String>,
+    /// With --all or --include: leave out the tables whose names match one
+    /// of these patterns (comma-separated).
+    #[arg(long, value_name = "P,Q", value_delimiter = ',', num_args = 1.., conflicts_with = "tables")]
+    exclude: Vec<String>,
     /// Leave tables of --tables that do not exist out of the plan, with a
     /// warning, instead of failing.
     #[arg(long, requires = "tables")]
@@ -265,7 +273,9 @@ fn options(args: &Args, settings: &Settings) -> AnalyzeOptions {
     AnalyzeOptions {
         prefix,
         suffix,
-        tables: (!args.all).then(|| args.tables.clone()),
+        tables: (!args.all && args.include.is_empty()).then(|| args.tables.clone()),
+        include: args.include.clone(),
+        exclude: args.exclude.clone(),
         skip: args.skip.clone(),
         adopt: args.adopt.clone(),
         policy: ShadowPolicy {

@@ -13,15 +13,14 @@
 
 use std::sync::Arc;
 
-use shadowsync::host::{open_task_shadows, DuePass, DynStore};
+use shadowsync::host::{open_task_executor, DuePass, DynStore};
 use shadowsync_core::access::{Account, TableProbe};
-use shadowsync_core::plan::FrozenPlan;
 use shadowsync_core::task::{Connector, Observer, Task, TaskCenter};
 use shadowsync_core::{
-    CatalogFacts, DatabaseDefaults, Error, Executor, Interrupt, MappedExecutor, Millis, Relation,
-    Result, ServerInfo,
+    CatalogFacts, DatabaseDefaults, Error, Executor, Interrupt, Millis, Relation, Result,
+    ServerInfo,
 };
-use shadowsync_mysql::{redact_url, MysqlExecutor, OrphanPolicy};
+use shadowsync_mysql::{redact_url, OrphanPolicy};
 use shadowsync_store::SystemClock;
 
 use crate::config::Settings;
@@ -118,7 +117,7 @@ impl Urls {
             })?),
             None => None,
         };
-        let exec = open_task(plan, url, shadow_url, self.1)?;
+        let exec = open_task_executor(plan, url, shadow_url, self.1)?;
         Ok(TaskExecutor::new(exec, crash_after))
     }
 }
@@ -270,29 +269,6 @@ impl std::fmt::Debug for TaskExecutor {
             .field("applied", &self.applied)
             .finish()
     }
-}
-
-/// An executor for running `plan`: on its sources' database through
-/// `source_url`, and in database mode mapped to its shadows' database
-/// through `shadow_url` (else `source_url`'s server), created first when
-/// the plan says so ([`shadowsync::host::open_task_shadows`]).
-pub fn open_task(
-    plan: &FrozenPlan,
-    source_url: &str,
-    shadow_url: Option<&str>,
-    policy: OrphanPolicy,
-) -> Result<Box<dyn Executor + Send>> {
-    let source = MysqlExecutor::connect(source_url)?
-        .with_database(&plan.database)?
-        .with_orphan_policy(policy);
-    Ok(match &plan.shadows {
-        None => Box::new(source),
-        Some(_) => {
-            let shadows = open_task_shadows(plan, shadow_url.unwrap_or(source_url))?
-                .with_orphan_policy(policy);
-            Box::new(MappedExecutor::new(source, shadows))
-        }
-    })
 }
 
 /// Opens each task on the URL that serves its connection.

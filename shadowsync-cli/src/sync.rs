@@ -11,7 +11,7 @@
 //! redacted URL, which is why later runs need `--url` (or `SHADOWSYNC_URL`)
 //! again.
 
-use shadowsync::host::SubmitOptions;
+use shadowsync::host::{open_task_executor, SubmitOptions};
 use shadowsync_core::Millis;
 use shadowsync_mysql::OrphanPolicy;
 
@@ -21,7 +21,6 @@ use crate::failure::Failure;
 use crate::launch::{launch, Launch};
 use crate::plan;
 use crate::progress::Progress;
-use crate::runner::open_task;
 
 /// Options of `shadowsync sync`.
 #[derive(Debug, clap::Args)]
@@ -92,7 +91,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         // first if it was missing.
         |plan| match plan.shadows {
             None => Ok(exec),
-            Some(_) => open_task(plan, &url, shadow_url.as_deref(), OrphanPolicy::Wait),
+            Some(_) => open_task_executor(plan, &url, shadow_url.as_deref(), OrphanPolicy::Wait),
         },
         &connection,
         |plan, mode| center.submit(SubmitOptions { mode, ..submit }.request(plan)?),

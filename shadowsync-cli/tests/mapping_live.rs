@@ -74,13 +74,22 @@ impl Case {
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_shadowsync"))
+        self.run_with(args, &[])
+    }
+
+    fn run_with(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_shadowsync"));
+        command
             .args(args)
             .stdin(Stdio::null())
             .env_remove("SHADOWSYNC_URL")
             .env_remove("SHADOWSYNC_STORE")
-            .output()
-            .unwrap()
+            .env_remove("SHADOWSYNC_TEST_CRASH_AFTER")
+            .env("SHADOWSYNC_LEASE_SECONDS", "1");
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        command.output().unwrap()
     }
 
     /// `sync --yes` with `extra`, JSON out: the task, which must succeed.
@@ -191,6 +200,7 @@ fn database_mode_on_one_server(engine: Engine) {
     assert_eq!(code, Some(1), "changes to make: {stderr}");
     assert_eq!(plan["counts"]["create"], 3, "{plan}");
     assert_eq!(plan["naming_rule"], "same", "{plan}");
+    assert_eq!(plan["shadow_database"], shadow.as_str(), "{plan}");
     assert_eq!(case.check(&target), Some(1), "not ready before the sync");
     case.sync(&target);
     assert_eq!(
@@ -281,10 +291,99 @@ fn the_source_database_is_never_its_own_shadow(engine: Engine) {
     assert_eq!(tables_of(&case.url()), ["customers", "notes", "orders"]);
 }
 
+/// A worker killed right after the server accepted a statement (before
+/// its record) leaves the task executing; `task run-due` with the source
+/// URL finishes it in the shadow database, nothing sent twice.
+fn a_killed_run_is_recovered_in_the_shadow_database(engine: Engine) {
+    let mut case = Case::new(engine, "kill");
+    let base = engine.url();
+    let shadow = case.shadow_db(&base, "shadow");
+    let url = case.url();
+    let store = case.store.to_string_lossy().into_owned();
+    let out = case.run_with(
+        &[
+            "sync",
+            "--url",
+            &url,
+            "--all",
+            "--yes",
+            "--store",
+            &store,
+            "--shadow-schema",
+            &shadow,
+        ],
+        &[("SHADOWSYNC_TEST_CRASH_AFTER", "2")],
+    );
+    assert_eq!(out.status.code(), Some(137), "{}", text(&out.stderr));
+    let shadow_url = db_url(&base, &shadow);
+    assert_eq!(
+        tables_of(&shadow_url).len(),
+        2,
+        "killed after two statements"
+    );
+    // The dead worker's lease (1 s) runs out; another worker takes over.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let out = case.run(&["task", "run-due", "--url", &url, "--store", &store]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = case.run(&["task", "show", "1", "--format", "json", "--store", &store]);
+    let task: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(task["status"], "succeeded", "{task}");
+    for table in task["tables"].as_array().unwrap() {
+        for statement in table["statements"].as_array().unwrap() {
+            assert_eq!(statement["status"], "applied", "{task}");
+        }
+    }
+    let log = text(&case.run(&["task", "logs", "1", "--store", &store]).stdout);
+    assert!(
+        log.contains("interrupted after taking effect"),
+        "the interrupted statement was settled from the schema, not sent again:\n{log}"
+    );
+    assert_eq!(tables_of(&shadow_url), ["customers", "notes", "orders"]);
+    assert_eq!(case.check(&["--shadow-schema", &shadow]), Some(0));
+}
+
+/// `--include` / `--exclude` pick the sources from the listing.
+fn patterns_select_the_sources(engine: Engine) {
+    let case = Case::new(engine, "pat");
+    let (code, plan, stderr) = case.plan(&["--exclude", "no*"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    let sources: Vec<&str> = plan["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(sources, ["customers", "orders"], "{plan}");
+    let url = case.url();
+    let out = case.run(&[
+        "plan",
+        "--url",
+        &url,
+        "--include",
+        "ord*,cust?mers",
+        "--format",
+        "json",
+    ]);
+    let view: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(view["counts"]["total"], 2, "{view}");
+    let out = case.run(&[
+        "plan",
+        "--url",
+        &url,
+        "--tables",
+        "notes",
+        "--exclude",
+        "n*",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "tables and patterns conflict");
+}
+
 on_both_engines!(
     database_mode_on_one_server,
     mixed_mode,
     the_source_database_is_never_its_own_shadow,
+    a_killed_run_is_recovered_in_the_shadow_database,
+    patterns_select_the_sources,
 );
 
 /// The second MariaDB of `scripts/engines.sh`.

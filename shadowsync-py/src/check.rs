@@ -19,6 +19,8 @@ pub(crate) fn check(
     prefix: Option<String>,
     suffix: Option<String>,
     tables: Option<Names>,
+    include: Names,
+    exclude: Names,
     skip: Names,
     rebuild: bool,
     app_user: Option<String>,
@@ -28,6 +30,8 @@ pub(crate) fn check(
             prefix,
             suffix,
             tables: tables.map(|t| t.0),
+            include: include.0,
+            exclude: exclude.0,
             skip: skip.0,
             adopt: Vec::new(),
             policy: ShadowPolicy {

@@ -256,7 +256,7 @@ fn description() -> Value {
             }),
             record!("PlanCounts", PlanCounts { total, create, alter, refused, skipped }),
             record!("Plan" kind "plan", PlanView {
-                schema_version, kind, database, naming_rule, counts, tables,
+                schema_version, kind, database, shadow_database, naming_rule, counts, tables,
             }),
             record!("DiffCounts", DiffCounts { total, create, alter, drop, destructive }),
             record!("DiffStatement", DiffStatementView { table, statement, destructive, sql }),
@@ -302,7 +302,8 @@ fn description() -> Value {
                 source, shadow, verdict, ready, reason, statements, differences, app_access,
             }),
             record!("Check" kind "check", CheckView {
-                schema_version, kind, checked_at @time, database, naming_rule, app_user, ready,
+                schema_version, kind, checked_at @time, database, shadow_database, naming_rule,
+                app_user, ready,
                 counts, tables, skipped, notes,
             }),
         ],

@@ -107,7 +107,10 @@ pub struct CheckView {
     pub checked_at: String,
     /// The database checked.
     pub database: String,
-    /// The naming rule, as `prefix:__` or `suffix:_shadow`.
+    /// Database mode: the database the shadows live in (`null`: beside
+    /// their sources).
+    pub shadow_database: Option<String>,
+    /// The naming rule, as `prefix:__`, `suffix:_shadow` or `same`.
     pub naming_rule: String,
     /// The application account probed, as `'user'@'host'`.
     pub app_user: Option<String>,
@@ -189,6 +192,7 @@ impl CheckView {
             kind: "check",
             checked_at: format_utc(now),
             database: check.database,
+            shadow_database: check.shadow_database,
             naming_rule: check.naming_rule,
             app_user: check.app_user,
             ready: check.ready,

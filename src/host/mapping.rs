@@ -13,7 +13,7 @@
 use shadowsync_core::guard::{check_create_database, create_database_statement};
 use shadowsync_core::plan::FrozenPlan;
 use shadowsync_core::{Error, Executor, MappedExecutor, MissingDatabase, Result};
-use shadowsync_mysql::{Introspection, MysqlExecutor};
+use shadowsync_mysql::{Introspection, MysqlExecutor, OrphanPolicy};
 
 /// Where the shadows live when not beside their sources.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -120,4 +120,28 @@ pub fn open_task_shadows(plan: &FrozenPlan, shadow_url: &str) -> Result<MysqlExe
     }
     server.use_database(&place.database)?;
     Ok(server)
+}
+
+/// An executor for running task `plan`: on its sources' database through
+/// `source_url`, and in database mode mapped to its shadows' database
+/// through `shadow_url` (else `source_url`'s server), created first when
+/// the plan says so ([`open_task_shadows`]). A dead worker's statement
+/// still running on the server is treated as `policy` says.
+pub fn open_task_executor(
+    plan: &FrozenPlan,
+    source_url: &str,
+    shadow_url: Option<&str>,
+    policy: OrphanPolicy,
+) -> Result<Box<dyn Executor + Send>> {
+    let source = MysqlExecutor::connect(source_url)?
+        .with_database(&plan.database)?
+        .with_orphan_policy(policy);
+    Ok(match &plan.shadows {
+        None => Box::new(source),
+        Some(_) => {
+            let shadows = open_task_shadows(plan, shadow_url.unwrap_or(source_url))?
+                .with_orphan_policy(policy);
+            Box::new(MappedExecutor::new(source, shadows))
+        }
+    })
 }

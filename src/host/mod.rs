@@ -34,7 +34,9 @@ pub mod view;
 pub use check::{check, CheckOptions, CheckView};
 pub use flows::{read_flows, FlowSyntax};
 pub use heartbeat::{request_stop, stop_requested, with_heartbeat, Running};
-pub use mapping::{connect_mapped, map_shadows, open_task_shadows, ShadowTarget};
+pub use mapping::{
+    connect_mapped, map_shadows, open_task_executor, open_task_shadows, ShadowTarget,
+};
 pub use options::{AnalyzeOptions, SubmitOptions};
 pub use run::{execute, resume, run_due, DuePass};
 pub use session::{SessionExecutor, SqlSession};

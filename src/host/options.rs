@@ -5,6 +5,7 @@
 
 use std::collections::HashSet;
 
+use shadowsync_core::analysis::pattern::check_pattern;
 use shadowsync_core::analysis::{
     analyze, analyze_snapshot, Analysis, AnalysisRequest, SchemaSnapshot, Selection,
 };
@@ -93,8 +94,14 @@ pub struct AnalyzeOptions {
     pub prefix: Option<String>,
     /// Shadow names are the source's before this suffix.
     pub suffix: Option<String>,
-    /// These source tables (`None`: all).
+    /// These source tables (`None`: all, or those the patterns pick).
     pub tables: Option<Vec<String>>,
+    /// Without [`AnalyzeOptions::tables`]: the tables whose names match one
+    /// of these patterns (`*` any characters, `?` one; none: every table).
+    pub include: Vec<String>,
+    /// Without [`AnalyzeOptions::tables`]: leave out the tables whose names
+    /// match one of these patterns.
+    pub exclude: Vec<String>,
     /// Selected tables to leave out; each must be selected.
     pub skip: Vec<String>,
     /// Sources whose unmarked existing shadow is adopted.
@@ -121,8 +128,26 @@ impl AnalyzeOptions {
             (None, None) if mapped => NamingRule::same(),
             _ => naming_rule(self.prefix.as_deref(), self.suffix.as_deref())?,
         };
+        let patterns = |list: &[String], what: &str| -> Result<Vec<String>> {
+            list.iter()
+                .map(|p| {
+                    check_pattern(p).map_err(|e| Error::InvalidRequest(format!("{what}: {e}")))?;
+                    Ok(p.trim().to_string())
+                })
+                .collect()
+        };
+        let (include, exclude) = (
+            patterns(&self.include, "include")?,
+            patterns(&self.exclude, "exclude")?,
+        );
+        if self.tables.is_some() && !(include.is_empty() && exclude.is_empty()) {
+            return Err(Error::InvalidRequest(
+                "give tables or include/exclude patterns, not both".into(),
+            ));
+        }
         let selection = match &self.tables {
-            None => Selection::All,
+            None if include.is_empty() && exclude.is_empty() => Selection::All,
+            None => Selection::Matching { include, exclude },
             Some(tables) => {
                 let tables = table_names(tables, "tables")?;
                 if tables.is_empty() {

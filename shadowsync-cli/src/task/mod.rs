@@ -18,7 +18,7 @@ use clap::Subcommand;
 use serde::Serialize;
 use shadowsync::host::options::again_request;
 use shadowsync::host::view::{DueReportView, LogsView, TaskPageView, TaskView, TimelineView};
-use shadowsync::host::{map_shadows, to_json, ShadowTarget};
+use shadowsync::host::{map_shadows, open_task_executor, to_json, ShadowTarget};
 use shadowsync_core::analysis::analyze;
 use shadowsync_core::task::list::{ListWindow, SortKey, TaskQuery};
 use shadowsync_core::task::{LogFilter, Task, TaskId, TaskStatus};
@@ -33,7 +33,7 @@ use crate::launch::{finished, launch, Launch};
 use crate::plan::Format;
 use crate::progress::Progress;
 use crate::render::{self, waiting_hint, write_failed};
-use crate::runner::{crash_hook, open_task, run_due, worker_id, Center, Urls};
+use crate::runner::{crash_hook, run_due, worker_id, Center, Urls};
 
 /// Options of `shadowsync task`.
 #[derive(Debug, clap::Args)]
@@ -627,7 +627,7 @@ fn again(
         &analysis,
         |frozen| match frozen.shadows {
             None => Ok(exec),
-            Some(_) => open_task(frozen, url, shadow_url, OrphanPolicy::Wait),
+            Some(_) => open_task_executor(frozen, url, shadow_url, OrphanPolicy::Wait),
         },
         &plan.connection,
         |frozen, mode| center.initiate_again(old.id, &creator, frozen, mode),

@@ -11,6 +11,7 @@ mod inspector;
 mod names;
 mod order;
 mod pair;
+pub mod pattern;
 pub mod rebuild;
 pub mod rewrite;
 pub(crate) mod snapshot;
@@ -40,6 +41,24 @@ pub enum Selection {
     All,
     /// These tables.
     Tables(Vec<String>),
+    /// Every base table that is not itself a shadow, whose name matches
+    /// one of `include` (every name when empty) and none of `exclude`
+    /// ([`pattern`]: `*` any characters, `?` one, compared as the server
+    /// compares table names).
+    Matching {
+        /// Patterns a table must match one of (none: every table).
+        include: Vec<String>,
+        /// Patterns no selected table matches.
+        exclude: Vec<String>,
+    },
+}
+
+impl Selection {
+    /// Whether the selection is picked from the listing (all tables, or
+    /// those matching patterns) rather than named.
+    pub fn is_listed(&self) -> bool {
+        !matches!(self, Selection::Tables(_))
+    }
 }
 
 /// What the user asks the analysis for.

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use crate::executor::{Relation, RelationKind, ServerInfo};
 use crate::plan::SkipReason;
 
+use super::pattern::matches;
 use super::{name_key, AnalysisRequest, SchemaSnapshot, Selection};
 
 /// The selected source names and the names to read, or an error for a bad request.
@@ -30,10 +31,11 @@ pub(super) fn select(
     let mut sources = Vec::new();
     let mut rejected = Vec::new();
     match selection {
-        Selection::All => {
+        Selection::All | Selection::Matching { .. } => {
             for r in relations {
                 if r.kind == RelationKind::Table
                     && (mapped || !req.rule.is_shadow_name(&r.name, fold))
+                    && is_matched(selection, &r.name, fold)
                 {
                     sources.push(r.name.clone());
                 }
@@ -60,6 +62,17 @@ pub(super) fn select(
         }
     }
     Plan { sources, rejected }
+}
+
+/// Whether `name` is in a listed selection's patterns (always for `All`).
+fn is_matched(selection: &Selection, name: &str, fold: bool) -> bool {
+    match selection {
+        Selection::Matching { include, exclude } => {
+            (include.is_empty() || include.iter().any(|p| matches(p, name, fold)))
+                && !exclude.iter().any(|p| matches(p, name, fold))
+        }
+        _ => true,
+    }
 }
 
 /// What every analysis of one snapshot under one request looks names up

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 pub use grants::{Grants, TableAccess};
 
 use crate::access::{Account, TableProbe};
-use crate::analysis::{Action, Analysis, Selection, TableAnalysis};
+use crate::analysis::{Action, Analysis, TableAnalysis};
 use crate::error::{Error, Result};
 use crate::plan::SkipReason;
 use crate::statement::{AlterClause, StatementKind};
@@ -179,7 +179,7 @@ pub fn check(analysis: &Analysis, probes: &Probes, app: Option<AppGrants<'_>>) -
         )));
     }
     let mut notes = Vec::new();
-    if analysis.request.selection == Selection::All {
+    if analysis.request.selection.is_listed() {
         notes.push(
             "all: the tables the checking account has no privilege on are not listed, so not \
              checked"

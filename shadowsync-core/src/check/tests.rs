@@ -1,5 +1,5 @@
 use super::*;
-use crate::analysis::{analyze_snapshot, AnalysisRequest, SchemaSnapshot};
+use crate::analysis::{analyze_snapshot, AnalysisRequest, SchemaSnapshot, Selection};
 use crate::executor::{Flavor, Relation, RelationKind, ServerInfo};
 use crate::shadow::{NamingRule, ShadowPolicy};
 

@@ -253,16 +253,33 @@ class MySQLExecutor(_NativeExecutor):
 
     __slots__ = ()
 
-    def __init__(self, url: str, *, database: str | None = None, introspection: Introspection = "auto") -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        database: str | None = None,
+        introspection: Introspection = "auto",
+        shadow_url: str | None = None,
+        shadow_schema: str | None = None,
+    ) -> None:
         """Connect to ``url`` (``mysql://user:password@host:port/database``),
         then switch to ``database`` when given. Raises :class:`ExecutorError`.
+
+        Database mode: with ``shadow_schema`` (a database on the same server)
+        and/or ``shadow_url`` (another server; its database part names the
+        shadow database unless ``shadow_schema`` does), the shadows are read
+        there instead of beside their sources; a shadow database that does
+        not exist yet reads as empty, and the task that runs the plan creates
+        it (:meth:`TaskCenter.task_executor`). A shadow database that is the
+        source database itself is refused by the analysis
+        (:class:`InvalidRequestError`).
 
         ``introspection`` says how table definitions are read: ``"auto"``
         reads many tables from OceanBase's catalog where this user can read
         it and uses one ``SHOW CREATE TABLE`` per table elsewhere;
         ``"show-create"`` never uses the catalog; ``"catalog"`` insists on it
         (:class:`ExecutorError` when the server has none to read)."""
-        self._native = _native.Executor.connect(url, database, introspection)
+        self._native = _native.Executor.connect(url, database, introspection, shadow_url, shadow_schema)
 
     def __enter__(self) -> MySQLExecutor:
         return self
@@ -317,10 +334,19 @@ class DbApiExecutor(_NativeExecutor):
         return self
 
 
-def connect(url: str, *, database: str | None = None, introspection: Introspection = "auto") -> MySQLExecutor:
+def connect(
+    url: str,
+    *,
+    database: str | None = None,
+    introspection: Introspection = "auto",
+    shadow_url: str | None = None,
+    shadow_schema: str | None = None,
+) -> MySQLExecutor:
     """Connect to a MySQL-family server; see :class:`MySQLExecutor`. Also a
     context manager: ``with shadowsync.connect(url) as ex:`` closes it."""
-    return MySQLExecutor(url, database=database, introspection=introspection)
+    return MySQLExecutor(
+        url, database=database, introspection=introspection, shadow_url=shadow_url, shadow_schema=shadow_schema
+    )
 
 
 class _HostAdapter:
@@ -449,6 +475,8 @@ def analyze(
     prefix: str | None = None,
     suffix: str | None = None,
     tables: str | Sequence[str] | None = None,
+    include: str | Sequence[str] = (),
+    exclude: str | Sequence[str] = (),
     skip: str | Sequence[str] = (),
     adopt: str | Sequence[str] = (),
     redirect_foreign_keys: bool = True,
@@ -458,9 +486,12 @@ def analyze(
 ) -> Analysis:
     """Analyse the database of ``executor`` (read-only).
 
-    Shadows are named with ``prefix`` (default ``__``) or ``suffix`` (not
+    Shadows are named with ``prefix`` (default ``__``; in database mode,
+    see :class:`MySQLExecutor`, the sources' own names) or ``suffix`` (not
     both); ``tables`` selects source tables (default: every table that is
-    not a shadow); ``skip`` skips some from the start (each must be
+    not a shadow); without ``tables``, ``include`` / ``exclude`` select the
+    tables whose names match one of ``include`` (``*`` any characters, ``?``
+    one; none: every table) and none of ``exclude``; ``skip`` skips some from the start (each must be
     selected); ``adopt`` names sources whose existing shadow has no
     shadowsync marker and is to be adopted (altered to match and marked)
     rather than refused as a collision; ``rebuild`` rebuilds (new table, row
@@ -475,7 +506,18 @@ def analyze(
     """
     native = _native_executor(executor)
     result = _native.analyze(
-        native, prefix, suffix, tables, skip, adopt, redirect_foreign_keys, copy_auto_increment, rebuild, allow_missing
+        native,
+        prefix,
+        suffix,
+        tables,
+        include,
+        exclude,
+        skip,
+        adopt,
+        redirect_foreign_keys,
+        copy_auto_increment,
+        rebuild,
+        allow_missing,
     )
     return Analysis(result, native.connection)
 
@@ -486,6 +528,8 @@ def check(
     prefix: str | None = None,
     suffix: str | None = None,
     tables: str | Sequence[str] | None = None,
+    include: str | Sequence[str] = (),
+    exclude: str | Sequence[str] = (),
     skip: str | Sequence[str] = (),
     rebuild: bool = False,
     app_user: str | None = None,
@@ -503,7 +547,7 @@ def check(
     read).
     """
     native = _native_executor(executor)
-    return Check.from_json(_native.check(native, prefix, suffix, tables, skip, rebuild, app_user))
+    return Check.from_json(_native.check(native, prefix, suffix, tables, include, exclude, skip, rebuild, app_user))
 
 
 @dataclass(frozen=True)
@@ -522,6 +566,8 @@ def analyze_snapshot(
     prefix: str | None = None,
     suffix: str | None = None,
     tables: str | Sequence[str] | None = None,
+    include: str | Sequence[str] = (),
+    exclude: str | Sequence[str] = (),
     skip: str | Sequence[str] = (),
     adopt: str | Sequence[str] = (),
     redirect_foreign_keys: bool = True,
@@ -538,7 +584,18 @@ def analyze_snapshot(
         }
     )
     result = _native.analyze_snapshot(
-        snapshot_json, prefix, suffix, tables, skip, adopt, redirect_foreign_keys, copy_auto_increment, rebuild, allow_missing
+        snapshot_json,
+        prefix,
+        suffix,
+        tables,
+        include,
+        exclude,
+        skip,
+        adopt,
+        redirect_foreign_keys,
+        copy_auto_increment,
+        rebuild,
+        allow_missing,
     )
     return Analysis(result, "snapshot")
 
@@ -716,6 +773,18 @@ class TaskCenter:
         reported in it, not raised. ``progress``: see the class."""
         native = _native_executor(executor)
         return Task.from_json(self._native.execute(task_id, worker, native, progress))
+
+    def task_executor(self, task_id: int, url: str, *, shadow_url: str | None = None) -> MySQLExecutor:
+        """An executor for running the task (:meth:`execute`, :meth:`resume`):
+        on its sources' database through ``url`` (its database part is
+        ignored), and in database mode on its shadows' database through
+        ``shadow_url`` (else ``url``'s server), created first, with the
+        source database's character set and collation, when the plan found
+        it missing. Raises :class:`NotFoundError` for an unknown task,
+        :class:`ExecutorError` when a server fails or the guard refuses."""
+        executor = MySQLExecutor.__new__(MySQLExecutor)
+        executor._native = self._native.task_executor(task_id, url, shadow_url)
+        return executor
 
     def resume(
         self,

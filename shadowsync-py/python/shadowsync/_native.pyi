@@ -64,6 +64,8 @@ def analyze(
     prefix: str | None,
     suffix: str | None,
     tables: _Names | None,
+    include: _Names,
+    exclude: _Names,
     skip: _Names,
     adopt: _Names,
     redirect_foreign_keys: bool,
@@ -76,6 +78,8 @@ def check(
     prefix: str | None,
     suffix: str | None,
     tables: _Names | None,
+    include: _Names,
+    exclude: _Names,
     skip: _Names,
     rebuild: bool,
     app_user: str | None,
@@ -85,6 +89,8 @@ def analyze_snapshot(
     prefix: str | None,
     suffix: str | None,
     tables: _Names | None,
+    include: _Names,
+    exclude: _Names,
     skip: _Names,
     adopt: _Names,
     redirect_foreign_keys: bool,
@@ -96,7 +102,11 @@ def analyze_snapshot(
 class Executor:
     @staticmethod
     def connect(
-        url: str, database: str | None = None, introspection: str = "auto"
+        url: str,
+        database: str | None = None,
+        introspection: str = "auto",
+        shadow_url: str | None = None,
+        shadow_schema: str | None = None,
     ) -> Executor: ...
     @staticmethod
     def wrap(host: object, connection: str) -> Executor: ...
@@ -146,6 +156,7 @@ class TaskCenter:
     def execute(
         self, id: int, worker: str, executor: Executor, progress: _Progress | None = None
     ) -> str: ...
+    def task_executor(self, id: int, url: str, shadow_url: str | None = None) -> Executor: ...
     def resume(
         self, id: int, worker: str, executor: Executor, progress: _Progress | None = None
     ) -> str: ...

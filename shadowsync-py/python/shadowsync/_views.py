@@ -214,6 +214,7 @@ class Plan:
     schema_version: int
     kind: str
     database: str
+    shadow_database: str | None
     naming_rule: str
     counts: PlanCounts
     tables: list[PlanTable]
@@ -225,6 +226,7 @@ class Plan:
             schema_version=data["schema_version"],
             kind=data["kind"],
             database=data["database"],
+            shadow_database=data["shadow_database"],
             naming_rule=data["naming_rule"],
             counts=PlanCounts._from(data["counts"]),
             tables=[PlanTable._from(x0) for x0 in data["tables"]],
@@ -944,6 +946,7 @@ class Check:
     kind: str
     checked_at: datetime
     database: str
+    shadow_database: str | None
     naming_rule: str
     app_user: str | None
     ready: bool
@@ -960,6 +963,7 @@ class Check:
             kind=data["kind"],
             checked_at=_time(data["checked_at"]),
             database=data["database"],
+            shadow_database=data["shadow_database"],
             naming_rule=data["naming_rule"],
             app_user=data["app_user"],
             ready=data["ready"],
