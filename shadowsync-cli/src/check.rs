@@ -24,7 +24,7 @@ pub const NOT_READY: u8 = 1;
 
 /// Options of `shadowsync check`.
 #[derive(Debug, clap::Args)]
-#[command(group(ArgGroup::new("selection").required(true).args(["all", "tables", "include"])))]
+#[command(group(ArgGroup::new("selection").required(true).args(["all", "tables", "include", "fleet"])))]
 pub struct Args {
     /// Database to check: mysql://user@host:port/db [default:
     /// $SHADOWSYNC_URL, else the profile's]; its password as for `plan`
@@ -53,6 +53,19 @@ pub struct Args {
     /// of these patterns (comma-separated).
     #[arg(long, value_name = "P,Q", value_delimiter = ',', num_args = 1.., conflicts_with = "tables")]
     exclude: Vec<String>,
+    /// Check every shard of a sharded fleet: the servers, databases,
+    /// selection and naming of FILE (TOML, see the README), the verdicts
+    /// rolled up per logical table.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["url", "prefix", "suffix", "shadow_schema", "shadow_url", "skip", "exclude", "app_user"])]
+    pub(crate) fleet: Option<std::path::PathBuf>,
+    /// With --fleet: servers read at once.
+    #[arg(long, value_name = "N", default_value_t = 4, requires = "fleet",
+          value_parser = clap::value_parser!(u16).range(1..))]
+    pub(crate) servers: u16,
+    /// With --fleet: connections per server, one database each.
+    #[arg(long, value_name = "N", default_value_t = 4, requires = "fleet",
+          value_parser = clap::value_parser!(u16).range(1..))]
+    pub(crate) connections: u16,
     /// Leave these selected tables out (comma-separated).
     #[arg(long, value_name = "C,D", value_delimiter = ',', num_args = 1..)]
     skip: Vec<String>,
@@ -67,13 +80,13 @@ pub struct Args {
     app_user: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    pub(crate) format: Format,
     #[command(flatten)]
     shadows: ShadowArgs,
     /// How table definitions are read (as for `plan`).
     #[arg(long, value_name = "auto|show-create|catalog", default_value = "auto",
           value_parser = crate::words::introspection)]
-    introspection: Introspection,
+    pub(crate) introspection: Introspection,
     /// Stray words (such as a URL given without `--url`), refused in [`run`].
     #[arg(hide = true, value_name = "STRAY")]
     stray: Vec<String>,
@@ -88,6 +101,9 @@ pub fn run(args: &Args) -> Result<bool, Failure> {
         other => Failure::from(other),
     };
     let settings = args.settings.load()?;
+    if let Some(path) = &args.fleet {
+        return crate::fleet::check(path, args, &settings);
+    }
     let (prefix, suffix) = naming(&args.prefix, &args.suffix, &settings);
     let options = CheckOptions {
         analyze: AnalyzeOptions {

@@ -32,6 +32,7 @@ pub mod error;
 pub mod executor;
 pub mod expr;
 pub mod fingerprint;
+pub mod fleet;
 pub mod guard;
 pub mod lex;
 pub mod mapped;

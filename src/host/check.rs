@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 use shadowsync_core::access::{Account, TableProbe};
+use shadowsync_core::analysis::Analysis;
 use shadowsync_core::check::{
     self, AppGrants, Check, Grants, Probes, TableAccess, TableCheck, Verdict,
 };
@@ -34,6 +35,16 @@ pub struct CheckOptions {
 /// unknown table or an unknown account are
 /// [`shadowsync_core::Error::InvalidRequest`].
 pub fn check(exec: &mut dyn Executor, options: &CheckOptions, now: Millis) -> Result<CheckView> {
+    check_analysed(exec, options, now).map(|(view, _)| view)
+}
+
+/// [`check`], with the analysis the verdicts come from (a fleet check
+/// compares the shards' sources on it).
+pub(crate) fn check_analysed(
+    exec: &mut dyn Executor,
+    options: &CheckOptions,
+    now: Millis,
+) -> Result<(CheckView, Analysis)> {
     // A bad account is bad input, found before the server is read.
     let account = options
         .app_user
@@ -55,7 +66,7 @@ pub fn check(exec: &mut dyn Executor, options: &CheckOptions, now: Millis) -> Re
         .zip(grants.as_ref())
         .map(|(account, grants)| AppGrants { account, grants });
     let result = check::check(&analysis, &probes, app)?;
-    Ok(CheckView::of(result, now))
+    Ok((CheckView::of(result, now), analysis))
 }
 
 /// What probing each of `names` answers (no round trip for none).

@@ -22,6 +22,7 @@
 //! ([`mapping`]).
 
 pub mod check;
+pub mod fleet;
 pub mod flows;
 pub mod heartbeat;
 pub mod mapping;
@@ -32,6 +33,7 @@ pub mod store;
 pub mod view;
 
 pub use check::{check, CheckOptions, CheckView};
+pub use fleet::{check_fleet, read_fleet, Fleet, FleetCheckView, FleetOptions};
 pub use flows::{read_flows, FlowSyntax};
 pub use heartbeat::{request_stop, stop_requested, with_heartbeat, Running};
 pub use mapping::{

@@ -1,0 +1,118 @@
+//! `shadowsync check --fleet FILE`: every shard of a sharded fleet checked
+//! through the host layer ([`shadowsync::host::fleet`]), read-only, with
+//! bounded parallelism per server, the verdicts rolled up per logical
+//! table. Each server URL's password is found as for `--url`.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use shadowsync::host::{check_fleet, read_fleet, to_json, FleetCheckView, FleetOptions};
+use shadowsync_core::{Clock, Error};
+use shadowsync_store::SystemClock;
+
+use crate::check::Args;
+use crate::config::Settings;
+use crate::credentials::server_url;
+use crate::failure::Failure;
+use crate::plan::{one_line, width, write_row, Format};
+
+/// Checks the fleet of file `path`; `Ok(true)` when every shard is ready.
+pub fn check(path: &Path, args: &Args, settings: &Settings) -> Result<bool, Failure> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::BadInput(format!("cannot read fleet file {shown}: {e}")))?;
+    let bad = |e: Error| match e {
+        Error::InvalidRequest(_) => Failure::BadInput(e.to_string()),
+        other => Failure::from(other),
+    };
+    let mut fleet = read_fleet(&text, &shown).map_err(bad)?;
+    for server in &mut fleet.servers {
+        server.url = server_url(Some(&server.url), settings)?;
+        if let Some(shadow) = &server.shadow_url {
+            server.shadow_url = Some(server_url(Some(shadow), settings)?);
+        }
+    }
+    let options = FleetOptions {
+        servers_at_once: usize::from(args.servers),
+        connections_per_server: usize::from(args.connections),
+        introspection: args.introspection,
+    };
+    let view = check_fleet(&fleet, &options, SystemClock.now()).map_err(bad)?;
+    let mut out = io::stdout().lock();
+    match args.format {
+        Format::Text => write_text(&mut out, &view),
+        Format::Json => to_json(&view)
+            .map_err(io::Error::other)
+            .and_then(|text| out.write_all(text.as_bytes())),
+    }
+    .and_then(|()| out.flush())
+    .map_err(Failure::Output)?;
+    Ok(view.ready)
+}
+
+fn write_text(out: &mut dyn Write, view: &FleetCheckView) -> io::Result<()> {
+    let header: Vec<String> = [
+        "LOGICAL",
+        "SHARDS",
+        "READY",
+        "DRIFTED",
+        "MISSING",
+        "REFUSED",
+        "INACCESSIBLE",
+        "ODD",
+    ]
+    .iter()
+    .map(|h| h.to_string())
+    .collect();
+    let rows: Vec<Vec<String>> = view
+        .logical_tables
+        .iter()
+        .map(|t| {
+            vec![
+                one_line(&t.name),
+                t.total.to_string(),
+                t.ready.to_string(),
+                t.drifted.to_string(),
+                t.missing.to_string(),
+                t.refused.to_string(),
+                t.inaccessible.to_string(),
+                if t.odd.is_empty() {
+                    "-".into()
+                } else {
+                    one_line(&t.odd.join(", "))
+                },
+            ]
+        })
+        .collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| width(h)).collect();
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(width(cell));
+        }
+    }
+    write_row(out, &header, &widths)?;
+    let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+    write_row(out, &rule, &widths)?;
+    for row in &rows {
+        write_row(out, row, &widths)?;
+    }
+    let c = &view.counts;
+    writeln!(
+        out,
+        "\n{}: {} shards in {} databases ({} not checked): {} ready, {} drifted, {} missing, \
+         {} refused, {} inaccessible",
+        if view.ready { "ready" } else { "NOT READY" },
+        c.tables,
+        c.members,
+        c.failed_members,
+        c.ready,
+        c.drifted,
+        c.missing,
+        c.refused,
+        c.inaccessible
+    )?;
+    for warning in &view.warnings {
+        writeln!(out, "warning: {}", one_line(warning))?;
+    }
+    Ok(())
+}
