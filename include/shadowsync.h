@@ -411,6 +411,29 @@ void ss_analysis_free(ss_analysis *analysis);
 ss_status ss_check(ss_executor *executor, const char *request_json, char **out_json);
 
 /**
+ * Check every shard of the fleet described by `fleet_toml` (the fleet
+ * file's text, see the README; `source` names it in errors, NULL:
+ * `fleet`), read-only, `servers_at_once` servers at a time and
+ * `connections_per_server` connections each (both at least 1). On success
+ * `*out_json` is the fleet check view (`"kind":"fleet_check"`: `ready`,
+ * `counts`, `members`, `logical_tables` with each logical table's verdict
+ * counts and odd shards, `warnings`), owned by the caller (free with
+ * `ss_string_free`). A fleet that is not ready, or a database that could
+ * not be checked, is still `SS_OK` (read `ready` and `members[].error`);
+ * a bad fleet file is `SS_INVALID_REQUEST`.
+ *
+ * # Safety
+ * `fleet_toml` must be a NUL-terminated string; `source` NULL or a
+ * NUL-terminated string; `out_json` must point to writable storage for a
+ * pointer.
+ */
+ss_status ss_check_fleet(const char *fleet_toml,
+                         const char *source,
+                         uint32_t servers_at_once,
+                         uint32_t connections_per_server,
+                         char **out_json);
+
+/**
  * The statements that turn the tables of `current_ddl` into those of
  * `desired_ddl` (each a text of `CREATE TABLE` statements or a
  * `mysqldump`/`mariadb-dump` dump, whose other statements are passed over), for server

@@ -623,6 +623,20 @@ static void mapped_section(const char *base_url) {
     ss_string_free(preview);
     ss_analysis_free(after);
     ss_executor_free(shadows);
+    /* The same database as a one-member fleet, in database mode. */
+    char fleet[2048];
+    snprintf(fleet, sizeof fleet,
+             "shadow_schema = \"" SCRATCH_DB "_sh\"\n[[server]]\nurl = \"%s\"\nschemas = [\"" SCRATCH_DB
+             "_src\"]\n",
+             base_url);
+    char *fleet_json = NULL;
+    must(ss_check_fleet(fleet, "fleet.toml", 1, 2, &fleet_json), "fleet check");
+    check(contains(fleet_json, "\"kind\": \"fleet_check\"") && contains(fleet_json, "\"ready\": true"),
+          "fleet check: the synced member is ready");
+    ss_string_free(fleet_json);
+    char *none = NULL;
+    expect_failure(ss_check_fleet("colour = 1", "bad.toml", 1, 1, &none), SS_INVALID_REQUEST, "bad.toml",
+                   "fleet check: a bad fleet file is SS_INVALID_REQUEST naming it");
     ss_executor_free(runner);
     ss_task_center_free(center);
     ss_analysis_free(analysis);

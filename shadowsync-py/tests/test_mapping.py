@@ -71,3 +71,35 @@ def test_include_patterns(scratch: Scratch) -> None:
     assert sorted(t.source for t in picked.tables) == ["customers", "orders"]
     with pytest.raises(shadowsync.InvalidRequestError, match="not both"):
         shadowsync.analyze(scratch.executor, tables="orders", include="o*")
+
+
+def test_check_fleet(scratch: Scratch, tmp_path: Path) -> None:
+    """Two databases of one fleet: one in step, one with a drifted shard."""
+    second = f"{scratch.database}_2"
+    admin = shadowsync.connect(scratch.url)
+    admin.execute(f"DROP DATABASE IF EXISTS `{second}`")
+    admin.execute(f"CREATE DATABASE `{second}`")
+    try:
+        for database in [scratch.database, second]:
+            ex = shadowsync.connect(scratch.url, database=database)
+            for n in range(2):
+                ex.execute(f"CREATE TABLE order_{n:02} (id int NOT NULL PRIMARY KEY, v int)")
+                ex.execute(f"CREATE TABLE __order_{n:02} LIKE order_{n:02}")
+                ex.execute(f"ALTER TABLE __order_{n:02} COMMENT='[shadowsync:shadow]'")
+        shadowsync.connect(scratch.url, database=second).execute("ALTER TABLE __order_01 MODIFY v bigint")
+        base = scratch.url.rsplit("/", 1)[0] + "/"
+        fleet = tmp_path / "fleet.toml"
+        fleet.write_text(
+            f'include = ["order_*"]\n[[server]]\nurl = "{base}"\nschemas = ["{scratch.database}", "{second}"]\n'
+        )
+        report = shadowsync.check_fleet(fleet, connections_per_server=2)
+        assert report.kind == "fleet_check" and not report.ready
+        (order,) = report.logical_tables
+        assert (order.name, order.total, order.ready, order.drifted) == ("order", 4, 3, 1)
+        assert order.odd == [f"{base.split('@')[-1].rstrip('/')}/{second}.order_01 drifted"]
+        assert [m.ready for m in report.members] == [True, False]
+        fleet.write_text("colour = 1\n")
+        with pytest.raises(shadowsync.InvalidRequestError, match="fleet.toml"):
+            shadowsync.check_fleet(fleet)
+    finally:
+        admin.execute(f"DROP DATABASE IF EXISTS `{second}`")

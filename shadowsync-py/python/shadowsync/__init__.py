@@ -31,6 +31,7 @@ import json
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from datetime import datetime
 from typing import Any, Literal, Protocol, overload
 
@@ -56,7 +57,11 @@ from ._views import (
     CheckTable,
     DueReport,
     ErrorStrategy,
+    FleetCheck,
+    FleetCounts,
+    FleetMember,
     LogEntry,
+    LogicalTable,
     LogLevel,
     Logs,
     Plan,
@@ -99,11 +104,15 @@ __all__ = [
     "ErrorStrategy",
     "ExecutorError",
     "ExecutorLike",
+    "FleetCheck",
+    "FleetCounts",
+    "FleetMember",
     "HostError",
     "InvalidNameError",
     "InvalidRequestError",
     "InvalidTransitionError",
     "LogEntry",
+    "LogicalTable",
     "LogLevel",
     "Logs",
     "MySQLExecutor",
@@ -138,6 +147,7 @@ __all__ = [
     "analyze",
     "analyze_snapshot",
     "check",
+    "check_fleet",
     "connect",
     "diff",
 ]
@@ -548,6 +558,25 @@ def check(
     """
     native = _native_executor(executor)
     return Check.from_json(_native.check(native, prefix, suffix, tables, include, exclude, skip, rebuild, app_user))
+
+
+def check_fleet(
+    fleet: str | os.PathLike[str], *, servers_at_once: int = 4, connections_per_server: int = 4
+) -> FleetCheck:
+    """Check every shard of a sharded fleet (read-only): ``fleet`` is the
+    path of a fleet file (TOML: the servers with their URLs and databases,
+    brace ranges such as ``order_db_{00..15}`` expanded, the selection and
+    naming every database shares; see the README), read ``servers_at_once``
+    servers at a time through ``connections_per_server`` connections each.
+    The verdicts are rolled up per logical table (:attr:`FleetCheck.logical_tables`:
+    counts, the odd shards by name, and whether the shards' sources differ);
+    a database that cannot be checked is reported in
+    :attr:`FleetCheck.members` and keeps the fleet from ready. Raises
+    :class:`InvalidRequestError` for a bad fleet file."""
+    path = Path(fleet)
+    return FleetCheck.from_json(
+        _native.check_fleet(path.read_text(), str(path), servers_at_once, connections_per_server)
+    )
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ __all__ = [
     "analyze",
     "analyze_snapshot",
     "check",
+    "check_fleet",
     "diff",
 ]
 
@@ -84,6 +85,7 @@ def check(
     rebuild: bool,
     app_user: str | None,
 ) -> str: ...
+def check_fleet(text: str, source: str, servers_at_once: int, connections_per_server: int) -> str: ...
 def analyze_snapshot(
     snapshot_json: str,
     prefix: str | None,
