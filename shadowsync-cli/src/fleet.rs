@@ -8,11 +8,13 @@ use std::path::Path;
 
 use shadowsync::host::{check_fleet, read_fleet, to_json, FleetCheckView, FleetOptions};
 use shadowsync_core::{Clock, Error};
+use shadowsync_mysql::redact_url;
 use shadowsync_store::SystemClock;
 
 use crate::check::Args;
+use crate::config::mode::check_private;
 use crate::config::Settings;
-use crate::credentials::server_url;
+use crate::credentials::file_url;
 use crate::failure::Failure;
 use crate::plan::{one_line, width, write_row, Format};
 
@@ -26,10 +28,18 @@ pub fn check(path: &Path, args: &Args, settings: &Settings) -> Result<bool, Fail
         other => Failure::from(other),
     };
     let mut fleet = read_fleet(&text, &shown).map_err(bad)?;
+    let urls = fleet
+        .servers
+        .iter()
+        .flat_map(|s| std::iter::once(&s.url).chain(&s.shadow_url));
+    if urls.into_iter().any(|u| redact_url(u) != *u) {
+        // Passwords in a file: only its owner may read it, as for config files.
+        check_private(path, "fleet file")?;
+    }
     for server in &mut fleet.servers {
-        server.url = server_url(Some(&server.url), settings)?;
+        server.url = file_url(&server.url, settings)?;
         if let Some(shadow) = &server.shadow_url {
-            server.shadow_url = Some(server_url(Some(shadow), settings)?);
+            server.shadow_url = Some(file_url(shadow, settings)?);
         }
     }
     let options = FleetOptions {

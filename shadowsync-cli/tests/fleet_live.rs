@@ -103,9 +103,11 @@ impl Fleet {
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     }
 
-    /// The fleet file: the engine's server, every database, `__` shadows.
+    /// The fleet file: the engine's server, every database, `__` shadows
+    /// (private: it may hold the engine URL's password).
     fn file(&self) -> String {
         let path = self.dir.path().join("fleet.toml");
+        private(&path);
         std::fs::write(
             &path,
             format!(
@@ -163,6 +165,18 @@ fn valid(view: &Value) {
         (&view["schema_version"], &view["kind"]),
         (&1.into(), &"fleet_check".into())
     );
+}
+
+/// Create `path` empty with mode 600.
+fn private(path: &std::path::Path) {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .unwrap();
 }
 
 fn logical<'a>(view: &'a Value, name: &str) -> &'a Value {
@@ -268,6 +282,7 @@ fn a_fleet_rolls_up_per_logical_table(engine: Engine) {
 fn an_unreachable_database_fails_the_fleet_closed(engine: Engine) {
     let fleet = Fleet::new(engine, "down");
     let path = fleet.dir.path().join("broken.toml");
+    private(&path);
     std::fs::write(
         &path,
         format!(
@@ -289,6 +304,20 @@ fn an_unreachable_database_fails_the_fleet_closed(engine: Engine) {
         members[1]["error"].as_str().unwrap().contains("_nope"),
         "{view}"
     );
+    // A fleet file holding a password that others may read is refused.
+    if engine.url().contains(":shadowsync@") {
+        let open = fleet.dir.path().join("open.toml");
+        std::fs::copy(path.as_ref(), &open).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let out = run(&["check", "--fleet", &open.to_string_lossy()]);
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).contains("chmod 600"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
     // A bad fleet file is bad input, naming the file.
     std::fs::write(fleet.dir.path().join("bad.toml"), "colour = 1\n").unwrap();
     let bad = fleet.dir.path().join("bad.toml");
