@@ -16,7 +16,8 @@ use crate::config::mode::check_private;
 use crate::config::Settings;
 use crate::credentials::file_url;
 use crate::failure::Failure;
-use crate::plan::{one_line, width, write_row, Format};
+use crate::plan::{one_line, Format};
+use crate::render::write_table;
 
 /// Checks the fleet of file `path`; `Ok(true)` when every shard is ready.
 pub fn check(path: &Path, args: &Args, settings: &Settings) -> Result<bool, Failure> {
@@ -61,25 +62,12 @@ pub fn check(path: &Path, args: &Args, settings: &Settings) -> Result<bool, Fail
 }
 
 fn write_text(out: &mut dyn Write, view: &FleetCheckView) -> io::Result<()> {
-    let header: Vec<String> = [
-        "LOGICAL",
-        "SHARDS",
-        "READY",
-        "DRIFTED",
-        "MISSING",
-        "REFUSED",
-        "INACCESSIBLE",
-        "ODD",
-    ]
-    .iter()
-    .map(|h| h.to_string())
-    .collect();
     let rows: Vec<Vec<String>> = view
         .logical_tables
         .iter()
         .map(|t| {
             vec![
-                one_line(&t.name),
+                t.name.clone(),
                 t.total.to_string(),
                 t.ready.to_string(),
                 t.drifted.to_string(),
@@ -89,23 +77,25 @@ fn write_text(out: &mut dyn Write, view: &FleetCheckView) -> io::Result<()> {
                 if t.odd.is_empty() {
                     "-".into()
                 } else {
-                    one_line(&t.odd.join(", "))
+                    t.odd.join(", ")
                 },
             ]
         })
         .collect();
-    let mut widths: Vec<usize> = header.iter().map(|h| width(h)).collect();
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(width(cell));
-        }
-    }
-    write_row(out, &header, &widths)?;
-    let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
-    write_row(out, &rule, &widths)?;
-    for row in &rows {
-        write_row(out, row, &widths)?;
-    }
+    write_table(
+        out,
+        &[
+            "LOGICAL",
+            "SHARDS",
+            "READY",
+            "DRIFTED",
+            "MISSING",
+            "REFUSED",
+            "INACCESSIBLE",
+            "ODD",
+        ],
+        &rows,
+    )?;
     let c = &view.counts;
     writeln!(
         out,
