@@ -295,10 +295,14 @@ extern "C" {
  * Analyse the database of `executor` (read-only: one listing and one
  * batched read of the table definitions). `request_json` is optional
  * (NULL: the defaults); it gives some of
- * `{"prefix":"__","suffix":null,"tables":["a","b"],"skip":["b"],"adopt":["a"],
+ * `{"prefix":"__","suffix":null,"tables":["a","b"],"include":["order_*"],
+ * "exclude":["tmp_*"],"skip":["b"],"adopt":["a"],
  * "policy":{"redirect_foreign_keys":true,"copy_auto_increment":false}}`:
  * shadows are named with `prefix` or `suffix` (not both; neither: the
- * prefix `__`); no `tables` (or null): every table that is not a shadow;
+ * prefix `__`, or in database mode the sources' own names); no `tables`
+ * (or null): every table that is not a shadow, or with `include` /
+ * `exclude` those whose names match one of `include` (`*` any characters,
+ * `?` one) and none of `exclude` (not with `tables`);
  * `skip`: selected tables left out (each must be selected, else
  * `SS_INVALID_REQUEST`); `adopt`: sources whose existing shadow has no
  * shadowsync marker and is adopted (altered to match and marked) instead
@@ -411,6 +415,29 @@ void ss_analysis_free(ss_analysis *analysis);
 ss_status ss_check(ss_executor *executor, const char *request_json, char **out_json);
 
 /**
+ * Check every shard of the fleet described by `fleet_toml` (the fleet
+ * file's text, see the README; `source` names it in errors, NULL:
+ * `fleet`), read-only, `servers_at_once` servers at a time and
+ * `connections_per_server` connections each (both at least 1). On success
+ * `*out_json` is the fleet check view (`"kind":"fleet_check"`: `ready`,
+ * `counts`, `members`, `logical_tables` with each logical table's verdict
+ * counts and odd shards, `warnings`), owned by the caller (free with
+ * `ss_string_free`). A fleet that is not ready, or a database that could
+ * not be checked, is still `SS_OK` (read `ready` and `members[].error`);
+ * a bad fleet file is `SS_INVALID_REQUEST`.
+ *
+ * # Safety
+ * `fleet_toml` must be a NUL-terminated string; `source` NULL or a
+ * NUL-terminated string; `out_json` must point to writable storage for a
+ * pointer.
+ */
+ss_status ss_check_fleet(const char *fleet_toml,
+                         const char *source,
+                         uint32_t servers_at_once,
+                         uint32_t connections_per_server,
+                         char **out_json);
+
+/**
  * The statements that turn the tables of `current_ddl` into those of
  * `desired_ddl` (each a text of `CREATE TABLE` statements or a
  * `mysqldump`/`mariadb-dump` dump, whose other statements are passed over), for server
@@ -457,6 +484,28 @@ ss_status ss_executor_connect(const char *url, ss_executor **out);
  * point to writable storage for a pointer.
  */
 ss_status ss_executor_connect_with(const char *url, const char *introspection, ss_executor **out);
+
+/**
+ * A new executor handle in database mode: the sources on `url`'s
+ * database, the shadows in `shadow_schema` (NULL: the shadow URL's
+ * database, else the sources' database name) on `shadow_url`'s server
+ * (NULL: `url`'s), definitions read as `introspection` (NULL: `auto`)
+ * says. A shadow database that does not exist yet reads as empty; the
+ * task that runs the plan creates it (`ss_task_center_task_executor`).
+ * Both `shadow_url` and `shadow_schema` NULL is an executor on `url`
+ * alone, as `ss_executor_connect_with`. On success `*out` is a new
+ * executor (free it with `ss_executor_free`).
+ *
+ * # Safety
+ * `url` must be a NUL-terminated string; `shadow_url`, `shadow_schema`
+ * and `introspection` NULL or NUL-terminated strings; `out` must point to
+ * writable storage for a pointer.
+ */
+ss_status ss_executor_connect_mapped(const char *url,
+                                     const char *shadow_url,
+                                     const char *shadow_schema,
+                                     const char *introspection,
+                                     ss_executor **out);
 
 /**
  * An executor that calls the host back (see `ss_executor_callbacks`). The
@@ -917,6 +966,26 @@ ss_status ss_task_center_run_due(const ss_task_center *center,
                                  const char *worker,
                                  ss_executor *executor,
                                  char **out_json);
+
+/**
+ * A new executor for running task `id` (`ss_task_center_execute`,
+ * `ss_task_center_resume`): on its sources' database through `url` (its
+ * database part is ignored), and in database mode on its shadows'
+ * database through `shadow_url` (NULL: `url`'s server), created first,
+ * with the source database's character set and collation, when the plan
+ * found it missing. `SS_NOT_FOUND` for an unknown task. On success
+ * `*out` is a new executor (free it with `ss_executor_free`).
+ *
+ * # Safety
+ * `center` must be a live task center; `url` a NUL-terminated string;
+ * `shadow_url` NULL or a NUL-terminated string; `out` must point to
+ * writable storage for a pointer.
+ */
+ss_status ss_task_center_task_executor(const ss_task_center *center,
+                                       uint64_t id,
+                                       const char *url,
+                                       const char *shadow_url,
+                                       ss_executor **out);
 
 #ifdef __cplusplus
 }  // extern "C"

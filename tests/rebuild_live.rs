@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use mysql::prelude::Queryable;
 use shadowsync::core::analysis::rebuild::rebuild_statements;
-use shadowsync::core::analysis::rewrite::shadow_table;
+use shadowsync::core::analysis::rewrite::{shadow_table, Placement};
 use shadowsync::core::analysis::{analyze, Action, AnalysisRequest, Selection, ShadowInspector};
 use shadowsync::core::parse::parse_table;
 use shadowsync::core::shadow::naming::rebuild_names;
@@ -114,7 +114,13 @@ fn rebuild_plan(engine: Engine, db: &str) -> FrozenPlan {
     let mut plan = analysis.freeze(ex.redacted_url());
     let source = parse_table(&show_create(engine, db, "t").unwrap()).unwrap();
     let rule = NamingRule::prefix("__").unwrap();
-    let (desired, _) = shadow_table(&source, &rule, &ShadowPolicy::default(), 64, &|_| false);
+    let (desired, _) = shadow_table(
+        &source,
+        &rule,
+        &ShadowPolicy::default(),
+        &Placement::beside(64),
+        &|_| false,
+    );
     let current = parse_table(&show_create(engine, db, "__t").unwrap()).unwrap();
     let table = plan.tables.iter_mut().find(|t| t.source == "t").unwrap();
     table.action = PlannedAction::Alter;

@@ -211,6 +211,7 @@ fn the_checked_in_schemas_are_the_views() {
         "check",
         "diff",
         "due_report",
+        "fleet_check",
         "flow",
         "flow_list",
         "logs",

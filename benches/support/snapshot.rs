@@ -28,5 +28,6 @@ pub fn mariadb_snapshot(tables: impl IntoIterator<Item = (String, String)>) -> S
         relations,
         ddl,
         facts: Default::default(),
+        shadows: None,
     }
 }

@@ -567,6 +567,86 @@ static void live_section(const char *base_url, const char *parity) {
     rmdir(dir);
 }
 
+/* Database mode: the shadows in another database (created by the task),
+   under the sources' names; the source database itself refused. */
+static void mapped_section(const char *base_url) {
+    char db_url[1024];
+    snprintf(db_url, sizeof db_url, "%s%s" SCRATCH_DB "_src", base_url,
+             base_url[strlen(base_url) - 1] == '/' ? "" : "/");
+    ss_executor *admin = NULL;
+    must(ss_executor_connect(base_url, &admin), "connect");
+    must(ss_executor_execute(admin, "DROP DATABASE IF EXISTS `" SCRATCH_DB "_src`"), "drop source database");
+    must(ss_executor_execute(admin, "DROP DATABASE IF EXISTS `" SCRATCH_DB "_sh`"), "drop shadow database");
+    must(ss_executor_execute(admin, "CREATE DATABASE `" SCRATCH_DB "_src`"), "create source database");
+    ss_executor *source = NULL;
+    must(ss_executor_connect(db_url, &source), "connect to the source database");
+    must(ss_executor_execute(source, "CREATE TABLE customer (id bigint NOT NULL, PRIMARY KEY (id))"),
+         "create customer");
+    must(ss_executor_execute(source, "CREATE TABLE orders (id bigint NOT NULL, customer_id bigint NOT NULL, "
+                                     "PRIMARY KEY (id), KEY k_c (customer_id), CONSTRAINT fk_o_c FOREIGN KEY "
+                                     "(customer_id) REFERENCES customer (id))"),
+         "create orders");
+
+    ss_executor *self = NULL;
+    must(ss_executor_connect_mapped(db_url, NULL, SCRATCH_DB "_src", NULL, &self), "map onto itself");
+    ss_analysis *refused = NULL;
+    expect_failure(ss_analyze(self, NULL, &refused), SS_INVALID_REQUEST, "is the source database itself",
+                   "database mode: the source database is never its own shadow");
+    ss_executor_free(self);
+
+    ss_executor *mapped = NULL;
+    must(ss_executor_connect_mapped(db_url, NULL, SCRATCH_DB "_sh", NULL, &mapped), "connect mapped");
+    ss_analysis *analysis = NULL;
+    char *preview = NULL;
+    must(ss_analyze(mapped, NULL, &analysis), "analyze mapped");
+    must(ss_analysis_preview(analysis, &preview), "preview mapped");
+    check(contains(preview, "CREATE TABLE `orders`") && contains(preview, "REFERENCES `customer`"),
+          "database mode: the sources' names, the FK on the shadow parent");
+    ss_string_free(preview);
+    ss_task_center *center = NULL;
+    must(ss_task_center_new_in_memory(&center), "memory task center");
+    uint64_t id = 0;
+    must(ss_task_center_submit(center, analysis, db_url, "{\"creator\":\"c-example\"}", &id, NULL), "submit");
+    ss_executor *runner = NULL;
+    must(ss_task_center_task_executor(center, id, db_url, NULL, &runner), "task executor");
+    ss_task_status status;
+    must(ss_task_center_execute(center, id, "c-worker", runner, &status, NULL), "execute mapped");
+    check(status == SS_TASK_STATUS_SUCCEEDED, "database mode: the task succeeded");
+    ss_executor *shadows = NULL;
+    must(ss_executor_connect_mapped(db_url, NULL, SCRATCH_DB "_sh", NULL, &shadows), "connect mapped again");
+    ss_analysis *after = NULL;
+    must(ss_analyze(shadows, NULL, &after), "analyze after the task");
+    must(ss_analysis_preview(after, &preview), "preview after the task");
+    check(strcmp(preview, "[]") == 0,
+          "database mode: the shadow database was created, its shadows in step");
+    printf("     mapped preview after the task: %s\n", preview);
+    ss_string_free(preview);
+    ss_analysis_free(after);
+    ss_executor_free(shadows);
+    /* The same database as a one-member fleet, in database mode. */
+    char fleet[2048];
+    snprintf(fleet, sizeof fleet,
+             "shadow_schema = \"" SCRATCH_DB "_sh\"\n[[server]]\nurl = \"%s\"\nschemas = [\"" SCRATCH_DB
+             "_src\"]\n",
+             base_url);
+    char *fleet_json = NULL;
+    must(ss_check_fleet(fleet, "fleet.toml", 1, 2, &fleet_json), "fleet check");
+    check(contains(fleet_json, "\"kind\": \"fleet_check\"") && contains(fleet_json, "\"ready\": true"),
+          "fleet check: the synced member is ready");
+    ss_string_free(fleet_json);
+    char *none = NULL;
+    expect_failure(ss_check_fleet("colour = 1", "bad.toml", 1, 1, &none), SS_INVALID_REQUEST, "bad.toml",
+                   "fleet check: a bad fleet file is SS_INVALID_REQUEST naming it");
+    ss_executor_free(runner);
+    ss_task_center_free(center);
+    ss_analysis_free(analysis);
+    ss_executor_free(mapped);
+    ss_executor_free(source);
+    must(ss_executor_execute(admin, "DROP DATABASE `" SCRATCH_DB "_sh`"), "drop shadow database");
+    must(ss_executor_execute(admin, "DROP DATABASE `" SCRATCH_DB "_src`"), "drop source database");
+    ss_executor_free(admin);
+}
+
 int main(void) {
     const char *url = getenv("SHADOWSYNC_EXAMPLE_URL");
     if (!url || !*url) {
@@ -583,6 +663,7 @@ int main(void) {
     snapshot_section();
     host_executor_section();
     live_section(url, parity && *parity ? parity : NULL);
+    mapped_section(url);
     printf("sync_example: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

@@ -16,14 +16,16 @@ use shadowsync_store::SystemClock;
 
 use crate::config::SettingsArgs;
 use crate::failure::Failure;
-use crate::plan::{connect_to_database, naming, one_line, refuse_stray, width, write_row, Format};
+use crate::plan::{
+    connect_to_database, naming, one_line, refuse_stray, width, write_row, Format, ShadowArgs,
+};
 
 /// Exit status of a check that finds the selection not ready.
 pub const NOT_READY: u8 = 1;
 
 /// Options of `shadowsync check`.
 #[derive(Debug, clap::Args)]
-#[command(group(ArgGroup::new("selection").required(true).args(["all", "tables"])))]
+#[command(group(ArgGroup::new("selection").required(true).args(["all", "tables", "include", "fleet"])))]
 pub struct Args {
     /// Database to check: mysql://user@host:port/db [default:
     /// $SHADOWSYNC_URL, else the profile's]; its password as for `plan`
@@ -44,6 +46,27 @@ pub struct Args {
     /// These tables (comma-separated); an unknown one is bad input.
     #[arg(long, value_name = "A,B", value_delimiter = ',', num_args = 1..)]
     tables: Vec<String>,
+    /// The tables whose names match one of these patterns (comma-separated;
+    /// `*` any characters, `?` one), picked from the listing as --all is.
+    #[arg(long, value_name = "P,Q", value_delimiter = ',', num_args = 1..)]
+    include: Vec<String>,
+    /// With --all or --include: leave out the tables whose names match one
+    /// of these patterns (comma-separated).
+    #[arg(long, value_name = "P,Q", value_delimiter = ',', num_args = 1.., conflicts_with = "tables")]
+    exclude: Vec<String>,
+    /// Check every shard of a sharded fleet: the servers, databases,
+    /// selection and naming of FILE (TOML, see the README), the verdicts
+    /// rolled up per logical table.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["url", "prefix", "suffix", "shadow_schema", "shadow_url", "skip", "exclude", "app_user"])]
+    pub(crate) fleet: Option<std::path::PathBuf>,
+    /// With --fleet: servers read at once.
+    #[arg(long, value_name = "N", default_value_t = 4, requires = "fleet",
+          value_parser = clap::value_parser!(u16).range(1..))]
+    pub(crate) servers: u16,
+    /// With --fleet: connections per server, one database each.
+    #[arg(long, value_name = "N", default_value_t = 4, requires = "fleet",
+          value_parser = clap::value_parser!(u16).range(1..))]
+    pub(crate) connections: u16,
     /// Leave these selected tables out (comma-separated).
     #[arg(long, value_name = "C,D", value_delimiter = ',', num_args = 1..)]
     skip: Vec<String>,
@@ -58,11 +81,13 @@ pub struct Args {
     app_user: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    pub(crate) format: Format,
+    #[command(flatten)]
+    shadows: ShadowArgs,
     /// How table definitions are read (as for `plan`).
     #[arg(long, value_name = "auto|show-create|catalog", default_value = "auto",
           value_parser = crate::words::introspection)]
-    introspection: Introspection,
+    pub(crate) introspection: Introspection,
     /// Stray words (such as a URL given without `--url`), refused in [`run`].
     #[arg(hide = true, value_name = "STRAY")]
     stray: Vec<String>,
@@ -79,12 +104,17 @@ pub fn run(args: &Args) -> Result<bool, Failure> {
         other => Failure::from(other),
     };
     let settings = args.settings.load()?;
+    if let Some(path) = &args.fleet {
+        return crate::fleet::check(path, args, &settings);
+    }
     let (prefix, suffix) = naming(&args.prefix, &args.suffix, &settings);
     let options = CheckOptions {
         analyze: AnalyzeOptions {
             prefix,
             suffix,
-            tables: (!args.all).then(|| args.tables.clone()),
+            tables: (!args.all && args.include.is_empty()).then(|| args.tables.clone()),
+            include: args.include.clone(),
+            exclude: args.exclude.clone(),
             skip: args.skip.clone(),
             adopt: Vec::new(),
             policy: ShadowPolicy {
@@ -101,10 +131,13 @@ pub fn run(args: &Args) -> Result<bool, Failure> {
     if let Some(user) = &options.app_user {
         shadowsync_core::access::Account::parse(user).map_err(bad)?;
     }
-    let mut exec = connect_to_database(args.url.as_deref(), &settings, args.introspection)?;
+    let (source, url) = connect_to_database(args.url.as_deref(), &settings, args.introspection)?;
+    let (mut exec, _) = args
+        .shadows
+        .open(source, &url, &settings, args.introspection)?;
     let cache = args.cache.store(&settings)?;
     let cache = cache.as_deref().map(|s| s as &dyn Store);
-    let view = host::check_with(&mut exec, &options, SystemClock.now(), cache).map_err(bad)?;
+    let view = host::check_with(exec.as_mut(), &options, SystemClock.now(), cache).map_err(bad)?;
     let mut out = io::stdout().lock();
     match args.format {
         Format::Text => write_text(&mut out, &view),

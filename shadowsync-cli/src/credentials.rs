@@ -38,6 +38,10 @@ enum Layer {
     CommandLine,
     Environment,
     Profile,
+    /// A file of URLs the command was given (a fleet file): its own
+    /// passwords count, without the command line's warning (the file's
+    /// privacy is checked where it is read).
+    File,
 }
 
 /// The one server URL of a command, password included (see the module
@@ -66,9 +70,22 @@ pub fn server_urls(given: &[String], settings: &Settings) -> Result<Vec<String>,
     if layer == Layer::CommandLine && urls.iter().any(|u| has_password(u)) {
         warn_once();
     }
+    fill(&urls, layer, settings)
+}
+
+/// `url`, read from a file the command was given (a fleet file), with its
+/// password found as for `--url`, minus the command line's warning.
+pub fn file_url(url: &str, settings: &Settings) -> Result<String, Failure> {
+    let mut urls = fill(&[url.to_string()], Layer::File, settings)?;
+    Ok(urls.remove(0))
+}
+
+/// Each of `urls`, given in `layer`, with its password filled in.
+fn fill(urls: &[String], layer: Layer, settings: &Settings) -> Result<Vec<String>, Failure> {
+    let profile = settings.profile.as_ref();
     let mut typed: Option<Secret> = None;
     let mut out = Vec::with_capacity(urls.len());
-    for url in &urls {
+    for url in urls {
         let password = if settings.prompt {
             if typed.is_none() {
                 typed = Some(prompt(url)?);

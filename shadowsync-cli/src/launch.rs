@@ -8,8 +8,7 @@ use shadowsync::host::to_json;
 use shadowsync::host::view::{PlanView, SyncView, TaskView, SCHEMA_VERSION};
 use shadowsync_core::analysis::Analysis;
 use shadowsync_core::task::{ExecutionMode, FrozenPlan, Task, TaskStatus};
-use shadowsync_core::Millis;
-use shadowsync_mysql::MysqlExecutor;
+use shadowsync_core::{Executor, Millis};
 
 use crate::failure::Failure;
 use crate::plan::{write_text, Format};
@@ -35,13 +34,13 @@ pub struct Launch<'a> {
 
 /// Print the plan of `analysis`; unless nothing would run, confirm, submit
 /// it frozen on `connection` (redacted) through `submit`, and run it on
-/// `exec` if it is due and `options.run`. Fails (exit status 3) when the
+/// the executor `open` gives for the plan if it is due and `options.run`. Fails (exit status 3) when the
 /// task ran and did not succeed.
 pub fn launch(
     center: &Center,
     options: &Launch<'_>,
     analysis: &Analysis,
-    exec: MysqlExecutor,
+    open: impl FnOnce(&FrozenPlan) -> shadowsync_core::Result<Box<dyn Executor + Send>>,
     connection: &str,
     submit: impl FnOnce(FrozenPlan, ExecutionMode) -> shadowsync_core::Result<Task>,
 ) -> Result<(), Failure> {
@@ -82,7 +81,7 @@ pub fn launch(
             }
         });
     }
-    let mut exec = TaskExecutor::new(exec, crash_hook()?);
+    let mut exec = TaskExecutor::new(open(&task.spec.plan)?, crash_hook()?);
     let observer = options.progress.observer();
     let outcome = shadowsync::host::execute(center, task.id, &worker_id(), &mut exec, &*observer);
     let done = match outcome {

@@ -12,6 +12,7 @@ mod context;
 mod credentials;
 mod diff;
 mod failure;
+mod fleet;
 mod flow;
 mod input;
 mod interrupt;

@@ -9,10 +9,11 @@ use std::io::{self, Write};
 
 use clap::ArgGroup;
 use shadowsync::host::view::{is_refused, PlanCounts, PlanView};
-use shadowsync::host::{to_json, AnalyzeOptions, DynStore};
+use shadowsync::host::{map_shadows, to_json, AnalyzeOptions, DynStore, ShadowTarget};
 use shadowsync_core::analysis::{Action, Analysis, TableAnalysis};
 use shadowsync_core::shadow::ShadowPolicy;
 use shadowsync_core::task::Store;
+use shadowsync_core::Executor;
 use shadowsync_mysql::{redact_url, Introspection, MysqlExecutor};
 
 use crate::config::{Settings, SettingsArgs};
@@ -22,7 +23,7 @@ use crate::failure::{Failure, Outcome};
 
 /// Options of `shadowsync plan`.
 #[derive(Debug, clap::Args)]
-#[command(group(ArgGroup::new("selection").required(true).args(["all", "tables"])))]
+#[command(group(ArgGroup::new("selection").required(true).args(["all", "tables", "include"])))]
 pub struct Args {
     /// Database to analyse: mysql://user@host:port/db [default:
     /// $SHADOWSYNC_URL, else the profile's]; its password, if not in the
@@ -46,6 +47,14 @@ pub struct Args {
     /// error unless --allow-missing).
     #[arg(long, value_name = "A,B", value_delimiter = ',', num_args = 1..)]
     tables: Vec<String>,
+    /// The tables whose names match one of these patterns (comma-separated;
+    /// `*` any characters, `?` one), picked from the listing as --all is.
+    #[arg(long, value_name = "P,Q", value_delimiter = ',', num_args = 1..)]
+    include: Vec<String>,
+    /// With --all or --include: leave out the tables whose names match one
+    /// of these patterns (comma-separated).
+    #[arg(long, value_name = "P,Q", value_delimiter = ',', num_args = 1.., conflicts_with = "tables")]
+    exclude: Vec<String>,
     /// Leave tables of --tables that do not exist out of the plan, with a
     /// warning, instead of failing.
     #[arg(long, requires = "tables")]
@@ -65,6 +74,8 @@ pub struct Args {
     /// the copy are lost: use it between load tests.
     #[arg(long)]
     rebuild: bool,
+    #[command(flatten)]
+    pub(crate) shadows: ShadowArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub(crate) format: Format,
@@ -130,7 +141,7 @@ pub fn run(command: &Command) -> Result<Outcome, Failure> {
     let settings = args.settings.load()?;
     let cache = command.cache.store(&settings)?;
     let cache = cache.as_deref().map(|s| s as &dyn Store);
-    let (_, analysis) = analyse(args, &settings, cache)?;
+    let Analysed { analysis, .. } = analyse(args, &settings, cache)?;
     let mut out = io::stdout().lock();
     match args.format {
         Format::Text => write_text(&mut out, &analysis),
@@ -157,28 +168,102 @@ pub fn run(command: &Command) -> Result<Outcome, Failure> {
     })
 }
 
-/// Connects to the database the URL names and analyses it; the connection
-/// is handed back for callers that go on to run the plan (`sync`).
+/// Where the shadows live, as the command line says (database mode).
+#[derive(Debug, clap::Args)]
+pub(crate) struct ShadowArgs {
+    /// Database mode: the shadows live in this database instead of beside
+    /// their sources (with neither --prefix nor --suffix they keep the
+    /// sources' names); created, with the source database's character set
+    /// and collation, by the task that first needs it.
+    #[arg(long, value_name = "DB")]
+    shadow_schema: Option<String>,
+    /// Database mode across servers: the shadows' server (its database part
+    /// names the shadow database unless --shadow-schema does; its password,
+    /// if not in the URL, found as for --url).
+    #[arg(long, value_name = "URL")]
+    shadow_url: Option<String>,
+}
+
+impl ShadowArgs {
+    /// `source` (on the sources' database, reached by `url`) alone, or
+    /// mapped to the shadows' database; with the shadow URL, password
+    /// included, when one was given.
+    pub(crate) fn open(
+        &self,
+        source: MysqlExecutor,
+        url: &str,
+        settings: &Settings,
+        introspection: Introspection,
+    ) -> Result<(Box<dyn Executor + Send>, Option<String>), Failure> {
+        let shadow_url = self
+            .shadow_url
+            .as_deref()
+            .map(|u| server_url(Some(u), settings))
+            .transpose()?;
+        let target = ShadowTarget {
+            url: shadow_url.clone(),
+            database: self.shadow_schema.clone(),
+        };
+        let exec = map_shadows(source, url, &target, introspection).map_err(|e| match e {
+            shadowsync_core::Error::InvalidRequest(_) => Failure::BadInput(e.to_string()),
+            other => other.into(),
+        })?;
+        Ok((exec, shadow_url))
+    }
+}
+
+/// What [`analyse`] read, and through what.
+pub(crate) struct Analysed {
+    /// The executor the analysis read through (mapped in database mode).
+    pub exec: Box<dyn Executor + Send>,
+    /// The source URL, password included (never printed).
+    pub url: String,
+    /// The shadows' server URL in database mode across servers.
+    pub shadow_url: Option<String>,
+    /// The source connection, redacted.
+    pub connection: String,
+    /// The sources' database.
+    pub database: String,
+    /// The analysis.
+    pub analysis: Analysis,
+}
+
+/// Connects to the database the URL names (and in database mode to the
+/// shadows' database) and analyses it; the connection is handed back for
+/// callers that go on to run the plan (`sync`).
 pub(crate) fn analyse(
     args: &Args,
     settings: &Settings,
     cache: Option<&dyn Store>,
-) -> Result<(MysqlExecutor, Analysis), Failure> {
+) -> Result<Analysed, Failure> {
     refuse_stray(&args.stray)?;
     // Bad options fail before the server is reached, as bad input.
     let bad = |e: shadowsync_core::Error| Failure::BadInput(e.to_string());
     let options = options(args, settings);
     options.request().map_err(bad)?;
-    let mut exec = connect_to_database(args.url.as_deref(), settings, args.introspection)?;
+    let (source, url) = connect_to_database(args.url.as_deref(), settings, args.introspection)?;
+    let connection = source.redacted_url().to_string();
+    let database = source.database().unwrap_or_default().to_string();
+    let (mut exec, shadow_url) = args
+        .shadows
+        .open(source, &url, settings, args.introspection)?;
     // The request was checked above: an invalid request now is a name
-    // that does not fit the database (an unknown skip, a missing table).
+    // that does not fit the database (an unknown skip, a missing table),
+    // or a shadow database that is the source database itself.
     let analysis = options
-        .analyze_with(&mut exec, cache)
+        .analyze_with(exec.as_mut(), cache)
         .map_err(|e| match e {
             shadowsync_core::Error::InvalidRequest(_) => bad(e),
             other => other.into(),
         })?;
-    Ok((exec, analysis))
+    Ok(Analysed {
+        exec,
+        url,
+        shadow_url,
+        connection,
+        database,
+        analysis,
+    })
 }
 
 /// Stray words (a URL given without `--url`) are bad input, shown without
@@ -194,13 +279,13 @@ pub(crate) fn refuse_stray(stray: &[String]) -> Result<(), Failure> {
 }
 
 /// An executor on the database of the server URL (`--url`, else the
-/// environment or the profile, see [`server_url`]); a URL without a
-/// database is bad input.
+/// environment or the profile, see [`server_url`]), and that URL (password
+/// included: never print it); a URL without a database is bad input.
 pub(crate) fn connect_to_database(
     url: Option<&str>,
     settings: &Settings,
     introspection: Introspection,
-) -> Result<MysqlExecutor, Failure> {
+) -> Result<(MysqlExecutor, String), Failure> {
     let url = server_url(url, settings)?;
     let exec = MysqlExecutor::connect(&url)?.with_introspection(introspection);
     if !matches!(exec.database(), Some(db) if !db.is_empty()) {
@@ -209,7 +294,7 @@ pub(crate) fn connect_to_database(
             exec.redacted_url()
         )));
     }
-    Ok(exec)
+    Ok((exec, url))
 }
 
 /// `--prefix`/`--suffix` as given, else the profile's naming rule when the
@@ -232,7 +317,9 @@ fn options(args: &Args, settings: &Settings) -> AnalyzeOptions {
     AnalyzeOptions {
         prefix,
         suffix,
-        tables: (!args.all).then(|| args.tables.clone()),
+        tables: (!args.all && args.include.is_empty()).then(|| args.tables.clone()),
+        include: args.include.clone(),
+        exclude: args.exclude.clone(),
         skip: args.skip.clone(),
         adopt: args.adopt.clone(),
         policy: ShadowPolicy {

@@ -13,12 +13,14 @@
 
 use std::sync::Arc;
 
-use shadowsync::host::{DuePass, DynStore};
+use shadowsync::host::{open_task_executor, DuePass, DynStore};
+use shadowsync_core::access::{Account, TableProbe};
 use shadowsync_core::task::{Connector, Observer, Task, TaskCenter};
 use shadowsync_core::{
-    CatalogFacts, Error, Executor, Interrupt, Millis, Relation, Result, ServerInfo,
+    CatalogFacts, DatabaseDefaults, Error, Executor, Interrupt, Millis, Relation, Result,
+    ServerInfo,
 };
-use shadowsync_mysql::{redact_url, MysqlExecutor, OrphanPolicy};
+use shadowsync_mysql::{redact_url, OrphanPolicy};
 use shadowsync_store::SystemClock;
 
 use crate::config::Settings;
@@ -106,9 +108,16 @@ impl Urls {
                 "no --url (or {URL_VAR}) for connection {connection}"
             ))
         })?;
-        let exec = MysqlExecutor::connect(url)?
-            .with_database(&task.spec.plan.database)?
-            .with_orphan_policy(self.1);
+        let plan = &task.spec.plan;
+        let shadow_url = match plan.shadows.as_ref().and_then(|s| s.connection.as_deref()) {
+            Some(shadows) => Some(self.for_connection(shadows).ok_or_else(|| {
+                Error::InvalidRequest(format!(
+                    "no --url (or {URL_VAR}) for the shadows' connection {shadows}"
+                ))
+            })?),
+            None => None,
+        };
+        let exec = open_task_executor(plan, url, shadow_url, self.1)?;
         Ok(TaskExecutor::new(exec, crash_after))
     }
 }
@@ -148,10 +157,9 @@ pub fn crash_hook() -> std::result::Result<Option<u64>, Failure> {
     }
 }
 
-/// The MySQL executor as tasks run on it.
-#[derive(Debug)]
+/// The executor as tasks run on it (MySQL, mapped in database mode).
 pub struct TaskExecutor {
-    inner: MysqlExecutor,
+    inner: Box<dyn Executor + Send>,
     /// See [`CRASH_AFTER_VAR`].
     crash_after: Option<u64>,
     /// Statements the server accepted through this executor.
@@ -162,7 +170,7 @@ pub struct TaskExecutor {
 
 impl TaskExecutor {
     /// Wrap `inner`; `crash_after` is the value of [`crash_hook`].
-    pub fn new(inner: MysqlExecutor, crash_after: Option<u64>) -> TaskExecutor {
+    pub fn new(inner: Box<dyn Executor + Send>, crash_after: Option<u64>) -> TaskExecutor {
         let pause = test_hook(PAUSE_VAR)
             .and_then(|ms| ms.trim().parse().ok())
             .map(std::time::Duration::from_millis);
@@ -223,6 +231,43 @@ impl Executor for TaskExecutor {
 
     fn interrupter(&self) -> Option<Arc<dyn Interrupt>> {
         self.inner.interrupter()
+    }
+
+    fn probe_tables(&mut self, names: &[String]) -> Result<Vec<TableProbe>> {
+        self.inner.probe_tables(names)
+    }
+
+    fn account_grants(&mut self, account: &Account) -> Result<Vec<String>> {
+        self.inner.account_grants(account)
+    }
+
+    fn server_identity(&mut self) -> Result<Option<String>> {
+        self.inner.server_identity()
+    }
+
+    fn location(&self) -> Option<String> {
+        self.inner.location()
+    }
+
+    fn database_exists(&mut self) -> Result<bool> {
+        self.inner.database_exists()
+    }
+
+    fn database_defaults(&mut self) -> Result<Option<DatabaseDefaults>> {
+        self.inner.database_defaults()
+    }
+
+    fn source_side(&mut self) -> Option<&mut dyn Executor> {
+        self.inner.source_side()
+    }
+}
+
+impl std::fmt::Debug for TaskExecutor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TaskExecutor")
+            .field("location", &self.inner.location())
+            .field("applied", &self.applied)
+            .finish()
     }
 }
 

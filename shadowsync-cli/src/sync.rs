@@ -11,8 +11,9 @@
 //! redacted URL, which is why later runs need `--url` (or `SHADOWSYNC_URL`)
 //! again.
 
-use shadowsync::host::SubmitOptions;
+use shadowsync::host::{open_task_executor, SubmitOptions};
 use shadowsync_core::Millis;
+use shadowsync_mysql::OrphanPolicy;
 
 use crate::clock::parse_time;
 use crate::context::{creator_for, StoreArg};
@@ -60,14 +61,15 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     let settings = args.plan.settings.load()?;
     let (center, store) = args.store.open(settings.profile.as_ref())?;
     // A sync reads every table afresh: its plan becomes a task.
-    let (exec, analysis) = plan::analyse(&args.plan, &settings, None)?;
-    let connection = exec.redacted_url().to_string();
-    let creator = creator_for(
-        &center,
-        exec.redacted_url(),
-        exec.database().unwrap_or_default(),
-        args.creator.as_deref(),
-    )?;
+    let plan::Analysed {
+        exec,
+        url,
+        shadow_url,
+        connection,
+        database,
+        analysis,
+    } = plan::analyse(&args.plan, &settings, None)?;
+    let creator = creator_for(&center, &connection, &database, args.creator.as_deref())?;
     let submit = SubmitOptions {
         remarks: args.remarks.clone(),
         on_error: args.on_error,
@@ -85,7 +87,13 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         &center,
         &options,
         &analysis,
-        exec,
+        // Beside their sources the plan runs on the connection it was read
+        // through; in database mode on its shadows' database, created
+        // first if it was missing.
+        |plan| match plan.shadows {
+            None => Ok(exec),
+            Some(_) => open_task_executor(plan, &url, shadow_url.as_deref(), OrphanPolicy::Wait),
+        },
         &connection,
         |plan, mode| center.submit(SubmitOptions { mode, ..submit }.request(plan)?),
     )

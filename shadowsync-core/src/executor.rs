@@ -71,6 +71,15 @@ pub struct ServerInfo {
     pub max_identifier_length: usize,
 }
 
+/// A database's default character set and collation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DatabaseDefaults {
+    /// `DEFAULT_CHARACTER_SET_NAME`.
+    pub charset: String,
+    /// `DEFAULT_COLLATION_NAME`.
+    pub collation: String,
+}
+
 /// Kind of a relation in a database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -203,6 +212,40 @@ pub trait Executor {
     fn interrupter(&self) -> Option<Arc<dyn Interrupt>> {
         None
     }
+    /// Which server this is, as the server itself says (MySQL's and
+    /// OceanBase's `@@server_uuid`; MariaDB's host name, port and data
+    /// directory), whatever address reached it: what tells a shadow
+    /// database on another server from the source's own. `None`: this
+    /// executor cannot tell (the default).
+    fn server_identity(&mut self) -> Result<Option<String>> {
+        Ok(None)
+    }
+    /// Where this executor is connected, as a URL with its password
+    /// redacted (`None`, the default: it does not say). A plan in database
+    /// mode records it for its shadows, so that a worker knows which of its
+    /// URLs reaches them.
+    fn location(&self) -> Option<String> {
+        None
+    }
+    /// Whether this executor's database exists (the default: yes). A
+    /// shadow database still to be created answers no (see
+    /// [`crate::mapped::MissingDatabase`]).
+    fn database_exists(&mut self) -> Result<bool> {
+        Ok(true)
+    }
+    /// The current database's default character set and collation (what a
+    /// shadow database made for it is created with). `None`: this executor
+    /// cannot tell (the default).
+    fn database_defaults(&mut self) -> Result<Option<DatabaseDefaults>> {
+        Ok(None)
+    }
+    /// The executor of the source tables when they live in another
+    /// database than the shadows this executor reads and changes (database
+    /// mode: [`crate::MappedExecutor`]); `None` (the default) when sources
+    /// and shadows share this executor's database.
+    fn source_side(&mut self) -> Option<&mut dyn Executor> {
+        None
+    }
 }
 
 /// Stops an executor's running statement from another thread (see
@@ -213,46 +256,82 @@ pub trait Interrupt: Send + Sync {
     fn interrupt(&self) -> Result<()>;
 }
 
-/// A borrowed executor is an executor (so one connection can be lent out).
-impl<E: Executor + ?Sized> Executor for &mut E {
-    fn server_info(&mut self) -> Result<ServerInfo> {
-        (**self).server_info()
-    }
-    fn list_relations(&mut self) -> Result<Vec<Relation>> {
-        (**self).list_relations()
-    }
-    fn show_create_tables(&mut self, names: &[String]) -> Result<Vec<Option<String>>> {
-        (**self).show_create_tables(names)
-    }
-    fn execute(&mut self, sql: &str) -> Result<()> {
-        (**self).execute(sql)
-    }
-    fn lock_database(&mut self) -> Result<Option<String>> {
-        (**self).lock_database()
-    }
-    fn unlock_database(&mut self) -> Result<()> {
-        (**self).unlock_database()
-    }
-    fn await_orphan(&mut self, sql: &str) -> Result<Option<String>> {
-        (**self).await_orphan(sql)
-    }
-    fn catalog_facts(&mut self, names: &[String]) -> Result<Vec<Option<CatalogFacts>>> {
-        (**self).catalog_facts(names)
-    }
-    fn row_count(&mut self, name: &str) -> Result<Option<u64>> {
-        (**self).row_count(name)
-    }
-    fn change_tokens(&mut self) -> Result<Option<ChangeTokens>> {
-        (**self).change_tokens()
-    }
-    fn interrupter(&self) -> Option<Arc<dyn Interrupt>> {
-        (**self).interrupter()
-    }
-    fn probe_tables(&mut self, names: &[String]) -> Result<Vec<TableProbe>> {
-        (**self).probe_tables(names)
-    }
-    fn account_grants(&mut self, account: &Account) -> Result<Vec<String>> {
-        (**self).account_grants(account)
+/// An executor behind a pointer is an executor: every method forwarded.
+macro_rules! forward_executor {
+    ($($pointer:tt)*) => {
+        impl<E: Executor + ?Sized> Executor for $($pointer)* {
+        fn server_info(&mut self) -> Result<ServerInfo> {
+            (**self).server_info()
+        }
+        fn list_relations(&mut self) -> Result<Vec<Relation>> {
+            (**self).list_relations()
+        }
+        fn show_create_tables(&mut self, names: &[String]) -> Result<Vec<Option<String>>> {
+            (**self).show_create_tables(names)
+        }
+        fn execute(&mut self, sql: &str) -> Result<()> {
+            (**self).execute(sql)
+        }
+        fn lock_database(&mut self) -> Result<Option<String>> {
+            (**self).lock_database()
+        }
+        fn unlock_database(&mut self) -> Result<()> {
+            (**self).unlock_database()
+        }
+        fn await_orphan(&mut self, sql: &str) -> Result<Option<String>> {
+            (**self).await_orphan(sql)
+        }
+        fn catalog_facts(&mut self, names: &[String]) -> Result<Vec<Option<CatalogFacts>>> {
+            (**self).catalog_facts(names)
+        }
+        fn row_count(&mut self, name: &str) -> Result<Option<u64>> {
+            (**self).row_count(name)
+        }
+        fn change_tokens(&mut self) -> Result<Option<ChangeTokens>> {
+            (**self).change_tokens()
+        }
+        fn interrupter(&self) -> Option<Arc<dyn Interrupt>> {
+            (**self).interrupter()
+        }
+        fn probe_tables(&mut self, names: &[String]) -> Result<Vec<TableProbe>> {
+            (**self).probe_tables(names)
+        }
+        fn account_grants(&mut self, account: &Account) -> Result<Vec<String>> {
+            (**self).account_grants(account)
+        }
+        fn server_identity(&mut self) -> Result<Option<String>> {
+            (**self).server_identity()
+        }
+        fn source_side(&mut self) -> Option<&mut dyn Executor> {
+            (**self).source_side()
+        }
+        fn database_defaults(&mut self) -> Result<Option<DatabaseDefaults>> {
+            (**self).database_defaults()
+        }
+        fn database_exists(&mut self) -> Result<bool> {
+            (**self).database_exists()
+        }
+        fn location(&self) -> Option<String> {
+            (**self).location()
+        }
+        }
+    };
+}
+
+// A borrowed executor is an executor (so one connection can be lent out);
+// a boxed one too (so a host can choose its executor at run time, and map
+// two of them: `MappedExecutor`).
+forward_executor!(&mut E);
+forward_executor!(Box<E>);
+
+/// `read` applied to the executor of `exec`'s source tables: its
+/// [`Executor::source_side`], or `exec` itself when sources and shadows
+/// share its database.
+pub fn on_source<T>(exec: &mut dyn Executor, read: impl FnOnce(&mut dyn Executor) -> T) -> T {
+    if let Some(source) = exec.source_side() {
+        read(source)
+    } else {
+        read(exec)
     }
 }
 

@@ -34,8 +34,12 @@
 use std::collections::HashSet;
 use std::fmt;
 
+mod database;
+
+pub use database::{check_create_database, create_database_statement};
+
 use crate::executor::ServerInfo;
-use crate::plan::{FrozenPlan, PlannedAction};
+use crate::plan::{FrozenPlan, PlannedAction, ShadowPlace};
 use crate::shadow::naming::{rebuild_names, NamingRule};
 
 /// Why the guard refused a plan or a statement.
@@ -69,19 +73,31 @@ pub struct StatementGuard {
 }
 
 impl StatementGuard {
-    /// The guard of `plan` on the server described by `server` (read from
-    /// the connection that will run the statements). Refuses a plan whose
+    /// The guard of `plan` on the server described by `server` and
+    /// `identity` (read from the connection that will run the statements:
+    /// [`crate::Executor::server_identity`]). Refuses a plan whose shadows'
     /// database is not the connection's, or whose shadow set does not
     /// follow from its naming rule: a shadow that is not its source's name
     /// under the rule, that is a source of the plan, or a read-only parent.
-    pub fn for_plan(plan: &FrozenPlan, server: &ServerInfo) -> Result<StatementGuard, Refusal> {
+    /// In database mode it also refuses a connection that is, or may be,
+    /// the sources' own database (see [`refuse_source_database`]).
+    pub fn for_plan(
+        plan: &FrozenPlan,
+        server: &ServerInfo,
+        identity: Option<&str>,
+    ) -> Result<StatementGuard, Refusal> {
         let fold = server.lower_case_table_names != 0;
         let key = |name: &str| fold_key(name, fold);
-        if key(&plan.database) != key(&server.database) {
+        let database = plan.shadow_database();
+        if key(database) != key(&server.database) {
             return refuse(format!(
-                "the plan is for database `{}` but the connection is on `{}`",
-                plan.database, server.database
+                "the plan's shadows are in database `{database}` but the connection is on `{}`",
+                server.database
             ));
+        }
+        let mapped = plan.shadows.is_some();
+        if let Some(place) = &plan.shadows {
+            refuse_source_database(plan, place, server, identity)?;
         }
         let rule = NamingRule::parse(&plan.naming_rule)
             .map_err(|e| Refusal(format!("the plan's naming rule is unusable: {e}")))?;
@@ -100,7 +116,7 @@ impl StatementGuard {
         let mut parents = HashSet::new();
         for parent in &plan.read_only_parents {
             let schema = parent.schema.as_deref().map(key);
-            let own = !matches!(schema.as_deref(), Some(s) if s != key(&plan.database));
+            let own = !matches!(schema.as_deref(), Some(s) if s != key(database));
             parents.insert((if own { None } else { schema }, key(&parent.table)));
         }
         let mut targets = HashSet::new();
@@ -117,7 +133,10 @@ impl StatementGuard {
                     table.shadow, table.source, plan.naming_rule
                 ));
             }
-            if sources.contains(&shadow) || server_sources.contains(&server_key(&table.shadow)) {
+            if !mapped
+                && (sources.contains(&shadow)
+                    || server_sources.contains(&server_key(&table.shadow)))
+            {
                 return refuse(format!(
                     "shadow `{}` is also a source table of the plan",
                     table.shadow
@@ -146,7 +165,7 @@ impl StatementGuard {
             targets.insert(shadow);
         }
         Ok(StatementGuard {
-            database: plan.database.clone(),
+            database: database.to_string(),
             fold,
             targets,
             parents,
@@ -317,6 +336,43 @@ impl StatementGuard {
                 name.table
             ))
         }
+    }
+}
+
+/// Database mode's last line: the connection that runs a plan's statements
+/// must be its shadow server (when the plan recorded who that was) and
+/// must not be the sources' database. Under the sources' database name,
+/// only a server that says who it is, and is not the source server, may
+/// run them: whatever addresses reached the two, and whatever the planner
+/// did, a shadow under its source's own name never replaces its source.
+fn refuse_source_database(
+    plan: &FrozenPlan,
+    place: &ShadowPlace,
+    server: &ServerInfo,
+    identity: Option<&str>,
+) -> Result<(), Refusal> {
+    if let (Some(recorded), Some(now)) = (&place.shadow_identity, identity) {
+        if recorded != now {
+            return refuse(format!(
+                "the connection is on server {now}, not the shadow server {recorded} the plan was made on"
+            ));
+        }
+    }
+    let fold = server.lower_case_table_names != 0;
+    if fold_key(&plan.database, fold) != fold_key(&place.database, fold) {
+        return Ok(());
+    }
+    match (place.source_identity.as_deref(), identity) {
+        (Some(source), Some(now)) if source != now => Ok(()),
+        (Some(_), Some(_)) => refuse(format!(
+            "the connection is on the source database `{}` itself (the same server)",
+            plan.database
+        )),
+        _ => refuse(format!(
+            "the shadow database `{}` has the source database's name and the servers do not say \
+             who they are, so the connection may be on the source database itself",
+            place.database
+        )),
     }
 }
 

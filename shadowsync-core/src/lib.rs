@@ -32,8 +32,10 @@ pub mod error;
 pub mod executor;
 pub mod expr;
 pub mod fingerprint;
+pub mod fleet;
 pub mod guard;
 pub mod lex;
+pub mod mapped;
 pub mod model;
 pub mod normalize;
 pub mod parse;
@@ -46,7 +48,8 @@ pub mod topo;
 
 pub use error::{Error, Location, ParseError, Result};
 pub use executor::{
-    CatalogFacts, ChangeTokens, Clock, Executor, Flavor, Interrupt, Millis, Relation, RelationKind,
-    ServerInfo,
+    on_source, CatalogFacts, ChangeTokens, Clock, DatabaseDefaults, Executor, Flavor, Interrupt,
+    Millis, Relation, RelationKind, ServerInfo,
 };
+pub use mapped::{MappedExecutor, MissingDatabase};
 pub use model::*;

@@ -138,6 +138,7 @@ fn case(rng: &mut Rng) -> Case {
         naming_rule: rule.to_string(),
         policy: Default::default(),
         tables,
+        shadows: None,
         read_only_parents: parents
             .iter()
             .map(|p| TableRef {
@@ -376,7 +377,7 @@ fn no_statement_escapes_the_shadow_set() {
     for seed in 1..=CASES {
         let mut rng = Rng::new(seed);
         let case = case(&mut rng);
-        let guard = match StatementGuard::for_plan(&case.plan, &case.server) {
+        let guard = match StatementGuard::for_plan(&case.plan, &case.server, None) {
             Ok(guard) => guard,
             Err(_) => {
                 refused_plans += 1;
@@ -407,7 +408,7 @@ fn statements_as_the_planner_writes_them_are_accepted() {
     for seed in 1..=CASES / 10 {
         let mut rng = Rng::new(seed);
         let case = case(&mut rng);
-        let guard = StatementGuard::for_plan(&case.plan, &case.server).unwrap();
+        let guard = StatementGuard::for_plan(&case.plan, &case.server, None).unwrap();
         let shadows: Vec<&PlannedTable> = case
             .plan
             .tables

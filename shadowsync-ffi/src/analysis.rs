@@ -37,6 +37,10 @@ struct RequestSpec {
     #[serde(default)]
     tables: Option<Vec<String>>,
     #[serde(default)]
+    include: Vec<String>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    #[serde(default)]
     skip: Vec<String>,
     #[serde(default)]
     adopt: Vec<String>,
@@ -84,6 +88,8 @@ fn from_spec(spec: RequestSpec) -> Result<AnalyzeOptions, Error> {
         prefix: spec.prefix,
         suffix: spec.suffix,
         tables: spec.tables,
+        include: spec.include,
+        exclude: spec.exclude,
         skip: spec.skip,
         adopt: spec.adopt,
         allow_missing: spec.allow_missing,
@@ -94,10 +100,14 @@ fn from_spec(spec: RequestSpec) -> Result<AnalyzeOptions, Error> {
 /// Analyse the database of `executor` (read-only: one listing and one
 /// batched read of the table definitions). `request_json` is optional
 /// (NULL: the defaults); it gives some of
-/// `{"prefix":"__","suffix":null,"tables":["a","b"],"skip":["b"],"adopt":["a"],
+/// `{"prefix":"__","suffix":null,"tables":["a","b"],"include":["order_*"],
+/// "exclude":["tmp_*"],"skip":["b"],"adopt":["a"],
 /// "policy":{"redirect_foreign_keys":true,"copy_auto_increment":false}}`:
 /// shadows are named with `prefix` or `suffix` (not both; neither: the
-/// prefix `__`); no `tables` (or null): every table that is not a shadow;
+/// prefix `__`, or in database mode the sources' own names); no `tables`
+/// (or null): every table that is not a shadow, or with `include` /
+/// `exclude` those whose names match one of `include` (`*` any characters,
+/// `?` one) and none of `exclude` (not with `tables`);
 /// `skip`: selected tables left out (each must be selected, else
 /// `SS_INVALID_REQUEST`); `adopt`: sources whose existing shadow has no
 /// shadowsync marker and is adopted (altered to match and marked) instead

@@ -82,6 +82,50 @@ pub unsafe extern "C" fn ss_check(
     })
 }
 
+/// Check every shard of the fleet described by `fleet_toml` (the fleet
+/// file's text, see the README; `source` names it in errors, NULL:
+/// `fleet`), read-only, `servers_at_once` servers at a time and
+/// `connections_per_server` connections each (both at least 1). On success
+/// `*out_json` is the fleet check view (`"kind":"fleet_check"`: `ready`,
+/// `counts`, `members`, `logical_tables` with each logical table's verdict
+/// counts and odd shards, `warnings`), owned by the caller (free with
+/// `ss_string_free`). A fleet that is not ready, or a database that could
+/// not be checked, is still `SS_OK` (read `ready` and `members[].error`);
+/// a bad fleet file is `SS_INVALID_REQUEST`.
+///
+/// # Safety
+/// `fleet_toml` must be a NUL-terminated string; `source` NULL or a
+/// NUL-terminated string; `out_json` must point to writable storage for a
+/// pointer.
+#[no_mangle]
+pub unsafe extern "C" fn ss_check_fleet(
+    fleet_toml: *const c_char,
+    source: *const c_char,
+    servers_at_once: u32,
+    connections_per_server: u32,
+    out_json: *mut *mut c_char,
+) -> SsStatus {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let (text, source) = unsafe {
+            (
+                ptr::text(fleet_toml, "fleet_toml")?,
+                ptr::optional_text(source, "source")?,
+            )
+        };
+        let fleet = host::read_fleet(text, source.unwrap_or("fleet"))?;
+        let options = host::FleetOptions {
+            servers_at_once: servers_at_once as usize,
+            connections_per_server: connections_per_server as usize,
+            ..host::FleetOptions::default()
+        };
+        let view = host::check_fleet(&fleet, &options, SystemClock.now())?;
+        let json = to_json(&view)?;
+        // SAFETY: per this function's contract.
+        unsafe { ptr::put_string(out_json, "out_json", json) }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use std::ffi::{CStr, CString};

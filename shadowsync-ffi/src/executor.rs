@@ -4,6 +4,7 @@
 use std::ffi::{c_char, c_void};
 
 use shadowsync::host::options::parse_introspection;
+use shadowsync::host::{connect_mapped, ShadowTarget};
 use shadowsync_core::{Error, Executor, Relation, Result, ServerInfo};
 use shadowsync_mysql::{Introspection, MysqlExecutor};
 
@@ -203,6 +204,50 @@ pub unsafe extern "C" fn ss_executor_connect_with(
             )
         };
         *out = connect(url, parse_introspection(name)?)?;
+        Ok(())
+    })
+}
+
+/// A new executor handle in database mode: the sources on `url`'s
+/// database, the shadows in `shadow_schema` (NULL: the shadow URL's
+/// database, else the sources' database name) on `shadow_url`'s server
+/// (NULL: `url`'s), definitions read as `introspection` (NULL: `auto`)
+/// says. A shadow database that does not exist yet reads as empty; the
+/// task that runs the plan creates it (`ss_task_center_task_executor`).
+/// Both `shadow_url` and `shadow_schema` NULL is an executor on `url`
+/// alone, as `ss_executor_connect_with`. On success `*out` is a new
+/// executor (free it with `ss_executor_free`).
+///
+/// # Safety
+/// `url` must be a NUL-terminated string; `shadow_url`, `shadow_schema`
+/// and `introspection` NULL or NUL-terminated strings; `out` must point to
+/// writable storage for a pointer.
+#[no_mangle]
+pub unsafe extern "C" fn ss_executor_connect_mapped(
+    url: *const c_char,
+    shadow_url: *const c_char,
+    shadow_schema: *const c_char,
+    introspection: *const c_char,
+    out: *mut *mut SsExecutor,
+) -> SsStatus {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let (url, shadow_url, shadow_schema, name, out) = unsafe {
+            (
+                ptr::text(url, "url")?,
+                ptr::optional_text(shadow_url, "shadow_url")?,
+                ptr::optional_text(shadow_schema, "shadow_schema")?,
+                ptr::optional_text(introspection, "introspection")?,
+                ptr::out_slot(out, "out")?,
+            )
+        };
+        let introspection = parse_introspection(name.unwrap_or("auto"))?;
+        let target = ShadowTarget {
+            url: shadow_url.map(str::to_string),
+            database: shadow_schema.map(str::to_string),
+        };
+        let inner = connect_mapped(url, &target, introspection)?;
+        *out = ptr::into_handle(SsExecutor { inner });
         Ok(())
     })
 }

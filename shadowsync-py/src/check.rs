@@ -20,6 +20,8 @@ pub(crate) fn check(
     prefix: Option<String>,
     suffix: Option<String>,
     tables: Option<Names>,
+    include: Names,
+    exclude: Names,
     skip: Names,
     rebuild: bool,
     app_user: Option<String>,
@@ -30,6 +32,8 @@ pub(crate) fn check(
             prefix,
             suffix,
             tables: tables.map(|t| t.0),
+            include: include.0,
+            exclude: exclude.0,
             skip: skip.0,
             adopt: Vec::new(),
             policy: ShadowPolicy {
@@ -50,4 +54,26 @@ pub(crate) fn check(
         to_json(&view)
     })
     .map_err(|e| executor.error(e))
+}
+
+/// Check every shard of the fleet file `text` (named `source` in errors;
+/// see the Python `check_fleet`): the fleet check view's JSON text.
+#[pyfunction]
+pub(crate) fn check_fleet(
+    py: Python<'_>,
+    text: &str,
+    source: &str,
+    servers_at_once: usize,
+    connections_per_server: usize,
+) -> PyResult<String> {
+    py.detach(|| {
+        let fleet = host::read_fleet(text, source)?;
+        let options = host::FleetOptions {
+            servers_at_once,
+            connections_per_server,
+            ..host::FleetOptions::default()
+        };
+        to_json(&host::check_fleet(&fleet, &options, SystemClock.now())?)
+    })
+    .map_err(crate::errors::to_py)
 }

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 use shadowsync::host::options::parse_introspection;
-use shadowsync::host::{SessionExecutor, SqlSession};
+use shadowsync::host::{map_shadows, SessionExecutor, ShadowTarget, SqlSession};
 use shadowsync_core::{Error, Executor as CoreExecutor, Relation, Result, ServerInfo};
 use shadowsync_mysql::MysqlExecutor;
 
@@ -15,7 +15,7 @@ use shadowsync::host::to_json;
 
 /// Where a Python-backed executor keeps the Python exception behind its
 /// last failure, to become the `__cause__` of the error raised for it.
-type Origin = Arc<Mutex<Option<PyErr>>>;
+pub(crate) type Origin = Arc<Mutex<Option<PyErr>>>;
 
 /// An executor: a connection to one database, or a Python object standing
 /// in for one. Calls through it release the GIL; one call runs at a time.
@@ -27,7 +27,11 @@ pub struct Executor {
 }
 
 impl Executor {
-    fn new(inner: Box<dyn CoreExecutor + Send>, connection: String, origin: Origin) -> Executor {
+    pub(crate) fn new(
+        inner: Box<dyn CoreExecutor + Send>,
+        connection: String,
+        origin: Origin,
+    ) -> Executor {
         Executor {
             inner: Mutex::new(inner),
             connection,
@@ -82,30 +86,38 @@ impl Executor {
     /// Connect to `url` (`mysql://user:password@host:port/database`), then
     /// switch to `database` when given; `introspection` is `auto`,
     /// `show-create` or `catalog` (see `shadowsync_mysql::Introspection`).
+    /// With `shadow_url` and/or `shadow_schema`, database mode: sources
+    /// read there, shadows in that database (see `shadowsync::host::mapping`).
     #[staticmethod]
-    #[pyo3(signature = (url, database=None, introspection="auto"))]
+    #[pyo3(signature = (url, database=None, introspection="auto", shadow_url=None, shadow_schema=None))]
     fn connect(
         py: Python<'_>,
         url: &str,
         database: Option<&str>,
         introspection: &str,
+        shadow_url: Option<String>,
+        shadow_schema: Option<String>,
     ) -> PyResult<Executor> {
         let introspection = parse_introspection(introspection).map_err(to_py)?;
-        let inner = py
+        let (inner, connection) = py
             .detach(|| {
                 let executor = MysqlExecutor::connect(url)?.with_introspection(introspection);
-                match database {
-                    Some(database) => executor.with_database(database),
-                    None => Ok(executor),
-                }
+                let executor = match database {
+                    Some(database) => executor.with_database(database)?,
+                    None => executor,
+                };
+                let connection = executor.redacted_url().to_string();
+                let target = ShadowTarget {
+                    url: shadow_url,
+                    database: shadow_schema,
+                };
+                Ok::<_, Error>((
+                    map_shadows(executor, url, &target, introspection)?,
+                    connection,
+                ))
             })
             .map_err(to_py)?;
-        let connection = inner.redacted_url().to_string();
-        Ok(Executor::new(
-            Box::new(inner),
-            connection,
-            Origin::default(),
-        ))
+        Ok(Executor::new(inner, connection, Origin::default()))
     }
 
     /// An executor calling `host` back: its methods `server_info()` and

@@ -29,7 +29,7 @@ mod _native {
     #[pymodule_export]
     use crate::analysis::{analyze, analyze_snapshot, diff, Analysis};
     #[pymodule_export]
-    use crate::check::check;
+    use crate::check::{check, check_fleet};
     #[pymodule_export]
     use crate::errors::{
         ExecutorError, HostError, InvalidNameError, InvalidRequestError, InvalidTransitionError,

@@ -14,6 +14,7 @@ use shadowsync_core::task::{
     Unobserved,
 };
 use shadowsync_core::{Error, Executor as CoreExecutor, Result};
+use shadowsync_mysql::OrphanPolicy;
 use shadowsync_store::SystemClock;
 
 use crate::analysis::Analysis;
@@ -281,6 +282,29 @@ impl TaskCenter {
         progress: Option<Py<PyAny>>,
     ) -> PyResult<String> {
         self.run_task(py, id, worker, &executor, progress, host::execute)
+    }
+
+    /// An executor for running task `id`: on its sources' database through
+    /// `url`, and in database mode on its shadows' database through
+    /// `shadow_url` (else `url`'s server), created first when its plan says
+    /// so (`shadowsync::host::open_task_executor`).
+    #[pyo3(signature = (id, url, shadow_url=None))]
+    fn task_executor(
+        &self,
+        py: Python<'_>,
+        id: TaskId,
+        url: &str,
+        shadow_url: Option<&str>,
+    ) -> PyResult<Executor> {
+        let (inner, connection) = py
+            .detach(|| {
+                let task = self.inner.task(id)?;
+                let plan = &task.spec.plan;
+                let exec = host::open_task_executor(plan, url, shadow_url, OrphanPolicy::Wait)?;
+                Ok::<_, Error>((exec, plan.connection.clone()))
+            })
+            .map_err(to_py)?;
+        Ok(Executor::new(inner, connection, Default::default()))
     }
 
     /// Take over executing task `id` for `worker` and finish it through

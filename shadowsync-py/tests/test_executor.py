@@ -3,6 +3,7 @@ and its exceptions turned into ExecutorError."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Sequence
@@ -14,6 +15,7 @@ import shadowsync
 from shadowsync import ExecutorError, Relation, ServerInfo, TaskCenter
 
 from conftest import Scratch, engine_url
+from test_progress import pymysql_connection
 
 WIDGET = "CREATE TABLE `widget` (\n  `id` int NOT NULL,\n  `label` varchar(20) DEFAULT NULL,\n  PRIMARY KEY (`id`)\n)"
 
@@ -129,23 +131,38 @@ def test_executor_failure_during_a_task_fails_the_table(scratch: Scratch) -> Non
 
 
 def test_the_gil_is_released_while_the_server_works(scratch: Scratch) -> None:
-    """While one thread waits in a server call, another keeps running Python."""
-    done = threading.Event()
+    """While one thread waits in a server call, another keeps running Python.
+
+    The call sleeps on the server; only a thread running Python meanwhile
+    can see it in the server's process list and kill it. Were the GIL held,
+    the call would end on its own (after 20 s) before this thread ran
+    again, and it would never be seen running."""
+    sleeping_sql = f"SELECT SLEEP(20.{os.getpid() % 1000:03d})"
+    errors: list[Exception] = []
 
     def sleep_on_the_server() -> None:
-        scratch.executor.execute("SELECT SLEEP(0.8)")
-        done.set()
+        try:
+            scratch.executor.execute(sleeping_sql)
+        except ExecutorError as e:
+            errors.append(e)
 
-    worker = threading.Thread(target=sleep_on_the_server)
-    started = last = time.monotonic()
-    longest_gap = 0.0
-    worker.start()
-    while not done.is_set():
-        now = time.monotonic()
-        longest_gap, last = max(longest_gap, now - last), now
-    worker.join()
-    assert time.monotonic() - started >= 0.7
-    assert longest_gap < 0.3, f"this thread was blocked for {longest_gap:.2f} s"
+    watcher = pymysql_connection(scratch)
+    try:
+        worker = threading.Thread(target=sleep_on_the_server)
+        worker.start()
+        seen: int | None = None
+        while worker.is_alive() and seen is None:
+            with watcher.cursor() as cursor:
+                cursor.execute("SELECT ID FROM information_schema.PROCESSLIST WHERE INFO = %s", (sleeping_sql,))
+                row = cursor.fetchone()
+                seen = None if row is None else int(row[0])
+        assert seen is not None, "this thread never ran while the server call ran"
+        with watcher.cursor() as cursor:
+            cursor.execute(f"KILL QUERY {seen}")
+        worker.join(timeout=20)
+        assert not worker.is_alive()
+    finally:
+        watcher.close()
 
 
 def test_abort_from_another_thread_stops_a_running_task(scratch: Scratch) -> None:

@@ -16,10 +16,12 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use shadowsync::core::analysis::Action;
 use shadowsync::core::check::{TableAccess, Verdict};
+use shadowsync::core::fleet::rollup::LogicalTable;
 use shadowsync::core::task::{
     ErrorStrategy, LogLevel, PlannedAction, StatementStatus, TableStatus, TaskStatus,
     TimelineAction,
 };
+use shadowsync::host::fleet::{FleetCheckView, FleetCounts, FleetMemberView};
 use shadowsync::host::view::{
     CheckCounts, CheckTableView, CheckView, DiffCounts, DiffStatementView, DiffView, DueReportView,
     EventView, FlowListView, FlowNodeView, FlowRuleView, FlowView, LogLineView, LogsView,
@@ -84,6 +86,9 @@ describe_as!(record "TaskNote" => TaskNote);
 describe_as!(record "FlowNode" => FlowNodeView);
 describe_as!(record "FlowRule" => FlowRuleView);
 describe_as!(record "Flow" => FlowView);
+describe_as!(record "LogicalTable" => LogicalTable);
+describe_as!(record "FleetCounts" => FleetCounts);
+describe_as!(record "FleetMember" => FleetMemberView);
 
 impl<T: Describe> Describe for Option<T> {
     fn describe() -> Value {
@@ -256,7 +261,7 @@ fn description() -> Value {
             }),
             record!("PlanCounts", PlanCounts { total, create, alter, refused, skipped }),
             record!("Plan" kind "plan", PlanView {
-                schema_version, kind, database, naming_rule, counts, tables,
+                schema_version, kind, database, shadow_database, naming_rule, counts, tables,
             }),
             record!("DiffCounts", DiffCounts { total, create, alter, drop, destructive }),
             record!("DiffStatement", DiffStatementView { table, statement, destructive, sql }),
@@ -302,8 +307,23 @@ fn description() -> Value {
                 source, shadow, verdict, ready, reason, statements, differences, app_access,
             }),
             record!("Check" kind "check", CheckView {
-                schema_version, kind, checked_at @time, database, naming_rule, app_user, ready,
+                schema_version, kind, checked_at @time, database, shadow_database, naming_rule,
+                app_user, ready,
                 counts, tables, skipped, notes,
+            }),
+            record!("LogicalTable", LogicalTable {
+                name, total, ready, drifted, missing, refused, inaccessible, odd, source_variants,
+                odd_sources,
+            }),
+            record!("FleetCounts", FleetCounts {
+                members, failed_members, tables, ready, drifted, missing, refused, inaccessible,
+            }),
+            record!("FleetMember", FleetMemberView {
+                member, schema, shadow_schema, ready, counts, error,
+            }),
+            record!("FleetCheck" kind "fleet_check", FleetCheckView {
+                schema_version, kind, checked_at @time, ready, counts, members, logical_tables,
+                warnings,
             }),
         ],
     })

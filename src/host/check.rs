@@ -9,11 +9,14 @@
 use std::collections::HashMap;
 
 use serde::Serialize;
-use shadowsync_core::access::Account;
-use shadowsync_core::check::{self, AppGrants, Check, Grants, TableAccess, TableCheck, Verdict};
+use shadowsync_core::access::{Account, TableProbe};
+use shadowsync_core::analysis::Analysis;
+use shadowsync_core::check::{
+    self, AppGrants, Check, Grants, Probes, TableAccess, TableCheck, Verdict,
+};
 use shadowsync_core::task::log::format_utc;
 use shadowsync_core::task::Store;
-use shadowsync_core::{Error, Executor, Millis, Result};
+use shadowsync_core::{on_source, Error, Executor, Millis, Result};
 
 use super::options::AnalyzeOptions;
 use super::view::SCHEMA_VERSION;
@@ -45,6 +48,17 @@ pub fn check_with(
     now: Millis,
     cache: Option<&dyn Store>,
 ) -> Result<CheckView> {
+    check_analysed(exec, options, now, cache).map(|(view, _)| view)
+}
+
+/// [`check_with`], with the analysis the verdicts come from (a fleet
+/// check compares the shards' sources on it).
+pub(crate) fn check_analysed(
+    exec: &mut dyn Executor,
+    options: &CheckOptions,
+    now: Millis,
+    cache: Option<&dyn Store>,
+) -> Result<(CheckView, Analysis)> {
     // A bad account is bad input, found before the server is read.
     let account = options
         .app_user
@@ -53,11 +67,9 @@ pub fn check_with(
         .transpose()?;
     let analysis = options.analyze.analyze_keeping_missing(exec, cache)?;
     let names = check::names_to_probe(&analysis);
-    let probes: HashMap<_, _> = if names.is_empty() {
-        HashMap::new()
-    } else {
-        let answers = exec.probe_tables(&names)?;
-        names.into_iter().zip(answers).collect()
+    let probes = Probes {
+        shadows: probe(exec, names.shadows)?,
+        sources: on_source(exec, |source| probe(source, names.sources))?,
     };
     let grants = account
         .as_ref()
@@ -68,7 +80,16 @@ pub fn check_with(
         .zip(grants.as_ref())
         .map(|(account, grants)| AppGrants { account, grants });
     let result = check::check(&analysis, &probes, app)?;
-    Ok(CheckView::of(result, now))
+    Ok((CheckView::of(result, now), analysis))
+}
+
+/// What probing each of `names` answers (no round trip for none).
+fn probe(exec: &mut dyn Executor, names: Vec<String>) -> Result<HashMap<String, TableProbe>> {
+    if names.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let answers = exec.probe_tables(&names)?;
+    Ok(names.into_iter().zip(answers).collect())
 }
 
 /// `account`'s grants with those of its default role (MariaDB's `SET
@@ -111,7 +132,10 @@ pub struct CheckView {
     pub checked_at: String,
     /// The database checked.
     pub database: String,
-    /// The naming rule, as `prefix:__` or `suffix:_shadow`.
+    /// Database mode: the database the shadows live in (`null`: beside
+    /// their sources).
+    pub shadow_database: Option<String>,
+    /// The naming rule, as `prefix:__`, `suffix:_shadow` or `same`.
     pub naming_rule: String,
     /// The application account probed, as `'user'@'host'`.
     pub app_user: Option<String>,
@@ -193,6 +217,7 @@ impl CheckView {
             kind: "check",
             checked_at: format_utc(now),
             database: check.database,
+            shadow_database: check.shadow_database,
             naming_rule: check.naming_rule,
             app_user: check.app_user,
             ready: check.ready,

@@ -16,10 +16,16 @@
 //!
 //! The readiness check ([`check()`]) gives one verdict per selected table
 //! and one overall, read-only.
+//!
+//! Shadow databases (database mode: the shadows in another database, on
+//! the same server or another) are opened the same way everywhere too
+//! ([`mapping`]).
 
 pub mod check;
+pub mod fleet;
 pub mod flows;
 pub mod heartbeat;
+pub mod mapping;
 pub mod options;
 pub mod run;
 pub mod session;
@@ -27,8 +33,12 @@ pub mod store;
 pub mod view;
 
 pub use check::{check, check_with, CheckOptions, CheckView};
+pub use fleet::{check_fleet, read_fleet, Fleet, FleetCheckView, FleetOptions};
 pub use flows::{read_flows, FlowSyntax};
 pub use heartbeat::{request_stop, stop_requested, with_heartbeat, Running};
+pub use mapping::{
+    connect_mapped, map_shadows, open_task_executor, open_task_shadows, ShadowTarget,
+};
 pub use options::{AnalyzeOptions, SubmitOptions};
 pub use run::{execute, resume, run_due, DuePass};
 pub use session::{SessionExecutor, SqlSession};

@@ -5,6 +5,7 @@
 
 use std::collections::HashSet;
 
+use shadowsync_core::analysis::pattern::check_pattern;
 use shadowsync_core::analysis::{
     analyze, analyze_cached, analyze_snapshot, Analysis, AnalysisRequest, SchemaSnapshot, Selection,
 };
@@ -93,8 +94,14 @@ pub struct AnalyzeOptions {
     pub prefix: Option<String>,
     /// Shadow names are the source's before this suffix.
     pub suffix: Option<String>,
-    /// These source tables (`None`: all).
+    /// These source tables (`None`: all, or those the patterns pick).
     pub tables: Option<Vec<String>>,
+    /// Without [`AnalyzeOptions::tables`]: the tables whose names match one
+    /// of these patterns (`*` any characters, `?` one; none: every table).
+    pub include: Vec<String>,
+    /// Without [`AnalyzeOptions::tables`]: leave out the tables whose names
+    /// match one of these patterns.
+    pub exclude: Vec<String>,
     /// Selected tables to leave out; each must be selected.
     pub skip: Vec<String>,
     /// Sources whose unmarked existing shadow is adopted.
@@ -109,9 +116,38 @@ pub struct AnalyzeOptions {
 impl AnalyzeOptions {
     /// The core's request, every name checked.
     pub fn request(&self) -> Result<AnalysisRequest> {
-        let rule = naming_rule(self.prefix.as_deref(), self.suffix.as_deref())?;
+        self.request_in(false)
+    }
+
+    /// The core's request for an executor whose shadows live beside their
+    /// sources, or (`mapped`, database mode: [`super::mapping`]) in another
+    /// database, where with neither prefix nor suffix they keep their
+    /// sources' names ([`NamingRule::same`]).
+    pub fn request_in(&self, mapped: bool) -> Result<AnalysisRequest> {
+        let rule = match (&self.prefix, &self.suffix) {
+            (None, None) if mapped => NamingRule::same(),
+            _ => naming_rule(self.prefix.as_deref(), self.suffix.as_deref())?,
+        };
+        let patterns = |list: &[String], what: &str| -> Result<Vec<String>> {
+            list.iter()
+                .map(|p| {
+                    check_pattern(p).map_err(|e| Error::InvalidRequest(format!("{what}: {e}")))?;
+                    Ok(p.trim().to_string())
+                })
+                .collect()
+        };
+        let (include, exclude) = (
+            patterns(&self.include, "include")?,
+            patterns(&self.exclude, "exclude")?,
+        );
+        if self.tables.is_some() && !(include.is_empty() && exclude.is_empty()) {
+            return Err(Error::InvalidRequest(
+                "give tables or include/exclude patterns, not both".into(),
+            ));
+        }
         let selection = match &self.tables {
-            None => Selection::All,
+            None if include.is_empty() && exclude.is_empty() => Selection::All,
+            None => Selection::Matching { include, exclude },
             Some(tables) => {
                 let tables = table_names(tables, "tables")?;
                 if tables.is_empty() {
@@ -143,7 +179,7 @@ impl AnalyzeOptions {
         exec: &mut dyn Executor,
         cache: Option<&dyn Store>,
     ) -> Result<Analysis> {
-        let request = self.request()?;
+        let request = self.request_in(exec.source_side().is_some())?;
         let analysis = read(exec, &request, cache)?;
         self.settle(analysis, &request)
     }
@@ -157,7 +193,7 @@ impl AnalyzeOptions {
         exec: &mut dyn Executor,
         cache: Option<&dyn Store>,
     ) -> Result<Analysis> {
-        let request = self.request()?;
+        let request = self.request_in(exec.source_side().is_some())?;
         let analysis = read(exec, &request, cache)?;
         check_skips(&analysis, &request.skip)?;
         Ok(analysis)
@@ -407,6 +443,7 @@ mod tests {
             )]
             .into(),
             facts: Default::default(),
+            shadows: None,
         };
         let analysis = AnalyzeOptions::default()
             .analyze_snapshot(&snapshot)
@@ -453,6 +490,7 @@ mod tests {
             policy: ShadowPolicy::default(),
             tables: vec![],
             read_only_parents: vec![],
+            shadows: None,
         };
         assert!(SubmitOptions::by("  ").request(plan.clone()).is_err());
         let request = SubmitOptions::by("alice").request(plan).unwrap();

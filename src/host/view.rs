@@ -49,7 +49,10 @@ pub struct PlanView {
     pub kind: &'static str,
     /// The database analysed.
     pub database: String,
-    /// The naming rule, as `prefix:__` or `suffix:_shadow`.
+    /// Database mode: the database the shadows live in (`null`: beside
+    /// their sources).
+    pub shadow_database: Option<String>,
+    /// The naming rule, as `prefix:__`, `suffix:_shadow` or `same`.
     pub naming_rule: String,
     /// How many tables are created, altered, refused or skipped.
     pub counts: PlanCounts,
@@ -127,6 +130,11 @@ impl PlanView {
             schema_version: SCHEMA_VERSION,
             kind: "plan",
             database: analysis.database.clone(),
+            shadow_database: analysis
+                .snapshot
+                .shadows
+                .as_ref()
+                .map(|side| side.server.database.clone()),
             naming_rule: analysis.rule.to_string(),
             counts: PlanCounts::of(analysis),
             tables: analysis.tables.iter().map(PlanTableView::of).collect(),

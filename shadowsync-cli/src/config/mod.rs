@@ -10,7 +10,7 @@
 //! approval `flows`. Everywhere a command-line option beats its
 //! environment variable, which beats the profile, which beats the default.
 
-mod mode;
+pub(crate) mod mode;
 mod option_file;
 
 use std::collections::BTreeMap;

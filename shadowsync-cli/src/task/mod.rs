@@ -17,13 +17,13 @@ use std::io::{self, Write};
 use clap::Subcommand;
 use serde::Serialize;
 use shadowsync::host::options::again_request;
-use shadowsync::host::to_json;
 use shadowsync::host::view::{DueReportView, LogsView, TaskPageView, TaskView, TimelineView};
+use shadowsync::host::{map_shadows, open_task_executor, to_json, ShadowTarget};
 use shadowsync_core::analysis::analyze;
 use shadowsync_core::task::list::{ListWindow, SortKey, TaskQuery};
 use shadowsync_core::task::{LogFilter, Task, TaskId, TaskStatus};
-use shadowsync_core::Millis;
-use shadowsync_mysql::{redact_url, MysqlExecutor};
+use shadowsync_core::{Executor, Millis};
+use shadowsync_mysql::{redact_url, Introspection, MysqlExecutor, OrphanPolicy};
 
 use crate::clock::parse_time;
 use crate::config::{Settings, SettingsArgs};
@@ -588,8 +588,29 @@ fn again(
             old.id, plan.connection
         ))
     })?;
-    let mut exec = MysqlExecutor::connect(url)?.with_database(&plan.database)?;
-    let analysis = analyze(&mut exec, &again_request(plan)?)?;
+    let shadow_url = match plan.shadows.as_ref().and_then(|s| s.connection.as_deref()) {
+        Some(shadows) => Some(urls.for_connection(shadows).ok_or_else(|| {
+            Failure::BadInput(format!(
+                "task {} has its shadows on {shadows}: give a URL for that server too",
+                old.id
+            ))
+        })?),
+        None => None,
+    };
+    let source = MysqlExecutor::connect(url)?.with_database(&plan.database)?;
+    let mut exec = match &plan.shadows {
+        None => Box::new(source) as Box<dyn Executor + Send>,
+        Some(place) => map_shadows(
+            source,
+            url,
+            &ShadowTarget {
+                url: shadow_url.map(str::to_string),
+                database: Some(place.database.clone()),
+            },
+            Introspection::Auto,
+        )?,
+    };
+    let analysis = analyze(exec.as_mut(), &again_request(plan)?)?;
     let options = Launch {
         format: args.format.format(),
         yes: args.yes,
@@ -604,7 +625,10 @@ fn again(
         center,
         &options,
         &analysis,
-        exec,
+        |frozen| match frozen.shadows {
+            None => Ok(exec),
+            Some(_) => open_task_executor(frozen, url, shadow_url, OrphanPolicy::Wait),
+        },
         &plan.connection,
         |frozen, mode| center.initiate_again(old.id, &creator, frozen, mode),
     )

@@ -33,7 +33,7 @@ use crate::executor::{CatalogFacts, Executor};
 use crate::parse;
 use crate::task::Store;
 
-use super::snapshot::{names_to_read, read_texts};
+use super::snapshot::{names_to_read, read_snapshot, read_texts};
 use super::{exact, name_key, AnalysisRequest, SchemaSnapshot};
 
 /// One table in the snapshot cache.
@@ -76,6 +76,17 @@ pub fn read_snapshot_cached(
     req: &AnalysisRequest,
     store: &dyn Store,
 ) -> Result<(SchemaSnapshot, CacheReport)> {
+    // Database mode reads two databases, perhaps on two servers: read
+    // afresh (as is the refusal of the rule `same` outside it).
+    if exec.source_side().is_some() || req.rule.is_same() {
+        let snapshot = read_snapshot(exec, req)?;
+        let report = CacheReport {
+            unused: Some("database mode reads both databases afresh".into()),
+            read: snapshot.ddl.len() + snapshot.shadows.as_ref().map_or(0, |s| s.ddl.len()),
+            ..CacheReport::default()
+        };
+        return Ok((snapshot, report));
+    }
     let server = exec.server_info()?;
     let relations = exec.list_relations()?;
     let names = names_to_read(&server, &relations, req);
@@ -98,6 +109,7 @@ pub fn read_snapshot_cached(
             relations,
             ddl,
             facts,
+            shadows: None,
         };
         return Ok((snapshot, report));
     };
@@ -176,6 +188,7 @@ pub fn read_snapshot_cached(
         relations,
         ddl,
         facts,
+        shadows: None,
     };
     Ok((snapshot, report))
 }

@@ -5,7 +5,7 @@ use super::{
     TableAnalysis,
 };
 use crate::error::{Error, Result};
-use crate::executor::Executor;
+use crate::executor::{on_source, Executor};
 use crate::fingerprint::fingerprint;
 use crate::parse::parse_table;
 use crate::plan::{FrozenPlan, PlannedTable, SkipReason};
@@ -63,13 +63,36 @@ fn pair_fingerprints(
     Ok((fingerprint(&source), shadow.as_deref().map(fingerprint)))
 }
 
+/// The texts of each table's source and shadow, as `[source, shadow]`
+/// pairs in table order: one batch per database (sources from the source
+/// side in database mode), so that the executor can batch each.
+fn pair_texts(exec: &mut dyn Executor, tables: &[PlannedTable]) -> Result<Vec<Option<String>>> {
+    if exec.source_side().is_none() {
+        // Beside their sources: one batch of both.
+        let both: Vec<String> = tables
+            .iter()
+            .flat_map(|t| [t.source.clone(), t.shadow.clone()])
+            .collect();
+        return exec.show_create_tables(&both);
+    }
+    let sources: Vec<String> = tables.iter().map(|t| t.source.clone()).collect();
+    let shadows: Vec<String> = tables.iter().map(|t| t.shadow.clone()).collect();
+    let source_texts = on_source(exec, |source| source.show_create_tables(&sources))?;
+    let shadow_texts = exec.show_create_tables(&shadows)?;
+    Ok(source_texts
+        .into_iter()
+        .zip(shadow_texts)
+        .flat_map(|(a, b)| [a, b])
+        .collect())
+}
+
 impl SchemaInspector for ShadowInspector {
     fn fingerprints(
         &mut self,
         exec: &mut dyn Executor,
         table: &PlannedTable,
     ) -> Result<(String, Option<String>)> {
-        let texts = exec.show_create_tables(&[table.source.clone(), table.shadow.clone()])?;
+        let texts = pair_texts(exec, std::slice::from_ref(table))?;
         pair_fingerprints(table, &texts)
     }
 
@@ -145,11 +168,7 @@ impl SchemaInspector for ShadowInspector {
         exec: &mut dyn Executor,
         tables: &[PlannedTable],
     ) -> Vec<Result<(String, Option<String>)>> {
-        let names: Vec<String> = tables
-            .iter()
-            .flat_map(|t| [t.source.clone(), t.shadow.clone()])
-            .collect();
-        match exec.show_create_tables(&names) {
+        match pair_texts(exec, tables) {
             Ok(texts) => tables
                 .iter()
                 .zip(texts.chunks(2))

@@ -12,9 +12,10 @@ mod inspector;
 mod names;
 mod order;
 mod pair;
+pub mod pattern;
 pub mod rebuild;
 pub mod rewrite;
-mod snapshot;
+pub(crate) mod snapshot;
 mod tables;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -28,8 +29,8 @@ use tables::analyse_selection;
 pub(crate) use tables::analyze_each_alone;
 
 use crate::error::{Error, Result};
-use crate::executor::{CatalogFacts, Executor, Relation, ServerInfo};
-use crate::plan::{FrozenPlan, PlannedAction, PlannedTable, SkipReason, TableRef};
+use crate::executor::{CatalogFacts, DatabaseDefaults, Executor, Relation, ServerInfo};
+use crate::plan::{FrozenPlan, PlannedAction, PlannedTable, ShadowPlace, SkipReason, TableRef};
 use crate::shadow::{NamingRule, ShadowPolicy};
 use crate::statement::{PlannedStatement, StatementKind};
 
@@ -41,6 +42,24 @@ pub enum Selection {
     All,
     /// These tables.
     Tables(Vec<String>),
+    /// Every base table that is not itself a shadow, whose name matches
+    /// one of `include` (every name when empty) and none of `exclude`
+    /// ([`pattern`]: `*` any characters, `?` one, compared as the server
+    /// compares table names).
+    Matching {
+        /// Patterns a table must match one of (none: every table).
+        include: Vec<String>,
+        /// Patterns no selected table matches.
+        exclude: Vec<String>,
+    },
+}
+
+impl Selection {
+    /// Whether the selection is picked from the listing (all tables, or
+    /// those matching patterns) rather than named.
+    pub fn is_listed(&self) -> bool {
+        !matches!(self, Selection::Tables(_))
+    }
 }
 
 /// What the user asks the analysis for.
@@ -76,6 +95,69 @@ pub struct SchemaSnapshot {
     /// may not be exact (see [`exact`]).
     #[serde(default)]
     pub facts: HashMap<String, CatalogFacts>,
+    /// Database mode: the shadows live in another database, described
+    /// here, and the fields above describe the sources' database only.
+    /// `None`: the shadows live beside their sources.
+    #[serde(default)]
+    pub shadows: Option<ShadowSide>,
+}
+
+/// The database the shadows live in, in database mode (see
+/// [`SchemaSnapshot::shadows`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShadowSide {
+    /// The shadows' server and database.
+    pub server: ServerInfo,
+    /// Every table and view of that database.
+    pub relations: Vec<Relation>,
+    /// `SHOW CREATE TABLE` text of the existing shadows.
+    pub ddl: HashMap<String, String>,
+    /// What the catalog states exactly about them (see [`exact`]).
+    #[serde(default)]
+    pub facts: HashMap<String, CatalogFacts>,
+    /// The source server's identity ([`Executor::server_identity`]).
+    #[serde(default)]
+    pub source_identity: Option<String>,
+    /// The shadow server's identity.
+    #[serde(default)]
+    pub shadow_identity: Option<String>,
+    /// Where the shadows' executor is connected ([`Executor::location`],
+    /// redacted), when it says.
+    #[serde(default)]
+    pub connection: Option<String>,
+    /// The shadows' database does not exist yet: the source database's
+    /// defaults, which it is to be created with.
+    #[serde(default)]
+    pub create_with: Option<DatabaseDefaults>,
+}
+
+impl SchemaSnapshot {
+    /// The server and database the shadows live in.
+    pub fn shadow_server(&self) -> &ServerInfo {
+        self.shadows.as_ref().map_or(&self.server, |s| &s.server)
+    }
+
+    /// The relations of the shadows' database.
+    pub fn shadow_relations(&self) -> &[Relation] {
+        self.shadows
+            .as_ref()
+            .map_or(&self.relations, |s| &s.relations)
+    }
+
+    /// The texts of the existing shadows (among others' beside their sources).
+    pub fn shadow_ddl(&self) -> &HashMap<String, String> {
+        self.shadows.as_ref().map_or(&self.ddl, |s| &s.ddl)
+    }
+
+    /// The catalog facts of the existing shadows.
+    pub fn shadow_facts(&self) -> &HashMap<String, CatalogFacts> {
+        self.shadows.as_ref().map_or(&self.facts, |s| &s.facts)
+    }
+
+    /// Whether the shadows live in another database (database mode).
+    pub fn is_mapped(&self) -> bool {
+        self.shadows.is_some()
+    }
 }
 
 /// What happens to a shadow.
@@ -251,6 +333,13 @@ impl Analysis {
     /// Freeze into a task plan for `connection` (pass it redacted).
     pub fn freeze(&self, connection: &str) -> FrozenPlan {
         FrozenPlan {
+            shadows: self.snapshot.shadows.as_ref().map(|side| ShadowPlace {
+                connection: side.connection.clone(),
+                database: side.server.database.clone(),
+                source_identity: side.source_identity.clone(),
+                shadow_identity: side.shadow_identity.clone(),
+                create_with: side.create_with.clone(),
+            }),
             connection: connection.to_string(),
             database: self.database.clone(),
             naming_rule: self.rule.to_string(),
@@ -321,3 +410,6 @@ pub fn analyze_cached(
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod mapped_tests;

@@ -13,7 +13,7 @@ use crate::shadow::marker::marked_comment_overflow;
 use crate::shadow::naming::rebuild_names;
 use crate::statement::PlannedStatement;
 
-use super::rewrite::shadow_table;
+use super::rewrite::{shadow_table, Placement};
 use super::{exact, rebuild, AnalysisRequest, TableAnalysis};
 
 /// A parsed source or shadow, with foreign keys into its own schema unqualified
@@ -58,6 +58,16 @@ fn references_of(desired: &Table) -> Vec<TableRef> {
     refs.into_iter().collect()
 }
 
+/// Where the source and the shadow of a pair live: the same server and
+/// database, or (`mapped`, database mode) each its own.
+pub(super) struct Sides<'a> {
+    pub(super) source: &'a ServerInfo,
+    pub(super) shadow: &'a ServerInfo,
+    pub(super) source_facts: &'a HashMap<String, CatalogFacts>,
+    pub(super) shadow_facts: &'a HashMap<String, CatalogFacts>,
+    pub(super) mapped: bool,
+}
+
 /// What [`analyse_pair`] asks about other tables' names.
 pub(super) struct NameLookups<'a> {
     /// Whether a parent table has (or will have) a shadow.
@@ -70,8 +80,7 @@ pub(super) fn analyse_pair(
     entry: &TableAnalysis,
     req: &AnalysisRequest,
     adopt: &HashSet<&str>,
-    info: &ServerInfo,
-    facts: &HashMap<String, CatalogFacts>,
+    sides: &Sides<'_>,
     names: &NameLookups<'_>,
     opts: &DiffOptions,
 ) -> std::result::Result<PairOutcome, SkipReason> {
@@ -79,7 +88,12 @@ pub(super) fn analyse_pair(
     let Some(source_ddl) = &entry.source_ddl else {
         return Err(SkipReason::SourceVanished);
     };
-    let source = parse_in_schema(source_ddl, info, facts.get(&entry.source))?;
+    let info = sides.shadow;
+    let source = parse_in_schema(
+        source_ddl,
+        sides.source,
+        sides.source_facts.get(&entry.source),
+    )?;
     if let Some(problem) = marker_problem(&source).or_else(|| remote_engine_problem(&source)) {
         return Err(problem);
     }
@@ -87,7 +101,10 @@ pub(super) fn analyse_pair(
         &source,
         &req.rule,
         &req.policy,
-        info.max_identifier_length,
+        &Placement {
+            max_identifier_length: info.max_identifier_length,
+            source_schema: sides.mapped.then_some(sides.source.database.as_str()),
+        },
         has_shadow,
     );
     let references = references_of(&desired);
@@ -97,7 +114,7 @@ pub(super) fn analyse_pair(
             (warnings, references, false),
         )),
         Some(shadow_ddl) => {
-            let current = parse_in_schema(shadow_ddl, info, facts.get(&entry.shadow))?;
+            let current = parse_in_schema(shadow_ddl, info, sides.shadow_facts.get(&entry.shadow))?;
             let adopted = !is_marked_shadow(&current);
             if adopted && !adopt.contains(source.name.as_str()) {
                 return Err(SkipReason::Collision {

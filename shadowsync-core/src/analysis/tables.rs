@@ -12,7 +12,7 @@ use crate::plan::SkipReason;
 
 use super::names::{select, Indexes};
 use super::order::order_statements;
-use super::pair::{analyse_pair, NameLookups, PairOutcome};
+use super::pair::{analyse_pair, NameLookups, PairOutcome, Sides};
 use super::{name_key, Action, AnalysisRequest, SchemaSnapshot, Selection, TableAnalysis};
 
 /// The entries [`analyze_snapshot`] gives each of `sources` analysed
@@ -52,7 +52,14 @@ pub(super) fn analyse_selection(
 ) -> Vec<TableAnalysis> {
     let info = &snapshot.server;
     let fold = info.lower_case_table_names != 0;
-    let plan = select(req, selection, info, &snapshot.relations, ix);
+    let plan = select(
+        req,
+        selection,
+        info,
+        &snapshot.relations,
+        ix,
+        snapshot.is_mapped(),
+    );
     let ctx = Context::new(snapshot, req, ix, &plan.sources);
     // A parent refused by the analysis gets no shadow, so its children must
     // keep their production reference: refusals are known after a first pass.
@@ -107,6 +114,8 @@ impl<'a> Context<'a> {
     ) -> Self {
         let info = &snapshot.server;
         let fold = info.lower_case_table_names != 0;
+        // Statements change shadows, so they are read in the shadows' schema.
+        let shadow_info = snapshot.shadow_server();
         Context {
             snapshot,
             req,
@@ -114,19 +123,12 @@ impl<'a> Context<'a> {
             ix,
             source_keys: sources.iter().map(|s| name_key(s, fold)).collect(),
             opts: DiffOptions {
-                flavor: info.flavor,
-                from_schema: Some(info.database.clone()),
-                to_schema: Some(info.database.clone()),
+                flavor: shadow_info.flavor,
+                from_schema: Some(shadow_info.database.clone()),
+                to_schema: Some(shadow_info.database.clone()),
                 drop_tables: false,
             },
         }
-    }
-
-    fn stored_name(&self, name: &str) -> String {
-        self.ix
-            .stored
-            .get(&name_key(name, self.fold))
-            .map_or_else(|| name.to_string(), |s| s.to_string())
     }
 
     /// Whether `parent` has (or will have) a shadow its children can reference.
@@ -136,8 +138,8 @@ impl<'a> Context<'a> {
             return false;
         }
         let will_be_synced = self.source_keys.contains(&key) && !self.ix.skip_keys.contains(&key);
-        let shadow_key = name_key(&self.req.rule.shadow_name(parent), self.fold);
-        will_be_synced || self.ix.kinds.get(&shadow_key) == Some(&RelationKind::Table)
+        let shadow = self.req.rule.shadow_name(parent);
+        will_be_synced || self.ix.shadow_kind(&shadow) == Some(RelationKind::Table)
     }
 
     fn analyse_sources(
@@ -146,15 +148,16 @@ impl<'a> Context<'a> {
         refused: &HashSet<String>,
     ) -> (Vec<TableAnalysis>, Vec<(usize, Table)>) {
         let info = &self.snapshot.server;
+        let shadow_info = self.snapshot.shadow_server();
         let has_shadow = |parent: &str| self.has_shadow(parent, refused);
         let mut shadow_owner: HashMap<String, String> = HashMap::new();
         let mut tables = Vec::with_capacity(sources.len());
         let mut creates = Vec::new();
         for source in sources {
             let shadow = self.req.rule.shadow_name(source);
-            let shadow_stored = self.stored_name(&shadow);
+            let shadow_stored = self.ix.shadow_stored_name(&shadow);
             let source_ddl = self.snapshot.ddl.get(source).cloned();
-            let shadow_ddl = self.snapshot.ddl.get(&shadow_stored).cloned();
+            let shadow_ddl = self.snapshot.shadow_ddl().get(&shadow_stored).cloned();
             let mut entry = TableAnalysis {
                 source: source.clone(),
                 shadow: shadow_stored,
@@ -178,11 +181,10 @@ impl<'a> Context<'a> {
             let problem = name_problem(
                 &shadow,
                 source,
-                info,
-                &self.ix.kinds,
-                &self.source_keys,
+                shadow_info,
+                self.ix,
+                (!self.snapshot.is_mapped()).then_some(&self.source_keys),
                 &mut shadow_owner,
-                self.fold,
             );
             let outcome = match problem {
                 Some(p) => Err(p),
@@ -190,13 +192,16 @@ impl<'a> Context<'a> {
                     &entry,
                     self.req,
                     &self.ix.adopt,
-                    info,
-                    &self.snapshot.facts,
+                    &Sides {
+                        source: info,
+                        shadow: shadow_info,
+                        source_facts: &self.snapshot.facts,
+                        shadow_facts: self.snapshot.shadow_facts(),
+                        mapped: self.snapshot.is_mapped(),
+                    },
                     &NameLookups {
                         has_shadow: &has_shadow,
-                        exists: &|name: &str| {
-                            self.ix.kinds.contains_key(&name_key(name, self.fold))
-                        },
+                        exists: &|name: &str| self.ix.shadow_kind(name).is_some(),
                     },
                     &self.opts,
                 ),
@@ -254,15 +259,16 @@ fn refuse_referenced_rebuilds(tables: &mut [TableAnalysis]) {
     }
 }
 
-/// Why `shadow` cannot be the shadow of `source`, if it cannot.
+/// Why `shadow` cannot be the shadow of `source`, if it cannot. `sources`
+/// are the selection's names when shadows live beside them (`None` in
+/// database mode, where a shadow's name is its source's, elsewhere).
 fn name_problem(
     shadow: &str,
     source: &str,
     info: &ServerInfo,
-    relations: &HashMap<String, RelationKind>,
-    sources: &HashSet<String>,
+    ix: &Indexes,
+    sources: Option<&HashSet<String>>,
     owners: &mut HashMap<String, String>,
-    fold: bool,
 ) -> Option<SkipReason> {
     let shadow = shadow.to_string();
     let length = shadow.chars().count();
@@ -273,11 +279,11 @@ fn name_problem(
             max: info.max_identifier_length,
         });
     }
-    let key = name_key(&shadow, fold);
-    if relations.get(&key) == Some(&RelationKind::View) {
+    if ix.shadow_kind(&shadow) == Some(RelationKind::View) {
         return Some(SkipReason::ShadowNameIsView { shadow });
     }
-    if sources.contains(&key) {
+    let key = name_key(&shadow, ix.shadow_fold);
+    if sources.is_some_and(|s| s.contains(&key)) {
         return Some(SkipReason::ShadowNameIsSource { shadow });
     }
     if let Some(other) = owners.insert(key, source.to_string()) {

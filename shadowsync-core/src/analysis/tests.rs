@@ -29,6 +29,7 @@ fn snapshot(tables: &[(&str, &str)], views: &[&str]) -> SchemaSnapshot {
             .map(|(n, d)| (n.to_string(), d.to_string()))
             .collect(),
         facts: Default::default(),
+        shadows: None,
     }
 }
 

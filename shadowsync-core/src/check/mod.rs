@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 pub use grants::{Grants, TableAccess};
 
 use crate::access::{Account, TableProbe};
-use crate::analysis::{Action, Analysis, Selection, TableAnalysis};
+use crate::analysis::{Action, Analysis, TableAnalysis};
 use crate::error::{Error, Result};
 use crate::plan::SkipReason;
 use crate::statement::{AlterClause, StatementKind};
@@ -79,6 +79,8 @@ pub struct AppGrants<'a> {
 pub struct Check {
     /// The database checked.
     pub database: String,
+    /// Database mode: the shadows' database (`None`: beside their sources).
+    pub shadow_database: Option<String>,
     /// The naming rule, as `prefix:__`.
     pub naming_rule: String,
     /// The application account probed, as `'user'@'host'`.
@@ -96,30 +98,47 @@ pub struct Check {
 /// The names whose `SHOW CREATE TABLE` answer the check needs beyond the
 /// analysis: the shadows it found absent (the listing hides the tables an
 /// account has no privilege on) and the selected sources it found absent
-/// (an unknown name is bad input, a hidden one inaccessible).
-pub fn names_to_probe(analysis: &Analysis) -> Vec<String> {
-    analysis
-        .tables
-        .iter()
-        .filter(|t| !t.user_skipped)
-        .filter_map(|t| match (t.planned, &t.reason) {
-            (Action::Create, _) => Some(t.shadow.clone()),
-            (Action::Skip, Some(SkipReason::NoSuchTable)) => Some(t.source.clone()),
-            _ => None,
-        })
-        .collect()
+/// (an unknown name is bad input, a hidden one inaccessible). They are
+/// apart because in database mode each lives in its own database, under
+/// the same name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProbeNames {
+    /// Shadows to probe, in the shadows' database.
+    pub shadows: Vec<String>,
+    /// Sources to probe, in the sources' database.
+    pub sources: Vec<String>,
+}
+
+/// The answers to [`ProbeNames`], by name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Probes {
+    /// What probing each shadow answered.
+    pub shadows: HashMap<String, TableProbe>,
+    /// What probing each source answered.
+    pub sources: HashMap<String, TableProbe>,
+}
+
+/// The tables of `analysis` to probe (see [`ProbeNames`]).
+pub fn names_to_probe(analysis: &Analysis) -> ProbeNames {
+    let mut names = ProbeNames::default();
+    for t in analysis.tables.iter().filter(|t| !t.user_skipped) {
+        match (t.planned, &t.reason) {
+            (Action::Create, _) => names.shadows.push(t.shadow.clone()),
+            (Action::Skip, Some(SkipReason::NoSuchTable)) => names.sources.push(t.source.clone()),
+            _ => {}
+        }
+    }
+    names
 }
 
 /// The verdicts on `analysis`'s selection, given the `probes` of
 /// [`names_to_probe`] by name and, for the privilege probe, the
 /// application account's grants. A selected source that does not exist is
 /// [`Error::InvalidRequest`].
-pub fn check(
-    analysis: &Analysis,
-    probes: &HashMap<String, TableProbe>,
-    app: Option<AppGrants<'_>>,
-) -> Result<Check> {
+pub fn check(analysis: &Analysis, probes: &Probes, app: Option<AppGrants<'_>>) -> Result<Check> {
     let fold = analysis.snapshot.server.lower_case_table_names != 0;
+    // The application reaches the shadows in their own database.
+    let shadow_database = analysis.snapshot.shadow_server().database.as_str();
     let mut unknown = Vec::new();
     let mut tables = Vec::new();
     let mut skipped = Vec::new();
@@ -135,7 +154,7 @@ pub fn check(
         }
         let app_access = app
             .as_ref()
-            .map(|app| app.grants.access(&analysis.database, &t.shadow, fold));
+            .map(|app| app.grants.access(shadow_database, &t.shadow, fold));
         let fixes = matches!(verdict, Verdict::Drifted | Verdict::Missing);
         tables.push(TableCheck {
             source: t.source.clone(),
@@ -160,7 +179,7 @@ pub fn check(
         )));
     }
     let mut notes = Vec::new();
-    if analysis.request.selection == Selection::All {
+    if analysis.request.selection.is_listed() {
         notes.push(
             "all: the tables the checking account has no privilege on are not listed, so not \
              checked"
@@ -196,6 +215,10 @@ pub fn check(
     }
     Ok(Check {
         database: analysis.database.clone(),
+        shadow_database: analysis
+            .snapshot
+            .is_mapped()
+            .then(|| shadow_database.to_string()),
         naming_rule: analysis.rule.to_string(),
         app_user: app.map(|a| a.account.to_string()),
         ready: !tables.is_empty() && tables.iter().all(|t| t.ready),
@@ -207,10 +230,7 @@ pub fn check(
 
 /// The verdict on one analysed table, with its reason; an absent source
 /// comes back as missing for the caller to report as unknown.
-fn verdict_of(
-    t: &TableAnalysis,
-    probes: &HashMap<String, TableProbe>,
-) -> (Verdict, Option<String>) {
+fn verdict_of(t: &TableAnalysis, probes: &Probes) -> (Verdict, Option<String>) {
     let denied = |name: &str, message: &str| {
         Some(format!(
             "the checking account may not read `{name}`, so cannot tell whether it exists or \
@@ -220,7 +240,7 @@ fn verdict_of(
     match (t.planned, &t.reason) {
         (Action::Skip, Some(SkipReason::Identical)) => (Verdict::Ready, None),
         (Action::Alter, _) => (Verdict::Drifted, None),
-        (Action::Create, _) => match probes.get(&t.shadow) {
+        (Action::Create, _) => match probes.shadows.get(&t.shadow) {
             None | Some(TableProbe::Absent) => (Verdict::Missing, None),
             Some(TableProbe::Denied { message }) => {
                 (Verdict::Inaccessible, denied(&t.shadow, message))
@@ -234,7 +254,7 @@ fn verdict_of(
                 )),
             ),
         },
-        (Action::Skip, Some(SkipReason::NoSuchTable)) => match probes.get(&t.source) {
+        (Action::Skip, Some(SkipReason::NoSuchTable)) => match probes.sources.get(&t.source) {
             None | Some(TableProbe::Absent) => (Verdict::Missing, None),
             Some(TableProbe::Denied { message }) => {
                 (Verdict::Inaccessible, denied(&t.source, message))

@@ -1,5 +1,5 @@
 use super::*;
-use crate::analysis::{analyze_snapshot, AnalysisRequest, SchemaSnapshot};
+use crate::analysis::{analyze_snapshot, AnalysisRequest, SchemaSnapshot, Selection};
 use crate::executor::{Flavor, Relation, RelationKind, ServerInfo};
 use crate::shadow::{NamingRule, ShadowPolicy};
 
@@ -26,6 +26,7 @@ fn snapshot(tables: &[(&str, String)]) -> SchemaSnapshot {
             .map(|(n, d)| (n.to_string(), d.clone()))
             .collect(),
         facts: Default::default(),
+        shadows: None,
     }
 }
 
@@ -65,9 +66,10 @@ fn verdict<'a>(c: &'a Check, source: &str) -> &'a TableCheck {
 fn every_verdict_and_the_overall_one_fail_closed() {
     let a = analysis(Selection::All, &[]);
     let mut names = names_to_probe(&a);
-    names.sort();
-    assert_eq!(names, ["__gone", "__hidden"]);
-    let probes: HashMap<String, TableProbe> = [
+    names.shadows.sort();
+    assert_eq!(names.shadows, ["__gone", "__hidden"]);
+    assert!(names.sources.is_empty());
+    let shadows: HashMap<String, TableProbe> = [
         ("__gone".to_string(), TableProbe::Absent),
         (
             "__hidden".to_string(),
@@ -77,6 +79,10 @@ fn every_verdict_and_the_overall_one_fail_closed() {
         ),
     ]
     .into();
+    let probes = Probes {
+        shadows,
+        ..Probes::default()
+    };
     let c = check(&a, &probes, None).unwrap();
     assert!(!c.ready);
     assert_eq!(verdict(&c, "ok").verdict, Verdict::Ready);
@@ -118,7 +124,7 @@ fn every_verdict_and_the_overall_one_fail_closed() {
         Selection::Tables(vec!["ok".into(), "drift".into()]),
         &["drift"],
     );
-    let c = check(&a, &HashMap::new(), None).unwrap();
+    let c = check(&a, &Probes::default(), None).unwrap();
     assert!(c.ready, "{c:?}");
     assert_eq!(c.skipped, ["drift"]);
     assert!(c.notes.is_empty());
@@ -127,20 +133,26 @@ fn every_verdict_and_the_overall_one_fail_closed() {
 #[test]
 fn an_unknown_source_is_bad_input_and_a_hidden_one_inaccessible() {
     let a = analysis(Selection::Tables(vec!["ok".into(), "nope".into()]), &[]);
-    assert_eq!(names_to_probe(&a), ["nope"]);
-    let absent: HashMap<String, TableProbe> = [("nope".to_string(), TableProbe::Absent)].into();
+    assert_eq!(names_to_probe(&a).sources, ["nope"]);
+    let absent = Probes {
+        sources: [("nope".to_string(), TableProbe::Absent)].into(),
+        ..Probes::default()
+    };
     let err = check(&a, &absent, None).unwrap_err();
     assert_eq!(
         err,
         Error::InvalidRequest("tables names tables that do not exist in `shop`: nope".into())
     );
-    let denied: HashMap<String, TableProbe> = [(
-        "nope".to_string(),
-        TableProbe::Denied {
-            message: "denied".into(),
-        },
-    )]
-    .into();
+    let denied = Probes {
+        sources: [(
+            "nope".to_string(),
+            TableProbe::Denied {
+                message: "denied".into(),
+            },
+        )]
+        .into(),
+        ..Probes::default()
+    };
     let c = check(&a, &denied, None).unwrap();
     assert_eq!(verdict(&c, "nope").verdict, Verdict::Inaccessible);
     assert!(!c.ready);
@@ -153,7 +165,7 @@ fn an_app_account_short_of_a_privilege_keeps_it_from_ready() {
     let short = Grants::parse(&["GRANT SELECT, INSERT, UPDATE ON `shop`.* TO `app`@`%`"]);
     let c = check(
         &a,
-        &HashMap::new(),
+        &Probes::default(),
         Some(AppGrants {
             account: &account,
             grants: &short,
@@ -176,7 +188,7 @@ fn an_app_account_short_of_a_privilege_keeps_it_from_ready() {
     );
     let c = check(
         &a,
-        &HashMap::new(),
+        &Probes::default(),
         Some(AppGrants {
             account: &account,
             grants: &full,

@@ -43,6 +43,7 @@ fn plan() -> FrozenPlan {
             planned("items", "__items", PlannedAction::Alter),
             planned("users", "__users", PlannedAction::Skip),
         ],
+        shadows: None,
         read_only_parents: vec![
             TableRef {
                 schema: None,
@@ -57,7 +58,7 @@ fn plan() -> FrozenPlan {
 }
 
 fn guard(lctn: u8) -> StatementGuard {
-    StatementGuard::for_plan(&plan(), &server("shop", lctn)).unwrap()
+    StatementGuard::for_plan(&plan(), &server("shop", lctn), None).unwrap()
 }
 
 #[test]
@@ -144,34 +145,34 @@ fn folds_only_ascii_case_where_the_server_folds() {
 fn refuses_plans_whose_shadow_set_does_not_follow_from_the_rule() {
     let mut p = plan();
     p.tables[0].shadow = "orders".into();
-    assert!(StatementGuard::for_plan(&p, &server("shop", 0)).is_err());
+    assert!(StatementGuard::for_plan(&p, &server("shop", 0), None).is_err());
     let mut p = plan();
     p.tables
         .push(planned("__items", "____items", PlannedAction::Skip));
-    assert!(StatementGuard::for_plan(&p, &server("shop", 0)).is_err());
+    assert!(StatementGuard::for_plan(&p, &server("shop", 0), None).is_err());
     let mut p = plan();
     p.read_only_parents.push(TableRef {
         schema: None,
         table: "__orders".into(),
     });
-    assert!(StatementGuard::for_plan(&p, &server("shop", 0)).is_err());
-    assert!(StatementGuard::for_plan(&plan(), &server("crm", 0)).is_err());
+    assert!(StatementGuard::for_plan(&p, &server("shop", 0), None).is_err());
+    assert!(StatementGuard::for_plan(&plan(), &server("crm", 0), None).is_err());
     // Where the server folds every letter, `__Ärger` is the source `__ärger`.
     let mut p = plan();
     p.tables = vec![
         planned("Ärger", "__Ärger", PlannedAction::Alter),
         planned("__ärger", "____ärger", PlannedAction::Skip),
     ];
-    assert!(StatementGuard::for_plan(&p, &server("shop", 1)).is_err());
-    assert!(StatementGuard::for_plan(&p, &server("shop", 0)).is_ok());
-    assert!(StatementGuard::for_plan(&plan(), &server("SHOP", 1)).is_ok());
+    assert!(StatementGuard::for_plan(&p, &server("shop", 1), None).is_err());
+    assert!(StatementGuard::for_plan(&p, &server("shop", 0), None).is_ok());
+    assert!(StatementGuard::for_plan(&plan(), &server("SHOP", 1), None).is_ok());
 }
 
 #[test]
 fn admits_a_rebuild_only_for_the_table_the_plan_rebuilds() {
     let mut rebuilding = plan();
     rebuilding.tables[1].rebuild = true;
-    let g = StatementGuard::for_plan(&rebuilding, &server("shop", 0)).unwrap();
+    let g = StatementGuard::for_plan(&rebuilding, &server("shop", 0), None).unwrap();
     for sql in [
         "CREATE TABLE `__items__ssnew` (`id` int NOT NULL, `doc` json, PRIMARY KEY (`id`))",
         "INSERT INTO `__items__ssnew` (`id`, `doc`) SELECT `id`, `doc` FROM `__items`",

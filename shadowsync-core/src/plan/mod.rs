@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::executor::DatabaseDefaults;
 use crate::shadow::ShadowPolicy;
 use crate::statement::StatementKind;
 
@@ -35,6 +36,40 @@ pub struct FrozenPlan {
     /// statement name them after `REFERENCES` only, never change them.
     #[serde(default)]
     pub read_only_parents: Vec<TableRef>,
+    /// Database mode: where the shadows live, when not beside their
+    /// sources in [`FrozenPlan::database`]. Then every statement runs
+    /// there, and `connection` and `database` only serve reading sources.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shadows: Option<ShadowPlace>,
+}
+
+/// Where a plan's shadows live in database mode (see [`FrozenPlan::shadows`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShadowPlace {
+    /// The connection the shadows were read through (redacted; `None`: the
+    /// executor did not say, and the shadows are reached through
+    /// [`FrozenPlan::connection`]'s server).
+    pub connection: Option<String>,
+    /// The shadows' database.
+    pub database: String,
+    /// The source server's identity at the analysis, as it said it.
+    pub source_identity: Option<String>,
+    /// The shadow server's identity at the analysis.
+    pub shadow_identity: Option<String>,
+    /// The shadows' database did not exist at the analysis: it is created
+    /// with these defaults (the source database's) before the first
+    /// statement ([`crate::guard::create_database_statement`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_with: Option<DatabaseDefaults>,
+}
+
+impl FrozenPlan {
+    /// The database the plan's statements run in: the shadows' database.
+    pub fn shadow_database(&self) -> &str {
+        self.shadows
+            .as_ref()
+            .map_or(self.database.as_str(), |s| s.database.as_str())
+    }
 }
 
 /// A table named by schema (`None`: the plan's own database) and name.
@@ -232,6 +267,7 @@ pub(crate) mod tests {
             policy: ShadowPolicy::default(),
             tables,
             read_only_parents: Vec::new(),
+            shadows: None,
         }
     }
 

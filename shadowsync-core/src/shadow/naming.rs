@@ -14,6 +14,9 @@ pub enum AffixPosition {
     Prefix,
     /// `orders_shadow`
     Suffix,
+    /// `orders`: the source's own name, for shadows in another database
+    /// (database mode); never a rule for shadows beside their sources.
+    Same,
 }
 
 /// A validated naming rule.
@@ -64,13 +67,30 @@ impl NamingRule {
         })
     }
 
-    /// Parse `prefix:__` / `suffix:_t` (the form stored in task plans).
+    /// The rule of database mode: a shadow has its source's name, in
+    /// another database.
+    pub fn same() -> Self {
+        NamingRule {
+            position: AffixPosition::Same,
+            affix: String::new(),
+        }
+    }
+
+    /// Whether shadows keep their sources' names (see [`NamingRule::same`]).
+    pub fn is_same(&self) -> bool {
+        self.position == AffixPosition::Same
+    }
+
+    /// Parse `prefix:__` / `suffix:_t` / `same` (the form stored in task plans).
     pub fn parse(text: &str) -> Result<Self> {
+        if text == "same" {
+            return Ok(Self::same());
+        }
         match text.split_once(':') {
             Some(("prefix", a)) => Self::prefix(a),
             Some(("suffix", a)) => Self::suffix(a),
             _ => Err(Error::InvalidName(format!(
-                "naming rule `{text}` is not `prefix:AFFIX` or `suffix:AFFIX`"
+                "naming rule `{text}` is not `prefix:AFFIX`, `suffix:AFFIX` or `same`"
             ))),
         }
     }
@@ -80,12 +100,17 @@ impl NamingRule {
         match self.position {
             AffixPosition::Prefix => format!("{}{source}", self.affix),
             AffixPosition::Suffix => format!("{source}{}", self.affix),
+            AffixPosition::Same => source.to_string(),
         }
     }
 
     /// Whether `name` has the shape of a shadow under this rule (compared
-    /// case-insensitively when the server folds names).
+    /// case-insensitively when the server folds names). No name has the
+    /// shape of a shadow under [`NamingRule::same`].
     pub fn is_shadow_name(&self, name: &str, fold_case: bool) -> bool {
+        if self.is_same() {
+            return false;
+        }
         let (n, a) = if fold_case {
             (name.to_lowercase(), self.affix.to_lowercase())
         } else {
@@ -95,6 +120,7 @@ impl NamingRule {
             && match self.position {
                 AffixPosition::Prefix => n.starts_with(&a),
                 AffixPosition::Suffix => n.ends_with(&a),
+                AffixPosition::Same => false,
             }
     }
 
@@ -111,6 +137,7 @@ impl std::fmt::Display for NamingRule {
         let pos = match self.position {
             AffixPosition::Prefix => "prefix",
             AffixPosition::Suffix => "suffix",
+            AffixPosition::Same => return f.write_str("same"),
         };
         write!(f, "{pos}:{}", self.affix)
     }
@@ -172,6 +199,17 @@ mod tests {
         assert!(NamingRule::prefix(&"x".repeat(33)).is_err());
         assert!(NamingRule::prefix("影子_").is_ok());
         assert!(NamingRule::parse("middle:x").is_err());
+        assert!(NamingRule::parse("same:x").is_err());
+    }
+
+    #[test]
+    fn the_same_rule_keeps_names_and_marks_none_as_shadows() {
+        let same = NamingRule::same();
+        assert_eq!(same.shadow_name("orders"), "orders");
+        assert!(!same.is_shadow_name("__orders", false));
+        assert_eq!(same.constraint_name("fk_a", 64), "fk_a");
+        assert_eq!(same.to_string(), "same");
+        assert_eq!(NamingRule::parse("same").unwrap(), same);
     }
 
     #[test]

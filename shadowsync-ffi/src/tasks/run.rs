@@ -1,6 +1,7 @@
 //! Running tasks: execute, resume, a scheduling pass, expiry.
 
 use shadowsync_core::task::Observer;
+use shadowsync_mysql::OrphanPolicy;
 
 use super::*;
 
@@ -185,5 +186,42 @@ pub unsafe extern "C" fn ss_task_center_run_due(
         let json = to_json(&DueReportView::of(&report))?;
         // SAFETY: per this function's contract.
         unsafe { ptr::put_string(out_json, "out_json", json) }
+    })
+}
+
+/// A new executor for running task `id` (`ss_task_center_execute`,
+/// `ss_task_center_resume`): on its sources' database through `url` (its
+/// database part is ignored), and in database mode on its shadows'
+/// database through `shadow_url` (NULL: `url`'s server), created first,
+/// with the source database's character set and collation, when the plan
+/// found it missing. `SS_NOT_FOUND` for an unknown task. On success
+/// `*out` is a new executor (free it with `ss_executor_free`).
+///
+/// # Safety
+/// `center` must be a live task center; `url` a NUL-terminated string;
+/// `shadow_url` NULL or a NUL-terminated string; `out` must point to
+/// writable storage for a pointer.
+#[no_mangle]
+pub unsafe extern "C" fn ss_task_center_task_executor(
+    center: *const SsTaskCenter,
+    id: u64,
+    url: *const c_char,
+    shadow_url: *const c_char,
+    out: *mut *mut SsExecutor,
+) -> SsStatus {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let (center, url, shadow_url, out) = unsafe {
+            (
+                ptr::handle(center, "center")?,
+                ptr::text(url, "url")?,
+                ptr::optional_text(shadow_url, "shadow_url")?,
+                ptr::out_slot(out, "out")?,
+            )
+        };
+        let task = center.inner.task(id)?;
+        let inner = host::open_task_executor(&task.spec.plan, url, shadow_url, OrphanPolicy::Wait)?;
+        *out = ptr::into_handle(SsExecutor { inner });
+        Ok(())
     })
 }

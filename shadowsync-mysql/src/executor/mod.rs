@@ -5,6 +5,7 @@
 //! ([`orphan`]) and interrupting ([`interrupter`]).
 
 mod access;
+mod identity;
 mod interrupter;
 mod introspection;
 mod orphan;
@@ -96,12 +97,27 @@ impl MysqlExecutor {
         Self::connect_with(url, SessionSettings::default())
     }
 
+    /// Connect to `url`'s server without selecting the database it names
+    /// (which may not exist yet: a shadow database to create); returns the
+    /// executor and that database.
+    pub fn connect_to_server(url: &str) -> Result<(Self, Option<String>)> {
+        let mut endpoint = Endpoint::new(url, SessionSettings::default())?;
+        let database = endpoint.opts.get_db_name().map(str::to_string);
+        endpoint.opts = with_db(&endpoint.opts, None);
+        let main = endpoint.open()?;
+        Ok((Self::on(endpoint, main), database))
+    }
+
     /// [`MysqlExecutor::connect`] with other session settings than the
     /// defaults; a `lock-wait-timeout` in the URL wins over `session.lock_wait`.
     pub fn connect_with(url: &str, session: SessionSettings) -> Result<Self> {
         let endpoint = Endpoint::new(url, session)?;
         let main = endpoint.open()?;
-        Ok(MysqlExecutor {
+        Ok(Self::on(endpoint, main))
+    }
+
+    fn on(endpoint: Endpoint, main: Conn) -> Self {
+        MysqlExecutor {
             endpoint,
             conns: vec![main],
             max_connections: DEFAULT_MAX_CONNECTIONS,
@@ -114,7 +130,7 @@ impl MysqlExecutor {
             orphan_wait: DEFAULT_ORPHAN_WAIT,
             orphan_policy: OrphanPolicy::Wait,
             token_conn: None,
-        })
+        }
     }
 
     /// Wait for a dead worker's statement still running on the server, or
@@ -363,6 +379,18 @@ impl Executor for MysqlExecutor {
         names: &[String],
     ) -> Result<Vec<shadowsync_core::access::TableProbe>> {
         self.probe(names)
+    }
+
+    fn server_identity(&mut self) -> Result<Option<String>> {
+        self.identity()
+    }
+
+    fn location(&self) -> Option<String> {
+        Some(self.endpoint.url.clone())
+    }
+
+    fn database_defaults(&mut self) -> Result<Option<shadowsync_core::DatabaseDefaults>> {
+        self.defaults()
     }
 
     /// `SHOW GRANTS FOR account` (reading another account's grants needs

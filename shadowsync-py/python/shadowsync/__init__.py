@@ -31,6 +31,7 @@ import json
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from datetime import datetime
 from typing import Any, Literal, Protocol, overload
 
@@ -56,7 +57,11 @@ from ._views import (
     CheckTable,
     DueReport,
     ErrorStrategy,
+    FleetCheck,
+    FleetCounts,
+    FleetMember,
     LogEntry,
+    LogicalTable,
     LogLevel,
     Logs,
     Plan,
@@ -99,11 +104,15 @@ __all__ = [
     "ErrorStrategy",
     "ExecutorError",
     "ExecutorLike",
+    "FleetCheck",
+    "FleetCounts",
+    "FleetMember",
     "HostError",
     "InvalidNameError",
     "InvalidRequestError",
     "InvalidTransitionError",
     "LogEntry",
+    "LogicalTable",
     "LogLevel",
     "Logs",
     "MySQLExecutor",
@@ -138,6 +147,7 @@ __all__ = [
     "analyze",
     "analyze_snapshot",
     "check",
+    "check_fleet",
     "connect",
     "diff",
 ]
@@ -253,16 +263,33 @@ class MySQLExecutor(_NativeExecutor):
 
     __slots__ = ()
 
-    def __init__(self, url: str, *, database: str | None = None, introspection: Introspection = "auto") -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        database: str | None = None,
+        introspection: Introspection = "auto",
+        shadow_url: str | None = None,
+        shadow_schema: str | None = None,
+    ) -> None:
         """Connect to ``url`` (``mysql://user:password@host:port/database``),
         then switch to ``database`` when given. Raises :class:`ExecutorError`.
+
+        Database mode: with ``shadow_schema`` (a database on the same server)
+        and/or ``shadow_url`` (another server; its database part names the
+        shadow database unless ``shadow_schema`` does), the shadows are read
+        there instead of beside their sources; a shadow database that does
+        not exist yet reads as empty, and the task that runs the plan creates
+        it (:meth:`TaskCenter.task_executor`). A shadow database that is the
+        source database itself is refused by the analysis
+        (:class:`InvalidRequestError`).
 
         ``introspection`` says how table definitions are read: ``"auto"``
         reads many tables from OceanBase's catalog where this user can read
         it and uses one ``SHOW CREATE TABLE`` per table elsewhere;
         ``"show-create"`` never uses the catalog; ``"catalog"`` insists on it
         (:class:`ExecutorError` when the server has none to read)."""
-        self._native = _native.Executor.connect(url, database, introspection)
+        self._native = _native.Executor.connect(url, database, introspection, shadow_url, shadow_schema)
 
     def __enter__(self) -> MySQLExecutor:
         return self
@@ -317,10 +344,19 @@ class DbApiExecutor(_NativeExecutor):
         return self
 
 
-def connect(url: str, *, database: str | None = None, introspection: Introspection = "auto") -> MySQLExecutor:
+def connect(
+    url: str,
+    *,
+    database: str | None = None,
+    introspection: Introspection = "auto",
+    shadow_url: str | None = None,
+    shadow_schema: str | None = None,
+) -> MySQLExecutor:
     """Connect to a MySQL-family server; see :class:`MySQLExecutor`. Also a
     context manager: ``with shadowsync.connect(url) as ex:`` closes it."""
-    return MySQLExecutor(url, database=database, introspection=introspection)
+    return MySQLExecutor(
+        url, database=database, introspection=introspection, shadow_url=shadow_url, shadow_schema=shadow_schema
+    )
 
 
 class _HostAdapter:
@@ -449,6 +485,8 @@ def analyze(
     prefix: str | None = None,
     suffix: str | None = None,
     tables: str | Sequence[str] | None = None,
+    include: str | Sequence[str] = (),
+    exclude: str | Sequence[str] = (),
     skip: str | Sequence[str] = (),
     adopt: str | Sequence[str] = (),
     redirect_foreign_keys: bool = True,
@@ -459,9 +497,12 @@ def analyze(
 ) -> Analysis:
     """Analyse the database of ``executor`` (read-only).
 
-    Shadows are named with ``prefix`` (default ``__``) or ``suffix`` (not
+    Shadows are named with ``prefix`` (default ``__``; in database mode,
+    see :class:`MySQLExecutor`, the sources' own names) or ``suffix`` (not
     both); ``tables`` selects source tables (default: every table that is
-    not a shadow); ``skip`` skips some from the start (each must be
+    not a shadow); without ``tables``, ``include`` / ``exclude`` select the
+    tables whose names match one of ``include`` (``*`` any characters, ``?``
+    one; none: every table) and none of ``exclude``; ``skip`` skips some from the start (each must be
     selected); ``adopt`` names sources whose existing shadow has no
     shadowsync marker and is to be adopted (altered to match and marked)
     rather than refused as a collision; ``rebuild`` rebuilds (new table, row
@@ -484,6 +525,8 @@ def analyze(
         prefix,
         suffix,
         tables,
+        include,
+        exclude,
         skip,
         adopt,
         redirect_foreign_keys,
@@ -501,6 +544,8 @@ def check(
     prefix: str | None = None,
     suffix: str | None = None,
     tables: str | Sequence[str] | None = None,
+    include: str | Sequence[str] = (),
+    exclude: str | Sequence[str] = (),
     skip: str | Sequence[str] = (),
     rebuild: bool = False,
     app_user: str | None = None,
@@ -519,7 +564,26 @@ def check(
     read). ``cache`` is as for :func:`analyze`.
     """
     native = _native_executor(executor)
-    return Check.from_json(_native.check(native, prefix, suffix, tables, skip, rebuild, app_user, cache))
+    return Check.from_json(_native.check(native, prefix, suffix, tables, include, exclude, skip, rebuild, app_user, cache))
+
+
+def check_fleet(
+    fleet: str | os.PathLike[str], *, servers_at_once: int = 4, connections_per_server: int = 4
+) -> FleetCheck:
+    """Check every shard of a sharded fleet (read-only): ``fleet`` is the
+    path of a fleet file (TOML: the servers with their URLs and databases,
+    brace ranges such as ``order_db_{00..15}`` expanded, the selection and
+    naming every database shares; see the README), read ``servers_at_once``
+    servers at a time through ``connections_per_server`` connections each.
+    The verdicts are rolled up per logical table (:attr:`FleetCheck.logical_tables`:
+    counts, the odd shards by name, and whether the shards' sources differ);
+    a database that cannot be checked is reported in
+    :attr:`FleetCheck.members` and keeps the fleet from ready. Raises
+    :class:`InvalidRequestError` for a bad fleet file."""
+    path = Path(fleet)
+    return FleetCheck.from_json(
+        _native.check_fleet(path.read_text(), str(path), servers_at_once, connections_per_server)
+    )
 
 
 @dataclass(frozen=True)
@@ -538,6 +602,8 @@ def analyze_snapshot(
     prefix: str | None = None,
     suffix: str | None = None,
     tables: str | Sequence[str] | None = None,
+    include: str | Sequence[str] = (),
+    exclude: str | Sequence[str] = (),
     skip: str | Sequence[str] = (),
     adopt: str | Sequence[str] = (),
     redirect_foreign_keys: bool = True,
@@ -554,7 +620,18 @@ def analyze_snapshot(
         }
     )
     result = _native.analyze_snapshot(
-        snapshot_json, prefix, suffix, tables, skip, adopt, redirect_foreign_keys, copy_auto_increment, rebuild, allow_missing
+        snapshot_json,
+        prefix,
+        suffix,
+        tables,
+        include,
+        exclude,
+        skip,
+        adopt,
+        redirect_foreign_keys,
+        copy_auto_increment,
+        rebuild,
+        allow_missing,
     )
     return Analysis(result, "snapshot")
 
@@ -732,6 +809,18 @@ class TaskCenter:
         reported in it, not raised. ``progress``: see the class."""
         native = _native_executor(executor)
         return Task.from_json(self._native.execute(task_id, worker, native, progress))
+
+    def task_executor(self, task_id: int, url: str, *, shadow_url: str | None = None) -> MySQLExecutor:
+        """An executor for running the task (:meth:`execute`, :meth:`resume`):
+        on its sources' database through ``url`` (its database part is
+        ignored), and in database mode on its shadows' database through
+        ``shadow_url`` (else ``url``'s server), created first, with the
+        source database's character set and collation, when the plan found
+        it missing. Raises :class:`NotFoundError` for an unknown task,
+        :class:`ExecutorError` when a server fails or the guard refuses."""
+        executor = MySQLExecutor.__new__(MySQLExecutor)
+        executor._native = self._native.task_executor(task_id, url, shadow_url)
+        return executor
 
     def resume(
         self,

@@ -25,6 +25,7 @@ __all__ = [
     "analyze",
     "analyze_snapshot",
     "check",
+    "check_fleet",
     "diff",
 ]
 
@@ -64,6 +65,8 @@ def analyze(
     prefix: str | None,
     suffix: str | None,
     tables: _Names | None,
+    include: _Names,
+    exclude: _Names,
     skip: _Names,
     adopt: _Names,
     redirect_foreign_keys: bool,
@@ -77,16 +80,21 @@ def check(
     prefix: str | None,
     suffix: str | None,
     tables: _Names | None,
+    include: _Names,
+    exclude: _Names,
     skip: _Names,
     rebuild: bool,
     app_user: str | None,
     cache: str | None,
 ) -> str: ...
+def check_fleet(text: str, source: str, servers_at_once: int, connections_per_server: int) -> str: ...
 def analyze_snapshot(
     snapshot_json: str,
     prefix: str | None,
     suffix: str | None,
     tables: _Names | None,
+    include: _Names,
+    exclude: _Names,
     skip: _Names,
     adopt: _Names,
     redirect_foreign_keys: bool,
@@ -98,7 +106,11 @@ def analyze_snapshot(
 class Executor:
     @staticmethod
     def connect(
-        url: str, database: str | None = None, introspection: str = "auto"
+        url: str,
+        database: str | None = None,
+        introspection: str = "auto",
+        shadow_url: str | None = None,
+        shadow_schema: str | None = None,
     ) -> Executor: ...
     @staticmethod
     def wrap(host: object, connection: str) -> Executor: ...
@@ -148,6 +160,7 @@ class TaskCenter:
     def execute(
         self, id: int, worker: str, executor: Executor, progress: _Progress | None = None
     ) -> str: ...
+    def task_executor(self, id: int, url: str, shadow_url: str | None = None) -> Executor: ...
     def resume(
         self, id: int, worker: str, executor: Executor, progress: _Progress | None = None
     ) -> str: ...

@@ -214,6 +214,7 @@ class Plan:
     schema_version: int
     kind: str
     database: str
+    shadow_database: str | None
     naming_rule: str
     counts: PlanCounts
     tables: list[PlanTable]
@@ -225,6 +226,7 @@ class Plan:
             schema_version=data["schema_version"],
             kind=data["kind"],
             database=data["database"],
+            shadow_database=data["shadow_database"],
             naming_rule=data["naming_rule"],
             counts=PlanCounts._from(data["counts"]),
             tables=[PlanTable._from(x0) for x0 in data["tables"]],
@@ -944,6 +946,7 @@ class Check:
     kind: str
     checked_at: datetime
     database: str
+    shadow_database: str | None
     naming_rule: str
     app_user: str | None
     ready: bool
@@ -960,6 +963,7 @@ class Check:
             kind=data["kind"],
             checked_at=_time(data["checked_at"]),
             database=data["database"],
+            shadow_database=data["shadow_database"],
             naming_rule=data["naming_rule"],
             app_user=data["app_user"],
             ready=data["ready"],
@@ -986,6 +990,131 @@ class Check:
         return data
 
 
+@dataclass(frozen=True)
+class LogicalTable:
+    """Part of a view (``LogicalTable``)."""
+
+    name: str
+    total: int
+    ready: int
+    drifted: int
+    missing: int
+    refused: int
+    inaccessible: int
+    odd: list[str]
+    source_variants: int
+    odd_sources: list[str]
+
+    @classmethod
+    def _from(cls, data: dict[str, Any]) -> LogicalTable:
+        return cls(
+            name=data["name"],
+            total=data["total"],
+            ready=data["ready"],
+            drifted=data["drifted"],
+            missing=data["missing"],
+            refused=data["refused"],
+            inaccessible=data["inaccessible"],
+            odd=list(data["odd"]),
+            source_variants=data["source_variants"],
+            odd_sources=list(data["odd_sources"]),
+        )
+
+
+@dataclass(frozen=True)
+class FleetCounts:
+    """Part of a view (``FleetCounts``)."""
+
+    members: int
+    failed_members: int
+    tables: int
+    ready: int
+    drifted: int
+    missing: int
+    refused: int
+    inaccessible: int
+
+    @classmethod
+    def _from(cls, data: dict[str, Any]) -> FleetCounts:
+        return cls(
+            members=data["members"],
+            failed_members=data["failed_members"],
+            tables=data["tables"],
+            ready=data["ready"],
+            drifted=data["drifted"],
+            missing=data["missing"],
+            refused=data["refused"],
+            inaccessible=data["inaccessible"],
+        )
+
+
+@dataclass(frozen=True)
+class FleetMember:
+    """Part of a view (``FleetMemberView``)."""
+
+    member: str
+    schema: str
+    shadow_schema: str | None
+    ready: bool
+    counts: CheckCounts | None
+    error: str | None
+
+    @classmethod
+    def _from(cls, data: dict[str, Any]) -> FleetMember:
+        return cls(
+            member=data["member"],
+            schema=data["schema"],
+            shadow_schema=data["shadow_schema"],
+            ready=data["ready"],
+            counts=_opt(CheckCounts._from, data["counts"]),
+            error=data["error"],
+        )
+
+
+@dataclass(frozen=True)
+class FleetCheck:
+    """The ``fleet_check`` view (``FleetCheckView``); :meth:`to_json` gives its JSON text."""
+
+    schema_version: int
+    kind: str
+    checked_at: datetime
+    ready: bool
+    counts: FleetCounts
+    members: list[FleetMember]
+    logical_tables: list[LogicalTable]
+    warnings: list[str]
+    _json: str = field(default="", repr=False, compare=False)
+
+    @classmethod
+    def _from(cls, data: dict[str, Any], text: str = "") -> FleetCheck:
+        return cls(
+            schema_version=data["schema_version"],
+            kind=data["kind"],
+            checked_at=_time(data["checked_at"]),
+            ready=data["ready"],
+            counts=FleetCounts._from(data["counts"]),
+            members=[FleetMember._from(x0) for x0 in data["members"]],
+            logical_tables=[LogicalTable._from(x0) for x0 in data["logical_tables"]],
+            warnings=list(data["warnings"]),
+            _json=text,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> FleetCheck:
+        """The ``fleet_check`` view of JSON ``text`` (:class:`InvalidRequestError` if it is none)."""
+        return cls._from(_view(text, "fleet_check"), text)
+
+    def to_json(self) -> str:
+        """The JSON text of this view, exactly as the library gave it (the
+        CLI's ``--format json`` and the C ABI give the same text)."""
+        return self._json
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON of this view as a dict."""
+        data: dict[str, Any] = json.loads(self._json)
+        return data
+
+
 __all__ = [
     "Action",
     "AppAccess",
@@ -997,12 +1126,16 @@ __all__ = [
     "DiffStatement",
     "DueReport",
     "ErrorStrategy",
+    "FleetCheck",
+    "FleetCounts",
+    "FleetMember",
     "Flow",
     "FlowList",
     "FlowNode",
     "FlowRule",
     "LogEntry",
     "LogLevel",
+    "LogicalTable",
     "Logs",
     "Plan",
     "PlanCounts",

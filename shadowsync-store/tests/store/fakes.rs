@@ -205,6 +205,7 @@ pub fn plan(tables: Vec<PlannedTable>) -> FrozenPlan {
         policy: Default::default(),
         tables,
         read_only_parents: Vec::new(),
+        shadows: None,
     }
 }
 

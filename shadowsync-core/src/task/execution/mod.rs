@@ -142,7 +142,12 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
     /// facts; `Some(why)` when the plan itself is refused.
     fn start_guard(&mut self) -> Result<Option<String>> {
         let server = self.exec.server_info()?;
-        match StatementGuard::for_plan(&self.task.spec.plan, &server) {
+        // Only database mode needs to know which server this is.
+        let identity = match self.task.spec.plan.shadows {
+            Some(_) => self.exec.server_identity()?,
+            None => None,
+        };
+        match StatementGuard::for_plan(&self.task.spec.plan, &server, identity.as_deref()) {
             Ok(guard) => {
                 self.guard = Some(guard);
                 Ok(None)
