@@ -106,6 +106,9 @@ const SAME_SECOND: &str = "same_second_as_the_filling_read";
 /// token, made in the same second just before the filling read.
 const SAME_SECOND_FIRST: &str = "ALTER TABLE {t} AUTO_INCREMENT = 5";
 
+/// Undoes the same-second kind's change, for another attempt.
+const SAME_SECOND_UNDO: &str = "ALTER TABLE {t} ALTER COLUMN a SET DEFAULT 1";
+
 fn corpus() -> Vec<Kind> {
     vec![
         kind("column_type", &["ALTER TABLE {t} MODIFY a bigint DEFAULT 1"]),
@@ -359,26 +362,36 @@ fn no_drift_is_ever_ready(engine: Engine) {
     // change the diff ignores (the counter), the read that fills the
     // entry (ready), then the drift. On MariaDB `CREATE_TIME` is the same
     // second for both changes: only the racy-timestamp rule tells them apart.
-    while server_now(engine).fract() > 0.3 {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let before = server_now(engine);
-    conn.query_drop(fill(SAME_SECOND_FIRST, &same)).unwrap();
-    let only = check_options(&[], Some(vec![same.clone()]));
-    assert!(
-        check(&mut ex, &only, Some(&cache)).ready,
-        "{engine:?}: {same}"
-    );
+    // Under load the three steps may spill into the next second: then the
+    // drift is undone, the window let pass, and the attempt made again.
     let (same_kind, _) = kinds.iter().find(|(k, _)| k.name == SAME_SECOND).unwrap();
-    for sql in same_kind.change {
-        conn.query_drop(fill(sql, &same)).unwrap();
+    let only = check_options(&[], Some(vec![same.clone()]));
+    let mut attempts = Vec::new();
+    loop {
+        while server_now(engine).fract() > 0.3 {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let before = server_now(engine);
+        conn.query_drop(fill(SAME_SECOND_FIRST, &same)).unwrap();
+        assert!(
+            check(&mut ex, &only, Some(&cache)).ready,
+            "{engine:?}: {same}"
+        );
+        for sql in same_kind.change {
+            conn.query_drop(fill(sql, &same)).unwrap();
+        }
+        let after = server_now(engine);
+        if before.floor() == after.floor() {
+            break;
+        }
+        attempts.push(format!("{before} .. {after}"));
+        assert!(
+            attempts.len() < 5,
+            "{engine:?}: never within one second: {attempts:?}"
+        );
+        conn.query_drop(fill(SAME_SECOND_UNDO, &same)).unwrap();
+        std::thread::sleep(Duration::from_millis(2_200));
     }
-    let after = server_now(engine);
-    assert_eq!(
-        before.floor(),
-        after.floor(),
-        "{engine:?}: the changes and the filling read were not within one second ({before} .. {after})"
-    );
 
     for (kind, table) in &kinds {
         if kind.name == SAME_SECOND {
