@@ -212,6 +212,7 @@ fn dba_gate(name: &str, forbid_self_approval: bool, allow_delegated: bool) -> Ap
         execution_expiry_ms: DEFAULT_EXPIRY_MS,
         forbid_self_approval,
         allow_delegated_identity: allow_delegated,
+        auto_approve: Default::default(),
     }
 }
 

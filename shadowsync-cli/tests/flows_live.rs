@@ -428,7 +428,55 @@ fn bad_files_change_nothing_and_other_sources_work(engine: Engine) {
     assert!(Path::new(&case.store).exists());
 }
 
+/// A gate with `auto_approve = "additive"`: the create of a missing
+/// shadow and an `ADD COLUMN` at the end pass both nodes by themselves
+/// (the system's decision in the timeline) and run; a `DROP COLUMN` waits
+/// for the dba like any gated task.
+fn additive_plans_approve_themselves(engine: Engine) {
+    let case = Case::new(engine, "additive");
+    let flows = flow_file(&case.db).replacen(
+        "allow_delegated_identity = true",
+        "allow_delegated_identity = true\nauto_approve = \"additive\"",
+        1,
+    );
+    case.ok(&[
+        "flow",
+        "set",
+        case.write("flows.toml", &flows).to_str().unwrap(),
+    ]);
+    let show = case.json(&["flow", "show", "gate"]);
+    assert_eq!(show["auto_approve"], "additive");
+
+    let (created, status) = case.sync("parent", &["--creator", "alice"]);
+    assert_eq!(
+        status, "succeeded",
+        "the create of a missing shadow is additive"
+    );
+    assert!(case.shadow_exists("parent"));
+    let auto = |id: &str| {
+        case.timeline(id)
+            .into_iter()
+            .filter(|(actor, action)| actor == "system" && action == "auto_approved")
+            .count()
+    };
+    assert_eq!(auto(&created), 2, "both nodes passed by the system");
+
+    let url = format!("{}/{}", case.engine.url().trim_end_matches('/'), case.db);
+    let mut ex = MysqlExecutor::connect(&url).expect("connect");
+    ex.execute("ALTER TABLE parent ADD COLUMN note varchar(20) NULL, ADD KEY k_note (note)")
+        .unwrap();
+    let (added, status) = case.sync("parent", &["--creator", "alice"]);
+    assert_eq!(status, "succeeded", "a column at the end and a plain key");
+    assert_eq!(auto(&added), 2);
+
+    ex.execute("ALTER TABLE parent DROP COLUMN note").unwrap();
+    let (dropped, status) = case.sync("parent", &["--creator", "alice"]);
+    assert_eq!(status, "pending_approval", "a drop is not additive");
+    assert_eq!(auto(&dropped), 0);
+}
+
 engine::on_both_engines!(
+    additive_plans_approve_themselves,
     approve_and_reject_under_a_flow_from_a_file,
     list_and_show,
     bad_files_change_nothing_and_other_sources_work,

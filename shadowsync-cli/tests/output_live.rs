@@ -175,6 +175,7 @@ impl Case {
             execution_expiry_ms: DEFAULT_EXPIRY_MS,
             forbid_self_approval: false,
             allow_delegated_identity: false,
+            auto_approve: Default::default(),
         };
         TaskCenter::new(SqliteStore::open(&self.store).unwrap(), SystemClock)
             .set_flows(&[flow])

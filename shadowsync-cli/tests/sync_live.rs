@@ -648,6 +648,7 @@ fn approval_and_rejection(engine: Engine) {
             // This test decides as named users (`--as alice`), which the
             // CLI only allows under a flow that accepts delegated identities.
             allow_delegated_identity: true,
+            auto_approve: Default::default(),
         }])
         .unwrap();
 

@@ -157,6 +157,12 @@ pub enum AlterClause {
     AddColumn {
         /// The column added.
         column: String,
+        /// It comes after every column the table keeps (only new columns
+        /// follow it), so existing columns keep their positions. `false` in
+        /// plans recorded before it was tracked, which errs on the side of
+        /// "not additive" (see [`crate::plan::FrozenPlan::additive`]).
+        #[serde(default, skip_serializing_if = "is_false")]
+        at_end: bool,
     },
     /// `DROP COLUMN <column>` (also the drop of a column added again under
     /// the same name).
@@ -184,6 +190,10 @@ pub enum AlterClause {
     AddIndex {
         /// The index's name (`None`: unnamed, the server names it).
         index: Option<String>,
+        /// A plain `KEY` (not `UNIQUE`, `FULLTEXT` or `SPATIAL`). `false` in
+        /// plans recorded before it was tracked.
+        #[serde(default, skip_serializing_if = "is_false")]
+        plain: bool,
     },
     /// `DROP INDEX <index>`.
     DropIndex {
@@ -263,6 +273,12 @@ impl AlterClause {
     }
 }
 
+// Leaves the newer clause facts out of the JSON when false, so plans
+// recorded before them read and write back unchanged.
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,7 +290,10 @@ mod tests {
             StatementKind::AlterTable {
                 table: "__t".into(),
                 clauses: vec![
-                    AlterClause::AddColumn { column: "b".into() },
+                    AlterClause::AddColumn {
+                        column: "b".into(),
+                        at_end: false,
+                    },
                     AlterClause::DropIndex { index: "k".into() },
                 ],
             },
@@ -308,6 +327,10 @@ mod tests {
         };
         assert!(change.redefines_column("ID"));
         assert!(AlterClause::ModifyColumn { column: "a".into() }.redefines_column("A"));
-        assert!(!AlterClause::AddColumn { column: "a".into() }.redefines_column("a"));
+        assert!(!AlterClause::AddColumn {
+            column: "a".into(),
+            at_end: true
+        }
+        .redefines_column("a"));
     }
 }

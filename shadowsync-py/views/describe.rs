@@ -296,7 +296,7 @@ fn description() -> Value {
             record!("FlowRule", FlowRuleView { connection, database }),
             record!("Flow" kind "flow", FlowView {
                 schema_version, kind, name, priority, nodes, rules, approval_expiry_ms,
-                execution_expiry_ms, forbid_self_approval, allow_delegated_identity,
+                execution_expiry_ms, forbid_self_approval, allow_delegated_identity, auto_approve,
             }),
             record!("FlowList" kind "flow_list", FlowListView { schema_version, kind, flows }),
             record!("AppAccess", TableAccess { select, insert, update, delete, full, notes }),

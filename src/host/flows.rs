@@ -7,12 +7,13 @@
 //! unknown field, an empty name, a node without approvers or a rule with
 //! an empty pattern is an error naming the flow and the field. Omitted
 //! expiries are 24 h, `forbid_self_approval` true, `allow_delegated_identity`
-//! false.
+//! false, `auto_approve` `"never"` (the other word is `"additive"`: a task
+//! whose plan only adds passes every node at submission).
 
 use std::path::Path;
 
 use serde::Deserialize;
-use shadowsync_core::task::flow::{validate_flows, DEFAULT_EXPIRY_MS};
+use shadowsync_core::task::flow::{validate_flows, AutoApprove, DEFAULT_EXPIRY_MS};
 use shadowsync_core::task::{ApprovalFlow, ApprovalNode, Approvers, MatchRule};
 use shadowsync_core::{Error, Result};
 
@@ -55,6 +56,8 @@ struct FlowDoc {
     forbid_self_approval: bool,
     #[serde(default)]
     allow_delegated_identity: bool,
+    #[serde(default)]
+    auto_approve: AutoApprove,
 }
 
 fn default_expiry() -> i64 {
@@ -216,6 +219,7 @@ impl FlowDoc {
             execution_expiry_ms: self.execution_expiry_ms,
             forbid_self_approval: self.forbid_self_approval,
             allow_delegated_identity: self.allow_delegated_identity,
+            auto_approve: self.auto_approve,
         })
     }
 }
@@ -245,6 +249,7 @@ mod tests {
 [[flow]]
 name = "gate"
 rules = [{ connection = "*", database = "shop*" }]
+auto_approve = "additive"
 nodes = [
   { name = "review", approvers = { role = "dba" } },
   { name = "sign-off", approvers = { users = ["ann", "bob"] } },
@@ -268,6 +273,8 @@ allow_delegated_identity = true
         assert_eq!(flows[0].execution_expiry_ms, DEFAULT_EXPIRY_MS);
         assert!(flows[0].forbid_self_approval && !flows[0].allow_delegated_identity);
         assert!(flows[1].allow_delegated_identity);
+        assert_eq!(flows[0].auto_approve, AutoApprove::Additive);
+        assert_eq!(flows[1].auto_approve, AutoApprove::Never);
         let json = serde_json::to_string(&flows).unwrap();
         assert_eq!(
             read_flows(&json, FlowSyntax::of("-", &json)).unwrap(),
@@ -301,6 +308,10 @@ allow_delegated_identity = true
             (
                 TWO.replace("name = \"open\"", "name = \"gate\""),
                 "two flows are called `gate`",
+            ),
+            (
+                TWO.replace("\"additive\"", "\"always\""),
+                "flow 1 (`gate`): unknown variant `always`",
             ),
             (
                 TWO.replace("allow_delegated_identity = true", "priority = 1"),

@@ -11,7 +11,7 @@ use clap::Subcommand;
 use shadowsync::host::flows::read_flow_tables;
 use shadowsync::host::view::{FlowListView, FlowView};
 use shadowsync::host::{read_flows, to_json, FlowSyntax};
-use shadowsync_core::task::{ApprovalFlow, Approvers};
+use shadowsync_core::task::{ApprovalFlow, Approvers, AutoApprove};
 
 use crate::config::{Flows, Settings, SettingsArgs};
 use crate::context::StoreArg;
@@ -222,5 +222,13 @@ fn write_flow(out: &mut dyn Write, flow: &ApprovalFlow, priority: usize) -> io::
         } else {
             "refused"
         }
-    )
+    )?;
+    if flow.auto_approve != AutoApprove::Never {
+        writeln!(
+            out,
+            "   auto-approve: {} plans pass every node by themselves",
+            flow.auto_approve.as_str()
+        )?;
+    }
+    Ok(())
 }

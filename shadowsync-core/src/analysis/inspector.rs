@@ -351,7 +351,13 @@ mod tests {
         };
         assert_eq!(Effect::of(&swap), Some(Effect::RenamesAway("__t")));
         for other in [
-            StatementKind::alter("__t", AlterClause::AddColumn { column: "b".into() }),
+            StatementKind::alter(
+                "__t",
+                AlterClause::AddColumn {
+                    column: "b".into(),
+                    at_end: true,
+                },
+            ),
             StatementKind::alter(
                 "__t",
                 AlterClause::DropForeignKey {
@@ -367,6 +373,7 @@ mod tests {
                     AlterClause::DropIndex { index: "k".into() },
                     AlterClause::AddIndex {
                         index: Some("k".into()),
+                        plain: true,
                     },
                     fk(Some("__fk")),
                 ],

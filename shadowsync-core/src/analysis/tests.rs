@@ -75,7 +75,10 @@ fn create_alter_skip_and_shadows_are_not_sources() {
         entry(&a, "orders").kinds,
         [StatementKind::alter(
             "__orders",
-            AlterClause::AddColumn { column: "n".into() }
+            AlterClause::AddColumn {
+                column: "n".into(),
+                at_end: true,
+            }
         )]
     );
     assert_eq!(entry(&a, "users").reason, Some(SkipReason::Identical));

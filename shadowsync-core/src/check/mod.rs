@@ -300,7 +300,7 @@ fn describe(clause: &AlterClause) -> String {
     match clause {
         AlterClause::TableCharset => "table character set or collation differs".into(),
         AlterClause::TableOption { option } => format!("table option {option} differs"),
-        AlterClause::AddColumn { column } => format!("column `{column}` is missing"),
+        AlterClause::AddColumn { column, .. } => format!("column `{column}` is missing"),
         AlterClause::DropColumn { column } => format!("column `{column}` is extra"),
         AlterClause::ModifyColumn { column } => format!("column `{column}` differs"),
         AlterClause::ChangeColumn { from, to } => {
@@ -308,7 +308,7 @@ fn describe(clause: &AlterClause) -> String {
         }
         AlterClause::AddPrimaryKey => "primary key is missing or differs".into(),
         AlterClause::DropPrimaryKey => "primary key is extra or differs".into(),
-        AlterClause::AddIndex { index } => format!(
+        AlterClause::AddIndex { index, .. } => format!(
             "index {} is missing or differs",
             index
                 .as_deref()

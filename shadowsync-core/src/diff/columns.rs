@@ -213,7 +213,17 @@ pub(super) fn diff_columns(a: &Table, b: &Table, alter: &mut TableAlter) -> Chan
                 "MODIFY COLUMN".to_string(),
                 AlterClause::ModifyColumn { column },
             ),
-            (None, None) => ("ADD COLUMN".to_string(), AlterClause::AddColumn { column }),
+            (None, None) => {
+                // After every column the shadow keeps: each later column is new too.
+                let at_end = b.columns[i + 1..].iter().all(|later| {
+                    let later = lower(later);
+                    recreated.contains(&later) || !a.columns.iter().any(|c| lower(c) == later)
+                });
+                (
+                    "ADD COLUMN".to_string(),
+                    AlterClause::AddColumn { column, at_end },
+                )
+            }
         };
         alter
             .column_changes

@@ -125,6 +125,7 @@ pub(super) fn add_index(index: &Index) -> Clause {
         IndexKind::Primary => AlterClause::AddPrimaryKey,
         _ => AlterClause::AddIndex {
             index: index.name.clone(),
+            plain: index.kind == IndexKind::Plain,
         },
     };
     Clause::new(format!("ADD {}", render::index_definition(index)), kind)

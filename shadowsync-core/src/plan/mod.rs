@@ -12,6 +12,7 @@ use crate::shadow::ShadowPolicy;
 use crate::statement::StatementKind;
 
 mod reason;
+mod watch;
 
 pub use reason::SkipReason;
 

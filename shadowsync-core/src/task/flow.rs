@@ -45,6 +45,47 @@ pub struct ApprovalFlow {
     /// whether the flow's admin accepts delegated identities.
     #[serde(default, skip_serializing_if = "is_false")]
     pub allow_delegated_identity: bool,
+    /// Which tasks pass every node at submission without a person
+    /// ([`AutoApprove::Additive`]: those whose plan only adds). Recorded in
+    /// the timeline as the system's decision, with the reason.
+    #[serde(default, skip_serializing_if = "AutoApprove::is_never")]
+    pub auto_approve: AutoApprove,
+}
+
+/// A flow's rule for approving a task by itself, from its typed plan.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AutoApprove {
+    /// Every node decides as configured (the default).
+    #[default]
+    Never,
+    /// A task whose plan is additive
+    /// ([`FrozenPlan::not_additive`](crate::plan::FrozenPlan::not_additive)
+    /// is `None`) passes every node at submission.
+    Additive,
+}
+
+impl AutoApprove {
+    fn is_never(&self) -> bool {
+        *self == AutoApprove::Never
+    }
+
+    /// The word flow documents use (`never`, `additive`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AutoApprove::Never => "never",
+            AutoApprove::Additive => "additive",
+        }
+    }
+
+    /// Read the word of [`AutoApprove::as_str`].
+    pub fn parse(word: &str) -> Option<AutoApprove> {
+        match word {
+            "never" => Some(AutoApprove::Never),
+            "additive" => Some(AutoApprove::Additive),
+            _ => None,
+        }
+    }
 }
 
 // The two flags are left out of the JSON at their defaults, so flow
@@ -204,6 +245,7 @@ impl ApprovalFlow {
             execution_expiry_ms: DEFAULT_EXPIRY_MS,
             forbid_self_approval: true,
             allow_delegated_identity: false,
+            auto_approve: AutoApprove::Never,
         }
     }
 
@@ -298,6 +340,7 @@ pub(crate) mod tests {
             execution_expiry_ms: DEFAULT_EXPIRY_MS,
             forbid_self_approval: true,
             allow_delegated_identity: false,
+            auto_approve: AutoApprove::Never,
         }
     }
 

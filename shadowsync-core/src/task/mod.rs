@@ -34,7 +34,7 @@ use crate::executor::Millis;
 
 pub use crate::plan::{FrozenPlan, PlannedAction, PlannedTable, SkipReason, TableRef};
 pub use center::{SubmitRequest, TaskCenter, DEFAULT_LEASE_MS};
-pub use flow::{Actor, ApprovalFlow, ApprovalNode, Approvers, MatchRule};
+pub use flow::{Actor, ApprovalFlow, ApprovalNode, Approvers, AutoApprove, MatchRule};
 pub use inspect::SchemaInspector;
 pub use list::{ListWindow, SortKey, TaskPage, TaskQuery, TaskSummary};
 pub use log::{redact_text, redact_url, LogEntry, LogFilter, LogLevel};

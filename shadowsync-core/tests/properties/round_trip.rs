@@ -88,7 +88,10 @@ proptest! {
         extra.inline_primary_key = false;
         extra.inline_unique = false;
         extra.auto_increment = false;
-        let added = AlterClause::AddColumn { column: extra.name.clone() };
+        let added = AlterClause::AddColumn {
+            column: extra.name.clone(),
+            at_end: true,
+        };
         to.columns.push(extra);
         for flavor in FLAVORS {
             let stmts = diff_tables(&t, &to, &opts(flavor));

@@ -795,6 +795,7 @@ class Flow:
     execution_expiry_ms: int
     forbid_self_approval: bool
     allow_delegated_identity: bool
+    auto_approve: str
     _json: str = field(default="", repr=False, compare=False)
 
     @classmethod
@@ -810,6 +811,7 @@ class Flow:
             execution_expiry_ms=data["execution_expiry_ms"],
             forbid_self_approval=data["forbid_self_approval"],
             allow_delegated_identity=data["allow_delegated_identity"],
+            auto_approve=data["auto_approve"],
             _json=text,
         )
 

@@ -253,6 +253,7 @@ pub fn progress_timeline_logs_and_flows_round_trip<S: Store>(open: impl Fn() -> 
             // Off and on, unlike the defaults, so the store must keep them.
             forbid_self_approval: false,
             allow_delegated_identity: true,
+            auto_approve: Default::default(),
         },
         ApprovalFlow::built_in(),
     ];
@@ -368,6 +369,7 @@ pub fn full_lifecycle_through_the_center<S: Store>(open: impl Fn() -> S) {
             execution_expiry_ms: HOUR,
             forbid_self_approval: true,
             allow_delegated_identity: false,
+            auto_approve: Default::default(),
         }])
         .unwrap();
     let mut request = SubmitRequest::new(

@@ -41,6 +41,8 @@ pub struct FlowView {
     pub forbid_self_approval: bool,
     /// Whether hosts may act on behalf of another user (the CLI's `--as`).
     pub allow_delegated_identity: bool,
+    /// Which tasks pass every node by themselves: `never` or `additive`.
+    pub auto_approve: &'static str,
 }
 
 /// One node of a [`FlowView`].
@@ -118,6 +120,7 @@ impl FlowView {
             execution_expiry_ms: u64::try_from(flow.execution_expiry_ms).unwrap_or_default(),
             forbid_self_approval: flow.forbid_self_approval,
             allow_delegated_identity: flow.allow_delegated_identity,
+            auto_approve: flow.auto_approve.as_str(),
         }
     }
 }

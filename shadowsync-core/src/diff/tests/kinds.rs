@@ -41,7 +41,10 @@ fn every_clause_kind_comes_from_a_real_diff() {
             "CREATE TABLE t (a int)",
             "CREATE TABLE t (a int, b int)",
             Flavor::Mysql,
-            AlterClause::AddColumn { column: name("b") },
+            AlterClause::AddColumn {
+                column: name("b"),
+                at_end: true,
+            },
         ),
         (
             "CREATE TABLE t (a int, b int)",
@@ -96,6 +99,7 @@ fn every_clause_kind_comes_from_a_real_diff() {
             Flavor::Mysql,
             AlterClause::AddIndex {
                 index: Some(name("k")),
+                plain: true,
             },
         ),
         (
@@ -195,7 +199,10 @@ fn clauses_joined_in_one_alter_are_listed_in_its_order() {
             AlterClause::DropIndex { index: name("k") },
             AlterClause::DropColumn { column: name("b") },
             AlterClause::ModifyColumn { column: name("a") },
-            AlterClause::AddColumn { column: name("c") },
+            AlterClause::AddColumn {
+                column: name("c"),
+                at_end: true,
+            },
         ]
     );
     // One clause per statement there, in the same order.

@@ -4,7 +4,7 @@
 use crate::error::{Error, Result};
 use crate::executor::{Clock, Millis};
 
-use super::flow::{select_flow, validate_flows, Actor, ApprovalFlow};
+use super::flow::{select_flow, validate_flows, Actor, ApprovalFlow, AutoApprove};
 use super::list::{TaskPage, TaskQuery};
 use super::log::{export_text, format_utc, redact_text, redact_url, LogEntry, LogFilter, LogLevel};
 use super::status::{check_transition, TaskStatus};
@@ -279,7 +279,10 @@ impl<S: Store, C: Clock> TaskCenter<S, C> {
             Some(old) => submitted.with_comment(&format!("initiated again from task {old}")),
             None => submitted,
         }];
-        pass_automatic_nodes(&spec, &mut state, 0, now, &mut events);
+        match auto_approval(&spec) {
+            Some(why) => pass_every_node(&spec, &mut state, now, why, &mut events),
+            None => pass_automatic_nodes(&spec, &mut state, 0, now, &mut events),
+        }
         let new = NewTask {
             spec,
             state,
@@ -446,6 +449,36 @@ impl<S: Store, C: Clock> TaskCenter<S, C> {
     }
 }
 
+/// Why the flow of `spec` approves it by itself at submission (its
+/// [`AutoApprove`] rule holds), or `None`.
+fn auto_approval(spec: &TaskSpec) -> Option<&'static str> {
+    match spec.flow.auto_approve {
+        AutoApprove::Never => None,
+        AutoApprove::Additive => spec
+            .plan
+            .not_additive()
+            .is_none()
+            .then_some("every statement is additive (flow auto_approve = additive)"),
+    }
+}
+
+/// Pass every node as the system's decision, saying `why` on each, and
+/// make the task due.
+fn pass_every_node(
+    spec: &TaskSpec,
+    state: &mut TaskState,
+    now: Millis,
+    why: &str,
+    events: &mut Vec<TimelineEvent>,
+) {
+    events.extend((0..spec.flow.nodes.len()).map(|node| {
+        TimelineEvent::new(now, SYSTEM_ACTOR, TimelineAction::AutoApproved { node })
+            .with_comment(why)
+    }));
+    state.approval_node = spec.flow.nodes.len();
+    make_due(spec, state, now);
+}
+
 /// Pass the automatic nodes from node `from` on, recording each; after the
 /// last node the task becomes due (now, or at its scheduled time if later).
 pub(super) fn pass_automatic_nodes(
@@ -464,12 +497,18 @@ pub(super) fn pass_automatic_nodes(
     );
     state.approval_node = stop;
     if next.is_none() {
-        state.status = TaskStatus::WaitingForExecution;
-        state.due_at = Some(match spec.mode {
-            ExecutionMode::Immediate => now,
-            ExecutionMode::Scheduled { at } => at.max(now),
-        });
+        make_due(spec, state, now);
     }
+}
+
+/// Every node decided: the task waits for execution, due now or at its
+/// scheduled time if later.
+fn make_due(spec: &TaskSpec, state: &mut TaskState, now: Millis) {
+    state.status = TaskStatus::WaitingForExecution;
+    state.due_at = Some(match spec.mode {
+        ExecutionMode::Immediate => now,
+        ExecutionMode::Scheduled { at } => at.max(now),
+    });
 }
 
 fn describe_submission(task: &Task) -> String {

@@ -1,6 +1,7 @@
 //! Submission, approval flows, rejection and expiry.
 
 use super::*;
+use crate::statement::{AlterClause, StatementKind};
 
 #[test]
 fn submission_without_flows_is_auto_approved_and_redacted() {
@@ -363,4 +364,38 @@ fn empty_actor_names_are_refused_everywhere() {
     }
     assert_eq!(f.center.task(1).unwrap().revision, task.revision);
     assert_eq!(f.actions(1).len(), 1, "nothing recorded");
+}
+
+#[test]
+fn additive_plans_pass_a_gated_flow_by_themselves_under_auto_approve() {
+    let f = Fixture::new();
+    let mut gate = dba_flow();
+    gate.auto_approve = flow::AutoApprove::Additive;
+    f.center.set_flows(&[gate]).unwrap();
+    // The fixture's statements set a table option: not additive, so the
+    // task waits for the dba as without the rule.
+    let waits = f.submit(vec![table("a", &["A1"])], ErrorStrategy::Abort);
+    assert_eq!(waits.state.status, TaskStatus::PendingApproval);
+    let mut additive = table("b", &["B1"]);
+    additive.kinds = vec![StatementKind::alter(
+        "__b",
+        AlterClause::AddColumn {
+            column: "n".into(),
+            at_end: true,
+        },
+    )];
+    let passes = f.submit(vec![additive], ErrorStrategy::Abort);
+    assert_eq!(passes.state.status, TaskStatus::WaitingForExecution);
+    assert_eq!(passes.state.approval_node, 3);
+    let timeline = f.center.timeline(passes.id).unwrap();
+    let auto: Vec<_> = timeline.iter().skip(1).collect();
+    assert_eq!(auto.len(), 3);
+    for (node, event) in auto.iter().enumerate() {
+        assert_eq!(event.action, TimelineAction::AutoApproved { node });
+        assert_eq!(event.actor, crate::task::timeline::SYSTEM_ACTOR);
+        assert!(event
+            .comment
+            .as_deref()
+            .is_some_and(|c| c.contains("additive")));
+    }
 }
