@@ -987,6 +987,38 @@ ss_status ss_task_center_task_executor(const ss_task_center *center,
                                        const char *shadow_url,
                                        ss_executor **out);
 
+/**
+ * One watch pass over the database of `executor` (through the center's
+ * store as the snapshot cache): when a shadow drifted or a new source
+ * table appeared, the repairing plan, frozen on `connection` (a URL,
+ * stored redacted), is submitted through the approval flow, unless a task
+ * already holds that drift (submitted by any host sharing the store, and
+ * not yet succeeded or expired): then nothing is submitted. Call it on
+ * your own schedule; run the approved tasks with `ss_task_center_run_due`.
+ *
+ * `request_json` is `ss_analyze`'s request (NULL: every table, prefix
+ * `__`; no `cache`: the center's store is the cache); `submit_json` is
+ * `ss_task_center_submit`'s. On success `*out_json` is the watch view,
+ * pretty-printed as every view (`schema_version`, `kind` `"watch"`,
+ * `watched_at`, `outcome` `"in_step"`, `"submitted"` or `"held"`, `drift`
+ * and `not_additive` (text or null), `plan` (the plan view) and `task`
+ * (the task view, or null)), owned by the caller (free with
+ * `ss_string_free`); on failure it is NULL. A NULL `out_json` is refused
+ * before anything is read or submitted.
+ *
+ * # Safety
+ * `center` must be a live task center; `executor` a live executor not in
+ * use by another thread; `connection` and `submit_json` NUL-terminated
+ * strings, `request_json` NULL or one; `out_json` must point to writable
+ * storage for a pointer.
+ */
+ss_status ss_watch_once(const ss_task_center *center,
+                        ss_executor *executor,
+                        const char *connection,
+                        const char *request_json,
+                        const char *submit_json,
+                        char **out_json);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

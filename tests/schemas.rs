@@ -220,6 +220,7 @@ fn the_checked_in_schemas_are_the_views() {
         "task",
         "task_page",
         "timeline",
+        "watch",
     ];
     assert_eq!(
         schemas.keys().collect::<Vec<_>>(),

@@ -647,6 +647,48 @@ static void mapped_section(const char *base_url) {
     ss_executor_free(admin);
 }
 
+/* One watch pass at a time, as a host with its own scheduler calls it. */
+static void watch_section(const char *base_url) {
+    char db_url[1024];
+    snprintf(db_url, sizeof db_url, "%s%s" SCRATCH_DB "_watch", base_url,
+             base_url[strlen(base_url) - 1] == '/' ? "" : "/");
+    ss_executor *admin = NULL;
+    must(ss_executor_connect(base_url, &admin), "connect");
+    must(ss_executor_execute(admin, "DROP DATABASE IF EXISTS `" SCRATCH_DB "_watch`"), "drop watch database");
+    must(ss_executor_execute(admin, "CREATE DATABASE `" SCRATCH_DB "_watch`"), "create watch database");
+    ss_executor *exec = NULL;
+    must(ss_executor_connect(db_url, &exec), "connect to the watch database");
+    must(ss_executor_execute(exec, "CREATE TABLE orders (id bigint NOT NULL, PRIMARY KEY (id))"), "create orders");
+    ss_task_center *center = NULL;
+    must(ss_task_center_new_in_memory(&center), "memory task center");
+    const char *submit = "{\"creator\":\"c-watch\"}";
+    char *pass = NULL;
+    must(ss_watch_once(center, exec, db_url, "{\"include\":[\"ord*\"]}", submit, &pass), "first watch pass");
+    check(contains(pass, "\"kind\": \"watch\"") && contains(pass, "\"outcome\": \"submitted\"") &&
+              contains(pass, "\"drift\": \"drift:"),
+          "watch: a missing shadow is submitted as a drift");
+    ss_string_free(pass);
+    must(ss_watch_once(center, exec, db_url, "{\"include\":[\"ord*\"]}", submit, &pass), "second watch pass");
+    check(contains(pass, "\"outcome\": \"held\""), "watch: the same drift is held, not submitted again");
+    ss_string_free(pass);
+    char *report = NULL;
+    must(ss_task_center_run_due(center, "c-worker", exec, &report), "run the due task");
+    check(contains(report, "\"status\": \"succeeded\""), "watch: the submitted task ran");
+    ss_string_free(report);
+    must(ss_watch_once(center, exec, db_url, "{\"include\":[\"ord*\"]}", submit, &pass), "third watch pass");
+    check(contains(pass, "\"outcome\": \"in_step\"") && contains(pass, "\"task\": null"),
+          "watch: in step after the run");
+    ss_string_free(pass);
+    expect_failure(ss_watch_once(center, exec, db_url, "{\"cache\":\"x.db\"}", submit, &pass), SS_INVALID_REQUEST,
+                   "cache", "watch: a cache of its own is refused");
+    expect_failure(ss_watch_once(center, exec, db_url, NULL, "{}", &pass), SS_INVALID_REQUEST, "creator",
+                   "watch: a submission without a creator is refused");
+    ss_task_center_free(center);
+    ss_executor_free(exec);
+    must(ss_executor_execute(admin, "DROP DATABASE `" SCRATCH_DB "_watch`"), "drop watch database");
+    ss_executor_free(admin);
+}
+
 int main(void) {
     const char *url = getenv("SHADOWSYNC_EXAMPLE_URL");
     if (!url || !*url) {
@@ -664,6 +706,7 @@ int main(void) {
     host_executor_section();
     live_section(url, parity && *parity ? parity : NULL);
     mapped_section(url);
+    watch_section(url);
     printf("sync_example: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

@@ -11,6 +11,15 @@ use shadowsync_core::task::Actor;
 /// Exit status after Ctrl-C (128 + SIGINT), as shells report it.
 const INTERRUPTED: i32 = 130;
 
+/// Exits with status 130 if Ctrl-C (or SIGTERM) asked the running task to
+/// stop: a command that would go on to other work (the next pass of a
+/// watch) ends there instead.
+pub fn exit_if_stop_requested() {
+    if shadowsync::host::stop_requested() {
+        std::process::exit(INTERRUPTED);
+    }
+}
+
 /// Installs the handler; a failure to install it (no signal support) only
 /// costs the graceful stop.
 pub fn install() {

@@ -24,6 +24,7 @@ mod runner;
 mod sync;
 mod task;
 mod verbosity;
+mod watch;
 mod words;
 
 use std::io::{self, Write};
@@ -59,6 +60,10 @@ enum Command {
     Check(check::Args),
     /// Analyse, confirm, then bring the shadow tables in line as a task (now or at --at).
     Sync(sync::Args),
+    /// Keep the shadows in step: every --interval, analyse the selection and
+    /// submit the plan of each new drift through the approval flow (once
+    /// per drift across watchers sharing the store); --run also runs due tasks.
+    Watch(watch::Args),
     /// The tasks `sync` submitted: list, show, approve, run due ones, logs, again.
     Task(task::Args),
     /// Print a completion script for a shell, e.g.
@@ -110,6 +115,7 @@ fn main() -> ExitCode {
             done => done.map(|_| failure::Outcome::Done),
         },
         Command::Sync(args) => sync::run(&args).map(|()| failure::Outcome::Done),
+        Command::Watch(args) => watch::run(&args).map(|()| failure::Outcome::Done),
         Command::Task(args) => task::run(&args).map(|()| failure::Outcome::Done),
         Command::Flow(args) => flow::run(&args).map(|()| failure::Outcome::Done),
         Command::Completions { shell } => {

@@ -214,7 +214,15 @@ impl ShadowArgs {
 
 /// What [`analyse`] read, and through what.
 pub(crate) struct Analysed {
-    /// The executor the analysis read through (mapped in database mode).
+    /// The connection the analysis read through.
+    pub connected: Connected,
+    /// The analysis.
+    pub analysis: Analysis,
+}
+
+/// The connection a command reads and runs through.
+pub(crate) struct Connected {
+    /// The executor (mapped in database mode).
     pub exec: Box<dyn Executor + Send>,
     /// The source URL, password included (never printed).
     pub url: String,
@@ -224,8 +232,46 @@ pub(crate) struct Analysed {
     pub connection: String,
     /// The sources' database.
     pub database: String,
-    /// The analysis.
-    pub analysis: Analysis,
+}
+
+/// The analysis options of `args`, checked: bad options are bad input,
+/// found before any server is reached.
+pub(crate) fn checked_options(args: &Args, settings: &Settings) -> Result<AnalyzeOptions, Failure> {
+    refuse_stray(&args.stray)?;
+    let options = options(args, settings);
+    options
+        .request()
+        .map_err(|e| Failure::BadInput(e.to_string()))?;
+    Ok(options)
+}
+
+/// Connects to the database the URL names (and in database mode to the
+/// shadows' database).
+pub(crate) fn connect(args: &Args, settings: &Settings) -> Result<Connected, Failure> {
+    let (source, url) = connect_to_database(args.url.as_deref(), settings, args.introspection)?;
+    let connection = source.redacted_url().to_string();
+    let database = source.database().unwrap_or_default().to_string();
+    let (exec, shadow_url) = args
+        .shadows
+        .open(source, &url, settings, args.introspection)?;
+    Ok(Connected {
+        exec,
+        url,
+        shadow_url,
+        connection,
+        database,
+    })
+}
+
+/// An analysis error as the command line reports it: a request checked
+/// beforehand that is invalid now names something that does not fit the
+/// database (an unknown skip, a missing table), or a shadow database that
+/// is the source database itself, which is bad input.
+pub(crate) fn analysis_failure(e: shadowsync_core::Error) -> Failure {
+    match e {
+        shadowsync_core::Error::InvalidRequest(_) => Failure::BadInput(e.to_string()),
+        other => other.into(),
+    }
 }
 
 /// Connects to the database the URL names (and in database mode to the
@@ -236,32 +282,13 @@ pub(crate) fn analyse(
     settings: &Settings,
     cache: Option<&dyn Store>,
 ) -> Result<Analysed, Failure> {
-    refuse_stray(&args.stray)?;
-    // Bad options fail before the server is reached, as bad input.
-    let bad = |e: shadowsync_core::Error| Failure::BadInput(e.to_string());
-    let options = options(args, settings);
-    options.request().map_err(bad)?;
-    let (source, url) = connect_to_database(args.url.as_deref(), settings, args.introspection)?;
-    let connection = source.redacted_url().to_string();
-    let database = source.database().unwrap_or_default().to_string();
-    let (mut exec, shadow_url) = args
-        .shadows
-        .open(source, &url, settings, args.introspection)?;
-    // The request was checked above: an invalid request now is a name
-    // that does not fit the database (an unknown skip, a missing table),
-    // or a shadow database that is the source database itself.
+    let options = checked_options(args, settings)?;
+    let mut connected = connect(args, settings)?;
     let analysis = options
-        .analyze_with(exec.as_mut(), cache)
-        .map_err(|e| match e {
-            shadowsync_core::Error::InvalidRequest(_) => bad(e),
-            other => other.into(),
-        })?;
+        .analyze_with(connected.exec.as_mut(), cache)
+        .map_err(analysis_failure)?;
     Ok(Analysed {
-        exec,
-        url,
-        shadow_url,
-        connection,
-        database,
+        connected,
         analysis,
     })
 }

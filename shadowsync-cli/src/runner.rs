@@ -85,6 +85,12 @@ impl Urls {
         Ok(Urls(server_urls(urls, settings)?, OrphanPolicy::Wait))
     }
 
+    /// `urls` as they are (passwords already filled in), for a command
+    /// that connected through them already.
+    pub fn given(urls: Vec<String>) -> Urls {
+        Urls(urls, OrphanPolicy::Wait)
+    }
+
     /// The same URLs, their executors treating a dead worker's statement
     /// still running on the server by `policy`.
     pub fn with_orphans(self, policy: OrphanPolicy) -> Urls {
@@ -139,7 +145,7 @@ fn server_key(url: &str) -> String {
 /// The test hook variable `name`: read only in a build with the
 /// `test-hooks` feature (the test suites' build), so no installed binary
 /// can be made to crash or stall by its environment.
-fn test_hook(name: &str) -> Option<String> {
+pub(crate) fn test_hook(name: &str) -> Option<String> {
     if cfg!(feature = "test-hooks") {
         std::env::var(name).ok()
     } else {

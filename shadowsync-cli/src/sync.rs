@@ -62,11 +62,14 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     let (center, store) = args.store.open(settings.profile.as_ref())?;
     // A sync reads every table afresh: its plan becomes a task.
     let plan::Analysed {
-        exec,
-        url,
-        shadow_url,
-        connection,
-        database,
+        connected:
+            plan::Connected {
+                exec,
+                url,
+                shadow_url,
+                connection,
+                database,
+            },
         analysis,
     } = plan::analyse(&args.plan, &settings, None)?;
     let creator = creator_for(&center, &connection, &database, args.creator.as_deref())?;

@@ -76,6 +76,23 @@ pub(crate) fn request(text: Option<&str>) -> Result<(AnalyzeOptions, Option<DynS
     Ok((options, cache))
 }
 
+/// The analysis options `text` describes, for a call that reads through
+/// its task center's store already (`caller` names it): a `cache` is
+/// refused there rather than ignored.
+pub(crate) fn request_without_cache(
+    text: Option<&str>,
+    caller: &str,
+) -> Result<AnalyzeOptions, Error> {
+    let spec = spec(text)?;
+    if spec.cache.is_some() {
+        return Err(Error::InvalidRequest(format!(
+            "request_json cache: {caller} reads through its task center's store, \
+             which is its snapshot cache"
+        )));
+    }
+    from_spec(spec)
+}
+
 fn spec(text: Option<&str>) -> Result<RequestSpec, Error> {
     Ok(match text {
         Some(text) => from_json(text, "request_json")?,

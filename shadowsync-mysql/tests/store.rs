@@ -100,6 +100,7 @@ contract_tests!(
     abort_from_another_handle_stops_the_run,
     everything_survives_reopening,
     snapshot_cache_round_trips,
+    a_drift_is_submitted_once,
 );
 
 /// Each handle has its own pool, as two hosts would: of many threads racing

@@ -64,7 +64,7 @@ pub(crate) fn diff(
 /// The host layer's options made of the arguments of `analyze`.
 // One argument per keyword of the Python `analyze`, as pyo3 maps them.
 #[allow(clippy::too_many_arguments)]
-fn options(
+pub(crate) fn options(
     prefix: Option<String>,
     suffix: Option<String>,
     tables: Option<Names>,

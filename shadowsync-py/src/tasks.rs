@@ -6,18 +6,21 @@ use shadowsync::host::options::{again_request, parse_error_strategy, SubmitOptio
 use shadowsync::host::view::{
     DueReportView, LogsView, TaskOutcome, TaskPageView, TaskView, TimelineView,
 };
-use shadowsync::host::{self, open_store, read_flows, shown_location, DynStore, FlowSyntax};
+use shadowsync::host::{
+    self, open_store, read_flows, shown_location, DynStore, FlowSyntax, WatchOptions,
+};
 use shadowsync_core::analysis::analyze;
 use shadowsync_core::task::{
     redact_url, Actor, ExecutionMode, ListWindow, LogFilter, MemoryStore, Observer, Progress,
     SingleExecutor, SortKey, Task, TaskCenter as CoreCenter, TaskId, TaskQuery, TaskStatus,
     Unobserved,
 };
+use shadowsync_core::Clock;
 use shadowsync_core::{Error, Executor as CoreExecutor, Result};
 use shadowsync_mysql::OrphanPolicy;
 use shadowsync_store::SystemClock;
 
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, Names};
 use crate::errors::to_py;
 use crate::executor::Executor;
 use shadowsync::host::to_json;
@@ -349,6 +352,52 @@ impl TaskCenter {
         self.running(py, &executor, progress, |center, exec, observer| {
             let mut connector = SingleExecutor(exec);
             host::run_due(center, worker, &mut connector, observer).map(|r| DueReportView::of(&r))
+        })
+    }
+
+    /// One watch pass through `executor`, submitting by `creator`; the
+    /// watch view.
+    #[pyo3(signature = (executor, connection, prefix, suffix, tables, include, exclude, skip, rebuild, creator, remarks, on_error))]
+    #[allow(clippy::too_many_arguments)] // One per keyword of the Python `watch_once`.
+    fn watch_once(
+        &self,
+        py: Python<'_>,
+        executor: PyRef<'_, Executor>,
+        connection: String,
+        prefix: Option<String>,
+        suffix: Option<String>,
+        tables: Option<Names>,
+        include: Names,
+        exclude: Names,
+        skip: Names,
+        rebuild: bool,
+        creator: String,
+        remarks: String,
+        on_error: &str,
+    ) -> PyResult<String> {
+        let options = WatchOptions {
+            analyze: crate::analysis::options(
+                prefix,
+                suffix,
+                tables,
+                include,
+                exclude,
+                skip,
+                Names(Vec::new()),
+                true,
+                false,
+                rebuild,
+                false,
+            ),
+            submit: SubmitOptions {
+                creator,
+                remarks,
+                on_error: parse_error_strategy(on_error).map_err(to_py)?,
+                mode: ExecutionMode::Immediate,
+            },
+        };
+        self.running(py, &executor, None, |center, exec, _| {
+            host::watch_once(exec, center, &options, &connection, SystemClock.now())
         })
     }
 

@@ -28,6 +28,7 @@ use shadowsync::host::view::{
     PlanCounts, PlanTableView, PlanView, StatementView, SyncView, TableCounts, TableResultView,
     TaskNote, TaskOutcome, TaskPageView, TaskSummaryView, TaskView, TimelineView,
 };
+use shadowsync::host::watch::{WatchOutcome, WatchView};
 use shadowsync::host::SCHEMA_VERSION;
 
 /// A field's type in the description: `int`, `str`, `bool`, `time` (an RFC
@@ -64,6 +65,7 @@ describe_as!(enum "StatementStatus" => StatementStatus);
 describe_as!(enum "Action" => Action, PlannedAction);
 describe_as!(enum "LogLevel" => LogLevel);
 describe_as!(enum "Verdict" => Verdict);
+describe_as!(enum "WatchOutcome" => WatchOutcome);
 describe_as!(record "AppAccess" => TableAccess);
 describe_as!(record "CheckCounts" => CheckCounts);
 describe_as!(record "CheckTable" => CheckTableView);
@@ -233,6 +235,7 @@ fn description() -> Value {
             words!("LogLevel", LogLevel[Info, Warn, Error]),
             words!("ErrorStrategy", ErrorStrategy[Abort, Continue]),
             words!("Verdict", Verdict[Ready, Drifted, Missing, Refused, Inaccessible]),
+            words!("WatchOutcome", WatchOutcome[InStep, Submitted, Held]),
         ],
         "tagged": [
             tagged!("TimelineAction", "kind", TimelineAction {
@@ -324,6 +327,9 @@ fn description() -> Value {
             record!("FleetCheck" kind "fleet_check", FleetCheckView {
                 schema_version, kind, checked_at @time, ready, counts, members, logical_tables,
                 warnings,
+            }),
+            record!("WatchPass" kind "watch", WatchView {
+                schema_version, kind, watched_at @time, outcome, drift, not_additive, plan, task,
             }),
         ],
     })

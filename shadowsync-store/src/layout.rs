@@ -39,6 +39,12 @@ pub struct Layout {
     /// The snapshot cache: `(server, schema_name, table_name, entry)`,
     /// the entry as JSON (`shadowsync_core::analysis::cache`).
     pub snapshot_cache: &'static str,
+    /// The task of each drift submitted: `(drift, task_id)`.
+    pub drift_claims: &'static str,
+    /// What a `SELECT` ends with to lock the rows it reads until the write
+    /// transaction ends (` FOR UPDATE` on a server; nothing where write
+    /// transactions are serialised already, as SQLite's immediate ones).
+    pub lock_rows: &'static str,
 }
 
 /// One row of a key-value table.

@@ -89,6 +89,12 @@ pub(crate) struct Statements {
     /// The snapshot cache's table (its statements are built per call, for
     /// the number of entries).
     pub(crate) snapshot_cache: &'static str,
+    /// The task holding a drift, its row locked in a write transaction.
+    pub(crate) drift_claim: String,
+    /// A drift's first task.
+    pub(crate) insert_drift_claim: String,
+    /// A drift handed to a new task.
+    pub(crate) update_drift_claim: String,
 }
 
 /// The state columns, as [`Statements::insert_task`] and
@@ -116,6 +122,8 @@ impl Statements {
             entries,
             flows,
             snapshot_cache,
+            drift_claims,
+            lock_rows,
         } = D::LAYOUT;
         let (task_ids, id_column) = match task_ids {
             TaskIds::Autoincrement => (None, ""),
@@ -206,6 +214,11 @@ impl Statements {
             replace_flows: D::upsert_sql(flows.table, flows.key_column, flows.value_column),
             flows_key: flows.key.value(),
             snapshot_cache,
+            drift_claim: format!("SELECT task_id FROM {drift_claims} WHERE drift = ?{lock_rows}"),
+            insert_drift_claim: format!(
+                "INSERT INTO {drift_claims} (drift, task_id) VALUES (?, ?)"
+            ),
+            update_drift_claim: format!("UPDATE {drift_claims} SET task_id = ? WHERE drift = ?"),
         }
     }
 }

@@ -21,8 +21,8 @@ use shadowsync_core::analysis::cache::CachedTable;
 use shadowsync_core::task::flow::ApprovalFlow;
 use shadowsync_core::task::list::{TaskPage, TaskQuery};
 use shadowsync_core::task::{
-    LogEntry, NewTask, StatementStatus, Store, TableStatus, Task, TaskId, TaskState, TaskStatus,
-    TimelineEvent,
+    DriftSubmission, LogEntry, NewTask, StatementStatus, Store, TableStatus, Task, TaskId,
+    TaskState, TaskStatus, TimelineEvent,
 };
 use shadowsync_core::{Error, Millis, Result};
 
@@ -30,6 +30,11 @@ use crate::columns::{self, from_int, id_value, index, json, to_int};
 use crate::driver::{Driver, Transaction, Value};
 use crate::read::{self, not_found, require};
 use crate::sql::{Counter, EntryCounters, Statements};
+
+/// How many times a drift's claim is tried (see `submit_for_drift`): a
+/// race settles on the second try; a third covers a deadlock victim whose
+/// retry met a third racer.
+const DRIFT_CLAIM_TRIES: usize = 3;
 
 /// A [`Store`] in the tables of a database that driver `D` reaches.
 pub struct SqlStore<D> {
@@ -47,6 +52,73 @@ impl<D: fmt::Debug> fmt::Debug for SqlStore<D> {
 }
 
 impl<D: Driver> SqlStore<D> {
+    /// The task of `drift` (`None`: no task holds it), by `sql`.
+    fn drift_task(
+        &self,
+        tx: &mut dyn Transaction,
+        drift: &str,
+        sql: &str,
+    ) -> Result<Option<TaskId>> {
+        let mut rows = tx.query(sql, &[Value::from(drift)])?;
+        match rows.pop() {
+            Some(mut row) => Ok(Some(from_int(row.get::<i64>(0)?)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Add `new` in `tx`; its id.
+    fn insert_task(&self, tx: &mut dyn Transaction, new: &NewTask) -> Result<TaskId> {
+        let spec = &new.spec;
+        let mut params = vec![
+            json(spec)?,
+            spec.creator.as_str().into(),
+            spec.plan.connection.as_str().into(),
+            spec.plan.database.as_str().into(),
+            spec.created_at.into(),
+            spec.remarks.as_str().into(),
+        ];
+        params.extend(state_params(&new.state)?);
+        let id = match &self.sql.task_ids {
+            Some((counter, key)) => {
+                let id = reserve(tx, counter, key.clone(), 1)?
+                    .ok_or_else(|| Error::Store("the task store has no task id counter".into()))?;
+                params.insert(0, Value::Int(id));
+                tx.execute(&self.sql.insert_task, &params)?;
+                id
+            }
+            None => {
+                tx.execute(&self.sql.insert_task, &params)?;
+                tx.last_insert_id()?
+            }
+        };
+        for (t, table) in new.tables.iter().enumerate() {
+            tx.execute(
+                &self.sql.insert_table,
+                &[
+                    Value::Int(id),
+                    index(t)?,
+                    table.status.as_str().into(),
+                    table.error.as_deref().into(),
+                ],
+            )?;
+            for (s, statement) in table.statements.iter().enumerate() {
+                tx.execute(
+                    &self.sql.insert_statement,
+                    &[
+                        Value::Int(id),
+                        index(t)?,
+                        index(s)?,
+                        statement.status.as_str().into(),
+                        statement.error.as_deref().into(),
+                    ],
+                )?;
+            }
+        }
+        let id: TaskId = from_int(id)?;
+        self.insert_events(tx, id, &new.events)?;
+        Ok(id)
+    }
+
     /// Open the store at `location` (see [`Driver::open`]).
     pub fn open(location: impl AsRef<D::Location>) -> Result<SqlStore<D>> {
         Ok(SqlStore {
@@ -132,58 +204,57 @@ fn state_params(state: &TaskState) -> Result<[Value; 7]> {
 
 impl<D: Driver> Store for SqlStore<D> {
     fn create_task(&self, new: &NewTask) -> Result<TaskId> {
-        self.driver.write(|tx| {
-            let spec = &new.spec;
-            let mut params = vec![
-                json(spec)?,
-                spec.creator.as_str().into(),
-                spec.plan.connection.as_str().into(),
-                spec.plan.database.as_str().into(),
-                spec.created_at.into(),
-                spec.remarks.as_str().into(),
-            ];
-            params.extend(state_params(&new.state)?);
-            let id = match &self.sql.task_ids {
-                Some((counter, key)) => {
-                    let id = reserve(tx, counter, key.clone(), 1)?.ok_or_else(|| {
-                        Error::Store("the task store has no task id counter".into())
-                    })?;
-                    params.insert(0, Value::Int(id));
-                    tx.execute(&self.sql.insert_task, &params)?;
-                    id
+        self.driver.write(|tx| self.insert_task(tx, new))
+    }
+
+    fn submit_for_drift(
+        &self,
+        drift: &str,
+        new: &NewTask,
+        may_resubmit: &dyn Fn(TaskStatus) -> bool,
+    ) -> Result<DriftSubmission> {
+        // Claims queue on a server: first on the task id counter's row,
+        // which every new task locks anyway, because a locking read of a
+        // claim not made yet takes only a gap lock, and InnoDB's gap locks
+        // do not exclude each other (two first claims would deadlock on
+        // their inserts). Should a claim still fail (a key clash or a
+        // deadlock victim where the database numbers tasks itself), nothing
+        // of it was kept, and trying the whole transaction again settles
+        // it: its locking read then waits for the winner and finds its
+        // claim. A failure that is not a race fails every try.
+        let mut tries = 1;
+        loop {
+            let claimed = self.driver.write(|tx| {
+                if let Some((counter, key)) = &self.sql.task_ids {
+                    tx.execute(&counter.bump, &[Value::Int(0), key.clone()])?;
                 }
-                None => {
-                    tx.execute(&self.sql.insert_task, &params)?;
-                    tx.last_insert_id()?
+                // The claim's row is locked (a server) or every writer waits
+                // (SQLite): whoever reads it first decides.
+                let held = self.drift_task(tx, drift, &self.sql.drift_claim)?;
+                if let Some(id) = held {
+                    let status = read::task(&self.sql, tx, id)?.state.status;
+                    if !may_resubmit(status) {
+                        return Ok(DriftSubmission::Held(id));
+                    }
                 }
-            };
-            for (t, table) in new.tables.iter().enumerate() {
-                tx.execute(
-                    &self.sql.insert_table,
-                    &[
-                        Value::Int(id),
-                        index(t)?,
-                        table.status.as_str().into(),
-                        table.error.as_deref().into(),
-                    ],
-                )?;
-                for (s, statement) in table.statements.iter().enumerate() {
-                    tx.execute(
-                        &self.sql.insert_statement,
-                        &[
-                            Value::Int(id),
-                            index(t)?,
-                            index(s)?,
-                            statement.status.as_str().into(),
-                            statement.error.as_deref().into(),
-                        ],
-                    )?;
-                }
+                let id = self.insert_task(tx, new)?;
+                match held {
+                    Some(_) => tx.execute(
+                        &self.sql.update_drift_claim,
+                        &[id_value(id)?, Value::from(drift)],
+                    )?,
+                    None => tx.execute(
+                        &self.sql.insert_drift_claim,
+                        &[Value::from(drift), id_value(id)?],
+                    )?,
+                };
+                Ok(DriftSubmission::Created(id))
+            });
+            match claimed {
+                Err(_) if tries < DRIFT_CLAIM_TRIES => tries += 1,
+                done => return done,
             }
-            let id: TaskId = from_int(id)?;
-            self.insert_events(tx, id, &new.events)?;
-            Ok(id)
-        })
+        }
     }
 
     fn task(&self, id: TaskId) -> Result<Task> {

@@ -20,6 +20,10 @@
 //! Shadow databases (database mode: the shadows in another database, on
 //! the same server or another) are opened the same way everywhere too
 //! ([`mapping`]).
+//!
+//! A recurring watch ([`watch_once`]) analyses on an interval and submits
+//! the plan of each new drift through the approval flow, once per drift
+//! however many watchers share the store.
 
 pub mod check;
 pub mod fleet;
@@ -31,6 +35,7 @@ pub mod run;
 pub mod session;
 pub mod store;
 pub mod view;
+pub mod watch;
 
 pub use check::{check, check_with, CheckOptions, CheckView};
 pub use fleet::{check_fleet, read_fleet, Fleet, FleetCheckView, FleetOptions};
@@ -44,3 +49,4 @@ pub use run::{execute, resume, run_due, DuePass};
 pub use session::{SessionExecutor, SqlSession};
 pub use store::{is_server_location, open_store, shown_location, DynStore};
 pub use view::{to_json, SCHEMA_VERSION};
+pub use watch::{watch_once, WatchOptions, WatchOutcome, WatchView};

@@ -320,11 +320,19 @@ impl SubmitOptions {
         }
     }
 
-    /// The core's request to freeze `plan`.
-    pub fn request(&self, plan: FrozenPlan) -> Result<SubmitRequest> {
+    /// Whether these options can submit anything (a creator that is not
+    /// blank), for callers that check before the work that leads to a
+    /// submission.
+    pub fn check(&self) -> Result<()> {
         if self.creator.trim().is_empty() {
             return Err(Error::InvalidRequest("the creator is blank".into()));
         }
+        Ok(())
+    }
+
+    /// The core's request to freeze `plan`.
+    pub fn request(&self, plan: FrozenPlan) -> Result<SubmitRequest> {
+        self.check()?;
         let mut request = SubmitRequest::new(plan, self.creator.clone());
         request.remarks = self.remarks.clone();
         request.on_error = self.on_error;

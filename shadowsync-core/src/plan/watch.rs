@@ -37,8 +37,9 @@ impl FrozenPlan {
 
     /// The identity of the drift this plan repairs: the same text for two
     /// analyses that saw the same source and shadow tables (by fingerprint)
-    /// and would run the same statements, on the same connection, database
-    /// and naming rule. Tables in step do not count, so a new table that is
+    /// and would run the same statements, on the same server (the
+    /// connection's scheme, host and port: not its account, password,
+    /// database path or options), databases and naming rule. Tables in step do not count, so a new table that is
     /// already in step does not make a new drift. `drift:` and 16 hex digits
     /// (64-bit FNV-1a over the canonical JSON of those facts).
     pub fn drift_identity(&self) -> String {
@@ -58,7 +59,7 @@ impl FrozenPlan {
             })
             .collect();
         let facts = serde_json::json!([
-            self.connection,
+            connection_key(&self.connection),
             self.database,
             self.shadow_database(),
             self.naming_rule,
@@ -66,6 +67,23 @@ impl FrozenPlan {
         ]);
         format!("drift:{:016x}", fnv1a(facts.to_string().as_bytes()))
     }
+}
+
+/// `connection` as far as it says where a drift is: `scheme://host:port`,
+/// the server. Neither the account nor its password (masked or not), the
+/// database path (the plan names its databases) or the query's options
+/// (`?ssl-mode=…`) count, so that watchers whose URLs differ only there
+/// name one drift alike. A connection that is not a URL (a host's own name
+/// for it) is itself.
+fn connection_key(connection: &str) -> String {
+    let Some((scheme, rest)) = connection.split_once("://") else {
+        return connection.to_string();
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let server = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    format!("{scheme}://{}", server.to_ascii_lowercase())
 }
 
 fn table_not_additive(table: &PlannedTable) -> Option<String> {
@@ -286,5 +304,31 @@ mod tests {
         let mut other_sql = base.clone();
         other_sql.tables[0].statements = vec!["other".into()];
         assert_ne!(base.drift_identity(), other_sql.drift_identity());
+    }
+
+    #[test]
+    fn a_drift_is_one_whatever_the_password_and_options_of_the_url() {
+        let at = |connection: &str| {
+            let mut plan = plan(vec![table(
+                PlannedAction::Alter,
+                vec![alter(vec![add_column(true)])],
+            )]);
+            plan.connection = connection.into();
+            plan.drift_identity()
+        };
+        let plain = at("mysql://dba@db1:3306/shop");
+        for same in [
+            "mysql://dba:secret@db1:3306/shop",
+            "mysql://dba:***@db1:3306/shop",
+            "mysql://app@DB1:3306/",
+            "mysql://db1:3306",
+            "mysql://dba@db1:3306/shop?ssl-mode=verify-identity",
+        ] {
+            assert_eq!(at(same), plain, "{same}");
+        }
+        for other in ["mysql://dba@db2:3306/shop", "mysql://dba@db1:3307/shop"] {
+            assert_ne!(at(other), plain, "{other}");
+        }
+        assert_eq!(connection_key("python:Host"), "python:Host");
     }
 }

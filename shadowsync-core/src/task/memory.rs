@@ -11,7 +11,7 @@ use super::flow::ApprovalFlow;
 use super::list::{TaskPage, TaskQuery};
 use super::log::LogEntry;
 use super::status::{StatementStatus, TableStatus, TaskStatus};
-use super::store::Store;
+use super::store::{DriftSubmission, Store};
 use super::timeline::TimelineEvent;
 use super::{NewTask, Task, TaskId, TaskState};
 
@@ -29,6 +29,8 @@ struct Inner {
     flows: Vec<ApprovalFlow>,
     /// The snapshot cache, by server, schema and table.
     cache: BTreeMap<(String, String, String), CachedTable>,
+    /// The task of each drift submitted.
+    drifts: BTreeMap<String, TaskId>,
 }
 
 #[derive(Debug)]
@@ -61,9 +63,10 @@ impl Inner {
     }
 }
 
-impl Store for MemoryStore {
-    fn create_task(&self, new: &NewTask) -> Result<TaskId> {
-        let mut inner = self.lock()?;
+impl Inner {
+    /// Add `new` under the next id.
+    fn insert(&mut self, new: &NewTask) -> TaskId {
+        let inner = self;
         inner.last_id += 1;
         let id = inner.last_id;
         let task = Task {
@@ -82,7 +85,32 @@ impl Store for MemoryStore {
                 logs: Vec::new(),
             },
         );
-        Ok(id)
+        id
+    }
+}
+
+impl Store for MemoryStore {
+    fn create_task(&self, new: &NewTask) -> Result<TaskId> {
+        let mut inner = self.lock()?;
+        Ok(inner.insert(new))
+    }
+
+    fn submit_for_drift(
+        &self,
+        drift: &str,
+        new: &NewTask,
+        may_resubmit: &dyn Fn(TaskStatus) -> bool,
+    ) -> Result<DriftSubmission> {
+        // One lock over the check and the creation: atomic as the trait asks.
+        let mut inner = self.lock()?;
+        if let Some(&held) = inner.drifts.get(drift) {
+            if !may_resubmit(inner.record(held)?.task.state.status) {
+                return Ok(DriftSubmission::Held(held));
+            }
+        }
+        let id = inner.insert(new);
+        inner.drifts.insert(drift.to_string(), id);
+        Ok(DriftSubmission::Created(id))
     }
 
     fn task(&self, id: TaskId) -> Result<Task> {

@@ -42,7 +42,7 @@ pub use memory::MemoryStore;
 pub use progress::{Observer, Progress, Unobserved};
 pub use runner::{Connector, DueReport, InspectorSource, SingleExecutor};
 pub use status::{StatementStatus, TableStatus, TaskStatus};
-pub use store::Store;
+pub use store::{DriftSubmission, Store};
 pub use timeline::{TimelineAction, TimelineEvent};
 
 /// Task id, assigned by the store; increases with every new task.

@@ -94,6 +94,24 @@ pub trait Store {
     /// Replace the approval flows (already validated), highest priority first.
     fn replace_flows(&self, flows: &[ApprovalFlow]) -> Result<()>;
 
+    /// Create `new` as the one task of drift `drift` (a
+    /// [`crate::plan::FrozenPlan::drift_identity`]), atomically against
+    /// every other caller of every host sharing the store: when a task
+    /// holds the drift already and `may_resubmit` says no to its status,
+    /// nothing is created and that task is named. The default cannot
+    /// record drifts.
+    fn submit_for_drift(
+        &self,
+        drift: &str,
+        new: &NewTask,
+        may_resubmit: &dyn Fn(TaskStatus) -> bool,
+    ) -> Result<DriftSubmission> {
+        let _ = (drift, new, may_resubmit);
+        Err(crate::Error::Store(
+            "this task store cannot record which drift each task fixes".into(),
+        ))
+    }
+
     /// The snapshot cache's entries for schema `schema` of server `server`
     /// (see [`crate::analysis::cache`]). The default keeps no cache.
     fn cached_tables(&self, server: &str, schema: &str) -> Result<Vec<CachedTable>> {
@@ -114,6 +132,16 @@ pub trait Store {
         let _ = (server, schema, put, forget);
         Ok(())
     }
+}
+
+/// What [`Store::submit_for_drift`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DriftSubmission {
+    /// This call created task `0` for the drift.
+    Created(TaskId),
+    /// Task `0` holds the drift already (submitted by this or another
+    /// host); nothing was created.
+    Held(TaskId),
 }
 
 /// A boxed store is a store, so that a host can choose its store at run time
@@ -200,6 +228,15 @@ impl<S: Store + ?Sized> Store for Box<S> {
 
     fn cached_tables(&self, server: &str, schema: &str) -> Result<Vec<CachedTable>> {
         (**self).cached_tables(server, schema)
+    }
+
+    fn submit_for_drift(
+        &self,
+        drift: &str,
+        new: &NewTask,
+        may_resubmit: &dyn Fn(TaskStatus) -> bool,
+    ) -> Result<DriftSubmission> {
+        (**self).submit_for_drift(drift, new, may_resubmit)
     }
 
     fn cache_tables(

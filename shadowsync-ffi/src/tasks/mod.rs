@@ -397,7 +397,9 @@ mod query;
 mod run;
 #[cfg(test)]
 mod tests;
+mod watch;
 
 pub use decide::*;
 pub use query::*;
 pub use run::*;
+pub use watch::*;

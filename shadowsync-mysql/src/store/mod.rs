@@ -145,6 +145,8 @@ impl Driver for MysqlDriver {
             key: SettingKey::Int(1),
         },
         snapshot_cache: "shadowsync_snapshot_cache",
+        drift_claims: "shadowsync_drift_claims",
+        lock_rows: " FOR UPDATE",
     };
 
     /// Open the store in the database that `url`

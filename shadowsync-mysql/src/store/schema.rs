@@ -31,7 +31,7 @@ const META: &str = "CREATE TABLE IF NOT EXISTS shadowsync_meta (
 /// [`upgrade_from_1`] adds to a version 1 store). The state columns of a
 /// task are only written by a compare-and-set on `revision` (and
 /// `abort_requested` by an abort).
-const LAYOUT: [&str; 7] = [
+const LAYOUT: [&str; 8] = [
     "CREATE TABLE IF NOT EXISTS shadowsync_tasks (
         id              BIGINT       NOT NULL PRIMARY KEY,
         spec            LONGTEXT     NOT NULL,
@@ -95,6 +95,12 @@ const LAYOUT: [&str; 7] = [
         table_name  VARCHAR(64)  NOT NULL,
         entry       LONGTEXT     NOT NULL,
         PRIMARY KEY (server, schema_name, table_name)
+    )",
+    // Which task fixes each drift (`watch`), added as the snapshot cache.
+    "CREATE TABLE IF NOT EXISTS shadowsync_drift_claims (
+        drift   VARCHAR(64) NOT NULL,
+        task_id BIGINT      NOT NULL,
+        PRIMARY KEY (drift)
     )",
 ];
 

@@ -82,6 +82,8 @@ from ._views import (
     TimelineActionKind,
     TimelineEvent,
     Verdict,
+    WatchOutcome,
+    WatchPass,
 )
 
 __version__: str = _native.__version__
@@ -144,6 +146,8 @@ __all__ = [
     "TimelineActionKind",
     "TimelineEvent",
     "Verdict",
+    "WatchOutcome",
+    "WatchPass",
     "analyze",
     "analyze_snapshot",
     "check",
@@ -855,6 +859,42 @@ class TaskCenter:
         prechecked and verified with the shadow policy of its analysis."""
         native = _native_executor(executor)
         return DueReport.from_json(self._native.run_due(worker, native, progress))
+
+    def watch_once(
+        self,
+        executor: AnyExecutor,
+        *,
+        creator: str,
+        prefix: str | None = None,
+        suffix: str | None = None,
+        tables: str | Sequence[str] | None = None,
+        include: str | Sequence[str] = (),
+        exclude: str | Sequence[str] = (),
+        skip: str | Sequence[str] = (),
+        rebuild: bool = False,
+        remarks: str = "",
+        on_error: Literal["abort", "continue"] | ErrorStrategy = "abort",
+        connection: str | None = None,
+    ) -> WatchPass:
+        """One watch pass (call it from your own scheduler, as often as once
+        a minute): analyse the selection through ``executor`` (as
+        :func:`analyze`; this center's store is the snapshot cache), and when
+        there is something to run, submit it by ``creator`` through the
+        approval flow, unless a task of this center already holds the same
+        drift. Several hosts on one store never submit one drift twice.
+
+        The pass's ``outcome`` is ``in_step`` (nothing to run),
+        ``submitted`` (``task`` is the new task) or ``held`` (``task`` is
+        the one that holds this drift: waiting, running, rejected, cancelled
+        or failed; a drift is free again once its task has succeeded or
+        expired). ``connection`` is what the task records (default: the
+        executor's own, password redacted)."""
+        native = _native_executor(executor)
+        conn = native.connection if connection is None else connection
+        text = self._native.watch_once(
+            native, conn, prefix, suffix, tables, include, exclude, skip, rebuild, creator, remarks, on_error
+        )
+        return WatchPass.from_json(text)
 
     def task(self, task_id: int) -> Task:
         """The task; :class:`NotFoundError` if there is none."""

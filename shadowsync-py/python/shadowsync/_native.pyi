@@ -168,6 +168,21 @@ class TaskCenter:
     def run_due(
         self, worker: str, executor: Executor, progress: _Progress | None = None
     ) -> str: ...
+    def watch_once(
+        self,
+        executor: Executor,
+        connection: str,
+        prefix: str | None,
+        suffix: str | None,
+        tables: _Names | None,
+        include: _Names,
+        exclude: _Names,
+        skip: _Names,
+        rebuild: bool,
+        creator: str,
+        remarks: str,
+        on_error: str,
+    ) -> str: ...
     def task(self, id: int) -> str: ...
     def list_tasks(
         self,

@@ -113,6 +113,14 @@ class Verdict(enum.StrEnum):
     INACCESSIBLE = "inaccessible"
 
 
+class WatchOutcome(enum.StrEnum):
+    """The core's ``WatchOutcome`` words."""
+
+    IN_STEP = "in_step"
+    SUBMITTED = "submitted"
+    HELD = "held"
+
+
 class TimelineActionKind(enum.StrEnum):
     """The ``kind`` of a :class:`TimelineAction`."""
 
@@ -1117,6 +1125,50 @@ class FleetCheck:
         return data
 
 
+@dataclass(frozen=True)
+class WatchPass:
+    """The ``watch`` view (``WatchView``); :meth:`to_json` gives its JSON text."""
+
+    schema_version: int
+    kind: str
+    watched_at: datetime
+    outcome: WatchOutcome
+    drift: str | None
+    not_additive: str | None
+    plan: Plan
+    task: Task | None
+    _json: str = field(default="", repr=False, compare=False)
+
+    @classmethod
+    def _from(cls, data: dict[str, Any], text: str = "") -> WatchPass:
+        return cls(
+            schema_version=data["schema_version"],
+            kind=data["kind"],
+            watched_at=_time(data["watched_at"]),
+            outcome=WatchOutcome(data["outcome"]),
+            drift=data["drift"],
+            not_additive=data["not_additive"],
+            plan=Plan._from(data["plan"]),
+            task=_opt(Task._from, data["task"]),
+            _json=text,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> WatchPass:
+        """The ``watch`` view of JSON ``text`` (:class:`InvalidRequestError` if it is none)."""
+        return cls._from(_view(text, "watch"), text)
+
+    def to_json(self) -> str:
+        """The JSON text of this view, exactly as the library gave it (the
+        CLI's ``--format json`` and the C ABI give the same text)."""
+        return self._json
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON of this view as a dict."""
+        data: dict[str, Any] = json.loads(self._json)
+        return data
+
+
 __all__ = [
     "Action",
     "AppAccess",
@@ -1159,4 +1211,6 @@ __all__ = [
     "TimelineActionKind",
     "TimelineEvent",
     "Verdict",
+    "WatchOutcome",
+    "WatchPass",
 ]

@@ -69,6 +69,8 @@ impl Driver for SqliteDriver {
             key: SettingKey::Text("approval_flows"),
         },
         snapshot_cache: "snapshot_cache",
+        drift_claims: "drift_claims",
+        lock_rows: "",
     };
 
     /// Open (creating if needed) the task database at `path`.

@@ -85,6 +85,14 @@ CREATE TABLE IF NOT EXISTS snapshot_cache (
 );
 ";
 
+/// Which task fixes each drift (any version, as the snapshot cache).
+const DRIFT_CLAIMS: &str = "
+CREATE TABLE IF NOT EXISTS drift_claims (
+    drift   TEXT    NOT NULL PRIMARY KEY,
+    task_id INTEGER NOT NULL
+);
+";
+
 /// Bring the database to the current layout, refusing a newer one (`shown`
 /// names the file in that error). Runs in an immediate transaction so that
 /// processes opening a new file at once create it once.
@@ -111,5 +119,6 @@ pub(super) fn migrate(conn: &mut Connection, shown: &str) -> Result<()> {
         newer => return Err(newer_layout(shown, newer)),
     }
     tx.execute_batch(SNAPSHOT_CACHE).map_err(db_error)?;
+    tx.execute_batch(DRIFT_CLAIMS).map_err(db_error)?;
     tx.commit().map_err(db_error)
 }

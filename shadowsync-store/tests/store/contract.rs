@@ -7,7 +7,9 @@
 use std::sync::Barrier;
 use std::thread;
 
-use shadowsync_core::task::flow::{ApprovalFlow, ApprovalNode, Approvers, MatchRule};
+use shadowsync_core::task::flow::{
+    ApprovalFlow, ApprovalNode, Approvers, MatchRule, DEFAULT_EXPIRY_MS,
+};
 use shadowsync_core::task::list::{ListWindow, SortKey, TaskQuery};
 use shadowsync_core::task::{
     Actor, ErrorStrategy, ExecutionMode, LogEntry, LogFilter, LogLevel, NewTask, StatementStatus,
@@ -632,4 +634,78 @@ pub fn snapshot_cache_round_trips<S: Store, F: Fn() -> S>(open: F) {
         reopened.cached_tables("srv", "other").unwrap(),
         [entry("t1", "8")]
     );
+}
+
+/// Watchers racing on one drift, each with its own handle (as hosts
+/// would): exactly one creates the task, every other is named that task.
+/// The drift stays held while its task waits or was cancelled, from any
+/// handle, and is free again once its task succeeded.
+pub fn a_drift_is_submitted_once<S: Store>(open: impl Fn() -> S + Sync) {
+    let request = || SubmitRequest::new(plan(vec![table("a", &["A1"])]), "carol");
+    for round in 0..4 {
+        let drift = format!("drift:{round:016x}");
+        let barrier = Barrier::new(4);
+        let results: Vec<(u64, bool)> = thread::scope(|scope| {
+            let racers: Vec<_> = (0..4)
+                .map(|_| {
+                    let (open, barrier, drift) = (&open, &barrier, &drift);
+                    scope.spawn(move || {
+                        let center = TaskCenter::new(open(), FakeClock::at(START));
+                        barrier.wait();
+                        let (task, created) = center.submit_drift(request(), drift).unwrap();
+                        (task.id, created)
+                    })
+                })
+                .collect();
+            racers.into_iter().map(|r| r.join().unwrap()).collect()
+        });
+        let created: Vec<_> = results.iter().filter(|(_, created)| *created).collect();
+        assert_eq!(created.len(), 1, "round {round}: {results:?}");
+        assert!(
+            results.iter().all(|(id, _)| *id == created[0].0),
+            "{results:?}"
+        );
+    }
+
+    let center = TaskCenter::new(open(), FakeClock::at(START));
+    let (first, created) = center.submit_drift(request(), "drift:a").unwrap();
+    assert!(created);
+    let (cancelled, created) = center.submit_drift(request(), "drift:b").unwrap();
+    assert!(created);
+    center
+        .cancel(cancelled.id, &Actor::new("carol", &[]), "not this one")
+        .unwrap();
+    let reopened = TaskCenter::new(open(), FakeClock::at(START));
+    for (drift, holder) in [("drift:a", first.id), ("drift:b", cancelled.id)] {
+        let (task, created) = reopened.submit_drift(request(), drift).unwrap();
+        assert_eq!((task.id, created), (holder, false), "{drift} is held");
+    }
+
+    let server = FakeServer::default();
+    let ran = center
+        .execute(first.id, "w1", &mut server.clone(), &mut server.inspector())
+        .unwrap();
+    assert_eq!(ran.state.status, TaskStatus::Succeeded);
+    let (next, created) = reopened.submit_drift(request(), "drift:a").unwrap();
+    assert!(
+        created && next.id != first.id,
+        "free again once its task succeeded"
+    );
+    let (held, created) = center.submit_drift(request(), "drift:a").unwrap();
+    assert_eq!((held.id, created), (next.id, false));
+
+    // A task that expired unseen frees its drift too.
+    let later = TaskCenter::new(open(), FakeClock::at(START + DEFAULT_EXPIRY_MS + 1));
+    let expired = later.expire_overdue().unwrap();
+    assert!(
+        expired.contains(&(next.id, TaskStatus::ExecutionExpired)),
+        "{expired:?}"
+    );
+    let (fresh, created) = later.submit_drift(request(), "drift:a").unwrap();
+    assert!(
+        created && fresh.id != next.id,
+        "free again once its task expired"
+    );
+    let (_, created) = later.submit_drift(request(), "drift:b").unwrap();
+    assert!(!created, "a cancelled task keeps holding its drift");
 }

@@ -47,4 +47,5 @@ contract_tests!(
     abort_from_another_handle_stops_the_run,
     everything_survives_reopening,
     snapshot_cache_round_trips,
+    a_drift_is_submitted_once,
 );

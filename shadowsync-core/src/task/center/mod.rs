@@ -8,7 +8,7 @@ use super::flow::{select_flow, validate_flows, Actor, ApprovalFlow, AutoApprove}
 use super::list::{TaskPage, TaskQuery};
 use super::log::{export_text, format_utc, redact_text, redact_url, LogEntry, LogFilter, LogLevel};
 use super::status::{check_transition, TaskStatus};
-use super::store::Store;
+use super::store::{DriftSubmission, Store};
 use super::timeline::{TimelineAction, TimelineEvent, SYSTEM_ACTOR};
 use super::{
     ErrorStrategy, ExecutionMode, NewTask, TableProgress, Task, TaskId, TaskSpec, TaskState,
@@ -225,7 +225,36 @@ impl<S: Store, C: Clock> TaskCenter<S, C> {
         self.create(request, Some(old))
     }
 
+    /// Submit `request` as the one task of drift `drift` (its plan's
+    /// [`FrozenPlan::drift_identity`]) unless a task holds that drift
+    /// already: then that task comes back, `false`, and nothing is created,
+    /// whichever host asks, at the same moment or later. A drift is free
+    /// again once its task succeeded (the drift came back since) or expired
+    /// unseen; while its task waits, runs, was rejected, cancelled or
+    /// failed, the drift stays held, so approvers are not asked twice and
+    /// a failed fix is not buried under new tasks.
+    pub fn submit_drift(&self, request: SubmitRequest, drift: &str) -> Result<(Task, bool)> {
+        let new = self.prepare(request, None)?;
+        let may_resubmit = |status: TaskStatus| {
+            matches!(
+                status,
+                TaskStatus::Succeeded | TaskStatus::ApprovalExpired | TaskStatus::ExecutionExpired
+            )
+        };
+        match self.store.submit_for_drift(drift, &new, &may_resubmit)? {
+            DriftSubmission::Created(id) => Ok((self.created(id)?, true)),
+            DriftSubmission::Held(id) => Ok((self.store.task(id)?, false)),
+        }
+    }
+
     fn create(&self, request: SubmitRequest, initiated_from: Option<TaskId>) -> Result<Task> {
+        let new = self.prepare(request, initiated_from)?;
+        let id = self.store.create_task(&new)?;
+        self.created(id)
+    }
+
+    /// The new task of `request`, not stored yet.
+    fn prepare(&self, request: SubmitRequest, initiated_from: Option<TaskId>) -> Result<NewTask> {
         let now = self.clock.now();
         let SubmitRequest {
             mut plan,
@@ -283,13 +312,16 @@ impl<S: Store, C: Clock> TaskCenter<S, C> {
             Some(why) => pass_every_node(&spec, &mut state, now, why, &mut events),
             None => pass_automatic_nodes(&spec, &mut state, 0, now, &mut events),
         }
-        let new = NewTask {
+        Ok(NewTask {
             spec,
             state,
             tables,
             events,
-        };
-        let id = self.store.create_task(&new)?;
+        })
+    }
+
+    /// Task `id`, just stored, with its submission logged.
+    fn created(&self, id: TaskId) -> Result<Task> {
         let task = self.store.task(id)?;
         self.log(id, LogLevel::Info, &describe_submission(&task))?;
         if task.state.status == TaskStatus::WaitingForExecution {
