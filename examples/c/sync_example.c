@@ -679,8 +679,16 @@ static void watch_section(const char *base_url) {
     check(contains(pass, "\"outcome\": \"in_step\"") && contains(pass, "\"task\": null"),
           "watch: in step after the run");
     ss_string_free(pass);
+    must(ss_executor_execute(exec, "CREATE TABLE refunds (id bigint NOT NULL, PRIMARY KEY (id))"), "create refunds");
+    expect_failure(ss_watch_once(center, exec, db_url, NULL, submit, NULL), SS_NULL_ARG, "out_json",
+                   "watch: a NULL out_json is refused");
+    must(ss_watch_once(center, exec, db_url, NULL, submit, &pass), "watch pass after the refusal");
+    check(contains(pass, "\"outcome\": \"submitted\""),
+          "watch: the refused call submitted nothing, the next pass submits the new table");
+    ss_string_free(pass);
     expect_failure(ss_watch_once(center, exec, db_url, "{\"cache\":\"x.db\"}", submit, &pass), SS_INVALID_REQUEST,
                    "cache", "watch: a cache of its own is refused");
+    check(pass == NULL, "watch: a failed call leaves *out_json NULL");
     expect_failure(ss_watch_once(center, exec, db_url, NULL, "{}", &pass), SS_INVALID_REQUEST, "creator",
                    "watch: a submission without a creator is refused");
     ss_task_center_free(center);

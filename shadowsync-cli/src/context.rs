@@ -42,6 +42,7 @@ impl StoreArg {
     /// profile; `None` when none of them names one.
     fn configured(&self, profile: Option<&Profile>) -> Result<Option<String>, Failure> {
         if let Some(location) = self.store.clone() {
+            crate::credentials::warn_if_store_has_password(&location);
             return Ok(Some(location));
         }
         if let Some(location) = env_text(STORE_VAR)? {

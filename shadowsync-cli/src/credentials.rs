@@ -110,6 +110,14 @@ fn fill(urls: &[String], layer: Layer, settings: &Settings) -> Result<Vec<String
     Ok(out)
 }
 
+/// Warns (once per process, as for `--url`) when `location`, a task store
+/// given on the command line, is a URL carrying a password.
+pub(crate) fn warn_if_store_has_password(location: &str) {
+    if has_password(location) {
+        warn_once();
+    }
+}
+
 /// Whether `url` carries a password (the project's redaction finds one).
 fn has_password(url: &str) -> bool {
     redact_url(url) != url

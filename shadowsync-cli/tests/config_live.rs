@@ -178,8 +178,9 @@ fn the_environment_replaces_the_url_option(engine: Engine) {
     );
 }
 
-/// A wrong `SHADOWSYNC_PASSWORD` fails the connection (exit 1) and shows
-/// nowhere; `--url` with the password in it works but warns, once.
+/// A wrong `SHADOWSYNC_PASSWORD` fails the connection (exit 3) and shows
+/// nowhere; `--url` or `--store` with the password in it works but warns,
+/// once.
 fn wrong_passwords_fail_and_argv_passwords_warn(engine: Engine) {
     let case = Case::new(engine, "wrong");
     let url = case.bare_url();
@@ -205,6 +206,19 @@ fn wrong_passwords_fail_and_argv_passwords_warn(engine: Engine) {
         let out = case.run(&["plan", "--all", "--url", &with_password], &[]);
         assert_eq!(out.status.code(), Some(1), "changes: {}", text(&out.stderr));
         let stderr = text(&out.stderr);
+        assert_eq!(
+            stderr
+                .matches("warning: a password on the command line")
+                .count(),
+            1,
+            "{stderr}"
+        );
+        assert!(!stderr.contains(&format!(":{password}@")), "{stderr}");
+
+        // A store URL with the password on the command line warns the same.
+        let listed = case.run(&["task", "list", "--store", &with_password], &[]);
+        assert_eq!(listed.status.code(), Some(0), "{}", text(&listed.stderr));
+        let stderr = text(&listed.stderr);
         assert_eq!(
             stderr
                 .matches("warning: a password on the command line")

@@ -42,6 +42,11 @@ impl<S: Executor, T: Executor> Executor for MappedExecutor<S, T> {
     fn show_create_tables(&mut self, names: &[String]) -> Result<Vec<Option<String>>> {
         self.shadow.show_create_tables(names)
     }
+    /// The shadow database's tokens: this executor reads the shadows (the
+    /// sources' tokens come from [`Executor::source_side`]).
+    fn change_tokens(&mut self) -> Result<Option<crate::ChangeTokens>> {
+        self.shadow.change_tokens()
+    }
     fn execute(&mut self, sql: &str) -> Result<()> {
         self.shadow.execute(sql)
     }

@@ -20,7 +20,9 @@
 //! Tokens are read before the texts, so a table that changes between the
 //! two is stored with its older token and read again next time. The
 //! counter `AUTO_INCREMENT=n` of a text changes with rows, not DDL: with
-//! `copy_auto_increment`, which copies it, the cache is not used.
+//! `copy_auto_increment`, which copies it, the cache is not used. In
+//! database mode each side (sources, shadows) is cached under its own
+//! server and database, with its own tokens.
 //! A cache that cannot be read or written is passed over with a warning:
 //! the analysis then reads everything, as without a cache.
 
@@ -29,11 +31,11 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
-use crate::executor::{CatalogFacts, Executor};
+use crate::executor::{CatalogFacts, Executor, ServerInfo};
 use crate::parse;
 use crate::task::Store;
 
-use super::snapshot::{names_to_read, read_snapshot, read_texts};
+use super::snapshot::{read_snapshot_with, read_texts, Texts};
 use super::{exact, name_key, AnalysisRequest, SchemaSnapshot};
 
 /// One table in the snapshot cache.
@@ -70,127 +72,136 @@ pub struct CacheReport {
 
 /// [`super::read_snapshot`] through the snapshot cache in `store`: the
 /// same snapshot, with the texts of the tables whose tokens prove them
-/// unchanged taken from the cache instead of the server.
+/// unchanged taken from the cache instead of the server. In database mode
+/// each side is cached on its own: the sources under their server and
+/// database, the shadows under theirs.
 pub fn read_snapshot_cached(
     exec: &mut dyn Executor,
     req: &AnalysisRequest,
     store: &dyn Store,
 ) -> Result<(SchemaSnapshot, CacheReport)> {
-    // Database mode reads two databases, perhaps on two servers: read
-    // afresh (as is the refusal of the rule `same` outside it).
-    if exec.source_side().is_some() || req.rule.is_same() {
-        let snapshot = read_snapshot(exec, req)?;
-        let report = CacheReport {
-            unused: Some("database mode reads both databases afresh".into()),
-            read: snapshot.ddl.len() + snapshot.shadows.as_ref().map_or(0, |s| s.ddl.len()),
-            ..CacheReport::default()
-        };
-        return Ok((snapshot, report));
-    }
-    let server = exec.server_info()?;
-    let relations = exec.list_relations()?;
-    let names = names_to_read(&server, &relations, req);
     let mut report = CacheReport::default();
-    let tokens = if req.policy.copy_auto_increment {
+    if req.policy.copy_auto_increment {
+        // The counter `AUTO_INCREMENT=n` of a text changes with rows.
         report.unused = Some("the policy copies AUTO_INCREMENT counters".into());
-        None
-    } else {
-        let tokens = exec.change_tokens()?;
-        if tokens.is_none() {
-            report.unused = Some("this connection gives no change tokens".into());
-        }
-        tokens
-    };
-    let Some(tokens) = tokens else {
-        report.read = names.len();
-        let (ddl, facts) = read_texts(exec, names)?;
-        let snapshot = SchemaSnapshot {
-            server,
-            relations,
-            ddl,
-            facts,
-            shadows: None,
-        };
-        return Ok((snapshot, report));
-    };
-    let fold = server.lower_case_table_names != 0;
-    let prints_inexactly = crate::engine::prints_values_inexactly(server.flavor);
-    let database = server.database.clone();
-    let token_of: HashMap<String, String> = tokens
-        .tables
-        .into_iter()
-        .map(|(name, token)| (name_key(&name, fold), token))
-        .collect();
-    let cached: HashMap<String, CachedTable> = match store.cached_tables(&tokens.server, &database)
-    {
-        Ok(entries) => entries.into_iter().map(|e| (e.table.clone(), e)).collect(),
-        Err(e) => {
-            tracing::warn!("snapshot cache not read, reading every table: {e}");
-            HashMap::new()
-        }
-    };
-    let mut ddl = HashMap::new();
-    let mut facts = HashMap::new();
-    let mut to_read = Vec::new();
-    for name in names {
-        let key = name_key(&name, fold);
-        match cached.get(&key) {
-            Some(entry) if still_valid(entry, &server.version, &token_of) => {
-                ddl.insert(name.clone(), entry.text.clone());
-                if let Some(f) = &entry.facts {
-                    facts.insert(name, f.clone());
-                }
-                report.reused += 1;
-            }
-            _ => to_read.push(name),
-        }
     }
-    report.read = to_read.len();
-    let (read_ddl, read_facts) = read_texts(exec, to_read.clone())?;
-    let mut put = Vec::new();
-    let mut forget = Vec::new();
-    let context = EntryContext {
-        version: &server.version,
-        database: &database,
-        fold,
-        prints_inexactly,
-        token_of: &token_of,
+    let mut cached = Cached {
+        store,
+        use_tokens: report.unused.is_none(),
+        report: &mut report,
     };
-    for name in &to_read {
-        let key = name_key(name, fold);
-        let entry = read_ddl
-            .get(name)
-            .and_then(|text| context.entry(&key, text, read_facts.get(name)));
-        match entry {
-            Some(entry) => put.push(entry),
-            None if cached.contains_key(&key) => forget.push(key),
-            None => {}
-        }
-    }
-    // Entries of tables gone (or no longer vouched for) go too.
-    let gone: Vec<String> = cached
-        .keys()
-        .filter(|key| !token_of.contains_key(*key) && !forget.contains(*key))
-        .cloned()
-        .collect();
-    forget.extend(gone);
-    report.stored = put.len();
-    if !put.is_empty() || !forget.is_empty() {
-        if let Err(e) = store.cache_tables(&tokens.server, &database, &put, &forget) {
-            tracing::warn!("snapshot cache not written: {e}");
-            report.stored = 0;
-        }
-    }
-    ddl.extend(read_ddl);
-    facts.extend(read_facts);
-    let snapshot = SchemaSnapshot {
-        server,
-        relations,
-        ddl,
-        facts,
-        shadows: None,
-    };
+    let snapshot = read_snapshot_with(exec, req, &mut |exec, server, names| {
+        cached.texts(exec, server, names)
+    })?;
     Ok((snapshot, report))
+}
+
+/// The cached reading of one database's texts.
+struct Cached<'a> {
+    store: &'a dyn Store,
+    /// Whether tokens may vouch for texts at all (see the policy).
+    use_tokens: bool,
+    /// What the cache did, over every database read.
+    report: &'a mut CacheReport,
+}
+
+impl Cached<'_> {
+    /// The texts of `names` in `server`'s database through `exec`: from
+    /// the cache where the tokens prove an entry unchanged, else read (and
+    /// stored for next time).
+    fn texts(
+        &mut self,
+        exec: &mut dyn Executor,
+        server: &ServerInfo,
+        names: Vec<String>,
+    ) -> Result<Texts> {
+        if names.is_empty() {
+            return Ok(Texts::default());
+        }
+        let tokens = if self.use_tokens {
+            exec.change_tokens()?
+        } else {
+            None
+        };
+        let Some(tokens) = tokens else {
+            if self.report.unused.is_none() {
+                self.report.unused = Some("this connection gives no change tokens".into());
+            }
+            self.report.read += names.len();
+            return read_texts(exec, names);
+        };
+        let fold = server.lower_case_table_names != 0;
+        let database = &server.database;
+        let token_of: HashMap<String, String> = tokens
+            .tables
+            .into_iter()
+            .map(|(name, token)| (name_key(&name, fold), token))
+            .collect();
+        let cached: HashMap<String, CachedTable> =
+            match self.store.cached_tables(&tokens.server, database) {
+                Ok(entries) => entries.into_iter().map(|e| (e.table.clone(), e)).collect(),
+                Err(e) => {
+                    tracing::warn!("snapshot cache not read, reading every table: {e}");
+                    HashMap::new()
+                }
+            };
+        let (mut ddl, mut facts) = Texts::default();
+        let mut to_read = Vec::new();
+        for name in names {
+            let key = name_key(&name, fold);
+            match cached.get(&key) {
+                Some(entry) if still_valid(entry, &server.version, &token_of) => {
+                    ddl.insert(name.clone(), entry.text.clone());
+                    if let Some(f) = &entry.facts {
+                        facts.insert(name, f.clone());
+                    }
+                    self.report.reused += 1;
+                }
+                _ => to_read.push(name),
+            }
+        }
+        self.report.read += to_read.len();
+        let (read_ddl, read_facts) = read_texts(exec, to_read.clone())?;
+        let mut put = Vec::new();
+        let mut forget = Vec::new();
+        let context = EntryContext {
+            version: &server.version,
+            database,
+            fold,
+            prints_inexactly: crate::engine::prints_values_inexactly(server.flavor),
+            token_of: &token_of,
+        };
+        for name in &to_read {
+            let key = name_key(name, fold);
+            let entry = read_ddl
+                .get(name)
+                .and_then(|text| context.entry(&key, text, read_facts.get(name)));
+            match entry {
+                Some(entry) => put.push(entry),
+                None if cached.contains_key(&key) => forget.push(key),
+                None => {}
+            }
+        }
+        // Entries of tables gone (or no longer vouched for) go too.
+        let gone: Vec<String> = cached
+            .keys()
+            .filter(|key| !token_of.contains_key(*key) && !forget.contains(*key))
+            .cloned()
+            .collect();
+        forget.extend(gone);
+        if !put.is_empty() || !forget.is_empty() {
+            match self
+                .store
+                .cache_tables(&tokens.server, database, &put, &forget)
+            {
+                Ok(()) => self.report.stored += put.len(),
+                Err(e) => tracing::warn!("snapshot cache not written: {e}"),
+            }
+        }
+        ddl.extend(read_ddl);
+        facts.extend(read_facts);
+        Ok((ddl, facts))
+    }
 }
 
 /// Whether `entry` still is the table's text: its token, its parents'

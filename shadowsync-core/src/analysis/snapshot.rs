@@ -17,8 +17,23 @@ use super::{exact, name_key, AnalysisRequest, SchemaSnapshot, ShadowSide};
 /// the DDL of the selected tables and their existing shadows, in one batch
 /// per database.
 pub fn read_snapshot(exec: &mut dyn Executor, req: &AnalysisRequest) -> Result<SchemaSnapshot> {
+    read_snapshot_with(exec, req, &mut |exec, _, names| read_texts(exec, names))
+}
+
+/// How a snapshot's texts are read in one database: through `exec`, whose
+/// server facts are `server`, the texts of `names` (see [`read_texts`]).
+/// The snapshot cache reads some of them from the task store instead.
+pub(super) type TextReader<'a> =
+    dyn FnMut(&mut dyn Executor, &ServerInfo, Vec<String>) -> Result<Texts> + 'a;
+
+/// [`read_snapshot`] with the texts read by `read`.
+pub(super) fn read_snapshot_with(
+    exec: &mut dyn Executor,
+    req: &AnalysisRequest,
+    read: &mut TextReader<'_>,
+) -> Result<SchemaSnapshot> {
     if exec.source_side().is_some() {
-        return read_mapped(exec, req);
+        return read_mapped(exec, req, read);
     }
     if req.rule.is_same() {
         return Err(Error::InvalidRequest(
@@ -30,7 +45,7 @@ pub fn read_snapshot(exec: &mut dyn Executor, req: &AnalysisRequest) -> Result<S
     let server = exec.server_info()?;
     let relations = exec.list_relations()?;
     let names = names_to_read(&server, &relations, req);
-    let (ddl, facts) = read_texts(exec, names)?;
+    let (ddl, facts) = read(exec, &server, names)?;
     Ok(SchemaSnapshot {
         server,
         relations,
@@ -69,7 +84,11 @@ pub(super) fn names_to_read(
 }
 
 /// Database mode: the sources from the source side, the shadows from `exec`.
-fn read_mapped(exec: &mut dyn Executor, req: &AnalysisRequest) -> Result<SchemaSnapshot> {
+fn read_mapped(
+    exec: &mut dyn Executor,
+    req: &AnalysisRequest,
+    read: &mut TextReader<'_>,
+) -> Result<SchemaSnapshot> {
     let shadow_server = exec.server_info()?;
     let shadow_identity = exec.server_identity()?;
     let shadow_relations = exec.list_relations()?;
@@ -101,7 +120,7 @@ fn read_mapped(exec: &mut dyn Executor, req: &AnalysisRequest) -> Result<SchemaS
     let fold = server.lower_case_table_names != 0;
     let ix = Indexes::new(&relations, fold, req);
     let plan = select(req, &req.selection, &server, &relations, &ix, true);
-    let (ddl, facts) = read_texts(source, plan.sources.clone())?;
+    let (ddl, facts) = read(source, &server, plan.sources.clone())?;
     let shadow_fold = shadow_server.lower_case_table_names != 0;
     let stored: HashMap<String, &str> = shadow_relations
         .iter()
@@ -114,7 +133,7 @@ fn read_mapped(exec: &mut dyn Executor, req: &AnalysisRequest) -> Result<SchemaS
         .filter_map(|s| stored.get(&name_key(&req.rule.shadow_name(s), shadow_fold)))
         .map(|s| s.to_string())
         .collect();
-    let (shadow_ddl, shadow_facts) = read_texts(exec, shadow_names)?;
+    let (shadow_ddl, shadow_facts) = read(exec, &shadow_server, shadow_names)?;
     Ok(SchemaSnapshot {
         server,
         relations,
