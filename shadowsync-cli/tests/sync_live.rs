@@ -1192,9 +1192,14 @@ fn ctrl_c_stops_between_statements(engine: Engine) {
 /// long enough.
 fn abort_interrupts_a_waiting_statement(engine: Engine, stop: Stop) {
     use mysql::prelude::Queryable;
+    // One database per way of stopping: the two tests run at once.
+    let name = match stop {
+        Stop::TaskAbort => "abort_kill",
+        Stop::CtrlC => "ctrl_c_kill",
+    };
     let case = Case::new(
         engine,
-        "abort_kill",
+        name,
         &owned(&[
             "CREATE TABLE t (id int NOT NULL PRIMARY KEY, n int)",
             "CREATE TABLE __t (id int NOT NULL PRIMARY KEY) COMMENT '[shadowsync:shadow]'",
