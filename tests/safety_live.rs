@@ -738,6 +738,59 @@ fn an_orphaned_statement_is_settled(engine: Engine, policy: OrphanPolicy) {
     assert_eq!(shadow.matches("`n`").count(), 1, "{engine:?}: {shadow}");
 }
 
+/// The same statement text running in another database is no orphan of
+/// this task: a worker settling an interrupted statement under the policy
+/// `kill` neither waits for it nor interrupts it. (A `SELECT SLEEP(3)`
+/// stands for the statement: seekdb's DDL cannot be kept waiting.) The
+/// same text in the worker's own database is found and interrupted, so
+/// the test can tell the two apart.
+fn an_identical_statement_elsewhere_is_not_an_orphan(engine: Engine) {
+    let _serial = serial();
+    let mine = scratch(engine, "orphan_mine", &[]);
+    let theirs = scratch(engine, "orphan_theirs", &[]);
+    let sleep = "SELECT SLEEP(3)";
+    let running_in = |db: String| {
+        std::thread::spawn(move || {
+            let mut conn = raw(engine, Some(&db));
+            let started = Instant::now();
+            let slept: Option<i64> = conn.query_first(sleep).unwrap_or(None);
+            (slept, started.elapsed())
+        })
+    };
+    let mut ex = executor(engine, &mine).with_orphan_policy(OrphanPolicy::Kill);
+
+    let elsewhere = running_in(theirs.clone());
+    std::thread::sleep(Duration::from_millis(500));
+    let started = Instant::now();
+    let settled = ex.await_orphan(sleep).expect("await");
+    assert_eq!(settled, None, "{engine:?}: another database's statement");
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{engine:?}: not awaited"
+    );
+    let (slept, took) = elsewhere.join().unwrap();
+    assert_eq!(slept, Some(0), "{engine:?}: not interrupted");
+    assert!(took >= Duration::from_millis(2_900), "{engine:?}: {took:?}");
+
+    let here = running_in(mine.clone());
+    std::thread::sleep(Duration::from_millis(500));
+    let settled = ex.await_orphan(sleep).expect("await");
+    assert!(
+        settled
+            .as_deref()
+            .is_some_and(|s| s.contains("interrupted it (KILL QUERY")),
+        "{engine:?}: the orphan in its own database is interrupted: {settled:?}"
+    );
+    let (_, took) = here.join().unwrap();
+    assert!(took < Duration::from_millis(2_900), "{engine:?}: {took:?}");
+    let mut admin = raw(engine, None);
+    for db in [&mine, &theirs] {
+        admin
+            .query_drop(format!("DROP DATABASE IF EXISTS `{db}`"))
+            .unwrap();
+    }
+}
+
 /// A plan edited to claim another naming rule, under which a production
 /// table passes for a shadow: the guard accepts the statement's shape, but
 /// the live check before the first statement finds no shadow marker on the
@@ -797,6 +850,11 @@ mod mariadb {
     #[test]
     fn an_orphaned_statement_is_killed_by_policy() {
         super::an_orphaned_statement_is_killed_by_policy(Engine::Mariadb);
+    }
+
+    #[test]
+    fn an_identical_statement_elsewhere_is_not_an_orphan() {
+        super::an_identical_statement_elsewhere_is_not_an_orphan(Engine::Mariadb);
     }
 
     #[test]
@@ -861,6 +919,11 @@ mod seekdb {
     #[test]
     fn an_orphaned_statement_is_killed_by_policy() {
         super::an_orphaned_statement_is_killed_by_policy(Engine::Seekdb);
+    }
+
+    #[test]
+    fn an_identical_statement_elsewhere_is_not_an_orphan() {
+        super::an_identical_statement_elsewhere_is_not_an_orphan(Engine::Seekdb);
     }
 
     #[test]

@@ -37,7 +37,11 @@ impl OrphanPolicy {
 
 impl MysqlExecutor {
     /// [`Executor::await_orphan`](shadowsync_core::Executor::await_orphan):
-    /// wait for, or interrupt, another session running `sql`.
+    /// wait for, or interrupt, another session running `sql` in this
+    /// connection's database. Only there: the same text (an unqualified
+    /// `CREATE TABLE __orders …`) may be running in another database, for
+    /// another task or another team, and is never this task's to await or
+    /// to kill.
     pub(super) fn settle_orphan(&mut self, sql: &str) -> Result<Option<String>> {
         let started = std::time::Instant::now();
         let mut seen: Option<u64> = None;
@@ -47,7 +51,7 @@ impl MysqlExecutor {
                 .main_conn()
                 .exec_first(
                     "SELECT ID FROM information_schema.PROCESSLIST \
-                     WHERE INFO = ? AND ID <> CONNECTION_ID() LIMIT 1",
+                     WHERE INFO = ? AND DB = DATABASE() AND ID <> CONNECTION_ID() LIMIT 1",
                     (sql,),
                 )
                 .map_err(|e| self.endpoint.error("cannot read the process list", &e))?;
