@@ -743,7 +743,8 @@ fn an_orphaned_statement_is_settled(engine: Engine, policy: OrphanPolicy) {
 /// `kill` neither waits for it nor interrupts it. (A `SELECT SLEEP(3)`
 /// stands for the statement: seekdb's DDL cannot be kept waiting.) The
 /// same text in the worker's own database is found and interrupted, so
-/// the test can tell the two apart.
+/// the test can tell the two apart. On MariaDB a database whose name
+/// differs only in case counts as another one.
 fn an_identical_statement_elsewhere_is_not_an_orphan(engine: Engine) {
     let _serial = serial();
     let mine = scratch(engine, "orphan_mine", &[]);
@@ -772,6 +773,20 @@ fn an_identical_statement_elsewhere_is_not_an_orphan(engine: Engine) {
     assert_eq!(slept, Some(0), "{engine:?}: not interrupted");
     assert!(took >= Duration::from_millis(2_900), "{engine:?}: {took:?}");
 
+    // Where names keep their case (MariaDB on Linux), a database whose name
+    // differs only in case is another database.
+    if engine == Engine::Mariadb {
+        let other_case = scratch(engine, "ORPHAN_mine", &[]);
+        let elsewhere = running_in(other_case.clone());
+        std::thread::sleep(Duration::from_millis(500));
+        assert_eq!(ex.await_orphan(sleep).expect("await"), None, "{other_case}");
+        let (slept, _) = elsewhere.join().unwrap();
+        assert_eq!(slept, Some(0), "{other_case}: not interrupted");
+        raw(engine, None)
+            .query_drop(format!("DROP DATABASE `{other_case}`"))
+            .unwrap();
+    }
+
     let here = running_in(mine.clone());
     std::thread::sleep(Duration::from_millis(500));
     let settled = ex.await_orphan(sleep).expect("await");
@@ -785,6 +800,54 @@ fn an_identical_statement_elsewhere_is_not_an_orphan(engine: Engine) {
     assert!(took < Duration::from_millis(2_900), "{engine:?}: {took:?}");
     let mut admin = raw(engine, None);
     for db in [&mine, &theirs] {
+        admin
+            .query_drop(format!("DROP DATABASE IF EXISTS `{db}`"))
+            .unwrap();
+    }
+}
+
+/// The interrupter (what `task abort` and Ctrl-C use) kills a statement
+/// only after finding its session, of the executor's account, in the
+/// executor's database on the server its new connection reached: an id
+/// that names another session there (here: the session moved to another
+/// database since) is not interrupted.
+fn the_interrupter_kills_only_its_own_session(engine: Engine) {
+    let _serial = serial();
+    let first = scratch(engine, "interrupt_a", &[]);
+    let second = scratch(engine, "interrupt_b", &[]);
+    let mut ex = executor(engine, &first);
+    let stale = ex.interrupter().expect("an interrupter");
+    ex.use_database(&second).unwrap();
+    let current = ex.interrupter().expect("an interrupter");
+    let sleeping = |mut ex: MysqlExecutor| {
+        std::thread::spawn(move || {
+            let started = Instant::now();
+            let outcome = ex.execute("DO SLEEP(2)");
+            (ex, outcome, started.elapsed())
+        })
+    };
+
+    let run = sleeping(ex);
+    std::thread::sleep(Duration::from_millis(400));
+    let refused = stale.interrupt().expect_err("another database's session");
+    assert!(
+        refused.to_string().contains("not interrupted"),
+        "{engine:?}: {refused}"
+    );
+    let (ex, outcome, took) = run.join().unwrap();
+    outcome.expect("the statement ran to its end");
+    assert!(took >= Duration::from_millis(1_900), "{engine:?}: {took:?}");
+
+    let run = sleeping(ex);
+    std::thread::sleep(Duration::from_millis(400));
+    current.interrupt().expect("its own session");
+    let (_, _, took) = run.join().unwrap();
+    assert!(
+        took < Duration::from_millis(1_900),
+        "{engine:?}: interrupted after {took:?}"
+    );
+    let mut admin = raw(engine, None);
+    for db in [&first, &second] {
         admin
             .query_drop(format!("DROP DATABASE IF EXISTS `{db}`"))
             .unwrap();
@@ -858,6 +921,11 @@ mod mariadb {
     }
 
     #[test]
+    fn the_interrupter_kills_only_its_own_session() {
+        super::the_interrupter_kills_only_its_own_session(Engine::Mariadb);
+    }
+
+    #[test]
     fn only_proven_shadows_are_altered() {
         super::only_proven_shadows_are_altered(Engine::Mariadb);
     }
@@ -924,6 +992,11 @@ mod seekdb {
     #[test]
     fn an_identical_statement_elsewhere_is_not_an_orphan() {
         super::an_identical_statement_elsewhere_is_not_an_orphan(Engine::Seekdb);
+    }
+
+    #[test]
+    fn the_interrupter_kills_only_its_own_session() {
+        super::the_interrupter_kills_only_its_own_session(Engine::Seekdb);
     }
 
     #[test]

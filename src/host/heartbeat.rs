@@ -41,31 +41,39 @@ fn stop_requested_by() -> Option<Actor> {
     STOP.lock().unwrap_or_else(PoisonError::into_inner).clone()
 }
 
-/// The interrupter of the executor a worker runs its current task on, set
-/// by whoever opens the executor and read by the heartbeat.
+/// The interrupter of the executor a worker runs its current task on, and
+/// that task, set by whoever opens the executor and read by the heartbeat.
+/// An abort request interrupts the executor only when it is running that
+/// very task: a worker that left another task executing (a resume refused
+/// at its run lock) must not stop the statement of the one it runs now.
 #[derive(Default)]
-pub struct Running(Mutex<Option<Arc<dyn Interrupt>>>);
+pub struct Running(Mutex<Option<(TaskId, Arc<dyn Interrupt>)>>);
 
 impl std::fmt::Debug for Running {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let current = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         f.debug_struct("Running")
-            .field("interruptible", &self.current().is_some())
+            .field("task", &current.as_ref().map(|(id, _)| *id))
             .finish()
     }
 }
 
 impl Running {
-    /// From now on, `interrupter` stops the running statement (`None`: the
-    /// executor cannot be interrupted; an abort waits for its statement).
-    pub fn set(&self, interrupter: Option<Arc<dyn Interrupt>>) {
-        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = interrupter;
+    /// From now on, `interrupter` stops the running statement of task
+    /// `task` (`None`: the executor cannot be interrupted; an abort waits
+    /// for its statement).
+    pub fn set(&self, task: TaskId, interrupter: Option<Arc<dyn Interrupt>>) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) =
+            interrupter.map(|interrupter| (task, interrupter));
     }
 
-    fn current(&self) -> Option<Arc<dyn Interrupt>> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+    /// The interrupter of the executor running task `task`, if it is the
+    /// one running.
+    fn of(&self, task: TaskId) -> Option<Arc<dyn Interrupt>> {
+        match &*self.0.lock().unwrap_or_else(PoisonError::into_inner) {
+            Some((running, interrupter)) if *running == task => Some(interrupter.clone()),
+            _ => None,
+        }
     }
 }
 
@@ -166,9 +174,105 @@ fn interrupt_aborted<S: Store, C: Clock>(
         {
             continue;
         }
+        let Some(interrupter) = running.of(task.id) else {
+            // Not the task running now: it stops before its next
+            // statement, once a worker runs it again.
+            continue;
+        };
         interrupted.push(task.id);
-        if let Some(Err(e)) = running.current().map(|r| r.interrupt()) {
+        if let Err(e) = interrupter.interrupt() {
             tracing::warn!("task {}: {e}", task.id);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicUsize;
+
+    use shadowsync_core::task::{
+        FrozenPlan, MemoryStore, PlannedAction, PlannedTable, SubmitRequest,
+    };
+    use shadowsync_core::Millis;
+
+    use super::*;
+
+    struct Still;
+
+    impl Clock for Still {
+        fn now(&self) -> Millis {
+            1_700_000_000_000
+        }
+    }
+
+    /// Counts the interrupts it was asked for.
+    #[derive(Default)]
+    struct Counting(AtomicUsize);
+
+    impl Interrupt for Counting {
+        fn interrupt(&self) -> shadowsync_core::Result<()> {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            Ok(())
+        }
+    }
+
+    fn executing(center: &TaskCenter<MemoryStore, Still>, worker: &str) -> TaskId {
+        let plan = FrozenPlan {
+            connection: "mysql://u@h/db".into(),
+            database: "db".into(),
+            naming_rule: "prefix:__".into(),
+            policy: Default::default(),
+            tables: vec![PlannedTable {
+                source: "t".into(),
+                shadow: "__t".into(),
+                action: PlannedAction::Create,
+                reason: None,
+                skip_reason: None,
+                statements: vec!["CREATE TABLE `__t` (id int)".into()],
+                kinds: vec![],
+                source_fingerprint: "s".into(),
+                shadow_fingerprint: None,
+                adopted: false,
+                rebuild: false,
+            }],
+            read_only_parents: vec![],
+            shadows: None,
+        };
+        let task = center.submit(SubmitRequest::new(plan, "carol")).unwrap();
+        let mut state = task.state.clone();
+        state.status = TaskStatus::Executing;
+        state.worker = Some(worker.into());
+        assert!(center
+            .store()
+            .compare_and_set(task.id, task.revision, &state, &[])
+            .unwrap());
+        task.id
+    }
+
+    #[test]
+    fn an_abort_interrupts_only_the_task_it_names() {
+        let center = TaskCenter::new(MemoryStore::default(), Still);
+        let left = executing(&center, "w");
+        let now = executing(&center, "w");
+        let counting = Arc::new(Counting::default());
+        let running = Running::default();
+        running.set(now, Some(counting.clone()));
+        let mut interrupted = Vec::new();
+        let dba = Actor::new("dba", &[]);
+
+        // The task this worker left executing is aborted: the statement of
+        // the one it runs now goes on.
+        center.abort(left, &dba, "").unwrap();
+        interrupt_aborted(&center, "w", &running, &mut interrupted);
+        assert_eq!(counting.0.load(Ordering::SeqCst), 0);
+
+        center.abort(now, &dba, "").unwrap();
+        interrupt_aborted(&center, "w", &running, &mut interrupted);
+        interrupt_aborted(&center, "w", &running, &mut interrupted);
+        assert_eq!(
+            counting.0.load(Ordering::SeqCst),
+            1,
+            "once, for its own task"
+        );
     }
 }

@@ -92,7 +92,7 @@ where
 {
     let mut inspector = inspector_for(&center.task(id)?)?;
     let running = Running::default();
-    running.set(exec.interrupter());
+    running.set(id, exec.interrupter());
     with_heartbeat(center, worker, &running, || {
         run(center, id, worker, exec, &mut inspector, observer)
     })
@@ -109,7 +109,7 @@ fn resume_under<S: Store, C: Clock>(
     observer: &dyn Observer,
 ) -> Result<Task> {
     let mut inspector = inspector_for(&center.task(id)?)?;
-    running.set(exec.interrupter());
+    running.set(id, exec.interrupter());
     center.resume_observed(id, worker, exec, &mut inspector, observer)
 }
 
@@ -218,7 +218,7 @@ impl Connector for Interruptible<'_> {
             ));
         }
         let exec = self.inner.connect(task)?;
-        self.running.set(exec.interrupter());
+        self.running.set(task.id, exec.interrupter());
         Ok(exec)
     }
 }

@@ -44,11 +44,34 @@ impl Interrupt for Interrupter {
     /// `KILL QUERY` the executor's connection: its running statement fails
     /// (`ER_QUERY_INTERRUPTED`) and the connection stays usable. The id is
     /// a number the server gave, so nothing is pasted from input.
+    ///
+    /// The new connection may not reach the same server (a virtual IP, a
+    /// balancer, a failover), where the same id is somebody else's
+    /// session: so the session is first looked up there, and only one of
+    /// this executor's account in this executor's database is interrupted.
     fn interrupt(&self) -> Result<()> {
         let mut conn = Conn::new(self.opts.clone()).map_err(|e| {
             self.scrubber
                 .error("cannot connect to interrupt a statement", &e)
         })?;
+        let ours: Option<u64> = conn
+            .exec_first(
+                "SELECT ID FROM information_schema.PROCESSLIST \
+                 WHERE ID = ? AND BINARY USER = ? AND BINARY DB = ?",
+                (
+                    self.connection_id,
+                    self.opts.get_user().unwrap_or_default(),
+                    self.opts.get_db_name().unwrap_or_default(),
+                ),
+            )
+            .map_err(|e| self.scrubber.error("cannot read the process list", &e))?;
+        if ours.is_none() {
+            return Err(shadowsync_core::Error::Executor(format!(
+                "not interrupted: connection {} of this account and database is not on the \
+                 server the new connection reached",
+                self.connection_id
+            )));
+        }
         conn.query_drop(format!("KILL QUERY {}", self.connection_id))
             .map_err(|e| {
                 self.scrubber

@@ -41,7 +41,9 @@ impl MysqlExecutor {
     /// connection's database. Only there: the same text (an unqualified
     /// `CREATE TABLE __orders …`) may be running in another database, for
     /// another task or another team, and is never this task's to await or
-    /// to kill.
+    /// to kill. Compared as bytes: `PROCESSLIST`'s columns are
+    /// case-insensitive text, and `Shop` is not `shop` where names keep
+    /// their case.
     pub(super) fn settle_orphan(&mut self, sql: &str) -> Result<Option<String>> {
         let started = std::time::Instant::now();
         let mut seen: Option<u64> = None;
@@ -51,7 +53,8 @@ impl MysqlExecutor {
                 .main_conn()
                 .exec_first(
                     "SELECT ID FROM information_schema.PROCESSLIST \
-                     WHERE INFO = ? AND DB = DATABASE() AND ID <> CONNECTION_ID() LIMIT 1",
+                     WHERE BINARY INFO = ? AND BINARY DB = DATABASE() \
+                     AND ID <> CONNECTION_ID() LIMIT 1",
                     (sql,),
                 )
                 .map_err(|e| self.endpoint.error("cannot read the process list", &e))?;
