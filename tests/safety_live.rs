@@ -293,6 +293,43 @@ fn one_runner_per_database(engine: Engine) {
     );
 }
 
+/// On a server that folds names (seekdb: `lower_case_table_names = 1`), a
+/// database reached under two spellings is one database with one run lock,
+/// also when its name is long enough for the lock's name to be hashed.
+/// (MariaDB here keeps names' case: two spellings are two databases.)
+fn one_run_lock_however_the_database_is_spelled(engine: Engine) {
+    let _serial = serial();
+    let db = scratch(
+        engine,
+        "runlock_spelled_with_a_name_long_enough_to_be_hashed",
+        &[],
+    );
+    assert!(db.len() + "shadowsync:".len() > 64, "{db}");
+    let mut holder = MysqlExecutor::connect(&engine.url())
+        .expect("connect")
+        .with_database(&db.to_uppercase())
+        .expect("use the database, spelled in capitals");
+    assert_eq!(holder.lock_database().unwrap(), None, "{engine:?}");
+    let mut other = executor(engine, &db).with_run_lock_wait(Duration::ZERO);
+    let refused = other.lock_database().unwrap();
+    assert!(
+        refused
+            .as_deref()
+            .is_some_and(|r| r.contains("another shadowsync run holds the lock")),
+        "{engine:?}: {refused:?}"
+    );
+    holder.unlock_database().unwrap();
+    assert_eq!(
+        other.lock_database().unwrap(),
+        None,
+        "{engine:?}: free again"
+    );
+    other.unlock_database().unwrap();
+    raw(engine, None)
+        .query_drop(format!("DROP DATABASE IF EXISTS `{db}`"))
+        .unwrap();
+}
+
 /// An open transaction on a shadow makes a statement wait on its metadata
 /// lock for at most the session's lock wait, a bounded number of times;
 /// then the statement fails with a message that says why.
@@ -973,6 +1010,11 @@ mod mariadb {
 
 mod seekdb {
     use super::*;
+
+    #[test]
+    fn one_run_lock_however_the_database_is_spelled() {
+        super::one_run_lock_however_the_database_is_spelled(Engine::Seekdb);
+    }
 
     #[test]
     fn a_production_table_passed_off_as_a_shadow_is_not_altered() {

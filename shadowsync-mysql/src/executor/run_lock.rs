@@ -48,9 +48,17 @@ impl MysqlExecutor {
                 "cannot lock the database: no database selected".into(),
             ));
         };
-        let oceanbase = self.server_info()?.flavor == Flavor::Oceanbase;
+        let info = self.server_info()?;
+        let oceanbase = info.flavor == Flavor::Oceanbase;
         let wait = self.run_lock_wait.as_secs();
-        let mut name = run_lock_name(&database);
+        // One database, one lock, however the URL spells a name the server
+        // folds (`GET_LOCK` ignores case, but a long name is hashed).
+        let key = if info.lower_case_table_names != 0 {
+            database.to_lowercase()
+        } else {
+            database.clone()
+        };
+        let mut name = run_lock_name(&key);
         for _ in 0..MAX_STALE_LOCKS {
             let taken: Option<Option<i64>> = self
                 .main_conn()
