@@ -263,13 +263,23 @@ fn sync(engine: Engine, db: &str) {
             t.reason
         );
     }
-    let plan = analysis.freeze(ex.redacted_url());
+    let connection = ex.redacted_url().to_string();
+    run_plan(engine, &mut ex, analysis, &connection);
+}
+
+/// `analysis` frozen on `connection` and run through `ex`, which must
+/// succeed.
+fn run_plan(
+    engine: Engine,
+    ex: &mut dyn Executor,
+    analysis: shadowsync::core::analysis::Analysis,
+    connection: &str,
+) {
+    let plan = analysis.freeze(connection);
     let center = TaskCenter::new(MemoryStore::default(), StillClock);
     let mut inspector = ShadowInspector::for_plan(&plan).unwrap();
     let task = center.submit(SubmitRequest::new(plan, "tester")).unwrap();
-    let done = center
-        .execute(task.id, "w1", &mut ex, &mut inspector)
-        .unwrap();
+    let done = center.execute(task.id, "w1", ex, &mut inspector).unwrap();
     assert_eq!(done.state.status, TaskStatus::Succeeded, "{engine:?}: sync");
 }
 
@@ -520,14 +530,7 @@ fn database_mode_is_cached_per_side(engine: Engine) {
     };
     let mut ex = mapped();
     let analysis = options.analyze.analyze(&mut ex).expect("analyze");
-    let plan = analysis.freeze("mapped");
-    let center = TaskCenter::new(MemoryStore::default(), StillClock);
-    let mut inspector = ShadowInspector::for_plan(&plan).unwrap();
-    let task = center.submit(SubmitRequest::new(plan, "tester")).unwrap();
-    let done = center
-        .execute(task.id, "w1", &mut ex, &mut inspector)
-        .unwrap();
-    assert_eq!(done.state.status, TaskStatus::Succeeded, "{engine:?}: sync");
+    run_plan(engine, &mut ex, analysis, "mapped");
     // Older than the racy window (MariaDB), so every entry is stored.
     std::thread::sleep(Duration::from_millis(2_200));
 

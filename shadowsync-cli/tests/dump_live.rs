@@ -105,9 +105,11 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-fn scratch(engine: Engine) -> PathBuf {
+fn scratch(engine: Engine, test: &str) -> PathBuf {
+    // One directory per test: the tests run at once, and each removes its
+    // own when it ends.
     let dir = std::env::temp_dir().join(format!(
-        "shadowsync-dump-{}-{}",
+        "shadowsync-dump-{test}-{}-{}",
         engine.name(),
         std::process::id()
     ));
@@ -150,7 +152,7 @@ const OLDER: [&str; 3] = [
 /// applied to the older copy with the `mariadb` client, make a new dump of
 /// it diff as identical. The views and trigger are named in warnings.
 fn dumps_converge(engine: Engine) {
-    let dir = scratch(engine);
+    let dir = scratch(engine, "converge");
     let (src_db, old_db) = (
         format!("ss_dump_src_{}", engine.name()),
         format!("ss_dump_old_{}", engine.name()),
@@ -256,7 +258,7 @@ fn verbose_shows_info_records(engine: Engine) {
         &db,
         &["CREATE TABLE t (id int NOT NULL PRIMARY KEY)"],
     );
-    let dir = scratch(engine);
+    let dir = scratch(engine, "verbose");
     let url = format!("{}{db}", engine.url());
     let run = |flag: Option<&str>| {
         let store = dir.join(format!("tasks-{}.db", flag.unwrap_or("none")));
