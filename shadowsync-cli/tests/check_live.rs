@@ -17,6 +17,9 @@ use engine::Engine;
 mod check_schema;
 use check_schema::{CheckSchema, PASSWORD};
 
+#[path = "../../tests/support/view_schema.rs"]
+mod view_schema;
+
 fn check(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_shadowsync"))
         .arg("check")
@@ -34,24 +37,7 @@ fn json(out: &Output, code: i32) -> Value {
     assert_eq!(out.status.code(), Some(code), "{}", text(&out.stderr));
     let view: Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
     // The checked-in schema of the view holds for real output.
-    let schema_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../schemas/check.schema.json");
-    let schema: Value =
-        serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
-    let validator = jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft202012)
-        .should_validate_formats(true)
-        .build(&schema)
-        .unwrap();
-    let errors: Vec<String> = validator
-        .iter_errors(&view)
-        .map(|e| e.to_string())
-        .collect();
-    assert!(errors.is_empty(), "{errors:?}\n{view}");
-    assert_eq!(
-        (&view["schema_version"], &view["kind"]),
-        (&1.into(), &"check".into()),
-        "{view}"
-    );
+    view_schema::assert_valid("check", &view);
     let at = view["checked_at"].as_str().unwrap();
     assert!(
         at.len() == 24 && at.ends_with('Z') && at.as_bytes()[10] == b'T',

@@ -18,6 +18,9 @@ use shadowsync_mysql::MysqlExecutor;
 mod engine;
 use engine::{on_both_engines, Engine};
 
+#[path = "../../tests/support/view_schema.rs"]
+mod view_schema;
+
 const DATABASES: usize = 8;
 
 fn text(bytes: &[u8]) -> String {
@@ -130,7 +133,8 @@ impl Fleet {
         let out = run(&args);
         let view: Value = serde_json::from_slice(&out.stdout)
             .unwrap_or_else(|_| panic!("not JSON: {}\n{}", text(&out.stdout), text(&out.stderr)));
-        valid(&view);
+        // The checked-in schema of the view holds for real output.
+        view_schema::assert_valid("fleet_check", &view);
         (out.status.code(), view)
     }
 }
@@ -145,26 +149,6 @@ impl Drop for Fleet {
             admin.drop_database(&self.db(d)).unwrap();
         }
     }
-}
-
-/// The checked-in schema of the view holds for real output.
-fn valid(view: &Value) {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../schemas/fleet_check.schema.json"
-    );
-    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let validator = jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft202012)
-        .should_validate_formats(true)
-        .build(&schema)
-        .unwrap();
-    let errors: Vec<String> = validator.iter_errors(view).map(|e| e.to_string()).collect();
-    assert!(errors.is_empty(), "{errors:?}\n{view}");
-    assert_eq!(
-        (&view["schema_version"], &view["kind"]),
-        (&1.into(), &"fleet_check".into())
-    );
 }
 
 /// Create `path` empty with mode 600.
@@ -297,7 +281,7 @@ fn an_unreachable_database_fails_the_fleet_closed(engine: Engine) {
     let out = run(&["check", "--fleet", &path, "--format", "json"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let view: Value = serde_json::from_slice(&out.stdout).unwrap();
-    valid(&view);
+    view_schema::assert_valid("fleet_check", &view);
     assert_eq!(view["counts"]["failed_members"], 1, "{view}");
     let members = view["members"].as_array().unwrap();
     assert!(

@@ -12,7 +12,6 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use jsonschema::Validator;
 use serde_json::{json, Value};
 use shadowsync_core::task::flow::DEFAULT_EXPIRY_MS;
 use shadowsync_core::task::{ApprovalFlow, ApprovalNode, Approvers, MatchRule, TaskCenter};
@@ -23,6 +22,10 @@ use shadowsync_store::{SqliteStore, SystemClock};
 #[path = "../../tests/support/engine.rs"]
 mod engine;
 use engine::Engine;
+
+#[path = "../../tests/support/view_schema.rs"]
+mod view_schema;
+use view_schema::{errors, validator};
 
 /// A parent to create and a child with a foreign key to it.
 const SMALL: &[&str] = &[
@@ -38,33 +41,6 @@ fn text(bytes: &[u8]) -> String {
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// The validator of the checked-in schema of view `kind`, itself checked
-/// against the draft 2020-12 meta-schema; formats (`date-time`) are
-/// validated too.
-fn validator(kind: &str) -> Validator {
-    let path = repo().join(format!("schemas/{kind}.schema.json"));
-    let schema: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap())
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    assert!(
-        jsonschema::meta::is_valid(&schema),
-        "{} is no valid schema",
-        path.display()
-    );
-    jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft202012)
-        .should_validate_formats(true)
-        .build(&schema)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// The errors of `doc` against the schema of `kind` (none: valid).
-fn errors(kind: &str, doc: &Value) -> Vec<String> {
-    validator(kind)
-        .iter_errors(doc)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect()
 }
 
 /// The JSON document `out` printed, after exit status `status`, of view

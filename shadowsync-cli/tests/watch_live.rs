@@ -25,6 +25,9 @@ use shadowsync_mysql::MysqlExecutor;
 mod engine;
 use engine::Engine;
 
+#[path = "../../tests/support/view_schema.rs"]
+mod view_schema;
+
 /// One test on one engine: a scratch database with two tables whose
 /// shadows are in step, a task store, and a directory for flow files.
 struct Case {
@@ -172,23 +175,7 @@ fn pass_view(line: &str) -> Value {
     let view: Value =
         serde_json::from_str(line.trim()).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
     assert_eq!(line.trim().lines().count(), 1, "one line per pass: {line}");
-    let schema_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../schemas/watch.schema.json");
-    let schema: Value =
-        serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
-    let validator = jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft202012)
-        .should_validate_formats(true)
-        .build(&schema)
-        .unwrap();
-    let errors: Vec<String> = validator
-        .iter_errors(&view)
-        .map(|e| e.to_string())
-        .collect();
-    assert!(errors.is_empty(), "{errors:?}\n{view}");
-    assert_eq!(
-        (&view["schema_version"], &view["kind"]),
-        (&1.into(), &"watch".into())
-    );
+    view_schema::assert_valid("watch", &view);
     view
 }
 
