@@ -9,6 +9,10 @@ use shadowsync_core::{Error, Result};
 use shadowsync_store::{newer_layout, STORE_LAYOUT_VERSION};
 
 use super::transaction::db;
+use crate::error::server_code;
+
+/// `ER_NO_SUCH_TABLE`.
+const NO_SUCH_TABLE: u16 = 1146;
 
 /// Name of the layout version row in `shadowsync_meta`.
 const VERSION_KEY: &str = "layout_version";
@@ -109,11 +113,7 @@ const LAYOUT: [&str; 8] = [
 /// from several hosts at once: every step is idempotent.
 pub(super) fn migrate(conn: &mut PooledConn, shown: &str) -> Result<()> {
     conn.query_drop(META).map_err(db)?;
-    conn.exec_drop(
-        "INSERT IGNORE INTO shadowsync_meta (name, value) VALUES (?, ?), (?, 0)",
-        (VERSION_KEY, STORE_LAYOUT_VERSION, LAST_TASK_KEY),
-    )
-    .map_err(db)?;
+    seed_meta(conn)?;
     let version = conn
         .exec_first::<i64, _, _>(
             "SELECT value FROM shadowsync_meta WHERE name = ?",
@@ -135,6 +135,32 @@ pub(super) fn migrate(conn: &mut PooledConn, shown: &str) -> Result<()> {
             .map_err(db)?;
     }
     Ok(())
+}
+
+/// How long [`seed_meta`] waits for a `shadowsync_meta` that another host
+/// has just created to become visible to this session.
+const NEW_TABLE_VISIBLE_WITHIN: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The version and task counter rows, unless there. On OceanBase a table
+/// another session has just created can already make `CREATE TABLE IF NOT
+/// EXISTS` a no-op here while this session cannot use it yet (error 1146,
+/// seen with several hosts opening one fresh store): that is waited out.
+fn seed_meta(conn: &mut PooledConn) -> Result<()> {
+    let started = std::time::Instant::now();
+    loop {
+        match conn.exec_drop(
+            "INSERT IGNORE INTO shadowsync_meta (name, value) VALUES (?, ?), (?, 0)",
+            (VERSION_KEY, STORE_LAYOUT_VERSION, LAST_TASK_KEY),
+        ) {
+            Err(e)
+                if server_code(&e) == Some(NO_SUCH_TABLE)
+                    && started.elapsed() < NEW_TABLE_VISIBLE_WITHIN =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            done => return done.map_err(db),
+        }
+    }
 }
 
 /// Version 1 → 2: the worker's lease. The version row moves only when

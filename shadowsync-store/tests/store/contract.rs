@@ -640,17 +640,25 @@ pub fn snapshot_cache_round_trips<S: Store, F: Fn() -> S>(open: F) {
 /// would): exactly one creates the task, every other is named that task.
 /// The drift stays held while its task waits or was cancelled, from any
 /// handle, and is free again once its task succeeded.
-pub fn a_drift_is_submitted_once<S: Store>(open: impl Fn() -> S + Sync) {
+pub fn a_drift_is_submitted_once<S: Store + Send + Sync>(open: impl Fn() -> S + Sync) {
     let request = || SubmitRequest::new(plan(vec![table("a", &["A1"])]), "carol");
     for round in 0..4 {
         let drift = format!("drift:{round:016x}");
+        // Four hosts open the store at once (on the first round, a fresh
+        // one), then race; a failed open fails the test, never hangs it.
+        let centers: Vec<_> = thread::scope(|scope| {
+            let opening: Vec<_> = (0..4)
+                .map(|_| scope.spawn(|| TaskCenter::new(open(), FakeClock::at(START))))
+                .collect();
+            opening.into_iter().map(|o| o.join().unwrap()).collect()
+        });
         let barrier = Barrier::new(4);
         let results: Vec<(u64, bool)> = thread::scope(|scope| {
-            let racers: Vec<_> = (0..4)
-                .map(|_| {
-                    let (open, barrier, drift) = (&open, &barrier, &drift);
+            let racers: Vec<_> = centers
+                .iter()
+                .map(|center| {
+                    let (barrier, drift) = (&barrier, &drift);
                     scope.spawn(move || {
-                        let center = TaskCenter::new(open(), FakeClock::at(START));
                         barrier.wait();
                         let (task, created) = center.submit_drift(request(), drift).unwrap();
                         (task.id, created)
