@@ -31,11 +31,6 @@ use crate::driver::{Driver, Transaction, Value};
 use crate::read::{self, not_found, require};
 use crate::sql::{Counter, EntryCounters, Statements};
 
-/// How many times a drift's claim is tried (see `submit_for_drift`): a
-/// race settles on the second try; a third covers a deadlock victim whose
-/// retry met a third racer.
-const DRIFT_CLAIM_TRIES: usize = 3;
-
 /// A [`Store`] in the tables of a database that driver `D` reaches.
 pub struct SqlStore<D> {
     driver: D,
@@ -52,14 +47,10 @@ impl<D: fmt::Debug> fmt::Debug for SqlStore<D> {
 }
 
 impl<D: Driver> SqlStore<D> {
-    /// The task of `drift` (`None`: no task holds it), by `sql`.
-    fn drift_task(
-        &self,
-        tx: &mut dyn Transaction,
-        drift: &str,
-        sql: &str,
-    ) -> Result<Option<TaskId>> {
-        let mut rows = tx.query(sql, &[Value::from(drift)])?;
+    /// The task of `drift` (`None`: no task holds it), its claim's row
+    /// locked until `tx` ends where the database locks rows.
+    fn drift_task(&self, tx: &mut dyn Transaction, drift: &str) -> Result<Option<TaskId>> {
+        let mut rows = tx.query(&self.sql.drift_claim, &[Value::from(drift)])?;
         match rows.pop() {
             Some(mut row) => Ok(Some(from_int(row.get::<i64>(0)?)?)),
             None => Ok(None),
@@ -213,48 +204,37 @@ impl<D: Driver> Store for SqlStore<D> {
         new: &NewTask,
         may_resubmit: &dyn Fn(TaskStatus) -> bool,
     ) -> Result<DriftSubmission> {
-        // Claims queue on a server: first on the task id counter's row,
-        // which every new task locks anyway, because a locking read of a
-        // claim not made yet takes only a gap lock, and InnoDB's gap locks
-        // do not exclude each other (two first claims would deadlock on
-        // their inserts). Should a claim still fail (a key clash or a
-        // deadlock victim where the database numbers tasks itself), nothing
-        // of it was kept, and trying the whole transaction again settles
-        // it: its locking read then waits for the winner and finds its
-        // claim. A failure that is not a race fails every try.
-        let mut tries = 1;
-        loop {
-            let claimed = self.driver.write(|tx| {
-                if let Some((counter, key)) = &self.sql.task_ids {
-                    tx.execute(&counter.bump, &[Value::Int(0), key.clone()])?;
-                }
-                // The claim's row is locked (a server) or every writer waits
-                // (SQLite): whoever reads it first decides.
-                let held = self.drift_task(tx, drift, &self.sql.drift_claim)?;
-                if let Some(id) = held {
-                    let status = read::task(&self.sql, tx, id)?.state.status;
-                    if !may_resubmit(status) {
-                        return Ok(DriftSubmission::Held(id));
-                    }
-                }
-                let id = self.insert_task(tx, new)?;
-                match held {
-                    Some(_) => tx.execute(
-                        &self.sql.update_drift_claim,
-                        &[id_value(id)?, Value::from(drift)],
-                    )?,
-                    None => tx.execute(
-                        &self.sql.insert_drift_claim,
-                        &[Value::from(drift), id_value(id)?],
-                    )?,
-                };
-                Ok(DriftSubmission::Created(id))
-            });
-            match claimed {
-                Err(_) if tries < DRIFT_CLAIM_TRIES => tries += 1,
-                done => return done,
+        self.driver.write(|tx| {
+            // Claims queue on a server: first on the task id counter's row,
+            // which every new task locks anyway, because a locking read of a
+            // claim not made yet takes only a gap lock, and InnoDB's gap
+            // locks do not exclude each other (two first claims would
+            // deadlock on their inserts). Behind the counter the claim's own
+            // read sees the claim of whoever went first. SQLite serialises
+            // its write transactions already.
+            if let Some((counter, key)) = &self.sql.task_ids {
+                tx.execute(&counter.bump, &[Value::Int(0), key.clone()])?;
             }
-        }
+            let held = self.drift_task(tx, drift)?;
+            if let Some(id) = held {
+                let status = read::task(&self.sql, tx, id)?.state.status;
+                if !may_resubmit(status) {
+                    return Ok(DriftSubmission::Held(id));
+                }
+            }
+            let id = self.insert_task(tx, new)?;
+            match held {
+                Some(_) => tx.execute(
+                    &self.sql.update_drift_claim,
+                    &[id_value(id)?, Value::from(drift)],
+                )?,
+                None => tx.execute(
+                    &self.sql.insert_drift_claim,
+                    &[Value::from(drift), id_value(id)?],
+                )?,
+            };
+            Ok(DriftSubmission::Created(id))
+        })
     }
 
     fn task(&self, id: TaskId) -> Result<Task> {

@@ -61,14 +61,11 @@ impl Inner {
             .get_mut(&id)
             .ok_or_else(|| Error::NotFound(format!("task {id}")))
     }
-}
 
-impl Inner {
     /// Add `new` under the next id.
     fn insert(&mut self, new: &NewTask) -> TaskId {
-        let inner = self;
-        inner.last_id += 1;
-        let id = inner.last_id;
+        self.last_id += 1;
+        let id = self.last_id;
         let task = Task {
             id,
             revision: 0,
@@ -77,7 +74,7 @@ impl Inner {
             tables: new.tables.clone(),
             abort_requested: false,
         };
-        inner.tasks.insert(
+        self.tasks.insert(
             id,
             Record {
                 task,
