@@ -9,6 +9,9 @@
 //! tests rather than skipping them.
 
 use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use shadowsync_core::render::quote_ident;
 
 use serde_json::Value;
 use shadowsync_core::Executor;
@@ -43,6 +46,21 @@ struct Fleet {
     dir: tempfile::TempDir,
 }
 
+/// `sql` through `ex`, tried again while seekdb answers "Schema try again"
+/// (ERROR 5627, a DDL that met another session's DDL and did not run): the
+/// fleet tests load many tables while the other fleet test does the same.
+fn ddl(ex: &mut MysqlExecutor, sql: &str) {
+    for _ in 0..20 {
+        match ex.execute(sql) {
+            Err(e) if e.to_string().contains("ERROR 5627") => {
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            done => return done.unwrap_or_else(|e| panic!("{sql}: {e}")),
+        }
+    }
+    panic!("{sql}: seekdb kept answering \"Schema try again\"");
+}
+
 impl Fleet {
     /// The fleet of test `tag` (each test its own databases).
     fn new(engine: Engine, tag: &str) -> Fleet {
@@ -55,8 +73,11 @@ impl Fleet {
         let mut admin = MysqlExecutor::connect(&base).unwrap();
         for d in 0..DATABASES {
             let db = fleet.db(d);
-            admin.drop_database(&db).unwrap();
-            admin.create_database(&db).unwrap();
+            ddl(
+                &mut admin,
+                &format!("DROP DATABASE IF EXISTS {}", quote_ident(&db)),
+            );
+            ddl(&mut admin, &format!("CREATE DATABASE {}", quote_ident(&db)));
         }
         // Four loaders: seekdb's DDL is slow one at a time.
         std::thread::scope(|scope| {
@@ -66,17 +87,15 @@ impl Fleet {
                     for d in (part..DATABASES).step_by(4) {
                         let mut ex = fleet.exec(d);
                         for n in 0..8 {
-                            ex.execute(&format!(
+                            ddl(&mut ex, &format!(
                                 "CREATE TABLE order_{n:02} (id bigint NOT NULL, user_id bigint NOT NULL, \
                                  total decimal(12,2) NOT NULL DEFAULT 0, PRIMARY KEY (id), \
                                  KEY idx_user (user_id))"
-                            ))
-                            .unwrap();
-                            ex.execute(&format!(
+                            ));
+                            ddl(&mut ex, &format!(
                                 "CREATE TABLE item_{n:02} (id bigint NOT NULL, order_id bigint NOT NULL, \
                                  sku varchar(40) NOT NULL, PRIMARY KEY (id))"
-                            ))
-                            .unwrap();
+                            ));
                         }
                     }
                 });
@@ -146,7 +165,10 @@ impl Drop for Fleet {
         }
         let mut admin = MysqlExecutor::connect(&self.engine.url()).unwrap();
         for d in 0..DATABASES {
-            admin.drop_database(&self.db(d)).unwrap();
+            ddl(
+                &mut admin,
+                &format!("DROP DATABASE IF EXISTS {}", quote_ident(&self.db(d))),
+            );
         }
     }
 }
