@@ -661,8 +661,9 @@ ss_status ss_task_center_flows(const ss_task_center *center, char **out_json);
  * Freeze `analysis` (with the user's skips) into a new task on
  * `connection` (a URL; stored with its password redacted).
  * `submit_json` is `{"creator":"alice","remarks":"…","on_error":"abort|continue",
- * "mode":{"kind":"immediate"}|{"kind":"scheduled","at":UNIX_MS}}`; only
- * `creator` is required (the defaults: no remarks, `abort`, `immediate`).
+ * "mode":{"kind":"immediate"}|{"kind":"scheduled","at":UNIX_MS},"parallel":N}`;
+ * only `creator` is required (the defaults: no remarks, `abort`,
+ * `immediate`, 1 statement at a time; `parallel` is 1 to 32).
  *
  * Both results are optional (NULL: not wanted): `*out_id` is the new
  * task's id, `*out_task_json` the new task as `ss_task_center_task`

@@ -127,6 +127,7 @@ pub fn write_details(
         ("created", format_utc(spec.created_at)),
         ("mode", mode),
         ("on error", format!("{:?}", spec.on_error).to_lowercase()),
+        ("parallel", spec.parallel.to_string()),
         (
             "flow",
             format!(

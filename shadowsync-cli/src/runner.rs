@@ -18,7 +18,7 @@ use shadowsync_core::access::{Account, TableProbe};
 use shadowsync_core::task::{Connector, Observer, Task, TaskCenter};
 use shadowsync_core::{
     CatalogFacts, DatabaseDefaults, Error, Executor, Interrupt, Millis, Relation, Result,
-    ServerInfo,
+    ServerInfo, StatementPool,
 };
 use shadowsync_mysql::{redact_url, OrphanPolicy};
 use shadowsync_store::SystemClock;
@@ -265,6 +265,55 @@ impl Executor for TaskExecutor {
 
     fn source_side(&mut self) -> Option<&mut dyn Executor> {
         self.inner.source_side()
+    }
+
+    fn statement_pool(&mut self, width: usize) -> Result<Option<Box<dyn StatementPool>>> {
+        let Some(inner) = self.inner.statement_pool(width)? else {
+            return Ok(None);
+        };
+        if self.crash_after.is_none() && self.pause.is_none() {
+            return Ok(Some(inner));
+        }
+        Ok(Some(Box::new(HookedPool {
+            inner,
+            crash_after: self.crash_after,
+            applied: self.applied,
+            pause: self.pause,
+        })))
+    }
+}
+
+/// A statement pool with the test hooks of [`TaskExecutor`]: the pause
+/// before each statement is started, the crash once the N-th statement
+/// ended applied (the others may still run on the server then: orphans).
+struct HookedPool {
+    inner: Box<dyn StatementPool>,
+    crash_after: Option<u64>,
+    applied: u64,
+    pause: Option<std::time::Duration>,
+}
+
+impl StatementPool for HookedPool {
+    fn width(&self) -> usize {
+        self.inner.width()
+    }
+
+    fn start(&mut self, ticket: usize, sql: &str) -> Result<()> {
+        if let Some(pause) = self.pause {
+            std::thread::sleep(pause);
+        }
+        self.inner.start(ticket, sql)
+    }
+
+    fn next_finished(&mut self) -> Result<(usize, Result<()>)> {
+        let (ticket, outcome) = self.inner.next_finished()?;
+        if outcome.is_ok() {
+            self.applied += 1;
+            if self.crash_after == Some(self.applied) {
+                std::process::exit(137);
+            }
+        }
+        Ok((ticket, outcome))
     }
 }
 

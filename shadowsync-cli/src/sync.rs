@@ -37,6 +37,12 @@ pub struct Args {
     #[arg(long, value_name = "abort|continue", default_value = "abort",
           value_parser = crate::words::error_strategy)]
     on_error: shadowsync_core::task::ErrorStrategy,
+    /// How many statements the task may run at once, each on a connection
+    /// of its own (1 to 32). Statements of one table, and of tables a
+    /// foreign key joins, keep the plan's order.
+    #[arg(long, value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u32).range(1..=32))]
+    parallel: u32,
     /// Run at this time rather than now, through `shadowsync task run-due`:
     /// RFC 3339 (2025-06-01T02:30:00Z, 2025-06-01T10:30:00+08:00) or
     /// `YYYY-MM-DD HH:MM[:SS]` in UTC.
@@ -76,6 +82,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
     let submit = SubmitOptions {
         remarks: args.remarks.clone(),
         on_error: args.on_error,
+        parallel: args.parallel,
         ..SubmitOptions::by(creator)
     };
     let options = Launch {

@@ -69,6 +69,10 @@ pub struct Args {
     #[arg(long, value_name = "abort|continue", default_value = "abort",
           value_parser = crate::words::error_strategy)]
     on_error: shadowsync_core::task::ErrorStrategy,
+    /// How many statements each task may run at once (see `sync --parallel`).
+    #[arg(long, value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u32).range(1..=32))]
+    parallel: u32,
     /// How a `--run` shows its progress (see `sync --progress`).
     #[arg(long, value_enum, default_value_t = Progress::Off)]
     progress: Progress,
@@ -130,6 +134,7 @@ impl Passes<'_> {
             submit: SubmitOptions {
                 remarks: args.remarks.clone(),
                 on_error: args.on_error,
+                parallel: args.parallel,
                 ..SubmitOptions::by(creator)
             },
         };

@@ -951,17 +951,53 @@ const LEASED: &[&str] = &[
 ];
 
 /// MariaDB's general log, written to its table for as long as this lives.
-struct GeneralLog(mysql::Conn);
+/// One test of this file holds it at a time: another's end would turn the
+/// log off under it.
+struct GeneralLog(
+    mysql::Conn,
+    #[allow(dead_code)] std::sync::MutexGuard<'static, ()>,
+);
+
+/// Who holds the [`GeneralLog`].
+static GENERAL_LOG: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 impl GeneralLog {
     fn on(engine: Engine) -> GeneralLog {
         use mysql::prelude::Queryable;
+        let held = GENERAL_LOG
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let opts = mysql::OptsBuilder::from_opts(mysql::Opts::from_url(&engine.url()).unwrap())
             .prefer_socket(false);
         let mut conn = mysql::Conn::new(opts).expect("connect");
         conn.query_drop("SET GLOBAL log_output = 'TABLE', GLOBAL general_log = 1")
             .unwrap();
-        GeneralLog(conn)
+        GeneralLog(conn, held)
+    }
+
+    /// The statements starting with `prefix` the server executed since
+    /// `since` (a `NOW(6)` of the server), in the order it logged them,
+    /// each with the id of the session that sent it.
+    fn sessions_since(&mut self, since: &str, prefix: &str) -> Vec<(u64, String)> {
+        use mysql::prelude::Queryable;
+        let pattern = format!("{}%", prefix.replace('_', "\\_"));
+        self.0
+            .exec(
+                "SELECT thread_id, CONVERT(argument USING utf8mb4) FROM mysql.general_log \
+                 WHERE command_type = 'Execute' AND event_time >= ? \
+                 AND CONVERT(argument USING utf8mb4) LIKE ? ORDER BY event_time",
+                (since, pattern),
+            )
+            .unwrap()
+    }
+
+    /// The server's time now, as [`GeneralLog::sessions_since`] takes it.
+    fn now(&mut self) -> String {
+        use mysql::prelude::Queryable;
+        self.0
+            .query_first("SELECT CAST(NOW(6) AS CHAR)")
+            .unwrap()
+            .unwrap()
     }
 
     /// How often the server executed a statement that starts with `prefix`
@@ -1065,6 +1101,242 @@ fn a_dead_hosts_task_moves_to_another_host_once(engine: Engine) {
         assert_eq!(sent, LEASED.len(), "each CREATE reached the server once");
     }
     case.assert_converged(&[], &[]);
+}
+
+/// A chain of three (`par_a` <- `par_b` <- `par_c`), first in the plan's
+/// order, and sixteen tables no foreign key joins: what a parallel run
+/// must keep in order (sent at once, `par_b`'s key would find no
+/// `__par_a`), and what it may spread over its sessions.
+fn parallel_schema() -> Vec<String> {
+    let mut all: Vec<String> = (0..16)
+        .map(|i| format!("CREATE TABLE par_x{i:02} (id int NOT NULL PRIMARY KEY, n int)"))
+        .collect();
+    all.extend(owned(&[
+        "CREATE TABLE par_a (id int NOT NULL PRIMARY KEY)",
+        "CREATE TABLE par_b (id int NOT NULL PRIMARY KEY, a_id int, KEY idx_a (a_id), \
+         CONSTRAINT fk_b_a FOREIGN KEY (a_id) REFERENCES par_a (id))",
+        "CREATE TABLE par_c (id int NOT NULL PRIMARY KEY, b_id int, KEY idx_b (b_id), \
+         CONSTRAINT fk_c_b FOREIGN KEY (b_id) REFERENCES par_b (id))",
+    ]));
+    all
+}
+
+/// How many statements of `outcome` have `status`.
+fn statements_with(outcome: &[(String, String, String, Vec<String>)], status: &str) -> usize {
+    outcome
+        .iter()
+        .flat_map(|t| &t.3)
+        .filter(|s| *s == status)
+        .count()
+}
+
+/// `sync --parallel 4`: the creates spread over four sessions of their own
+/// (MariaDB's general log names them), the chain in order, each statement
+/// sent once; then sources altered and the shadows' ALTERs run the same
+/// way; the shadows end equal to their sources. (Sent at once, the chain
+/// fails on seekdb; MariaDB's metadata lock on a key's parent happens to
+/// order its creates by itself, so there only the log shows the order.)
+fn parallel_sync_spreads_over_sessions(engine: Engine) {
+    let case = Case::new(engine, "parallel", &parallel_schema());
+    let mut general_log = (engine == Engine::Mariadb).then(|| GeneralLog::on(engine));
+    let since = general_log.as_mut().map(GeneralLog::now);
+    let out = case.sync(&["--all", "--yes", "--parallel", "4"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let id = task_id(&out);
+    let task = case.show(id);
+    assert_eq!(status(&task), "succeeded", "{task:#}");
+    assert_eq!(task["parallel"], 4);
+    let outcome = tables(&task);
+    assert_eq!(outcome.len(), 19);
+    assert!(outcome.iter().all(|t| t.2 == "succeeded"), "{outcome:?}");
+    let logs = case.logs(id, &[]);
+    assert!(
+        logs.contains("running up to 4 statements at once"),
+        "{logs}"
+    );
+    for (source, ..) in &outcome {
+        let applied = logs
+            .lines()
+            .filter(|l| l.contains(&format!("`{source}`: statement 1 of 1 applied")))
+            .count();
+        assert_eq!(applied, 1, "`{source}`:\n{logs}");
+    }
+    if let (Some(log), Some(since)) = (general_log.as_mut(), since.as_deref()) {
+        let sent = log.sessions_since(since, "CREATE TABLE `__par_");
+        assert_eq!(
+            sent.len(),
+            19,
+            "each CREATE reached the server once: {sent:?}"
+        );
+        let sessions: std::collections::BTreeSet<u64> = sent.iter().map(|s| s.0).collect();
+        assert_eq!(sessions.len(), 4, "four sessions sent them: {sent:?}");
+        let at = |table: &str| {
+            sent.iter()
+                .position(|s| s.1.starts_with(&format!("CREATE TABLE `{table}`")))
+                .unwrap_or_else(|| panic!("{table} not created: {sent:?}"))
+        };
+        assert!(at("__par_a") < at("__par_b") && at("__par_b") < at("__par_c"));
+    }
+    case.assert_converged(&[], &[]);
+
+    // Every source changes: ALTERs, sixteen of them at once, the chain's in order.
+    let mut exec = case.exec();
+    for i in 0..16 {
+        exec.execute(&format!(
+            "ALTER TABLE par_x{i:02} ADD COLUMN extra varchar(20)"
+        ))
+        .unwrap();
+    }
+    exec.execute("ALTER TABLE par_a ADD COLUMN code int")
+        .unwrap();
+    exec.execute("ALTER TABLE par_c ADD COLUMN note int")
+        .unwrap();
+    let out = case.sync(&["--all", "--yes", "--parallel", "4"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let task = case.show(task_id(&out));
+    assert_eq!(status(&task), "succeeded", "{task:#}");
+    case.assert_converged(&[], &[]);
+}
+
+/// A `--parallel 4` run killed right after the server applied its sixth
+/// statement, with others still running on their sessions: `task run-due`
+/// settles every statement left `running` from the schema and sends the
+/// rest; each statement reached the server once (MariaDB: counted in its
+/// general log; seekdb: in the task's records and logs).
+fn parallel_crash_then_run_due_finishes_once(engine: Engine) {
+    let case = Case::new(engine, "parallel_crash", &parallel_schema());
+    let mut general_log = (engine == Engine::Mariadb).then(|| GeneralLog::on(engine));
+    let since = general_log.as_mut().map(GeneralLog::now);
+    let out = case.sync_with(
+        &["--all", "--yes", "--parallel", "4"],
+        &[("SHADOWSYNC_TEST_CRASH_AFTER", "6")],
+    );
+    assert_eq!(out.status.code(), Some(137), "{}", text(&out.stderr));
+    let listed = case.run(&["task", "list", "--status", "executing", "--format", "json"]);
+    let listed: Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let id = listed["items"][0]["id"].as_u64().unwrap();
+    let before = tables(&case.show(id));
+    let running = statements_with(&before, "running");
+    assert_eq!(statements_with(&before, "applied"), 5, "{before:?}");
+    assert!((1..=4).contains(&running), "{before:?}");
+
+    outlive_the_lease();
+    let server = case.engine.url();
+    let due = case.run(&["task", "run-due", "--url", &server]);
+    assert_eq!(
+        due.status.code(),
+        Some(0),
+        "{}{}",
+        text(&due.stdout),
+        text(&due.stderr)
+    );
+    assert!(text(&due.stdout).contains(&format!("Ran task {id} (resumed")));
+    let task = case.show(id);
+    assert_eq!(status(&task), "succeeded", "{task:#}");
+    let after = tables(&task);
+    assert_eq!(statements_with(&after, "applied"), 19, "{after:?}");
+    let logs = case.logs(id, &[]);
+    let settled = logs
+        .lines()
+        .filter(|l| l.contains("was interrupted"))
+        .count();
+    assert_eq!(
+        settled, running,
+        "each statement left running was settled:\n{logs}"
+    );
+    for (source, ..) in &after {
+        let applied = logs
+            .lines()
+            .filter(|l| l.contains(&format!("`{source}`: statement 1 of 1 applied")))
+            .count();
+        assert!(
+            applied <= 1,
+            "`{source}` was applied {applied} times:\n{logs}"
+        );
+    }
+    if let (Some(log), Some(since)) = (general_log.as_mut(), since.as_deref()) {
+        let sent = log.sessions_since(since, "CREATE TABLE `__par_");
+        assert_eq!(
+            sent.len(),
+            19,
+            "each CREATE reached the server once: {sent:?}"
+        );
+    }
+    case.assert_converged(&[], &[]);
+}
+
+/// `task abort` stops every statement of a `--parallel 2` run that waits
+/// on a metadata lock, each on its own session: the heartbeat's interrupter
+/// kills the pool's sessions' statements too. MariaDB only (see
+/// [`abort_interrupts_a_waiting_statement`]).
+fn abort_interrupts_every_parallel_statement(engine: Engine) {
+    use mysql::prelude::Queryable;
+    let case = Case::new(
+        engine,
+        "abort_parallel",
+        &owned(&[
+            "CREATE TABLE t1 (id int NOT NULL PRIMARY KEY, n int)",
+            "CREATE TABLE t2 (id int NOT NULL PRIMARY KEY, n int)",
+            "CREATE TABLE __t1 (id int NOT NULL PRIMARY KEY) COMMENT '[shadowsync:shadow]'",
+            "CREATE TABLE __t2 (id int NOT NULL PRIMARY KEY) COMMENT '[shadowsync:shadow]'",
+        ]),
+    );
+    let opts = mysql::OptsBuilder::from_opts(mysql::Opts::from_url(&case.url()).unwrap())
+        .prefer_socket(false);
+    let mut holder = mysql::Conn::new(opts).unwrap();
+    holder.query_drop("START TRANSACTION").unwrap();
+    holder.query_drop("SELECT * FROM __t1 FOR UPDATE").unwrap();
+    holder.query_drop("SELECT * FROM __t2 FOR UPDATE").unwrap();
+
+    let url = case.url();
+    let worker = Command::new(env!("CARGO_BIN_EXE_shadowsync"))
+        .args([
+            "sync",
+            "--url",
+            &url,
+            "--prefix",
+            "__",
+            "--all",
+            "--yes",
+            "--parallel",
+            "2",
+            "--store",
+        ])
+        .arg(&case.store)
+        .env("SHADOWSYNC_LEASE_SECONDS", LEASE_SECONDS.to_string())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut worker = Some(worker);
+    let id = first_task_executing(&case, &mut worker);
+    let worker = worker.unwrap();
+    std::thread::sleep(Duration::from_millis(700));
+    let asked = Instant::now();
+    Stop::TaskAbort.send(&case, &worker, id);
+    let out = worker.wait_with_output().unwrap();
+    let took = asked.elapsed();
+    holder.query_drop("ROLLBACK").unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    // Without the KILLs each would wait out three lock waits of 5 s each.
+    assert!(took < Duration::from_secs(4), "the abort took {took:?}");
+    let task = case.show(id);
+    assert_eq!(status(&task), "aborted", "{task:#}");
+    let logs = case.logs(id, &[]);
+    assert_eq!(
+        logs.matches("was interrupted by the abort request").count(),
+        2,
+        "{logs}"
+    );
+    let ddl = case
+        .exec()
+        .show_create_tables(&["__t1".into(), "__t2".into()])
+        .unwrap();
+    assert!(
+        ddl.iter().all(|d| !d.as_deref().unwrap().contains("`n`")),
+        "the shadows are unchanged: {ddl:?}"
+    );
 }
 
 /// How a test stops a running worker.
@@ -1316,6 +1588,11 @@ mod mariadb_only {
     fn ctrl_c_interrupts_a_waiting_statement() {
         super::abort_interrupts_a_waiting_statement(super::Engine::Mariadb, super::Stop::CtrlC);
     }
+
+    #[test]
+    fn abort_interrupts_every_parallel_statement() {
+        super::abort_interrupts_every_parallel_statement(super::Engine::Mariadb);
+    }
 }
 
 engine::on_both_engines!(
@@ -1330,4 +1607,6 @@ engine::on_both_engines!(
     crash_abort_then_resume,
     a_dead_hosts_task_moves_to_another_host_once,
     ctrl_c_stops_between_statements,
+    parallel_sync_spreads_over_sessions,
+    parallel_crash_then_run_due_finishes_once,
 );

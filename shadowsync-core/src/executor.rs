@@ -246,6 +246,35 @@ pub trait Executor {
     fn source_side(&mut self) -> Option<&mut dyn Executor> {
         None
     }
+    /// `width` sessions of their own on this executor's database, with its
+    /// session settings, that run statements at once: what a task that may
+    /// run several statements at once ([`crate::task::TaskSpec::parallel`])
+    /// sends its statements through. `None` (the default): this executor
+    /// has no such sessions, and the task runs its statements one by one
+    /// on this executor. The pool's sessions must be interrupted by
+    /// [`Executor::interrupter`] as well, for as long as the pool lives.
+    fn statement_pool(&mut self, width: usize) -> Result<Option<Box<dyn StatementPool>>> {
+        let _ = width;
+        Ok(None)
+    }
+}
+
+/// Sessions that run statements at once ([`Executor::statement_pool`]).
+/// No thread lives in the core: the host's pool runs the statements, and
+/// the task's run, on its one thread, starts them, waits for them and
+/// records their outcomes.
+pub trait StatementPool: Send {
+    /// How many statements may run at once.
+    fn width(&self) -> usize;
+    /// Start `sql` on an idle session; [`StatementPool::next_finished`]
+    /// names it by `ticket`. Called only while fewer than
+    /// [`StatementPool::width`] statements run.
+    fn start(&mut self, ticket: usize, sql: &str) -> Result<()>;
+    /// Wait until one of the started statements ends: its ticket and its
+    /// outcome, as [`Executor::execute`] would give it (a lost connection
+    /// is [`Error::ConnectionLost`]: the statement's outcome is unknown).
+    /// An error of the pool itself (no statement running) is the outer one.
+    fn next_finished(&mut self) -> Result<(usize, Result<()>)>;
 }
 
 /// Stops an executor's running statement from another thread (see
@@ -298,6 +327,9 @@ macro_rules! forward_executor {
         }
         fn account_grants(&mut self, account: &Account) -> Result<Vec<String>> {
             (**self).account_grants(account)
+        }
+        fn statement_pool(&mut self, width: usize) -> Result<Option<Box<dyn StatementPool>>> {
+            (**self).statement_pool(width)
         }
         fn server_identity(&mut self) -> Result<Option<String>> {
             (**self).server_identity()

@@ -178,6 +178,53 @@ impl StatementGuard {
         fold_key(name, self.fold)
     }
 
+    /// `name` as the guard compares table names (ASCII case folded where
+    /// the server folds names).
+    pub fn name_key(&self, name: &str) -> String {
+        self.key(name)
+    }
+
+    /// Every table of the task's database `sql` names, by
+    /// [`StatementGuard::name_key`]: its target, the parents it references,
+    /// a rename's new name, a copy's two tables (and, read loosely, any
+    /// name after `TO`: a renamed column or index may be named too). What
+    /// tells a parallel run which tables' statements must keep their
+    /// order; nothing is checked here ([`StatementGuard::check`] does), and
+    /// a statement this scanner cannot read names nothing.
+    pub fn tables_named(&self, sql: &str) -> Vec<String> {
+        let Ok(tokens) = scan(sql, Escapes::Backslash) else {
+            return Vec::new();
+        };
+        let mut at = Cursor {
+            tokens: &tokens,
+            i: 0,
+        };
+        let mut names = Vec::new();
+        let mut previous: Option<String> = None;
+        while let Some(token) = at.next() {
+            let Token::Word(word) = token else {
+                previous = None;
+                continue;
+            };
+            let upper = word.to_ascii_uppercase();
+            let names_a_table = matches!(
+                upper.as_str(),
+                "TABLE" | "REFERENCES" | "INTO" | "FROM" | "TO"
+            ) || (upper == "AS" && previous.as_deref() == Some("RENAME"));
+            previous = Some(upper);
+            if !names_a_table || at.peek_punct('(') {
+                continue;
+            }
+            let before = at.i;
+            match at.table_name() {
+                Ok(name) if self.own_schema(&name).is_ok() => names.push(self.key(&name.table)),
+                Ok(_) => {}
+                Err(_) => at.i = before,
+            }
+        }
+        names
+    }
+
     /// Accept `sql` or say why not (see the module documentation).
     pub fn check(&self, sql: &str) -> Result<(), Refusal> {
         let tokens = scan(sql, Escapes::Backslash)?;

@@ -49,7 +49,7 @@ pub mod topo;
 pub use error::{Error, Location, ParseError, Result};
 pub use executor::{
     on_source, CatalogFacts, ChangeTokens, Clock, DatabaseDefaults, Executor, Flavor, Interrupt,
-    Millis, Relation, RelationKind, ServerInfo,
+    Millis, Relation, RelationKind, ServerInfo, StatementPool,
 };
 pub use mapped::{MappedExecutor, MissingDatabase};
 pub use model::*;

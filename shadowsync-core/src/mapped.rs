@@ -11,7 +11,9 @@ use std::sync::Arc;
 
 use crate::access::{Account, TableProbe};
 use crate::error::{Error, Result};
-use crate::executor::{CatalogFacts, DatabaseDefaults, Executor, Interrupt, Relation, ServerInfo};
+use crate::executor::{
+    CatalogFacts, DatabaseDefaults, Executor, Interrupt, Relation, ServerInfo, StatementPool,
+};
 
 /// Shadows on `shadow`, sources on `source` (see the module documentation).
 #[derive(Debug)]
@@ -73,6 +75,9 @@ impl<S: Executor, T: Executor> Executor for MappedExecutor<S, T> {
     }
     fn interrupter(&self) -> Option<Arc<dyn Interrupt>> {
         self.shadow.interrupter()
+    }
+    fn statement_pool(&mut self, width: usize) -> Result<Option<Box<dyn StatementPool>>> {
+        self.shadow.statement_pool(width)
     }
     fn server_identity(&mut self) -> Result<Option<String>> {
         self.shadow.server_identity()

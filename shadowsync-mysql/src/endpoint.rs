@@ -3,6 +3,7 @@
 //! `SHOW CREATE TABLE` and catalog readers, the executor).
 
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use mysql::{Conn, Opts};
 use shadowsync_core::{Error, Result};
@@ -23,8 +24,9 @@ pub(crate) struct Endpoint {
     pub(crate) url: String,
     /// Removes the password from messages.
     pub(crate) scrubber: Scrubber,
-    /// Statements and commands sent, connection opening included.
-    round_trips: AtomicU64,
+    /// Statements and commands sent, connection opening included (shared
+    /// with the sessions of a statement pool).
+    round_trips: Arc<AtomicU64>,
     /// What every connection sets for itself once opened.
     pub(crate) session: SessionSettings,
 }
@@ -43,7 +45,7 @@ impl Endpoint {
             url: redact_url(url),
             opts: target.opts,
             timeouts: target.timeouts,
-            round_trips: AtomicU64::new(0),
+            round_trips: Arc::new(AtomicU64::new(0)),
             session,
         })
     }
@@ -51,6 +53,11 @@ impl Endpoint {
     /// Counts one exchange with the server.
     pub(crate) fn count(&self) {
         self.round_trips.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The counter of [`Endpoint::count`], for threads of their own.
+    pub(crate) fn counter(&self) -> Arc<AtomicU64> {
+        self.round_trips.clone()
     }
 
     /// Exchanges with the server so far.

@@ -175,7 +175,8 @@ impl TaskCenter {
     }
 
     /// Freeze `analysis` into a new task; the task view.
-    #[pyo3(signature = (analysis, connection, creator, remarks, on_error, scheduled_at))]
+    #[pyo3(signature = (analysis, connection, creator, remarks, on_error, scheduled_at, parallel))]
+    #[allow(clippy::too_many_arguments)] // One per keyword of the Python `submit`.
     fn submit(
         &self,
         analysis: PyRef<'_, Analysis>,
@@ -184,6 +185,7 @@ impl TaskCenter {
         remarks: String,
         on_error: &str,
         scheduled_at: Option<i64>,
+        parallel: u32,
     ) -> PyResult<String> {
         let plan = analysis.inner.freeze(connection);
         self.task_json(analysis.py(), |center| {
@@ -192,6 +194,7 @@ impl TaskCenter {
                 remarks,
                 on_error: parse_error_strategy(on_error)?,
                 mode: mode(scheduled_at),
+                parallel,
             };
             center.submit(options.request(plan)?)
         })
@@ -357,7 +360,7 @@ impl TaskCenter {
 
     /// One watch pass through `executor`, submitting by `creator`; the
     /// watch view.
-    #[pyo3(signature = (executor, connection, prefix, suffix, tables, include, exclude, skip, rebuild, creator, remarks, on_error))]
+    #[pyo3(signature = (executor, connection, prefix, suffix, tables, include, exclude, skip, rebuild, creator, remarks, on_error, parallel))]
     #[allow(clippy::too_many_arguments)] // One per keyword of the Python `watch_once`.
     fn watch_once(
         &self,
@@ -374,6 +377,7 @@ impl TaskCenter {
         creator: String,
         remarks: String,
         on_error: &str,
+        parallel: u32,
     ) -> PyResult<String> {
         let options = WatchOptions {
             analyze: crate::analysis::options(
@@ -394,6 +398,7 @@ impl TaskCenter {
                 remarks,
                 on_error: parse_error_strategy(on_error).map_err(to_py)?,
                 mode: ExecutionMode::Immediate,
+                parallel,
             },
         };
         self.running(py, &executor, None, |center, exec, _| {

@@ -103,3 +103,25 @@ def test_check_fleet(scratch: Scratch, tmp_path: Path) -> None:
             shadowsync.check_fleet(fleet)
     finally:
         admin.execute(f"DROP DATABASE IF EXISTS `{second}`")
+
+
+def test_a_parallel_task_in_database_mode(scratch: Scratch, shadow_db: str, tmp_path: Path) -> None:
+    """``submit(parallel=3)``: the task runs its statements on three sessions
+    of the shadows' server; the key's parent still comes first."""
+    for sql in SOURCES:
+        scratch.run(sql)
+    for i in range(6):
+        scratch.run(f"CREATE TABLE loner_{i} (id int NOT NULL PRIMARY KEY, n int)")
+    mapped = shadowsync.connect(scratch.url, shadow_schema=shadow_db)
+    analysis = shadowsync.analyze(mapped, exclude="tmp_*")
+    center = TaskCenter(tmp_path / "tasks.db")
+    task = center.submit(analysis, creator="pytest", connection=scratch.url, parallel=3)
+    assert task.parallel == 3
+    runner = center.task_executor(task.id, scratch.url)
+    done = center.execute(task.id, runner, worker="pytest")
+    assert done.status == "succeeded", [(t.source, t.error) for t in done.tables]
+    assert center.logs(task.id, contains="running up to 3 statements at once").entries
+    check = shadowsync.check(shadowsync.connect(scratch.url, shadow_schema=shadow_db), exclude="tmp_*")
+    assert check.ready, check
+    with pytest.raises(shadowsync.InvalidRequestError, match="1 to 32 statements at once"):
+        center.submit(analysis, creator="pytest", connection=scratch.url, parallel=0)

@@ -276,7 +276,7 @@ fn description() -> Value {
             record!("TaskTable", TableResultView { source, shadow, action, status, error, statements }),
             record!("Task" kind "task", TaskView {
                 schema_version, kind, id, status, creator, remarks, connection, database,
-                naming_rule, on_error, mode, scheduled_at @time, flow, approval_node,
+                naming_rule, on_error, parallel, mode, scheduled_at @time, flow, approval_node,
                 initiated_from, created_at @time, due_at @time, started_at @time,
                 finished_at @time, worker, lease_until @time, abort_requested, counts, tables,
             }),

@@ -307,6 +307,10 @@ pub struct SubmitOptions {
     pub on_error: ErrorStrategy,
     /// When it runs once approved.
     pub mode: ExecutionMode,
+    /// How many statements it may run at once (1 to
+    /// [`MAX_PARALLEL`](shadowsync_core::task::MAX_PARALLEL)); see
+    /// [`TaskSpec::parallel`](shadowsync_core::task::TaskSpec::parallel).
+    pub parallel: u32,
 }
 
 impl SubmitOptions {
@@ -317,6 +321,7 @@ impl SubmitOptions {
             remarks: String::new(),
             on_error: ErrorStrategy::Abort,
             mode: ExecutionMode::Immediate,
+            parallel: 1,
         }
     }
 
@@ -337,6 +342,7 @@ impl SubmitOptions {
         request.remarks = self.remarks.clone();
         request.on_error = self.on_error;
         request.mode = self.mode;
+        request.parallel = self.parallel;
         Ok(request)
     }
 }

@@ -196,6 +196,8 @@ pub struct TaskView {
     pub naming_rule: String,
     /// `abort` or `continue` after a failed table.
     pub on_error: ErrorStrategy,
+    /// How many statements the task may run at once.
+    pub parallel: u32,
     /// When it runs: `immediate` or `scheduled`.
     pub mode: &'static str,
     /// The scheduled time (`scheduled` mode).
@@ -333,6 +335,7 @@ impl TaskView {
             database: spec.plan.database.clone(),
             naming_rule: spec.plan.naming_rule.clone(),
             on_error: spec.on_error,
+            parallel: spec.parallel,
             mode,
             scheduled_at,
             flow: spec.flow.name.clone(),

@@ -45,6 +45,15 @@ pub use status::{StatementStatus, TableStatus, TaskStatus};
 pub use store::{DriftSubmission, Store};
 pub use timeline::{TimelineAction, TimelineEvent};
 
+/// The most statements a task may run at once ([`TaskSpec::parallel`]):
+/// each holds a connection of the shadows' server while the task runs.
+pub const MAX_PARALLEL: u32 = 32;
+
+/// [`TaskSpec::parallel`] of tasks stored before it existed.
+fn one_at_a_time() -> u32 {
+    1
+}
+
 /// Task id, assigned by the store; increases with every new task.
 pub type TaskId = u64;
 
@@ -82,6 +91,12 @@ pub struct TaskSpec {
     pub mode: ExecutionMode,
     /// What a failing table does.
     pub on_error: ErrorStrategy,
+    /// How many statements may run at once, each on a session of its own
+    /// (1, the default: one by one; at most [`MAX_PARALLEL`]). Statements of
+    /// one table, and of tables a foreign key joins, still run in the
+    /// plan's order.
+    #[serde(default = "one_at_a_time")]
+    pub parallel: u32,
     /// Free text from the creator.
     pub remarks: String,
     /// Submission time.

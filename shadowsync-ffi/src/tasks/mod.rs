@@ -71,6 +71,8 @@ struct SubmitSpec {
     on_error: Option<String>,
     #[serde(default)]
     mode: Option<ExecutionMode>,
+    #[serde(default)]
+    parallel: Option<u32>,
 }
 
 /// What `again_json` holds.
@@ -101,6 +103,9 @@ fn submit_options(text: &str) -> Result<SubmitOptions, Error> {
     }
     if let Some(mode) = spec.mode {
         options.mode = mode;
+    }
+    if let Some(parallel) = spec.parallel {
+        options.parallel = parallel;
     }
     Ok(options)
 }
@@ -271,8 +276,9 @@ pub unsafe extern "C" fn ss_task_center_flows(
 /// Freeze `analysis` (with the user's skips) into a new task on
 /// `connection` (a URL; stored with its password redacted).
 /// `submit_json` is `{"creator":"alice","remarks":"…","on_error":"abort|continue",
-/// "mode":{"kind":"immediate"}|{"kind":"scheduled","at":UNIX_MS}}`; only
-/// `creator` is required (the defaults: no remarks, `abort`, `immediate`).
+/// "mode":{"kind":"immediate"}|{"kind":"scheduled","at":UNIX_MS},"parallel":N}`;
+/// only `creator` is required (the defaults: no remarks, `abort`,
+/// `immediate`, 1 statement at a time; `parallel` is 1 to 32).
 ///
 /// Both results are optional (NULL: not wanted): `*out_id` is the new
 /// task's id, `*out_task_json` the new task as `ss_task_center_task`

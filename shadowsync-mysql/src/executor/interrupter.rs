@@ -7,6 +7,7 @@ use mysql::prelude::Queryable;
 use mysql::{Conn, Opts};
 use shadowsync_core::{Interrupt, Result};
 
+use super::sessions::SessionIds;
 use crate::error::Scrubber;
 
 /// Interrupts the statement an executor is running (see
@@ -17,17 +18,51 @@ pub struct Interrupter {
     opts: Opts,
     scrubber: Scrubber,
     connection_id: u32,
+    /// The executor's statement pool sessions, as they are when it interrupts.
+    pool_sessions: SessionIds,
 }
 
 impl Interrupter {
     /// Interrupts connection `connection_id` of the server `opts` connects
     /// to, messages scrubbed by `scrubber`.
-    pub(super) fn new(opts: Opts, scrubber: Scrubber, connection_id: u32) -> Interrupter {
+    pub(super) fn new(
+        opts: Opts,
+        scrubber: Scrubber,
+        connection_id: u32,
+        pool_sessions: SessionIds,
+    ) -> Interrupter {
         Interrupter {
             opts,
             scrubber,
             connection_id,
+            pool_sessions,
         }
+    }
+
+    /// `KILL QUERY` connection `id` on `conn`, once the process list shows
+    /// it as a session of this executor's account in its database.
+    fn interrupt_session(&self, conn: &mut Conn, id: u32) -> Result<()> {
+        let ours: Option<u64> = conn
+            .exec_first(
+                "SELECT ID FROM information_schema.PROCESSLIST \
+                 WHERE ID = ? AND BINARY USER = ? AND BINARY DB = ?",
+                (
+                    id,
+                    self.opts.get_user().unwrap_or_default(),
+                    self.opts.get_db_name().unwrap_or_default(),
+                ),
+            )
+            .map_err(|e| self.scrubber.error("cannot read the process list", &e))?;
+        if ours.is_none() {
+            return Err(shadowsync_core::Error::Executor(format!(
+                "not interrupted: connection {id} of this account and database is not on the \
+                 server the new connection reached"
+            )));
+        }
+        conn.query_drop(format!("KILL QUERY {id}")).map_err(|e| {
+            self.scrubber
+                .error("cannot interrupt the running statement", &e)
+        })
     }
 }
 
@@ -54,28 +89,18 @@ impl Interrupt for Interrupter {
             self.scrubber
                 .error("cannot connect to interrupt a statement", &e)
         })?;
-        let ours: Option<u64> = conn
-            .exec_first(
-                "SELECT ID FROM information_schema.PROCESSLIST \
-                 WHERE ID = ? AND BINARY USER = ? AND BINARY DB = ?",
-                (
-                    self.connection_id,
-                    self.opts.get_user().unwrap_or_default(),
-                    self.opts.get_db_name().unwrap_or_default(),
-                ),
-            )
-            .map_err(|e| self.scrubber.error("cannot read the process list", &e))?;
-        if ours.is_none() {
-            return Err(shadowsync_core::Error::Executor(format!(
-                "not interrupted: connection {} of this account and database is not on the \
-                 server the new connection reached",
-                self.connection_id
-            )));
+        let pool: Vec<u32> = self
+            .pool_sessions
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        // Every session is tried; the first failure is the answer.
+        let mut outcome = Ok(());
+        for id in std::iter::once(self.connection_id).chain(pool) {
+            if let Err(e) = self.interrupt_session(&mut conn, id) {
+                outcome = outcome.and(Err(e));
+            }
         }
-        conn.query_drop(format!("KILL QUERY {}", self.connection_id))
-            .map_err(|e| {
-                self.scrubber
-                    .error("cannot interrupt the running statement", &e)
-            })
+        outcome
     }
 }

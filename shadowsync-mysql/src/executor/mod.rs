@@ -10,6 +10,7 @@ mod interrupter;
 mod introspection;
 mod orphan;
 mod run_lock;
+mod sessions;
 mod statement;
 mod tokens;
 
@@ -74,6 +75,9 @@ pub struct MysqlExecutor {
     /// MariaDB's connection for [`Executor::change_tokens`] (in UTC), opened
     /// on first need.
     token_conn: Option<Conn>,
+    /// The sessions of its live statement pools, which its interrupter
+    /// stops as well.
+    pool_sessions: sessions::SessionIds,
 }
 
 impl fmt::Debug for MysqlExecutor {
@@ -130,6 +134,7 @@ impl MysqlExecutor {
             orphan_wait: DEFAULT_ORPHAN_WAIT,
             orphan_policy: OrphanPolicy::Wait,
             token_conn: None,
+            pool_sessions: sessions::SessionIds::default(),
         }
     }
 
@@ -327,7 +332,31 @@ impl Executor for MysqlExecutor {
             self.endpoint.opts.clone(),
             self.endpoint.scrubber.clone(),
             self.connection_id(),
+            self.pool_sessions.clone(),
         )))
+    }
+
+    /// `width` new connections to the current database, opened at once,
+    /// each on a thread of its own (see [`sessions`]). The run lock stays
+    /// with the executor's own connection.
+    fn statement_pool(
+        &mut self,
+        width: usize,
+    ) -> Result<Option<Box<dyn shadowsync_core::StatementPool>>> {
+        let endpoint = &self.endpoint;
+        let opened: Vec<Result<Conn>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..width).map(|_| s.spawn(|| endpoint.open())).collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        });
+        let conns = opened.into_iter().collect::<Result<Vec<Conn>>>()?;
+        Ok(Some(Box::new(sessions::SessionPool::over(
+            conns,
+            statement::Sender::of(&self.endpoint),
+            self.pool_sessions.clone(),
+        ))))
     }
 
     /// On OceanBase, the ENUM/SET members and LIST partition value counts

@@ -1,11 +1,16 @@
 //! Sending one statement: prepared (so a text never runs as two), and sent
 //! again a few times when it timed out waiting for a metadata lock.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
 use mysql::prelude::Queryable;
+use mysql::Conn;
 use shadowsync_core::Result;
 
 use super::MysqlExecutor;
-use crate::error::server_code;
+use crate::endpoint::Endpoint;
+use crate::error::{server_code, Scrubber};
 
 /// Longest statement quoted in an error message; the rest is elided.
 const MAX_QUOTED_SQL: usize = 300;
@@ -24,18 +29,43 @@ impl MysqlExecutor {
     /// [`Executor::execute`](shadowsync_core::Executor::execute): `sql`
     /// prepared, sent again after a lock wait timeout.
     pub(super) fn execute_retrying(&mut self, sql: &str) -> Result<()> {
+        let sender = Sender::of(&self.endpoint);
+        sender.run(&mut self.conns[0], sql)
+    }
+}
+
+/// What sending a statement on a connection needs, for the executor's own
+/// connection and for each session of its statement pool.
+#[derive(Clone)]
+pub(super) struct Sender {
+    scrubber: Scrubber,
+    lock_wait: std::time::Duration,
+    round_trips: Arc<AtomicU64>,
+}
+
+impl Sender {
+    pub(super) fn of(endpoint: &Endpoint) -> Sender {
+        Sender {
+            scrubber: endpoint.scrubber.clone(),
+            lock_wait: endpoint.session.lock_wait,
+            round_trips: endpoint.counter(),
+        }
+    }
+
+    /// `sql` on `conn`, prepared, sent again after a lock wait timeout.
+    pub(super) fn run(&self, conn: &mut Conn, sql: &str) -> Result<()> {
         let mut attempt = 1;
         loop {
-            match self.execute_prepared(sql) {
+            match self.prepared(conn, sql) {
                 Err(e) if server_code(&e) == Some(ER_LOCK_WAIT_TIMEOUT) => {
                     if attempt >= LOCK_WAIT_ATTEMPTS {
                         let context = format!(
                             "`{}` waited for a metadata lock {attempt} times, {} s each \
                              (another session holds the table: an open transaction?)",
                             elide(sql),
-                            self.endpoint.session.lock_wait.as_secs().max(1)
+                            self.lock_wait.as_secs().max(1)
                         );
-                        return Err(self.endpoint.error(&context, &e));
+                        return Err(self.scrubber.error(&context, &e));
                     }
                     tracing::warn!(
                         "metadata lock wait timed out (attempt {attempt} of {LOCK_WAIT_ATTEMPTS}); trying again"
@@ -45,7 +75,7 @@ impl MysqlExecutor {
                 }
                 Err(e) => {
                     return Err(self
-                        .endpoint
+                        .scrubber
                         .error(&format!("cannot execute `{}`", elide(sql)), &e))
                 }
                 Ok(()) => return Ok(()),
@@ -54,9 +84,8 @@ impl MysqlExecutor {
     }
 
     /// Sends `sql` as one prepared statement and closes it.
-    fn execute_prepared(&mut self, sql: &str) -> std::result::Result<(), mysql::Error> {
-        self.endpoint.count();
-        let conn = &mut self.conns[0];
+    fn prepared(&self, conn: &mut Conn, sql: &str) -> std::result::Result<(), mysql::Error> {
+        self.round_trips.fetch_add(1, Ordering::Relaxed);
         // Preparing and executing count as one exchange: one statement.
         let statement = conn.prep(sql)?;
         let outcome = conn.exec_drop(&statement, ());

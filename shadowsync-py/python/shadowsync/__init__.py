@@ -754,13 +754,18 @@ class TaskCenter:
         remarks: str = "",
         on_error: Literal["abort", "continue"] | ErrorStrategy = "abort",
         scheduled_at: datetime | int | None = None,
+        parallel: int = 1,
     ) -> Task:
         """Freeze ``analysis`` (with its skips) into a new task, run as soon
         as approved or at ``scheduled_at`` (an aware ``datetime`` or Unix
         milliseconds). ``on_error``: stop at the first failed table
-        (``abort``) or go on (``continue``)."""
+        (``abort``) or go on (``continue``). ``parallel``: how many
+        statements the task may run at once, each on a connection of its
+        own (1 to 32); tables a foreign key joins keep the plan's order."""
         conn = analysis.connection if connection is None else connection
-        text = self._native.submit(analysis._native, conn, creator, remarks, on_error, _millis(scheduled_at))
+        text = self._native.submit(
+            analysis._native, conn, creator, remarks, on_error, _millis(scheduled_at), parallel
+        )
         return Task.from_json(text)
 
     def initiate_again(
@@ -875,6 +880,7 @@ class TaskCenter:
         remarks: str = "",
         on_error: Literal["abort", "continue"] | ErrorStrategy = "abort",
         connection: str | None = None,
+        parallel: int = 1,
     ) -> WatchPass:
         """One watch pass (call it from your own scheduler, as often as once
         a minute): analyse the selection through ``executor`` (as
@@ -888,11 +894,13 @@ class TaskCenter:
         the one that holds this drift: waiting, running, rejected, cancelled
         or failed; a drift is free again once its task has succeeded or
         expired). ``connection`` is what the task records (default: the
-        executor's own, password redacted)."""
+        executor's own, password redacted); ``parallel`` is as for
+        :meth:`submit`."""
         native = _native_executor(executor)
         conn = native.connection if connection is None else connection
         text = self._native.watch_once(
-            native, conn, prefix, suffix, tables, include, exclude, skip, rebuild, creator, remarks, on_error
+            native, conn, prefix, suffix, tables, include, exclude, skip, rebuild, creator, remarks, on_error,
+            parallel,
         )
         return WatchPass.from_json(text)
 

@@ -145,6 +145,7 @@ class TaskCenter:
         remarks: str,
         on_error: str,
         scheduled_at: int | None,
+        parallel: int,
     ) -> str: ...
     def initiate_again(
         self,
@@ -182,6 +183,7 @@ class TaskCenter:
         creator: str,
         remarks: str,
         on_error: str,
+        parallel: int,
     ) -> str: ...
     def task(self, id: int) -> str: ...
     def list_tasks(

@@ -412,6 +412,7 @@ class Task:
     database: str
     naming_rule: str
     on_error: ErrorStrategy
+    parallel: int
     mode: str
     scheduled_at: datetime | None
     flow: str
@@ -441,6 +442,7 @@ class Task:
             database=data["database"],
             naming_rule=data["naming_rule"],
             on_error=ErrorStrategy(data["on_error"]),
+            parallel=data["parallel"],
             mode=data["mode"],
             scheduled_at=_opt(_time, data["scheduled_at"]),
             flow=data["flow"],

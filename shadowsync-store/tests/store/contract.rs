@@ -33,6 +33,7 @@ fn new_task(creator: &str, database: &str, status: TaskStatus, created_at: Milli
             creator: creator.into(),
             mode: ExecutionMode::Immediate,
             on_error: ErrorStrategy::Abort,
+            parallel: 2,
             remarks: format!("by {creator}"),
             created_at,
             flow: ApprovalFlow::built_in(),

@@ -12,6 +12,7 @@ use super::store::{DriftSubmission, Store};
 use super::timeline::{TimelineAction, TimelineEvent, SYSTEM_ACTOR};
 use super::{
     ErrorStrategy, ExecutionMode, NewTask, TableProgress, Task, TaskId, TaskSpec, TaskState,
+    MAX_PARALLEL,
 };
 use crate::plan::{FrozenPlan, PlannedAction};
 
@@ -31,6 +32,8 @@ pub struct SubmitRequest {
     pub mode: ExecutionMode,
     /// What a failing table does.
     pub on_error: ErrorStrategy,
+    /// How many statements may run at once ([`TaskSpec::parallel`]).
+    pub parallel: u32,
     /// Free text.
     pub remarks: String,
 }
@@ -43,6 +46,7 @@ impl SubmitRequest {
             creator: creator.into(),
             mode: ExecutionMode::Immediate,
             on_error: ErrorStrategy::Abort,
+            parallel: 1,
             remarks: String::new(),
         }
     }
@@ -220,6 +224,7 @@ impl<S: Store, C: Clock> TaskCenter<S, C> {
             creator: creator.to_string(),
             mode,
             on_error: old_task.spec.on_error,
+            parallel: old_task.spec.parallel,
             remarks: old_task.spec.remarks.clone(),
         };
         self.create(request, Some(old))
@@ -261,10 +266,16 @@ impl<S: Store, C: Clock> TaskCenter<S, C> {
             creator,
             mode,
             on_error,
+            parallel,
             remarks,
         } = request;
         if creator.trim().is_empty() {
             return Err(Error::InvalidRequest("a task needs a creator".into()));
+        }
+        if !(1..=MAX_PARALLEL).contains(&parallel) {
+            return Err(Error::InvalidRequest(format!(
+                "a task runs 1 to {MAX_PARALLEL} statements at once, not {parallel}"
+            )));
         }
         plan.validate()?;
         if let ExecutionMode::Scheduled { at } = mode {
@@ -283,6 +294,7 @@ impl<S: Store, C: Clock> TaskCenter<S, C> {
             creator,
             mode,
             on_error,
+            parallel,
             remarks,
             created_at: now,
             flow,

@@ -19,35 +19,15 @@ use super::center::TaskCenter;
 use super::inspect::SchemaInspector;
 use super::log::{redact_text, LogLevel};
 use super::progress::{Observer, Progress};
-use super::status::{StatementStatus, TableStatus, TaskStatus};
+use super::status::{TableStatus, TaskStatus};
 use super::store::Store;
 use super::timeline::TimelineAction;
-use super::{ErrorStrategy, Task, TaskId};
+use super::{Task, TaskId};
 
+mod dispatch;
 mod records;
+mod schedule;
 mod settle;
-
-use settle::Settled;
-
-/// How running one table ended.
-enum TableOutcome {
-    /// Every statement applied; verification comes after the last table.
-    Applied,
-    Succeeded,
-    Failed,
-    /// Stopped by an abort request before one of its statements.
-    Aborted,
-    /// The statement guard refused one of its statements: the task stops.
-    Refused,
-}
-
-/// Why a statement did not apply.
-enum StatementError {
-    /// The server refused it.
-    Server(String),
-    /// The statement guard refused it; it was never sent.
-    Refused(String),
-}
 
 /// One worker running one claimed task.
 pub(super) struct Execution<'a, S, C> {
@@ -243,31 +223,8 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
                 return self.finish(TaskStatus::Failed);
             }
         }
-        let mut aborted = false;
-        let mut refused = false;
-        let mut applied = Vec::new();
-        for index in 0..self.task.tables.len() {
-            let outcome = match self.task.tables[index].status {
-                TableStatus::Succeeded | TableStatus::Skipped => continue,
-                // Recorded before an interruption: it counts as it did then.
-                TableStatus::Failed => TableOutcome::Failed,
-                TableStatus::Waiting | TableStatus::Running => self.run_table(index)?,
-            };
-            match outcome {
-                TableOutcome::Applied => applied.push(index),
-                TableOutcome::Succeeded => {}
-                TableOutcome::Failed if self.task.spec.on_error == ErrorStrategy::Continue => {}
-                TableOutcome::Failed => break,
-                TableOutcome::Aborted => {
-                    aborted = true;
-                    break;
-                }
-                TableOutcome::Refused => {
-                    refused = true;
-                    break;
-                }
-            }
-        }
+        let sent = self.send_statements()?;
+        let (applied, aborted, refused) = (sent.applied, sent.aborted, sent.refused);
         // Verified only once every statement ran: a later table's statements
         // may complete an earlier shadow (the foreign keys closing a cycle,
         // or those into a shadow this task alters).
@@ -358,65 +315,6 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
         Ok(drift)
     }
 
-    fn run_table(&mut self, index: usize) -> Result<TableOutcome> {
-        let planned = self.task.spec.plan.tables[index].clone();
-        let count = planned.statements.len();
-        for k in 0..count {
-            match self.task.tables[index].statements[k].status {
-                StatementStatus::Applied | StatementStatus::Skipped => continue,
-                StatementStatus::Failed => {
-                    let error = self.task.tables[index].statements[k]
-                        .error
-                        .clone()
-                        .unwrap_or_default();
-                    return self.fail_table(index, &format!("statement {} failed: {error}", k + 1));
-                }
-                StatementStatus::Running => match self.settle_interrupted(index, k, &planned)? {
-                    Settled::Applied => continue,
-                    Settled::TableComplete => break,
-                    Settled::NotApplied => {}
-                    Settled::Unknown(reason) => return self.fail_table(index, &reason),
-                },
-                StatementStatus::Pending => {}
-            }
-            if self.center.store.abort_requested(self.id())? {
-                return self.stop_for_abort(index, k, count);
-            }
-            self.keep_lease()?;
-            self.start_table(index, &planned)?;
-            match self.run_statement(index, k, &planned)? {
-                Ok(()) => {}
-                // An abort may have killed the statement on the server (the
-                // CLI's heartbeat sends KILL QUERY when it sees one): the task
-                // then ends aborted, the table failed where it stopped.
-                Err(StatementError::Server(_))
-                    if self.center.store.abort_requested(self.id())? =>
-                {
-                    self.log(
-                        LogLevel::Warn,
-                        &format!(
-                            "`{}`: statement {} of {count} was interrupted by the abort request",
-                            planned.source,
-                            k + 1
-                        ),
-                    )?;
-                    return self.stop_for_abort(index, k, count);
-                }
-                Err(StatementError::Server(error)) => {
-                    return self.fail_table(
-                        index,
-                        &format!("statement {} of {count} failed: {error}", k + 1),
-                    );
-                }
-                Err(StatementError::Refused(error)) => {
-                    self.fail_table(index, &format!("statement {} of {count}: {error}", k + 1))?;
-                    return Ok(TableOutcome::Refused);
-                }
-            }
-        }
-        Ok(TableOutcome::Applied)
-    }
-
     /// Before each statement: renew the lease once half of it has passed,
     /// and stop if it was lost (another worker took the task over after it
     /// expired): this worker then sends nothing more.
@@ -471,70 +369,6 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
         )
     }
 
-    /// Send statement `k`, recorded as running before and as applied or
-    /// failed after. A failure of the server comes back as the inner error;
-    /// a failure of the store as the outer one, leaving the records as a
-    /// crash would.
-    fn run_statement(
-        &mut self,
-        index: usize,
-        k: usize,
-        planned: &PlannedTable,
-    ) -> Result<std::result::Result<(), StatementError>> {
-        let sql = &planned.statements[k];
-        if let Some(Err(refusal)) = self.guard.as_ref().map(|g| g.check(sql)) {
-            let error = redact_text(&format!(
-                "refused by the statement guard: {refusal}: `{sql}`"
-            ));
-            self.set_statement(index, k, StatementStatus::Failed, Some(&error))?;
-            return Ok(Err(StatementError::Refused(error)));
-        }
-        self.set_statement(index, k, StatementStatus::Running, None)?;
-        self.emit(Progress::StatementSent {
-            task: self.id(),
-            table: planned.source.clone(),
-            statement: k + 1,
-            of: planned.statements.len(),
-            sql: sql.clone(),
-        });
-        match self.exec.execute(sql) {
-            Ok(()) => {
-                self.set_statement(index, k, StatementStatus::Applied, None)?;
-                self.log(
-                    LogLevel::Info,
-                    &format!(
-                        "`{}`: statement {} of {} applied",
-                        planned.source,
-                        k + 1,
-                        planned.statements.len()
-                    ),
-                )?;
-                Ok(Ok(()))
-            }
-            Err(lost @ Error::ConnectionLost(_)) => {
-                // Sent or not, run or not: unknown. The statement stays
-                // `running`, the task stays executing, and the next worker
-                // settles it from the schema.
-                self.log(
-                    LogLevel::Warn,
-                    &format!(
-                        "`{}`: statement {} of {}: {}; its outcome is unknown: the task stops here, resumable",
-                        planned.source,
-                        k + 1,
-                        planned.statements.len(),
-                        redact_text(&lost.to_string())
-                    ),
-                )?;
-                Err(lost)
-            }
-            Err(error) => {
-                let error = redact_text(&error.to_string());
-                self.set_statement(index, k, StatementStatus::Failed, Some(&error))?;
-                Ok(Err(StatementError::Server(error)))
-            }
-        }
-    }
-
     /// Records the verification of `planned` (table `index`) from what its
     /// shadow still needs.
     fn verify(
@@ -542,7 +376,7 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
         index: usize,
         planned: &PlannedTable,
         remaining: Result<Vec<String>>,
-    ) -> Result<TableOutcome> {
+    ) -> Result<()> {
         match remaining {
             Ok(remaining) if remaining.is_empty() => {
                 self.set_table(index, TableStatus::Succeeded, None)?;
@@ -556,7 +390,7 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
                     LogLevel::Info,
                     &format!("table `{}` succeeded", planned.source),
                 )?;
-                Ok(TableOutcome::Succeeded)
+                Ok(())
             }
             Ok(remaining) => self.fail_table(
                 index,
@@ -567,17 +401,7 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
         }
     }
 
-    fn stop_for_abort(&mut self, index: usize, k: usize, count: usize) -> Result<TableOutcome> {
-        self.log(LogLevel::Warn, "stopping: abort requested")?;
-        if self.task.tables[index].status == TableStatus::Running {
-            // Some statements of this table ran: it is left half-changed.
-            let reason = format!("aborted after {k} of {count} statements");
-            self.fail_table(index, &reason)?;
-        }
-        Ok(TableOutcome::Aborted)
-    }
-
-    fn fail_table(&mut self, index: usize, reason: &str) -> Result<TableOutcome> {
+    fn fail_table(&mut self, index: usize, reason: &str) -> Result<()> {
         let table = self.task.spec.plan.tables[index].source.clone();
         let reason = redact_text(reason);
         self.set_table(index, TableStatus::Failed, Some(&reason))?;
@@ -590,7 +414,6 @@ impl<'a, S: Store, C: Clock> Execution<'a, S, C> {
         self.log(
             LogLevel::Error,
             &format!("table `{table}` failed: {reason}"),
-        )?;
-        Ok(TableOutcome::Failed)
+        )
     }
 }

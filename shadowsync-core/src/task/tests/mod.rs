@@ -3,6 +3,7 @@
 
 mod approval;
 mod execution;
+mod parallel;
 mod progress;
 mod queries;
 mod recovery;
@@ -11,7 +12,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use super::flow::tests::flow;
 use super::flow::DEFAULT_EXPIRY_MS;
@@ -59,14 +60,22 @@ pub(super) struct ServerState {
     pub(super) lock_held: bool,
     /// How often the lock was taken.
     pub(super) locks_taken: u32,
+    /// The sessions [`Executor::statement_pool`] opens, if it opens any.
+    pub(super) pool: Option<Arc<Mutex<parallel::PoolState>>>,
 }
 
 #[derive(Clone, Default)]
 pub(super) struct FakeServer(pub(super) Rc<RefCell<ServerState>>);
 
 impl FakeServer {
+    /// What ran, on the executor and then on its pool's sessions.
     pub(super) fn executed(&self) -> Vec<String> {
-        self.0.borrow().executed.clone()
+        let state = self.0.borrow();
+        let mut executed = state.executed.clone();
+        if let Some(pool) = &state.pool {
+            executed.extend(pool.lock().unwrap().executed.iter().cloned());
+        }
+        executed
     }
     pub(super) fn refuse(&self, sql: &str, error: &str) {
         self.0.borrow_mut().refuse.insert(sql.into(), error.into());
@@ -125,6 +134,17 @@ impl Executor for FakeServer {
         self.0.borrow_mut().lock_held = false;
         Ok(())
     }
+    fn statement_pool(
+        &mut self,
+        width: usize,
+    ) -> Result<Option<Box<dyn crate::executor::StatementPool>>> {
+        Ok(self
+            .0
+            .borrow()
+            .pool
+            .as_ref()
+            .map(|state| parallel::FakePool::boxed(state.clone(), width)))
+    }
 }
 
 /// Knows the fake server: a table needs the planned statements not yet
@@ -150,8 +170,9 @@ impl SchemaInspector for FakeInspector {
         _: &mut dyn Executor,
         table: &PlannedTable,
     ) -> Result<Vec<String>> {
+        let executed = self.0.executed();
         let state = self.0 .0.borrow();
-        let done: BTreeSet<&String> = state.executed.iter().collect();
+        let done: BTreeSet<&String> = executed.iter().collect();
         let mut remaining: Vec<String> = table
             .statements
             .iter()
