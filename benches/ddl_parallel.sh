@@ -16,16 +16,8 @@ TABLES="${BENCH_TABLES:-500}"
 SESSIONS="${BENCH_SESSIONS:-1 2 4 8}"
 DB="ssb_ddl_parallel"
 
-rest="${URL#*://}"
-userinfo="${rest%@*}"
-hostport="${rest##*@}"
-hostport="${hostport%%/*}"
-DB_USER="${userinfo%%:*}"
-if [[ "$userinfo" == *:* ]]; then export MYSQL_PWD="${userinfo#*:}"; fi
-DB_HOST="${hostport%%:*}"
-DB_PORT="${hostport##*:}"
-CLIENT=$(command -v mariadb || command -v mysql)
-sql() { "$CLIENT" --no-defaults -h"$DB_HOST" -P"$DB_PORT" -u"$DB_USER" --batch --skip-column-names "$@"; }
+# shellcheck source=benches/support/server.sh
+source benches/support/server.sh
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 create_part() { # $1 = part, $2 = parts: the part's CREATEs, one session

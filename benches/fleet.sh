@@ -32,16 +32,8 @@ PREFIX="ssb_fleet"
 log() { printf '[fleet-bench] %s\n' "$*" >&2; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
-rest="${URL#*://}"
-userinfo="${rest%@*}"
-hostport="${rest##*@}"
-hostport="${hostport%%/*}"
-DB_USER="${userinfo%%:*}"
-if [[ "$userinfo" == *:* ]]; then export MYSQL_PWD="${userinfo#*:}"; fi
-DB_HOST="${hostport%%:*}"
-DB_PORT="${hostport##*:}"
-CLIENT=$(command -v mariadb || command -v mysql)
-sql() { "$CLIENT" --no-defaults -h"$DB_HOST" -P"$DB_PORT" -u"$DB_USER" --batch --skip-column-names "$@"; }
+# shellcheck source=benches/support/server.sh
+source benches/support/server.sh
 
 if [[ "${BENCH_NO_BUILD:-0}" != 1 ]]; then
     log "building shadowsync (release)"

@@ -84,21 +84,10 @@ die() { log "error: $*"; exit 1; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 # ---- connection parameters for the command-line client (password via MYSQL_PWD, never printed)
-rest="${URL#*://}"
-userinfo="${rest%@*}"
-hostpart="${rest##*@}"
-hostport="${hostpart%%/*}"
-DB_USER="${userinfo%%:*}"
-if [[ "$userinfo" == *:* ]]; then export MYSQL_PWD="${userinfo#*:}"; fi
-DB_HOST="${hostport%%:*}"
-DB_PORT=3306
-[[ "$hostport" == *:* ]] && DB_PORT="${hostport##*:}"
+# shellcheck source=benches/support/server.sh
+source benches/support/server.sh
 DB_URL="${URL%%@*}@${hostport}/${DB}"
 SHOWN_URL="$(printf '%s' "$DB_URL" | sed -E 's#(://[^:/@]*):[^@]*@#\1:***@#')"
-
-CLIENT=$(command -v mariadb || command -v mysql || true)
-[[ -n "$CLIENT" ]] || die "needs the mariadb (or mysql) command-line client"
-sql() { "$CLIENT" --no-defaults -h"$DB_HOST" -P"$DB_PORT" -u"$DB_USER" --batch --skip-column-names "$@"; }
 
 # ---- build
 if [[ "${BENCH_NO_BUILD:-0}" != 1 ]]; then

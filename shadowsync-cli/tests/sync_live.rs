@@ -1265,80 +1265,6 @@ fn parallel_crash_then_run_due_finishes_once(engine: Engine) {
     case.assert_converged(&[], &[]);
 }
 
-/// `task abort` stops every statement of a `--parallel 2` run that waits
-/// on a metadata lock, each on its own session: the heartbeat's interrupter
-/// kills the pool's sessions' statements too. MariaDB only (see
-/// [`abort_interrupts_a_waiting_statement`]).
-fn abort_interrupts_every_parallel_statement(engine: Engine) {
-    use mysql::prelude::Queryable;
-    let case = Case::new(
-        engine,
-        "abort_parallel",
-        &owned(&[
-            "CREATE TABLE t1 (id int NOT NULL PRIMARY KEY, n int)",
-            "CREATE TABLE t2 (id int NOT NULL PRIMARY KEY, n int)",
-            "CREATE TABLE __t1 (id int NOT NULL PRIMARY KEY) COMMENT '[shadowsync:shadow]'",
-            "CREATE TABLE __t2 (id int NOT NULL PRIMARY KEY) COMMENT '[shadowsync:shadow]'",
-        ]),
-    );
-    let opts = mysql::OptsBuilder::from_opts(mysql::Opts::from_url(&case.url()).unwrap())
-        .prefer_socket(false);
-    let mut holder = mysql::Conn::new(opts).unwrap();
-    holder.query_drop("START TRANSACTION").unwrap();
-    holder.query_drop("SELECT * FROM __t1 FOR UPDATE").unwrap();
-    holder.query_drop("SELECT * FROM __t2 FOR UPDATE").unwrap();
-
-    let url = case.url();
-    let worker = Command::new(env!("CARGO_BIN_EXE_shadowsync"))
-        .args([
-            "sync",
-            "--url",
-            &url,
-            "--prefix",
-            "__",
-            "--all",
-            "--yes",
-            "--parallel",
-            "2",
-            "--store",
-        ])
-        .arg(&case.store)
-        .env("SHADOWSYNC_LEASE_SECONDS", LEASE_SECONDS.to_string())
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut worker = Some(worker);
-    let id = first_task_executing(&case, &mut worker);
-    let worker = worker.unwrap();
-    std::thread::sleep(Duration::from_millis(700));
-    let asked = Instant::now();
-    Stop::TaskAbort.send(&case, &worker, id);
-    let out = worker.wait_with_output().unwrap();
-    let took = asked.elapsed();
-    holder.query_drop("ROLLBACK").unwrap();
-    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
-    // Without the KILLs each would wait out three lock waits of 5 s each.
-    assert!(took < Duration::from_secs(4), "the abort took {took:?}");
-    let task = case.show(id);
-    assert_eq!(status(&task), "aborted", "{task:#}");
-    let logs = case.logs(id, &[]);
-    assert_eq!(
-        logs.matches("was interrupted by the abort request").count(),
-        2,
-        "{logs}"
-    );
-    let ddl = case
-        .exec()
-        .show_create_tables(&["__t1".into(), "__t2".into()])
-        .unwrap();
-    assert!(
-        ddl.iter().all(|d| !d.as_deref().unwrap().contains("`n`")),
-        "the shadows are unchanged: {ddl:?}"
-    );
-}
-
 /// How a test stops a running worker.
 #[derive(Debug, Clone, Copy)]
 enum Stop {
@@ -1459,34 +1385,54 @@ fn ctrl_c_stops_between_statements(engine: Engine) {
 /// `task abort` from another process, or Ctrl-C on the worker, stops a
 /// statement that waits on a metadata lock (an open transaction on the
 /// shadow): the worker's heartbeat sees the request and sends `KILL QUERY`,
-/// the task ends `aborted`, the shadow unchanged. MariaDB only: seekdb's
-/// DDL does not wait for open transactions, so no statement there runs
-/// long enough.
-fn abort_interrupts_a_waiting_statement(engine: Engine, stop: Stop) {
+/// the task ends `aborted`, the shadow unchanged. With `parallel` > 1,
+/// `parallel` shadows wait at once, each on a session of the task's pool,
+/// and the interrupter stops them all. MariaDB only: seekdb's DDL does not
+/// wait for open transactions, so no statement there runs long enough.
+fn abort_interrupts_waiting_statements(engine: Engine, stop: Stop, parallel: usize) {
     use mysql::prelude::Queryable;
-    // One database per way of stopping: the two tests run at once.
-    let name = match stop {
-        Stop::TaskAbort => "abort_kill",
-        Stop::CtrlC => "ctrl_c_kill",
+    // One database per way of stopping: the tests run at once.
+    let name = match (stop, parallel) {
+        (Stop::TaskAbort, 1) => "abort_kill".to_string(),
+        (Stop::CtrlC, 1) => "ctrl_c_kill".to_string(),
+        (_, n) => format!("abort_parallel_{n}"),
     };
-    let case = Case::new(
-        engine,
-        name,
-        &owned(&[
-            "CREATE TABLE t (id int NOT NULL PRIMARY KEY, n int)",
-            "CREATE TABLE __t (id int NOT NULL PRIMARY KEY) COMMENT '[shadowsync:shadow]'",
-        ]),
-    );
+    let shadows: Vec<String> = (1..=parallel).map(|i| format!("__t{i}")).collect();
+    let mut schema = Vec::new();
+    for shadow in &shadows {
+        let source = &shadow[2..];
+        schema.push(format!(
+            "CREATE TABLE {source} (id int NOT NULL PRIMARY KEY, n int)"
+        ));
+        schema.push(format!(
+            "CREATE TABLE {shadow} (id int NOT NULL PRIMARY KEY) COMMENT '[shadowsync:shadow]'"
+        ));
+    }
+    let case = Case::new(engine, &name, &schema);
     let opts = mysql::OptsBuilder::from_opts(mysql::Opts::from_url(&case.url()).unwrap())
         .prefer_socket(false);
     let mut holder = mysql::Conn::new(opts).unwrap();
     holder.query_drop("START TRANSACTION").unwrap();
-    holder.query_drop("SELECT * FROM __t FOR UPDATE").unwrap();
+    for shadow in &shadows {
+        holder
+            .query_drop(format!("SELECT * FROM {shadow} FOR UPDATE"))
+            .unwrap();
+    }
 
     let url = case.url();
+    let width = parallel.to_string();
     let worker = Command::new(env!("CARGO_BIN_EXE_shadowsync"))
         .args([
-            "sync", "--url", &url, "--prefix", "__", "--all", "--yes", "--store",
+            "sync",
+            "--url",
+            &url,
+            "--prefix",
+            "__",
+            "--all",
+            "--yes",
+            "--parallel",
+            &width,
+            "--store",
         ])
         .arg(&case.store)
         .env("SHADOWSYNC_LEASE_SECONDS", LEASE_SECONDS.to_string())
@@ -1505,19 +1451,20 @@ fn abort_interrupts_a_waiting_statement(engine: Engine, stop: Stop) {
     let took = asked.elapsed();
     holder.query_drop("ROLLBACK").unwrap();
     assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
-    // Without the KILL it would wait out three lock waits of 5 s each.
+    // Without the KILLs each would wait out three lock waits of 5 s each.
     assert!(took < Duration::from_secs(4), "the abort took {took:?}");
     let task = case.show(id);
     assert_eq!(status(&task), "aborted", "{task:#}");
     let logs = case.logs(id, &[]);
-    assert!(
-        logs.contains("was interrupted by the abort request"),
+    assert_eq!(
+        logs.matches("was interrupted by the abort request").count(),
+        parallel,
         "{logs}"
     );
-    let ddl = case.exec().show_create_tables(&["__t".into()]).unwrap();
+    let ddl = case.exec().show_create_tables(&shadows).unwrap();
     assert!(
-        !ddl[0].as_deref().unwrap().contains("`n`"),
-        "the shadow is unchanged"
+        ddl.iter().all(|d| !d.as_deref().unwrap().contains("`n`")),
+        "the shadows are unchanged: {ddl:?}"
     );
 }
 
@@ -1579,19 +1526,21 @@ fn progress_as_json_lines(engine: Engine) {
 }
 
 mod mariadb_only {
+    use super::{abort_interrupts_waiting_statements, Engine, Stop};
+
     #[test]
     fn abort_interrupts_a_waiting_statement() {
-        super::abort_interrupts_a_waiting_statement(super::Engine::Mariadb, super::Stop::TaskAbort);
+        abort_interrupts_waiting_statements(Engine::Mariadb, Stop::TaskAbort, 1);
     }
 
     #[test]
     fn ctrl_c_interrupts_a_waiting_statement() {
-        super::abort_interrupts_a_waiting_statement(super::Engine::Mariadb, super::Stop::CtrlC);
+        abort_interrupts_waiting_statements(Engine::Mariadb, Stop::CtrlC, 1);
     }
 
     #[test]
     fn abort_interrupts_every_parallel_statement() {
-        super::abort_interrupts_every_parallel_statement(super::Engine::Mariadb);
+        abort_interrupts_waiting_statements(Engine::Mariadb, Stop::TaskAbort, 2);
     }
 }
 
