@@ -786,6 +786,39 @@ ss_status ss_task_center_abort(const ss_task_center *center,
                                const char *comment);
 
 /**
+ * Sync the fleet of file text `fleet_toml` (named `source` in errors; NULL:
+ * `fleet`; the format of `ss_check_fleet`): every database analysed with
+ * at most `servers_at_once` servers and `connections_per_server`
+ * connections per server at a time; one task per database that has
+ * statements to run submitted with `submit_json` (`ss_task_center_submit`'s
+ * options; all under one fleet id, each task's view carrying it as
+ * `fleet`); the due ones run for `worker`, with the same bounds. No
+ * confirmation is asked: the host decided. A database that fails leaves the
+ * others done; its task is resumed by `ss_task_center_run_due` (with an
+ * executor on its server) or initiated again alone.
+ *
+ * On success `*out_json` is the fleet sync view (`schema_version`, `kind`
+ * `"fleet_sync"`, `at`, `fleet` (the id, or null when nothing was
+ * submitted), `complete`, `counts`, `members` (per database: `member`,
+ * `schema`, `shadow_schema`, `statements`, `refused`, `task`, `status`,
+ * `error`) and `warnings`), owned by the caller (free with
+ * `ss_string_free`); on failure it is NULL.
+ *
+ * # Safety
+ * `center` must be a live task center; `fleet_toml`, `submit_json` and
+ * `worker` NUL-terminated strings, `source` NULL or one; `out_json` must
+ * point to writable storage for a pointer.
+ */
+ss_status ss_task_center_sync_fleet(const ss_task_center *center,
+                                    const char *fleet_toml,
+                                    const char *source,
+                                    const char *submit_json,
+                                    const char *worker,
+                                    uint32_t servers_at_once,
+                                    uint32_t connections_per_server,
+                                    char **out_json);
+
+/**
  * Task `id` as the JSON every front end gives for a task, pretty and
  * ending with a newline: `{"schema_version":1,"kind":"task","id":…,
  * "status":"succeeded",…,"counts":{"total":…,"waiting":…,"running":…,

@@ -212,6 +212,7 @@ fn the_checked_in_schemas_are_the_views() {
         "diff",
         "due_report",
         "fleet_check",
+        "fleet_sync",
         "flow",
         "flow_list",
         "logs",

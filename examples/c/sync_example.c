@@ -634,7 +634,27 @@ static void mapped_section(const char *base_url) {
     check(contains(fleet_json, "\"kind\": \"fleet_check\"") && contains(fleet_json, "\"ready\": true"),
           "fleet check: the synced member is ready");
     ss_string_free(fleet_json);
+    /* A new source table: the fleet sync submits one task for the one
+       database and runs it; synced again, nothing is submitted. */
+    must(ss_executor_execute(source, "CREATE TABLE ledger (id bigint NOT NULL, PRIMARY KEY (id))"),
+         "create ledger");
+    must(ss_task_center_sync_fleet(center, fleet, "fleet.toml", "{\"creator\":\"c-example\"}", "c-worker", 1, 2,
+                                   &fleet_json),
+         "fleet sync");
+    check(contains(fleet_json, "\"kind\": \"fleet_sync\"") && contains(fleet_json, "\"complete\": true") &&
+              contains(fleet_json, "\"succeeded\": 1") && contains(fleet_json, "\"status\": \"succeeded\""),
+          "fleet sync: one task submitted under the fleet id, run and succeeded");
+    ss_string_free(fleet_json);
+    must(ss_task_center_sync_fleet(center, fleet, "fleet.toml", "{\"creator\":\"c-example\"}", "c-worker", 1, 2,
+                                   &fleet_json),
+         "fleet sync again");
+    check(contains(fleet_json, "\"fleet\": null") && contains(fleet_json, "\"statements\": 0"),
+          "fleet sync: in step, nothing submitted");
+    ss_string_free(fleet_json);
     char *none = NULL;
+    expect_failure(ss_task_center_sync_fleet(center, "colour = 1", "bad.toml", "{\"creator\":\"c\"}", "w", 1, 1,
+                                             &none),
+                   SS_INVALID_REQUEST, "bad.toml", "fleet sync: a bad fleet file is SS_INVALID_REQUEST naming it");
     expect_failure(ss_check_fleet("colour = 1", "bad.toml", 1, 1, &none), SS_INVALID_REQUEST, "bad.toml",
                    "fleet check: a bad fleet file is SS_INVALID_REQUEST naming it");
     ss_executor_free(runner);

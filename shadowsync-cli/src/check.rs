@@ -59,14 +59,8 @@ pub struct Args {
     /// rolled up per logical table.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["url", "prefix", "suffix", "shadow_schema", "shadow_url", "skip", "exclude", "app_user"])]
     pub(crate) fleet: Option<std::path::PathBuf>,
-    /// With --fleet: servers read at once.
-    #[arg(long, value_name = "N", default_value_t = 4, requires = "fleet",
-          value_parser = clap::value_parser!(u16).range(1..))]
-    pub(crate) servers: u16,
-    /// With --fleet: connections per server, one database each.
-    #[arg(long, value_name = "N", default_value_t = 4, requires = "fleet",
-          value_parser = clap::value_parser!(u16).range(1..))]
-    pub(crate) connections: u16,
+    #[command(flatten)]
+    pub(crate) bounds: crate::fleet::FleetBounds,
     /// Leave these selected tables out (comma-separated).
     #[arg(long, value_name = "C,D", value_delimiter = ',', num_args = 1..)]
     skip: Vec<String>,

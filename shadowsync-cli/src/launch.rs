@@ -160,21 +160,35 @@ fn confirm(
     statements: usize,
     connection: &str,
 ) -> Result<(), Failure> {
-    if options.yes {
+    let what = format!("{statements} statements on {connection}");
+    ask_to_run(options.yes, &what, |err| {
+        if options.format == Format::Json {
+            write_text(err, analysis)?;
+        }
+        Ok(())
+    })
+}
+
+/// Go ahead only when `yes`, or when the user types "y" on the terminal to
+/// "Run WHAT?" (asked on stderr, after what `before` writes there); without
+/// a terminal to ask on, bad input telling to pass `--yes`.
+pub(crate) fn ask_to_run(
+    yes: bool,
+    what: &str,
+    before: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), Failure> {
+    if yes {
         return Ok(());
     }
     let stdin = io::stdin();
     if !stdin.is_terminal() {
         return Err(Failure::BadInput(format!(
-            "{statements} statements would run on {connection}, but stdin is not a terminal \
-             to confirm them: pass --yes"
+            "{what} would run, but stdin is not a terminal to confirm them: pass --yes"
         )));
     }
     let mut err = io::stderr().lock();
-    if options.format == Format::Json {
-        write_text(&mut err, analysis).map_err(write_failed)?;
-    }
-    write!(err, "\nRun {statements} statements on {connection}? [y/N] ")
+    before(&mut err)
+        .and_then(|()| write!(err, "\nRun {what}? [y/N] "))
         .and_then(|()| err.flush())
         .map_err(write_failed)?;
     let mut answer = String::new();

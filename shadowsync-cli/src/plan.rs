@@ -23,7 +23,7 @@ use crate::failure::{Failure, Outcome};
 
 /// Options of `shadowsync plan`.
 #[derive(Debug, clap::Args)]
-#[command(group(ArgGroup::new("selection").required(true).args(["all", "tables", "include"])))]
+#[command(group(ArgGroup::new("selection").required(true).args(["all", "tables", "include", "fleet"])))]
 pub struct Args {
     /// Database to analyse: mysql://user@host:port/db [default:
     /// $SHADOWSYNC_URL, else the profile's]; its password, if not in the
@@ -73,7 +73,7 @@ pub struct Args {
     /// old one dropped) instead of refusing it. Writes to the shadow during
     /// the copy are lost: use it between load tests.
     #[arg(long)]
-    rebuild: bool,
+    pub(crate) rebuild: bool,
     #[command(flatten)]
     pub(crate) shadows: ShadowArgs,
     /// Output format.
@@ -84,11 +84,19 @@ pub struct Args {
     /// SHOW CREATE TABLE per table elsewhere.
     #[arg(long, value_name = "auto|show-create|catalog", default_value = "auto",
           value_parser = crate::words::introspection)]
-    introspection: Introspection,
+    pub(crate) introspection: Introspection,
+    /// Every database of a sharded fleet: the servers, databases, selection
+    /// and naming of FILE (TOML, as for `check --fleet`), analysed with
+    /// bounded parallelism per server; `sync` submits one task per database
+    /// under one fleet id.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["url", "prefix", "suffix", "shadow_schema", "shadow_url", "skip", "exclude", "adopt", "allow_missing"])]
+    pub(crate) fleet: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub(crate) bounds: crate::fleet::FleetBounds,
     /// Stray words (such as a URL given without `--url`): refused in [`run`],
     /// whose message hides a password, where clap would echo them verbatim.
     #[arg(hide = true, value_name = "STRAY")]
-    stray: Vec<String>,
+    pub(crate) stray: Vec<String>,
 }
 
 /// `shadowsync plan`: the analysis options, and the snapshot cache.
@@ -139,6 +147,10 @@ pub enum Format {
 pub fn run(command: &Command) -> Result<Outcome, Failure> {
     let args = &command.args;
     let settings = args.settings.load()?;
+    if let Some(path) = &args.fleet {
+        refuse_stray(&args.stray)?;
+        return crate::fleet::plan(path, args, &settings);
+    }
     let cache = command.cache.store(&settings)?;
     let cache = cache.as_deref().map(|s| s as &dyn Store);
     let Analysed { analysis, .. } = analyse(args, &settings, cache)?;

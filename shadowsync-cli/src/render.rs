@@ -129,6 +129,13 @@ pub fn write_details(
         ("on error", format!("{:?}", spec.on_error).to_lowercase()),
         ("parallel", spec.parallel.to_string()),
         (
+            "fleet",
+            spec.fleet.as_ref().map_or_else(
+                || "-".to_string(),
+                |f| format!("{} ({}, {} of {})", f.id, f.member, f.index, f.of),
+            ),
+        ),
+        (
             "flow",
             format!(
                 "{} ({} of {} nodes decided)",

@@ -12,12 +12,14 @@
 //! again.
 
 use shadowsync::host::{open_task_executor, SubmitOptions};
+use shadowsync_core::task::ExecutionMode;
 use shadowsync_core::Millis;
 use shadowsync_mysql::OrphanPolicy;
 
 use crate::clock::parse_time;
 use crate::context::{creator_for, StoreArg};
 use crate::failure::Failure;
+use crate::fleet::FleetRun;
 use crate::launch::{launch, Launch};
 use crate::plan;
 use crate::progress::Progress;
@@ -66,6 +68,28 @@ pub struct Args {
 pub fn run(args: &Args) -> Result<(), Failure> {
     let settings = args.plan.settings.load()?;
     let (center, store) = args.store.open(settings.profile.as_ref())?;
+    if let Some(path) = &args.plan.fleet {
+        plan::refuse_stray(&args.plan.stray)?;
+        let submit = SubmitOptions {
+            remarks: args.remarks.clone(),
+            on_error: args.on_error,
+            parallel: args.parallel,
+            mode: args
+                .at
+                .map_or(ExecutionMode::Immediate, |at| ExecutionMode::Scheduled {
+                    at,
+                }),
+            // The creator is settled per database in `fleet::sync`.
+            ..SubmitOptions::by(String::new())
+        };
+        let run = FleetRun {
+            submit,
+            yes: args.yes,
+            center: &center,
+            creator: args.creator.as_deref(),
+        };
+        return crate::fleet::sync(path, &args.plan, &settings, run);
+    }
     // A sync reads every table afresh: its plan becomes a task.
     let plan::Analysed {
         connected:

@@ -80,6 +80,11 @@ pub struct Args {
 
 /// Watches until stopped (or once, with `--once`).
 pub fn run(args: &Args) -> Result<(), Failure> {
+    if args.plan.fleet.is_some() {
+        return Err(Failure::BadInput(
+            "--fleet is for plan, check and sync: a watch follows one database".into(),
+        ));
+    }
     let settings = args.plan.settings.load()?;
     let options = plan::checked_options(&args.plan, &settings)?;
     let (center, _) = args.store.open(settings.profile.as_ref())?;

@@ -31,11 +31,21 @@ fn text(bytes: &[u8]) -> String {
 }
 
 fn run(args: &[&str]) -> Output {
+    run_with(args, &[])
+}
+
+/// The lease of the workers of the crash test: short, so that recovery
+/// need not wait long for a dead worker's lease to run out.
+const LEASE_SECONDS: &str = "2";
+
+fn run_with(args: &[&str], env: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_shadowsync"))
         .args(args)
         .stdin(Stdio::null())
         .env_remove("SHADOWSYNC_URL")
         .env_remove("SHADOWSYNC_STORE")
+        .env("SHADOWSYNC_LEASE_SECONDS", LEASE_SECONDS)
+        .envs(env.iter().copied())
         .output()
         .unwrap()
 }
@@ -155,6 +165,78 @@ impl Fleet {
         // The checked-in schema of the view holds for real output.
         view_schema::assert_valid("fleet_check", &view);
         (out.status.code(), view)
+    }
+}
+
+impl Fleet {
+    /// The task store of this fleet's syncs.
+    fn store(&self) -> String {
+        self.dir
+            .path()
+            .join("tasks.db")
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    /// `plan --fleet` or `sync --fleet` (`command`) as JSON, with `env`:
+    /// exit status and view (`Null` when the process printed none).
+    fn fleet_run(
+        &self,
+        command: &str,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> (Option<i32>, Value) {
+        let (file, store) = (self.file(), self.store());
+        let mut args = vec![command, "--fleet", &file, "--format", "json"];
+        if command == "sync" {
+            args.extend(["--yes", "--store", &store]);
+        }
+        args.extend_from_slice(extra);
+        let out = run_with(&args, env);
+        if out.stdout.is_empty() {
+            return (out.status.code(), Value::Null);
+        }
+        let view: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|_| panic!("not JSON: {}\n{}", text(&out.stdout), text(&out.stderr)));
+        view_schema::assert_valid("fleet_sync", &view);
+        (out.status.code(), view)
+    }
+
+    /// `task COMMAND… --store` of this fleet's store, which must succeed:
+    /// its standard output.
+    fn task(&self, args: &[&str]) -> String {
+        let store = self.store();
+        let mut all = vec!["task"];
+        all.extend_from_slice(args);
+        all.extend(["--store", &store]);
+        let out = run(&all);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        text(&out.stdout)
+    }
+
+    /// Every task of the store as `task show` gives it, oldest first.
+    fn tasks(&self) -> Vec<Value> {
+        let page: Value =
+            serde_json::from_str(&self.task(&["list", "--format", "json", "--page-size", "1000"]))
+                .unwrap();
+        let mut ids: Vec<u64> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["id"].as_u64().unwrap())
+            .collect();
+        ids.sort_unstable();
+        ids.iter()
+            .map(|id| {
+                serde_json::from_str(&self.task(&["show", &id.to_string(), "--format", "json"]))
+                    .unwrap()
+            })
+            .collect()
     }
 }
 
@@ -324,19 +406,208 @@ fn an_unreachable_database_fails_the_fleet_closed(engine: Engine) {
             text(&out.stderr)
         );
     }
-    // A bad fleet file is bad input, naming the file.
+    // A bad fleet file is bad input, naming the file, for every command.
     std::fs::write(fleet.dir.path().join("bad.toml"), "colour = 1\n").unwrap();
     let bad = fleet.dir.path().join("bad.toml");
-    let out = run(&["check", "--fleet", &bad.to_string_lossy()]);
-    assert_eq!(out.status.code(), Some(2));
+    let bad = bad.to_string_lossy();
+    let store = fleet.store();
+    for args in [
+        vec!["check", "--fleet", &bad],
+        vec!["plan", "--fleet", &bad],
+        vec!["sync", "--fleet", &bad, "--yes", "--store", &store],
+    ] {
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            text(&out.stderr).contains("bad.toml"),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+    // The selection and naming come from the file alone; a watch follows
+    // one database.
+    let out = run(&["sync", "--fleet", &path, "--prefix", "x_", "--yes"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let out = run(&["watch", "--fleet", &path, "--once", "--store", &store]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert!(
-        text(&out.stderr).contains("bad.toml"),
+        text(&out.stderr).contains("one database"),
         "{}",
         text(&out.stderr)
+    );
+    // A database that cannot be analysed keeps `sync --fleet` from
+    // submitting as if all were well: the others' tasks run, exit 3.
+    let out = run(&[
+        "sync", "--fleet", &path, "--yes", "--store", &store, "--format", "json",
+    ]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    let view: Value = serde_json::from_slice(&out.stdout).unwrap();
+    view_schema::assert_valid("fleet_sync", &view);
+    assert_eq!(
+        (
+            &view["complete"],
+            &view["counts"]["failed_members"],
+            &view["counts"]["succeeded"]
+        ),
+        (&false.into(), &1.into(), &1.into()),
+        "{view}"
+    );
+}
+
+/// The statements of task view `task` in status `status`.
+fn statements_with(task: &Value, status: &str) -> usize {
+    task["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| t["statements"].as_array().unwrap())
+        .filter(|s| s["status"] == status)
+        .count()
+}
+
+/// `sync --fleet`: one task per database under one fleet id, run with
+/// bounded parallelism; planned again, nothing is left to do. Then drift in
+/// six databases and every shadow gone in two: the worker is killed
+/// (`kill -9` semantics) in the middle of the fleet, with the small tasks
+/// done, two executing and a statement the server accepted unrecorded;
+/// `task run-due` finishes the fleet with nothing sent twice.
+fn a_fleet_syncs_as_one_submission_and_survives_kill_9(engine: Engine) {
+    let fleet = Fleet::new(engine, "sync");
+    let (code, view) = fleet.fleet_run("plan", &[], &[]);
+    assert_eq!(code, Some(1), "changes to make: {view}");
+    assert_eq!(view["counts"]["statements"], 128, "{view}");
+    assert_eq!(view["fleet"], Value::Null, "a plan submits nothing");
+    let (code, view) = fleet.fleet_run("sync", &["--connections", "2"], &[]);
+    assert_eq!(code, Some(0), "{view}");
+    assert_eq!(view["complete"], true, "{view}");
+    assert_eq!(
+        (&view["counts"]["tasks"], &view["counts"]["succeeded"]),
+        (&8.into(), &8.into()),
+        "{view}"
+    );
+    let first = view["fleet"].as_str().unwrap().to_string();
+    let tasks = fleet.tasks();
+    assert_eq!(tasks.len(), DATABASES);
+    for (d, task) in tasks.iter().enumerate() {
+        assert_eq!(task["status"], "succeeded", "{task:#}");
+        assert_eq!(task["fleet"]["id"], first.as_str(), "{task:#}");
+        assert_eq!(task["fleet"]["of"], DATABASES, "{task:#}");
+        assert_eq!(statements_with(task, "applied"), 16, "{task:#}");
+        let database = task["database"].as_str().unwrap();
+        let member = view["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["schema"] == database)
+            .unwrap();
+        assert_eq!(member["task"], task["id"], "{view}");
+        assert!(database.starts_with(&fleet.prefix) && d < DATABASES);
+    }
+    let (code, view) = fleet.fleet_run("plan", &[], &[]);
+    assert_eq!(code, Some(0), "planned again, all identical: {view}");
+    assert_eq!(view["counts"]["statements"], 0, "{view}");
+
+    for d in 0..6 {
+        fleet
+            .exec(d)
+            .execute("ALTER TABLE __order_00 MODIFY total decimal(14,2) NOT NULL DEFAULT 0")
+            .unwrap();
+    }
+    for d in 6..8 {
+        let mut ex = fleet.exec(d);
+        for n in 0..8 {
+            ddl(&mut ex, &format!("DROP TABLE __order_{n:02}"));
+            ddl(&mut ex, &format!("DROP TABLE __item_{n:02}"));
+        }
+    }
+    // One server, two connections: the six one-statement databases come
+    // first (seekdb may still be running the last one's ALTER), then the
+    // two of 16 statements run side by side until the fifth statement of
+    // one of them kills the worker.
+    let (code, _) = fleet.fleet_run(
+        "sync",
+        &["--connections", "2", "--servers", "1"],
+        &[("SHADOWSYNC_TEST_CRASH_AFTER", "5")],
+    );
+    assert_eq!(code, Some(137), "killed mid-fleet");
+    let second: Vec<Value> = fleet.tasks().split_off(DATABASES);
+    assert_eq!(second.len(), DATABASES, "one task per drifted database");
+    let fleet_id = second[0]["fleet"]["id"].as_str().unwrap().to_string();
+    assert_ne!(fleet_id, first);
+    let status_of = |t: &Value| t["status"].as_str().unwrap().to_string();
+    let statuses: Vec<String> = second.iter().map(status_of).collect();
+    for task in &second {
+        assert_eq!(task["fleet"]["id"], fleet_id.as_str());
+    }
+    // Mid-fleet: some databases done (kept), some executing (a seekdb
+    // ALTER may still be running too), maybe some not started.
+    assert!(
+        statuses.iter().any(|s| s == "succeeded")
+            && statuses
+                .iter()
+                .all(|s| ["succeeded", "executing", "waiting_for_execution"].contains(&s.as_str())),
+        "{statuses:?}"
+    );
+    let crashed: Vec<&Value> = second
+        .iter()
+        .filter(|t| status_of(t) == "executing")
+        .collect();
+    assert!(!crashed.is_empty(), "{statuses:?}");
+    let unrecorded: usize = crashed.iter().map(|t| statements_with(t, "running")).sum();
+    assert!(
+        unrecorded >= 1,
+        "the accepted statement is unrecorded: {crashed:#?}"
+    );
+
+    std::thread::sleep(Duration::from_millis(2_300));
+    let server = engine.url();
+    let store = fleet.store();
+    let due = run(&["task", "run-due", "--url", &server, "--store", &store]);
+    assert_eq!(
+        due.status.code(),
+        Some(0),
+        "{}{}",
+        text(&due.stdout),
+        text(&due.stderr)
+    );
+    let after = fleet.tasks().split_off(DATABASES);
+    for task in &after {
+        assert_eq!(status_of(task), "succeeded", "{task:#}");
+    }
+    for (task, planned) in after.iter().zip([1, 1, 1, 1, 1, 1, 16, 16]) {
+        assert_eq!(statements_with(task, "applied"), planned, "{task:#}");
+        let id = task["id"].to_string();
+        let logs = fleet.task(&["logs", &id]);
+        for table in task["tables"].as_array().unwrap() {
+            let source = table["source"].as_str().unwrap();
+            let applied = logs
+                .lines()
+                .filter(|l| l.contains(&format!("`{source}`: statement 1 of 1 applied")))
+                .count();
+            assert!(applied <= 1, "`{source}` applied {applied} times:\n{logs}");
+        }
+    }
+    let settled: String = crashed
+        .iter()
+        .map(|t| fleet.task(&["logs", &t["id"].to_string()]))
+        .collect();
+    assert!(
+        settled.contains("was interrupted after taking effect"),
+        "the accepted statement was settled from the schema, not sent again:\n{settled}"
+    );
+    let (code, view) = fleet.check(&[]);
+    assert_eq!(code, Some(0), "{view}");
+    assert_eq!(view["counts"]["ready"], 128, "{view}");
+    let (code, view) = fleet.fleet_run("plan", &[], &[]);
+    assert_eq!(
+        (code, &view["counts"]["statements"]),
+        (Some(0), &0.into()),
+        "{view}"
     );
 }
 
 on_both_engines!(
     a_fleet_rolls_up_per_logical_table,
-    an_unreachable_database_fails_the_fleet_closed
+    an_unreachable_database_fails_the_fleet_closed,
+    a_fleet_syncs_as_one_submission_and_survives_kill_9
 );

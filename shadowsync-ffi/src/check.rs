@@ -114,11 +114,8 @@ pub unsafe extern "C" fn ss_check_fleet(
             )
         };
         let fleet = host::read_fleet(text, source.unwrap_or("fleet"))?;
-        let options = host::FleetOptions {
-            servers_at_once: servers_at_once as usize,
-            connections_per_server: connections_per_server as usize,
-            ..host::FleetOptions::default()
-        };
+        let options =
+            host::FleetOptions::bounded(servers_at_once as usize, connections_per_server as usize);
         let view = host::check_fleet(&fleet, &options, SystemClock.now())?;
         let json = to_json(&view)?;
         // SAFETY: per this function's contract.

@@ -62,9 +62,9 @@ pub use tasks::{
     ss_task_center_initiate_again, ss_task_center_list, ss_task_center_logs,
     ss_task_center_new_in_memory, ss_task_center_open, ss_task_center_reject,
     ss_task_center_resume, ss_task_center_run_due, ss_task_center_set_flows,
-    ss_task_center_set_progress, ss_task_center_submit, ss_task_center_task,
-    ss_task_center_task_counts, ss_task_center_task_status, ss_task_center_timeline, ss_watch_once,
-    SsTaskCenter,
+    ss_task_center_set_progress, ss_task_center_submit, ss_task_center_sync_fleet,
+    ss_task_center_task, ss_task_center_task_counts, ss_task_center_task_status,
+    ss_task_center_timeline, ss_watch_once, SsTaskCenter,
 };
 
 #[cfg(test)]

@@ -68,11 +68,7 @@ pub(crate) fn check_fleet(
 ) -> PyResult<String> {
     py.detach(|| {
         let fleet = host::read_fleet(text, source)?;
-        let options = host::FleetOptions {
-            servers_at_once,
-            connections_per_server,
-            ..host::FleetOptions::default()
-        };
+        let options = host::FleetOptions::bounded(servers_at_once, connections_per_server);
         to_json(&host::check_fleet(&fleet, &options, SystemClock.now())?)
     })
     .map_err(crate::errors::to_py)

@@ -358,6 +358,44 @@ impl TaskCenter {
         })
     }
 
+    /// Plan, submit and run the fleet of file `text` (named `source` in
+    /// errors) by `creator` for `worker`: the fleet sync view.
+    #[pyo3(signature = (text, source, creator, worker, servers_at_once, connections_per_server, on_error, parallel, remarks))]
+    #[allow(clippy::too_many_arguments)] // One per keyword of the Python `sync_fleet`.
+    fn sync_fleet(
+        &self,
+        py: Python<'_>,
+        text: &str,
+        source: &str,
+        creator: String,
+        worker: &str,
+        servers_at_once: usize,
+        connections_per_server: usize,
+        on_error: &str,
+        parallel: u32,
+        remarks: String,
+    ) -> PyResult<String> {
+        py.detach(|| {
+            let fleet = host::read_fleet(text, source)?;
+            let options = host::FleetOptions::bounded(servers_at_once, connections_per_server);
+            let submit = SubmitOptions {
+                creator,
+                remarks,
+                on_error: parse_error_strategy(on_error)?,
+                mode: ExecutionMode::Immediate,
+                parallel,
+            };
+            to_json(&host::sync_fleet(
+                &self.inner,
+                &fleet,
+                &options,
+                &submit,
+                worker,
+            )?)
+        })
+        .map_err(to_py)
+    }
+
     /// One watch pass through `executor`, submitting by `creator`; the
     /// watch view.
     #[pyo3(signature = (executor, connection, prefix, suffix, tables, include, exclude, skip, rebuild, creator, remarks, on_error, parallel))]

@@ -73,8 +73,9 @@ def test_include_patterns(scratch: Scratch) -> None:
         shadowsync.analyze(scratch.executor, tables="orders", include="o*")
 
 
-def test_check_fleet(scratch: Scratch, tmp_path: Path) -> None:
-    """Two databases of one fleet: one in step, one with a drifted shard."""
+def test_check_and_sync_fleet(scratch: Scratch, tmp_path: Path) -> None:
+    """Two databases of one fleet: one in step, one with a drifted shard,
+    checked, then synced."""
     second = f"{scratch.database}_2"
     admin = shadowsync.connect(scratch.url)
     admin.execute(f"DROP DATABASE IF EXISTS `{second}`")
@@ -98,9 +99,25 @@ def test_check_fleet(scratch: Scratch, tmp_path: Path) -> None:
         assert (order.name, order.total, order.ready, order.drifted) == ("order", 4, 3, 1)
         assert order.odd == [f"{base.split('@')[-1].rstrip('/')}/{second}.order_01 drifted"]
         assert [m.ready for m in report.members] == [True, False]
+        # Synced: one task, for the drifted database only, under the fleet's id.
+        center = TaskCenter(tmp_path / "tasks.db")
+        synced = center.sync_fleet(fleet, creator="pytest", connections_per_server=2, parallel=2)
+        assert synced.kind == "fleet_sync" and synced.complete, synced
+        assert (synced.counts.tasks, synced.counts.succeeded, synced.counts.statements) == (1, 1, 1)
+        in_step, drifted = synced.members
+        assert in_step.task is None and drifted.status == "succeeded"
+        assert drifted.task is not None
+        task = center.task(drifted.task)
+        assert task.fleet is not None and task.fleet.id == synced.fleet
+        assert (task.fleet.member.endswith(f"/{second}"), task.fleet.index, task.fleet.of) == (True, 1, 1)
+        assert shadowsync.check_fleet(fleet).ready
+        again = center.sync_fleet(fleet, creator="pytest")
+        assert again.fleet is None and again.complete and again.counts.statements == 0
         fleet.write_text("colour = 1\n")
         with pytest.raises(shadowsync.InvalidRequestError, match="fleet.toml"):
             shadowsync.check_fleet(fleet)
+        with pytest.raises(shadowsync.InvalidRequestError, match="fleet.toml"):
+            center.sync_fleet(fleet, creator="pytest")
     finally:
         admin.execute(f"DROP DATABASE IF EXISTS `{second}`")
 

@@ -18,10 +18,13 @@ use shadowsync::core::analysis::Action;
 use shadowsync::core::check::{TableAccess, Verdict};
 use shadowsync::core::fleet::rollup::LogicalTable;
 use shadowsync::core::task::{
-    ErrorStrategy, LogLevel, PlannedAction, StatementStatus, TableStatus, TaskStatus,
-    TimelineAction,
+    ErrorStrategy, FleetMembership, LogLevel, PlannedAction, StatementStatus, TableStatus,
+    TaskStatus, TimelineAction,
 };
-use shadowsync::host::fleet::{FleetCheckView, FleetCounts, FleetMemberView};
+use shadowsync::host::fleet::{
+    FleetCheckView, FleetCounts, FleetMemberView, FleetSyncCounts, FleetSyncMemberView,
+    FleetSyncView,
+};
 use shadowsync::host::view::{
     CheckCounts, CheckTableView, CheckView, DiffCounts, DiffStatementView, DiffView, DueReportView,
     EventView, FlowListView, FlowNodeView, FlowRuleView, FlowView, LogLineView, LogsView,
@@ -75,6 +78,9 @@ describe_as!(record "PlanTable" => PlanTableView);
 describe_as!(record "PlanCounts" => PlanCounts);
 describe_as!(record "Plan" => PlanView);
 describe_as!(record "Task" => TaskView);
+describe_as!(record "FleetMembership" => FleetMembership);
+describe_as!(record "FleetSyncCounts" => FleetSyncCounts);
+describe_as!(record "FleetSyncMember" => FleetSyncMemberView);
 describe_as!(record "DiffCounts" => DiffCounts);
 describe_as!(record "DiffStatement" => DiffStatementView);
 describe_as!(record "TableCounts" => TableCounts);
@@ -273,10 +279,11 @@ fn description() -> Value {
             }),
             record!("TableCounts", TableCounts { total, waiting, running, succeeded, failed, skipped }),
             record!("Statement", StatementView { sql, status, error }),
+            record!("FleetMembership", FleetMembership { id, member, index, of }),
             record!("TaskTable", TableResultView { source, shadow, action, status, error, statements }),
             record!("Task" kind "task", TaskView {
                 schema_version, kind, id, status, creator, remarks, connection, database,
-                naming_rule, on_error, parallel, mode, scheduled_at @time, flow, approval_node,
+                naming_rule, on_error, parallel, fleet, mode, scheduled_at @time, flow, approval_node,
                 initiated_from, created_at @time, due_at @time, started_at @time,
                 finished_at @time, worker, lease_until @time, abort_requested, counts, tables,
             }),
@@ -327,6 +334,15 @@ fn description() -> Value {
             record!("FleetCheck" kind "fleet_check", FleetCheckView {
                 schema_version, kind, checked_at @time, ready, counts, members, logical_tables,
                 warnings,
+            }),
+            record!("FleetSyncCounts", FleetSyncCounts {
+                members, failed_members, statements, refused, tasks, succeeded, failed, waiting,
+            }),
+            record!("FleetSyncMember", FleetSyncMemberView {
+                member, schema, shadow_schema, statements, refused, task, status, error,
+            }),
+            record!("FleetSync" kind "fleet_sync", FleetSyncView {
+                schema_version, kind, at @time, fleet, complete, counts, members, warnings,
             }),
             record!("WatchPass" kind "watch", WatchView {
                 schema_version, kind, watched_at @time, outcome, drift, not_additive, plan, task,

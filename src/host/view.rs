@@ -21,8 +21,9 @@ use serde::Serialize;
 use shadowsync_core::analysis::{Action, Analysis, TableAnalysis};
 use shadowsync_core::task::log::format_utc;
 use shadowsync_core::task::{
-    ErrorStrategy, ExecutionMode, LogEntry, LogLevel, PlannedAction, StatementStatus, TableStatus,
-    Task, TaskId, TaskPage, TaskStatus, TimelineAction, TimelineEvent,
+    ErrorStrategy, ExecutionMode, FleetMembership, LogEntry, LogLevel, PlannedAction,
+    StatementStatus, TableStatus, Task, TaskId, TaskPage, TaskStatus, TimelineAction,
+    TimelineEvent,
 };
 use shadowsync_core::{Error, Result};
 
@@ -198,6 +199,8 @@ pub struct TaskView {
     pub on_error: ErrorStrategy,
     /// How many statements the task may run at once.
     pub parallel: u32,
+    /// The fleet it was submitted with (`null`: a task of its own).
+    pub fleet: Option<FleetMembership>,
     /// When it runs: `immediate` or `scheduled`.
     pub mode: &'static str,
     /// The scheduled time (`scheduled` mode).
@@ -336,6 +339,7 @@ impl TaskView {
             naming_rule: spec.plan.naming_rule.clone(),
             on_error: spec.on_error,
             parallel: spec.parallel,
+            fleet: spec.fleet.clone(),
             mode,
             scheduled_at,
             flow: spec.flow.name.clone(),

@@ -97,6 +97,10 @@ pub struct TaskSpec {
     /// plan's order.
     #[serde(default = "one_at_a_time")]
     pub parallel: u32,
+    /// The sharded fleet this task is one database of, when it was
+    /// submitted with the others of a fleet (`None`: a task of its own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fleet: Option<FleetMembership>,
     /// Free text from the creator.
     pub remarks: String,
     /// Submission time.
@@ -106,6 +110,23 @@ pub struct TaskSpec {
     pub flow: ApprovalFlow,
     /// The task this one was initiated again from.
     pub initiated_from: Option<TaskId>,
+}
+
+/// Where a task stands in the fleet it was submitted with: every database
+/// of a fleet is one task of its own (its frozen plan, its statements, its
+/// recovery: a failed shard is resumed or initiated again alone), and the
+/// tasks of one submission share the fleet's id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FleetMembership {
+    /// The submission's id, shared by all its tasks (`fleet-` and the
+    /// submission time and the first member's name).
+    pub id: String,
+    /// This database, as `host:port/schema` (no user, no password).
+    pub member: String,
+    /// Its place among the fleet's databases, from 1.
+    pub index: u32,
+    /// How many databases the fleet submitted tasks for.
+    pub of: u32,
 }
 
 /// The task-level state that changes over a task's life; only ever replaced

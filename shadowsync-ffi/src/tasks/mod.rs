@@ -399,6 +399,7 @@ fn status_of(task: &Task) -> SsTaskStatus {
 }
 
 mod decide;
+mod fleet;
 mod query;
 mod run;
 #[cfg(test)]
@@ -406,6 +407,7 @@ mod tests;
 mod watch;
 
 pub use decide::*;
+pub use fleet::*;
 pub use query::*;
 pub use run::*;
 pub use watch::*;

@@ -58,6 +58,7 @@ from ._views import (
     DueReport,
     ErrorStrategy,
     FleetCheck,
+    FleetSync,
     FleetCounts,
     FleetMember,
     LogEntry,
@@ -107,6 +108,7 @@ __all__ = [
     "ExecutorError",
     "ExecutorLike",
     "FleetCheck",
+    "FleetSync",
     "FleetCounts",
     "FleetMember",
     "HostError",
@@ -903,6 +905,37 @@ class TaskCenter:
             parallel,
         )
         return WatchPass.from_json(text)
+
+    def sync_fleet(
+        self,
+        fleet: str | os.PathLike[str],
+        *,
+        creator: str,
+        worker: str = "python",
+        servers_at_once: int = 4,
+        connections_per_server: int = 4,
+        on_error: Literal["abort", "continue"] | ErrorStrategy = "abort",
+        parallel: int = 1,
+        remarks: str = "",
+    ) -> FleetSync:
+        """Sync every database of a sharded fleet (the fleet file of
+        :func:`check_fleet`): analyse each, ``servers_at_once`` servers at a
+        time through ``connections_per_server`` connections each; submit one
+        task per database that has statements to run, by ``creator``, all
+        under one fleet id (:attr:`Task.fleet`); and run the due ones the
+        same way for ``worker``. A database that fails leaves the others
+        done; its task is resumed (:meth:`run_due`) or initiated again on
+        its own. No confirmation is asked: show :func:`check_fleet` or each
+        database's plan first if a person should decide. A fleet with
+        nothing to run submits nothing (the view's ``fleet`` is ``None``).
+        Raises :class:`InvalidRequestError` for a bad fleet file."""
+        path = Path(fleet)
+        return FleetSync.from_json(
+            self._native.sync_fleet(
+                path.read_text(), str(path), creator, worker, servers_at_once, connections_per_server,
+                on_error, parallel, remarks,
+            )
+        )
 
     def task(self, task_id: int) -> Task:
         """The task; :class:`NotFoundError` if there is none."""

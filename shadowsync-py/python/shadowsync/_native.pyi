@@ -162,6 +162,18 @@ class TaskCenter:
         self, id: int, worker: str, executor: Executor, progress: _Progress | None = None
     ) -> str: ...
     def task_executor(self, id: int, url: str, shadow_url: str | None = None) -> Executor: ...
+    def sync_fleet(
+        self,
+        text: str,
+        source: str,
+        creator: str,
+        worker: str,
+        servers_at_once: int,
+        connections_per_server: int,
+        on_error: str,
+        parallel: int,
+        remarks: str,
+    ) -> str: ...
     def resume(
         self, id: int, worker: str, executor: Executor, progress: _Progress | None = None
     ) -> str: ...

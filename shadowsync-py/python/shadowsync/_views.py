@@ -376,6 +376,25 @@ class Statement:
 
 
 @dataclass(frozen=True)
+class FleetMembership:
+    """Part of a view (``FleetMembership``)."""
+
+    id: str
+    member: str
+    index: int
+    of: int
+
+    @classmethod
+    def _from(cls, data: dict[str, Any]) -> FleetMembership:
+        return cls(
+            id=data["id"],
+            member=data["member"],
+            index=data["index"],
+            of=data["of"],
+        )
+
+
+@dataclass(frozen=True)
 class TaskTable:
     """Part of a view (``TableResultView``)."""
 
@@ -413,6 +432,7 @@ class Task:
     naming_rule: str
     on_error: ErrorStrategy
     parallel: int
+    fleet: FleetMembership | None
     mode: str
     scheduled_at: datetime | None
     flow: str
@@ -443,6 +463,7 @@ class Task:
             naming_rule=data["naming_rule"],
             on_error=ErrorStrategy(data["on_error"]),
             parallel=data["parallel"],
+            fleet=_opt(FleetMembership._from, data["fleet"]),
             mode=data["mode"],
             scheduled_at=_opt(_time, data["scheduled_at"]),
             flow=data["flow"],
@@ -1128,6 +1149,104 @@ class FleetCheck:
 
 
 @dataclass(frozen=True)
+class FleetSyncCounts:
+    """Part of a view (``FleetSyncCounts``)."""
+
+    members: int
+    failed_members: int
+    statements: int
+    refused: int
+    tasks: int
+    succeeded: int
+    failed: int
+    waiting: int
+
+    @classmethod
+    def _from(cls, data: dict[str, Any]) -> FleetSyncCounts:
+        return cls(
+            members=data["members"],
+            failed_members=data["failed_members"],
+            statements=data["statements"],
+            refused=data["refused"],
+            tasks=data["tasks"],
+            succeeded=data["succeeded"],
+            failed=data["failed"],
+            waiting=data["waiting"],
+        )
+
+
+@dataclass(frozen=True)
+class FleetSyncMember:
+    """Part of a view (``FleetSyncMemberView``)."""
+
+    member: str
+    schema: str
+    shadow_schema: str | None
+    statements: int
+    refused: int
+    task: int | None
+    status: TaskStatus | None
+    error: str | None
+
+    @classmethod
+    def _from(cls, data: dict[str, Any]) -> FleetSyncMember:
+        return cls(
+            member=data["member"],
+            schema=data["schema"],
+            shadow_schema=data["shadow_schema"],
+            statements=data["statements"],
+            refused=data["refused"],
+            task=data["task"],
+            status=_opt(TaskStatus, data["status"]),
+            error=data["error"],
+        )
+
+
+@dataclass(frozen=True)
+class FleetSync:
+    """The ``fleet_sync`` view (``FleetSyncView``); :meth:`to_json` gives its JSON text."""
+
+    schema_version: int
+    kind: str
+    at: datetime
+    fleet: str | None
+    complete: bool
+    counts: FleetSyncCounts
+    members: list[FleetSyncMember]
+    warnings: list[str]
+    _json: str = field(default="", repr=False, compare=False)
+
+    @classmethod
+    def _from(cls, data: dict[str, Any], text: str = "") -> FleetSync:
+        return cls(
+            schema_version=data["schema_version"],
+            kind=data["kind"],
+            at=_time(data["at"]),
+            fleet=data["fleet"],
+            complete=data["complete"],
+            counts=FleetSyncCounts._from(data["counts"]),
+            members=[FleetSyncMember._from(x0) for x0 in data["members"]],
+            warnings=list(data["warnings"]),
+            _json=text,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> FleetSync:
+        """The ``fleet_sync`` view of JSON ``text`` (:class:`InvalidRequestError` if it is none)."""
+        return cls._from(_view(text, "fleet_sync"), text)
+
+    def to_json(self) -> str:
+        """The JSON text of this view, exactly as the library gave it (the
+        CLI's ``--format json`` and the C ABI give the same text)."""
+        return self._json
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON of this view as a dict."""
+        data: dict[str, Any] = json.loads(self._json)
+        return data
+
+
+@dataclass(frozen=True)
 class WatchPass:
     """The ``watch`` view (``WatchView``); :meth:`to_json` gives its JSON text."""
 
@@ -1185,6 +1304,10 @@ __all__ = [
     "FleetCheck",
     "FleetCounts",
     "FleetMember",
+    "FleetMembership",
+    "FleetSync",
+    "FleetSyncCounts",
+    "FleetSyncMember",
     "Flow",
     "FlowList",
     "FlowNode",

@@ -12,9 +12,9 @@ use shadowsync_core::task::flow::{
 };
 use shadowsync_core::task::list::{ListWindow, SortKey, TaskQuery};
 use shadowsync_core::task::{
-    Actor, ErrorStrategy, ExecutionMode, LogEntry, LogFilter, LogLevel, NewTask, StatementStatus,
-    Store, SubmitRequest, TableProgress, TableStatus, TaskCenter, TaskSpec, TaskState, TaskStatus,
-    TimelineAction, TimelineEvent,
+    Actor, ErrorStrategy, ExecutionMode, FleetMembership, LogEntry, LogFilter, LogLevel, NewTask,
+    StatementStatus, Store, SubmitRequest, TableProgress, TableStatus, TaskCenter, TaskSpec,
+    TaskState, TaskStatus, TimelineAction, TimelineEvent,
 };
 use shadowsync_core::{Error, Millis};
 
@@ -34,6 +34,12 @@ fn new_task(creator: &str, database: &str, status: TaskStatus, created_at: Milli
             mode: ExecutionMode::Immediate,
             on_error: ErrorStrategy::Abort,
             parallel: 2,
+            fleet: Some(FleetMembership {
+                id: "fleet-1".into(),
+                member: format!("db1:3306/{database}"),
+                index: 3,
+                of: 8,
+            }),
             remarks: format!("by {creator}"),
             created_at,
             flow: ApprovalFlow::built_in(),

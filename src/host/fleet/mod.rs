@@ -21,21 +21,31 @@
 //! name = "ledger"
 //! tables = ["ledger_a", "ledger_b"]
 //! ```
+//!
+//! A fleet is checked ([`check_fleet`]) or synced: analysed
+//! ([`plan_fleet`]), submitted as one task per database under one fleet id
+//! ([`submit_fleet`]) and run ([`run_fleet`]), all with the same bounded
+//! parallelism per server.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
 
-use serde::{Deserialize, Serialize};
-use shadowsync_core::fleet::rollup::{roll_up, LogicalTable, Shard};
-use shadowsync_core::fleet::{braces, logical_name, source_shape, LogicalGroup};
-use shadowsync_core::task::log::format_utc;
-use shadowsync_core::{Error, Millis, Result};
+use serde::Deserialize;
+use shadowsync_core::fleet::{braces, LogicalGroup};
+use shadowsync_core::{Error, Executor, Result};
 use shadowsync_mysql::{redact_url, Introspection, MysqlExecutor};
 
-use super::check::{check_analysed, CheckCounts, CheckOptions};
 use super::mapping::{map_shadows, ShadowTarget};
 use super::options::AnalyzeOptions;
-use super::view::SCHEMA_VERSION;
+
+mod check;
+mod sync;
+
+pub use check::{check_fleet, FleetCheckView, FleetCounts, FleetMemberView};
+pub use sync::{
+    open_fleet_task, plan_fleet, run_fleet, submit_fleet, sync_fleet, FleetMemberPlan, FleetPlan,
+    FleetSubmission, FleetSyncCounts, FleetSyncMemberView, FleetSyncView,
+};
 
 /// A fleet file, as read ([`read_fleet`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,6 +174,39 @@ pub fn read_fleet(text: &str, source: &str) -> Result<Fleet> {
     })
 }
 
+impl Fleet {
+    /// Database mode: the shadows' database of source database `schema`.
+    pub fn shadow_schema_of(&self, schema: &str) -> Option<String> {
+        self.shadow_schema
+            .as_ref()
+            .map(|template| template.replace("{schema}", schema))
+    }
+}
+
+/// An executor for analysing database `d` of `server` (read-only: a
+/// missing shadow database is not created), and the source connection as
+/// a plan records it (redacted, the database not in it).
+pub(crate) fn open_member(
+    fleet: &Fleet,
+    server: &FleetServer,
+    d: usize,
+    introspection: Introspection,
+) -> Result<(Box<dyn Executor + Send>, String)> {
+    let schema = &server.schemas[d];
+    let (mut source, _) = MysqlExecutor::connect_to_server(&server.url)?;
+    source.use_database(schema)?;
+    let connection = source.redacted_url().to_string();
+    let source = source.with_introspection(introspection);
+    let target = ShadowTarget {
+        url: server.shadow_url.clone(),
+        database: fleet.shadow_schema_of(schema),
+    };
+    Ok((
+        map_shadows(source, &server.url, &target, introspection)?,
+        connection,
+    ))
+}
+
 /// How a fleet check runs: how many servers are read at once, and how many
 /// connections each server is read through at once (one database each).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -176,42 +219,68 @@ pub struct FleetOptions {
     pub introspection: Introspection,
 }
 
-impl Default for FleetOptions {
-    fn default() -> Self {
+impl FleetOptions {
+    /// `servers_at_once` servers, `connections_per_server` connections per
+    /// server, definitions read as [`Introspection::Auto`] does.
+    pub fn bounded(servers_at_once: usize, connections_per_server: usize) -> FleetOptions {
         FleetOptions {
-            servers_at_once: 4,
-            connections_per_server: 4,
+            servers_at_once,
+            connections_per_server,
             introspection: Introspection::Auto,
         }
     }
 }
 
-/// Check every database of `fleet` (read-only) as `options` say, at `now`.
-/// A database that cannot be checked (unreachable, refused) is reported
-/// with its error and makes the fleet not ready; it does not stop the
-/// others.
-pub fn check_fleet(fleet: &Fleet, options: &FleetOptions, now: Millis) -> Result<FleetCheckView> {
+impl Default for FleetOptions {
+    fn default() -> Self {
+        FleetOptions::bounded(4, 4)
+    }
+}
+
+/// Runs `work(server, database)` (indices into [`Fleet::servers`] and its
+/// `schemas`) once for each database of `fleet`, as `options` bound it:
+/// `servers_at_once` servers at a time, each through at most
+/// `connections_per_server` threads that take its databases one at a time.
+/// The results come back in the fleet file's order, as (server index,
+/// database index, result).
+pub(crate) fn for_each_member<T: Send>(
+    fleet: &Fleet,
+    options: &FleetOptions,
+    work: impl Fn(usize, usize) -> T + Sync,
+) -> Result<Vec<(usize, usize, T)>> {
+    let databases: Vec<Vec<usize>> = fleet
+        .servers
+        .iter()
+        .map(|server| (0..server.schemas.len()).collect())
+        .collect();
+    for_each_of(fleet, options, &databases, work)
+}
+
+/// [`for_each_member`] over the databases `databases[s]` of each server
+/// `s` only (indices into its `schemas`).
+pub(crate) fn for_each_of<T: Send>(
+    fleet: &Fleet,
+    options: &FleetOptions,
+    databases: &[Vec<usize>],
+    work: impl Fn(usize, usize) -> T + Sync,
+) -> Result<Vec<(usize, usize, T)>> {
     if options.servers_at_once == 0 || options.connections_per_server == 0 {
         return Err(Error::InvalidRequest(
             "servers at once and connections per server must be at least 1".into(),
         ));
     }
-    let check = CheckOptions {
-        analyze: fleet.analyze.clone(),
-        app_user: None,
-    };
-    let mut members: Vec<(usize, usize, MemberOutcome)> = Vec::new();
-    let results = Mutex::new(&mut members);
-    let indexed: Vec<(usize, &FleetServer)> = fleet.servers.iter().enumerate().collect();
-    for chunk in indexed.chunks(options.servers_at_once) {
+    let mut done: Vec<(usize, usize, T)> = Vec::new();
+    let results = Mutex::new(&mut done);
+    let servers: Vec<usize> = (0..fleet.servers.len()).collect();
+    for chunk in servers.chunks(options.servers_at_once) {
         std::thread::scope(|scope| {
-            for &(s, server) in chunk {
-                let threads = options.connections_per_server.min(server.schemas.len());
-                let (results, check) = (&results, &check);
+            for &s in chunk {
+                let mine = databases.get(s).map_or(&[][..], Vec::as_slice);
+                let threads = options.connections_per_server.min(mine.len());
+                let (results, work) = (&results, &work);
                 scope.spawn(move || {
                     // This server's databases, taken one at a time by its connections.
-                    let queue: Mutex<VecDeque<usize>> =
-                        Mutex::new((0..server.schemas.len()).collect());
+                    let queue: Mutex<VecDeque<usize>> = Mutex::new(mine.iter().copied().collect());
                     let queue = &queue;
                     std::thread::scope(|inner| {
                         for _ in 0..threads {
@@ -219,14 +288,7 @@ pub fn check_fleet(fleet: &Fleet, options: &FleetOptions, now: Millis) -> Result
                                 let Some(d) = lock(queue).pop_front() else {
                                     break;
                                 };
-                                let outcome = check_member(
-                                    fleet,
-                                    server,
-                                    d,
-                                    check,
-                                    options.introspection,
-                                    now,
-                                );
+                                let outcome = work(s, d);
                                 lock(results).push((s, d, outcome));
                             });
                         }
@@ -235,8 +297,8 @@ pub fn check_fleet(fleet: &Fleet, options: &FleetOptions, now: Millis) -> Result
             }
         });
     }
-    members.sort_by_key(|(s, d, _)| (*s, *d));
-    Ok(FleetCheckView::of(fleet, members, now))
+    done.sort_by_key(|(s, d, _)| (*s, *d));
+    Ok(done)
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -245,62 +307,8 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// What checking one database gave.
-struct MemberOutcome {
-    shadow_schema: Option<String>,
-    result: Result<(CheckCounts, bool, Vec<Shard>)>,
-}
-
-fn check_member(
-    fleet: &Fleet,
-    server: &FleetServer,
-    d: usize,
-    check: &CheckOptions,
-    introspection: Introspection,
-    now: Millis,
-) -> MemberOutcome {
-    let schema = &server.schemas[d];
-    let shadow_schema = fleet
-        .shadow_schema
-        .as_ref()
-        .map(|template| template.replace("{schema}", schema));
-    let member = member_name(&server.url, schema);
-    let result = (|| {
-        let (mut source, _) = MysqlExecutor::connect_to_server(&server.url)?;
-        source.use_database(schema)?;
-        let source = source.with_introspection(introspection);
-        let target = ShadowTarget {
-            url: server.shadow_url.clone(),
-            database: shadow_schema.clone(),
-        };
-        let mut exec = map_shadows(source, &server.url, &target, introspection)?;
-        let (view, analysis) = check_analysed(exec.as_mut(), check, now, None)?;
-        let shards = view
-            .tables
-            .iter()
-            .map(|t| Shard {
-                member: member.clone(),
-                table: t.source.clone(),
-                logical: logical_name(&t.source, &fleet.logical),
-                verdict: t.verdict,
-                shape: analysis
-                    .tables
-                    .iter()
-                    .find(|a| a.source == t.source)
-                    .and_then(|a| a.source_ddl.as_deref())
-                    .and_then(source_shape),
-            })
-            .collect();
-        Ok((view.counts, view.ready, shards))
-    })();
-    MemberOutcome {
-        shadow_schema,
-        result,
-    }
-}
-
 /// `host:port/schema` of a member, from its server URL (no user, no password).
-fn member_name(url: &str, schema: &str) -> String {
+pub(crate) fn member_name(url: &str, schema: &str) -> String {
     let redacted = redact_url(url);
     let rest = redacted
         .split_once("://")
@@ -308,128 +316,6 @@ fn member_name(url: &str, schema: &str) -> String {
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
     let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
     format!("{host}/{schema}")
-}
-
-/// A fleet check (kind `fleet_check`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FleetCheckView {
-    /// [`SCHEMA_VERSION`].
-    pub schema_version: u32,
-    /// `"fleet_check"`.
-    pub kind: &'static str,
-    /// When the check ran.
-    pub checked_at: String,
-    /// Every database was checked and every shard is ready (fails closed).
-    pub ready: bool,
-    /// Totals over the fleet.
-    pub counts: FleetCounts,
-    /// Per database, in the fleet file's order.
-    pub members: Vec<FleetMemberView>,
-    /// Per logical table, by name.
-    pub logical_tables: Vec<LogicalTable>,
-    /// What the operator must know: databases that could not be checked,
-    /// logical tables whose sources differ across shards.
-    pub warnings: Vec<String>,
-}
-
-/// Totals of a fleet check.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct FleetCounts {
-    /// Databases in the fleet.
-    pub members: usize,
-    /// Databases that could not be checked.
-    pub failed_members: usize,
-    /// Shards (physical tables) checked.
-    pub tables: usize,
-    /// Shards whose shadow is ready.
-    pub ready: usize,
-    /// Shards whose shadow drifted.
-    pub drifted: usize,
-    /// Shards without a shadow.
-    pub missing: usize,
-    /// Shards the analysis refuses.
-    pub refused: usize,
-    /// Shards the checking account may not read.
-    pub inaccessible: usize,
-}
-
-/// One database of a fleet check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FleetMemberView {
-    /// The server, `host:port`, and database, as `host:port/schema`.
-    pub member: String,
-    /// The source database.
-    pub schema: String,
-    /// Database mode: its shadows' database.
-    pub shadow_schema: Option<String>,
-    /// Every selected shadow of this database is ready.
-    pub ready: bool,
-    /// Its verdict counts (`null` when it could not be checked).
-    pub counts: Option<CheckCounts>,
-    /// Why it could not be checked.
-    pub error: Option<String>,
-}
-
-impl FleetCheckView {
-    fn of(fleet: &Fleet, members: Vec<(usize, usize, MemberOutcome)>, now: Millis) -> Self {
-        let mut counts = FleetCounts {
-            members: members.len(),
-            ..FleetCounts::default()
-        };
-        let mut shards = Vec::new();
-        let mut views = Vec::new();
-        let mut warnings = Vec::new();
-        for (s, d, outcome) in members {
-            let server = &fleet.servers[s];
-            let schema = server.schemas[d].clone();
-            let member = member_name(&server.url, &schema);
-            let (ready, member_counts, error) = match outcome.result {
-                Ok((c, ready, member_shards)) => {
-                    counts.tables += c.total;
-                    counts.ready += c.ready;
-                    counts.drifted += c.drifted;
-                    counts.missing += c.missing;
-                    counts.refused += c.refused;
-                    counts.inaccessible += c.inaccessible;
-                    shards.extend(member_shards);
-                    (ready, Some(c), None)
-                }
-                Err(e) => {
-                    counts.failed_members += 1;
-                    warnings.push(format!("{member}: not checked: {e}"));
-                    (false, None, Some(e.to_string()))
-                }
-            };
-            views.push(FleetMemberView {
-                member,
-                schema,
-                shadow_schema: outcome.shadow_schema,
-                ready,
-                counts: member_counts,
-                error,
-            });
-        }
-        let logical_tables = roll_up(&shards);
-        for t in logical_tables.iter().filter(|t| t.source_variants > 1) {
-            warnings.push(format!(
-                "the sources of `{}` differ across shards ({} definitions): {} differ from the \
-                 most common one",
-                t.name,
-                t.source_variants,
-                t.odd_sources.join(", ")
-            ));
-        }
-        FleetCheckView {
-            schema_version: SCHEMA_VERSION,
-            kind: "fleet_check",
-            checked_at: format_utc(now),
-            ready: !views.is_empty() && views.iter().all(|m| m.ready),
-            counts,
-            members: views,
-            logical_tables,
-            warnings,
-        }
-    }
 }
 
 #[cfg(test)]
@@ -476,6 +362,61 @@ mod tests {
                 "{bad}: {err}"
             );
         }
+    }
+
+    #[test]
+    fn members_run_within_their_bounds_and_come_back_in_order() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let fleet = read_fleet(
+            "[[server]]\nurl = \"mysql://u@a:1/\"\nschemas = [\"d_{0..5}\"]\n\
+             [[server]]\nurl = \"mysql://u@b:1/\"\nschemas = [\"d_{0..5}\"]\n\
+             [[server]]\nurl = \"mysql://u@c:1/\"\nschemas = [\"d_{0..5}\"]\n",
+            "fleet.toml",
+        )
+        .unwrap();
+        let options = FleetOptions {
+            servers_at_once: 2,
+            connections_per_server: 2,
+            ..FleetOptions::default()
+        };
+        let per_server: Vec<AtomicUsize> = (0..3).map(|_| AtomicUsize::new(0)).collect();
+        let (busy, most_busy, most_servers) = (
+            AtomicUsize::new(0),
+            AtomicUsize::new(0),
+            AtomicUsize::new(0),
+        );
+        let most_on_one = AtomicUsize::new(0);
+        let done = for_each_member(&fleet, &options, |s, d| {
+            let here = per_server[s].fetch_add(1, Ordering::SeqCst) + 1;
+            most_on_one.fetch_max(here, Ordering::SeqCst);
+            let all = busy.fetch_add(1, Ordering::SeqCst) + 1;
+            most_busy.fetch_max(all, Ordering::SeqCst);
+            let servers = per_server
+                .iter()
+                .filter(|n| n.load(Ordering::SeqCst) > 0)
+                .count();
+            most_servers.fetch_max(servers, Ordering::SeqCst);
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            busy.fetch_sub(1, Ordering::SeqCst);
+            per_server[s].fetch_sub(1, Ordering::SeqCst);
+            (s, d)
+        })
+        .unwrap();
+        assert_eq!(done.len(), 18);
+        assert!(done.iter().all(|(s, d, echo)| (*s, *d) == *echo));
+        assert!(done.windows(2).all(|w| (w[0].0, w[0].1) < (w[1].0, w[1].1)));
+        assert_eq!(
+            most_on_one.load(Ordering::SeqCst),
+            2,
+            "connections per server"
+        );
+        assert_eq!(most_servers.load(Ordering::SeqCst), 2, "servers at once");
+        assert!(most_busy.load(Ordering::SeqCst) <= 4);
+        let none = FleetOptions {
+            servers_at_once: 0,
+            ..options
+        };
+        assert!(for_each_member(&fleet, &none, |_, _| ()).is_err());
     }
 
     #[test]

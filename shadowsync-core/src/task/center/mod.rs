@@ -11,8 +11,8 @@ use super::status::{check_transition, TaskStatus};
 use super::store::{DriftSubmission, Store};
 use super::timeline::{TimelineAction, TimelineEvent, SYSTEM_ACTOR};
 use super::{
-    ErrorStrategy, ExecutionMode, NewTask, TableProgress, Task, TaskId, TaskSpec, TaskState,
-    MAX_PARALLEL,
+    ErrorStrategy, ExecutionMode, FleetMembership, NewTask, TableProgress, Task, TaskId, TaskSpec,
+    TaskState, MAX_PARALLEL,
 };
 use crate::plan::{FrozenPlan, PlannedAction};
 
@@ -34,6 +34,8 @@ pub struct SubmitRequest {
     pub on_error: ErrorStrategy,
     /// How many statements may run at once ([`TaskSpec::parallel`]).
     pub parallel: u32,
+    /// The fleet it is submitted with ([`TaskSpec::fleet`]).
+    pub fleet: Option<FleetMembership>,
     /// Free text.
     pub remarks: String,
 }
@@ -47,6 +49,7 @@ impl SubmitRequest {
             mode: ExecutionMode::Immediate,
             on_error: ErrorStrategy::Abort,
             parallel: 1,
+            fleet: None,
             remarks: String::new(),
         }
     }
@@ -225,6 +228,8 @@ impl<S: Store, C: Clock> TaskCenter<S, C> {
             mode,
             on_error: old_task.spec.on_error,
             parallel: old_task.spec.parallel,
+            // A shard initiated again is still one of its fleet.
+            fleet: old_task.spec.fleet.clone(),
             remarks: old_task.spec.remarks.clone(),
         };
         self.create(request, Some(old))
@@ -267,6 +272,7 @@ impl<S: Store, C: Clock> TaskCenter<S, C> {
             mode,
             on_error,
             parallel,
+            fleet,
             remarks,
         } = request;
         if creator.trim().is_empty() {
@@ -295,6 +301,7 @@ impl<S: Store, C: Clock> TaskCenter<S, C> {
             mode,
             on_error,
             parallel,
+            fleet,
             remarks,
             created_at: now,
             flow,

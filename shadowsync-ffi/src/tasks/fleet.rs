@@ -1,0 +1,59 @@
+//! A sharded fleet synced in one call: every database analysed, one task
+//! per database submitted under one fleet id, the due ones run.
+
+use super::*;
+
+/// Sync the fleet of file text `fleet_toml` (named `source` in errors; NULL:
+/// `fleet`; the format of `ss_check_fleet`): every database analysed with
+/// at most `servers_at_once` servers and `connections_per_server`
+/// connections per server at a time; one task per database that has
+/// statements to run submitted with `submit_json` (`ss_task_center_submit`'s
+/// options; all under one fleet id, each task's view carrying it as
+/// `fleet`); the due ones run for `worker`, with the same bounds. No
+/// confirmation is asked: the host decided. A database that fails leaves the
+/// others done; its task is resumed by `ss_task_center_run_due` (with an
+/// executor on its server) or initiated again alone.
+///
+/// On success `*out_json` is the fleet sync view (`schema_version`, `kind`
+/// `"fleet_sync"`, `at`, `fleet` (the id, or null when nothing was
+/// submitted), `complete`, `counts`, `members` (per database: `member`,
+/// `schema`, `shadow_schema`, `statements`, `refused`, `task`, `status`,
+/// `error`) and `warnings`), owned by the caller (free with
+/// `ss_string_free`); on failure it is NULL.
+///
+/// # Safety
+/// `center` must be a live task center; `fleet_toml`, `submit_json` and
+/// `worker` NUL-terminated strings, `source` NULL or one; `out_json` must
+/// point to writable storage for a pointer.
+#[no_mangle]
+pub unsafe extern "C" fn ss_task_center_sync_fleet(
+    center: *const SsTaskCenter,
+    fleet_toml: *const c_char,
+    source: *const c_char,
+    submit_json: *const c_char,
+    worker: *const c_char,
+    servers_at_once: u32,
+    connections_per_server: u32,
+    out_json: *mut *mut c_char,
+) -> SsStatus {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let (center, text, source, submit, worker, out) = unsafe {
+            (
+                ptr::handle(center, "center")?,
+                ptr::text(fleet_toml, "fleet_toml")?,
+                ptr::optional_text(source, "source")?,
+                ptr::text(submit_json, "submit_json")?,
+                ptr::text(worker, "worker")?,
+                ptr::out_slot(out_json, "out_json")?,
+            )
+        };
+        let fleet = host::read_fleet(text, source.unwrap_or("fleet"))?;
+        let options =
+            host::FleetOptions::bounded(servers_at_once as usize, connections_per_server as usize);
+        let submit = submit_options(submit)?;
+        let view = host::sync_fleet(&center.inner, &fleet, &options, &submit, worker)?;
+        *out = ptr::into_c_string(to_json(&view)?)?;
+        Ok(())
+    })
+}
