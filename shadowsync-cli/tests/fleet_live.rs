@@ -559,6 +559,31 @@ fn a_fleet_syncs_as_one_submission_and_survives_kill_9(engine: Engine) {
         "the accepted statement is unrecorded: {crashed:#?}"
     );
 
+    // Synced again before recovery: a database whose task is not finished
+    // gets no second task (it would plan around the unsettled statement).
+    let (code, view) = fleet.fleet_run("sync", &[], &[]);
+    assert_eq!(code, Some(3), "{view}");
+    for task in &crashed {
+        let member = view["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["schema"] == task["database"])
+            .unwrap();
+        assert!(
+            member["task"].is_null()
+                && member["error"]
+                    .as_str()
+                    .unwrap()
+                    .contains(&format!("task {} (executing) is not finished", task["id"])),
+            "{view}"
+        );
+    }
+    assert_eq!(
+        fleet.tasks().len(),
+        2 * DATABASES + view["counts"]["tasks"].as_u64().unwrap() as usize
+    );
+
     std::thread::sleep(Duration::from_millis(2_300));
     let server = engine.url();
     let store = fleet.store();

@@ -16,11 +16,11 @@ use serde::Serialize;
 use shadowsync_core::analysis::Analysis;
 use shadowsync_core::task::log::format_utc;
 use shadowsync_core::task::{
-    FleetMembership, Store, Task, TaskCenter, TaskId, TaskStatus, Unobserved,
+    redact_url, FleetMembership, Store, Task, TaskCenter, TaskId, TaskStatus, Unobserved,
 };
 use shadowsync_core::{Clock, Error, Executor, Millis, Result};
 
-use shadowsync_mysql::{redact_url, OrphanPolicy};
+use shadowsync_mysql::OrphanPolicy;
 
 use super::{for_each_member, for_each_of, member_name, open_member, Fleet, FleetOptions};
 use crate::host::heartbeat::stop_requested;
@@ -100,6 +100,15 @@ pub fn plan_fleet(fleet: &Fleet, options: &FleetOptions) -> Result<FleetPlan> {
     Ok(FleetPlan { members })
 }
 
+/// The task among `unfinished` that changes database `schema` of the
+/// server of `connection`, if any.
+fn holding<'t>(unfinished: &'t [Task], connection: &str, schema: &str) -> Option<&'t Task> {
+    let connection = redact_url(connection);
+    unfinished
+        .iter()
+        .find(|t| t.spec.plan.connection == connection && t.spec.plan.database == schema)
+}
+
 /// The tasks of one fleet submission ([`submit_fleet`]).
 #[derive(Debug)]
 pub struct FleetSubmission {
@@ -113,8 +122,11 @@ pub struct FleetSubmission {
 /// Submit one task per database of `plan` that has statements to run,
 /// each frozen on its own connection and database, with `options`, and all
 /// carrying one fleet id. Databases not analysed, or in step already, get
-/// none. A submission the task center refuses is kept with its error; the
-/// other databases are still submitted.
+/// none; nor does a database with a task not finished yet (waiting for
+/// approval or to run, or executing: left by a crash, `task run-due`
+/// finishes it), which is kept with that error. A submission the task
+/// center refuses is kept with its error too; the other databases are
+/// still submitted.
 pub fn submit_fleet<S: Store, C: Clock>(
     center: &TaskCenter<S, C>,
     plan: &FleetPlan,
@@ -139,10 +151,29 @@ pub fn submit_fleet<S: Store, C: Clock>(
     };
     let id = format!("fleet-{}@{}", center.now(), plan.members[first].member);
     let of = u32::try_from(changing.len()).unwrap_or(u32::MAX);
+    let unfinished = center.store().tasks_in(&[
+        TaskStatus::PendingApproval,
+        TaskStatus::WaitingForExecution,
+        TaskStatus::Executing,
+    ])?;
     let tasks = changing
         .into_iter()
         .zip(1u32..)
         .map(|((i, analysis, connection), index)| {
+            let member = &plan.members[i];
+            if let Some(holder) = holding(&unfinished, connection, &member.schema) {
+                // A second task on a database whose first is not done would
+                // race it (or, after a crash, plan around a statement its
+                // recovery has still to settle).
+                return (
+                    i,
+                    Err(Error::InvalidRequest(format!(
+                        "task {} ({}) is not finished on this database: finish it first \
+                         (`task run-due`, `task approve`) or cancel it",
+                        holder.id, holder.state.status
+                    ))),
+                );
+            }
             let request = options.request(analysis.freeze(connection)).map(|mut r| {
                 r.fleet = Some(FleetMembership {
                     id: id.clone(),
