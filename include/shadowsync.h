@@ -819,6 +819,22 @@ ss_status ss_task_center_sync_fleet(const ss_task_center *center,
                                     char **out_json);
 
 /**
+ * Every task of fleet `fleet_id` (the `fleet` of `ss_task_center_sync_fleet`'s
+ * view) and where each stands. On success `*out_json` is the fleet tasks
+ * view (`schema_version`, `kind` `"fleet_tasks"`, `at`, `fleet`,
+ * `complete` (every task succeeded), `counts` (`tasks`, `succeeded`,
+ * `waiting`, `executing`, `unsuccessful`) and `tasks` (per task: `id`,
+ * `member`, `index`, `status`, `applied`, `statements`)), owned by the
+ * caller (free with `ss_string_free`); on failure it is NULL, and a fleet
+ * no task carries is `SS_NOT_FOUND`.
+ *
+ * # Safety
+ * `center` must be a live task center; `fleet_id` a NUL-terminated
+ * string; `out_json` must point to writable storage for a pointer.
+ */
+ss_status ss_task_center_fleet(const ss_task_center *center, const char *fleet_id, char **out_json);
+
+/**
  * Task `id` as the JSON every front end gives for a task, pretty and
  * ending with a newline: `{"schema_version":1,"kind":"task","id":…,
  * "status":"succeeded",…,"counts":{"total":…,"waiting":…,"running":…,

@@ -213,6 +213,7 @@ fn the_checked_in_schemas_are_the_views() {
         "due_report",
         "fleet_check",
         "fleet_sync",
+        "fleet_tasks",
         "flow",
         "flow_list",
         "logs",

@@ -644,7 +644,26 @@ static void mapped_section(const char *base_url) {
     check(contains(fleet_json, "\"kind\": \"fleet_sync\"") && contains(fleet_json, "\"complete\": true") &&
               contains(fleet_json, "\"succeeded\": 1") && contains(fleet_json, "\"status\": \"succeeded\""),
           "fleet sync: one task submitted under the fleet id, run and succeeded");
+    /* The fleet id, followed as one: its tasks and where they stand. */
+    char fleet_id[512] = "";
+    const char *id_at = strstr(fleet_json, "\"fleet\": \"");
+    if (id_at != NULL) {
+        id_at += strlen("\"fleet\": \"");
+        size_t n = strcspn(id_at, "\"");
+        if (n < sizeof fleet_id) {
+            memcpy(fleet_id, id_at, n);
+            fleet_id[n] = '\0';
+        }
+    }
     ss_string_free(fleet_json);
+    must(ss_task_center_fleet(center, fleet_id, &fleet_json), "fleet tasks");
+    check(contains(fleet_json, "\"kind\": \"fleet_tasks\"") && contains(fleet_json, "\"complete\": true") &&
+              contains(fleet_json, "\"tasks\": 1"),
+          "fleet tasks: the fleet id names its one task, succeeded");
+    ss_string_free(fleet_json);
+    char *no_fleet = NULL;
+    expect_failure(ss_task_center_fleet(center, "fleet-0@nowhere", &no_fleet), SS_NOT_FOUND, "no task of fleet",
+                   "fleet tasks: an unknown fleet is SS_NOT_FOUND");
     must(ss_task_center_sync_fleet(center, fleet, "fleet.toml", "{\"creator\":\"c-example\"}", "c-worker", 1, 2,
                                    &fleet_json),
          "fleet sync again");

@@ -5,6 +5,7 @@
 
 use std::io::{self, Write};
 
+use shadowsync::host::FleetTasksView;
 use shadowsync_core::task::list::{TaskPage, TaskQuery};
 use shadowsync_core::task::log::format_utc;
 use shadowsync_core::task::{
@@ -211,6 +212,30 @@ pub fn write_details(
 }
 
 /// A task's timeline, one event per line.
+/// The tasks of one fleet submission, one row each, and their roll-up.
+pub fn write_fleet_tasks(out: &mut dyn Write, view: &FleetTasksView) -> io::Result<()> {
+    let rows: Vec<Vec<String>> = view
+        .tasks
+        .iter()
+        .map(|t| {
+            vec![
+                t.index.to_string(),
+                t.member.clone(),
+                t.id.to_string(),
+                t.status.to_string(),
+                format!("{}/{}", t.applied, t.statements),
+            ]
+        })
+        .collect();
+    write_table(out, &["#", "DATABASE", "TASK", "STATUS", "APPLIED"], &rows)?;
+    let c = &view.counts;
+    writeln!(
+        out,
+        "\nFleet {}: {} tasks, {} succeeded, {} waiting, {} executing, {} unsuccessful",
+        view.fleet, c.tasks, c.succeeded, c.waiting, c.executing, c.unsuccessful
+    )
+}
+
 pub fn write_timeline(out: &mut dyn Write, timeline: &[TimelineEvent]) -> io::Result<()> {
     for event in timeline {
         writeln!(out, "  {}", one_line(&event.to_string()))?;

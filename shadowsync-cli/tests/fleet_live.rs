@@ -219,6 +219,14 @@ impl Fleet {
         text(&out.stdout)
     }
 
+    /// `task fleet ID --format json`, checked against its schema.
+    fn fleet_tasks(&self, id: &str) -> Value {
+        let view: Value =
+            serde_json::from_str(&self.task(&["fleet", id, "--format", "json"])).unwrap();
+        view_schema::assert_valid("fleet_tasks", &view);
+        view
+    }
+
     /// Every task of the store as `task show` gives it, oldest first.
     fn tasks(&self) -> Vec<Value> {
         let page: Value =
@@ -559,6 +567,11 @@ fn a_fleet_syncs_as_one_submission_and_survives_kill_9(engine: Engine) {
         "the accepted statement is unrecorded: {crashed:#?}"
     );
 
+    // The fleet id, followed as one: done, executing, maybe waiting.
+    let followed = fleet.fleet_tasks(&fleet_id);
+    assert_eq!(followed["complete"], false, "{followed}");
+    assert_eq!(followed["counts"]["tasks"], DATABASES, "{followed}");
+    assert_eq!(followed["counts"]["executing"], crashed.len(), "{followed}");
     // Synced again before recovery: a database whose task is not finished
     // gets no second task (it would plan around the unsettled statement).
     let (code, view) = fleet.fleet_run("sync", &[], &[]);
@@ -619,6 +632,12 @@ fn a_fleet_syncs_as_one_submission_and_survives_kill_9(engine: Engine) {
     assert!(
         settled.contains("was interrupted after taking effect"),
         "the accepted statement was settled from the schema, not sent again:\n{settled}"
+    );
+    let followed = fleet.fleet_tasks(&fleet_id);
+    assert_eq!(
+        (&followed["complete"], &followed["counts"]["succeeded"]),
+        (&true.into(), &DATABASES.into()),
+        "{followed}"
     );
     let (code, view) = fleet.check(&[]);
     assert_eq!(code, Some(0), "{view}");

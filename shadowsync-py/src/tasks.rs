@@ -444,6 +444,12 @@ impl TaskCenter {
         })
     }
 
+    /// The view of every task of fleet `fleet` (its id).
+    fn fleet(&self, py: Python<'_>, fleet: &str) -> PyResult<String> {
+        py.detach(|| to_json(&host::fleet_tasks(&self.inner, fleet)?))
+            .map_err(to_py)
+    }
+
     /// Task `id`'s view.
     fn task(&self, py: Python<'_>, id: TaskId) -> PyResult<String> {
         self.task_json(py, |center| center.task(id))

@@ -110,6 +110,12 @@ def test_check_and_sync_fleet(scratch: Scratch, tmp_path: Path) -> None:
         task = center.task(drifted.task)
         assert task.fleet is not None and task.fleet.id == synced.fleet
         assert (task.fleet.member.endswith(f"/{second}"), task.fleet.index, task.fleet.of) == (True, 1, 1)
+        assert synced.fleet is not None
+        followed = center.fleet(synced.fleet)
+        assert followed.kind == "fleet_tasks" and followed.complete
+        assert [(t.id, t.status, t.applied, t.statements) for t in followed.tasks] == [(task.id, "succeeded", 1, 1)]
+        with pytest.raises(shadowsync.NotFoundError, match="no task of fleet"):
+            center.fleet("fleet-0@nowhere")
         assert shadowsync.check_fleet(fleet).ready
         again = center.sync_fleet(fleet, creator="pytest")
         assert again.fleet is None and again.complete and again.counts.statements == 0

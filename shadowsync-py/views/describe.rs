@@ -23,7 +23,7 @@ use shadowsync::core::task::{
 };
 use shadowsync::host::fleet::{
     FleetCheckView, FleetCounts, FleetMemberView, FleetSyncCounts, FleetSyncMemberView,
-    FleetSyncView,
+    FleetSyncView, FleetTaskCounts, FleetTaskView, FleetTasksView,
 };
 use shadowsync::host::view::{
     CheckCounts, CheckTableView, CheckView, DiffCounts, DiffStatementView, DiffView, DueReportView,
@@ -81,6 +81,8 @@ describe_as!(record "Task" => TaskView);
 describe_as!(record "FleetMembership" => FleetMembership);
 describe_as!(record "FleetSyncCounts" => FleetSyncCounts);
 describe_as!(record "FleetSyncMember" => FleetSyncMemberView);
+describe_as!(record "FleetTaskCounts" => FleetTaskCounts);
+describe_as!(record "FleetTask" => FleetTaskView);
 describe_as!(record "DiffCounts" => DiffCounts);
 describe_as!(record "DiffStatement" => DiffStatementView);
 describe_as!(record "TableCounts" => TableCounts);
@@ -343,6 +345,13 @@ fn description() -> Value {
             }),
             record!("FleetSync" kind "fleet_sync", FleetSyncView {
                 schema_version, kind, at @time, fleet, complete, counts, members, warnings,
+            }),
+            record!("FleetTaskCounts", FleetTaskCounts {
+                tasks, succeeded, waiting, executing, unsuccessful,
+            }),
+            record!("FleetTask", FleetTaskView { id, member, index, status, applied, statements }),
+            record!("FleetTasks" kind "fleet_tasks", FleetTasksView {
+                schema_version, kind, at @time, fleet, complete, counts, tasks,
             }),
             record!("WatchPass" kind "watch", WatchView {
                 schema_version, kind, watched_at @time, outcome, drift, not_additive, plan, task,

@@ -18,7 +18,7 @@ use clap::Subcommand;
 use serde::Serialize;
 use shadowsync::host::options::again_request;
 use shadowsync::host::view::{DueReportView, LogsView, TaskPageView, TaskView, TimelineView};
-use shadowsync::host::{map_shadows, open_task_executor, to_json, ShadowTarget};
+use shadowsync::host::{fleet_tasks, map_shadows, open_task_executor, to_json, ShadowTarget};
 use shadowsync_core::analysis::analyze;
 use shadowsync_core::task::list::{ListWindow, SortKey, TaskQuery};
 use shadowsync_core::task::{LogFilter, Task, TaskId, TaskStatus};
@@ -54,6 +54,8 @@ enum TaskCommand {
     Show(ShowArgs),
     /// Show a task's timeline: who did what, when.
     Timeline(ShowArgs),
+    /// Show every task of one `sync --fleet` submission (its fleet id) and where each stands.
+    Fleet(FleetArgs),
     /// Approve the approval node a task waits at.
     Approve(DecideArgs),
     /// Reject a task at the approval node it waits at.
@@ -320,6 +322,7 @@ pub fn run(args: &Args) -> Result<(), Failure> {
         TaskCommand::List(a) => list(&center, a, &mut out),
         TaskCommand::Show(a) => show(&center, a, &mut out),
         TaskCommand::Timeline(a) => timeline(&center, a, &mut out),
+        TaskCommand::Fleet(a) => fleet(&center, a, &mut out),
         TaskCommand::Approve(a) => decide(&center, a, Decision::Approve, &mut out),
         TaskCommand::Reject(a) => decide(&center, a, Decision::Reject, &mut out),
         TaskCommand::Cancel(a) => cancel(&center, a, &mut out),
@@ -388,6 +391,23 @@ fn show(center: &Center, args: &ShowArgs, out: &mut dyn Write) -> Result<(), Fai
             render::write_details(out, &task, &timeline).map_err(write_failed)
         }
         Output::Json => print_json(out, &TaskView::of(&task)),
+    }
+}
+
+#[derive(Debug, clap::Args)]
+struct FleetArgs {
+    /// The fleet id `sync --fleet` printed (`fleet-…`).
+    fleet: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Output::Text)]
+    format: Output,
+}
+
+fn fleet(center: &Center, args: &FleetArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let view = fleet_tasks(center, &args.fleet)?;
+    match args.format {
+        Output::Text => render::write_fleet_tasks(out, &view).map_err(write_failed),
+        Output::Json => print_json(out, &view),
     }
 }
 

@@ -57,3 +57,36 @@ pub unsafe extern "C" fn ss_task_center_sync_fleet(
         Ok(())
     })
 }
+
+/// Every task of fleet `fleet_id` (the `fleet` of `ss_task_center_sync_fleet`'s
+/// view) and where each stands. On success `*out_json` is the fleet tasks
+/// view (`schema_version`, `kind` `"fleet_tasks"`, `at`, `fleet`,
+/// `complete` (every task succeeded), `counts` (`tasks`, `succeeded`,
+/// `waiting`, `executing`, `unsuccessful`) and `tasks` (per task: `id`,
+/// `member`, `index`, `status`, `applied`, `statements`)), owned by the
+/// caller (free with `ss_string_free`); on failure it is NULL, and a fleet
+/// no task carries is `SS_NOT_FOUND`.
+///
+/// # Safety
+/// `center` must be a live task center; `fleet_id` a NUL-terminated
+/// string; `out_json` must point to writable storage for a pointer.
+#[no_mangle]
+pub unsafe extern "C" fn ss_task_center_fleet(
+    center: *const SsTaskCenter,
+    fleet_id: *const c_char,
+    out_json: *mut *mut c_char,
+) -> SsStatus {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let (center, fleet, out) = unsafe {
+            (
+                ptr::handle(center, "center")?,
+                ptr::text(fleet_id, "fleet_id")?,
+                ptr::out_slot(out_json, "out_json")?,
+            )
+        };
+        let view = host::fleet_tasks(&center.inner, fleet)?;
+        *out = ptr::into_c_string(to_json(&view)?)?;
+        Ok(())
+    })
+}

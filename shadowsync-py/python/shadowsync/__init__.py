@@ -59,6 +59,7 @@ from ._views import (
     ErrorStrategy,
     FleetCheck,
     FleetSync,
+    FleetTasks,
     FleetCounts,
     FleetMember,
     LogEntry,
@@ -109,6 +110,7 @@ __all__ = [
     "ExecutorLike",
     "FleetCheck",
     "FleetSync",
+    "FleetTasks",
     "FleetCounts",
     "FleetMember",
     "HostError",
@@ -936,6 +938,12 @@ class TaskCenter:
                 on_error, parallel, remarks,
             )
         )
+
+    def fleet(self, fleet: str) -> FleetTasks:
+        """Every task of one :meth:`sync_fleet` submission (its ``fleet``
+        id) and where each stands, with a roll-up (``complete`` when all
+        succeeded); :class:`NotFoundError` if no task carries that id."""
+        return FleetTasks.from_json(self._native.fleet(fleet))
 
     def task(self, task_id: int) -> Task:
         """The task; :class:`NotFoundError` if there is none."""

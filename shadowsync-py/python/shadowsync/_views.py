@@ -1247,6 +1247,92 @@ class FleetSync:
 
 
 @dataclass(frozen=True)
+class FleetTaskCounts:
+    """Part of a view (``FleetTaskCounts``)."""
+
+    tasks: int
+    succeeded: int
+    waiting: int
+    executing: int
+    unsuccessful: int
+
+    @classmethod
+    def _from(cls, data: dict[str, Any]) -> FleetTaskCounts:
+        return cls(
+            tasks=data["tasks"],
+            succeeded=data["succeeded"],
+            waiting=data["waiting"],
+            executing=data["executing"],
+            unsuccessful=data["unsuccessful"],
+        )
+
+
+@dataclass(frozen=True)
+class FleetTask:
+    """Part of a view (``FleetTaskView``)."""
+
+    id: int
+    member: str
+    index: int
+    status: TaskStatus
+    applied: int
+    statements: int
+
+    @classmethod
+    def _from(cls, data: dict[str, Any]) -> FleetTask:
+        return cls(
+            id=data["id"],
+            member=data["member"],
+            index=data["index"],
+            status=TaskStatus(data["status"]),
+            applied=data["applied"],
+            statements=data["statements"],
+        )
+
+
+@dataclass(frozen=True)
+class FleetTasks:
+    """The ``fleet_tasks`` view (``FleetTasksView``); :meth:`to_json` gives its JSON text."""
+
+    schema_version: int
+    kind: str
+    at: datetime
+    fleet: str
+    complete: bool
+    counts: FleetTaskCounts
+    tasks: list[FleetTask]
+    _json: str = field(default="", repr=False, compare=False)
+
+    @classmethod
+    def _from(cls, data: dict[str, Any], text: str = "") -> FleetTasks:
+        return cls(
+            schema_version=data["schema_version"],
+            kind=data["kind"],
+            at=_time(data["at"]),
+            fleet=data["fleet"],
+            complete=data["complete"],
+            counts=FleetTaskCounts._from(data["counts"]),
+            tasks=[FleetTask._from(x0) for x0 in data["tasks"]],
+            _json=text,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> FleetTasks:
+        """The ``fleet_tasks`` view of JSON ``text`` (:class:`InvalidRequestError` if it is none)."""
+        return cls._from(_view(text, "fleet_tasks"), text)
+
+    def to_json(self) -> str:
+        """The JSON text of this view, exactly as the library gave it (the
+        CLI's ``--format json`` and the C ABI give the same text)."""
+        return self._json
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON of this view as a dict."""
+        data: dict[str, Any] = json.loads(self._json)
+        return data
+
+
+@dataclass(frozen=True)
 class WatchPass:
     """The ``watch`` view (``WatchView``); :meth:`to_json` gives its JSON text."""
 
@@ -1308,6 +1394,9 @@ __all__ = [
     "FleetSync",
     "FleetSyncCounts",
     "FleetSyncMember",
+    "FleetTask",
+    "FleetTaskCounts",
+    "FleetTasks",
     "Flow",
     "FlowList",
     "FlowNode",

@@ -40,12 +40,14 @@ use super::options::AnalyzeOptions;
 
 mod check;
 mod sync;
+mod tasks;
 
 pub use check::{check_fleet, FleetCheckView, FleetCounts, FleetMemberView};
 pub use sync::{
     open_fleet_task, plan_fleet, run_fleet, submit_fleet, sync_fleet, FleetMemberPlan, FleetPlan,
     FleetSubmission, FleetSyncCounts, FleetSyncMemberView, FleetSyncView,
 };
+pub use tasks::{fleet_tasks, FleetTaskCounts, FleetTaskView, FleetTasksView};
 
 /// A fleet file, as read ([`read_fleet`]).
 #[derive(Debug, Clone, PartialEq, Eq)]

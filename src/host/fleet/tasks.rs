@@ -1,0 +1,165 @@
+//! One fleet submission followed as one: every task that carries a fleet
+//! id ([`FleetMembership::id`]), with where each stands and a roll-up.
+
+use serde::Serialize;
+use shadowsync_core::task::list::{ListWindow, TaskQuery, MAX_PAGE_SIZE};
+use shadowsync_core::task::log::format_utc;
+use shadowsync_core::task::{StatementStatus, Store, Task, TaskCenter, TaskId, TaskStatus};
+use shadowsync_core::{Clock, Error, Result};
+
+use crate::host::view::SCHEMA_VERSION;
+
+/// The tasks of fleet `fleet` (kind `fleet_tasks`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FleetTasksView {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// `"fleet_tasks"`.
+    pub kind: &'static str,
+    /// When the view was made.
+    pub at: String,
+    /// The fleet id.
+    pub fleet: String,
+    /// Every task of the fleet succeeded.
+    pub complete: bool,
+    /// How many tasks stand where.
+    pub counts: FleetTaskCounts,
+    /// Each task, in the fleet's order.
+    pub tasks: Vec<FleetTaskView>,
+}
+
+/// How many tasks of a fleet stand where.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct FleetTaskCounts {
+    /// Tasks of the fleet.
+    pub tasks: usize,
+    /// Succeeded.
+    pub succeeded: usize,
+    /// Waiting for approval or to run.
+    pub waiting: usize,
+    /// Executing (or left executing by a worker that died: `task run-due`
+    /// finishes it once its lease ran out).
+    pub executing: usize,
+    /// Ended otherwise: failed, partially succeeded, aborted, rejected,
+    /// cancelled, expired.
+    pub unsuccessful: usize,
+}
+
+/// One task of a [`FleetTasksView`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FleetTaskView {
+    /// Its id.
+    pub id: TaskId,
+    /// Its database, as `host:port/schema`.
+    pub member: String,
+    /// Its place in the fleet, from 1.
+    pub index: u32,
+    /// Where it stands.
+    pub status: TaskStatus,
+    /// Its statements that applied.
+    pub applied: usize,
+    /// Its statements.
+    pub statements: usize,
+}
+
+/// Every task of fleet `fleet` (by id), or [`Error::NotFound`] when none
+/// carries that id. The tasks are looked for among those created since the
+/// time the id names (all tasks when it names none).
+pub fn fleet_tasks<S: Store, C: Clock>(
+    center: &TaskCenter<S, C>,
+    fleet: &str,
+) -> Result<FleetTasksView> {
+    let window = submitted_at(fleet).map_or(ListWindow::All, |at| ListWindow::Since { at });
+    let mut tasks: Vec<Task> = Vec::new();
+    for page in 0.. {
+        let query = TaskQuery {
+            window,
+            page,
+            page_size: MAX_PAGE_SIZE,
+            ..TaskQuery::default()
+        };
+        let listed = center.list(&query)?;
+        for summary in &listed.items {
+            let task = center.task(summary.id)?;
+            if task.spec.fleet.as_ref().is_some_and(|f| f.id == fleet) {
+                tasks.push(task);
+            }
+        }
+        if (page + 1) * MAX_PAGE_SIZE >= listed.total {
+            break;
+        }
+    }
+    if tasks.is_empty() {
+        return Err(Error::NotFound(format!("no task of fleet {fleet}")));
+    }
+    tasks.sort_by_key(|t| (t.spec.fleet.as_ref().map_or(0, |f| f.index), t.id));
+    let mut counts = FleetTaskCounts {
+        tasks: tasks.len(),
+        ..FleetTaskCounts::default()
+    };
+    let views = tasks
+        .iter()
+        .map(|task| {
+            let status = task.state.status;
+            *match status {
+                TaskStatus::Succeeded => &mut counts.succeeded,
+                TaskStatus::Executing => &mut counts.executing,
+                TaskStatus::PendingApproval | TaskStatus::WaitingForExecution => {
+                    &mut counts.waiting
+                }
+                _ => &mut counts.unsuccessful,
+            } += 1;
+            let statements = task.tables.iter().flat_map(|t| &t.statements);
+            FleetTaskView {
+                id: task.id,
+                member: task
+                    .spec
+                    .fleet
+                    .as_ref()
+                    .map(|f| f.member.clone())
+                    .unwrap_or_default(),
+                index: task.spec.fleet.as_ref().map_or(0, |f| f.index),
+                status,
+                applied: statements
+                    .clone()
+                    .filter(|s| s.status == StatementStatus::Applied)
+                    .count(),
+                statements: statements.count(),
+            }
+        })
+        .collect();
+    Ok(FleetTasksView {
+        schema_version: SCHEMA_VERSION,
+        kind: "fleet_tasks",
+        at: format_utc(center.now()),
+        fleet: fleet.to_string(),
+        complete: counts.succeeded == counts.tasks,
+        counts,
+        tasks: views,
+    })
+}
+
+/// The submission time a fleet id names (`fleet-<ms>@…`).
+fn submitted_at(fleet: &str) -> Option<shadowsync_core::Millis> {
+    fleet
+        .strip_prefix("fleet-")?
+        .split_once('@')?
+        .0
+        .parse()
+        .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fleet_ids_name_their_submission_time() {
+        assert_eq!(
+            submitted_at("fleet-1796303858722@h:1/db_0"),
+            Some(1_796_303_858_722)
+        );
+        assert_eq!(submitted_at("fleet-x@h:1/db"), None);
+        assert_eq!(submitted_at("other"), None);
+    }
+}
