@@ -198,8 +198,8 @@ pub fn sync(
         &submission,
         &options,
         &worker_id(),
-        |task| {
-            urls.open(task, crash_after)
+        |task, read| {
+            urls.open_reading(task, crash_after, read)
                 .map(|exec| Box::new(exec) as Box<dyn Executor + Send>)
         },
     )

@@ -13,14 +13,14 @@
 
 use std::sync::Arc;
 
-use shadowsync::host::{open_task_executor, DuePass, DynStore};
+use shadowsync::host::{open_task_executor_reading, DuePass, DynStore};
 use shadowsync_core::access::{Account, TableProbe};
 use shadowsync_core::task::{Connector, Observer, Task, TaskCenter};
 use shadowsync_core::{
     CatalogFacts, DatabaseDefaults, Error, Executor, Interrupt, Millis, Relation, Result,
     ServerInfo, StatementPool,
 };
-use shadowsync_mysql::{redact_url, OrphanPolicy};
+use shadowsync_mysql::{redact_url, OrphanPolicy, DEFAULT_MAX_CONNECTIONS};
 use shadowsync_store::SystemClock;
 
 use crate::config::Settings;
@@ -108,6 +108,17 @@ impl Urls {
 
     /// An executor on the server and database of `task`.
     pub fn open(&self, task: &Task, crash_after: Option<u64>) -> Result<TaskExecutor> {
+        self.open_reading(task, crash_after, DEFAULT_MAX_CONNECTIONS)
+    }
+
+    /// [`Urls::open`], reading many tables over at most `read_sessions`
+    /// connections at once.
+    pub fn open_reading(
+        &self,
+        task: &Task,
+        crash_after: Option<u64>,
+        read_sessions: usize,
+    ) -> Result<TaskExecutor> {
         let connection = &task.spec.plan.connection;
         let url = self.for_connection(connection).ok_or_else(|| {
             Error::InvalidRequest(format!(
@@ -123,7 +134,7 @@ impl Urls {
             })?),
             None => None,
         };
-        let exec = open_task_executor(plan, url, shadow_url, self.1)?;
+        let exec = open_task_executor_reading(plan, url, shadow_url, self.1, read_sessions)?;
         Ok(TaskExecutor::new(exec, crash_after))
     }
 }

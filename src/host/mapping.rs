@@ -13,7 +13,7 @@
 use shadowsync_core::guard::{check_create_database, create_database_statement};
 use shadowsync_core::plan::FrozenPlan;
 use shadowsync_core::{Error, Executor, MappedExecutor, MissingDatabase, Result};
-use shadowsync_mysql::{Introspection, MysqlExecutor, OrphanPolicy};
+use shadowsync_mysql::{Introspection, MysqlExecutor, OrphanPolicy, DEFAULT_MAX_CONNECTIONS};
 
 /// Where the shadows live when not beside their sources.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -56,6 +56,19 @@ pub fn map_shadows(
     target: &ShadowTarget,
     introspection: Introspection,
 ) -> Result<Box<dyn Executor + Send>> {
+    map_shadows_reading(source, url, target, introspection, DEFAULT_MAX_CONNECTIONS)
+}
+
+/// [`map_shadows`], the shadows' side reading many tables over at most
+/// `read_sessions` connections at once (a fleet bounds the sessions it
+/// holds per server).
+pub(crate) fn map_shadows_reading(
+    source: MysqlExecutor,
+    url: &str,
+    target: &ShadowTarget,
+    introspection: Introspection,
+    read_sessions: usize,
+) -> Result<Box<dyn Executor + Send>> {
     if target.is_beside() {
         return Ok(Box::new(source));
     }
@@ -80,7 +93,9 @@ pub fn map_shadows(
             None
         })
         .unwrap_or(source_database);
-    let mut server = server.with_introspection(introspection);
+    let mut server = server
+        .with_introspection(introspection)
+        .with_max_connections(read_sessions);
     if server.database_exists(&database)? {
         server.use_database(&database)?;
         Ok(Box::new(MappedExecutor::new(source, server)))
@@ -133,14 +148,35 @@ pub fn open_task_executor(
     shadow_url: Option<&str>,
     policy: OrphanPolicy,
 ) -> Result<Box<dyn Executor + Send>> {
+    open_task_executor_reading(
+        plan,
+        source_url,
+        shadow_url,
+        policy,
+        DEFAULT_MAX_CONNECTIONS,
+    )
+}
+
+/// [`open_task_executor`], each side reading many tables over at most
+/// `read_sessions` connections at once (a fleet bounds the sessions it
+/// holds per server).
+pub fn open_task_executor_reading(
+    plan: &FrozenPlan,
+    source_url: &str,
+    shadow_url: Option<&str>,
+    policy: OrphanPolicy,
+    read_sessions: usize,
+) -> Result<Box<dyn Executor + Send>> {
     let source = MysqlExecutor::connect(source_url)?
         .with_database(&plan.database)?
-        .with_orphan_policy(policy);
+        .with_orphan_policy(policy)
+        .with_max_connections(read_sessions);
     Ok(match &plan.shadows {
         None => Box::new(source),
         Some(_) => {
             let shadows = open_task_shadows(plan, shadow_url.unwrap_or(source_url))?
-                .with_orphan_policy(policy);
+                .with_orphan_policy(policy)
+                .with_max_connections(read_sessions);
             Box::new(MappedExecutor::new(source, shadows))
         }
     })

@@ -46,7 +46,8 @@ pub use fleet::{
 pub use flows::{read_flows, FlowSyntax};
 pub use heartbeat::{request_stop, stop_requested, with_heartbeat, Running};
 pub use mapping::{
-    connect_mapped, map_shadows, open_task_executor, open_task_shadows, ShadowTarget,
+    connect_mapped, map_shadows, open_task_executor, open_task_executor_reading, open_task_shadows,
+    ShadowTarget,
 };
 pub use options::{AnalyzeOptions, SubmitOptions};
 pub use run::{execute, resume, run_due, DuePass};

@@ -6,9 +6,10 @@ use shadowsync_core::fleet::rollup::{roll_up, LogicalTable, Shard};
 use shadowsync_core::fleet::{logical_name, source_shape};
 use shadowsync_core::task::log::format_utc;
 use shadowsync_core::{Millis, Result};
-use shadowsync_mysql::Introspection;
 
-use super::{for_each_member, member_name, open_member, Fleet, FleetOptions, FleetServer};
+use super::{
+    for_each_member, member_name, open_member, read_sessions, Fleet, FleetOptions, FleetServer,
+};
 use crate::host::check::{check_analysed, CheckCounts, CheckOptions};
 use crate::host::view::SCHEMA_VERSION;
 
@@ -22,14 +23,7 @@ pub fn check_fleet(fleet: &Fleet, options: &FleetOptions, now: Millis) -> Result
         app_user: None,
     };
     let members = for_each_member(fleet, options, |s, d| {
-        check_member(
-            fleet,
-            &fleet.servers[s],
-            d,
-            &check,
-            options.introspection,
-            now,
-        )
+        check_member(fleet, &fleet.servers[s], d, &check, options, now)
     })?;
     Ok(FleetCheckView::of(fleet, members, now))
 }
@@ -45,14 +39,15 @@ fn check_member(
     server: &FleetServer,
     d: usize,
     check: &CheckOptions,
-    introspection: Introspection,
+    options: &FleetOptions,
     now: Millis,
 ) -> MemberOutcome {
     let schema = &server.schemas[d];
     let shadow_schema = fleet.shadow_schema_of(schema);
     let member = member_name(&server.url, schema);
     let result = (|| {
-        let (mut exec, _) = open_member(fleet, server, d, introspection)?;
+        let read = read_sessions(options, server.schemas.len());
+        let (mut exec, _) = open_member(fleet, server, d, options.introspection, read)?;
         let (view, analysis) = check_analysed(exec.as_mut(), check, now, None)?;
         let shards = view
             .tables

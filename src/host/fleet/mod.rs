@@ -35,7 +35,7 @@ use shadowsync_core::fleet::{braces, LogicalGroup};
 use shadowsync_core::{Error, Executor, Result};
 use shadowsync_mysql::{redact_url, Introspection, MysqlExecutor};
 
-use super::mapping::{map_shadows, ShadowTarget};
+use super::mapping::{map_shadows_reading, ShadowTarget};
 use super::options::AnalyzeOptions;
 
 mod check;
@@ -188,25 +188,39 @@ impl Fleet {
 /// An executor for analysing database `d` of `server` (read-only: a
 /// missing shadow database is not created), and the source connection as
 /// a plan records it (redacted, the database not in it).
+/// Each side reads over at most `read_sessions` connections at once.
 pub(crate) fn open_member(
     fleet: &Fleet,
     server: &FleetServer,
     d: usize,
     introspection: Introspection,
+    read_sessions: usize,
 ) -> Result<(Box<dyn Executor + Send>, String)> {
     let schema = &server.schemas[d];
     let (mut source, _) = MysqlExecutor::connect_to_server(&server.url)?;
     source.use_database(schema)?;
     let connection = source.redacted_url().to_string();
-    let source = source.with_introspection(introspection);
+    let source = source
+        .with_introspection(introspection)
+        .with_max_connections(read_sessions);
     let target = ShadowTarget {
         url: server.shadow_url.clone(),
         database: fleet.shadow_schema_of(schema),
     };
     Ok((
-        map_shadows(source, &server.url, &target, introspection)?,
+        map_shadows_reading(source, &server.url, &target, introspection, read_sessions)?,
         connection,
     ))
+}
+
+/// The connections each database's executor may read over at once when
+/// `databases` databases of one server are worked on with `options`: the
+/// server's `connections_per_server` shared among the databases under way
+/// at once, so that a server never sees more reading sessions than that
+/// (one database alone reads over all of them).
+pub(crate) fn read_sessions(options: &FleetOptions, databases: usize) -> usize {
+    let at_once = options.connections_per_server.min(databases).max(1);
+    (options.connections_per_server / at_once).max(1)
 }
 
 /// How a fleet check runs: how many servers are read at once, and how many
@@ -419,6 +433,16 @@ mod tests {
             ..options
         };
         assert!(for_each_member(&fleet, &none, |_, _| ()).is_err());
+    }
+
+    #[test]
+    fn a_server_shares_its_connections_among_its_databases_under_way() {
+        let options = FleetOptions::bounded(4, 8);
+        assert_eq!(read_sessions(&options, 1), 8, "one database reads over all");
+        assert_eq!(read_sessions(&options, 2), 4);
+        assert_eq!(read_sessions(&options, 3), 2);
+        assert_eq!(read_sessions(&options, 64), 1);
+        assert_eq!(read_sessions(&options, 0), 8);
     }
 
     #[test]

@@ -22,9 +22,11 @@ use shadowsync_core::{Clock, Error, Executor, Millis, Result};
 
 use shadowsync_mysql::OrphanPolicy;
 
-use super::{for_each_member, for_each_of, member_name, open_member, Fleet, FleetOptions};
+use super::{
+    for_each_member, for_each_of, member_name, open_member, read_sessions, Fleet, FleetOptions,
+};
 use crate::host::heartbeat::stop_requested;
-use crate::host::mapping::open_task_executor;
+use crate::host::mapping::open_task_executor_reading;
 use crate::host::options::SubmitOptions;
 use crate::host::run::execute;
 use crate::host::view::{PlanCounts, SCHEMA_VERSION};
@@ -78,8 +80,9 @@ impl FleetPlan {
 /// the identity guard, unknown) keeps its error; the others are analysed.
 pub fn plan_fleet(fleet: &Fleet, options: &FleetOptions) -> Result<FleetPlan> {
     let analysed = for_each_member(fleet, options, |s, d| {
-        let (mut exec, connection) =
-            open_member(fleet, &fleet.servers[s], d, options.introspection)?;
+        let server = &fleet.servers[s];
+        let read = read_sessions(options, server.schemas.len());
+        let (mut exec, connection) = open_member(fleet, server, d, options.introspection, read)?;
         Ok((fleet.analyze.analyze(exec.as_mut())?, connection))
     })?;
     let members = analysed
@@ -191,7 +194,9 @@ pub fn submit_fleet<S: Store, C: Clock>(
 
 /// Run the tasks of `submission` that are due now (approved, not
 /// scheduled later) for `worker`, with the parallelism of `options`:
-/// each on the executor `open` gives for it, under its own heartbeat. The
+/// each on the executor `open` gives for it (and the connections it may
+/// read over at once: [`FleetOptions::connections_per_server`] shared among
+/// the server's tasks under way), under its own heartbeat. The
 /// result is each run task's end (or why it could not run), by index into
 /// [`FleetPlan::members`]; a task not due stays as it is and is not in it.
 /// Once the process was asked to stop (Ctrl-C), no further task starts.
@@ -202,7 +207,7 @@ pub fn run_fleet<S, C>(
     submission: &FleetSubmission,
     options: &FleetOptions,
     worker: &str,
-    open: impl Fn(&Task) -> Result<Box<dyn Executor + Send>> + Sync,
+    open: impl Fn(&Task, usize) -> Result<Box<dyn Executor + Send>> + Sync,
 ) -> Result<Vec<(usize, Result<Task>)>>
 where
     S: Store + Sync,
@@ -219,8 +224,9 @@ where
         }
     }
     let ran = for_each_of(fleet, options, &due, |s, d| {
+        let read = read_sessions(options, due[s].len());
         ids.get(&(s, d))
-            .map(|&(i, id)| (i, run_member(center, id, worker, &open)))
+            .map(|&(i, id)| (i, run_member(center, id, worker, |task| open(task, read))))
     })?;
     Ok(ran
         .into_iter()
@@ -230,8 +236,12 @@ where
 
 /// The executor that runs fleet task `task`: on the fleet server whose
 /// (redacted) URL is the task's connection, mapped to its shadows' server
-/// in database mode.
-pub fn open_fleet_task(fleet: &Fleet, task: &Task) -> Result<Box<dyn Executor + Send>> {
+/// in database mode, reading over at most `read_sessions` connections.
+pub fn open_fleet_task(
+    fleet: &Fleet,
+    task: &Task,
+    read_sessions: usize,
+) -> Result<Box<dyn Executor + Send>> {
     let plan = &task.spec.plan;
     let server = fleet
         .servers
@@ -243,11 +253,12 @@ pub fn open_fleet_task(fleet: &Fleet, task: &Task) -> Result<Box<dyn Executor + 
                 task.id, plan.connection
             ))
         })?;
-    open_task_executor(
+    open_task_executor_reading(
         plan,
         &server.url,
         server.shadow_url.as_deref(),
         OrphanPolicy::Wait,
+        read_sessions,
     )
 }
 
@@ -272,9 +283,15 @@ where
         return Ok(FleetSyncView::of(&plan, None, &[], center.now()));
     }
     let submission = submit_fleet(center, &plan, submit)?;
-    let ran = run_fleet(center, fleet, &plan, &submission, options, worker, |task| {
-        open_fleet_task(fleet, task)
-    })?;
+    let ran = run_fleet(
+        center,
+        fleet,
+        &plan,
+        &submission,
+        options,
+        worker,
+        |task, read| open_fleet_task(fleet, task, read),
+    )?;
     Ok(FleetSyncView::of(
         &plan,
         Some(&submission),
@@ -289,7 +306,7 @@ fn run_member<S, C>(
     center: &TaskCenter<S, C>,
     id: TaskId,
     worker: &str,
-    open: &(impl Fn(&Task) -> Result<Box<dyn Executor + Send>> + Sync),
+    open: impl Fn(&Task) -> Result<Box<dyn Executor + Send>>,
 ) -> Result<Task>
 where
     S: Store + Sync,
