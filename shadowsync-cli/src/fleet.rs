@@ -177,7 +177,13 @@ pub fn sync(
         "{statements} statements in {} databases of the fleet",
         plan.databases_to_change()
     );
-    ask_to_run(run.yes, &what, |_| Ok(()))?;
+    ask_to_run(run.yes, &what, |err| {
+        // In JSON mode stdout is for the document: what is confirmed goes to stderr.
+        match args.format {
+            Format::Json => write_members(err, &before),
+            Format::Text => Ok(()),
+        }
+    })?;
     let submit = SubmitOptions {
         creator,
         ..run.submit
@@ -233,6 +239,7 @@ fn incomplete(view: &FleetSyncView) -> Result<(), Failure> {
     let c = &view.counts;
     let only_waiting = c.failed == 0
         && c.failed_members == 0
+        && c.not_submitted == 0
         && c.refused == 0
         && view.members.iter().all(|m| m.error.is_none());
     if view.complete || only_waiting {
@@ -240,8 +247,8 @@ fn incomplete(view: &FleetSyncView) -> Result<(), Failure> {
     }
     Err(Failure::Other(format!(
         "fleet sync incomplete: {} of {} tasks succeeded, {} failed, {} waiting; {} databases \
-         not analysed, {} tables refused",
-        c.succeeded, c.tasks, c.failed, c.waiting, c.failed_members, c.refused
+         not analysed, {} not submitted, {} tables refused (see the warnings)",
+        c.succeeded, c.tasks, c.failed, c.waiting, c.failed_members, c.not_submitted, c.refused
     )))
 }
 
@@ -295,12 +302,13 @@ fn write_members(out: &mut dyn Write, view: &FleetSyncView) -> io::Result<()> {
     writeln!(
         out,
         "\n{} statements in {} databases ({} not analysed, {} tables refused); tasks: {} \
-         submitted, {} succeeded, {} failed, {} waiting",
+         submitted ({} databases not), {} succeeded, {} failed, {} waiting",
         c.statements,
         c.members,
         c.failed_members,
         c.refused,
         c.tasks,
+        c.not_submitted,
         c.succeeded,
         c.failed,
         c.waiting

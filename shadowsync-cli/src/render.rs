@@ -211,7 +211,6 @@ pub fn write_details(
     write_timeline(out, timeline)
 }
 
-/// A task's timeline, one event per line.
 /// The tasks of one fleet submission, one row each, and their roll-up.
 pub fn write_fleet_tasks(out: &mut dyn Write, view: &FleetTasksView) -> io::Result<()> {
     let rows: Vec<Vec<String>> = view
@@ -231,11 +230,24 @@ pub fn write_fleet_tasks(out: &mut dyn Write, view: &FleetTasksView) -> io::Resu
     let c = &view.counts;
     writeln!(
         out,
-        "\nFleet {}: {} tasks, {} succeeded, {} waiting, {} executing, {} unsuccessful",
-        view.fleet, c.tasks, c.succeeded, c.waiting, c.executing, c.unsuccessful
+        "\nFleet {}: {} tasks of {} databases, {} succeeded, {} waiting, {} executing, {} \
+         unsuccessful{}",
+        view.fleet,
+        c.tasks,
+        view.of,
+        c.succeeded,
+        c.waiting,
+        c.executing,
+        c.unsuccessful,
+        if view.missing.is_empty() {
+            String::new()
+        } else {
+            format!("; no task for database {:?} of the fleet", view.missing)
+        }
     )
 }
 
+/// A task's timeline, one event per line.
 pub fn write_timeline(out: &mut dyn Write, timeline: &[TimelineEvent]) -> io::Result<()> {
     for event in timeline {
         writeln!(out, "  {}", one_line(&event.to_string()))?;

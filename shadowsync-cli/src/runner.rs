@@ -13,14 +13,14 @@
 
 use std::sync::Arc;
 
-use shadowsync::host::{open_task_executor_reading, DuePass, DynStore};
+use shadowsync::host::{open_task_executor_reading, server_key, DuePass, DynStore};
 use shadowsync_core::access::{Account, TableProbe};
 use shadowsync_core::task::{Connector, Observer, Task, TaskCenter};
 use shadowsync_core::{
     CatalogFacts, DatabaseDefaults, Error, Executor, Interrupt, Millis, Relation, Result,
     ServerInfo, StatementPool,
 };
-use shadowsync_mysql::{redact_url, OrphanPolicy, DEFAULT_MAX_CONNECTIONS};
+use shadowsync_mysql::{OrphanPolicy, DEFAULT_MAX_CONNECTIONS};
 use shadowsync_store::SystemClock;
 
 use crate::config::Settings;
@@ -137,20 +137,6 @@ impl Urls {
         let exec = open_task_executor_reading(plan, url, shadow_url, self.1, read_sessions)?;
         Ok(TaskExecutor::new(exec, crash_after))
     }
-}
-
-/// Scheme, user, host and port of `url`, lower-cased: what must match for a
-/// URL to serve a task (the password is not stored, the database comes from
-/// the task).
-fn server_key(url: &str) -> String {
-    let redacted = redact_url(url);
-    let (scheme, rest) = redacted.split_once("://").unwrap_or(("", &redacted));
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let (user, host) = match authority.rsplit_once('@') {
-        Some((userinfo, host)) => (userinfo.split(':').next().unwrap_or_default(), host),
-        None => ("", authority),
-    };
-    format!("{scheme}://{user}@{host}").to_ascii_lowercase()
 }
 
 /// The test hook variable `name`: read only in a build with the
@@ -397,30 +383,6 @@ pub fn resume(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn server_keys_ignore_password_database_and_query() {
-        let stored = "mysql://shadowsync:***@127.0.0.1:33061/shop";
-        for url in [
-            "mysql://shadowsync:secret@127.0.0.1:33061/",
-            "mysql://shadowsync:secret@127.0.0.1:33061",
-            "mysql://shadowsync:p@ss/w@127.0.0.1:33061/other?ssl=1",
-            "MYSQL://ShadowSync:x@127.0.0.1:33061/shop",
-        ] {
-            assert_eq!(server_key(url), server_key(stored), "{url}");
-        }
-        for url in [
-            "mysql://other:secret@127.0.0.1:33061/shop",
-            "mysql://shadowsync:secret@127.0.0.1:3306/shop",
-            "mysql://shadowsync:secret@localhost:33061/shop",
-        ] {
-            assert_ne!(server_key(url), server_key(stored), "{url}");
-        }
-        assert_eq!(
-            server_key("mysql://root@127.0.0.1:2881/"),
-            server_key("mysql://root@127.0.0.1:2881/db")
-        );
-    }
 
     #[test]
     fn urls_are_matched_to_connections() {

@@ -443,6 +443,45 @@ fn an_unreachable_database_fails_the_fleet_closed(engine: Engine) {
         "{}",
         text(&out.stderr)
     );
+    // A plain `sync` task not run yet holds its database: the fleet submits
+    // no second task there, whatever the URL's spelling.
+    let url = format!(
+        "{}/{}?connect-timeout=5",
+        engine.url().trim_end_matches('/'),
+        fleet.db(0)
+    );
+    let later = run(&[
+        "sync",
+        "--url",
+        &url,
+        "--all",
+        "--yes",
+        "--store",
+        &store,
+        "--at",
+        "2099-01-01 00:00",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(later.status.code(), Some(0), "{}", text(&later.stderr));
+    let later: Value = serde_json::from_slice(&later.stdout).unwrap();
+    let held = later["task"]["id"].to_string();
+    let out = run(&[
+        "sync", "--fleet", &path, "--yes", "--store", &store, "--format", "json",
+    ]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    let view: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(view["counts"]["not_submitted"], 1, "{view}");
+    assert!(
+        view["members"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains(&format!(
+                "task {held} (waiting_for_execution) is not finished"
+            )),
+        "{view}"
+    );
+    fleet.task(&["cancel", &held, "--comment", "the fleet syncs it"]);
     // A database that cannot be analysed keeps `sync --fleet` from
     // submitting as if all were well: the others' tasks run, exit 3.
     let out = run(&[
@@ -592,6 +631,10 @@ fn a_fleet_syncs_as_one_submission_and_survives_kill_9(engine: Engine) {
             "{view}"
         );
     }
+    assert!(
+        view["counts"]["not_submitted"].as_u64().unwrap() >= crashed.len() as u64,
+        "{view}"
+    );
     assert_eq!(
         fleet.tasks().len(),
         2 * DATABASES + view["counts"]["tasks"].as_u64().unwrap() as usize
@@ -635,10 +678,15 @@ fn a_fleet_syncs_as_one_submission_and_survives_kill_9(engine: Engine) {
     );
     let followed = fleet.fleet_tasks(&fleet_id);
     assert_eq!(
-        (&followed["complete"], &followed["counts"]["succeeded"]),
-        (&true.into(), &DATABASES.into()),
+        (
+            &followed["complete"],
+            &followed["counts"]["succeeded"],
+            &followed["of"]
+        ),
+        (&true.into(), &DATABASES.into(), &DATABASES.into()),
         "{followed}"
     );
+    assert_eq!(followed["missing"], serde_json::json!([]), "{followed}");
     let (code, view) = fleet.check(&[]);
     assert_eq!(code, Some(0), "{view}");
     assert_eq!(view["counts"]["ready"], 128, "{view}");

@@ -360,7 +360,7 @@ impl TaskCenter {
 
     /// Plan, submit and run the fleet of file `text` (named `source` in
     /// errors) by `creator` for `worker`: the fleet sync view.
-    #[pyo3(signature = (text, source, creator, worker, servers_at_once, connections_per_server, on_error, parallel, remarks))]
+    #[pyo3(signature = (text, source, creator, worker, servers_at_once, connections_per_server, on_error, parallel, remarks, scheduled_at))]
     #[allow(clippy::too_many_arguments)] // One per keyword of the Python `sync_fleet`.
     fn sync_fleet(
         &self,
@@ -374,6 +374,7 @@ impl TaskCenter {
         on_error: &str,
         parallel: u32,
         remarks: String,
+        scheduled_at: Option<i64>,
     ) -> PyResult<String> {
         py.detach(|| {
             let fleet = host::read_fleet(text, source)?;
@@ -382,7 +383,7 @@ impl TaskCenter {
                 creator,
                 remarks,
                 on_error: parse_error_strategy(on_error)?,
-                mode: ExecutionMode::Immediate,
+                mode: mode(scheduled_at),
                 parallel,
             };
             to_json(&host::sync_fleet(

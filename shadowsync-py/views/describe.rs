@@ -338,7 +338,8 @@ fn description() -> Value {
                 warnings,
             }),
             record!("FleetSyncCounts", FleetSyncCounts {
-                members, failed_members, statements, refused, tasks, succeeded, failed, waiting,
+                members, failed_members, statements, refused, tasks, not_submitted, succeeded,
+                failed, waiting,
             }),
             record!("FleetSyncMember", FleetSyncMemberView {
                 member, schema, shadow_schema, statements, refused, task, status, error,
@@ -351,7 +352,7 @@ fn description() -> Value {
             }),
             record!("FleetTask", FleetTaskView { id, member, index, status, applied, statements }),
             record!("FleetTasks" kind "fleet_tasks", FleetTasksView {
-                schema_version, kind, at @time, fleet, complete, counts, tasks,
+                schema_version, kind, at @time, fleet, complete, of, missing, counts, tasks,
             }),
             record!("WatchPass" kind "watch", WatchView {
                 schema_version, kind, watched_at @time, outcome, drift, not_additive, plan, task,

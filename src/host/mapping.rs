@@ -13,7 +13,9 @@
 use shadowsync_core::guard::{check_create_database, create_database_statement};
 use shadowsync_core::plan::FrozenPlan;
 use shadowsync_core::{Error, Executor, MappedExecutor, MissingDatabase, Result};
-use shadowsync_mysql::{Introspection, MysqlExecutor, OrphanPolicy, DEFAULT_MAX_CONNECTIONS};
+use shadowsync_mysql::{
+    redact_url, Introspection, MysqlExecutor, OrphanPolicy, DEFAULT_MAX_CONNECTIONS,
+};
 
 /// Where the shadows live when not beside their sources.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -180,4 +182,48 @@ pub fn open_task_executor_reading(
             Box::new(MappedExecutor::new(source, shadows))
         }
     })
+}
+
+/// Scheme, user, host and port of `url`, lower-cased: what must match for a
+/// URL to serve a task, or for two connections to be on one server as one
+/// user (the password is not stored, the database comes from the task;
+/// the query, a trailing slash and letter case do not count).
+pub fn server_key(url: &str) -> String {
+    let redacted = redact_url(url);
+    let (scheme, rest) = redacted.split_once("://").unwrap_or(("", &redacted));
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let (user, host) = match authority.rsplit_once('@') {
+        Some((userinfo, host)) => (userinfo.split(':').next().unwrap_or_default(), host),
+        None => ("", authority),
+    };
+    format!("{scheme}://{user}@{host}").to_ascii_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_keys_ignore_password_database_and_query() {
+        let stored = "mysql://shadowsync:***@127.0.0.1:33061/shop";
+        for url in [
+            "mysql://shadowsync:secret@127.0.0.1:33061/",
+            "mysql://shadowsync:secret@127.0.0.1:33061",
+            "mysql://shadowsync:p@ss/w@127.0.0.1:33061/other?ssl=1",
+            "MYSQL://ShadowSync:x@127.0.0.1:33061/shop",
+        ] {
+            assert_eq!(server_key(url), server_key(stored), "{url}");
+        }
+        for url in [
+            "mysql://other:secret@127.0.0.1:33061/shop",
+            "mysql://shadowsync:secret@127.0.0.1:3306/shop",
+            "mysql://shadowsync:secret@localhost:33061/shop",
+        ] {
+            assert_ne!(server_key(url), server_key(stored), "{url}");
+        }
+        assert_eq!(
+            server_key("mysql://root@127.0.0.1:2881/"),
+            server_key("mysql://root@127.0.0.1:2881/db")
+        );
+    }
 }

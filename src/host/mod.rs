@@ -47,7 +47,7 @@ pub use flows::{read_flows, FlowSyntax};
 pub use heartbeat::{request_stop, stop_requested, with_heartbeat, Running};
 pub use mapping::{
     connect_mapped, map_shadows, open_task_executor, open_task_executor_reading, open_task_shadows,
-    ShadowTarget,
+    server_key, ShadowTarget,
 };
 pub use options::{AnalyzeOptions, SubmitOptions};
 pub use run::{execute, resume, run_due, DuePass};

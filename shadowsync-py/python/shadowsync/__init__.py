@@ -919,6 +919,7 @@ class TaskCenter:
         on_error: Literal["abort", "continue"] | ErrorStrategy = "abort",
         parallel: int = 1,
         remarks: str = "",
+        scheduled_at: datetime | int | None = None,
     ) -> FleetSync:
         """Sync every database of a sharded fleet (the fleet file of
         :func:`check_fleet`): analyse each, ``servers_at_once`` servers at a
@@ -927,7 +928,8 @@ class TaskCenter:
         under one fleet id (:attr:`Task.fleet`); and run the due ones the
         same way for ``worker``. A database that fails leaves the others
         done; its task is resumed (:meth:`run_due`) or initiated again on
-        its own. No confirmation is asked: show :func:`check_fleet` or each
+        its own. With ``scheduled_at`` (as for :meth:`submit`) the tasks are
+        submitted scheduled and left to :meth:`run_due`. No confirmation is asked: show :func:`check_fleet` or each
         database's plan first if a person should decide. A fleet with
         nothing to run submits nothing (the view's ``fleet`` is ``None``).
         Raises :class:`InvalidRequestError` for a bad fleet file."""
@@ -935,7 +937,7 @@ class TaskCenter:
         return FleetSync.from_json(
             self._native.sync_fleet(
                 path.read_text(), str(path), creator, worker, servers_at_once, connections_per_server,
-                on_error, parallel, remarks,
+                on_error, parallel, remarks, _millis(scheduled_at),
             )
         )
 

@@ -174,6 +174,7 @@ class TaskCenter:
         on_error: str,
         parallel: int,
         remarks: str,
+        scheduled_at: int | None,
     ) -> str: ...
     def resume(
         self, id: int, worker: str, executor: Executor, progress: _Progress | None = None

@@ -1157,6 +1157,7 @@ class FleetSyncCounts:
     statements: int
     refused: int
     tasks: int
+    not_submitted: int
     succeeded: int
     failed: int
     waiting: int
@@ -1169,6 +1170,7 @@ class FleetSyncCounts:
             statements=data["statements"],
             refused=data["refused"],
             tasks=data["tasks"],
+            not_submitted=data["not_submitted"],
             succeeded=data["succeeded"],
             failed=data["failed"],
             waiting=data["waiting"],
@@ -1299,6 +1301,8 @@ class FleetTasks:
     at: datetime
     fleet: str
     complete: bool
+    of: int
+    missing: list[int]
     counts: FleetTaskCounts
     tasks: list[FleetTask]
     _json: str = field(default="", repr=False, compare=False)
@@ -1311,6 +1315,8 @@ class FleetTasks:
             at=_time(data["at"]),
             fleet=data["fleet"],
             complete=data["complete"],
+            of=data["of"],
+            missing=list(data["missing"]),
             counts=FleetTaskCounts._from(data["counts"]),
             tasks=[FleetTask._from(x0) for x0 in data["tasks"]],
             _json=text,

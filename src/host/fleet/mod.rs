@@ -32,6 +32,7 @@ use std::sync::Mutex;
 
 use serde::Deserialize;
 use shadowsync_core::fleet::{braces, LogicalGroup};
+use shadowsync_core::task::redact_text;
 use shadowsync_core::{Error, Executor, Result};
 use shadowsync_mysql::{redact_url, Introspection, MysqlExecutor};
 
@@ -110,8 +111,13 @@ struct LogicalFile {
 /// server, a server without databases, a bad range or a database named
 /// twice on one server are [`Error::InvalidRequest`].
 pub fn read_fleet(text: &str, source: &str) -> Result<Fleet> {
-    let file: FleetFile = toml::from_str(text)
-        .map_err(|e| Error::InvalidRequest(format!("{source}: {}", e.to_string().trim_end())))?;
+    // The parser quotes the offending line, which may hold a URL's password.
+    let file: FleetFile = toml::from_str(text).map_err(|e| {
+        Error::InvalidRequest(format!(
+            "{source}: {}",
+            redact_text(e.to_string().trim_end())
+        ))
+    })?;
     if file.server.is_empty() {
         return Err(Error::InvalidRequest(format!(
             "{source}: the fleet names no [[server]]"
@@ -443,6 +449,20 @@ mod tests {
         assert_eq!(read_sessions(&options, 3), 2);
         assert_eq!(read_sessions(&options, 64), 1);
         assert_eq!(read_sessions(&options, 0), 8);
+    }
+
+    #[test]
+    fn a_syntax_error_never_shows_a_password() {
+        let err = read_fleet(
+            "[[server]]\nurl = \"mysql://dba:s3cret@db1:3306/\" x\nschemas = [\"a\"]\n",
+            "fleet.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("fleet.toml") && !err.contains("s3cret"),
+            "{err}"
+        );
     }
 
     #[test]

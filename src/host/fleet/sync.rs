@@ -16,7 +16,7 @@ use serde::Serialize;
 use shadowsync_core::analysis::Analysis;
 use shadowsync_core::task::log::format_utc;
 use shadowsync_core::task::{
-    redact_url, FleetMembership, Store, Task, TaskCenter, TaskId, TaskStatus, Unobserved,
+    FleetMembership, Store, Task, TaskCenter, TaskId, TaskStatus, Unobserved,
 };
 use shadowsync_core::{Clock, Error, Executor, Millis, Result};
 
@@ -26,7 +26,7 @@ use super::{
     for_each_member, for_each_of, member_name, open_member, read_sessions, Fleet, FleetOptions,
 };
 use crate::host::heartbeat::stop_requested;
-use crate::host::mapping::open_task_executor_reading;
+use crate::host::mapping::{open_task_executor_reading, server_key};
 use crate::host::options::SubmitOptions;
 use crate::host::run::execute;
 use crate::host::view::{PlanCounts, SCHEMA_VERSION};
@@ -105,11 +105,13 @@ pub fn plan_fleet(fleet: &Fleet, options: &FleetOptions) -> Result<FleetPlan> {
 
 /// The task among `unfinished` that changes database `schema` of the
 /// server of `connection`, if any.
+/// (A task of its own, submitted by a plain `sync`, counts: connections are
+/// compared by server and user, [`server_key`].)
 fn holding<'t>(unfinished: &'t [Task], connection: &str, schema: &str) -> Option<&'t Task> {
-    let connection = redact_url(connection);
+    let server = server_key(connection);
     unfinished
         .iter()
-        .find(|t| t.spec.plan.connection == connection && t.spec.plan.database == schema)
+        .find(|t| server_key(&t.spec.plan.connection) == server && t.spec.plan.database == schema)
 }
 
 /// The tasks of one fleet submission ([`submit_fleet`]).
@@ -199,7 +201,8 @@ pub fn submit_fleet<S: Store, C: Clock>(
 /// the server's tasks under way), under its own heartbeat. The
 /// result is each run task's end (or why it could not run), by index into
 /// [`FleetPlan::members`]; a task not due stays as it is and is not in it.
-/// Once the process was asked to stop (Ctrl-C), no further task starts.
+/// Once the process was asked to stop (Ctrl-C), no further task starts:
+/// those come back as they are, waiting.
 pub fn run_fleet<S, C>(
     center: &TaskCenter<S, C>,
     fleet: &Fleet,
@@ -246,7 +249,7 @@ pub fn open_fleet_task(
     let server = fleet
         .servers
         .iter()
-        .find(|s| redact_url(&s.url) == plan.connection)
+        .find(|s| server_key(&s.url) == server_key(&plan.connection))
         .ok_or_else(|| {
             Error::InvalidRequest(format!(
                 "task {}: no server of the fleet is its connection {}",
@@ -313,9 +316,8 @@ where
     C: Clock + Sync,
 {
     if stop_requested() {
-        return Err(Error::InvalidRequest(
-            "not started: this worker was asked to stop (Ctrl-C)".into(),
-        ));
+        // Not started: it waits as it was, for `task run-due`.
+        return center.task(id);
     }
     let mut exec = open(&center.task(id)?)?;
     execute(center, id, worker, exec.as_mut(), &Unobserved)
@@ -358,6 +360,9 @@ pub struct FleetSyncCounts {
     pub refused: usize,
     /// Tasks submitted.
     pub tasks: usize,
+    /// Databases with statements to run that got no task (an earlier task
+    /// not finished there, a request the task center refused).
+    pub not_submitted: usize,
     /// Tasks that ran and succeeded.
     pub succeeded: usize,
     /// Tasks that ran and ended otherwise, or could not run.
@@ -436,6 +441,7 @@ impl FleetSyncView {
                     view.status = Some(task.state.status);
                 }
                 Some(Err(e)) => {
+                    counts.not_submitted += 1;
                     warnings.push(format!("{}: not submitted: {e}", m.member));
                     view.error = Some(e.to_string());
                 }
@@ -475,6 +481,7 @@ impl FleetSyncView {
             members.push(view);
         }
         let complete = counts.failed_members == 0
+            && counts.not_submitted == 0
             && counts.refused == 0
             && counts.succeeded == counts.tasks
             && members.iter().all(|m| m.error.is_none());

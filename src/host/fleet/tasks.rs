@@ -1,6 +1,8 @@
 //! One fleet submission followed as one: every task that carries a fleet
 //! id ([`FleetMembership::id`]), with where each stands and a roll-up.
 
+use std::collections::HashSet;
+
 use serde::Serialize;
 use shadowsync_core::task::list::{ListWindow, TaskQuery, MAX_PAGE_SIZE};
 use shadowsync_core::task::log::format_utc;
@@ -20,11 +22,18 @@ pub struct FleetTasksView {
     pub at: String,
     /// The fleet id.
     pub fleet: String,
-    /// Every task of the fleet succeeded.
+    /// Every database the submission planned has a task, and every task
+    /// succeeded.
     pub complete: bool,
+    /// How many databases the submission planned tasks for.
+    pub of: u32,
+    /// The places (from 1) of those that have no task: refused at the
+    /// submission (an earlier task not finished there, a refused request).
+    pub missing: Vec<u32>,
     /// How many tasks stand where.
     pub counts: FleetTaskCounts,
-    /// Each task, in the fleet's order.
+    /// Each task, in the fleet's order; a task initiated again replaces the
+    /// one it was initiated from.
     pub tasks: Vec<FleetTaskView>,
 }
 
@@ -92,7 +101,23 @@ pub fn fleet_tasks<S: Store, C: Clock>(
     if tasks.is_empty() {
         return Err(Error::NotFound(format!("no task of fleet {fleet}")));
     }
+    // A task created while the pages were read shifts the newest-first list:
+    // one may come twice. A shard initiated again is its new task.
+    let mut seen = HashSet::new();
+    tasks.retain(|t| seen.insert(t.id));
+    let replaced: HashSet<TaskId> = tasks.iter().filter_map(|t| t.spec.initiated_from).collect();
+    tasks.retain(|t| !replaced.contains(&t.id));
     tasks.sort_by_key(|t| (t.spec.fleet.as_ref().map_or(0, |f| f.index), t.id));
+    let of = tasks
+        .iter()
+        .filter_map(|t| t.spec.fleet.as_ref().map(|f| f.of))
+        .max()
+        .unwrap_or_default();
+    let placed: HashSet<u32> = tasks
+        .iter()
+        .filter_map(|t| t.spec.fleet.as_ref().map(|f| f.index))
+        .collect();
+    let missing: Vec<u32> = (1..=of).filter(|i| !placed.contains(i)).collect();
     let mut counts = FleetTaskCounts {
         tasks: tasks.len(),
         ..FleetTaskCounts::default()
@@ -133,7 +158,9 @@ pub fn fleet_tasks<S: Store, C: Clock>(
         kind: "fleet_tasks",
         at: format_utc(center.now()),
         fleet: fleet.to_string(),
-        complete: counts.succeeded == counts.tasks,
+        complete: counts.succeeded == counts.tasks && missing.is_empty(),
+        of,
+        missing,
         counts,
         tasks: views,
     })
