@@ -1,5 +1,6 @@
 //! Sending one statement: prepared (so a text never runs as two), and sent
-//! again a few times when it timed out waiting for a metadata lock.
+//! again a few times when it timed out waiting for a metadata lock, or when
+//! OceanBase answered "Schema try again" (both mean it did not run).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -25,9 +26,23 @@ const LOCK_WAIT_ATTEMPTS: u32 = 3;
 /// The pause after the first lock wait timeout; the n-th pause is n times it.
 const LOCK_WAIT_PAUSE: std::time::Duration = std::time::Duration::from_millis(500);
 
+/// OceanBase's error 5627, "Schema try again": the DDL met another DDL on
+/// the same schema (another session's, or a dead worker's still running in
+/// the server's background) and did not run; the server asks for it to be
+/// sent again.
+const OB_SCHEMA_TRY_AGAIN: u16 = 5627;
+
+/// How many times a statement is sent that OceanBase asked to send again.
+const SCHEMA_AGAIN_ATTEMPTS: u32 = 40;
+
+/// The pause after each "Schema try again" (about a minute in all: a
+/// background DDL of a large table may take that long).
+const SCHEMA_AGAIN_PAUSE: std::time::Duration = std::time::Duration::from_millis(1_500);
+
 impl MysqlExecutor {
     /// [`Executor::execute`](shadowsync_core::Executor::execute): `sql`
-    /// prepared, sent again after a lock wait timeout.
+    /// prepared, sent again after a lock wait timeout or a "Schema try
+    /// again".
     pub(super) fn execute_retrying(&mut self, sql: &str) -> Result<()> {
         let sender = Sender::of(&self.endpoint);
         sender.run(&mut self.conns[0], sql)
@@ -52,9 +67,10 @@ impl Sender {
         }
     }
 
-    /// `sql` on `conn`, prepared, sent again after a lock wait timeout.
+    /// `sql` on `conn`, prepared, sent again after a lock wait timeout or
+    /// OceanBase's "Schema try again" (neither ran it).
     pub(super) fn run(&self, conn: &mut Conn, sql: &str) -> Result<()> {
-        let mut attempt = 1;
+        let (mut attempt, mut again) = (1, 1);
         loop {
             match self.prepared(conn, sql) {
                 Err(e) if server_code(&e) == Some(ER_LOCK_WAIT_TIMEOUT) => {
@@ -72,6 +88,23 @@ impl Sender {
                     );
                     std::thread::sleep(LOCK_WAIT_PAUSE * attempt);
                     attempt += 1;
+                }
+                Err(e) if server_code(&e) == Some(OB_SCHEMA_TRY_AGAIN) => {
+                    // It did not run: sending it again repeats nothing.
+                    if again >= SCHEMA_AGAIN_ATTEMPTS {
+                        let context = format!(
+                            "`{}`: the server answered \"Schema try again\" {again} times \
+                             (another DDL on this schema keeps running)",
+                            elide(sql)
+                        );
+                        return Err(self.scrubber.error(&context, &e));
+                    }
+                    tracing::warn!(
+                        "the server asked to send the statement again (Schema try again, \
+                         attempt {again} of {SCHEMA_AGAIN_ATTEMPTS})"
+                    );
+                    std::thread::sleep(SCHEMA_AGAIN_PAUSE);
+                    again += 1;
                 }
                 Err(e) => {
                     return Err(self
