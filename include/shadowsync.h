@@ -835,6 +835,28 @@ ss_status ss_task_center_sync_fleet(const ss_task_center *center,
 ss_status ss_task_center_fleet(const ss_task_center *center, const char *fleet_id, char **out_json);
 
 /**
+ * `actor_json` (`{"name":"bob","roles":["dba"]}`) approves (`approve`
+ * true) or rejects every task of fleet `fleet_id` that waits for
+ * approval, each at the node it waits at, with `comment`. On success
+ * `*out_json` is the fleet tasks view after (as `ss_task_center_fleet`'s),
+ * owned by the caller; on failure it is NULL: `SS_NOT_FOUND` for a fleet
+ * no task carries, `SS_INVALID_REQUEST` when none waits for approval or a
+ * decision is refused (the message names that task and those decided
+ * before it, which stay decided).
+ *
+ * # Safety
+ * `center` must be a live task center; `fleet_id`, `actor_json` and
+ * `comment` NUL-terminated strings; `out_json` must point to writable
+ * storage for a pointer.
+ */
+ss_status ss_task_center_decide_fleet(const ss_task_center *center,
+                                      const char *fleet_id,
+                                      bool approve,
+                                      const char *actor_json,
+                                      const char *comment,
+                                      char **out_json);
+
+/**
  * Task `id` as the JSON every front end gives for a task, pretty and
  * ending with a newline: `{"schema_version":1,"kind":"task","id":…,
  * "status":"succeeded",…,"counts":{"total":…,"waiting":…,"running":…,

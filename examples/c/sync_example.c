@@ -661,6 +661,11 @@ static void mapped_section(const char *base_url) {
               contains(fleet_json, "\"tasks\": 1"),
           "fleet tasks: the fleet id names its one task, succeeded");
     ss_string_free(fleet_json);
+    char *no_decision = NULL;
+    expect_failure(ss_task_center_decide_fleet(center, fleet_id, true, "{\"name\":\"c-example\"}", "ok",
+                                               &no_decision),
+                   SS_INVALID_REQUEST, "waits for approval",
+                   "fleet approval: nothing waits under the built-in flow, SS_INVALID_REQUEST");
     char *no_fleet = NULL;
     expect_failure(ss_task_center_fleet(center, "fleet-0@nowhere", &no_fleet), SS_NOT_FOUND, "no task of fleet",
                    "fleet tasks: an unknown fleet is SS_NOT_FOUND");

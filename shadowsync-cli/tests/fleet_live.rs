@@ -499,6 +499,116 @@ fn an_unreachable_database_fails_the_fleet_closed(engine: Engine) {
         (&false.into(), &1.into(), &1.into()),
         "{view}"
     );
+    a_fleet_under_an_approving_flow_is_decided_at_once(&fleet);
+}
+
+/// Under a flow that needs a `dba`'s approval, `sync --fleet` leaves its
+/// tasks waiting (exit 0) and `task approve --fleet` approves them all at
+/// once; `task run-due` runs them.
+fn a_fleet_under_an_approving_flow_is_decided_at_once(fleet: &Fleet) {
+    let dir = fleet.dir.path();
+    let flows = dir.join("flows.toml");
+    std::fs::write(
+        &flows,
+        "[[flow]]\nname = \"gate\"\nrules = [{ connection = \"*\", database = \"*\" }]\n\
+         nodes = [{ name = \"review\", approvers = { role = \"dba\" } }]\n\
+         allow_delegated_identity = true\n",
+    )
+    .unwrap();
+    let store = fleet.store();
+    let set = run(&["flow", "set", &flows.to_string_lossy(), "--store", &store]);
+    assert_eq!(set.status.code(), Some(0), "{}", text(&set.stderr));
+    let gate = dir.join("gate.toml");
+    private(&gate);
+    std::fs::write(
+        &gate,
+        format!(
+            "[[server]]\nurl = \"{}\"\nschemas = [\"{}\", \"{}\"]\n",
+            fleet.engine.url(),
+            fleet.db(0),
+            fleet.db(1)
+        ),
+    )
+    .unwrap();
+    fleet
+        .exec(0)
+        .execute("ALTER TABLE __order_00 MODIFY total decimal(14,2) NOT NULL DEFAULT 0")
+        .unwrap();
+    let gate = gate.to_string_lossy();
+    let out = run(&[
+        "sync", "--fleet", &gate, "--yes", "--store", &store, "--format", "json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "waiting is not failing: {}",
+        text(&out.stderr)
+    );
+    let view: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (&view["counts"]["tasks"], &view["counts"]["waiting"]),
+        (&2.into(), &2.into()),
+        "{view}"
+    );
+    let id = view["fleet"].as_str().unwrap().to_string();
+    let approved = fleet.task(&[
+        "approve",
+        "--fleet",
+        &id,
+        "--as",
+        "oncall",
+        "--role",
+        "dba",
+        "--comment",
+        "load test at 02:00",
+        "--format",
+        "json",
+    ]);
+    let approved: Value = serde_json::from_str(&approved).unwrap();
+    view_schema::assert_valid("fleet_tasks", &approved);
+    let statuses: Vec<&str> = approved["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["waiting_for_execution"; 2], "{approved}");
+    let again = run(&[
+        "task",
+        "approve",
+        "--fleet",
+        &id,
+        "--as",
+        "oncall",
+        "--role",
+        "dba",
+        "--comment",
+        "x",
+        "--store",
+        &store,
+    ]);
+    assert_eq!(again.status.code(), Some(3), "{}", text(&again.stderr));
+    assert!(
+        text(&again.stderr).contains("waits for approval"),
+        "{}",
+        text(&again.stderr)
+    );
+    let due = run(&[
+        "task",
+        "run-due",
+        "--url",
+        &fleet.engine.url(),
+        "--store",
+        &store,
+    ]);
+    assert_eq!(
+        due.status.code(),
+        Some(0),
+        "{}{}",
+        text(&due.stdout),
+        text(&due.stderr)
+    );
+    assert_eq!(fleet.fleet_tasks(&id)["complete"], true);
 }
 
 /// The statements of task view `task` in status `status`.

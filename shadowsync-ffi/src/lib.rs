@@ -57,10 +57,10 @@ pub use status::{
 pub use task_status::{ss_task_status_name, SsTableCounts, SsTaskStatus};
 pub use tasks::{
     ss_task_center_abort, ss_task_center_analyze_again, ss_task_center_approve,
-    ss_task_center_cancel, ss_task_center_execute, ss_task_center_expire_overdue,
-    ss_task_center_export_logs, ss_task_center_fleet, ss_task_center_flows, ss_task_center_free,
-    ss_task_center_initiate_again, ss_task_center_list, ss_task_center_logs,
-    ss_task_center_new_in_memory, ss_task_center_open, ss_task_center_reject,
+    ss_task_center_cancel, ss_task_center_decide_fleet, ss_task_center_execute,
+    ss_task_center_expire_overdue, ss_task_center_export_logs, ss_task_center_fleet,
+    ss_task_center_flows, ss_task_center_free, ss_task_center_initiate_again, ss_task_center_list,
+    ss_task_center_logs, ss_task_center_new_in_memory, ss_task_center_open, ss_task_center_reject,
     ss_task_center_resume, ss_task_center_run_due, ss_task_center_set_flows,
     ss_task_center_set_progress, ss_task_center_submit, ss_task_center_sync_fleet,
     ss_task_center_task, ss_task_center_task_counts, ss_task_center_task_status,

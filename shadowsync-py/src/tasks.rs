@@ -445,6 +445,35 @@ impl TaskCenter {
         })
     }
 
+    /// `actor` approves (`approve`) or rejects every task of fleet `fleet`
+    /// that waits for approval; the fleet tasks view after.
+    fn decide_fleet(
+        &self,
+        py: Python<'_>,
+        fleet: &str,
+        approve: bool,
+        actor_name: String,
+        roles: Vec<String>,
+        comment: &str,
+    ) -> PyResult<String> {
+        let who = actor(actor_name, roles);
+        let decision = if approve {
+            host::FleetDecision::Approve
+        } else {
+            host::FleetDecision::Reject
+        };
+        py.detach(|| {
+            to_json(&host::decide_fleet(
+                &self.inner,
+                fleet,
+                decision,
+                |_| Ok(who.clone()),
+                comment,
+            )?)
+        })
+        .map_err(to_py)
+    }
+
     /// The view of every task of fleet `fleet` (its id).
     fn fleet(&self, py: Python<'_>, fleet: &str) -> PyResult<String> {
         py.detach(|| to_json(&host::fleet_tasks(&self.inner, fleet)?))

@@ -116,6 +116,8 @@ def test_check_and_sync_fleet(scratch: Scratch, tmp_path: Path) -> None:
         assert [(t.id, t.status, t.applied, t.statements) for t in followed.tasks] == [(task.id, "succeeded", 1, 1)]
         with pytest.raises(shadowsync.NotFoundError, match="no task of fleet"):
             center.fleet("fleet-0@nowhere")
+        with pytest.raises(shadowsync.InvalidRequestError, match="waits for approval"):
+            center.approve_fleet(synced.fleet, "pytest", comment="auto-approved already")
         assert shadowsync.check_fleet(fleet).ready
         again = center.sync_fleet(fleet, creator="pytest")
         assert again.fleet is None and again.complete and again.counts.statements == 0

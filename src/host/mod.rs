@@ -39,9 +39,9 @@ pub mod watch;
 
 pub use check::{check, check_with, CheckOptions, CheckView};
 pub use fleet::{
-    check_fleet, fleet_tasks, open_fleet_task, plan_fleet, read_fleet, run_fleet, submit_fleet,
-    sync_fleet, Fleet, FleetCheckView, FleetOptions, FleetPlan, FleetSubmission, FleetSyncView,
-    FleetTasksView,
+    check_fleet, decide_fleet, fleet_tasks, open_fleet_task, plan_fleet, read_fleet, run_fleet,
+    submit_fleet, sync_fleet, Fleet, FleetCheckView, FleetDecision, FleetOptions, FleetPlan,
+    FleetSubmission, FleetSyncView, FleetTasksView,
 };
 pub use flows::{read_flows, FlowSyntax};
 pub use heartbeat::{request_stop, stop_requested, with_heartbeat, Running};

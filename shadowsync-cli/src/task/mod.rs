@@ -18,7 +18,10 @@ use clap::Subcommand;
 use serde::Serialize;
 use shadowsync::host::options::again_request;
 use shadowsync::host::view::{DueReportView, LogsView, TaskPageView, TaskView, TimelineView};
-use shadowsync::host::{fleet_tasks, map_shadows, open_task_executor, to_json, ShadowTarget};
+use shadowsync::host::{
+    decide_fleet, fleet_tasks, map_shadows, open_task_executor, to_json, FleetDecision,
+    ShadowTarget,
+};
 use shadowsync_core::analysis::analyze;
 use shadowsync_core::task::list::{ListWindow, SortKey, TaskQuery};
 use shadowsync_core::task::{LogFilter, Task, TaskId, TaskStatus};
@@ -156,7 +159,12 @@ struct ShowArgs {
 #[derive(Debug, clap::Args)]
 struct DecideArgs {
     /// Task id.
-    id: TaskId,
+    #[arg(required_unless_present = "fleet", conflicts_with = "fleet")]
+    id: Option<TaskId>,
+    /// Every task of this fleet (the id `sync --fleet` printed) that waits
+    /// for approval, each at its node.
+    #[arg(long, value_name = "FLEET_ID")]
+    fleet: Option<String>,
     /// Decide as USER instead of the OS user; refused unless the task's
     /// flow allows delegated identities.
     #[arg(long = "as", value_name = "USER")]
@@ -432,10 +440,15 @@ fn decide(
     decision: Decision,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
-    let actor = actor_for(center, args.id, args.actor.as_deref(), &args.roles)?;
+    let id = match (&args.fleet, args.id) {
+        (Some(fleet), _) => return decide_a_fleet(center, args, fleet, decision, out),
+        (None, Some(id)) => id,
+        (None, None) => return Err(Failure::BadInput("a task id or --fleet is needed".into())),
+    };
+    let actor = actor_for(center, id, args.actor.as_deref(), &args.roles)?;
     let task = match decision {
-        Decision::Approve => center.approve(args.id, &actor, &args.comment)?,
-        Decision::Reject => center.reject(args.id, &actor, &args.comment)?,
+        Decision::Approve => center.approve(id, &actor, &args.comment)?,
+        Decision::Reject => center.reject(id, &actor, &args.comment)?,
     };
     print_task(out, args.format, &task, |out| {
         writeln!(out, "Task {}: {}", task.id, task.state.status)?;
@@ -444,6 +457,30 @@ fn decide(
         }
         Ok(())
     })
+}
+
+/// `approve`/`reject --fleet`: every waiting task of the fleet, each as
+/// `actor_for` allows for its own flow.
+fn decide_a_fleet(
+    center: &Center,
+    args: &DecideArgs,
+    fleet: &str,
+    decision: Decision,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let actor_of = |task: &Task| {
+        actor_for(center, task.id, args.actor.as_deref(), &args.roles)
+            .map_err(|failure| shadowsync_core::Error::InvalidRequest(failure.to_string()))
+    };
+    let decision = match decision {
+        Decision::Approve => FleetDecision::Approve,
+        Decision::Reject => FleetDecision::Reject,
+    };
+    let view = decide_fleet(center, fleet, decision, actor_of, &args.comment)?;
+    match args.format {
+        Output::Text => render::write_fleet_tasks(out, &view).map_err(write_failed),
+        Output::Json => print_json(out, &view),
+    }
 }
 
 fn cancel(center: &Center, args: &CancelArgs, out: &mut dyn Write) -> Result<(), Failure> {

@@ -90,3 +90,49 @@ pub unsafe extern "C" fn ss_task_center_fleet(
         Ok(())
     })
 }
+
+/// `actor_json` (`{"name":"bob","roles":["dba"]}`) approves (`approve`
+/// true) or rejects every task of fleet `fleet_id` that waits for
+/// approval, each at the node it waits at, with `comment`. On success
+/// `*out_json` is the fleet tasks view after (as `ss_task_center_fleet`'s),
+/// owned by the caller; on failure it is NULL: `SS_NOT_FOUND` for a fleet
+/// no task carries, `SS_INVALID_REQUEST` when none waits for approval or a
+/// decision is refused (the message names that task and those decided
+/// before it, which stay decided).
+///
+/// # Safety
+/// `center` must be a live task center; `fleet_id`, `actor_json` and
+/// `comment` NUL-terminated strings; `out_json` must point to writable
+/// storage for a pointer.
+#[no_mangle]
+pub unsafe extern "C" fn ss_task_center_decide_fleet(
+    center: *const SsTaskCenter,
+    fleet_id: *const c_char,
+    approve: bool,
+    actor_json: *const c_char,
+    comment: *const c_char,
+    out_json: *mut *mut c_char,
+) -> SsStatus {
+    guard(|| {
+        // SAFETY: per this function's contract.
+        let (center, fleet, who, comment, out) = unsafe {
+            (
+                ptr::handle(center, "center")?,
+                ptr::text(fleet_id, "fleet_id")?,
+                ptr::text(actor_json, "actor_json")?,
+                ptr::text(comment, "comment")?,
+                ptr::out_slot(out_json, "out_json")?,
+            )
+        };
+        let who = actor(who)?;
+        let decision = if approve {
+            host::FleetDecision::Approve
+        } else {
+            host::FleetDecision::Reject
+        };
+        let view =
+            host::decide_fleet(&center.inner, fleet, decision, |_| Ok(who.clone()), comment)?;
+        *out = ptr::into_c_string(to_json(&view)?)?;
+        Ok(())
+    })
+}

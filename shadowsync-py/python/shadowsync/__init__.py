@@ -797,6 +797,17 @@ class TaskCenter:
         """``actor`` rejects the task at its current approval node."""
         return Task.from_json(self._native.reject(task_id, actor, list(roles), comment))
 
+    def approve_fleet(self, fleet: str, actor: str, *, roles: Sequence[str] = (), comment: str = "") -> FleetTasks:
+        """``actor`` approves every task of the fleet (its id, from
+        :meth:`sync_fleet`) that waits for approval, each at its node; the
+        fleet's tasks after. The first refused decision raises, naming that
+        task and those decided before it (they stay decided)."""
+        return FleetTasks.from_json(self._native.decide_fleet(fleet, True, actor, list(roles), comment))
+
+    def reject_fleet(self, fleet: str, actor: str, *, roles: Sequence[str] = (), comment: str = "") -> FleetTasks:
+        """``actor`` rejects every task of the fleet that waits for approval."""
+        return FleetTasks.from_json(self._native.decide_fleet(fleet, False, actor, list(roles), comment))
+
     def cancel(self, task_id: int, actor: str, *, roles: Sequence[str] = (), comment: str = "") -> Task:
         """``actor`` withdraws the task before it runs."""
         return Task.from_json(self._native.cancel(task_id, actor, list(roles), comment))

@@ -48,7 +48,9 @@ pub use sync::{
     open_fleet_task, plan_fleet, run_fleet, submit_fleet, sync_fleet, FleetMemberPlan, FleetPlan,
     FleetSubmission, FleetSyncCounts, FleetSyncMemberView, FleetSyncView,
 };
-pub use tasks::{fleet_tasks, FleetTaskCounts, FleetTaskView, FleetTasksView};
+pub use tasks::{
+    decide_fleet, fleet_tasks, FleetDecision, FleetTaskCounts, FleetTaskView, FleetTasksView,
+};
 
 /// A fleet file, as read ([`read_fleet`]).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use serde::Serialize;
 use shadowsync_core::task::list::{ListWindow, TaskQuery, MAX_PAGE_SIZE};
 use shadowsync_core::task::log::format_utc;
-use shadowsync_core::task::{StatementStatus, Store, Task, TaskCenter, TaskId, TaskStatus};
+use shadowsync_core::task::{Actor, StatementStatus, Store, Task, TaskCenter, TaskId, TaskStatus};
 use shadowsync_core::{Clock, Error, Result};
 
 use crate::host::view::SCHEMA_VERSION;
@@ -164,6 +164,71 @@ pub fn fleet_tasks<S: Store, C: Clock>(
         counts,
         tasks: views,
     })
+}
+
+/// A decision on every task of a fleet that waits for approval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FleetDecision {
+    /// Approve each at the node it waits at.
+    Approve,
+    /// Reject each at the node it waits at.
+    Reject,
+}
+
+/// Decide every task of fleet `fleet` that waits for approval, each at the
+/// approval node it waits at, as the actor `actor_of` names for it (a front
+/// end checks there whether its flow allows a delegated identity), with
+/// `comment`; the fleet's view after. Tasks not waiting for approval are
+/// left as they are. The first decision the task center refuses (the
+/// actor may not decide that node, the creator may not approve) stops it,
+/// naming that task and those already decided, which stay decided.
+pub fn decide_fleet<S: Store, C: Clock>(
+    center: &TaskCenter<S, C>,
+    fleet: &str,
+    decision: FleetDecision,
+    actor_of: impl Fn(&Task) -> Result<Actor>,
+    comment: &str,
+) -> Result<FleetTasksView> {
+    let waiting: Vec<TaskId> = fleet_tasks(center, fleet)?
+        .tasks
+        .iter()
+        .filter(|t| t.status == TaskStatus::PendingApproval)
+        .map(|t| t.id)
+        .collect();
+    if waiting.is_empty() {
+        return Err(Error::InvalidRequest(format!(
+            "no task of fleet {fleet} waits for approval"
+        )));
+    }
+    let mut decided: Vec<TaskId> = Vec::new();
+    for id in waiting {
+        let outcome = center.task(id).and_then(|task| {
+            let actor = actor_of(&task)?;
+            match decision {
+                FleetDecision::Approve => center.approve(id, &actor, comment),
+                FleetDecision::Reject => center.reject(id, &actor, comment),
+            }
+        });
+        if let Err(error) = outcome {
+            let done = if decided.is_empty() {
+                "none decided before it".to_string()
+            } else {
+                format!(
+                    "tasks {} were decided before it",
+                    decided
+                        .iter()
+                        .map(TaskId::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            return Err(Error::InvalidRequest(format!(
+                "fleet {fleet}: task {id}: {error} ({done})"
+            )));
+        }
+        decided.push(id);
+    }
+    fleet_tasks(center, fleet)
 }
 
 /// The submission time a fleet id names (`fleet-<ms>@…`).
