@@ -26,20 +26,15 @@ TABLES="${BENCH_TABLES:-64}"
 CONNECTIONS="${BENCH_CONNECTIONS:-8}"
 RUNS="${BENCH_RUNS:-3}"
 LOADERS="${BENCH_LOADERS:-8}"
-TARGET="${CARGO_TARGET_DIR:-target}"
 PREFIX="ssb_fleet"
 
 log() { printf '[fleet-bench] %s\n' "$*" >&2; }
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 # shellcheck source=benches/support/server.sh
 source benches/support/server.sh
 
-if [[ "${BENCH_NO_BUILD:-0}" != 1 ]]; then
-    log "building shadowsync (release)"
-    cargo build --release --quiet -p shadowsync-cli --bin shadowsync
-fi
-BIN="$TARGET/release/shadowsync"
+# shellcheck source=benches/support/cli.sh
+source benches/support/cli.sh
 
 table_ddl() { # $1 = name, $2 = extra column or "", $3 = comment
     cat <<SQL

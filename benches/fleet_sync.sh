@@ -21,20 +21,15 @@ DBS="${BENCH_DBS:-4}"
 TABLES="${BENCH_TABLES:-16}"
 CONNECTIONS="${BENCH_CONNECTIONS:-1 2 4}"
 PARALLEL="${BENCH_PARALLEL:-1}"
-TARGET="${CARGO_TARGET_DIR:-target}"
 PREFIX="ssb_fleet_sync"
 
 log() { printf '[fleet-sync] %s\n' "$*" >&2; }
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 # shellcheck source=benches/support/server.sh
 source benches/support/server.sh
 
-if [[ "${BENCH_NO_BUILD:-0}" != 1 ]]; then
-    log "building shadowsync (release)"
-    cargo build --release --quiet -p shadowsync-cli --bin shadowsync
-fi
-BIN="$TARGET/release/shadowsync"
+# shellcheck source=benches/support/cli.sh
+source benches/support/cli.sh
 
 db_name() { printf '%s_%02d' "$PREFIX" "$1"; }
 

@@ -19,20 +19,15 @@ cd "$(dirname "$0")/.."
 URL="${1:?usage: benches/task_parallel.sh SERVER_URL}"
 TABLES="${BENCH_TABLES:-500}"
 PARALLEL="${BENCH_PARALLEL:-1 2 4 8}"
-TARGET="${CARGO_TARGET_DIR:-target}"
 DB="ssb_task_parallel"
 
 log() { printf '[task-parallel] %s\n' "$*" >&2; }
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 # shellcheck source=benches/support/server.sh
 source benches/support/server.sh
 
-if [[ "${BENCH_NO_BUILD:-0}" != 1 ]]; then
-    log "building shadowsync (release)"
-    cargo build --release --quiet -p shadowsync-cli --bin shadowsync
-fi
-BIN="$TARGET/release/shadowsync"
+# shellcheck source=benches/support/cli.sh
+source benches/support/cli.sh
 
 log "loading $TABLES source tables"
 {

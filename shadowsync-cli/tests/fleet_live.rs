@@ -227,6 +227,19 @@ impl Fleet {
         view
     }
 
+    /// `task run-due` on the engine's server, which must succeed.
+    fn run_due(&self) {
+        let (server, store) = (self.engine.url(), self.store());
+        let due = run(&["task", "run-due", "--url", &server, "--store", &store]);
+        assert_eq!(
+            due.status.code(),
+            Some(0),
+            "{}{}",
+            text(&due.stdout),
+            text(&due.stderr)
+        );
+    }
+
     /// Every task of the store as `task show` gives it, oldest first.
     fn tasks(&self) -> Vec<Value> {
         let page: Value =
@@ -593,21 +606,7 @@ fn a_fleet_under_an_approving_flow_is_decided_at_once(fleet: &Fleet) {
         "{}",
         text(&again.stderr)
     );
-    let due = run(&[
-        "task",
-        "run-due",
-        "--url",
-        &fleet.engine.url(),
-        "--store",
-        &store,
-    ]);
-    assert_eq!(
-        due.status.code(),
-        Some(0),
-        "{}{}",
-        text(&due.stdout),
-        text(&due.stderr)
-    );
+    fleet.run_due();
     assert_eq!(fleet.fleet_tasks(&id)["complete"], true);
 }
 
@@ -751,16 +750,7 @@ fn a_fleet_syncs_as_one_submission_and_survives_kill_9(engine: Engine) {
     );
 
     std::thread::sleep(Duration::from_millis(2_300));
-    let server = engine.url();
-    let store = fleet.store();
-    let due = run(&["task", "run-due", "--url", &server, "--store", &store]);
-    assert_eq!(
-        due.status.code(),
-        Some(0),
-        "{}{}",
-        text(&due.stdout),
-        text(&due.stderr)
-    );
+    fleet.run_due();
     let after = fleet.tasks().split_off(DATABASES);
     for task in &after {
         assert_eq!(status_of(task), "succeeded", "{task:#}");

@@ -1090,10 +1090,7 @@ fn a_dead_hosts_task_moves_to_another_host_once(engine: Engine) {
     assert!(outcome.iter().all(|t| t.3 == ["applied"]), "{outcome:?}");
     let logs = case.logs(id, &[]);
     for (source, ..) in &outcome {
-        let sent = logs
-            .lines()
-            .filter(|l| l.contains(&format!("`{source}`: statement 1 of 1 applied")))
-            .count();
+        let sent = times_applied(&logs, source);
         assert!(sent <= 1, "`{source}` was applied {sent} times:\n{logs}");
     }
     if let (Some(log), Some(before)) = (general_log.as_mut(), before) {
@@ -1155,10 +1152,7 @@ fn parallel_sync_spreads_over_sessions(engine: Engine) {
         "{logs}"
     );
     for (source, ..) in &outcome {
-        let applied = logs
-            .lines()
-            .filter(|l| l.contains(&format!("`{source}`: statement 1 of 1 applied")))
-            .count();
+        let applied = times_applied(&logs, source);
         assert_eq!(applied, 1, "`{source}`:\n{logs}");
     }
     if let (Some(log), Some(since)) = (general_log.as_mut(), since.as_deref()) {
@@ -1245,10 +1239,7 @@ fn parallel_crash_then_run_due_finishes_once(engine: Engine) {
         "each statement left running was settled:\n{logs}"
     );
     for (source, ..) in &after {
-        let applied = logs
-            .lines()
-            .filter(|l| l.contains(&format!("`{source}`: statement 1 of 1 applied")))
-            .count();
+        let applied = times_applied(&logs, source);
         assert!(
             applied <= 1,
             "`{source}` was applied {applied} times:\n{logs}"
@@ -1263,6 +1254,13 @@ fn parallel_crash_then_run_due_finishes_once(engine: Engine) {
         );
     }
     case.assert_converged(&[], &[]);
+}
+
+/// How often a task's `logs` say the one statement of `source` applied.
+fn times_applied(logs: &str, source: &str) -> usize {
+    logs.lines()
+        .filter(|l| l.contains(&format!("`{source}`: statement 1 of 1 applied")))
+        .count()
 }
 
 /// How a test stops a running worker.

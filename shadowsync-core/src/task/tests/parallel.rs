@@ -91,6 +91,16 @@ fn with_pool(f: &Fixture) -> Arc<Mutex<PoolState>> {
     state
 }
 
+/// [`with_pool`], its server refusing statement `label` with `error`.
+fn pool_refusing(f: &Fixture, label: &str, error: &str) -> Arc<Mutex<PoolState>> {
+    let pool = with_pool(f);
+    pool.lock()
+        .unwrap()
+        .refuse
+        .insert(label.into(), error.into());
+    pool
+}
+
 fn submit_parallel(
     f: &Fixture,
     tables: Vec<PlannedTable>,
@@ -157,11 +167,7 @@ fn independent_tables_run_at_once_and_tied_ones_in_order() {
 #[test]
 fn a_failure_under_abort_starts_no_new_table_but_finishes_those_under_way() {
     let f = Fixture::new();
-    let pool = with_pool(&f);
-    pool.lock()
-        .unwrap()
-        .refuse
-        .insert("B1".into(), "Duplicate column".into());
+    let pool = pool_refusing(&f, "B1", "Duplicate column");
     let tables = vec![
         table("a", &["A1", "A2"]),
         table("b", &["B1"]),
@@ -184,11 +190,7 @@ fn a_failure_under_abort_starts_no_new_table_but_finishes_those_under_way() {
 #[test]
 fn under_continue_the_other_tables_go_on() {
     let f = Fixture::new();
-    let pool = with_pool(&f);
-    pool.lock()
-        .unwrap()
-        .refuse
-        .insert("B1".into(), "Duplicate column".into());
+    pool_refusing(&f, "B1", "Duplicate column");
     let tables = vec![
         table("a", &["A1"]),
         table("b", &["B1", "B2"]),
